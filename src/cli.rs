@@ -1,0 +1,62 @@
+//! The command line: global options and the subcommands. Each subcommand's arguments live beside its
+//! handler in `commands/`; this file only assembles them.
+
+use crate::commands;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+const AFTER_HELP: &str = "\
+Exit codes:
+  0  success; for validate and fmt --check, nothing to report
+  1  findings that fail (validate, fmt --check), or a refused change
+  2  could not run: no log root, an I/O error, or bad arguments
+
+The log root is the nearest folder, from the current one upwards, that holds themes.yaml.";
+
+/// Keep a forum's action log as plain YAML files in git: validate, query and report on it.
+#[derive(Debug, Parser)]
+#[command(name = "oslog", version, about, after_help = AFTER_HELP, propagate_version = true)]
+pub struct Cli {
+    /// Run as if started in DIR (the log root is found from there upwards).
+    #[arg(short = 'C', long = "dir", global = true, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    /// Evaluate dates (overdue, upcoming) as of this day instead of today.
+    #[arg(long, global = true, env = "OSLOG_TODAY", value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    pub today: Option<chrono::NaiveDate>,
+
+    /// When to use colour.
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
+
+    /// Show more context on errors.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// When to colour output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    /// Colour on a terminal, unless NO_COLOR is set (CLICOLOR_FORCE forces it).
+    Auto,
+    Always,
+    Never,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Validate(commands::validate::Args),
+    Fmt(commands::fmt::Args),
+    Status(commands::status::Args),
+}
+
+fn parse_day(s: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .filter(|_| s.len() == 10)
+        .ok_or_else(|| format!("`{s}` is not a day of the form YYYY-MM-DD"))
+}

@@ -1,0 +1,103 @@
+//! `oslog fmt`: rewrite files into the canonical layout, or with `--check` list those that are not.
+
+use super::{Context, Outcome};
+use crate::diag::{Code, Severity};
+use crate::store::{self, emit, Log};
+use anyhow::Result;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Rewrite every record into the canonical layout, so that diffs stay minimal.
+///
+/// The layout: fixed key order, two-space indent, plain strings where YAML allows and quotes where
+/// it must, multi-line text as `|` blocks (never re-wrapped), number lists as [21, 24], LF line
+/// endings and a final newline. Comments at the top of a file are kept. A file with errors, or
+/// with a comment inside the record, is left untouched and reported.
+///
+/// Examples:
+///   oslog fmt
+///   oslog fmt --check
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    /// Change nothing; list the files that are not canonical and exit 1 if there are any.
+    #[arg(long)]
+    pub check: bool,
+}
+
+/// A file that is not canonical, with its canonical text.
+struct Pending {
+    file: PathBuf,
+    text: String,
+}
+
+/// Run `oslog fmt`.
+pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
+    let root = ctx.root()?;
+    let log = store::load(&root)?;
+    let prefix = ctx.display_prefix(&root);
+    let shown = |f: &Path| prefix.join(f).display().to_string();
+    let mut failed = false;
+
+    // Files that cannot be formatted: they failed to load, or hold comments a rewrite would drop.
+    let mut blocked: Vec<&Path> = log
+        .diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error || d.code == Code::CommentNotKept)
+        .map(|d| d.file.as_path())
+        .collect();
+    blocked.dedup();
+    for file in &blocked {
+        writeln!(
+            out,
+            "cannot format {}: it has findings; run `oslog validate`",
+            shown(file)
+        )?;
+        failed = true;
+    }
+
+    let pending: Vec<Pending> = pending(&log)
+        .into_iter()
+        .filter(|p| !blocked.contains(&p.file.as_path()))
+        .collect();
+    for p in &pending {
+        if args.check {
+            writeln!(out, "not canonical: {}", shown(&p.file))?;
+            failed = true;
+        } else {
+            store::write_atomic(&root.join(&p.file), &p.text)?;
+            writeln!(out, "formatted {}", shown(&p.file))?;
+        }
+    }
+    if pending.is_empty() && !failed {
+        writeln!(out, "all {} files are canonical", log.files)?;
+    }
+    Ok(if failed {
+        Outcome::Failure
+    } else {
+        Outcome::Success
+    })
+}
+
+fn pending(log: &Log) -> Vec<Pending> {
+    let mut out = Vec::new();
+    if let Some(t) = log.themes.as_ref().filter(|t| !t.canonical) {
+        out.push(Pending {
+            file: t.file.clone(),
+            text: emit::themes(&t.value, &t.header),
+        });
+    }
+    for a in log.actions.iter().filter(|a| !a.canonical) {
+        out.push(Pending {
+            file: a.file.clone(),
+            text: emit::action(&a.value, &a.header),
+        });
+    }
+    for m in log.milestones.iter().filter(|m| !m.canonical) {
+        out.push(Pending {
+            file: m.file.clone(),
+            text: emit::milestone(&m.value, &m.header),
+        });
+    }
+    out
+}

@@ -1,0 +1,83 @@
+//! `oslog validate`: every finding in every file, with stable codes, as text, JSON or GitHub annotations.
+
+use super::{Context, Outcome};
+use crate::diag::{self, Code, Summary};
+use crate::output::diagnostics::{self, Checked, Format};
+use anyhow::Result;
+use std::io::Write;
+
+/// Check every file of the log and report all findings, not just the first.
+///
+/// Errors always fail; warnings fail with --strict. Exit 0 when nothing fails, 1 when something
+/// does, 2 when the log could not be read at all.
+///
+/// Examples:
+///   oslog validate
+///   oslog validate --strict --format github
+///   oslog validate --format json | jq '.diagnostics[] | .code'
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    /// Fail on warnings as well as errors.
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    pub format: FormatArg,
+
+    /// List every finding code with its severity and meaning, and exit.
+    #[arg(long)]
+    pub list_codes: bool,
+}
+
+/// The output formats of `validate`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum FormatArg {
+    /// rustc-like text with the offending line.
+    Human,
+    /// One JSON document with a summary and the findings.
+    Json,
+    /// GitHub workflow commands (`::error file=…,line=…::…`) for pull-request annotations.
+    Github,
+}
+
+/// Run `oslog validate`.
+pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
+    if args.list_codes {
+        for code in Code::ALL {
+            writeln!(
+                out,
+                "{:<24} {:<8} {}",
+                code.as_str(),
+                format!("{:?}", code.severity()).to_lowercase(),
+                code.about()
+            )?;
+        }
+        return Ok(Outcome::Success);
+    }
+    let root = ctx.root()?;
+    let log = crate::store::load(&root)?;
+    let mut diags = log.diags.clone();
+    diags.extend(crate::rules::check(&log));
+    diag::sort(&mut diags);
+    let checked = Checked {
+        files: log.files,
+        actions: log.actions.len(),
+        milestones: log.milestones.len(),
+        themes: log.themes.as_ref().map_or(0, |t| t.value.themes.len()),
+    };
+    let format = match args.format {
+        FormatArg::Human => Format::Human,
+        FormatArg::Json => Format::Json,
+        FormatArg::Github => Format::Github,
+    };
+    let prefix = ctx.display_prefix(&root);
+    let source = |rel: &std::path::Path| crate::store::read_source(&root, rel).ok().map(|s| s.text);
+    diagnostics::render(out, format, &diags, checked, &prefix, ctx.paint, &source)?;
+    Ok(if Summary::of(&diags).fails(args.strict) {
+        Outcome::Failure
+    } else {
+        Outcome::Success
+    })
+}

@@ -1,0 +1,273 @@
+//! The domain: actions, milestones and themes as plain data, with the pure rules about them. Nothing
+//! here reads files, talks to git or prints.
+
+mod date;
+mod status;
+
+pub use date::{DateError, Deadline, LogDate};
+pub use status::{MilestoneKind, MilestoneStatus, Status};
+
+use serde::Serialize;
+
+/// The largest action number oslog accepts.
+pub const MAX_ID: u32 = 999_999;
+
+/// One action of the log: `actions/NNN.yaml`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Action {
+    pub id: u32,
+    pub title: String,
+    pub theme: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    pub raised: LogDate,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<Deadline>,
+    pub status: Status,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signed_off: Option<LogDate>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<u32>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub merged_into: Vec<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duplicate_of: Option<u32>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub formerly: Vec<u32>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub artefacts: Vec<u32>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub updates: Vec<Update>,
+}
+
+/// The field names of an action, in canonical order.
+pub const ACTION_FIELDS: &[&str] = &[
+    "id",
+    "title",
+    "theme",
+    "owner",
+    "raised",
+    "deadline",
+    "status",
+    "signed_off",
+    "links",
+    "merged_into",
+    "duplicate_of",
+    "formerly",
+    "artefacts",
+    "updates",
+];
+
+/// A dated (or undated) paragraph of progress on an action.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Update {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<LogDate>,
+    pub text: String,
+}
+
+/// The field names of an update, in canonical order.
+pub const UPDATE_FIELDS: &[&str] = &["date", "text"];
+
+impl Action {
+    /// The canonical file name: the number zero-padded to three digits.
+    pub fn file_name(id: u32) -> String {
+        format!("{id:03}.yaml")
+    }
+
+    /// Every action number this action refers to, with the field that holds it.
+    pub fn references(&self) -> impl Iterator<Item = (&'static str, u32)> + '_ {
+        let links = self.links.iter().map(|n| ("links", *n));
+        let merged = self.merged_into.iter().map(|n| ("merged_into", *n));
+        links
+            .chain(merged)
+            .chain(self.duplicate_of.map(|n| ("duplicate_of", n)))
+    }
+
+    /// Whether the action is past its deadline on `today` and still open.
+    pub fn is_overdue(&self, today: chrono::NaiveDate) -> bool {
+        self.status.is_open()
+            && matches!(self.deadline, Some(Deadline::Date(d)) if d.last_day() < today)
+    }
+}
+
+/// One milestone of the timeline: `timeline/<date>-<slug>.yaml`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Milestone {
+    pub id: String,
+    pub date: LogDate,
+    pub kind: MilestoneKind,
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objective: Option<String>,
+    pub status: MilestoneStatus,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<u32>,
+}
+
+/// The field names of a milestone, in canonical order.
+pub const MILESTONE_FIELDS: &[&str] = &[
+    "id",
+    "date",
+    "kind",
+    "title",
+    "by",
+    "objective",
+    "status",
+    "actions",
+];
+
+/// Split a milestone id into its date and slug, if it has the form `YYYY-MM[-DD]-slug`.
+pub fn split_milestone_id(id: &str) -> Option<(LogDate, &str)> {
+    let try_split = |n: usize| -> Option<(LogDate, &str)> {
+        let (date, rest) = (id.get(..n)?, id.get(n..)?);
+        let slug = rest.strip_prefix('-')?;
+        Some((LogDate::parse(date).ok()?, slug))
+    };
+    let (date, slug) = try_split(10).or_else(|| try_split(7))?;
+    is_kebab(slug).then_some((date, slug))
+}
+
+/// Whether `s` is kebab-case: lower-case ASCII letters and digits in words joined by single dashes.
+pub fn is_kebab(s: &str) -> bool {
+    !s.is_empty()
+        && s.split('-').all(|w| {
+            !w.is_empty()
+                && w.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+/// One theme of `themes.yaml`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Theme {
+    pub key: String,
+    pub name: String,
+    pub colour: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// The field names of a theme, in canonical order.
+pub const THEME_FIELDS: &[&str] = &["key", "name", "colour", "description"];
+
+/// The contents of `themes.yaml`: the themes in report order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Themes {
+    pub themes: Vec<Theme>,
+}
+
+impl Themes {
+    /// The theme with this key.
+    pub fn get(&self, key: &str) -> Option<&Theme> {
+        self.themes.iter().find(|t| t.key == key)
+    }
+
+    /// The position of a theme in report order; unknown themes sort last.
+    pub fn order(&self, key: &str) -> usize {
+        self.themes
+            .iter()
+            .position(|t| t.key == key)
+            .unwrap_or(usize::MAX)
+    }
+}
+
+/// Whether `s` is a colour of the form `#rrggbb`.
+pub fn is_colour(s: &str) -> bool {
+    s.len() == 7 && s.starts_with('#') && s[1..].bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// The closest of `candidates` to `word`, if one is close enough to suggest.
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let word = word.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&word, &c.to_lowercase()), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_pad_to_three_digits() {
+        assert_eq!(Action::file_name(7), "007.yaml");
+        assert_eq!(Action::file_name(139), "139.yaml");
+        assert_eq!(Action::file_name(1000), "1000.yaml");
+    }
+
+    #[test]
+    fn milestone_ids() {
+        let (d, slug) = split_milestone_id("2019-09-open-space-annual-report").unwrap();
+        assert_eq!(
+            (d.to_string().as_str(), slug),
+            ("2019-09", "open-space-annual-report")
+        );
+        let (d, slug) = split_milestone_id("2019-05-14-workshop-5").unwrap();
+        assert_eq!((d.to_string().as_str(), slug), ("2019-05-14", "workshop-5"));
+        assert!(split_milestone_id("2019-09").is_none());
+        assert!(split_milestone_id("2019-09-Annual").is_none());
+        assert!(split_milestone_id("annual-2019").is_none());
+        assert!(split_milestone_id("2019-02-30-x")
+            .is_some_and(|(d, s)| d.to_string() == "2019-02" && s == "30-x"));
+    }
+
+    #[test]
+    fn kebab_and_colour() {
+        assert!(is_kebab("data-sharing"));
+        assert!(
+            !is_kebab("Data-sharing")
+                && !is_kebab("data--sharing")
+                && !is_kebab("-x")
+                && !is_kebab("")
+        );
+        assert!(
+            is_colour("#2ca02c")
+                && !is_colour("2ca02c")
+                && !is_colour("#2ca02g")
+                && !is_colour("#fff")
+        );
+    }
+
+    #[test]
+    fn closest_suggests_near_words() {
+        assert_eq!(
+            closest("data-shring", ["data-sharing", "governance"]),
+            Some("data-sharing")
+        );
+        assert_eq!(closest("zzz", ["data-sharing", "governance"]), None);
+    }
+
+    #[test]
+    fn overdue_needs_an_open_status_and_a_past_deadline() {
+        let mut a = Action {
+            id: 1,
+            title: "t".into(),
+            theme: "x".into(),
+            owner: None,
+            raised: LogDate::parse("2019-01").unwrap(),
+            deadline: Some(Deadline::parse("2019-07").unwrap()),
+            status: Status::Ongoing,
+            signed_off: None,
+            links: vec![],
+            merged_into: vec![],
+            duplicate_of: None,
+            formerly: vec![],
+            artefacts: vec![],
+            updates: vec![],
+        };
+        let d = |s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert!(!a.is_overdue(d("2019-07-31")));
+        assert!(a.is_overdue(d("2019-08-01")));
+        a.status = Status::Complete;
+        assert!(!a.is_overdue(d("2019-08-01")));
+        a.status = Status::Ongoing;
+        a.deadline = Some(Deadline::Monthly);
+        assert!(!a.is_overdue(d("2030-01-01")));
+    }
+}

@@ -1,0 +1,263 @@
+//! Rendering findings: rustc-like text with the offending line and a caret, JSON for programs, and
+//! GitHub workflow commands for pull-request annotations.
+
+use super::style::Paint;
+use crate::diag::{Diagnostic, Severity, Summary};
+use serde::Serialize;
+use std::io::{self, Write};
+use std::path::Path;
+
+/// The output formats of findings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Json,
+    Github,
+}
+
+/// What was checked, for the closing line and the JSON summary.
+#[derive(Clone, Copy, Debug, Default, Serialize)]
+pub struct Checked {
+    pub files: usize,
+    pub actions: usize,
+    pub milestones: usize,
+    pub themes: usize,
+}
+
+/// Write findings in `format`. `prefix` is the log root as the user should see it (for file paths);
+/// `source` returns the text of a file relative to the root, for snippets.
+pub fn render(
+    w: &mut dyn Write,
+    format: Format,
+    diags: &[Diagnostic],
+    checked: Checked,
+    prefix: &Path,
+    paint: Paint,
+    source: &dyn Fn(&Path) -> Option<String>,
+) -> io::Result<()> {
+    match format {
+        Format::Human => human(w, diags, checked, prefix, paint, source),
+        Format::Json => json(w, diags, checked, prefix),
+        Format::Github => github(w, diags, prefix),
+    }
+}
+
+fn shown(prefix: &Path, file: &Path) -> String {
+    prefix.join(file).display().to_string()
+}
+
+fn human(
+    w: &mut dyn Write,
+    diags: &[Diagnostic],
+    checked: Checked,
+    prefix: &Path,
+    paint: Paint,
+    source: &dyn Fn(&Path) -> Option<String>,
+) -> io::Result<()> {
+    let mut cache: std::collections::HashMap<&Path, Option<String>> =
+        std::collections::HashMap::new();
+    for d in diags {
+        let label = match d.severity {
+            Severity::Error => paint.error(&format!("error[{}]", d.code)),
+            Severity::Warning => paint.warning(&format!("warning[{}]", d.code)),
+        };
+        writeln!(w, "{label}{} {}", paint.bold(":"), paint.bold(&d.message))?;
+        let location = match (d.line, d.column) {
+            (Some(l), Some(c)) => format!("{}:{l}:{c}", shown(prefix, &d.file)),
+            (Some(l), None) => format!("{}:{l}", shown(prefix, &d.file)),
+            _ => shown(prefix, &d.file),
+        };
+        let text = cache.entry(&d.file).or_insert_with(|| source(&d.file));
+        let line_text = d
+            .line
+            .and_then(|l| text.as_deref()?.lines().nth(l as usize - 1));
+        let gutter = d.line.map(|l| l.to_string().len()).unwrap_or(1);
+        let pad = " ".repeat(gutter);
+        writeln!(w, "{pad}{} {location}", paint.accent("-->"))?;
+        if let (Some(l), Some(line)) = (d.line, line_text) {
+            let col = d.column.unwrap_or(1) as usize;
+            let shown_line: String = line.chars().take(200).collect();
+            let rest: String = line.chars().skip(col - 1).collect();
+            let width = token_width(&rest);
+            let lead: String = line
+                .chars()
+                .take(col - 1)
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            writeln!(w, "{pad} {}", paint.accent("|"))?;
+            writeln!(
+                w,
+                "{} {} {shown_line}",
+                paint.accent(&l.to_string()),
+                paint.accent("|")
+            )?;
+            let caret = "^".repeat(width);
+            let caret = if d.severity == Severity::Error {
+                paint.error(&caret)
+            } else {
+                paint.warning(&caret)
+            };
+            writeln!(w, "{pad} {} {lead}{caret}", paint.accent("|"))?;
+        }
+        if let Some(h) = &d.hint {
+            writeln!(w, "{pad} {} {} {h}", paint.accent("="), paint.bold("hint:"))?;
+        }
+        writeln!(w)?;
+    }
+    let s = Summary::of(diags);
+    let what = format!(
+        "{} action{}, {} milestone{} and {} theme{}",
+        checked.actions,
+        plural(checked.actions),
+        checked.milestones,
+        plural(checked.milestones),
+        checked.themes,
+        plural(checked.themes)
+    );
+    if diags.is_empty() {
+        writeln!(w, "{} {what}: no findings", paint.bold("ok:"))
+    } else {
+        let files: std::collections::HashSet<&Path> =
+            diags.iter().map(|d| d.file.as_path()).collect();
+        writeln!(
+            w,
+            "{} {} error{}, {} warning{} in {} file{} ({what} loaded from {} file{})",
+            if s.errors > 0 {
+                paint.error("failed:")
+            } else {
+                paint.warning("warnings:")
+            },
+            s.errors,
+            plural(s.errors),
+            s.warnings,
+            plural(s.warnings),
+            files.len(),
+            plural(files.len()),
+            checked.files,
+            plural(checked.files),
+        )
+    }
+}
+
+/// The width of the token that starts `rest`: a quoted string, a list item, a key, or the rest of the line.
+fn token_width(rest: &str) -> usize {
+    let chars: Vec<char> = rest.chars().collect();
+    let n = match chars.first() {
+        Some(q @ ('"' | '\'')) => chars
+            .iter()
+            .skip(1)
+            .position(|c| c == q)
+            .map_or(chars.len(), |i| i + 2),
+        _ => {
+            let mut end = chars.len();
+            for (i, c) in chars.iter().enumerate() {
+                let next = chars.get(i + 1).copied().unwrap_or(' ');
+                if matches!(c, ',' | ']' | '}')
+                    || (*c == ':' && next == ' ')
+                    || (*c == ' ' && next == '#')
+                {
+                    end = i;
+                    break;
+                }
+            }
+            rest.chars()
+                .take(end)
+                .collect::<String>()
+                .trim_end()
+                .chars()
+                .count()
+        }
+    };
+    n.clamp(1, 80)
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    version: u32,
+    checked: Checked,
+    summary: Summary,
+    diagnostics: Vec<JsonDiag<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonDiag<'a> {
+    #[serde(flatten)]
+    diag: &'a Diagnostic,
+    path: String,
+}
+
+fn json(
+    w: &mut dyn Write,
+    diags: &[Diagnostic],
+    checked: Checked,
+    prefix: &Path,
+) -> io::Result<()> {
+    let report = JsonReport {
+        version: 1,
+        checked,
+        summary: Summary::of(diags),
+        diagnostics: diags
+            .iter()
+            .map(|d| JsonDiag {
+                diag: d,
+                path: shown(prefix, &d.file),
+            })
+            .collect(),
+    };
+    serde_json::to_writer_pretty(&mut *w, &report)?;
+    writeln!(w)
+}
+
+/// Escape a value for a GitHub workflow command (data part).
+fn gh_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escape a property of a GitHub workflow command.
+fn gh_prop(s: &str) -> String {
+    gh_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+fn github(w: &mut dyn Write, diags: &[Diagnostic], prefix: &Path) -> io::Result<()> {
+    for d in diags {
+        let kind = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut props = vec![format!("file={}", gh_prop(&shown(prefix, &d.file)))];
+        if let Some(l) = d.line {
+            props.push(format!("line={l}"));
+        }
+        if let Some(c) = d.column {
+            props.push(format!("col={c}"));
+        }
+        props.push(format!("title={}", gh_prop(&format!("oslog {}", d.code))));
+        let mut message = format!("[{}] {}", d.code, d.message);
+        if let Some(h) = &d.hint {
+            message.push_str(&format!(" (hint: {h})"));
+        }
+        writeln!(w, "::{kind} {}::{}", props.join(","), gh_data(&message))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn github_commands_escape_their_parts() {
+        assert_eq!(gh_prop("a,b:c%\n"), "a%2Cb%3Ac%25%0A");
+        assert_eq!(gh_data("x: y, 50%\nz"), "x: y, 50%25%0Az");
+    }
+}

@@ -1,0 +1,298 @@
+//! The rules that look across records: themes exist, references resolve, merges do not loop, ids are
+//! unique, and the warnings about dates, order and duplicates. Each rule adds findings; none stops the
+//! others.
+
+use crate::diag::{Code, Diagnostic};
+use crate::model::{closest, Status};
+use crate::store::Log;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// Every cross-record finding for a loaded log.
+pub fn check(log: &Log) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    duplicate_ids(log, &mut out);
+    themes(log, &mut out);
+    references(log, &mut out);
+    merge_cycles(log, &mut out);
+    dates_and_order(log, &mut out);
+    closed_without_reason(log, &mut out);
+    duplicate_titles(log, &mut out);
+    out
+}
+
+fn duplicate_ids(log: &Log, out: &mut Vec<Diagnostic>) {
+    let mut first: HashMap<u32, &std::path::Path> = HashMap::new();
+    for a in &log.actions {
+        if let Some(prev) = first.insert(a.value.id, &a.file) {
+            out.push(
+                Diagnostic::new(
+                    Code::DuplicateId,
+                    &a.file,
+                    Some(a.spans.get("id")),
+                    format!("action {} is also in {}", a.value.id, prev.display()),
+                )
+                .with_hint("give one of them a free number: `oslog renumber`"),
+            );
+            first.insert(a.value.id, prev);
+        }
+    }
+    let mut seen: HashMap<&str, &std::path::Path> = HashMap::new();
+    for m in &log.milestones {
+        if let Some(prev) = seen.insert(&m.value.id, &m.file) {
+            out.push(Diagnostic::new(
+                Code::DuplicateId,
+                &m.file,
+                Some(m.spans.get("id")),
+                format!("milestone `{}` is also in {}", m.value.id, prev.display()),
+            ));
+            seen.insert(&m.value.id, prev);
+        }
+    }
+}
+
+fn themes(log: &Log, out: &mut Vec<Diagnostic>) {
+    let Some(themes) = &log.themes else { return };
+    let mut seen = HashSet::new();
+    for (i, t) in themes.value.themes.iter().enumerate() {
+        if !seen.insert(t.key.as_str()) {
+            out.push(Diagnostic::new(
+                Code::DuplicateThemeKey,
+                &themes.file,
+                Some(themes.spans.get(&format!("themes[{i}].key"))),
+                format!("theme key `{}` is defined twice", t.key),
+            ));
+        }
+    }
+    let keys: Vec<&str> = themes.value.themes.iter().map(|t| t.key.as_str()).collect();
+    for a in &log.actions {
+        if !keys.contains(&a.value.theme.as_str()) {
+            let d = Diagnostic::new(
+                Code::UnknownTheme,
+                &a.file,
+                Some(a.spans.get("theme")),
+                format!("unknown theme `{}`", a.value.theme),
+            );
+            let by_name = themes
+                .value
+                .themes
+                .iter()
+                .find(|t| t.name.eq_ignore_ascii_case(&a.value.theme))
+                .map(|t| t.key.as_str());
+            out.push(
+                match by_name.or_else(|| closest(&a.value.theme, keys.iter().copied())) {
+                    Some(k) => d.with_hint(format!("did you mean `{k}`?")),
+                    None => d.with_hint(format!("the themes are: {}", keys.join(", "))),
+                },
+            );
+        }
+    }
+}
+
+fn references(log: &Log, out: &mut Vec<Diagnostic>) {
+    let ids: HashSet<u32> = log
+        .actions
+        .iter()
+        .map(|a| a.value.id)
+        .chain(log.unreadable_ids.iter().copied())
+        .collect();
+    for a in &log.actions {
+        let mut index: HashMap<&str, usize> = HashMap::new();
+        for (field, n) in a.value.references() {
+            let i = index.entry(field).or_default();
+            let path = if field == "duplicate_of" {
+                field.to_string()
+            } else {
+                format!("{field}[{i}]")
+            };
+            *i += 1;
+            let pos = Some(a.spans.get(&path));
+            if n == a.value.id {
+                out.push(Diagnostic::new(
+                    Code::SelfReference,
+                    &a.file,
+                    pos,
+                    format!("action {n} names itself in `{field}`"),
+                ));
+            } else if !ids.contains(&n) {
+                out.push(dangling(&a.file, pos, field, n, log));
+            }
+        }
+    }
+    for m in &log.milestones {
+        for (i, n) in m.value.actions.iter().enumerate() {
+            if !ids.contains(n) {
+                out.push(dangling(
+                    &m.file,
+                    Some(m.spans.get(&format!("actions[{i}]"))),
+                    "actions",
+                    *n,
+                    log,
+                ));
+            }
+        }
+    }
+}
+
+fn dangling(
+    file: &std::path::Path,
+    pos: Option<crate::diag::Pos>,
+    field: &str,
+    n: u32,
+    log: &Log,
+) -> Diagnostic {
+    let d = Diagnostic::new(
+        Code::DanglingReference,
+        file,
+        pos,
+        format!("`{field}` names action {n}, which does not exist"),
+    );
+    match log.actions.iter().find(|a| a.value.formerly.contains(&n)) {
+        Some(moved) => d.with_hint(format!("action {n} was renumbered to {}", moved.value.id)),
+        None => d,
+    }
+}
+
+fn merge_cycles(log: &Log, out: &mut Vec<Diagnostic>) {
+    let graph: BTreeMap<u32, &[u32]> = log
+        .actions
+        .iter()
+        .map(|a| (a.value.id, a.value.merged_into.as_slice()))
+        .collect();
+    let mut reported: HashSet<u32> = HashSet::new();
+    for a in &log.actions {
+        // Follow merges from each action; a path that returns to its start is a cycle.
+        let start = a.value.id;
+        let mut stack: Vec<(u32, Vec<u32>)> = vec![(start, vec![start])];
+        let mut visited = HashSet::new();
+        while let Some((node, path)) = stack.pop() {
+            for next in graph.get(&node).copied().unwrap_or_default() {
+                if *next == start && *next != node && !reported.contains(&start) {
+                    let cycle: Vec<String> =
+                        path.iter().chain([&start]).map(u32::to_string).collect();
+                    reported.extend(path.iter().copied());
+                    out.push(Diagnostic::new(
+                        Code::MergeCycle,
+                        &a.file,
+                        Some(a.spans.get("merged_into")),
+                        format!(
+                            "actions are merged into each other in a cycle: {}",
+                            cycle.join(" → ")
+                        ),
+                    ));
+                } else if visited.insert(*next) {
+                    let mut p = path.clone();
+                    p.push(*next);
+                    stack.push((*next, p));
+                }
+            }
+        }
+    }
+}
+
+fn dates_and_order(log: &Log, out: &mut Vec<Diagnostic>) {
+    for a in &log.actions {
+        if let Some(d) = a.value.deadline.and_then(|d| d.date()) {
+            if d.wholly_before(&a.value.raised) {
+                out.push(Diagnostic::new(
+                    Code::DeadlineBeforeRaised,
+                    &a.file,
+                    Some(a.spans.get("deadline")),
+                    format!(
+                        "deadline {d} is before the action was raised ({})",
+                        a.value.raised
+                    ),
+                ));
+            }
+        }
+        let mut last: Option<(usize, crate::model::LogDate)> = None;
+        for (i, u) in a.value.updates.iter().enumerate() {
+            let Some(date) = u.date else { continue };
+            if let Some((_, prev)) = last {
+                if date.wholly_before(&prev) {
+                    out.push(
+                        Diagnostic::new(
+                            Code::UpdatesOutOfOrder,
+                            &a.file,
+                            Some(a.spans.get(&format!("updates[{i}]"))),
+                            format!("update dated {date} comes after one dated {prev}"),
+                        )
+                        .with_hint("updates are listed oldest first"),
+                    );
+                }
+            }
+            last = Some((i, date));
+        }
+    }
+}
+
+fn closed_without_reason(log: &Log, out: &mut Vec<Diagnostic>) {
+    for a in &log.actions {
+        let v = &a.value;
+        if v.status == Status::Closed
+            && v.merged_into.is_empty()
+            && v.duplicate_of.is_none()
+            && v.updates.is_empty()
+        {
+            out.push(
+                Diagnostic::new(
+                    Code::ClosedWithoutReason,
+                    &a.file,
+                    Some(a.spans.get("status")),
+                    format!("action {} is closed with no reason", v.id),
+                )
+                .with_hint(
+                    "add `merged_into`, `duplicate_of`, or an update that explains the closure",
+                ),
+            );
+        }
+    }
+}
+
+/// Titles compared without case, spacing or punctuation.
+fn title_key(t: &str) -> String {
+    t.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn duplicate_titles(log: &Log, out: &mut Vec<Diagnostic>) {
+    let mut by_title: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, a) in log.actions.iter().enumerate() {
+        by_title
+            .entry(title_key(&a.value.title))
+            .or_default()
+            .push(i);
+    }
+    let mut groups: Vec<Vec<usize>> = by_title.into_values().filter(|g| g.len() > 1).collect();
+    groups.sort();
+    for group in groups {
+        for (pos, &i) in group.iter().enumerate().skip(1) {
+            let a = &log.actions[i];
+            let earlier = group[..pos].iter().map(|&j| &log.actions[j]);
+            let declared =
+                |x: &crate::store::Loaded<crate::model::Action>,
+                 y: &crate::store::Loaded<crate::model::Action>| {
+                    x.value.duplicate_of == Some(y.value.id)
+                        || y.value.duplicate_of == Some(x.value.id)
+                };
+            if let Some(other) = earlier.clone().find(|o| !declared(a, o)) {
+                out.push(
+                    Diagnostic::new(
+                        Code::DuplicateTitle,
+                        &a.file,
+                        Some(a.spans.get("title")),
+                        format!(
+                            "action {} has the same title as action {}",
+                            a.value.id, other.value.id
+                        ),
+                    )
+                    .with_hint(format!(
+                        "if it repeats action {}, add `duplicate_of: {}`",
+                        other.value.id, other.value.id
+                    )),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,576 @@
+//! Turning a YAML [`Node`] tree into model records, reporting every problem in the file rather than the
+//! first. Each record comes back with [`Spans`]: the position of every field and list item, so that
+//! later rules can point at the exact line.
+
+use super::yaml::{Kind, Node, Style};
+use crate::diag::{Code, Diagnostic, Pos};
+use crate::model::{
+    closest, is_colour, is_kebab, Action, Deadline, LogDate, Milestone, MilestoneKind,
+    MilestoneStatus, Status, Theme, Themes, Update, ACTION_FIELDS, MAX_ID, MILESTONE_FIELDS,
+    THEME_FIELDS, UPDATE_FIELDS,
+};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Where each field of a record starts, keyed by a path such as `status`, `links[1]` or `updates[0].date`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Spans {
+    map: BTreeMap<String, Pos>,
+}
+
+impl Spans {
+    /// The position of a field or item, falling back to the record's start.
+    pub fn get(&self, path: &str) -> Pos {
+        self.map
+            .get(path)
+            .or_else(|| self.map.get(""))
+            .copied()
+            .unwrap_or(Pos::new(1, 1))
+    }
+
+    fn set(&mut self, path: impl Into<String>, pos: Pos) {
+        self.map.insert(path.into(), pos);
+    }
+}
+
+/// Collects findings for one file while decoding it.
+pub struct Decoder<'a> {
+    file: &'a Path,
+    pub diags: Vec<Diagnostic>,
+    pub spans: Spans,
+}
+
+/// The fields of one mapping, after unknown and duplicate keys were reported.
+struct Fields<'n> {
+    entries: Vec<(&'n str, &'n Node)>,
+    pos: Pos,
+}
+
+impl<'n> Fields<'n> {
+    fn get(&self, key: &str) -> Option<&'n Node> {
+        self.entries
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| *v)
+            .filter(|v| !v.is_null())
+    }
+}
+
+impl<'a> Decoder<'a> {
+    /// A decoder for findings in `file` (relative to the log root).
+    pub fn new(file: &'a Path) -> Self {
+        Decoder {
+            file,
+            diags: Vec::new(),
+            spans: Spans::default(),
+        }
+    }
+
+    fn report(&mut self, code: Code, pos: Pos, message: String) -> &mut Diagnostic {
+        self.diags
+            .push(Diagnostic::new(code, self.file, Some(pos), message));
+        self.diags.last_mut().expect("just pushed")
+    }
+
+    fn wrong_type(&mut self, path: &str, node: &Node, expected: &str) {
+        let found = node.describe();
+        let hint = match (&node.kind, expected) {
+            (
+                Kind::Scalar {
+                    style: Style::Plain,
+                    ..
+                },
+                "a string",
+            ) => Some("put the value in double quotes"),
+            (
+                Kind::Scalar {
+                    style: Style::Quoted,
+                    ..
+                },
+                e,
+            ) if e.contains("number") => Some("remove the quotes"),
+            _ => None,
+        };
+        let d = self.report(
+            Code::WrongType,
+            node.pos,
+            format!("`{path}` should be {expected}, found {found}"),
+        );
+        d.hint = hint.map(String::from);
+    }
+
+    /// Check a mapping's keys against `known`: report non-string, duplicate and unknown keys.
+    fn fields<'n>(
+        &mut self,
+        node: &'n Node,
+        path: &str,
+        known: &[&str],
+        what: &str,
+    ) -> Option<Fields<'n>> {
+        let Kind::Map(entries) = &node.kind else {
+            let found = node.describe();
+            let where_ = if path.is_empty() {
+                "the document".to_string()
+            } else {
+                format!("`{path}`")
+            };
+            self.report(
+                Code::NotAMapping,
+                node.pos,
+                format!("{where_} should be {what} (a mapping of keys), found {found}"),
+            );
+            return None;
+        };
+        let mut out: Vec<(&'n str, &'n Node)> = Vec::new();
+        for (k, v) in entries {
+            let key = match &k.kind {
+                Kind::Scalar { text, .. } => text.as_str(),
+                _ => {
+                    self.report(
+                        Code::WrongType,
+                        k.pos,
+                        format!("a key in {what} should be a name, found {}", k.describe()),
+                    );
+                    continue;
+                }
+            };
+            let full = join(path, key);
+            if let Some((_, first)) = out.iter().find(|(seen, _)| *seen == key) {
+                let first_line = self
+                    .spans
+                    .get(&join(path, key))
+                    .line
+                    .max(first.pos.line.saturating_sub(0));
+                let _ = first_line;
+                let line = key_line(first, &self.spans, &full);
+                self.report(
+                    Code::DuplicateKey,
+                    k.pos,
+                    format!("duplicate key `{key}` (first at line {line})"),
+                )
+                .hint = Some("keep one of them; YAML readers disagree on which wins".into());
+                continue;
+            }
+            if !known.contains(&key) {
+                let d = self.report(
+                    Code::UnknownField,
+                    k.pos,
+                    format!("unknown field `{key}` in {what}"),
+                );
+                d.hint = Some(match closest(key, known.iter().copied()) {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => format!("the fields are: {}", known.join(", ")),
+                });
+                continue;
+            }
+            self.spans.set(full, k.pos);
+            out.push((key, v));
+        }
+        Some(Fields {
+            entries: out,
+            pos: node.pos,
+        })
+    }
+
+    fn required<'n>(
+        &mut self,
+        f: &Fields<'n>,
+        path: &str,
+        key: &str,
+        what: &str,
+    ) -> Option<&'n Node> {
+        let node = f.get(key);
+        if node.is_none() {
+            let present = f.entries.iter().any(|(k, _)| *k == key);
+            let msg = if present {
+                format!("`{}` is empty", join(path, key))
+            } else {
+                format!("missing required field `{}` in {what}", join(path, key))
+            };
+            let pos = if present {
+                self.spans.get(&join(path, key))
+            } else {
+                f.pos
+            };
+            self.report(Code::MissingField, pos, msg);
+        }
+        node
+    }
+
+    fn string(&mut self, path: &str, node: &Node) -> Option<String> {
+        match &node.kind {
+            Kind::Scalar { text, style }
+                if *style != Style::Plain || node.describe() == "a string" =>
+            {
+                if text.trim().is_empty() {
+                    self.report(Code::EmptyText, node.pos, format!("`{path}` is blank"));
+                    return None;
+                }
+                Some(text.clone())
+            }
+            _ => {
+                self.wrong_type(path, node, "a string");
+                None
+            }
+        }
+    }
+
+    fn word(&mut self, path: &str, node: &Node) -> Option<String> {
+        match &node.kind {
+            Kind::Scalar { text, .. } => Some(text.clone()),
+            _ => {
+                self.wrong_type(path, node, "a single word");
+                None
+            }
+        }
+    }
+
+    fn number(&mut self, path: &str, node: &Node) -> Option<u32> {
+        let Kind::Scalar { text, style } = &node.kind else {
+            self.wrong_type(path, node, "an action number");
+            return None;
+        };
+        if *style != Style::Plain {
+            self.wrong_type(path, node, "an action number (a whole number)");
+            return None;
+        }
+        let digits = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+        let value = text.parse::<u64>().ok().filter(|_| digits);
+        match value {
+            Some(n) if (1..=MAX_ID as u64).contains(&n) && !text.starts_with('0') => Some(n as u32),
+            Some(n) if text.starts_with('0') && n > 0 && n <= MAX_ID as u64 => {
+                self.report(
+                    Code::InvalidId,
+                    node.pos,
+                    format!("`{path}` is written `{text}` with a leading zero"),
+                )
+                .hint = Some(format!(
+                    "write {n}; some YAML readers take a leading zero as octal"
+                ));
+                None
+            }
+            _ => {
+                let d = self.report(
+                    Code::InvalidId,
+                    node.pos,
+                    format!("`{path}` is `{text}`, not a whole number from 1 to {MAX_ID}"),
+                );
+                if text.contains(['e', 'E', 'x', 'X', '.', '_']) {
+                    d.hint = Some("write the number in plain decimal digits".into());
+                }
+                None
+            }
+        }
+    }
+
+    fn numbers(&mut self, path: &str, node: &Node) -> Vec<u32> {
+        let Kind::Seq(items) = &node.kind else {
+            if let Kind::Scalar { .. } = node.kind {
+                // A single number where a list belongs: accept the intent, but report the shape.
+                self.wrong_type(path, node, "a list of action numbers, such as [21, 24]");
+            } else {
+                self.wrong_type(path, node, "a list of action numbers");
+            }
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let p = format!("{path}[{i}]");
+            self.spans.set(p.clone(), item.pos);
+            if let Some(n) = self.number(&p, item) {
+                out.push(n);
+            }
+        }
+        out
+    }
+
+    fn date(&mut self, path: &str, node: &Node) -> Option<LogDate> {
+        let text = self.date_text(path, node)?;
+        match LogDate::parse(&text) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                let msg = format!("`{path}`: {}", e.message);
+                self.report(Code::InvalidDate, node.pos, msg).hint = e.hint;
+                None
+            }
+        }
+    }
+
+    fn date_text(&mut self, path: &str, node: &Node) -> Option<String> {
+        match &node.kind {
+            Kind::Scalar { text, .. } => Some(text.clone()),
+            _ => {
+                self.wrong_type(path, node, "a date (YYYY-MM or YYYY-MM-DD)");
+                None
+            }
+        }
+    }
+
+    fn optional<T>(
+        &mut self,
+        f: &Fields,
+        path: &str,
+        key: &str,
+        read: impl FnOnce(&mut Self, &str, &Node) -> Option<T>,
+    ) -> Option<T> {
+        let node = f.get(key)?;
+        read(self, &join(path, key), node)
+    }
+
+    /// Decode an action file.
+    pub fn action(&mut self, root: &Node) -> Option<Action> {
+        self.spans.set("", root.pos);
+        let f = self.fields(root, "", ACTION_FIELDS, "an action")?;
+        let what = "an action";
+        let id = self
+            .required(&f, "", "id", what)
+            .and_then(|n| self.number("id", n));
+        let title = self
+            .required(&f, "", "title", what)
+            .and_then(|n| self.string("title", n));
+        let theme = self
+            .required(&f, "", "theme", what)
+            .and_then(|n| self.word("theme", n));
+        let raised = self
+            .required(&f, "", "raised", what)
+            .and_then(|n| self.date("raised", n));
+        let status = self
+            .required(&f, "", "status", what)
+            .and_then(|n| self.status(n));
+        let owner = self.optional(&f, "", "owner", Self::string);
+        let deadline = self.optional(&f, "", "deadline", |d, p, n| {
+            let text = d.date_text(p, n)?;
+            Deadline::parse(&text)
+                .map_err(|e| {
+                    d.report(Code::InvalidDate, n.pos, format!("`{p}`: {}", e.message))
+                        .hint = e.hint
+                })
+                .ok()
+        });
+        let signed_off = self.optional(&f, "", "signed_off", Self::date);
+        let links = self
+            .optional(&f, "", "links", |d, p, n| Some(d.numbers(p, n)))
+            .unwrap_or_default();
+        let merged_into = self
+            .optional(&f, "", "merged_into", |d, p, n| Some(d.numbers(p, n)))
+            .unwrap_or_default();
+        let duplicate_of = self.optional(&f, "", "duplicate_of", Self::number);
+        let formerly = self
+            .optional(&f, "", "formerly", |d, p, n| Some(d.numbers(p, n)))
+            .unwrap_or_default();
+        let artefacts = self
+            .optional(&f, "", "artefacts", |d, p, n| Some(d.numbers(p, n)))
+            .unwrap_or_default();
+        let updates = self
+            .optional(&f, "", "updates", |d, p, n| Some(d.updates(p, n)))
+            .unwrap_or_default();
+        Some(Action {
+            id: id?,
+            title: title?,
+            theme: theme?,
+            owner,
+            raised: raised?,
+            deadline,
+            status: status?,
+            signed_off,
+            links,
+            merged_into,
+            duplicate_of,
+            formerly,
+            artefacts,
+            updates: updates.into_iter().collect::<Option<Vec<_>>>()?,
+        })
+    }
+
+    fn status(&mut self, node: &Node) -> Option<Status> {
+        let text = self.word("status", node)?;
+        Status::parse(&text).or_else(|| {
+            let d = self.report(
+                Code::UnknownStatus,
+                node.pos,
+                format!(
+                    "unknown status `{text}`; the statuses are {}",
+                    Status::choices()
+                ),
+            );
+            if let Some(s) = Status::from_alias(&text) {
+                d.hint = Some(format!("did you mean `{s}`?"));
+            }
+            None
+        })
+    }
+
+    /// Decode the updates list; an item that fails is `None`, so the action is not built from half of it.
+    fn updates(&mut self, path: &str, node: &Node) -> Vec<Option<Update>> {
+        let Kind::Seq(items) = &node.kind else {
+            self.wrong_type(path, node, "a list of updates (`- text: …`)");
+            return vec![None];
+        };
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| {
+                let p = format!("{path}[{i}]");
+                self.spans.set(p.clone(), item.pos);
+                let f = self.fields(item, &p, UPDATE_FIELDS, "an update")?;
+                let date = self.optional(&f, &p, "date", Self::date);
+                let date_ok = f.get("date").is_none() || date.is_some();
+                let text = self
+                    .required(&f, &p, "text", "an update")
+                    .and_then(|n| self.string(&join(&p, "text"), n));
+                date_ok.then_some(())?;
+                Some(Update { date, text: text? })
+            })
+            .collect()
+    }
+
+    /// Decode a milestone file.
+    pub fn milestone(&mut self, root: &Node) -> Option<Milestone> {
+        self.spans.set("", root.pos);
+        let f = self.fields(root, "", MILESTONE_FIELDS, "a milestone")?;
+        let what = "a milestone";
+        let id = self
+            .required(&f, "", "id", what)
+            .and_then(|n| self.string("id", n));
+        let date = self
+            .required(&f, "", "date", what)
+            .and_then(|n| self.date("date", n));
+        let kind = self.required(&f, "", "kind", what).and_then(|n| {
+            let text = self.word("kind", n)?;
+            MilestoneKind::parse(&text).or_else(|| {
+                let d = self.report(
+                    Code::UnknownKind,
+                    n.pos,
+                    format!(
+                        "unknown kind `{text}`; the kinds are {}",
+                        MilestoneKind::choices()
+                    ),
+                );
+                d.hint = closest(&text, MilestoneKind::ALL.iter().map(|k| k.as_str()))
+                    .map(|k| format!("did you mean `{k}`?"));
+                None
+            })
+        });
+        let title = self
+            .required(&f, "", "title", what)
+            .and_then(|n| self.string("title", n));
+        let status = self.required(&f, "", "status", what).and_then(|n| {
+            let text = self.word("status", n)?;
+            MilestoneStatus::parse(&text).or_else(|| {
+                let d = self.report(
+                    Code::UnknownStatus,
+                    n.pos,
+                    format!(
+                        "unknown status `{text}`; a milestone's statuses are {}",
+                        MilestoneStatus::choices()
+                    ),
+                );
+                d.hint = closest(&text, MilestoneStatus::ALL.iter().map(|k| k.as_str()))
+                    .map(|k| format!("did you mean `{k}`?"));
+                None
+            })
+        });
+        let by = self.optional(&f, "", "by", Self::string);
+        let objective = self.optional(&f, "", "objective", Self::string);
+        let actions = self
+            .optional(&f, "", "actions", |d, p, n| Some(d.numbers(p, n)))
+            .unwrap_or_default();
+        Some(Milestone {
+            id: id?,
+            date: date?,
+            kind: kind?,
+            title: title?,
+            by,
+            objective,
+            status: status?,
+            actions,
+        })
+    }
+
+    /// Decode `themes.yaml`.
+    pub fn themes(&mut self, root: &Node) -> Option<Themes> {
+        self.spans.set("", root.pos);
+        let f = self.fields(root, "", &["themes"], "themes.yaml")?;
+        let list = self.required(&f, "", "themes", "themes.yaml")?;
+        let Kind::Seq(items) = &list.kind else {
+            self.wrong_type("themes", list, "a list of themes");
+            return None;
+        };
+        if items.is_empty() {
+            self.report(
+                Code::NoThemes,
+                list.pos,
+                "themes.yaml defines no themes".into(),
+            );
+        }
+        let mut themes = Vec::new();
+        let mut ok = true;
+        for (i, item) in items.iter().enumerate() {
+            let p = format!("themes[{i}]");
+            self.spans.set(p.clone(), item.pos);
+            match self.theme(&p, item) {
+                Some(t) => themes.push(t),
+                None => ok = false,
+            }
+        }
+        ok.then_some(Themes { themes })
+    }
+
+    fn theme(&mut self, p: &str, item: &Node) -> Option<Theme> {
+        let f = self.fields(item, p, THEME_FIELDS, "a theme")?;
+        let key = self.required(&f, p, "key", "a theme").and_then(|n| {
+            let k = self.word(&join(p, "key"), n)?;
+            if !is_kebab(&k) {
+                self.report(
+                    Code::InvalidThemeKey,
+                    n.pos,
+                    format!("theme key `{k}` is not kebab-case"),
+                )
+                .hint =
+                    Some("use lower-case words joined by dashes, such as `data-sharing`".into());
+                return None;
+            }
+            Some(k)
+        });
+        let name = self
+            .required(&f, p, "name", "a theme")
+            .and_then(|n| self.string(&join(p, "name"), n));
+        let colour = self.required(&f, p, "colour", "a theme").and_then(|n| {
+            let c = self.word(&join(p, "colour"), n)?;
+            if !is_colour(&c) {
+                self.report(
+                    Code::InvalidColour,
+                    n.pos,
+                    format!("colour `{c}` is not of the form #rrggbb"),
+                )
+                .hint = Some("write six hexadecimal digits in quotes, such as \"#2ca02c\"".into());
+                return None;
+            }
+            Some(c.to_ascii_lowercase())
+        });
+        let description = self.optional(&f, p, "description", Self::string);
+        Some(Theme {
+            key: key?,
+            name: name?,
+            colour: colour?,
+            description,
+        })
+    }
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+fn key_line(first_value: &Node, spans: &Spans, full: &str) -> u32 {
+    let key = spans.get(full);
+    if key.line > 0 && spans.map.contains_key(full) {
+        key.line
+    } else {
+        first_value.pos.line
+    }
+}

@@ -1,0 +1,483 @@
+//! The only module that knows the YAML parser. It turns text into a small tree of [`Node`]s that
+//! remember their line and column and how each scalar was written, and it enforces oslog's limits:
+//! one document, bounded nesting and size, no anchors, aliases or tags. Comments are located so that
+//! writers can keep a file's header comments and refuse to drop the others.
+//!
+//! The parser is `saphyr-parser`, the YAML 1.2 event parser that the saphyr family (and, through a fork,
+//! `serde-saphyr`) is built on. See the README's "Why this YAML library" for the choice.
+
+use crate::diag::{Code, Pos};
+use saphyr_parser::{Event, Parser, ScalarStyle, Span};
+
+/// Nesting depth allowed in a log file; the format itself needs four.
+pub const MAX_DEPTH: usize = 16;
+/// Nodes (scalars, lists and mappings) allowed in one file.
+pub const MAX_NODES: usize = 250_000;
+
+/// How a scalar was written, which decides how it is typed: only plain scalars can be numbers or null.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Style {
+    Plain,
+    Quoted,
+    Block,
+}
+
+/// A value in the tree.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Kind {
+    Scalar { text: String, style: Style },
+    Seq(Vec<Node>),
+    Map(Vec<(Node, Node)>),
+}
+
+/// A value and where it starts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub kind: Kind,
+    pub pos: Pos,
+    /// Whether a sequence or mapping was written in flow style (`[a, b]`).
+    pub flow: bool,
+}
+
+impl Node {
+    /// Whether the node is a plain null: empty, `~` or `null`.
+    pub fn is_null(&self) -> bool {
+        matches!(&self.kind, Kind::Scalar { text, style: Style::Plain } if matches!(text.as_str(), "" | "~" | "null" | "Null" | "NULL"))
+    }
+
+    /// A short description of the node's kind, for "found …" in messages.
+    pub fn describe(&self) -> &'static str {
+        match &self.kind {
+            Kind::Seq(_) => "a list",
+            Kind::Map(_) => "a mapping",
+            Kind::Scalar {
+                style: Style::Quoted | Style::Block,
+                ..
+            } => "a string",
+            Kind::Scalar {
+                text,
+                style: Style::Plain,
+            } => plain_kind(text),
+        }
+    }
+}
+
+/// How a plain scalar would be typed by a YAML 1.2 core-schema reader.
+pub fn plain_kind(text: &str) -> &'static str {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => "nothing (null)",
+        "true" | "True" | "TRUE" | "false" | "False" | "FALSE" => "a boolean",
+        _ if looks_numeric(text) => "a number",
+        _ => "a string",
+    }
+}
+
+fn looks_numeric(t: &str) -> bool {
+    let t = t.strip_prefix(['+', '-']).unwrap_or(t);
+    let lower = t.to_ascii_lowercase();
+    if matches!(lower.as_str(), ".inf" | ".nan") {
+        return true;
+    }
+    if let Some(hex) = lower.strip_prefix("0x") {
+        return !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit());
+    }
+    if let Some(oct) = lower.strip_prefix("0o") {
+        return !oct.is_empty() && oct.bytes().all(|b| (b'0'..=b'7').contains(&b));
+    }
+    !t.is_empty()
+        && t.parse::<f64>().is_ok()
+        && t.bytes()
+            .all(|b| b.is_ascii_digit() || b"._eE+-".contains(&b))
+}
+
+/// A parsed file: its single document and where its comments are.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Document {
+    pub root: Node,
+    /// Full-line comments before the first key, kept by writers (for example a schema modeline).
+    pub header_comments: Vec<String>,
+    /// Comments anywhere else, which writers cannot keep.
+    pub interior_comments: Vec<Pos>,
+}
+
+/// Why a file could not be read as a document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct YamlError {
+    pub code: Code,
+    pub pos: Option<Pos>,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl YamlError {
+    fn new(code: Code, pos: Option<Pos>, message: impl Into<String>) -> Self {
+        YamlError {
+            code,
+            pos,
+            message: message.into(),
+            hint: None,
+        }
+    }
+}
+
+fn pos_of(span: &Span) -> Pos {
+    Pos::new(span.start.line() as u32, span.start.col() as u32 + 1)
+}
+
+enum Frame {
+    Seq(Vec<Node>, Pos, bool),
+    Map(Vec<(Node, Node)>, Option<Node>, Pos, bool),
+}
+
+/// Parse `src` as one YAML document under oslog's limits.
+pub fn parse(src: &str) -> Result<Document, YamlError> {
+    if let Some(e) = check_characters(src) {
+        return Err(e);
+    }
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut root: Option<Node> = None;
+    let mut documents = 0usize;
+    let mut nodes = 0usize;
+    let mut string_spans: Vec<(Pos, Pos)> = Vec::new();
+
+    for item in Parser::new_from_str(src) {
+        let (event, span) = item.map_err(|e| syntax_error(&e, src))?;
+        let pos = pos_of(&span);
+        let node = match event {
+            Event::StreamStart | Event::StreamEnd | Event::Nothing | Event::DocumentEnd => continue,
+            Event::DocumentStart(_) => {
+                documents += 1;
+                if documents > 1 {
+                    return Err(YamlError::new(
+                        Code::MultipleDocuments,
+                        Some(pos),
+                        "a second YAML document begins here; a log file holds exactly one",
+                    )
+                    .with_hint(
+                        "remove the `---` line and what follows, or move it into its own file",
+                    ));
+                }
+                continue;
+            }
+            Event::Alias(_) => {
+                return Err(YamlError::new(
+                    Code::YamlAlias,
+                    Some(pos),
+                    "aliases (`*name`) are not allowed in log files",
+                )
+                .with_hint("write the value out in full"))
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                check_node(anchor, tag.is_some(), pos)?;
+                let style = match style {
+                    ScalarStyle::Plain => Style::Plain,
+                    ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => Style::Quoted,
+                    ScalarStyle::Literal | ScalarStyle::Folded => Style::Block,
+                };
+                if style != Style::Plain {
+                    string_spans.push((
+                        pos,
+                        Pos::new(span.end.line() as u32, span.end.col() as u32 + 1),
+                    ));
+                }
+                Node {
+                    kind: Kind::Scalar {
+                        text: text.into_owned(),
+                        style,
+                    },
+                    pos,
+                    flow: false,
+                }
+            }
+            Event::SequenceStart(anchor, tag) => {
+                check_node(anchor, tag.is_some(), pos)?;
+                push_frame(
+                    &mut stack,
+                    Frame::Seq(Vec::new(), pos, is_flow(src, &span)),
+                    pos,
+                )?;
+                continue;
+            }
+            Event::MappingStart(anchor, tag) => {
+                check_node(anchor, tag.is_some(), pos)?;
+                push_frame(
+                    &mut stack,
+                    Frame::Map(Vec::new(), None, pos, is_flow(src, &span)),
+                    pos,
+                )?;
+                continue;
+            }
+            Event::SequenceEnd => match stack.pop() {
+                Some(Frame::Seq(items, p, flow)) => Node {
+                    kind: Kind::Seq(items),
+                    pos: p,
+                    flow,
+                },
+                _ => {
+                    return Err(YamlError::new(
+                        Code::YamlSyntax,
+                        Some(pos),
+                        "unbalanced sequence",
+                    ))
+                }
+            },
+            Event::MappingEnd => match stack.pop() {
+                Some(Frame::Map(entries, _, p, flow)) => Node {
+                    kind: Kind::Map(entries),
+                    pos: p,
+                    flow,
+                },
+                _ => {
+                    return Err(YamlError::new(
+                        Code::YamlSyntax,
+                        Some(pos),
+                        "unbalanced mapping",
+                    ))
+                }
+            },
+        };
+        nodes += 1;
+        if nodes > MAX_NODES {
+            return Err(YamlError::new(
+                Code::YamlLimit,
+                Some(pos),
+                format!("more than {MAX_NODES} values in one file"),
+            ));
+        }
+        match stack.last_mut() {
+            None => root = Some(node),
+            Some(Frame::Seq(items, ..)) => items.push(node),
+            Some(Frame::Map(entries, key, ..)) => match key.take() {
+                None => {
+                    if matches!(&node.kind, Kind::Scalar { text, style: Style::Plain } if text == "<<")
+                    {
+                        return Err(YamlError::new(
+                            Code::YamlAlias,
+                            Some(node.pos),
+                            "merge keys (`<<`) are not allowed in log files",
+                        ));
+                    }
+                    *key = Some(node)
+                }
+                Some(k) => entries.push((k, node)),
+            },
+        }
+    }
+    let Some(root) = root else {
+        return Err(YamlError::new(
+            Code::EmptyFile,
+            None,
+            "the file holds no YAML document (it is empty or only comments)",
+        ));
+    };
+    let (header_comments, interior_comments) = find_comments(src, root.pos, &string_spans);
+    Ok(Document {
+        root,
+        header_comments,
+        interior_comments,
+    })
+}
+
+impl YamlError {
+    fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+fn push_frame(stack: &mut Vec<Frame>, frame: Frame, pos: Pos) -> Result<(), YamlError> {
+    if stack.len() >= MAX_DEPTH {
+        return Err(YamlError::new(
+            Code::YamlLimit,
+            Some(pos),
+            format!("values are nested more than {MAX_DEPTH} deep"),
+        ));
+    }
+    stack.push(frame);
+    Ok(())
+}
+
+fn check_node(anchor: usize, tagged: bool, pos: Pos) -> Result<(), YamlError> {
+    if anchor != 0 {
+        return Err(YamlError::new(
+            Code::YamlAlias,
+            Some(pos),
+            "anchors (`&name`) are not allowed in log files",
+        )
+        .with_hint("remove the anchor; write repeated values out in full"));
+    }
+    if tagged {
+        return Err(YamlError::new(
+            Code::YamlTag,
+            Some(pos),
+            "explicit tags (`!tag`, `!!str`) are not allowed in log files",
+        )
+        .with_hint("remove the tag; quote the value if it must be read as a string"));
+    }
+    Ok(())
+}
+
+fn is_flow(src: &str, span: &Span) -> bool {
+    // The start marker of a flow collection points at its `[` or `{`.
+    let line = src
+        .lines()
+        .nth(span.start.line().saturating_sub(1))
+        .unwrap_or("");
+    matches!(line.chars().nth(span.start.col()), Some('[' | '{'))
+}
+
+fn syntax_error(e: &saphyr_parser::ScanError, src: &str) -> YamlError {
+    let m = e.marker();
+    let pos = Pos::new(m.line() as u32, m.col() as u32 + 1);
+    let info = e.info();
+    let line = src.lines().nth(m.line().saturating_sub(1)).unwrap_or("");
+    let mut err = YamlError::new(Code::YamlSyntax, Some(pos), format!("YAML syntax: {info}"));
+    if line.trim_start_matches(' ').starts_with('\t') || info.contains("tab") {
+        err.hint = Some("indent with spaces; YAML does not allow tabs for indentation".into());
+    } else if info.contains("mapping values are not allowed") {
+        err.hint = Some("a value containing `: ` must be quoted".into());
+    }
+    err
+}
+
+/// Reject NUL and other control characters before parsing, with their exact position.
+fn check_characters(src: &str) -> Option<YamlError> {
+    for (i, line) in src.split('\n').enumerate() {
+        for (col, c) in line.chars().enumerate() {
+            let bad = (c.is_control() && !matches!(c, '\t' | '\r'))
+                || (c == '\r' && col + 1 != line.chars().count());
+            if bad {
+                let name = if c == '\0' {
+                    "a NUL byte".to_string()
+                } else {
+                    format!("the control character U+{:04X}", c as u32)
+                };
+                return Some(YamlError::new(
+                    Code::ControlCharacter,
+                    Some(Pos::new(i as u32 + 1, col as u32 + 1)),
+                    format!("{name} is not allowed in a log file"),
+                ));
+            }
+        }
+    }
+    None
+}
+
+fn find_comments(src: &str, root: Pos, strings: &[(Pos, Pos)]) -> (Vec<String>, Vec<Pos>) {
+    let mut header = Vec::new();
+    let mut interior = Vec::new();
+    let inside = |p: Pos| {
+        strings.iter().any(|(s, e)| {
+            (s.line, s.column) <= (p.line, p.column) && (p.line, p.column) < (e.line, e.column)
+        })
+    };
+    for (i, line) in src.lines().enumerate() {
+        let n = i as u32 + 1;
+        let mut prev_space = true;
+        for (col, c) in line.chars().enumerate() {
+            if c == '#' && prev_space && !inside(Pos::new(n, col as u32 + 1)) {
+                if n < root.line && line[..line.find('#').unwrap_or(0)].trim().is_empty() {
+                    header.push(line.trim_end().to_string());
+                } else {
+                    interior.push(Pos::new(n, col as u32 + 1));
+                }
+                break;
+            }
+            prev_space = c == ' ' || c == '\t';
+        }
+    }
+    (header, interior)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn root(src: &str) -> Node {
+        parse(src).unwrap().root
+    }
+
+    #[test]
+    fn keeps_positions_and_styles() {
+        let n = root("id: 16\ntitle: \"x\"\nlinks: [21, 24]\ntext: |\n  a\n  b\n");
+        let Kind::Map(entries) = n.kind else { panic!() };
+        assert_eq!(entries[0].1.pos, Pos::new(1, 5));
+        assert_eq!(
+            entries[1].1.kind,
+            Kind::Scalar {
+                text: "x".into(),
+                style: Style::Quoted
+            }
+        );
+        assert!(entries[2].1.flow);
+        assert_eq!(
+            entries[3].1.kind,
+            Kind::Scalar {
+                text: "a\nb\n".into(),
+                style: Style::Block
+            }
+        );
+    }
+
+    #[test]
+    fn refuses_anchors_aliases_tags_and_merge_keys() {
+        assert_eq!(parse("a: &x 1\nb: *x\n").unwrap_err().code, Code::YamlAlias);
+        assert_eq!(parse("a: !!str 1\n").unwrap_err().code, Code::YamlTag);
+        assert_eq!(parse("<<: {a: 1}\n").unwrap_err().code, Code::YamlAlias);
+    }
+
+    #[test]
+    fn one_document_only() {
+        let e = parse("a: 1\n---\nb: 2\n").unwrap_err();
+        assert_eq!(
+            (e.code, e.pos.map(|p| p.line)),
+            (Code::MultipleDocuments, Some(2))
+        );
+        assert_eq!(parse("").unwrap_err().code, Code::EmptyFile);
+        assert_eq!(
+            parse("# only a comment\n").unwrap_err().code,
+            Code::EmptyFile
+        );
+    }
+
+    #[test]
+    fn limits_depth() {
+        let deep = "a: ".to_string() + &"[".repeat(40) + &"]".repeat(40) + "\n";
+        assert_eq!(parse(&deep).unwrap_err().code, Code::YamlLimit);
+    }
+
+    #[test]
+    fn reports_control_characters_and_syntax() {
+        let e = parse("a: 1\nb: x\0y\n").unwrap_err();
+        assert_eq!(
+            (e.code, e.pos),
+            (Code::ControlCharacter, Some(Pos::new(2, 5)))
+        );
+        let e = parse("a: [1, 2\nb: 3\n").unwrap_err();
+        assert_eq!(e.code, Code::YamlSyntax);
+        let e = parse("a:\n\tb: 1\n").unwrap_err();
+        assert_eq!(e.code, Code::YamlSyntax);
+        assert!(e.hint.unwrap().contains("tabs"));
+    }
+
+    #[test]
+    fn finds_header_and_interior_comments() {
+        let src = "# yaml-language-server: $schema=x\nid: 1 # trailing\ntext: |\n  # not a comment\n  b\nq: \"a # b\"\n# end\n";
+        let d = parse(src).unwrap();
+        assert_eq!(
+            d.header_comments,
+            vec!["# yaml-language-server: $schema=x".to_string()]
+        );
+        assert_eq!(d.interior_comments, vec![Pos::new(2, 7), Pos::new(7, 1)]);
+    }
+
+    #[test]
+    fn types_plain_scalars() {
+        assert_eq!(plain_kind("016"), "a number");
+        assert_eq!(plain_kind("1e3"), "a number");
+        assert_eq!(plain_kind("0x10"), "a number");
+        assert_eq!(plain_kind("~"), "nothing (null)");
+        assert_eq!(plain_kind("2019-07"), "a string");
+        assert_eq!(plain_kind("3rd"), "a string");
+    }
+}

@@ -1,0 +1,148 @@
+//! Property tests of the canonical layout: for any valid record, writing it, reading it back and
+//! writing it again gives the same data and the same text, and the result is valid.
+
+use oslog::model::{
+    Action, Deadline, LogDate, Milestone, MilestoneKind, MilestoneStatus, Status, Theme, Themes,
+    Update,
+};
+use oslog::store::{decode_source, emit, source_from_bytes, Record, RecordKind};
+use proptest::prelude::*;
+use std::path::Path;
+
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        // Realistic prose with the characters the seed uses.
+        "[A-Za-z0-9 .,;:'’‘“”–()/&…#-]{1,80}",
+        // Anything at all, including quotes, indicators, control characters and line breaks.
+        any::<String>(),
+        // Multi-line text with blank lines, bullets and trailing newlines.
+        prop::collection::vec("[A-Za-z -]{0,20}", 1..5).prop_map(|l| l.join("\n")),
+        "(- [a-z]{1,8}\n){1,4}\n{0,3}",
+        Just("yes".to_string()),
+        Just("016".to_string()),
+        Just("2019-07".to_string()),
+        Just("a: b # c".to_string()),
+    ]
+    .prop_filter("non-blank", |s| !s.trim().is_empty())
+}
+
+fn date() -> impl Strategy<Value = LogDate> {
+    (1990i32..2100, 1u32..=12, prop::option::of(1u32..=28)).prop_map(|(y, m, d)| match d {
+        Some(d) => LogDate::Day(chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap()),
+        None => LogDate::Month { year: y, month: m },
+    })
+}
+
+fn numbers() -> impl Strategy<Value = Vec<u32>> {
+    prop::collection::vec(1u32..=999_999, 0..4)
+}
+
+fn action() -> impl Strategy<Value = Action> {
+    let head = (
+        1u32..=999_999,
+        text(),
+        "[a-z]{1,6}(-[a-z0-9]{1,5}){0,2}",
+        prop::option::of(text()),
+        date(),
+        prop::option::of(prop_oneof![
+            date().prop_map(Deadline::Date),
+            Just(Deadline::Monthly)
+        ]),
+    );
+    let status = prop::sample::select(Status::ALL.to_vec());
+    let lists = (
+        prop::option::of(date()),
+        numbers(),
+        numbers(),
+        prop::option::of(1u32..=999_999),
+        numbers(),
+        numbers(),
+    );
+    let updates = prop::collection::vec(
+        (prop::option::of(date()), text()).prop_map(|(date, text)| Update { date, text }),
+        0..4,
+    );
+    (head, status, lists, updates).prop_map(
+        |(
+            (id, title, theme, owner, raised, deadline),
+            status,
+            (signed_off, links, merged_into, duplicate_of, formerly, artefacts),
+            updates,
+        )| Action {
+            id,
+            title,
+            theme,
+            owner,
+            raised,
+            deadline,
+            status,
+            signed_off,
+            links,
+            merged_into,
+            duplicate_of,
+            formerly,
+            artefacts,
+            updates,
+        },
+    )
+}
+
+fn reload(kind: RecordKind, text: &str) -> Record {
+    let src = source_from_bytes(text.as_bytes().to_vec()).expect("utf-8");
+    let (record, diags) = decode_source(kind, Path::new("x.yaml"), &src);
+    assert!(
+        diags.is_empty(),
+        "findings on canonical output:\n{text}\n{diags:#?}"
+    );
+    record.expect("a record")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn actions_round_trip(a in action(), header in prop::collection::vec("#( [a-z:=$./-]{1,30})?", 0..2)) {
+        let first = emit::action(&a, &header);
+        let Record::Action(back) = reload(RecordKind::Action, &first) else { panic!("not an action") };
+        prop_assert_eq!(&back.value, &a);
+        prop_assert_eq!(&back.header, &header);
+        prop_assert!(back.canonical);
+        prop_assert_eq!(emit::action(&back.value, &back.header), first);
+    }
+
+    #[test]
+    fn milestones_round_trip(slug in "[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,3}", d in date(), title in text(), by in prop::option::of(text()), objective in prop::option::of(text()), actions in numbers(),
+                             kind in prop::sample::select(MilestoneKind::ALL.to_vec()), status in prop::sample::select(MilestoneStatus::ALL.to_vec())) {
+        let m = Milestone { id: format!("{d}-{slug}"), date: d, kind, title, by, objective, status, actions };
+        let first = emit::milestone(&m, &[]);
+        let Record::Milestone(back) = reload(RecordKind::Milestone, &first) else { panic!("not a milestone") };
+        prop_assert_eq!(&back.value, &m);
+        prop_assert_eq!(emit::milestone(&back.value, &[]), first);
+    }
+
+    #[test]
+    fn themes_round_trip(themes in prop::collection::vec(("[a-z]{1,8}(-[a-z]{1,5}){0,2}", text(), "#[0-9a-f]{6}", prop::option::of(text())), 1..5)) {
+        let t = Themes { themes: themes.into_iter().map(|(key, name, colour, description)| Theme { key, name, colour, description }).collect() };
+        let first = emit::themes(&t, &[]);
+        let Record::Themes(back) = reload(RecordKind::Themes, &first) else { panic!("not themes") };
+        prop_assert_eq!(&back.value, &t);
+        prop_assert_eq!(emit::themes(&back.value, &[]), first);
+    }
+}
+
+#[test]
+fn changing_one_field_changes_one_line() {
+    let src = std::fs::read_to_string("tests/cmd/valid.in/actions/016.yaml").unwrap();
+    let Record::Action(mut a) = reload(RecordKind::Action, &src) else {
+        panic!()
+    };
+    a.value.status = Status::ProposedComplete;
+    let changed = emit::action(&a.value, &a.header);
+    let diff: Vec<_> = src
+        .lines()
+        .zip(changed.lines())
+        .filter(|(x, y)| x != y)
+        .collect();
+    assert_eq!(diff, vec![("status: ongoing", "status: proposed-complete")]);
+    assert_eq!(src.lines().count(), changed.lines().count());
+}
