@@ -52,6 +52,10 @@ pub enum Command {
     Validate(commands::validate::Args),
     Fmt(commands::fmt::Args),
     Status(commands::status::Args),
+    History(commands::history::Args),
+    Log(commands::log::Args),
+    Diff(commands::diff::Args),
+    Slips(commands::slips::Args),
 }
 
 fn parse_day(s: &str) -> Result<chrono::NaiveDate, String> {

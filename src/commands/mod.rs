@@ -1,7 +1,11 @@
 //! One file per subcommand, each with its `Args` and a `run` function; this module only holds the
 //! shared context and dispatches.
 
+pub mod diff;
 pub mod fmt;
+pub mod history;
+pub mod log;
+pub mod slips;
 pub mod status;
 pub mod validate;
 
@@ -89,5 +93,9 @@ pub fn dispatch(cli: Cli, ctx: &Context, out: &mut dyn Write) -> Result<Outcome>
         Command::Validate(args) => validate::run(args, ctx, out),
         Command::Fmt(args) => fmt::run(args, ctx, out),
         Command::Status(args) => status::run(args, ctx, out),
+        Command::History(args) => history::run(args, ctx, out),
+        Command::Log(args) => log::run(args, ctx, out),
+        Command::Diff(args) => diff::run(args, ctx, out),
+        Command::Slips(args) => slips::run(args, ctx, out),
     }
 }

@@ -3,5 +3,6 @@
 //! the writer to fill; nothing here decides what is true.
 
 pub mod diagnostics;
+pub mod history;
 pub mod style;
 pub mod table;
