@@ -523,3 +523,28 @@ fn a_detached_head_works_and_says_so() {
     let text = stdout(&oslog(dir.path(), &["diff", "main..HEAD"]));
     assert!(text.contains("HEAD is detached at"), "{text}");
 }
+
+#[test]
+fn as_of_reads_the_log_at_a_commit_without_a_checkout() {
+    let (dir, _repo) = scenario();
+    let all_themes =
+        |v: &Value| v["counts"].as_array().unwrap().last().unwrap()["by_status"].clone();
+    let v = json(
+        dir.path(),
+        &["status", "--as-of", "HEAD~4", "--format", "json"],
+    );
+    assert_eq!(all_themes(&v), serde_json::json!([1, 1, 0, 0, 0]));
+    let v = json(
+        dir.path(),
+        &["status", "--as-of", "2019-07-02", "--format", "json"],
+    );
+    assert_eq!(all_themes(&v), serde_json::json!([0, 2, 0, 0, 0]));
+    let v = json(dir.path(), &["status", "--format", "json"]);
+    assert_eq!(all_themes(&v), serde_json::json!([0, 1, 1, 0, 0]));
+
+    let o = oslog(dir.path(), &["status", "--as-of", "2019-06-01"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no commit on or before 2019-06-01"));
+    let o = oslog(dir.path(), &["fmt", "--as-of", "HEAD"]);
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -1,7 +1,6 @@
 //! `oslog status`: the dashboard of the log as of today (or `--today`).
 
 use super::{Context, Outcome};
-use crate::store;
 use anyhow::Result;
 use std::io::Write;
 
@@ -15,6 +14,7 @@ use std::io::Write;
 ///   oslog status
 ///   oslog status --today 2019-07-01
 ///   oslog status --format json
+///   oslog status --as-of 2019-06-30
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
@@ -32,8 +32,7 @@ pub enum FormatArg {
 
 /// Run `oslog status` (the dashboard).
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
-    let root = ctx.root()?;
-    let log = store::load(&root)?;
+    let (log, today) = ctx.load_log()?;
     let themes = log
         .themes
         .as_ref()
@@ -41,7 +40,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         .unwrap_or_default();
     let actions: Vec<_> = log.actions.iter().map(|a| &a.value).collect();
     let milestones: Vec<_> = log.milestones.iter().map(|m| &m.value).collect();
-    let dash = crate::query::dashboard(&themes, &actions, &milestones, ctx.today);
+    let dash = crate::query::dashboard(&themes, &actions, &milestones, today);
     match args.format {
         FormatArg::Table => crate::output::table::dashboard(out, &dash, ctx.paint)?,
         FormatArg::Json => {

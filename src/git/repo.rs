@@ -178,6 +178,11 @@ impl Repo {
         Ok(Bound::Rev(Rev(c.id())))
     }
 
+    /// The day a commit was made (the committer's date in its own time zone).
+    pub fn date(&self, rev: Rev) -> Result<NaiveDate> {
+        Ok(info(&self.repo.find_commit(rev.0)?).date)
+    }
+
     fn at_date(&self, day: NaiveDate) -> Result<Rev> {
         let mut walk = self.first_parent_walk(self.head()?, None)?;
         let mut oldest = None;
