@@ -6,8 +6,10 @@ use anyhow::{bail, Result};
 use serde::Serialize;
 use std::io::Write;
 
-/// Show what a range changes in the log, record by record: actions added, removed and renumbered,
-/// field changes, updates added, and milestone changes. It flags what a reviewer should look at
+/// A semantic diff of the log for pull-request review.
+///
+/// Shows what a range changes, record by record: actions added, removed and renumbered, field
+/// changes, updates added, and milestone changes. It flags what a reviewer should look at
 /// twice: a complete action reopened, a deadline moved later, a status skipping a step, and an update
 /// edited or removed rather than appended.
 ///

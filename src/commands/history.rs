@@ -6,8 +6,10 @@ use anyhow::Result;
 use serde::Serialize;
 use std::io::Write;
 
-/// List every commit in which action N changed: status, deadline, owner, theme, title, signed_off,
-/// links and updates, with the commit, its author and date, and each field's old → new value.
+/// Every change to one action, newest first, from git.
+///
+/// Lists each commit in which action N changed (status, deadline, owner, theme, title, signed_off,
+/// links, updates), with the commit, its author and date, and each field's old → new value.
 ///
 /// Uncommitted changes in the working tree come first, marked as such. The trail follows renumbering
 /// (a file renamed with `formerly` naming the old number). History follows first parents: a merged

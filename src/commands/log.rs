@@ -8,8 +8,10 @@ use anyhow::Result;
 use serde::Serialize;
 use std::io::Write;
 
-/// List all changes to actions and milestones, newest first: fields changed, updates added, and
-/// actions added, removed or renumbered. This is the raw material of the monthly update.
+/// All changes to actions and milestones, newest first, from git.
+///
+/// Fields changed, updates added, and actions added, removed or renumbered: the raw material of the
+/// monthly update.
 ///
 /// DATE is YYYY-MM-DD and is compared with commit dates (as `git log --since` does); REV is any
 /// revision (a tag, branch or commit id). --since REV leaves REV itself out; --until REV starts there.

@@ -7,8 +7,10 @@ use anyhow::Result;
 use serde::Serialize;
 use std::io::Write;
 
-/// Show deadline slippage from git history: per action, the original deadline, the current one and
-/// the number of times it moved; then the actions that slipped most and the median delay per theme.
+/// Deadline slippage from git history.
+///
+/// Per action, the original deadline, the current one and the number of times it moved; then the
+/// actions that slipped most and the median delay per theme.
 ///
 /// "Original" is the first deadline the history records; "current" is the one at HEAD. A delay is
 /// counted from the end of the original deadline to the end of the current one.
