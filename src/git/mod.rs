@@ -2,5 +2,6 @@
 //! model and history types, so the rest of oslog never sees a git object.
 
 pub mod repo;
+mod tree;
 
 pub use repo::{Bound, Repo, Rev};
