@@ -377,13 +377,37 @@ impl Repo {
             });
         }
 
+        // The folder's tree objects are read straight from the object database, without a copy; the
+        // parent's is carried over as the next commit's.
+        let odb = self.repo.odb()?;
+        let read = |id: Option<Oid>| -> Result<Option<git2::OdbObject<'_>>> {
+            id.map(|id| odb.read(id)).transpose().map_err(Into::into)
+        };
+        let mut carry: Option<(Oid, git2::OdbObject)> = None;
         for oid in self.first_parent_walk(head, None)? {
             let Some((c, tree, parent)) = self.step(oid?)? else {
                 break;
             };
-            if self.subtree(parent, ACTIONS_DIR)? == self.subtree(Some(tree), ACTIONS_DIR)? {
+            let (old_dir, new_dir) = (
+                self.subtree(parent, ACTIONS_DIR)?,
+                self.subtree(Some(tree), ACTIONS_DIR)?,
+            );
+            if old_dir == new_dir {
                 continue;
             }
+            let new_obj = match carry.take() {
+                Some((id, obj)) if Some(id) == new_dir => Some(obj),
+                _ => read(new_dir)?,
+            };
+            let old_obj = read(old_dir)?;
+            let empty: &[u8] = &[];
+            let new_tree = RawTree::new(new_obj.as_ref().map_or(empty, |o| o.data()));
+            let old_tree = RawTree::new(old_obj.as_ref().map_or(empty, |o| o.data()));
+            let id_of = |t: &RawTree<&[u8]>, name: &str| {
+                t.find(name.as_bytes(), false)
+                    .filter(|e| e.is_blob())
+                    .map(|e| e.oid())
+            };
             let mut diffs = Vec::new();
             let mut added = Vec::new();
             let mut queue: Vec<u32> = tracked.iter().copied().collect();
@@ -393,11 +417,7 @@ impl Repo {
                     continue;
                 }
                 let name = Action::file_name(n);
-                let new = self.entry_id(tree, ACTIONS_DIR, &name)?;
-                let old = match parent {
-                    Some(p) => self.entry_id(p, ACTIONS_DIR, &name)?,
-                    None => None,
-                };
+                let (old, new) = (id_of(&old_tree, &name), id_of(&new_tree, &name));
                 if new == old {
                     continue;
                 }
@@ -416,6 +436,7 @@ impl Repo {
             for n in added {
                 tracked.remove(&n);
             }
+            carry = old_dir.zip(old_obj);
             let entries = history::entries(&diffs);
             if !entries.is_empty() {
                 out.push(CommitChanges {

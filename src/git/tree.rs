@@ -7,9 +7,10 @@
 use git2::Oid;
 use std::cmp::Ordering;
 
-/// A tree object's bytes and the offset at which each entry starts.
-pub struct RawTree {
-    data: Vec<u8>,
+/// A tree object's bytes (owned, or borrowed from the object database) and the offset at which each
+/// entry starts.
+pub struct RawTree<D = Vec<u8>> {
+    data: D,
     /// Where each entry starts, found on first need: looking up one name does not need it.
     index: std::cell::OnceCell<Vec<usize>>,
 }
@@ -62,8 +63,15 @@ fn parse(data: &[u8]) -> Option<(RawEntry<'_>, usize)> {
 }
 
 impl RawTree {
+    /// The tree with no entries.
+    pub fn empty() -> RawTree {
+        RawTree::new(Vec::new())
+    }
+}
+
+impl<D: AsRef<[u8]>> RawTree<D> {
     /// A tree object's bytes. Bytes that do not parse end the entries.
-    pub fn new(data: Vec<u8>) -> RawTree {
+    pub fn new(data: D) -> RawTree<D> {
         RawTree {
             data,
             index: std::cell::OnceCell::new(),
@@ -74,7 +82,7 @@ impl RawTree {
         self.index.get_or_init(|| {
             let mut starts = Vec::new();
             let mut at = 0;
-            while let Some((_, len)) = parse(&self.data[at..]) {
+            while let Some((_, len)) = parse(&self.data.as_ref()[at..]) {
                 starts.push(at);
                 at += len;
             }
@@ -82,13 +90,8 @@ impl RawTree {
         })
     }
 
-    /// The tree with no entries.
-    pub fn empty() -> RawTree {
-        RawTree::new(Vec::new())
-    }
-
     fn entry(&self, i: usize) -> RawEntry<'_> {
-        parse(&self.data[self.starts()[i]..])
+        parse(&self.data.as_ref()[self.starts()[i]..])
             .expect("indexed entries parse")
             .0
     }
@@ -99,7 +102,7 @@ impl RawTree {
 
     /// Every entry, in order.
     pub fn iter(&self) -> impl Iterator<Item = RawEntry<'_>> {
-        let mut rest = &self.data[..];
+        let mut rest = self.data.as_ref();
         std::iter::from_fn(move || {
             let (e, len) = parse(rest)?;
             rest = &rest[len..];
@@ -123,8 +126,11 @@ impl RawTree {
 }
 
 /// The record files that differ between two versions of a folder: (name, old id, new id).
-pub fn changed(old: &RawTree, new: &RawTree) -> Vec<(String, Option<Oid>, Option<Oid>)> {
-    let (a, b) = (&old.data, &new.data);
+pub fn changed<A: AsRef<[u8]>, B: AsRef<[u8]>>(
+    old: &RawTree<A>,
+    new: &RawTree<B>,
+) -> Vec<(String, Option<Oid>, Option<Oid>)> {
+    let (a, b) = (old.data.as_ref(), new.data.as_ref());
     let (starts_a, starts_b) = (old.starts(), new.starts());
     // Identical leading bytes parse into identical entries, so the entries before the last one that
     // starts within them are the same in both, at the same offsets.
