@@ -99,6 +99,13 @@ pub fn read_source(root: &Path, rel: &Path) -> Result<Source, Diagnostic> {
             "is a folder where a record file belongs".into(),
         ));
     }
+    if !meta.is_file() {
+        return Err(fail(
+            Code::StrayFile,
+            None,
+            "is not a regular file (a pipe, socket or device)".into(),
+        ));
+    }
     if meta.len() > MAX_FILE_BYTES {
         return Err(fail(
             Code::FileTooLarge,
