@@ -135,14 +135,8 @@ impl<'a> Decoder<'a> {
                 }
             };
             let full = join(path, key);
-            if let Some((_, first)) = out.iter().find(|(seen, _)| *seen == key) {
-                let first_line = self
-                    .spans
-                    .get(&join(path, key))
-                    .line
-                    .max(first.pos.line.saturating_sub(0));
-                let _ = first_line;
-                let line = key_line(first, &self.spans, &full);
+            if out.iter().any(|(seen, _)| *seen == key) {
+                let line = self.spans.get(&full).line;
                 self.report(
                     Code::DuplicateKey,
                     k.pos,
@@ -563,15 +557,6 @@ fn join(path: &str, key: &str) -> String {
         key.to_string()
     } else {
         format!("{path}.{key}")
-    }
-}
-
-fn key_line(first_value: &Node, spans: &Spans, full: &str) -> u32 {
-    let key = spans.get(full);
-    if key.line > 0 && spans.map.contains_key(full) {
-        key.line
-    } else {
-        first_value.pos.line
     }
 }
 

@@ -274,21 +274,9 @@ impl Loaded<()> {
 
 /// The first line where two texts differ, for pointing at a layout problem.
 fn first_difference(a: &str, b: &str) -> Option<Pos> {
-    let mut al = a.lines();
-    let mut bl = b.lines();
-    let mut n = 1;
-    loop {
-        match (al.next(), bl.next()) {
-            (Some(x), Some(y)) if x == y => n += 1,
-            (None, None) => {
-                return Some(Pos::new(
-                    n.max(1) - if a.ends_with('\n') { 1 } else { 0 },
-                    1,
-                ))
-            }
-            _ => return Some(Pos::new(n, 1)),
-        }
-    }
+    let differs = a.split('\n').zip(b.split('\n')).position(|(x, y)| x != y);
+    let line = differs.unwrap_or_else(|| a.split('\n').count().min(b.split('\n').count()));
+    Some(Pos::new(line as u32 + 1, 1))
 }
 
 /// The action number a canonical action file name stands for: `016.yaml` → 16.
