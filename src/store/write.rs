@@ -20,7 +20,37 @@ fn temp_in(path: &Path, contents: &str) -> Result<tempfile::NamedTempFile> {
     tmp.as_file()
         .sync_all()
         .with_context(|| format!("cannot sync {}", path.display()))?;
+    fault_point()?;
     Ok(tmp)
+}
+
+/// Fault injection, compiled into debug (test) builds only: `OSLOG_FAIL_WRITE=N` makes the Nth write
+/// of the process fail after its temporary file is written and before the rename, and
+/// `OSLOG_ABORT_WRITE=N` aborts the process at that point. Tests use them to show that every file is
+/// left in its old state or its new one, never a mix.
+#[cfg(debug_assertions)]
+fn fault_point() -> Result<()> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static WRITES: AtomicUsize = AtomicUsize::new(0);
+    let n = WRITES.fetch_add(1, Ordering::SeqCst) + 1;
+    let at = |var: &str| {
+        std::env::var(var)
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+            == Some(n)
+    };
+    if at("OSLOG_ABORT_WRITE") {
+        std::process::abort();
+    }
+    if at("OSLOG_FAIL_WRITE") {
+        anyhow::bail!("injected failure at write {n} (OSLOG_FAIL_WRITE)");
+    }
+    Ok(())
+}
+
+#[cfg(not(debug_assertions))]
+fn fault_point() -> Result<()> {
+    Ok(())
 }
 
 /// Replace `path` with `contents` atomically.
