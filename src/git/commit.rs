@@ -73,7 +73,10 @@ impl Committer {
         for p in &self.paths {
             let bytes = std::fs::read(workdir.join(p))
                 .with_context(|| format!("--commit: cannot read {}", p.display()))?;
-            index.add_frombuffer(&entry_for(p), &bytes)?;
+            let mut entry = entry_for(p);
+            entry.id = repo.blob(&bytes)?;
+            entry.file_size = bytes.len() as u32;
+            index.add(&entry)?;
         }
         let tree = repo.find_tree(index.write_tree_to(repo)?)?;
         let parents: Vec<&git2::Commit> = parent.iter().collect();

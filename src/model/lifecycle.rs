@@ -129,7 +129,7 @@ pub fn apply(action: &Action, m: &Move, today: LogDate) -> Result<Action, Refusa
     next.status = to;
     let mut text = format!("Status changed from {from} to {to}");
     if is_reopening(from) {
-        text = format!("Reopened: status changed from {from} to {to}");
+        text = format!("Reopened; status changed from {from} to {to}");
     }
     if from == Status::Complete {
         next.signed_off = None;
@@ -264,7 +264,7 @@ mod tests {
         assert_eq!(back.signed_off, None);
         assert_eq!(
             back.updates[0].text,
-            "Reopened: status changed from complete to ongoing. Status was recorded in error."
+            "Reopened; status changed from complete to ongoing. Status was recorded in error."
         );
         let mut open = to(Status::ProposedComplete);
         open.reopen = true;
