@@ -55,9 +55,12 @@ pub enum Command {
     Add(commands::add::Args),
     Update(commands::update::Args),
     Edit(commands::edit::Args),
+    Show(commands::show::Args),
+    List(commands::list::Args),
 }
 
-fn parse_day(s: &str) -> Result<chrono::NaiveDate, String> {
+/// Parse a day (`YYYY-MM-DD`) given on the command line.
+pub fn parse_day(s: &str) -> Result<chrono::NaiveDate, String> {
     chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .ok()
         .filter(|_| s.len() == 10)

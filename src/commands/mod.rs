@@ -4,6 +4,8 @@
 pub mod add;
 pub mod edit;
 pub mod fmt;
+pub mod list;
+pub mod show;
 pub mod status;
 pub mod update;
 pub mod validate;
@@ -95,5 +97,7 @@ pub fn dispatch(cli: Cli, ctx: &Context, out: &mut dyn Write) -> Result<Outcome>
         Command::Add(args) => add::run(args, ctx, out),
         Command::Update(args) => update::run(args, ctx, out),
         Command::Edit(args) => edit::run(args, ctx, out),
+        Command::Show(args) => show::run(args, ctx, out),
+        Command::List(args) => list::run(args, ctx, out),
     }
 }
