@@ -8,8 +8,8 @@ use std::path::PathBuf;
 const AFTER_HELP: &str = "\
 Exit codes:
   0  success; for validate and fmt --check, nothing to report
-  1  findings that fail (validate, fmt --check), or a refused change
-  2  could not run: no log root, an I/O error, or bad arguments
+  1  findings that fail (validate, fmt --check)
+  2  could not run: no log root, an I/O error, bad arguments, or a refused change (nothing is written)
 
 The log root is the nearest folder, from the current one upwards, that holds themes.yaml.";
 
