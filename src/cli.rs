@@ -57,6 +57,7 @@ pub enum Command {
     Edit(commands::edit::Args),
     Show(commands::show::Args),
     List(commands::list::Args),
+    Milestone(commands::milestone::Args),
 }
 
 /// Parse a day (`YYYY-MM-DD`) given on the command line.

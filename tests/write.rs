@@ -387,6 +387,68 @@ fn edit_records_a_moved_deadline() {
     assert!(err.contains("nothing to change"), "{err}");
 }
 
+#[test]
+fn milestones_are_added_and_moved() {
+    let (_dir, root) = fixture();
+    let o = oslog(
+        &root,
+        &[
+            "milestone",
+            "add",
+            "--date",
+            "2019-10",
+            "--kind",
+            "workshop",
+            "--title",
+            "Workshop 7",
+            "--action",
+            "16",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "added milestone 2019-10-workshop-7 (timeline/2019-10-workshop-7.yaml)\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("timeline/2019-10-workshop-7.yaml")).unwrap(),
+        "id: 2019-10-workshop-7\ndate: 2019-10\nkind: workshop\ntitle: Workshop 7\nstatus: planned\nactions: [16]\n"
+    );
+    assert_valid(&root);
+    let o = oslog(
+        &root,
+        &["milestone", "status", "2019-10-workshop-7", "done"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "milestone 2019-10-workshop-7: planned → done (timeline/2019-10-workshop-7.yaml)\n"
+    );
+    let err = refused(
+        &root,
+        &["milestone", "status", "2019-10-workshop-7", "done"],
+    );
+    assert!(err.contains("already done"), "{err}");
+    let err = refused(&root, &["milestone", "status", "2019-10-workshop", "done"]);
+    assert!(err.contains("did you mean `2019-10-workshop-7`?"), "{err}");
+    let err = refused(
+        &root,
+        &[
+            "milestone",
+            "add",
+            "--date",
+            "2019-11",
+            "--kind",
+            "report",
+            "--title",
+            "R",
+            "--action",
+            "99",
+        ],
+    );
+    assert!(err.contains("[dangling-reference]"), "{err}");
+}
+
 mod commit {
     use super::*;
     use git2::{Repository, Signature, Time};

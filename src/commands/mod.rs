@@ -5,6 +5,7 @@ pub mod add;
 pub mod edit;
 pub mod fmt;
 pub mod list;
+pub mod milestone;
 pub mod show;
 pub mod status;
 pub mod update;
@@ -99,5 +100,6 @@ pub fn dispatch(cli: Cli, ctx: &Context, out: &mut dyn Write) -> Result<Outcome>
         Command::Edit(args) => edit::run(args, ctx, out),
         Command::Show(args) => show::run(args, ctx, out),
         Command::List(args) => list::run(args, ctx, out),
+        Command::Milestone(args) => milestone::run(args, ctx, out),
     }
 }
