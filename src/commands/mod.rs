@@ -1,8 +1,14 @@
 //! One file per subcommand, each with its `Args` and a `run` function; this module only holds the
 //! shared context and dispatches.
 
+pub mod add;
+pub mod edit;
 pub mod fmt;
+pub mod list;
+pub mod milestone;
+pub mod show;
 pub mod status;
+pub mod update;
 pub mod validate;
 
 use crate::cli::{Cli, ColorWhen, Command};
@@ -89,5 +95,11 @@ pub fn dispatch(cli: Cli, ctx: &Context, out: &mut dyn Write) -> Result<Outcome>
         Command::Validate(args) => validate::run(args, ctx, out),
         Command::Fmt(args) => fmt::run(args, ctx, out),
         Command::Status(args) => status::run(args, ctx, out),
+        Command::Add(args) => add::run(args, ctx, out),
+        Command::Update(args) => update::run(args, ctx, out),
+        Command::Edit(args) => edit::run(args, ctx, out),
+        Command::Show(args) => show::run(args, ctx, out),
+        Command::List(args) => list::run(args, ctx, out),
+        Command::Milestone(args) => milestone::run(args, ctx, out),
     }
 }

@@ -2,6 +2,7 @@
 //! here reads files, talks to git or prints.
 
 mod date;
+pub mod lifecycle;
 mod status;
 
 pub use date::{DateError, Deadline, LogDate};
@@ -190,6 +191,27 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, c)| c)
 }
 
+/// A minimal action for tests: raised January 2019, theme `x`, no deadline.
+#[cfg(test)]
+pub(crate) fn sample(id: u32, status: Status) -> Action {
+    Action {
+        id,
+        title: "t".into(),
+        theme: "x".into(),
+        owner: None,
+        raised: LogDate::parse("2019-01").unwrap(),
+        deadline: None,
+        status,
+        signed_off: None,
+        links: vec![],
+        merged_into: vec![],
+        duplicate_of: None,
+        formerly: vec![],
+        artefacts: vec![],
+        updates: vec![],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -245,22 +267,8 @@ mod tests {
 
     #[test]
     fn overdue_needs_an_open_status_and_a_past_deadline() {
-        let mut a = Action {
-            id: 1,
-            title: "t".into(),
-            theme: "x".into(),
-            owner: None,
-            raised: LogDate::parse("2019-01").unwrap(),
-            deadline: Some(Deadline::parse("2019-07").unwrap()),
-            status: Status::Ongoing,
-            signed_off: None,
-            links: vec![],
-            merged_into: vec![],
-            duplicate_of: None,
-            formerly: vec![],
-            artefacts: vec![],
-            updates: vec![],
-        };
+        let mut a = sample(1, Status::Ongoing);
+        a.deadline = Some(Deadline::parse("2019-07").unwrap());
         let d = |s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
         assert!(!a.is_overdue(d("2019-07-31")));
         assert!(a.is_overdue(d("2019-08-01")));

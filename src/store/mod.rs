@@ -4,10 +4,14 @@
 
 pub mod decode;
 pub mod emit;
+mod lock;
+mod numbers;
 mod write;
 pub mod yaml;
 
 pub use decode::Spans;
+pub use lock::{Lock, LOCK_FILE, LOCK_TIMEOUT};
+pub use numbers::next_free_id;
 pub use write::{create_new, write_atomic};
 
 use crate::diag::{Code, Diagnostic, Pos};
