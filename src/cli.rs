@@ -49,9 +49,14 @@ pub enum ColorWhen {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    Init(commands::init::Args),
     Validate(commands::validate::Args),
     Fmt(commands::fmt::Args),
     Status(commands::status::Args),
+    Schema(commands::schema::Args),
+    Hooks(commands::hooks::Args),
+    Completions(commands::completions::Args),
+    Man(commands::man::Args),
 }
 
 fn parse_day(s: &str) -> Result<chrono::NaiveDate, String> {

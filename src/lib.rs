@@ -9,6 +9,7 @@
 pub mod cli;
 pub mod commands;
 pub mod diag;
+pub mod git;
 pub mod model;
 pub mod output;
 pub mod query;

@@ -1,7 +1,12 @@
 //! One file per subcommand, each with its `Args` and a `run` function; this module only holds the
 //! shared context and dispatches.
 
+pub mod completions;
 pub mod fmt;
+pub mod hooks;
+pub mod init;
+pub mod man;
+pub mod schema;
 pub mod status;
 pub mod validate;
 
@@ -89,5 +94,10 @@ pub fn dispatch(cli: Cli, ctx: &Context, out: &mut dyn Write) -> Result<Outcome>
         Command::Validate(args) => validate::run(args, ctx, out),
         Command::Fmt(args) => fmt::run(args, ctx, out),
         Command::Status(args) => status::run(args, ctx, out),
+        Command::Schema(args) => schema::run(args, ctx, out),
+        Command::Completions(args) => completions::run(args, ctx, out),
+        Command::Man(args) => man::run(args, ctx, out),
+        Command::Init(args) => init::run(args, ctx, out),
+        Command::Hooks(args) => hooks::run(args, ctx, out),
     }
 }
