@@ -6,6 +6,12 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 const AFTER_HELP: &str = "\
+Examples:
+  oslog init forum-log
+  oslog status
+  oslog validate --strict
+  oslog -C path/to/log fmt --check
+
 Exit codes:
   0  success; for validate and fmt --check, nothing to report
   1  findings that fail (validate, fmt --check), or a refused change

@@ -287,6 +287,16 @@ fn the_man_page_is_roff_and_lists_the_subcommands() {
 }
 
 #[test]
+fn the_man_pages_go_into_a_folder_one_per_command() {
+    let tmp = tempfile::tempdir().unwrap();
+    assert_exit(&oslog(tmp.path(), &["man", "--out-dir", "man1"]), 0);
+    for page in ["oslog.1", "oslog-validate.1", "oslog-hooks-install.1"] {
+        let text = std::fs::read_to_string(tmp.path().join("man1").join(page)).unwrap();
+        assert!(text.contains(".TH oslog"), "{page}");
+    }
+}
+
+#[test]
 fn schema_needs_no_log() {
     let tmp = tempfile::tempdir().unwrap();
     let out = oslog(tmp.path(), &["schema", "actions"]);

@@ -1,25 +1,38 @@
-//! `oslog man`: the roff man page, generated from the command line's own definition by clap_mangen,
-//! so it says what `--help` says.
+//! `oslog man`: the roff man pages, generated from the command line's own definition by clap_mangen,
+//! so that they say what `--help` says.
 
 use super::{Context, Outcome};
-use anyhow::Result;
+use anyhow::{Context as _, Result};
 use clap::CommandFactory;
 use std::io::Write;
+use std::path::PathBuf;
 
-/// Print the man page (roff), for `man 1 oslog`.
-///
-/// The page covers the global options and lists the subcommands; each subcommand's `--help`
-/// has its details.
+/// Print the man page oslog(1), or write it and a page per subcommand (oslog-validate(1), …)
+/// into a folder.
 ///
 /// Examples:
-///   oslog man > ~/.local/share/man/man1/oslog.1
 ///   oslog man | man -l -
+///   oslog man --out-dir ~/.local/share/man/man1
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
-pub struct Args {}
+pub struct Args {
+    /// Write oslog.1 and one page per subcommand into this folder instead of printing oslog.1.
+    #[arg(long, value_name = "FOLDER")]
+    pub out_dir: Option<PathBuf>,
+}
 
 /// Run `oslog man`.
-pub fn run(_args: Args, _ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
-    clap_mangen::Man::new(crate::cli::Cli::command()).render(out)?;
+pub fn run(args: Args, _ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
+    let cmd = crate::cli::Cli::command();
+    match args.out_dir {
+        None => clap_mangen::Man::new(cmd).render(out)?,
+        Some(dir) => {
+            std::fs::create_dir_all(&dir)
+                .with_context(|| format!("cannot create folder {}", dir.display()))?;
+            clap_mangen::generate_to(cmd, &dir)
+                .with_context(|| format!("cannot write the man pages in {}", dir.display()))?;
+            writeln!(out, "wrote the man pages in {}", dir.display())?;
+        }
+    }
     Ok(Outcome::Success)
 }
