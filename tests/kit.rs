@@ -60,6 +60,28 @@ fn init_writes_a_log_that_passes_the_checks() {
 }
 
 #[test]
+fn a_schema_modeline_survives_fmt() {
+    let (_tmp, root) = new_log();
+    let schema = oslog(&root, &["schema", "actions"]);
+    assert_exit(&schema, 0);
+    std::fs::create_dir(root.join("schemas")).unwrap();
+    std::fs::write(root.join("schemas/action.schema.json"), &schema.stdout).unwrap();
+    let modeline = "# yaml-language-server: $schema=../schemas/action.schema.json\n";
+    std::fs::write(
+        root.join("actions/001.yaml"),
+        format!("{modeline}title: Share the paper\nid: 1\ntheme: governance\nraised: 2025-01\nstatus: ongoing\n"),
+    )
+    .unwrap();
+    assert_exit(&oslog(&root, &["fmt"]), 0);
+    let text = std::fs::read_to_string(root.join("actions/001.yaml")).unwrap();
+    assert!(
+        text.starts_with(&format!("{modeline}id: 1\ntitle:")),
+        "{text}"
+    );
+    assert_exit(&oslog(&root, &["validate", "--strict"]), 0);
+}
+
+#[test]
 fn init_refuses_an_existing_log_and_changes_nothing() {
     let (tmp, root) = new_log();
     std::fs::write(root.join("themes.yaml"), "themes: []\n").unwrap();
