@@ -6,6 +6,12 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 const AFTER_HELP: &str = "\
+Examples:
+  oslog init forum-log
+  oslog status
+  oslog validate --strict
+  oslog -C path/to/log fmt --check
+
 Exit codes:
   0  success; for validate and fmt --check, nothing to report
   1  findings that fail (validate, fmt --check)
@@ -49,6 +55,7 @@ pub enum ColorWhen {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    Init(commands::init::Args),
     Validate(commands::validate::Args),
     Fmt(commands::fmt::Args),
     Status(commands::status::Args),
@@ -58,6 +65,10 @@ pub enum Command {
     Show(commands::show::Args),
     List(commands::list::Args),
     Milestone(commands::milestone::Args),
+    Schema(commands::schema::Args),
+    Hooks(commands::hooks::Args),
+    Completions(commands::completions::Args),
+    Man(commands::man::Args),
 }
 
 /// Parse a day (`YYYY-MM-DD`) given on the command line.

@@ -23,6 +23,11 @@ pub struct Args {
 #[derive(Debug, clap::Subcommand)]
 pub enum Sub {
     /// Add a milestone; its id is its date and a slug of its title (or --slug).
+    ///
+    /// Examples:
+    ///   oslog milestone add --date 2019-09 --kind report --title "Open Space annual report" --action 16
+    ///   oslog milestone add --date 2019-10-15 --kind workshop --title "Workshop 8" --slug workshop-8
+    #[command(verbatim_doc_comment)]
     Add {
         /// YYYY-MM or YYYY-MM-DD.
         #[arg(long, value_parser = parse_date)]
@@ -48,6 +53,11 @@ pub enum Sub {
         commit: bool,
     },
     /// Set a milestone's status: planned, done, slipped or cancelled.
+    ///
+    /// Examples:
+    ///   oslog milestone status 2019-09-open-space-annual-report done
+    ///   oslog milestone status 2019-07-workshop-6 slipped --commit
+    #[command(verbatim_doc_comment)]
     Status {
         id: String,
         status: MilestoneStatus,

@@ -2,10 +2,15 @@
 //! shared context and dispatches.
 
 pub mod add;
+pub mod completions;
 pub mod edit;
 pub mod fmt;
+pub mod hooks;
+pub mod init;
 pub mod list;
+pub mod man;
 pub mod milestone;
+pub mod schema;
 pub mod show;
 pub mod status;
 pub mod update;
@@ -101,5 +106,10 @@ pub fn dispatch(cli: Cli, ctx: &Context, out: &mut dyn Write) -> Result<Outcome>
         Command::Show(args) => show::run(args, ctx, out),
         Command::List(args) => list::run(args, ctx, out),
         Command::Milestone(args) => milestone::run(args, ctx, out),
+        Command::Schema(args) => schema::run(args, ctx, out),
+        Command::Completions(args) => completions::run(args, ctx, out),
+        Command::Man(args) => man::run(args, ctx, out),
+        Command::Init(args) => init::run(args, ctx, out),
+        Command::Hooks(args) => hooks::run(args, ctx, out),
     }
 }

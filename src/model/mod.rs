@@ -5,39 +5,72 @@ mod date;
 pub mod lifecycle;
 mod status;
 
-pub use date::{DateError, Deadline, LogDate};
+pub use date::{DateError, Deadline, LogDate, DATE_PATTERN};
 pub use status::{MilestoneKind, MilestoneStatus, Status};
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 /// The largest action number oslog accepts.
 pub const MAX_ID: u32 = 999_999;
 
+/// The JSON Schema pattern of a kebab-case key, the same rule as [`is_kebab`].
+pub const KEBAB_PATTERN: &str = "^[a-z0-9]+(-[a-z0-9]+)*$";
+/// The JSON Schema pattern of a theme colour, the same rule as [`is_colour`].
+pub const COLOUR_PATTERN: &str = "^#[0-9a-fA-F]{6}$";
+/// The JSON Schema pattern of a milestone id: a date, a dash and a kebab-case slug.
+pub const MILESTONE_ID_PATTERN: &str = "^[0-9]{4}-[0-9]{2}(-[0-9]{2})?-[a-z0-9]+(-[a-z0-9]+)*$";
+
 /// One action of the log: `actions/NNN.yaml`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+// `serde(default)` on the lists only tells the JSON Schema that they are optional: the decoder in
+// `store/decode.rs`, not serde, reads files.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields, title = "oslog action")]
 pub struct Action {
+    /// The action's number; equals the file name.
+    #[schemars(range(min = 1, max = MAX_ID))]
     pub id: u32,
+    /// What was agreed, as minuted.
+    #[schemars(length(min = 1))]
     pub title: String,
+    /// The theme it is reported under: a key of themes.yaml.
+    #[schemars(pattern(KEBAB_PATTERN))]
     pub theme: String,
+    /// Who holds it; `withheld` where the source redacted the name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
+    /// The meeting that raised it: YYYY-MM or YYYY-MM-DD.
     pub raised: LogDate,
+    /// When it is due: YYYY-MM, YYYY-MM-DD, or `monthly`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deadline: Option<Deadline>,
+    /// Where it stands.
     pub status: Status,
+    /// The meeting at which members signed completion off.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signed_off: Option<LogDate>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// Related actions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(inner(range(min = 1, max = MAX_ID)))]
     pub links: Vec<u32>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// The actions this one continues under.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(inner(range(min = 1, max = MAX_ID)))]
     pub merged_into: Vec<u32>,
+    /// The action this one repeats.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("minimum" = 1, "maximum" = MAX_ID))]
     pub duplicate_of: Option<u32>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// Numbers it had before a renumbering.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(inner(range(min = 1, max = MAX_ID)))]
     pub formerly: Vec<u32>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// Artefacts (papers) that answer it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(inner(range(min = 1, max = MAX_ID)))]
     pub artefacts: Vec<u32>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// Progress, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub updates: Vec<Update>,
 }
 
@@ -60,10 +93,14 @@ pub const ACTION_FIELDS: &[&str] = &[
 ];
 
 /// A dated (or undated) paragraph of progress on an action.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Update {
+    /// When: YYYY-MM or YYYY-MM-DD.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<LogDate>,
+    /// What happened.
+    #[schemars(length(min = 1))]
     pub text: String,
 }
 
@@ -93,18 +130,30 @@ impl Action {
 }
 
 /// One milestone of the timeline: `timeline/<date>-<slug>.yaml`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields, title = "oslog milestone")]
 pub struct Milestone {
+    /// The file's stem: the milestone's date, a dash and a kebab-case slug.
+    #[schemars(pattern(MILESTONE_ID_PATTERN))]
     pub id: String,
+    /// When: YYYY-MM or YYYY-MM-DD; equals the id's date.
     pub date: LogDate,
+    /// What the milestone is.
     pub kind: MilestoneKind,
+    /// What happens.
+    #[schemars(length(min = 1))]
     pub title: String,
+    /// Who delivers it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub by: Option<String>,
+    /// What it is for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub objective: Option<String>,
+    /// Where it stands.
     pub status: MilestoneStatus,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// The actions that feed it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(inner(range(min = 1, max = MAX_ID)))]
     pub actions: Vec<u32>,
 }
 
@@ -142,11 +191,19 @@ pub fn is_kebab(s: &str) -> bool {
 }
 
 /// One theme of `themes.yaml`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Theme {
+    /// The key actions use; kebab-case, unique.
+    #[schemars(pattern(KEBAB_PATTERN))]
     pub key: String,
+    /// The name shown in reports.
+    #[schemars(length(min = 1))]
     pub name: String,
+    /// The colour in terminal and HTML output: #rrggbb.
+    #[schemars(pattern(COLOUR_PATTERN))]
     pub colour: String,
+    /// What the theme covers.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
@@ -155,8 +212,11 @@ pub struct Theme {
 pub const THEME_FIELDS: &[&str] = &["key", "name", "colour", "description"];
 
 /// The contents of `themes.yaml`: the themes in report order.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields, title = "oslog themes")]
 pub struct Themes {
+    /// The themes, in the order reports use.
+    #[schemars(length(min = 1))]
     pub themes: Vec<Theme>,
 }
 
