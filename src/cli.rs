@@ -65,6 +65,7 @@ pub enum Command {
     Show(commands::show::Args),
     List(commands::list::Args),
     Milestone(commands::milestone::Args),
+    Timeline(commands::timeline::Args),
     Schema(commands::schema::Args),
     Hooks(commands::hooks::Args),
     Completions(commands::completions::Args),

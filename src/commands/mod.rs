@@ -13,6 +13,7 @@ pub mod milestone;
 pub mod schema;
 pub mod show;
 pub mod status;
+pub mod timeline;
 pub mod update;
 pub mod validate;
 
@@ -106,6 +107,7 @@ pub fn dispatch(cli: Cli, ctx: &Context, out: &mut dyn Write) -> Result<Outcome>
         Command::Show(args) => show::run(args, ctx, out),
         Command::List(args) => list::run(args, ctx, out),
         Command::Milestone(args) => milestone::run(args, ctx, out),
+        Command::Timeline(args) => timeline::run(args, ctx, out),
         Command::Schema(args) => schema::run(args, ctx, out),
         Command::Completions(args) => completions::run(args, ctx, out),
         Command::Man(args) => man::run(args, ctx, out),
