@@ -31,7 +31,7 @@ fn duplicate_ids(log: &Log, out: &mut Vec<Diagnostic>) {
                     Some(a.spans.get("id")),
                     format!("action {} is also in {}", a.value.id, prev.display()),
                 )
-                .with_hint("give one of them a free number: `oslog renumber`"),
+                .with_hint("give one of them a free number above every number in use"),
             );
             first.insert(a.value.id, prev);
         }

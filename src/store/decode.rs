@@ -157,7 +157,13 @@ impl<'a> Decoder<'a> {
                 });
                 continue;
             }
-            self.spans.set(full, k.pos);
+            // Point at a scalar's value, and at the key of a list or mapping.
+            let at = if matches!(v.kind, Kind::Scalar { .. }) && !v.is_null() {
+                v.pos
+            } else {
+                k.pos
+            };
+            self.spans.set(full, at);
             out.push((key, v));
         }
         Some(Fields {
