@@ -31,6 +31,12 @@ pub struct Cli {
     #[arg(long, global = true, env = "OSLOG_TODAY", value_name = "YYYY-MM-DD", value_parser = parse_day)]
     pub today: Option<chrono::NaiveDate>,
 
+    /// Read the log as it was at this commit, or at the last commit on or before this day, from git
+    /// objects without a checkout (for status; dates are then evaluated as of that commit's day
+    /// unless --today is given).
+    #[arg(long, global = true, value_name = "DATE|REV")]
+    pub as_of: Option<String>,
+
     /// When to use colour.
     #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
     pub color: ColorWhen,
@@ -70,6 +76,10 @@ pub enum Command {
     Hooks(commands::hooks::Args),
     Completions(commands::completions::Args),
     Man(commands::man::Args),
+    History(commands::history::Args),
+    Log(commands::log::Args),
+    Diff(commands::diff::Args),
+    Slips(commands::slips::Args),
 }
 
 /// Parse a day (`YYYY-MM-DD`) given on the command line.

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod commands;
 pub mod diag;
 pub mod git;
+pub mod history;
 pub mod model;
 pub mod output;
 pub mod query;

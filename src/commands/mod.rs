@@ -3,15 +3,19 @@
 
 pub mod add;
 pub mod completions;
+pub mod diff;
 pub mod edit;
 pub mod fmt;
+pub mod history;
 pub mod hooks;
 pub mod init;
 pub mod list;
+pub mod log;
 pub mod man;
 pub mod milestone;
 pub mod schema;
 pub mod show;
+pub mod slips;
 pub mod status;
 pub mod timeline;
 pub mod update;
@@ -41,6 +45,10 @@ pub struct Context {
     /// Colour for standard output.
     pub paint: Paint,
     pub verbose: bool,
+    /// `--as-of`: the commit or day whose log the reading commands show.
+    pub as_of: Option<String>,
+    /// Whether `--today` (or OSLOG_TODAY) fixed the day.
+    pub today_given: bool,
 }
 
 impl Context {
@@ -64,12 +72,32 @@ impl Context {
             today,
             paint: Paint { on },
             verbose: cli.verbose,
+            as_of: cli.as_of.clone(),
+            today_given: cli.today.is_some(),
         })
     }
 
     /// The log root for this run.
     pub fn root(&self) -> Result<PathBuf> {
         crate::store::find_root(&self.start)
+    }
+
+    /// The log a reading command shows, with the day to evaluate it on: the working tree as of today,
+    /// or with `--as-of` the log at that commit, as of the commit's day unless `--today` was given.
+    pub fn load_log(&self) -> Result<(crate::store::Log, chrono::NaiveDate)> {
+        let root = self.root()?;
+        let Some(spec) = &self.as_of else {
+            return Ok((crate::store::load(&root)?, self.today));
+        };
+        let repo = crate::git::Repo::open(&root)?;
+        let rev = repo.resolve(spec)?;
+        let log = crate::store::load_files(&root, repo.files_at(rev)?);
+        let today = if self.today_given {
+            self.today
+        } else {
+            repo.date(rev)?
+        };
+        Ok((log, today))
     }
 
     /// How to show paths under `root` to the user: relative to the current folder where possible.
@@ -97,6 +125,11 @@ fn auto_colour(is_terminal: bool) -> bool {
 
 /// Run the parsed command, writing its output to `out`.
 pub fn dispatch(cli: Cli, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
+    if ctx.as_of.is_some() && !matches!(cli.command, Command::Status(_)) {
+        anyhow::bail!(
+            "--as-of applies to status; the history commands take --since and --until or a range"
+        );
+    }
     match cli.command {
         Command::Validate(args) => validate::run(args, ctx, out),
         Command::Fmt(args) => fmt::run(args, ctx, out),
@@ -113,5 +146,9 @@ pub fn dispatch(cli: Cli, ctx: &Context, out: &mut dyn Write) -> Result<Outcome>
         Command::Man(args) => man::run(args, ctx, out),
         Command::Init(args) => init::run(args, ctx, out),
         Command::Hooks(args) => hooks::run(args, ctx, out),
+        Command::History(args) => history::run(args, ctx, out),
+        Command::Log(args) => log::run(args, ctx, out),
+        Command::Diff(args) => diff::run(args, ctx, out),
+        Command::Slips(args) => slips::run(args, ctx, out),
     }
 }

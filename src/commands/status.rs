@@ -6,7 +6,6 @@ use crate::change;
 use crate::cli::{parse_date, parse_status};
 use crate::model::lifecycle::{self, Move};
 use crate::model::{LogDate, Status};
-use crate::store;
 use anyhow::{bail, Result};
 use std::io::Write;
 
@@ -29,6 +28,7 @@ use std::io::Write;
 ///   oslog status 16 complete --signed-off 2019-09-10 --commit
 ///   oslog status 98 closed --duplicate-of 16
 ///   oslog status 16 ongoing --reopen --note "Sign-off was recorded in error."
+///   oslog status --as-of 2019-06-30
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
@@ -124,8 +124,7 @@ fn dashboard(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> 
     if moving {
         bail!("--note, --date, --signed-off, --reopen, --merged-into, --duplicate-of and --commit need an action: oslog status N STATUS");
     }
-    let root = ctx.root()?;
-    let log = store::load(&root)?;
+    let (log, today) = ctx.load_log()?;
     let themes = log
         .themes
         .as_ref()
@@ -133,7 +132,7 @@ fn dashboard(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> 
         .unwrap_or_default();
     let actions: Vec<_> = log.actions.iter().map(|a| &a.value).collect();
     let milestones: Vec<_> = log.milestones.iter().map(|m| &m.value).collect();
-    let dash = crate::query::dashboard(&themes, &actions, &milestones, ctx.today);
+    let dash = crate::query::dashboard(&themes, &actions, &milestones, today);
     match args.format {
         FormatArg::Table => crate::output::table::dashboard(out, &dash, ctx.paint)?,
         FormatArg::Json => {

@@ -1,7 +1,9 @@
-//! The only modules that use git2. They answer questions about the repository around the log and
-//! return owned data, so that nothing else needs to know git's layout.
+//! Everything that talks to git. These are the only modules that import `git2`; they hand back owned
+//! model and history types, so the rest of oslog never sees a git object.
 
 pub mod commit;
 mod paths;
+pub mod repo;
 
 pub use paths::{repo_paths, RepoPaths};
+pub use repo::{Bound, Repo, Rev};

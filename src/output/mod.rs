@@ -3,6 +3,7 @@
 //! the writer to fill; nothing here decides what is true.
 
 pub mod diagnostics;
+pub mod history;
 pub mod prompt;
 pub mod records;
 pub mod style;

@@ -299,8 +299,65 @@ pub fn load(root: &Path) -> Result<Log> {
         root: root.to_path_buf(),
         ..Log::default()
     };
+    let actions = list_dir(root, ACTIONS_DIR, &mut log.diags)?;
+    let timeline = list_dir(root, TIMELINE_DIR, &mut log.diags)?;
+    fill(
+        &mut log,
+        [actions, timeline],
+        &|rel| read_source(root, rel),
+        &|rel| root.join(rel).is_dir(),
+    );
+    Ok(log)
+}
+
+/// Load a log from its files given as (path relative to the root, bytes), such as the files of a
+/// commit; `root` only names the log in findings. The same rules apply as for [`load`].
+pub fn load_files(root: &Path, files: impl IntoIterator<Item = (PathBuf, Vec<u8>)>) -> Log {
+    let files: std::collections::BTreeMap<PathBuf, Vec<u8>> = files.into_iter().collect();
+    let names = |dir: &str| -> Vec<String> {
+        files
+            .keys()
+            .filter(|p| p.parent() == Some(Path::new(dir)))
+            .filter_map(|p| Some(p.file_name()?.to_str()?.to_string()))
+            .collect()
+    };
+    let read = |rel: &Path| -> Result<Source, Diagnostic> {
+        let fail = |code, pos, msg: String| Diagnostic::new(code, rel, pos, msg);
+        let bytes = files
+            .get(rel)
+            .ok_or_else(|| fail(Code::Io, None, "cannot read: not found".into()))?;
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(fail(
+                Code::FileTooLarge,
+                None,
+                format!(
+                    "is {} bytes; the limit is {MAX_FILE_BYTES} bytes",
+                    bytes.len()
+                ),
+            ));
+        }
+        source_from_bytes(bytes.clone())
+            .map_err(|(pos, msg)| fail(Code::InvalidUtf8, Some(pos), msg))
+    };
+    let mut log = Log {
+        root: root.to_path_buf(),
+        ..Log::default()
+    };
+    fill(
+        &mut log,
+        [names(ACTIONS_DIR), names(TIMELINE_DIR)],
+        &read,
+        &|_| false,
+    );
+    log
+}
+
+type ReadFn<'a> = dyn Fn(&Path) -> Result<Source, Diagnostic> + 'a;
+
+/// Read themes.yaml and the listed record files into `log`.
+fn fill(log: &mut Log, listed: [Vec<String>; 2], read: &ReadFn, is_dir: &dyn Fn(&Path) -> bool) {
     let themes_rel = PathBuf::from(THEMES_FILE);
-    match read_source(root, &themes_rel) {
+    match read(&themes_rel) {
         Ok(src) => {
             log.files += 1;
             let (rec, diags) = decode_source(RecordKind::Themes, &themes_rel, &src);
@@ -311,18 +368,18 @@ pub fn load(root: &Path) -> Result<Log> {
         }
         Err(d) => log.diags.push(d),
     }
-    for (dir, kind) in [
+    let kinds = [
         (ACTIONS_DIR, RecordKind::Action),
         (TIMELINE_DIR, RecordKind::Milestone),
-    ] {
-        for name in list_dir(root, dir, &mut log.diags)? {
+    ];
+    for ((dir, kind), names) in kinds.into_iter().zip(listed) {
+        for name in names {
             let rel = Path::new(dir).join(&name);
-            load_file(&mut log, kind, &rel, &name);
+            load_file(log, kind, &rel, &name, read, is_dir);
         }
     }
     log.actions.sort_by_key(|a| a.value.id);
     log.milestones.sort_by(|a, b| a.value.id.cmp(&b.value.id));
-    Ok(log)
 }
 
 /// The names of the entries of `root/dir`, sorted; a missing folder is an empty one.
@@ -350,7 +407,14 @@ fn list_dir(root: &Path, dir: &str, diags: &mut Vec<Diagnostic>) -> Result<Vec<S
     Ok(names)
 }
 
-fn load_file(log: &mut Log, kind: RecordKind, rel: &Path, name: &str) {
+fn load_file(
+    log: &mut Log,
+    kind: RecordKind,
+    rel: &Path,
+    name: &str,
+    read: &ReadFn,
+    is_dir: &dyn Fn(&Path) -> bool,
+) {
     if matches!(name, ".gitkeep" | ".keep") {
         return;
     }
@@ -361,8 +425,7 @@ fn load_file(log: &mut Log, kind: RecordKind, rel: &Path, name: &str) {
         } else {
             "a milestone"
         };
-        let is_dir = log.root.join(rel).is_dir();
-        let msg = if is_dir {
+        let msg = if is_dir(rel) {
             format!("is a folder, not {what}")
         } else {
             format!("is not {what} file (records are .yaml files)")
@@ -381,7 +444,7 @@ fn load_file(log: &mut Log, kind: RecordKind, rel: &Path, name: &str) {
     } else {
         None
     };
-    let src = match read_source(&log.root, rel) {
+    let src = match read(rel) {
         Ok(s) => s,
         Err(d) => {
             log.diags.push(d);

@@ -1,0 +1,105 @@
+//! `oslog history N`: every change to one action, newest first, from git.
+
+use super::{Context, Outcome};
+use crate::git::Repo;
+use anyhow::Result;
+use serde::Serialize;
+use std::io::Write;
+
+/// Every change to one action, newest first, from git.
+///
+/// Lists each commit in which action N changed (status, deadline, owner, theme, title, signed_off,
+/// links, updates), with the commit, its author and date, and each field's old → new value.
+///
+/// Uncommitted changes in the working tree come first, marked as such. The trail follows renumbering
+/// (a file renamed with `formerly` naming the old number). History follows first parents: a merged
+/// branch's changes appear once, at the merge commit.
+///
+/// Examples:
+///   oslog history 42
+///   oslog history 42 --format json | jq '.changes[] | select(.changes[].field == "status")'
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    /// The action's number.
+    pub action: u32,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
+}
+
+/// The output formats of the history commands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum FormatArg {
+    Table,
+    Json,
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    action: u32,
+    shallow: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    detached: Option<&'a str>,
+    warnings: &'a [String],
+    changes: Vec<Row<'a>>,
+}
+
+#[derive(Serialize)]
+struct Row<'a> {
+    commit: Option<&'a crate::history::CommitInfo>,
+    uncommitted: bool,
+    #[serde(flatten)]
+    entry: &'a crate::history::Entry,
+}
+
+/// Run `oslog history N`.
+pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
+    let root = ctx.root()?;
+    let repo = Repo::open(&root)?;
+    let trail = repo.action_trail(args.action)?;
+    let warnings = repo.warnings();
+    match args.format {
+        FormatArg::Json => {
+            let changes = trail
+                .iter()
+                .flat_map(|c| {
+                    c.entries.iter().map(|e| Row {
+                        commit: c.commit.as_ref(),
+                        uncommitted: c.commit.is_none(),
+                        entry: e,
+                    })
+                })
+                .collect();
+            let report = Report {
+                action: args.action,
+                shallow: repo.shallow(),
+                detached: repo.detached.as_deref(),
+                warnings: &warnings,
+                changes,
+            };
+            serde_json::to_writer_pretty(&mut *out, &report)?;
+            writeln!(out)?;
+        }
+        FormatArg::Table => {
+            crate::output::history::warnings(out, &warnings, ctx.paint)?;
+            if trail.is_empty() {
+                writeln!(out, "no changes to action {} in the history", args.action)?;
+            } else {
+                writeln!(
+                    out,
+                    "{}",
+                    ctx.paint
+                        .bold(&format!("History of action {}, newest first", args.action))
+                )?;
+                let ids: std::collections::BTreeSet<_> = trail
+                    .iter()
+                    .flat_map(|c| c.entries.iter().map(|e| e.action))
+                    .collect();
+                crate::output::history::commits(out, &trail, ids.len() > 1, ctx.paint)?;
+            }
+        }
+    }
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,628 @@
+//! The log's git repository: opening it with clear messages at the edges (no repository, no commits,
+//! detached HEAD, shallow clone), resolving `DATE|REV`, reading records at a commit without a checkout,
+//! and walking the history for the audit trail.
+//!
+//! The walk follows first parents only: a merge is compared with its first parent, so the changes a
+//! merged branch brings in appear once, in the merge commit, and the trail of each record is one chain
+//! in which every change starts from the value the previous one left. For speed it never diffs whole
+//! trees: a commit whose `actions/` and `timeline/` subtree ids equal its parent's is skipped, entry ids
+//! are compared before any blob is read, and only the blobs that changed are parsed (each at most once).
+
+use crate::history::{self, CommitChanges, CommitInfo, Entry, FileDiff, Rec, Version};
+use crate::model::Action;
+use crate::store::{self, Record, RecordKind, ACTIONS_DIR, THEMES_FILE, TIMELINE_DIR};
+use anyhow::{anyhow, bail, Context, Result};
+use chrono::NaiveDate;
+use git2::{ErrorCode, ObjectType, Oid, Repository, Sort, Tree};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+/// A commit, resolved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rev(Oid);
+
+impl Rev {
+    /// The abbreviated commit id.
+    pub fn short(&self) -> String {
+        self.0.to_string()[..7].to_string()
+    }
+}
+
+/// One end of a range: a day (compared with commit dates) or a commit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bound {
+    Date(NaiveDate),
+    Rev(Rev),
+}
+
+/// The repository that holds a log.
+pub struct Repo {
+    repo: Repository,
+    /// The log root on disk.
+    root: PathBuf,
+    /// The log root relative to the work tree: empty, or ending in `/`.
+    prefix: String,
+    /// The commits at which a shallow clone's history was cut.
+    grafts: HashSet<Oid>,
+    /// The short id HEAD points at, when it is detached.
+    pub detached: Option<String>,
+    cache: RefCell<HashMap<Oid, Version>>,
+}
+
+const DIRS: [(&str, RecordKind); 2] = [
+    (ACTIONS_DIR, RecordKind::Action),
+    (TIMELINE_DIR, RecordKind::Milestone),
+];
+
+impl Repo {
+    /// Open the repository that holds the log at `root`, refusing one without commits.
+    pub fn open(root: &Path) -> Result<Repo> {
+        let repo = Repository::discover(root).map_err(|_| {
+            anyhow!(
+                "{} is not in a git repository; the history commands and --as-of read the log's git history (run `git init` and commit the log)",
+                root.display()
+            )
+        })?;
+        let workdir = repo.workdir().ok_or_else(|| {
+            anyhow!(
+                "the repository at {} is bare; run oslog in a clone with a work tree",
+                repo.path().display()
+            )
+        })?;
+        let canon = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+        let root = canon(root);
+        let rel = root.strip_prefix(canon(workdir)).with_context(|| {
+            format!(
+                "the log root {} is outside the repository's work tree",
+                root.display()
+            )
+        })?;
+        let mut prefix = rel.to_string_lossy().replace('\\', "/");
+        if !prefix.is_empty() {
+            prefix.push('/');
+        }
+        match repo.head() {
+            Ok(_) => {}
+            Err(e) if e.code() == ErrorCode::UnbornBranch || e.code() == ErrorCode::NotFound => {
+                let branch = repo
+                    .find_reference("HEAD")
+                    .ok()
+                    .and_then(|r| {
+                        r.symbolic_target()
+                            .map(|s| s.trim_start_matches("refs/heads/").to_string())
+                    })
+                    .unwrap_or_else(|| "HEAD".into());
+                if repo.is_empty().unwrap_or(false) {
+                    bail!("the repository has no commits yet (branch `{branch}` is unborn); commit the log first");
+                }
+                bail!("branch `{branch}` has no commits yet (it is unborn); commit to it, or switch to a branch with history");
+            }
+            Err(e) => return Err(e).context("cannot read HEAD"),
+        }
+        let detached = if repo.head_detached().unwrap_or(false) {
+            repo.head()
+                .ok()
+                .and_then(|h| h.target())
+                .map(|o| Rev(o).short())
+        } else {
+            None
+        };
+        let grafts = if repo.is_shallow() {
+            std::fs::read_to_string(repo.path().join("shallow"))
+                .unwrap_or_default()
+                .lines()
+                .filter_map(|l| Oid::from_str(l.trim()).ok())
+                .collect()
+        } else {
+            HashSet::new()
+        };
+        Ok(Repo {
+            repo,
+            root,
+            prefix,
+            grafts,
+            detached,
+            cache: RefCell::new(HashMap::new()),
+        })
+    }
+
+    /// Warnings that belong with any answer read from this repository's history.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut w = Vec::new();
+        if !self.grafts.is_empty() {
+            let at: Vec<String> = self.grafts.iter().map(|o| Rev(*o).short()).collect();
+            w.push(format!(
+                "this is a shallow clone: the trail starts at the graft ({}); earlier changes are not known (run `git fetch --unshallow` for the whole history)",
+                at.join(", ")
+            ));
+        }
+        w
+    }
+
+    /// Whether the clone is shallow.
+    pub fn shallow(&self) -> bool {
+        !self.grafts.is_empty()
+    }
+
+    /// The commit HEAD points at.
+    pub fn head(&self) -> Result<Rev> {
+        let c = self
+            .repo
+            .head()?
+            .peel_to_commit()
+            .context("HEAD is not a commit")?;
+        Ok(Rev(c.id()))
+    }
+
+    /// Resolve `DATE|REV` to a commit: a day `YYYY-MM-DD` means the last commit on HEAD's first-parent
+    /// line made on or before that day; anything else is a revision such as a tag, branch or commit id.
+    pub fn resolve(&self, spec: &str) -> Result<Rev> {
+        match self.bound(spec)? {
+            Bound::Rev(r) => Ok(r),
+            Bound::Date(day) => self.at_date(day),
+        }
+    }
+
+    /// Read `DATE|REV` as a bound of a range.
+    pub fn bound(&self, spec: &str) -> Result<Bound> {
+        if let Some(day) = parse_day(spec) {
+            return Ok(Bound::Date(day));
+        }
+        let obj = self.repo.revparse_single(spec).map_err(|_| {
+            anyhow!("`{spec}` is neither a day (YYYY-MM-DD) nor a revision of this repository")
+        })?;
+        let c = obj
+            .peel_to_commit()
+            .map_err(|_| anyhow!("`{spec}` does not name a commit"))?;
+        Ok(Bound::Rev(Rev(c.id())))
+    }
+
+    /// The day a commit was made (the committer's date in its own time zone).
+    pub fn date(&self, rev: Rev) -> Result<NaiveDate> {
+        Ok(info(&self.repo.find_commit(rev.0)?).date)
+    }
+
+    fn at_date(&self, day: NaiveDate) -> Result<Rev> {
+        let mut walk = self.first_parent_walk(self.head()?, None)?;
+        let mut oldest = None;
+        for oid in &mut walk {
+            let c = self.repo.find_commit(oid?)?;
+            let info = info(&c);
+            if info.date <= day {
+                return Ok(Rev(c.id()));
+            }
+            oldest = Some(info.date);
+        }
+        match oldest {
+            Some(d) => bail!("no commit on or before {day}: the history starts on {d}"),
+            None => bail!("no commit on or before {day}"),
+        }
+    }
+
+    fn first_parent_walk(&self, tip: Rev, stop: Option<Rev>) -> Result<git2::Revwalk<'_>> {
+        let mut walk = self.repo.revwalk()?;
+        walk.set_sorting(Sort::TOPOLOGICAL)?;
+        walk.simplify_first_parent()?;
+        walk.push(tip.0)?;
+        if let Some(s) = stop {
+            walk.hide(s.0)?;
+        }
+        Ok(walk)
+    }
+
+    /// The base of `oslog diff` by default: the merge base of HEAD with the default branch.
+    pub fn default_base(&self) -> Result<(Rev, String)> {
+        let mut candidates = Vec::new();
+        if let Ok(r) = self.repo.find_reference("refs/remotes/origin/HEAD") {
+            if let Some(t) = r.symbolic_target() {
+                candidates.push(t.to_string());
+            }
+        }
+        candidates.extend(
+            [
+                "refs/heads/main",
+                "refs/heads/master",
+                "refs/remotes/origin/main",
+                "refs/remotes/origin/master",
+            ]
+            .map(String::from),
+        );
+        let head = self.head()?;
+        for name in candidates {
+            let Ok(r) = self.repo.find_reference(&name) else {
+                continue;
+            };
+            let Ok(c) = r.peel_to_commit() else { continue };
+            let base = self
+                .repo
+                .merge_base(head.0, c.id())
+                .with_context(|| format!("HEAD and {name} have no common commit"))?;
+            let short = name
+                .trim_start_matches("refs/heads/")
+                .trim_start_matches("refs/remotes/")
+                .to_string();
+            return Ok((Rev(base), short));
+        }
+        bail!("no default branch found (tried origin/HEAD, main and master); give a range such as `oslog diff main..HEAD`")
+    }
+
+    /// A commit of the walk with its tree and its first parent's tree; `None` at a shallow graft,
+    /// where the trail stops.
+    #[allow(clippy::type_complexity)]
+    fn step(&self, oid: Oid) -> Result<Option<(git2::Commit<'_>, Tree<'_>, Option<Tree<'_>>)>> {
+        if self.grafts.contains(&oid) {
+            return Ok(None);
+        }
+        let c = self.repo.find_commit(oid)?;
+        let tree = c.tree()?;
+        let parent = match c.parent_count() {
+            0 => None,
+            _ => Some(c.parent(0)?.tree()?),
+        };
+        Ok(Some((c, tree, parent)))
+    }
+
+    fn file_diff(
+        &self,
+        kind: RecordKind,
+        file: String,
+        old: Option<Oid>,
+        new: Option<Oid>,
+    ) -> FileDiff {
+        FileDiff {
+            old: self.version(old, kind, &file),
+            new: self.version(new, kind, &file),
+            file,
+        }
+    }
+
+    /// The changes of every commit from `tip` back to (not including) `stop`, newest first. Commits
+    /// that change no record are left out.
+    pub fn changes(&self, tip: Rev, stop: Option<Rev>) -> Result<Vec<CommitChanges>> {
+        let mut out = Vec::new();
+        for oid in self.first_parent_walk(tip, stop)? {
+            let Some((c, tree, parent)) = self.step(oid?)? else {
+                break;
+            };
+            let diffs = self.tree_diffs(parent.as_ref(), Some(&tree))?;
+            let entries = history::entries(&diffs);
+            if !entries.is_empty() {
+                out.push(CommitChanges {
+                    commit: Some(info(&c)),
+                    entries,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// The files of the log that differ between two trees. Folders whose ids are equal are skipped;
+    /// within a folder, entry ids are compared before any blob is read.
+    fn tree_diffs(&self, old: Option<&Tree>, new: Option<&Tree>) -> Result<Vec<FileDiff>> {
+        let mut diffs = Vec::new();
+        for (dir, kind) in DIRS {
+            let (old, new) = (self.subtree(old, dir)?, self.subtree(new, dir)?);
+            if old.as_ref().map(Tree::id) == new.as_ref().map(Tree::id) {
+                continue;
+            }
+            for (name, o, n) in changed_entries(old.as_ref(), new.as_ref()) {
+                diffs.push(self.file_diff(kind, format!("{dir}/{name}"), o, n));
+            }
+        }
+        Ok(diffs)
+    }
+
+    /// The record changes from commit `a` to commit `b`, or to the working tree when `b` is `None`.
+    pub fn compare(&self, a: Rev, b: Option<Rev>) -> Result<Vec<Entry>> {
+        let old_tree = self.repo.find_commit(a.0)?.tree()?;
+        if let Some(b) = b {
+            let new_tree = self.repo.find_commit(b.0)?.tree()?;
+            return Ok(history::entries(
+                &self.tree_diffs(Some(&old_tree), Some(&new_tree))?,
+            ));
+        }
+        let mut diffs = Vec::new();
+        for (dir, kind) in DIRS {
+            let committed = entry_map(self.subtree(Some(&old_tree), dir)?.as_ref());
+            let on_disk = self.disk_names(dir)?;
+            let names: BTreeSet<&String> = committed.keys().chain(on_disk.iter()).collect();
+            for name in names {
+                let file = format!("{dir}/{name}");
+                diffs.extend(self.worktree_diff(committed.get(name).copied(), kind, &file)?);
+            }
+        }
+        Ok(history::entries(&diffs))
+    }
+
+    /// Every change to action `id`, newest first, with uncommitted changes in the working tree first.
+    /// It follows the action back through renumberings: a file renamed with `formerly` naming the old
+    /// number.
+    pub fn action_trail(&self, id: u32) -> Result<Vec<CommitChanges>> {
+        let head = self.head()?;
+        let head_tree = self.repo.find_commit(head.0)?.tree()?;
+        let mut tracked: BTreeSet<u32> = BTreeSet::from([id]);
+        let mut out = Vec::new();
+
+        let name = Action::file_name(id);
+        let file = format!("{ACTIONS_DIR}/{name}");
+        let committed = self.entry_id(&head_tree, ACTIONS_DIR, &name);
+        let mut current = self.version(committed, RecordKind::Action, &file);
+        let mut diffs = Vec::new();
+        if let Some(d) = self.worktree_diff(committed, RecordKind::Action, &file)? {
+            current = d.new.clone();
+            diffs.push(d);
+        }
+        if let Version::Present(Rec::Action(a)) = &current {
+            tracked.extend(a.formerly.iter().copied());
+        }
+        for former in tracked.clone().into_iter().filter(|n| *n != id) {
+            let file = format!("{ACTIONS_DIR}/{}", Action::file_name(former));
+            let committed = self.entry_id(&head_tree, ACTIONS_DIR, &Action::file_name(former));
+            diffs.extend(self.worktree_diff(committed, RecordKind::Action, &file)?);
+        }
+        let entries = history::entries(&diffs);
+        if !entries.is_empty() {
+            out.push(CommitChanges {
+                commit: None,
+                entries,
+            });
+        }
+
+        for oid in self.first_parent_walk(head, None)? {
+            let Some((c, tree, parent)) = self.step(oid?)? else {
+                break;
+            };
+            let old_dir = parent.as_ref().and_then(|p| self.dir_id(p, ACTIONS_DIR));
+            if old_dir == self.dir_id(&tree, ACTIONS_DIR) {
+                continue;
+            }
+            let mut diffs = Vec::new();
+            let mut added = Vec::new();
+            let mut queue: Vec<u32> = tracked.iter().copied().collect();
+            let mut seen = BTreeSet::new();
+            while let Some(n) = queue.pop() {
+                if !seen.insert(n) {
+                    continue;
+                }
+                let name = Action::file_name(n);
+                let new = self.entry_id(&tree, ACTIONS_DIR, &name);
+                let old = parent
+                    .as_ref()
+                    .and_then(|p| self.entry_id(p, ACTIONS_DIR, &name));
+                if new == old {
+                    continue;
+                }
+                let file = format!("{ACTIONS_DIR}/{name}");
+                let d = self.file_diff(RecordKind::Action, file, old, new);
+                if let (Version::Absent, Version::Present(Rec::Action(a))) = (&d.old, &d.new) {
+                    // Before this commit the number was not this action's; its former numbers were.
+                    added.push(n);
+                    for f in &a.formerly {
+                        tracked.insert(*f);
+                        queue.push(*f);
+                    }
+                }
+                diffs.push(d);
+            }
+            for n in added {
+                tracked.remove(&n);
+            }
+            let entries = history::entries(&diffs);
+            if !entries.is_empty() {
+                out.push(CommitChanges {
+                    commit: Some(info(&c)),
+                    entries,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// The log's files at a commit, as (path relative to the log root, bytes), for loading the log as
+    /// it was without a checkout.
+    pub fn files_at(&self, rev: Rev) -> Result<Vec<(PathBuf, Vec<u8>)>> {
+        let tree = self.repo.find_commit(rev.0)?.tree()?;
+        let mut out = Vec::new();
+        if let Ok(e) = tree.get_path(Path::new(&format!("{}{THEMES_FILE}", self.prefix))) {
+            out.push((PathBuf::from(THEMES_FILE), self.blob(e.id())?));
+        }
+        for (dir, _) in DIRS {
+            if let Some(sub) = self.subtree(Some(&tree), dir)? {
+                for e in sub.iter() {
+                    let (Some(name), Some(ObjectType::Blob)) = (e.name(), e.kind()) else {
+                        continue;
+                    };
+                    out.push((Path::new(dir).join(name), self.blob(e.id())?));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn blob(&self, id: Oid) -> Result<Vec<u8>> {
+        Ok(self.repo.find_blob(id)?.content().to_vec())
+    }
+
+    fn dir_id(&self, tree: &Tree, dir: &str) -> Option<Oid> {
+        tree.get_path(Path::new(&format!("{}{dir}", self.prefix)))
+            .ok()
+            .map(|e| e.id())
+    }
+
+    fn entry_id(&self, tree: &Tree, dir: &str, name: &str) -> Option<Oid> {
+        tree.get_path(Path::new(&format!("{}{dir}/{name}", self.prefix)))
+            .ok()
+            .filter(|e| e.kind() == Some(ObjectType::Blob))
+            .map(|e| e.id())
+    }
+
+    fn subtree(&self, tree: Option<&Tree>, dir: &str) -> Result<Option<Tree<'_>>> {
+        let Some(tree) = tree else { return Ok(None) };
+        match tree.get_path(Path::new(&format!("{}{dir}", self.prefix))) {
+            Ok(e) if e.kind() == Some(ObjectType::Tree) => Ok(Some(self.repo.find_tree(e.id())?)),
+            _ => Ok(None),
+        }
+    }
+
+    /// The record in a blob, decoded once and remembered by blob id.
+    fn version(&self, id: Option<Oid>, kind: RecordKind, file: &str) -> Version {
+        let Some(id) = id else { return Version::Absent };
+        if let Some(v) = self.cache.borrow().get(&id) {
+            return v.clone();
+        }
+        let v = match self.repo.find_blob(id) {
+            Ok(b) => decode(kind, file, b.content().to_vec()),
+            Err(_) => Version::Unreadable,
+        };
+        self.cache.borrow_mut().insert(id, v.clone());
+        v
+    }
+
+    /// The record files in `dir` of the working tree.
+    fn disk_names(&self, dir: &str) -> Result<Vec<String>> {
+        let path = self.root.join(dir);
+        let entries = match std::fs::read_dir(&path) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(e).with_context(|| format!("cannot list {}", path.display())),
+        };
+        let mut names = Vec::new();
+        for e in entries {
+            if let Ok(name) = e?.file_name().into_string() {
+                if name.ends_with(".yaml") {
+                    names.push(name);
+                }
+            }
+        }
+        Ok(names)
+    }
+
+    /// How the working tree's `file` differs from the committed blob, if it does.
+    fn worktree_diff(
+        &self,
+        committed: Option<Oid>,
+        kind: RecordKind,
+        file: &str,
+    ) -> Result<Option<FileDiff>> {
+        let path = self.root.join(file);
+        let on_disk = match std::fs::symlink_metadata(&path) {
+            Ok(_) => Some(store::read_source(&self.root, Path::new(file))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+        };
+        if let (Some(id), Ok(bytes)) = (committed, std::fs::read(&path)) {
+            if Oid::hash_object(ObjectType::Blob, &bytes).ok() == Some(id) {
+                return Ok(None);
+            }
+        }
+        let new = match on_disk {
+            None => Version::Absent,
+            Some(Err(_)) => Version::Unreadable,
+            Some(Ok(src)) => decode_source(kind, file, &src),
+        };
+        let old = self.version(committed, kind, file);
+        Ok((old != new).then(|| FileDiff {
+            file: file.to_string(),
+            old,
+            new,
+        }))
+    }
+}
+
+/// The entries of two versions of a folder that differ, by name, merged in git's name order. Only
+/// `.yaml` files are records.
+fn changed_entries(
+    old: Option<&Tree>,
+    new: Option<&Tree>,
+) -> Vec<(String, Option<Oid>, Option<Oid>)> {
+    let mut out = Vec::new();
+    let is_record = |e: &git2::TreeEntry| {
+        e.kind() == Some(ObjectType::Blob) && e.name_bytes().ends_with(b".yaml")
+    };
+    let mut a = old
+        .into_iter()
+        .flat_map(|t| t.iter())
+        .filter(is_record)
+        .peekable();
+    let mut b = new
+        .into_iter()
+        .flat_map(|t| t.iter())
+        .filter(is_record)
+        .peekable();
+    let name = |e: &git2::TreeEntry| String::from_utf8_lossy(e.name_bytes()).into_owned();
+    loop {
+        match (a.peek(), b.peek()) {
+            (None, None) => break,
+            (Some(x), Some(y)) if x.name_bytes() == y.name_bytes() => {
+                if x.id() != y.id() {
+                    out.push((name(x), Some(x.id()), Some(y.id())));
+                }
+                a.next();
+                b.next();
+            }
+            (Some(x), Some(y)) if x.name_bytes() < y.name_bytes() => {
+                out.push((name(x), Some(x.id()), None));
+                a.next();
+            }
+            (Some(x), None) => {
+                out.push((name(x), Some(x.id()), None));
+                a.next();
+            }
+            (_, Some(y)) => {
+                out.push((name(y), None, Some(y.id())));
+                b.next();
+            }
+        }
+    }
+    out
+}
+
+fn entry_map(tree: Option<&Tree>) -> BTreeMap<String, Oid> {
+    tree.into_iter()
+        .flat_map(|t| t.iter())
+        .filter(|e| e.kind() == Some(ObjectType::Blob))
+        .filter_map(|e| Some((e.name()?.to_string(), e.id())))
+        .filter(|(n, _)| n.ends_with(".yaml"))
+        .collect()
+}
+
+fn decode(kind: RecordKind, file: &str, bytes: Vec<u8>) -> Version {
+    if bytes.len() as u64 > store::MAX_FILE_BYTES {
+        return Version::Unreadable;
+    }
+    match store::source_from_bytes(bytes) {
+        Ok(src) => decode_source(kind, file, &src),
+        Err(_) => Version::Unreadable,
+    }
+}
+
+fn decode_source(kind: RecordKind, file: &str, src: &store::Source) -> Version {
+    match store::decode_source(kind, Path::new(file), src).0 {
+        Some(Record::Action(a)) => Version::Present(Rec::Action(a.value)),
+        Some(Record::Milestone(m)) => Version::Present(Rec::Milestone(m.value)),
+        _ => Version::Unreadable,
+    }
+}
+
+fn info(c: &git2::Commit) -> CommitInfo {
+    let t = c.time();
+    let local = t.seconds() + i64::from(t.offset_minutes()) * 60;
+    let date = chrono::DateTime::from_timestamp(local, 0)
+        .map(|d| d.date_naive())
+        .unwrap_or_default();
+    let id = c.id().to_string();
+    CommitInfo {
+        short: id[..7].to_string(),
+        id,
+        author: c.author().name().unwrap_or("?").to_string(),
+        date,
+        summary: c.summary().unwrap_or("").to_string(),
+    }
+}
+
+fn parse_day(s: &str) -> Option<NaiveDate> {
+    (s.len() == 10)
+        .then(|| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+        .flatten()
+}

@@ -1,0 +1,552 @@
+//! The audit trail as data: what changed in each commit, record by record and field by field, and the
+//! answers built from it (deadline slippage). The `git` module supplies the versions of each changed
+//! file; everything here is pure and tested without a repository.
+
+use crate::model::change::{self, Change, Flag, Op};
+use crate::model::{Action, Deadline, Milestone};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A decoded record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Rec {
+    Action(Action),
+    Milestone(Milestone),
+}
+
+/// One side of a file's change.
+// Versions live briefly, one or two per changed file; boxing the record would buy nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Version {
+    /// The file does not exist on this side.
+    Absent,
+    /// The file exists but does not decode as a valid record.
+    Unreadable,
+    Present(Rec),
+}
+
+/// A file that differs between two versions of the log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileDiff {
+    /// The path relative to the log root, such as `actions/042.yaml`.
+    pub file: String,
+    pub old: Version,
+    pub new: Version,
+}
+
+/// Who made a commit, and when (the committer's date, as `git log --since` uses).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CommitInfo {
+    pub id: String,
+    pub short: String,
+    pub author: String,
+    pub date: chrono::NaiveDate,
+    pub summary: String,
+}
+
+/// What happened to a record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Event {
+    Added,
+    Removed,
+    Changed,
+    /// The action took a new number (its file was renamed and `formerly` names the old one).
+    Renumbered,
+    /// One side of the change could not be decoded, so its fields cannot be compared.
+    Unreadable,
+}
+
+/// One record's change in one commit (or in the working tree).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Entry {
+    /// The action's number (after the change, for a renumbering).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<u32>,
+    /// The milestone's id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub milestone: Option<String>,
+    pub file: String,
+    pub event: Event,
+    /// For a renumbering: the number the action had before.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<u32>,
+    /// The action's theme (after the change, or before a removal).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub theme: Option<String>,
+    /// The title (after the change, or before a removal).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// For an addition, every field that is set; otherwise the fields that changed.
+    pub changes: Vec<Change>,
+    pub flags: Vec<Flag>,
+}
+
+/// The changes of one commit; `commit` is `None` for uncommitted changes in the working tree.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CommitChanges {
+    pub commit: Option<CommitInfo>,
+    pub entries: Vec<Entry>,
+}
+
+impl Entry {
+    fn new(file: &str, event: Event, rec: Option<&Rec>) -> Entry {
+        let (action, milestone, theme, title) = match rec {
+            Some(Rec::Action(a)) => (
+                Some(a.id),
+                None,
+                Some(a.theme.clone()),
+                Some(a.title.clone()),
+            ),
+            Some(Rec::Milestone(m)) => (None, Some(m.id.clone()), None, Some(m.title.clone())),
+            None => (
+                crate::store::action_id_from_name(file.rsplit('/').next().unwrap_or("")),
+                None,
+                None,
+                None,
+            ),
+        };
+        Entry {
+            action,
+            milestone,
+            file: file.to_string(),
+            event,
+            from: None,
+            theme,
+            title,
+            changes: Vec::new(),
+            flags: Vec::new(),
+        }
+    }
+
+    /// Whether the entry touches `field` (`updates` matches any update change).
+    pub fn touches(&self, field: &str) -> bool {
+        match self.event {
+            Event::Changed => self.changes.iter().any(|c| c.field == field),
+            _ => true,
+        }
+    }
+}
+
+/// Every field set in a new record, as changes from nothing.
+fn initial_fields(rec: &Rec) -> Vec<Change> {
+    match rec {
+        Rec::Action(a) => {
+            let blank = Action {
+                title: String::new(),
+                theme: String::new(),
+                raised: a.raised,
+                updates: Vec::new(),
+                links: Vec::new(),
+                merged_into: Vec::new(),
+                artefacts: Vec::new(),
+                owner: None,
+                deadline: None,
+                signed_off: None,
+                duplicate_of: None,
+                ..a.clone()
+            };
+            let mut c = change::action_changes(&blank, a);
+            for ch in &mut c {
+                if ch.old.as_deref() == Some("") {
+                    ch.old = None;
+                }
+            }
+            // The status is always set; show it even when it equals the blank's.
+            if !c.iter().any(|ch| ch.field == "status") {
+                c.push(Change {
+                    field: "status",
+                    op: Op::Changed,
+                    old: None,
+                    new: Some(a.status.to_string()),
+                });
+            }
+            c
+        }
+        Rec::Milestone(m) => vec![
+            Change {
+                field: "date",
+                op: Op::Changed,
+                old: None,
+                new: Some(m.date.to_string()),
+            },
+            Change {
+                field: "status",
+                op: Op::Changed,
+                old: None,
+                new: Some(m.status.to_string()),
+            },
+        ],
+    }
+}
+
+/// Turn the changed files of one commit into record entries, pairing a removed action with the added
+/// one whose `formerly` names it (a renumbering). Files whose records are equal (a change of layout
+/// only) give no entry.
+pub fn entries(diffs: &[FileDiff]) -> Vec<Entry> {
+    let removed: Vec<(usize, u32)> = diffs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, d)| match (&d.old, &d.new) {
+            (Version::Present(Rec::Action(a)), Version::Absent) => Some((i, a.id)),
+            _ => None,
+        })
+        .collect();
+    let mut paired = vec![false; diffs.len()];
+    let mut out = Vec::new();
+    for d in diffs {
+        if let (Version::Absent, Version::Present(Rec::Action(new))) = (&d.old, &d.new) {
+            let from = removed
+                .iter()
+                .find(|(i, id)| !paired[*i] && new.formerly.contains(id));
+            if let Some(&(i, id)) = from {
+                paired[i] = true;
+                let Version::Present(Rec::Action(old)) = &diffs[i].old else {
+                    continue;
+                };
+                let mut e = Entry::new(&d.file, Event::Renumbered, Some(&d.new_rec()));
+                e.from = Some(id);
+                e.changes = change::action_changes(old, new);
+                e.flags = change::action_flags(old, new, &e.changes);
+                out.push((d.file.clone(), e));
+            }
+        }
+    }
+    for (i, d) in diffs.iter().enumerate() {
+        if paired[i] || out.iter().any(|(f, _)| *f == d.file) {
+            continue;
+        }
+        let e = match (&d.old, &d.new) {
+            (Version::Absent, Version::Absent) => continue,
+            (Version::Absent, Version::Present(r)) => {
+                let mut e = Entry::new(&d.file, Event::Added, Some(r));
+                e.changes = initial_fields(r);
+                e
+            }
+            (Version::Present(r), Version::Absent) => Entry::new(&d.file, Event::Removed, Some(r)),
+            (Version::Present(Rec::Action(a)), Version::Present(Rec::Action(b))) => {
+                let changes = change::action_changes(a, b);
+                if changes.is_empty() {
+                    continue;
+                }
+                let mut e = Entry::new(&d.file, Event::Changed, Some(&d.new_rec()));
+                e.flags = change::action_flags(a, b, &changes);
+                e.changes = changes;
+                e
+            }
+            (Version::Present(Rec::Milestone(a)), Version::Present(Rec::Milestone(b))) => {
+                let changes = change::milestone_changes(a, b);
+                if changes.is_empty() {
+                    continue;
+                }
+                let mut e = Entry::new(&d.file, Event::Changed, Some(&d.new_rec()));
+                e.changes = changes;
+                e
+            }
+            (Version::Unreadable, Version::Absent) => Entry::new(&d.file, Event::Removed, None),
+            (_, Version::Present(r)) => Entry::new(&d.file, Event::Unreadable, Some(r)),
+            (Version::Present(r), _) => Entry::new(&d.file, Event::Unreadable, Some(r)),
+            _ => Entry::new(&d.file, Event::Unreadable, None),
+        };
+        out.push((d.file.clone(), e));
+    }
+    let mut out: Vec<Entry> = out.into_iter().map(|(_, e)| e).collect();
+    out.sort_by(|a, b| a.file.cmp(&b.file));
+    out
+}
+
+impl FileDiff {
+    fn new_rec(&self) -> Rec {
+        match &self.new {
+            Version::Present(r) => r.clone(),
+            _ => unreachable!("only called on a present new side"),
+        }
+    }
+}
+
+/// Keep only the entries that match `keep`, dropping commits left empty.
+pub fn filter(commits: Vec<CommitChanges>, keep: impl Fn(&Entry) -> bool) -> Vec<CommitChanges> {
+    commits
+        .into_iter()
+        .filter_map(|mut c| {
+            c.entries.retain(&keep);
+            (!c.entries.is_empty()).then_some(c)
+        })
+        .collect()
+}
+
+/// How one action's deadline moved over its history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Slip {
+    pub action: u32,
+    pub theme: String,
+    pub title: String,
+    /// The first deadline the action had in the history.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original: Option<Deadline>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current: Option<Deadline>,
+    /// How many times the deadline changed from one value to another.
+    pub moves: usize,
+    /// Days from the end of the original deadline to the end of the current one; negative when
+    /// brought forward.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delay_days: Option<i64>,
+}
+
+/// The median delay of one theme's actions whose deadlines are dates.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ThemeDelay {
+    pub theme: String,
+    pub actions: usize,
+    pub moved: usize,
+    pub median_delay_days: f64,
+}
+
+/// Deadline slippage, built from the history oldest first.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Slips {
+    /// Every action still in the log, by number.
+    pub actions: Vec<Slip>,
+    /// The actions whose deadline moved, most moves first (then the longest delay).
+    pub most_slipped: Vec<u32>,
+    pub themes: Vec<ThemeDelay>,
+}
+
+fn deadline(v: &Option<String>) -> Option<Deadline> {
+    v.as_deref().and_then(|s| Deadline::parse(s).ok())
+}
+
+/// Follow every action's deadline through `commits` (oldest first).
+pub fn slips(commits: &[CommitChanges], most: usize) -> Slips {
+    let mut state: BTreeMap<u32, Slip> = BTreeMap::new();
+    for c in commits {
+        for e in &c.entries {
+            let Some(id) = e.action else { continue };
+            match e.event {
+                Event::Removed => {
+                    state.remove(&id);
+                    continue;
+                }
+                Event::Renumbered => {
+                    if let Some(mut s) = e.from.and_then(|f| state.remove(&f)) {
+                        s.action = id;
+                        state.insert(id, s);
+                    }
+                }
+                _ => {}
+            }
+            let s = state.entry(id).or_insert_with(|| Slip {
+                action: id,
+                theme: String::new(),
+                title: String::new(),
+                original: None,
+                current: None,
+                moves: 0,
+                delay_days: None,
+            });
+            s.theme = e.theme.clone().unwrap_or_default();
+            s.title = e.title.clone().unwrap_or_default();
+            for ch in e.changes.iter().filter(|c| c.field == "deadline") {
+                let (old, new) = (deadline(&ch.old), deadline(&ch.new));
+                if s.original.is_none() {
+                    s.original = if e.event == Event::Added {
+                        new
+                    } else {
+                        old.or(new)
+                    };
+                }
+                if old.is_some() && new.is_some() && e.event != Event::Added {
+                    s.moves += 1;
+                }
+                s.current = new;
+            }
+        }
+    }
+    let mut actions: Vec<Slip> = state.into_values().collect();
+    for s in &mut actions {
+        if let (Some(Deadline::Date(a)), Some(Deadline::Date(b))) = (s.original, s.current) {
+            s.delay_days = Some((b.last_day() - a.last_day()).num_days());
+        }
+    }
+    let mut moved: Vec<&Slip> = actions.iter().filter(|s| s.moves > 0).collect();
+    moved.sort_by_key(|s| {
+        (
+            std::cmp::Reverse(s.moves),
+            std::cmp::Reverse(s.delay_days),
+            s.action,
+        )
+    });
+    let most_slipped = moved.iter().take(most).map(|s| s.action).collect();
+    let mut by_theme: BTreeMap<&str, Vec<&Slip>> = BTreeMap::new();
+    for s in &actions {
+        if s.delay_days.is_some() {
+            by_theme.entry(&s.theme).or_default().push(s);
+        }
+    }
+    let themes = by_theme
+        .into_iter()
+        .map(|(theme, v)| {
+            let mut delays: Vec<i64> = v.iter().filter_map(|s| s.delay_days).collect();
+            delays.sort_unstable();
+            let n = delays.len();
+            let median = if n % 2 == 1 {
+                delays[n / 2] as f64
+            } else {
+                (delays[n / 2 - 1] + delays[n / 2]) as f64 / 2.0
+            };
+            ThemeDelay {
+                theme: theme.to_string(),
+                actions: n,
+                moved: v.iter().filter(|s| s.moves > 0).count(),
+                median_delay_days: median,
+            }
+        })
+        .collect();
+    Slips {
+        actions,
+        most_slipped,
+        themes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Status;
+
+    use crate::model::change::sample_action as action;
+
+    fn present(a: &Action) -> Version {
+        Version::Present(Rec::Action(a.clone()))
+    }
+
+    fn diff(file: &str, old: Version, new: Version) -> FileDiff {
+        FileDiff {
+            file: file.into(),
+            old,
+            new,
+        }
+    }
+
+    fn commit(entries: Vec<Entry>) -> CommitChanges {
+        CommitChanges {
+            commit: None,
+            entries,
+        }
+    }
+
+    #[test]
+    fn a_changed_status_is_one_entry() {
+        let a = action(1, Status::NotStarted, "2019-07");
+        let b = action(1, Status::Ongoing, "2019-07");
+        let e = entries(&[diff("actions/001.yaml", present(&a), present(&b))]);
+        assert_eq!(e.len(), 1);
+        assert_eq!((e[0].event, e[0].action), (Event::Changed, Some(1)));
+        assert_eq!(e[0].changes[0].field, "status");
+    }
+
+    #[test]
+    fn layout_only_changes_give_no_entry() {
+        let a = action(1, Status::NotStarted, "2019-07");
+        assert!(entries(&[diff("actions/001.yaml", present(&a), present(&a))]).is_empty());
+    }
+
+    #[test]
+    fn a_renumbering_pairs_the_removed_and_added_files() {
+        let old = action(112, Status::Ongoing, "2019-07");
+        let mut new = action(42, Status::Ongoing, "2019-07");
+        new.title = old.title.clone();
+        new.formerly = vec![112];
+        let e = entries(&[
+            diff("actions/042.yaml", Version::Absent, present(&new)),
+            diff("actions/112.yaml", present(&old), Version::Absent),
+        ]);
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert_eq!(
+            (e[0].event, e[0].from, e[0].action),
+            (Event::Renumbered, Some(112), Some(42))
+        );
+        assert!(e[0].changes.is_empty());
+    }
+
+    #[test]
+    fn additions_list_their_fields_and_removals_their_title() {
+        let a = action(3, Status::NotStarted, "2019-07");
+        let e = entries(&[
+            diff("actions/003.yaml", Version::Absent, present(&a)),
+            diff(
+                "actions/004.yaml",
+                present(&action(4, Status::Ongoing, "2019-08")),
+                Version::Absent,
+            ),
+            diff("actions/005.yaml", Version::Unreadable, Version::Absent),
+        ]);
+        assert_eq!(e.len(), 3);
+        assert_eq!(e[0].event, Event::Added);
+        let fields: Vec<_> = e[0].changes.iter().map(|c| c.field).collect();
+        assert_eq!(fields, vec!["title", "theme", "deadline", "status"]);
+        assert_eq!(
+            (e[1].event, e[1].title.as_deref()),
+            (Event::Removed, Some("action 4"))
+        );
+        assert_eq!((e[2].event, e[2].action), (Event::Removed, Some(5)));
+    }
+
+    #[test]
+    fn slips_count_moves_and_follow_renumbering() {
+        let a1 = action(7, Status::NotStarted, "2019-07");
+        let a2 = action(7, Status::Ongoing, "2019-09");
+        let a3 = action(7, Status::Ongoing, "2019-10");
+        let mut b = a3.clone();
+        b.id = 8;
+        b.formerly = vec![7];
+        let other = action(9, Status::Ongoing, "2019-07");
+        let history = vec![
+            commit(entries(&[
+                diff("actions/007.yaml", Version::Absent, present(&a1)),
+                diff("actions/009.yaml", Version::Absent, present(&other)),
+            ])),
+            commit(entries(&[diff(
+                "actions/007.yaml",
+                present(&a1),
+                present(&a2),
+            )])),
+            commit(entries(&[diff(
+                "actions/007.yaml",
+                present(&a2),
+                present(&a3),
+            )])),
+            commit(entries(&[
+                diff("actions/007.yaml", present(&a3), Version::Absent),
+                diff("actions/008.yaml", Version::Absent, present(&b)),
+            ])),
+        ];
+        let s = slips(&history, 10);
+        assert_eq!(s.actions.len(), 2);
+        let eight = &s.actions[0];
+        assert_eq!(eight.action, 8);
+        assert_eq!(eight.original.unwrap().to_string(), "2019-07");
+        assert_eq!(eight.current.unwrap().to_string(), "2019-10");
+        assert_eq!(eight.moves, 2);
+        assert_eq!(eight.delay_days, Some(92));
+        assert_eq!(s.most_slipped, vec![8]);
+        assert_eq!(s.themes.len(), 1);
+        assert_eq!((s.themes[0].actions, s.themes[0].moved), (2, 1));
+        assert_eq!(s.themes[0].median_delay_days, 46.0);
+    }
+
+    #[test]
+    fn filter_drops_empty_commits() {
+        let a = action(1, Status::NotStarted, "2019-07");
+        let b = action(1, Status::Ongoing, "2019-07");
+        let c = vec![commit(entries(&[diff(
+            "actions/001.yaml",
+            present(&a),
+            present(&b),
+        )]))];
+        assert_eq!(filter(c.clone(), |e| e.touches("status")).len(), 1);
+        assert!(filter(c, |e| e.touches("deadline")).is_empty());
+    }
+}

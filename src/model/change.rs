@@ -1,0 +1,393 @@
+//! Field-level changes between two versions of a record, and the changes a reviewer must look at twice.
+//! This is the vocabulary of the audit trail (`history`, `log`, `diff`, `slips`): it compares values
+//! that were already loaded, wherever they came from, and knows nothing of git.
+
+use super::{Action, Deadline, Milestone, Status, Update};
+use serde::Serialize;
+
+/// What happened to a field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Op {
+    /// A value replaced another (or appeared, or was cleared: `old` or `new` is then absent).
+    Changed,
+    /// An update was appended or inserted.
+    Added,
+    /// An update's date or text was rewritten.
+    Edited,
+    /// An update was taken out.
+    Removed,
+}
+
+/// One field's change, with the values as they are written in the files.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Change {
+    pub field: &'static str,
+    pub op: Op,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new: Option<String>,
+}
+
+impl Change {
+    fn changed(field: &'static str, old: Option<String>, new: Option<String>) -> Option<Change> {
+        (old != new).then_some(Change {
+            field,
+            op: Op::Changed,
+            old,
+            new,
+        })
+    }
+}
+
+/// A change that deserves a second look in review.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Flag {
+    /// A complete action is open again.
+    Reopened,
+    /// The deadline moved to a later date.
+    DeadlineLater,
+    /// The status skipped a step of not-started → ongoing → proposed-complete → complete.
+    StatusSkip,
+    /// An update was rewritten rather than a new one appended.
+    UpdateEdited,
+    /// An update was removed.
+    UpdateRemoved,
+}
+
+impl Flag {
+    /// A sentence for reviewers.
+    pub fn about(self) -> &'static str {
+        match self {
+            Flag::Reopened => "a complete action was reopened",
+            Flag::DeadlineLater => "the deadline moved later",
+            Flag::StatusSkip => "the status skipped a step",
+            Flag::UpdateEdited => "an update was edited rather than appended",
+            Flag::UpdateRemoved => "an update was removed",
+        }
+    }
+
+    /// The flag's kebab-case name, as in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Flag::Reopened => "reopened",
+            Flag::DeadlineLater => "deadline-later",
+            Flag::StatusSkip => "status-skip",
+            Flag::UpdateEdited => "update-edited",
+            Flag::UpdateRemoved => "update-removed",
+        }
+    }
+}
+
+fn show<T: ToString>(v: &Option<T>) -> Option<String> {
+    v.as_ref().map(T::to_string)
+}
+
+fn numbers(v: &[u32]) -> Option<String> {
+    (!v.is_empty()).then(|| {
+        let parts: Vec<String> = v.iter().map(u32::to_string).collect();
+        format!("[{}]", parts.join(", "))
+    })
+}
+
+/// The changes from `old` to `new`, field by field in canonical order. The id and `formerly` are not
+/// compared: a renumbering is reported as an event of its own.
+pub fn action_changes(old: &Action, new: &Action) -> Vec<Change> {
+    let mut out: Vec<Change> = [
+        Change::changed("title", Some(old.title.clone()), Some(new.title.clone())),
+        Change::changed("theme", Some(old.theme.clone()), Some(new.theme.clone())),
+        Change::changed("owner", old.owner.clone(), new.owner.clone()),
+        Change::changed(
+            "raised",
+            Some(old.raised.to_string()),
+            Some(new.raised.to_string()),
+        ),
+        Change::changed("deadline", show(&old.deadline), show(&new.deadline)),
+        Change::changed(
+            "status",
+            Some(old.status.to_string()),
+            Some(new.status.to_string()),
+        ),
+        Change::changed("signed_off", show(&old.signed_off), show(&new.signed_off)),
+        Change::changed("links", numbers(&old.links), numbers(&new.links)),
+        Change::changed(
+            "merged_into",
+            numbers(&old.merged_into),
+            numbers(&new.merged_into),
+        ),
+        Change::changed(
+            "duplicate_of",
+            show(&old.duplicate_of),
+            show(&new.duplicate_of),
+        ),
+        Change::changed(
+            "artefacts",
+            numbers(&old.artefacts),
+            numbers(&new.artefacts),
+        ),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    out.extend(update_changes(&old.updates, &new.updates));
+    out
+}
+
+/// The changes from `old` to `new` for a milestone, field by field.
+pub fn milestone_changes(old: &Milestone, new: &Milestone) -> Vec<Change> {
+    [
+        Change::changed(
+            "date",
+            Some(old.date.to_string()),
+            Some(new.date.to_string()),
+        ),
+        Change::changed(
+            "kind",
+            Some(old.kind.to_string()),
+            Some(new.kind.to_string()),
+        ),
+        Change::changed("title", Some(old.title.clone()), Some(new.title.clone())),
+        Change::changed("by", old.by.clone(), new.by.clone()),
+        Change::changed("objective", old.objective.clone(), new.objective.clone()),
+        Change::changed(
+            "status",
+            Some(old.status.to_string()),
+            Some(new.status.to_string()),
+        ),
+        Change::changed("actions", numbers(&old.actions), numbers(&new.actions)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// An update as one line of text: `2019-04-09: text`.
+pub fn update_text(u: &Update) -> String {
+    match &u.date {
+        Some(d) => format!("{d}: {}", u.text),
+        None => u.text.clone(),
+    }
+}
+
+/// Updates added, edited and removed. The unchanged head and tail are matched first; what is left in
+/// the middle is paired up as edits, and the surplus on either side is added or removed.
+fn update_changes(old: &[Update], new: &[Update]) -> Vec<Change> {
+    let head = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+    let tail = old[head..]
+        .iter()
+        .rev()
+        .zip(new[head..].iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let (old_mid, new_mid) = (&old[head..old.len() - tail], &new[head..new.len() - tail]);
+    let mut out = Vec::new();
+    for i in 0..old_mid.len().max(new_mid.len()) {
+        let (op, o, n) = match (old_mid.get(i), new_mid.get(i)) {
+            (Some(o), Some(n)) => (Op::Edited, Some(o), Some(n)),
+            (Some(o), None) => (Op::Removed, Some(o), None),
+            (None, Some(n)) => (Op::Added, None, Some(n)),
+            (None, None) => continue,
+        };
+        out.push(Change {
+            field: "updates",
+            op,
+            old: o.map(update_text),
+            new: n.map(update_text),
+        });
+    }
+    out
+}
+
+/// The step of a status along the lifecycle, for spotting skips; `closed` stands apart.
+fn step(s: Status) -> Option<u8> {
+    match s {
+        Status::NotStarted => Some(0),
+        Status::Ongoing => Some(1),
+        Status::ProposedComplete => Some(2),
+        Status::Complete => Some(3),
+        Status::Closed => None,
+    }
+}
+
+/// What a reviewer should look at twice in the change from `old` to `new`.
+pub fn action_flags(old: &Action, new: &Action, changes: &[Change]) -> Vec<Flag> {
+    let mut flags = Vec::new();
+    if old.status == Status::Complete && new.status.is_open() {
+        flags.push(Flag::Reopened);
+    }
+    if let (Some(Deadline::Date(a)), Some(Deadline::Date(b))) = (old.deadline, new.deadline) {
+        if a.last_day() < b.last_day() {
+            flags.push(Flag::DeadlineLater);
+        }
+    }
+    if let (Some(a), Some(b)) = (step(old.status), step(new.status)) {
+        if b > a + 1 {
+            flags.push(Flag::StatusSkip);
+        }
+    }
+    if changes.iter().any(|c| c.op == Op::Edited) {
+        flags.push(Flag::UpdateEdited);
+    }
+    if changes.iter().any(|c| c.op == Op::Removed) {
+        flags.push(Flag::UpdateRemoved);
+    }
+    flags
+}
+
+/// An action with the given number, status and deadline, for tests.
+#[cfg(test)]
+pub(crate) fn sample_action(id: u32, status: Status, deadline: &str) -> Action {
+    Action {
+        id,
+        title: format!("action {id}"),
+        theme: "gov".into(),
+        owner: None,
+        raised: super::LogDate::parse("2019-01").unwrap(),
+        deadline: Some(Deadline::parse(deadline).unwrap()),
+        status,
+        signed_off: None,
+        links: vec![],
+        merged_into: vec![],
+        duplicate_of: None,
+        formerly: vec![],
+        artefacts: vec![],
+        updates: vec![],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::LogDate;
+
+    fn action() -> Action {
+        sample_action(1, Status::NotStarted, "2019-07")
+    }
+
+    fn update(text: &str) -> Update {
+        Update {
+            date: None,
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn scalar_fields_report_old_and_new() {
+        let old = action();
+        let mut new = action();
+        new.status = Status::Ongoing;
+        new.owner = Some("HO".into());
+        new.links = vec![3, 4];
+        let c = action_changes(&old, &new);
+        let fields: Vec<_> = c
+            .iter()
+            .map(|c| (c.field, c.old.as_deref(), c.new.as_deref()))
+            .collect();
+        assert_eq!(
+            fields,
+            vec![
+                ("owner", None, Some("HO")),
+                ("status", Some("not-started"), Some("ongoing")),
+                ("links", None, Some("[3, 4]")),
+            ]
+        );
+        assert!(action_changes(&old, &old).is_empty());
+    }
+
+    #[test]
+    fn id_and_formerly_are_not_field_changes() {
+        let old = action();
+        let mut new = action();
+        new.id = 9;
+        new.formerly = vec![1];
+        assert!(action_changes(&old, &new).is_empty());
+    }
+
+    #[test]
+    fn updates_appended_edited_removed() {
+        let mut old = action();
+        old.updates = vec![update("a"), update("b"), update("c")];
+        let mut new = old.clone();
+        new.updates.push(update("d"));
+        let c = action_changes(&old, &new);
+        assert_eq!(c.len(), 1);
+        assert_eq!((c[0].op, c[0].new.as_deref()), (Op::Added, Some("d")));
+        assert!(action_flags(&old, &new, &c).is_empty());
+
+        new.updates = vec![update("a"), update("B"), update("c")];
+        let c = action_changes(&old, &new);
+        assert_eq!(c.len(), 1);
+        assert_eq!(
+            (c[0].op, c[0].old.as_deref(), c[0].new.as_deref()),
+            (Op::Edited, Some("b"), Some("B"))
+        );
+        assert_eq!(action_flags(&old, &new, &c), vec![Flag::UpdateEdited]);
+
+        new.updates = vec![update("a"), update("c")];
+        let c = action_changes(&old, &new);
+        assert_eq!(c.len(), 1);
+        assert_eq!((c[0].op, c[0].old.as_deref()), (Op::Removed, Some("b")));
+        assert_eq!(action_flags(&old, &new, &c), vec![Flag::UpdateRemoved]);
+    }
+
+    #[test]
+    fn dated_updates_read_as_one_line() {
+        let u = Update {
+            date: Some(LogDate::parse("2019-04-09").unwrap()),
+            text: "met".into(),
+        };
+        assert_eq!(update_text(&u), "2019-04-09: met");
+    }
+
+    #[test]
+    fn flags_for_reopening_later_deadlines_and_skips() {
+        let mut old = action();
+        old.status = Status::Complete;
+        let mut new = action();
+        new.status = Status::Ongoing;
+        new.deadline = Some(Deadline::parse("2019-09").unwrap());
+        let c = action_changes(&old, &new);
+        assert_eq!(
+            action_flags(&old, &new, &c),
+            vec![Flag::Reopened, Flag::DeadlineLater]
+        );
+
+        let old = action();
+        let mut new = action();
+        new.status = Status::Complete;
+        assert_eq!(action_flags(&old, &new, &[]), vec![Flag::StatusSkip]);
+        new.status = Status::Ongoing;
+        assert!(action_flags(&old, &new, &[]).is_empty());
+        new.status = Status::Closed;
+        assert!(action_flags(&old, &new, &[]).is_empty());
+        new.deadline = Some(Deadline::parse("2019-07-31").unwrap());
+        assert!(
+            action_flags(&old, &new, &[]).is_empty(),
+            "same last day is not later"
+        );
+    }
+
+    #[test]
+    fn milestone_fields() {
+        let old = Milestone {
+            id: "2019-09-x".into(),
+            date: LogDate::parse("2019-09").unwrap(),
+            kind: crate::model::MilestoneKind::Report,
+            title: "r".into(),
+            by: None,
+            objective: None,
+            status: crate::model::MilestoneStatus::Planned,
+            actions: vec![],
+        };
+        let mut new = old.clone();
+        new.status = crate::model::MilestoneStatus::Slipped;
+        let c = milestone_changes(&old, &new);
+        assert_eq!(c.len(), 1);
+        assert_eq!(
+            (c[0].field, c[0].new.as_deref()),
+            ("status", Some("slipped"))
+        );
+    }
+}

@@ -1,0 +1,550 @@
+//! The git audit trail end to end: real repositories built with git2 in temporary folders, with fixed
+//! authors and commit times, read by the `oslog` binary (`history`, `log`, `diff`, `slips`, `--as-of`).
+
+use git2::{Repository, Signature, Time};
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output};
+
+const THEMES: &str = "themes:\n  - key: governance\n    name: Governance\n    colour: \"#1f77b4\"\n  - key: data-sharing\n    name: Data Sharing\n    colour: \"#2ca02c\"\n";
+
+/// 1 July 2019, noon UTC.
+const T0: i64 = 1_561_982_400;
+const DAY: i64 = 86_400;
+
+fn action(id: u32, theme: &str, deadline: &str, status: &str, extra: &str) -> String {
+    format!("id: {id}\ntitle: Action number {id}\ntheme: {theme}\nraised: 2019-01\ndeadline: {deadline}\nstatus: {status}\n{extra}")
+}
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// Commit the whole working tree as `who` on day `day` after T0, with the given parents (HEAD by
+/// default).
+fn commit(repo: &Repository, who: &str, day: i64, message: &str) -> git2::Oid {
+    let parents: Vec<_> = repo
+        .head()
+        .ok()
+        .and_then(|h| h.peel_to_commit().ok())
+        .into_iter()
+        .collect();
+    commit_with(repo, who, day, message, &parents.iter().collect::<Vec<_>>())
+}
+
+fn commit_with(
+    repo: &Repository,
+    who: &str,
+    day: i64,
+    message: &str,
+    parents: &[&git2::Commit],
+) -> git2::Oid {
+    let mut index = repo.index().unwrap();
+    index
+        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+        .unwrap();
+    index.update_all(["*"], None).unwrap();
+    index.write().unwrap();
+    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+    let email = format!("{}@example.org", who.to_lowercase());
+    let sig = Signature::new(who, &email, &Time::new(T0 + day * DAY, 0)).unwrap();
+    repo.commit(Some("HEAD"), &sig, &sig, message, &tree, parents)
+        .unwrap()
+}
+
+fn oslog(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_oslog"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("OSLOG_TODAY", "2019-07-01")
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn json(dir: &Path, args: &[&str]) -> Value {
+    let o = oslog(dir, args);
+    assert!(
+        o.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+/// A log with five commits on main and a merged branch:
+/// 1. Ann adds actions 1 and 2 and a milestone;
+/// 2. Bob starts action 1;
+/// 3. Bob moves action 1's deadline from 2019-07 to 2019-09;
+/// 4. Cy renumbers action 2 to 5 (`formerly: [2]`);
+/// 5. on a branch, Dee proposes action 1 complete; Ann merges the branch (the merge commit).
+fn scenario() -> (tempfile::TempDir, Repository) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let repo = Repository::init(root).unwrap();
+    repo.set_head("refs/heads/main").unwrap();
+    write(root, "themes.yaml", THEMES);
+    write(
+        root,
+        "actions/001.yaml",
+        &action(1, "governance", "2019-07", "not-started", ""),
+    );
+    write(
+        root,
+        "actions/002.yaml",
+        &action(2, "data-sharing", "2019-08", "ongoing", ""),
+    );
+    write(
+        root,
+        "timeline/2019-09-annual-report.yaml",
+        "id: 2019-09-annual-report\ndate: 2019-09\nkind: report\ntitle: Annual report\nstatus: planned\n",
+    );
+    commit(&repo, "Ann", 0, "Start the log");
+    write(
+        root,
+        "actions/001.yaml",
+        &action(1, "governance", "2019-07", "ongoing", ""),
+    );
+    commit(&repo, "Bob", 1, "Start action 1");
+    write(
+        root,
+        "actions/001.yaml",
+        &action(1, "governance", "2019-09", "ongoing", ""),
+    );
+    commit(&repo, "Bob", 2, "Move action 1's deadline");
+    std::fs::remove_file(root.join("actions/002.yaml")).unwrap();
+    write(
+        root,
+        "actions/005.yaml",
+        &action(5, "data-sharing", "2019-08", "ongoing", "formerly: [2]\n")
+            .replace("number 5", "number 2"),
+    );
+    commit(&repo, "Cy", 3, "Renumber action 2 to 5");
+
+    let main_tip = repo.head().unwrap().peel_to_commit().unwrap();
+    repo.branch("feature", &main_tip, false).unwrap();
+    repo.set_head("refs/heads/feature").unwrap();
+    write(
+        root,
+        "actions/001.yaml",
+        &action(1, "governance", "2019-09", "proposed-complete", ""),
+    );
+    let feature = commit(&repo, "Dee", 4, "Propose action 1 complete");
+    let feature = repo.find_commit(feature).unwrap();
+    repo.set_head("refs/heads/main").unwrap();
+    commit_with(
+        &repo,
+        "Ann",
+        5,
+        "Merge branch 'feature'",
+        &[&main_tip, &feature],
+    );
+    drop(feature);
+    drop(main_tip);
+    (dir, repo)
+}
+
+fn fields(entry: &Value) -> Vec<(String, String, String)> {
+    entry["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["field"].as_str().unwrap().to_string(),
+                c["old"].as_str().unwrap_or("").to_string(),
+                c["new"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn history_lists_status_changes_and_deadline_moves_newest_first() {
+    let (dir, _repo) = scenario();
+    let v = json(dir.path(), &["history", "1", "--format", "json"]);
+    assert_eq!(v["shallow"], false);
+    let changes = v["changes"].as_array().unwrap();
+    let summary: Vec<(&str, &str)> = changes
+        .iter()
+        .map(|c| {
+            (
+                c["commit"]["author"].as_str().unwrap(),
+                c["event"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    // The merge is compared with its first parent: the branch's change is Ann's merge.
+    assert_eq!(
+        summary,
+        vec![
+            ("Ann", "changed"),
+            ("Bob", "changed"),
+            ("Bob", "changed"),
+            ("Ann", "added")
+        ]
+    );
+    assert_eq!(
+        fields(&changes[0]),
+        vec![(
+            "status".into(),
+            "ongoing".into(),
+            "proposed-complete".into()
+        )]
+    );
+    assert_eq!(
+        fields(&changes[1]),
+        vec![("deadline".into(), "2019-07".into(), "2019-09".into())]
+    );
+    assert_eq!(changes[1]["flags"], serde_json::json!(["deadline-later"]));
+    assert_eq!(changes[1]["commit"]["date"], "2019-07-03");
+    assert_eq!(
+        fields(&changes[2]),
+        vec![("status".into(), "not-started".into(), "ongoing".into())]
+    );
+
+    let text = stdout(&oslog(dir.path(), &["history", "1"]));
+    assert!(text.contains("deadline: 2019-07 → 2019-09"), "{text}");
+    assert!(text.contains("! the deadline moved later"), "{text}");
+}
+
+#[test]
+fn history_follows_a_renumbered_action() {
+    let (dir, _repo) = scenario();
+    let v = json(dir.path(), &["history", "5", "--format", "json"]);
+    let changes = v["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 2, "{v:#}");
+    assert_eq!(changes[0]["event"], "renumbered");
+    assert_eq!(changes[0]["from"], 2);
+    assert_eq!(changes[0]["action"], 5);
+    assert_eq!(changes[1]["event"], "added");
+    assert_eq!(changes[1]["action"], 2);
+    assert_eq!(changes[1]["file"], "actions/002.yaml");
+}
+
+#[test]
+fn uncommitted_changes_come_first_and_are_marked() {
+    let (dir, _repo) = scenario();
+    write(
+        dir.path(),
+        "actions/001.yaml",
+        &action(
+            1,
+            "governance",
+            "2019-09",
+            "complete",
+            "signed_off: 2019-07-20\n",
+        ),
+    );
+    let v = json(dir.path(), &["history", "1", "--format", "json"]);
+    let first = &v["changes"][0];
+    assert_eq!(first["uncommitted"], true);
+    assert_eq!(first["commit"], Value::Null);
+    assert_eq!(
+        fields(first),
+        vec![
+            (
+                "status".into(),
+                "proposed-complete".into(),
+                "complete".into()
+            ),
+            ("signed_off".into(), "".into(), "2019-07-20".into()),
+        ]
+    );
+    let text = stdout(&oslog(dir.path(), &["history", "1"]));
+    assert!(text.contains("uncommitted (working tree)"), "{text}");
+}
+
+#[test]
+fn log_filters_by_field_theme_and_range() {
+    let (dir, repo) = scenario();
+    let v = json(dir.path(), &["log", "--format", "json"]);
+    let commits = v["commits"].as_array().unwrap();
+    assert_eq!(
+        commits.len(),
+        5,
+        "every commit on the first-parent line: {v:#}"
+    );
+    assert_eq!(commits[0]["commit"]["summary"], "Merge branch 'feature'");
+    assert_eq!(commits[4]["entries"].as_array().unwrap().len(), 3);
+
+    let v = json(
+        dir.path(),
+        &[
+            "log",
+            "--field",
+            "deadline",
+            "--since",
+            "2019-07-02",
+            "--format",
+            "json",
+        ],
+    );
+    let commits = v["commits"].as_array().unwrap();
+    let summaries: Vec<&str> = commits
+        .iter()
+        .map(|c| c["commit"]["summary"].as_str().unwrap())
+        .collect();
+    // The renumbering is an event of its own and is always kept.
+    assert_eq!(
+        summaries,
+        vec!["Renumber action 2 to 5", "Move action 1's deadline"]
+    );
+
+    let v = json(
+        dir.path(),
+        &["log", "--theme", "data-sharing", "--format", "json"],
+    );
+    let n: usize = v["commits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["entries"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(n, 2, "the addition of 2 and its renumbering: {v:#}");
+
+    let second = repo
+        .head()
+        .unwrap()
+        .peel_to_commit()
+        .unwrap()
+        .parent(0)
+        .unwrap();
+    let since = second.parent(0).unwrap().id().to_string();
+    let v = json(
+        dir.path(),
+        &[
+            "log",
+            "--since",
+            &since,
+            "--until",
+            &second.id().to_string(),
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(v["commits"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        v["commits"][0]["commit"]["summary"],
+        "Renumber action 2 to 5"
+    );
+
+    let text = stdout(&oslog(dir.path(), &["log"]));
+    assert!(text.contains("#5  renumbered from #2"), "{text}");
+    assert!(
+        text.contains("2019-09-annual-report  added: Annual report"),
+        "{text}"
+    );
+}
+
+#[test]
+fn diff_flags_what_a_reviewer_must_look_at_twice() {
+    let (dir, _repo) = scenario();
+    write(
+        dir.path(),
+        "actions/001.yaml",
+        &action(
+            1,
+            "governance",
+            "2019-12",
+            "ongoing",
+            "updates:\n  - text: Rewritten history\n",
+        ),
+    );
+    write(
+        dir.path(),
+        "actions/003.yaml",
+        &action(3, "governance", "2019-10", "not-started", ""),
+    );
+    let v = json(dir.path(), &["diff", "HEAD", "--format", "json"]);
+    assert_eq!(v["to"], "working tree");
+    let entries = v["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 2);
+    assert_eq!(entries[0]["flags"], serde_json::json!(["deadline-later"]));
+    assert_eq!(entries[1]["event"], "added");
+
+    let v = json(dir.path(), &["diff", "HEAD~4..HEAD", "--format", "json"]);
+    let events: Vec<&str> = v["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(events, vec!["changed", "renumbered"]);
+    assert_eq!(
+        v["entries"][0]["flags"],
+        serde_json::json!(["deadline-later", "status-skip"])
+    );
+
+    let md = stdout(&oslog(
+        dir.path(),
+        &["diff", "HEAD~4..HEAD", "--format", "md"],
+    ));
+    assert!(md.starts_with("## oslog diff HEAD~4..HEAD"), "{md}");
+    assert!(md.contains("### Look twice"), "{md}");
+    assert!(md.contains("| #5 | renumbered from #2 |"), "{md}");
+
+    // With no range: the merge base with main (HEAD itself on main) up to the working tree.
+    let v = json(dir.path(), &["diff", "--format", "json"]);
+    assert_eq!(v["entries"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn an_edited_or_removed_update_is_flagged() {
+    let (dir, repo) = scenario();
+    let with = |updates: &str| {
+        action(
+            5,
+            "data-sharing",
+            "2019-08",
+            "ongoing",
+            &format!("formerly: [2]\nupdates:\n{updates}"),
+        )
+        .replace("number 5", "number 2")
+    };
+    write(
+        dir.path(),
+        "actions/005.yaml",
+        &with("  - text: First\n  - text: Second\n"),
+    );
+    commit(&repo, "Bob", 6, "Two updates");
+    write(
+        dir.path(),
+        "actions/005.yaml",
+        &with("  - text: First, corrected\n"),
+    );
+    let v = json(dir.path(), &["diff", "HEAD", "--format", "json"]);
+    assert_eq!(
+        v["entries"][0]["flags"],
+        serde_json::json!(["update-edited", "update-removed"])
+    );
+}
+
+#[test]
+fn slips_count_deadline_moves_per_action() {
+    let (dir, _repo) = scenario();
+    let v = json(dir.path(), &["slips", "--format", "json"]);
+    let one = &v["actions"][0];
+    assert_eq!(one["action"], 1);
+    assert_eq!(
+        (one["original"].as_str(), one["current"].as_str()),
+        (Some("2019-07"), Some("2019-09"))
+    );
+    assert_eq!(one["moves"], 1);
+    assert_eq!(one["delay_days"], 61);
+    assert_eq!(v["actions"][1]["action"], 5);
+    assert_eq!(v["actions"][1]["moves"], 0);
+    assert_eq!(v["most_slipped"], serde_json::json!([1]));
+    let text = stdout(&oslog(dir.path(), &["slips"]));
+    assert!(
+        text.contains("#1     moved 1 time: 2019-07 → 2019-09 (+61 days)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_shallow_clone_warns_that_the_trail_starts_at_the_graft() {
+    let (dir, _repo) = scenario();
+    let clone = tempfile::tempdir().unwrap();
+    let target = clone.path().join("log");
+    let url = format!("file://{}", dir.path().display());
+    let status = Command::new("git")
+        .args(["clone", "--quiet", "--depth", "1", &url])
+        .arg(&target)
+        .status()
+        .expect("git is installed");
+    assert!(status.success());
+    let v = json(&target, &["history", "1", "--format", "json"]);
+    assert_eq!(v["shallow"], true);
+    assert!(
+        v["warnings"][0].as_str().unwrap().contains("shallow clone"),
+        "{v:#}"
+    );
+    assert_eq!(
+        v["changes"].as_array().unwrap().len(),
+        0,
+        "nothing is known before the graft"
+    );
+    let text = stdout(&oslog(&target, &["log"]));
+    assert!(
+        text.starts_with("warning: this is a shallow clone"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_folder_that_is_not_a_repository_exits_2_for_history_only() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "themes.yaml", THEMES);
+    write(
+        dir.path(),
+        "actions/001.yaml",
+        &action(1, "governance", "2019-07", "ongoing", ""),
+    );
+    for args in [&["history", "1"][..], &["log"], &["diff"], &["slips"]] {
+        let o = oslog(dir.path(), args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("is not in a git repository"), "{err}");
+    }
+    assert_eq!(oslog(dir.path(), &["validate"]).status.code(), Some(0));
+}
+
+#[test]
+fn an_empty_repository_says_it_has_no_commits() {
+    let dir = tempfile::tempdir().unwrap();
+    Repository::init(dir.path()).unwrap();
+    write(dir.path(), "themes.yaml", THEMES);
+    let o = oslog(dir.path(), &["log"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("no commits yet"), "{err}");
+}
+
+#[test]
+fn a_detached_head_works_and_says_so() {
+    let (dir, repo) = scenario();
+    let head = repo.head().unwrap().peel_to_commit().unwrap();
+    repo.set_head_detached(head.parent(0).unwrap().id())
+        .unwrap();
+    let v = json(dir.path(), &["history", "1", "--format", "json"]);
+    assert_eq!(v["detached"].as_str().map(str::len), Some(7));
+    assert_eq!(
+        v["changes"].as_array().unwrap().len(),
+        3 + 1,
+        "the uncommitted proposal, then three commits"
+    );
+    let text = stdout(&oslog(dir.path(), &["diff", "main..HEAD"]));
+    assert!(text.contains("HEAD is detached at"), "{text}");
+}
+
+#[test]
+fn as_of_reads_the_log_at_a_commit_without_a_checkout() {
+    let (dir, _repo) = scenario();
+    let all_themes =
+        |v: &Value| v["counts"].as_array().unwrap().last().unwrap()["by_status"].clone();
+    let v = json(
+        dir.path(),
+        &["status", "--as-of", "HEAD~4", "--format", "json"],
+    );
+    assert_eq!(all_themes(&v), serde_json::json!([1, 1, 0, 0, 0]));
+    let v = json(
+        dir.path(),
+        &["status", "--as-of", "2019-07-02", "--format", "json"],
+    );
+    assert_eq!(all_themes(&v), serde_json::json!([0, 2, 0, 0, 0]));
+    let v = json(dir.path(), &["status", "--format", "json"]);
+    assert_eq!(all_themes(&v), serde_json::json!([0, 1, 1, 0, 0]));
+
+    let o = oslog(dir.path(), &["status", "--as-of", "2019-06-01"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no commit on or before 2019-06-01"));
+    let o = oslog(dir.path(), &["fmt", "--as-of", "HEAD"]);
+    assert_eq!(o.status.code(), Some(2));
+}
