@@ -6,10 +6,16 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 const AFTER_HELP: &str = "\
+Examples:
+  oslog init forum-log
+  oslog status
+  oslog validate --strict
+  oslog -C path/to/log fmt --check
+
 Exit codes:
   0  success; for validate and fmt --check, nothing to report
-  1  findings that fail (validate, fmt --check), or a refused change
-  2  could not run: no log root, an I/O error, or bad arguments
+  1  findings that fail (validate, fmt --check)
+  2  could not run: no log root, an I/O error, bad arguments, or a refused change (nothing is written)
 
 The log root is the nearest folder, from the current one upwards, that holds themes.yaml.";
 
@@ -55,18 +61,55 @@ pub enum ColorWhen {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    Init(commands::init::Args),
     Validate(commands::validate::Args),
     Fmt(commands::fmt::Args),
     Status(commands::status::Args),
+    Add(commands::add::Args),
+    Update(commands::update::Args),
+    Edit(commands::edit::Args),
+    Show(commands::show::Args),
+    List(commands::list::Args),
+    Milestone(commands::milestone::Args),
+    Timeline(commands::timeline::Args),
+    Schema(commands::schema::Args),
+    Hooks(commands::hooks::Args),
+    Completions(commands::completions::Args),
+    Man(commands::man::Args),
     History(commands::history::Args),
     Log(commands::log::Args),
     Diff(commands::diff::Args),
     Slips(commands::slips::Args),
 }
 
-fn parse_day(s: &str) -> Result<chrono::NaiveDate, String> {
+/// Parse a day (`YYYY-MM-DD`) given on the command line.
+pub fn parse_day(s: &str) -> Result<chrono::NaiveDate, String> {
     chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .ok()
         .filter(|_| s.len() == 10)
         .ok_or_else(|| format!("`{s}` is not a day of the form YYYY-MM-DD"))
+}
+
+/// Parse a log date (`YYYY-MM` or `YYYY-MM-DD`) given on the command line.
+pub fn parse_date(s: &str) -> Result<crate::model::LogDate, String> {
+    crate::model::LogDate::parse(s).map_err(|e| match e.hint {
+        Some(h) => format!("{} ({h})", e.message),
+        None => e.message,
+    })
+}
+
+/// Parse a deadline (a date or `monthly`) given on the command line.
+pub fn parse_deadline(s: &str) -> Result<crate::model::Deadline, String> {
+    crate::model::Deadline::parse(s).map_err(|e| match e.hint {
+        Some(h) => format!("{} ({h})", e.message),
+        None => e.message,
+    })
+}
+
+/// Parse an action status, accepting the words people use for one ("in progress", "done").
+pub fn parse_status(s: &str) -> Result<crate::model::Status, String> {
+    use crate::model::Status;
+    Status::parse(s)
+        .or_else(|| Status::from_alias(s))
+        .ok_or_else(|| format!("`{s}` is not a status; use one of {}", Status::choices()))
 }

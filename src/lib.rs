@@ -6,6 +6,7 @@
 //! only place that knows YAML); `rules` checks a loaded log; `diag` defines findings; `output` renders;
 //! `cli` and `commands` are the command line. Domain code never prints.
 
+pub mod change;
 pub mod cli;
 pub mod commands;
 pub mod diag;

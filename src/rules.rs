@@ -31,7 +31,7 @@ fn duplicate_ids(log: &Log, out: &mut Vec<Diagnostic>) {
                     Some(a.spans.get("id")),
                     format!("action {} is also in {}", a.value.id, prev.display()),
                 )
-                .with_hint("give one of them a free number: `oslog renumber`"),
+                .with_hint("give one of them a free number above every number in use"),
             );
             first.insert(a.value.id, prev);
         }
@@ -294,5 +294,209 @@ fn duplicate_titles(log: &Log, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const THEMES: &str = "themes:\n  - key: governance\n    name: Governance\n    colour: \"#9467bd\"\n  - key: data-sharing\n    name: Data Sharing\n    colour: \"#2ca02c\"\n";
+
+    fn action(id: u32, extra: &str) -> (String, String) {
+        (
+            format!("actions/{}", crate::model::Action::file_name(id)),
+            format!("id: {id}\ntitle: Action number {id}.\ntheme: governance\nraised: 2019-02\nstatus: ongoing\n{extra}"),
+        )
+    }
+
+    /// Load a log from files written into a temporary folder, and return every finding.
+    fn findings(files: &[(String, String)]) -> Vec<(Code, String, Option<u32>)> {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("themes.yaml"), THEMES).unwrap();
+        for (path, text) in files {
+            let p = dir.path().join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        let log = crate::store::load(dir.path()).unwrap();
+        let mut all = log.diags.clone();
+        all.extend(check(&log));
+        crate::diag::sort(&mut all);
+        // Extra fields are appended out of canonical order; layout is tested on its own.
+        all.into_iter()
+            .filter(|d| d.code != Code::NonCanonical)
+            .map(|d| (d.code, d.file.display().to_string(), d.line))
+            .collect()
+    }
+
+    fn codes(files: &[(String, String)]) -> Vec<Code> {
+        findings(files).into_iter().map(|f| f.0).collect()
+    }
+
+    #[test]
+    fn a_clean_log_has_no_findings() {
+        assert_eq!(
+            findings(&[action(1, ""), action(2, "links: [1]\n")]),
+            vec![]
+        );
+    }
+
+    #[test]
+    fn unknown_theme_is_an_error_with_its_line() {
+        let (path, text) = action(1, "");
+        let text = text.replace("theme: governance", "theme: data-shring");
+        assert_eq!(
+            findings(&[(path, text)]),
+            vec![(Code::UnknownTheme, "actions/001.yaml".into(), Some(3))]
+        );
+    }
+
+    #[test]
+    fn references_must_exist() {
+        let f = findings(&[action(
+            1,
+            "links: [1, 7]\nmerged_into: [8]\nduplicate_of: 9\n",
+        )]);
+        assert_eq!(
+            f,
+            vec![
+                (Code::SelfReference, "actions/001.yaml".into(), Some(6)),
+                (Code::DanglingReference, "actions/001.yaml".into(), Some(6)),
+                (Code::DanglingReference, "actions/001.yaml".into(), Some(7)),
+                (Code::DanglingReference, "actions/001.yaml".into(), Some(8)),
+            ]
+        );
+    }
+
+    #[test]
+    fn milestone_actions_must_exist() {
+        let m = ("timeline/2019-09-report.yaml".to_string(), "id: 2019-09-report\ndate: 2019-09\nkind: report\ntitle: R\nstatus: planned\nactions: [1, 5]\n".to_string());
+        assert_eq!(
+            findings(&[action(1, ""), m]),
+            vec![(
+                Code::DanglingReference,
+                "timeline/2019-09-report.yaml".into(),
+                Some(6)
+            )]
+        );
+    }
+
+    #[test]
+    fn a_reference_to_an_unreadable_file_is_not_also_dangling() {
+        let broken = (
+            "actions/002.yaml".to_string(),
+            "id: 2\ntitle: [unclosed\n".to_string(),
+        );
+        assert_eq!(
+            codes(&[action(1, "links: [2]\n"), broken]),
+            vec![Code::YamlSyntax]
+        );
+    }
+
+    #[test]
+    fn merging_into_itself_and_merge_cycles() {
+        assert_eq!(
+            codes(&[action(1, "merged_into: [1]\n")]),
+            vec![Code::SelfReference]
+        );
+        let c = codes(&[
+            action(1, "merged_into: [2]\n"),
+            action(2, "merged_into: [3]\n"),
+            action(3, "merged_into: [1]\n"),
+        ]);
+        assert_eq!(c, vec![Code::MergeCycle]);
+        assert_eq!(
+            codes(&[
+                action(1, "merged_into: [2]\n"),
+                action(2, "merged_into: [3]\n"),
+                action(3, "")
+            ]),
+            vec![]
+        );
+    }
+
+    #[test]
+    fn duplicate_ids_name_the_other_file() {
+        let (_, text) = action(1, "");
+        let f = findings(&[action(1, ""), ("actions/002.yaml".into(), text)]);
+        assert_eq!(
+            f,
+            vec![
+                (Code::IdMismatch, "actions/002.yaml".into(), Some(1)),
+                (Code::DuplicateId, "actions/002.yaml".into(), Some(1)),
+                (Code::DuplicateTitle, "actions/002.yaml".into(), Some(2)),
+            ]
+        );
+    }
+
+    #[test]
+    fn deadline_before_raised_is_a_warning() {
+        assert_eq!(
+            codes(&[action(1, "deadline: 2019-01\n")]),
+            vec![Code::DeadlineBeforeRaised]
+        );
+        assert_eq!(
+            codes(&[action(1, "deadline: 2019-02\n")]),
+            vec![],
+            "the same month is not before"
+        );
+        assert_eq!(codes(&[action(1, "deadline: monthly\n")]), vec![]);
+    }
+
+    #[test]
+    fn updates_out_of_order_is_a_warning() {
+        let ok = "updates:\n  - date: 2019-02\n    text: a\n  - text: undated\n  - date: 2019-03-01\n    text: b\n";
+        assert_eq!(codes(&[action(1, ok)]), vec![]);
+        let bad = "updates:\n  - date: 2019-04\n    text: a\n  - date: 2019-03-01\n    text: b\n";
+        assert_eq!(
+            findings(&[action(1, bad)]),
+            vec![(Code::UpdatesOutOfOrder, "actions/001.yaml".into(), Some(9))]
+        );
+    }
+
+    #[test]
+    fn closed_needs_a_reason() {
+        let closed = |extra: &str| {
+            let (p, t) = action(1, extra);
+            (p, t.replace("status: ongoing", "status: closed"))
+        };
+        assert_eq!(codes(&[closed("")]), vec![Code::ClosedWithoutReason]);
+        assert_eq!(
+            codes(&[closed(
+                "updates:\n  - text: Withdrawn by the Home Office.\n"
+            )]),
+            vec![]
+        );
+        assert_eq!(codes(&[closed("duplicate_of: 2\n"), action(2, "")]), vec![]);
+    }
+
+    #[test]
+    fn duplicate_titles_unless_declared() {
+        let same = |id: u32, extra: &str| {
+            let (p, t) = action(id, extra);
+            (
+                p,
+                t.replace(&format!("Action number {id}."), "Share the slides."),
+            )
+        };
+        assert_eq!(
+            findings(&[same(1, ""), same(2, "")]),
+            vec![(Code::DuplicateTitle, "actions/002.yaml".into(), Some(2))]
+        );
+        assert_eq!(codes(&[same(1, ""), same(2, "duplicate_of: 1\n")]), vec![]);
+    }
+
+    #[test]
+    fn theme_keys_must_be_unique() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("themes.yaml"),
+            format!("{THEMES}  - key: governance\n    name: Again\n    colour: \"#000000\"\n"),
+        )
+        .unwrap();
+        let log = crate::store::load(dir.path()).unwrap();
+        let c: Vec<Code> = check(&log).into_iter().map(|d| d.code).collect();
+        assert_eq!(c, vec![Code::DuplicateThemeKey]);
     }
 }

@@ -1,12 +1,24 @@
 //! One file per subcommand, each with its `Args` and a `run` function; this module only holds the
 //! shared context and dispatches.
 
+pub mod add;
+pub mod completions;
 pub mod diff;
+pub mod edit;
 pub mod fmt;
 pub mod history;
+pub mod hooks;
+pub mod init;
+pub mod list;
 pub mod log;
+pub mod man;
+pub mod milestone;
+pub mod schema;
+pub mod show;
 pub mod slips;
 pub mod status;
+pub mod timeline;
+pub mod update;
 pub mod validate;
 
 use crate::cli::{Cli, ColorWhen, Command};
@@ -122,6 +134,18 @@ pub fn dispatch(cli: Cli, ctx: &Context, out: &mut dyn Write) -> Result<Outcome>
         Command::Validate(args) => validate::run(args, ctx, out),
         Command::Fmt(args) => fmt::run(args, ctx, out),
         Command::Status(args) => status::run(args, ctx, out),
+        Command::Add(args) => add::run(args, ctx, out),
+        Command::Update(args) => update::run(args, ctx, out),
+        Command::Edit(args) => edit::run(args, ctx, out),
+        Command::Show(args) => show::run(args, ctx, out),
+        Command::List(args) => list::run(args, ctx, out),
+        Command::Milestone(args) => milestone::run(args, ctx, out),
+        Command::Timeline(args) => timeline::run(args, ctx, out),
+        Command::Schema(args) => schema::run(args, ctx, out),
+        Command::Completions(args) => completions::run(args, ctx, out),
+        Command::Man(args) => man::run(args, ctx, out),
+        Command::Init(args) => init::run(args, ctx, out),
+        Command::Hooks(args) => hooks::run(args, ctx, out),
         Command::History(args) => history::run(args, ctx, out),
         Command::Log(args) => log::run(args, ctx, out),
         Command::Diff(args) => diff::run(args, ctx, out),

@@ -1,24 +1,65 @@
-//! `oslog status`: the dashboard of the log as of today (or `--today`).
+//! `oslog status`: with no arguments, the dashboard of the log as of today (or `--today`); with an
+//! action number and a status, a move along the action's lifecycle.
 
 use super::{Context, Outcome};
-use anyhow::Result;
+use crate::change;
+use crate::cli::{parse_date, parse_status};
+use crate::model::lifecycle::{self, Move};
+use crate::model::{LogDate, Status};
+use anyhow::{bail, Result};
 use std::io::Write;
 
-/// Show the dashboard: counts by theme and status, overdue actions, actions proposed complete and
-/// awaiting sign-off, and milestones due in the next 90 days.
+/// Show the dashboard, or move action N to STATUS.
 ///
-/// Records that fail to load are left out of the figures and counted in a warning; run
-/// `oslog validate` to see why.
+/// With no arguments: counts by theme and status, overdue actions, actions proposed complete and
+/// awaiting sign-off, and milestones due in the next 90 days. Records that fail to load are left out
+/// of the figures and counted in a warning; run `oslog validate` to see why.
+///
+/// With N STATUS: not-started → ongoing → proposed-complete → complete, or closed. Moving to complete
+/// needs --signed-off DATE; moving back from complete or closed needs --reopen and --note; closing
+/// needs --merged-into, --duplicate-of or --note. Each move appends a dated update. An illegal move is
+/// refused (exit 2) with the legal ones, and nothing is written.
 ///
 /// Examples:
 ///   oslog status
 ///   oslog status --today 2019-07-01
 ///   oslog status --format json
+///   oslog status 16 proposed-complete --note "Paper circulated."
+///   oslog status 16 complete --signed-off 2019-09-10 --commit
+///   oslog status 98 closed --duplicate-of 16
+///   oslog status 16 ongoing --reopen --note "Sign-off was recorded in error."
 ///   oslog status --as-of 2019-06-30
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
-    /// Output format.
+    /// The action to move.
+    #[arg(value_name = "N")]
+    pub id: Option<u32>,
+    /// The new status: not-started, ongoing, proposed-complete, complete or closed.
+    #[arg(value_name = "STATUS", value_parser = parse_status)]
+    pub status: Option<Status>,
+    /// Why: added to the appended update.
+    #[arg(long)]
+    pub note: Option<String>,
+    /// The date of the appended update (default: today).
+    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    pub date: Option<LogDate>,
+    /// The meeting at which members signed completion off (needed for complete).
+    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    pub signed_off: Option<LogDate>,
+    /// Move an action back from complete or closed (needs --note).
+    #[arg(long)]
+    pub reopen: bool,
+    /// Close as merged into action N (repeatable).
+    #[arg(long, value_name = "N")]
+    pub merged_into: Vec<u32>,
+    /// Close as a duplicate of action N.
+    #[arg(long, value_name = "N")]
+    pub duplicate_of: Option<u32>,
+    /// Commit the changed file with git.
+    #[arg(long)]
+    pub commit: bool,
+    /// Output format of the dashboard.
     #[arg(long, value_enum, default_value_t = FormatArg::Table)]
     pub format: FormatArg,
 }
@@ -30,8 +71,59 @@ pub enum FormatArg {
     Json,
 }
 
-/// Run `oslog status` (the dashboard).
+/// Run `oslog status`: the dashboard, or a move when a number is given.
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
+    match args.id {
+        Some(id) => move_action(id, args, ctx, out),
+        None => dashboard(args, ctx, out),
+    }
+}
+
+fn move_action(id: u32, args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
+    let Some(to) = args.status else {
+        bail!(
+            "give the new status of action {id}: oslog status {id} STATUS (one of {})",
+            Status::choices()
+        );
+    };
+    let root = ctx.root()?;
+    let request = Move {
+        to: Some(to),
+        note: args.note,
+        date: args.date,
+        signed_off: args.signed_off,
+        reopen: args.reopen,
+        merged_into: args.merged_into,
+        duplicate_of: args.duplicate_of,
+    };
+    let today = LogDate::from_day(ctx.today);
+    let mut from = to;
+    let (_, written) = change::action(&root, id, args.commit, |_, current| {
+        from = current.status;
+        let next = lifecycle::apply(current, &request, today)?;
+        Ok((next, change::status_note(id, current.status, to)))
+    })?;
+    let shown = ctx.display_prefix(&root).join(&written.file);
+    crate::output::written(
+        out,
+        &format!("action {id}: {from} → {to}"),
+        &shown,
+        written.commit.as_deref(),
+    )?;
+    Ok(Outcome::Success)
+}
+
+fn dashboard(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
+    let moving = args.note.is_some()
+        || args.date.is_some()
+        || args.signed_off.is_some()
+        || args.reopen
+        || !args.merged_into.is_empty()
+        || args.duplicate_of.is_some()
+        || args.commit;
+    if moving {
+        bail!("--note, --date, --signed-off, --reopen, --merged-into, --duplicate-of and --commit need an action: oslog status N STATUS");
+    }
     let (log, today) = ctx.load_log()?;
     let themes = log
         .themes

@@ -1,7 +1,10 @@
-//! Everything that talks to git. This is the only module that imports `git2`; it hands back owned
+//! Everything that talks to git. These are the only modules that import `git2`; they hand back owned
 //! model and history types, so the rest of oslog never sees a git object.
 
+pub mod commit;
+mod paths;
 pub mod repo;
 mod tree;
 
+pub use paths::{repo_paths, RepoPaths};
 pub use repo::{Bound, Repo, Rev};

@@ -246,6 +246,39 @@ impl fmt::Display for Deadline {
     }
 }
 
+/// The JSON Schema pattern of a [`LogDate`]: the shape only; the decoder also refuses days that do
+/// not exist.
+pub const DATE_PATTERN: &str = "^[0-9]{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?$";
+
+impl schemars::JsonSchema for LogDate {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "LogDate".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A month (YYYY-MM) or a day (YYYY-MM-DD).",
+            "type": "string",
+            "pattern": DATE_PATTERN,
+        })
+    }
+}
+
+impl schemars::JsonSchema for Deadline {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Deadline".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let month_or_day = DATE_PATTERN.trim_start_matches('^').trim_end_matches('$');
+        schemars::json_schema!({
+            "description": "A month (YYYY-MM), a day (YYYY-MM-DD), or `monthly` for a standing action.",
+            "type": "string",
+            "pattern": format!("^(monthly|{month_or_day})$"),
+        })
+    }
+}
+
 impl Serialize for Deadline {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)

@@ -3,41 +3,75 @@
 
 pub mod change;
 mod date;
+pub mod lifecycle;
 mod status;
 
-pub use date::{DateError, Deadline, LogDate};
+pub use date::{DateError, Deadline, LogDate, DATE_PATTERN};
 pub use status::{MilestoneKind, MilestoneStatus, Status};
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 /// The largest action number oslog accepts.
 pub const MAX_ID: u32 = 999_999;
 
+/// The JSON Schema pattern of a kebab-case key, the same rule as [`is_kebab`].
+pub const KEBAB_PATTERN: &str = "^[a-z0-9]+(-[a-z0-9]+)*$";
+/// The JSON Schema pattern of a theme colour, the same rule as [`is_colour`].
+pub const COLOUR_PATTERN: &str = "^#[0-9a-fA-F]{6}$";
+/// The JSON Schema pattern of a milestone id: a date, a dash and a kebab-case slug.
+pub const MILESTONE_ID_PATTERN: &str = "^[0-9]{4}-[0-9]{2}(-[0-9]{2})?-[a-z0-9]+(-[a-z0-9]+)*$";
+
 /// One action of the log: `actions/NNN.yaml`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+// `serde(default)` on the lists only tells the JSON Schema that they are optional: the decoder in
+// `store/decode.rs`, not serde, reads files.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields, title = "oslog action")]
 pub struct Action {
+    /// The action's number; equals the file name.
+    #[schemars(range(min = 1, max = MAX_ID))]
     pub id: u32,
+    /// What was agreed, as minuted.
+    #[schemars(length(min = 1))]
     pub title: String,
+    /// The theme it is reported under: a key of themes.yaml.
+    #[schemars(pattern(KEBAB_PATTERN))]
     pub theme: String,
+    /// Who holds it; `withheld` where the source redacted the name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
+    /// The meeting that raised it: YYYY-MM or YYYY-MM-DD.
     pub raised: LogDate,
+    /// When it is due: YYYY-MM, YYYY-MM-DD, or `monthly`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deadline: Option<Deadline>,
+    /// Where it stands.
     pub status: Status,
+    /// The meeting at which members signed completion off.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signed_off: Option<LogDate>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// Related actions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(inner(range(min = 1, max = MAX_ID)))]
     pub links: Vec<u32>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// The actions this one continues under.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(inner(range(min = 1, max = MAX_ID)))]
     pub merged_into: Vec<u32>,
+    /// The action this one repeats.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("minimum" = 1, "maximum" = MAX_ID))]
     pub duplicate_of: Option<u32>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// Numbers it had before a renumbering.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(inner(range(min = 1, max = MAX_ID)))]
     pub formerly: Vec<u32>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// Artefacts (papers) that answer it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(inner(range(min = 1, max = MAX_ID)))]
     pub artefacts: Vec<u32>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// Progress, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub updates: Vec<Update>,
 }
 
@@ -60,10 +94,14 @@ pub const ACTION_FIELDS: &[&str] = &[
 ];
 
 /// A dated (or undated) paragraph of progress on an action.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Update {
+    /// When: YYYY-MM or YYYY-MM-DD.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<LogDate>,
+    /// What happened.
+    #[schemars(length(min = 1))]
     pub text: String,
 }
 
@@ -93,18 +131,30 @@ impl Action {
 }
 
 /// One milestone of the timeline: `timeline/<date>-<slug>.yaml`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields, title = "oslog milestone")]
 pub struct Milestone {
+    /// The file's stem: the milestone's date, a dash and a kebab-case slug.
+    #[schemars(pattern(MILESTONE_ID_PATTERN))]
     pub id: String,
+    /// When: YYYY-MM or YYYY-MM-DD; equals the id's date.
     pub date: LogDate,
+    /// What the milestone is.
     pub kind: MilestoneKind,
+    /// What happens.
+    #[schemars(length(min = 1))]
     pub title: String,
+    /// Who delivers it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub by: Option<String>,
+    /// What it is for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub objective: Option<String>,
+    /// Where it stands.
     pub status: MilestoneStatus,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// The actions that feed it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(inner(range(min = 1, max = MAX_ID)))]
     pub actions: Vec<u32>,
 }
 
@@ -142,11 +192,19 @@ pub fn is_kebab(s: &str) -> bool {
 }
 
 /// One theme of `themes.yaml`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Theme {
+    /// The key actions use; kebab-case, unique.
+    #[schemars(pattern(KEBAB_PATTERN))]
     pub key: String,
+    /// The name shown in reports.
+    #[schemars(length(min = 1))]
     pub name: String,
+    /// The colour in terminal and HTML output: #rrggbb.
+    #[schemars(pattern(COLOUR_PATTERN))]
     pub colour: String,
+    /// What the theme covers.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
@@ -155,8 +213,11 @@ pub struct Theme {
 pub const THEME_FIELDS: &[&str] = &["key", "name", "colour", "description"];
 
 /// The contents of `themes.yaml`: the themes in report order.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields, title = "oslog themes")]
 pub struct Themes {
+    /// The themes, in the order reports use.
+    #[schemars(length(min = 1))]
     pub themes: Vec<Theme>,
 }
 
@@ -189,6 +250,27 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
+}
+
+/// A minimal action for tests: raised January 2019, theme `x`, no deadline.
+#[cfg(test)]
+pub(crate) fn sample(id: u32, status: Status) -> Action {
+    Action {
+        id,
+        title: "t".into(),
+        theme: "x".into(),
+        owner: None,
+        raised: LogDate::parse("2019-01").unwrap(),
+        deadline: None,
+        status,
+        signed_off: None,
+        links: vec![],
+        merged_into: vec![],
+        duplicate_of: None,
+        formerly: vec![],
+        artefacts: vec![],
+        updates: vec![],
+    }
 }
 
 #[cfg(test)]
@@ -246,22 +328,8 @@ mod tests {
 
     #[test]
     fn overdue_needs_an_open_status_and_a_past_deadline() {
-        let mut a = Action {
-            id: 1,
-            title: "t".into(),
-            theme: "x".into(),
-            owner: None,
-            raised: LogDate::parse("2019-01").unwrap(),
-            deadline: Some(Deadline::parse("2019-07").unwrap()),
-            status: Status::Ongoing,
-            signed_off: None,
-            links: vec![],
-            merged_into: vec![],
-            duplicate_of: None,
-            formerly: vec![],
-            artefacts: vec![],
-            updates: vec![],
-        };
+        let mut a = sample(1, Status::Ongoing);
+        a.deadline = Some(Deadline::parse("2019-07").unwrap());
         let d = |s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
         assert!(!a.is_overdue(d("2019-07-31")));
         assert!(a.is_overdue(d("2019-08-01")));

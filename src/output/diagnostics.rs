@@ -61,7 +61,12 @@ fn human(
             Severity::Error => paint.error(&format!("error[{}]", d.code)),
             Severity::Warning => paint.warning(&format!("warning[{}]", d.code)),
         };
-        writeln!(w, "{label}{} {}", paint.bold(":"), paint.bold(&d.message))?;
+        writeln!(
+            w,
+            "{label}{} {}",
+            paint.bold(":"),
+            paint.bold(&printable(&d.message))
+        )?;
         let location = match (d.line, d.column) {
             (Some(l), Some(c)) => format!("{}:{l}:{c}", shown(prefix, &d.file)),
             (Some(l), None) => format!("{}:{l}", shown(prefix, &d.file)),
@@ -76,7 +81,7 @@ fn human(
         writeln!(w, "{pad}{} {location}", paint.accent("-->"))?;
         if let (Some(l), Some(line)) = (d.line, line_text) {
             let col = d.column.unwrap_or(1) as usize;
-            let shown_line: String = line.chars().take(200).collect();
+            let shown_line = printable(&line.chars().take(200).collect::<String>());
             let rest: String = line.chars().skip(col - 1).collect();
             let width = token_width(&rest);
             let lead: String = line
@@ -100,7 +105,13 @@ fn human(
             writeln!(w, "{pad} {} {lead}{caret}", paint.accent("|"))?;
         }
         if let Some(h) = &d.hint {
-            writeln!(w, "{pad} {} {} {h}", paint.accent("="), paint.bold("hint:"))?;
+            writeln!(
+                w,
+                "{pad} {} {} {}",
+                paint.accent("="),
+                paint.bold("hint:"),
+                printable(h)
+            )?;
         }
         writeln!(w)?;
     }
@@ -169,6 +180,19 @@ fn token_width(rest: &str) -> usize {
         }
     };
     n.clamp(1, 80)
+}
+
+/// Text safe to print on a terminal: control characters (other than tab) shown as escapes.
+fn printable(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() && c != '\t' {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 fn plural(n: usize) -> &'static str {

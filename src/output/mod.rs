@@ -4,5 +4,45 @@
 
 pub mod diagnostics;
 pub mod history;
+pub mod prompt;
+pub mod records;
 pub mod style;
 pub mod table;
+
+/// Report a write: `summary (path)`, then the commit when one was made.
+pub fn written(
+    w: &mut dyn std::io::Write,
+    summary: &str,
+    path: &std::path::Path,
+    commit: Option<&str>,
+) -> std::io::Result<()> {
+    writeln!(w, "{summary} ({})", path.display())?;
+    if let Some(c) = commit {
+        writeln!(w, "committed {c}")?;
+    }
+    Ok(())
+}
+
+/// What refers to an action, one line per kind of reference that has any.
+pub fn related(
+    w: &mut dyn std::io::Write,
+    r: &crate::query::Related,
+    paint: style::Paint,
+) -> std::io::Result<()> {
+    let numbers = |ns: &[u32]| crate::model::lifecycle::numbers(ns);
+    let lines = [
+        ("Linked from", numbers(&r.linked_from)),
+        ("Merged into it", numbers(&r.merged_from)),
+        ("Duplicated by", numbers(&r.duplicates)),
+        ("Cited by milestones", r.milestones.join(", ")),
+    ];
+    let mut first = true;
+    for (label, value) in lines.iter().filter(|(_, v)| !v.is_empty()) {
+        if first {
+            writeln!(w)?;
+            first = false;
+        }
+        writeln!(w, "{} {value}", paint.bold(&format!("{label}:")))?;
+    }
+    Ok(())
+}

@@ -197,3 +197,13 @@ pub fn ellipsis(s: &str, max: usize) -> String {
         format!("{}…", cut.trim_end())
     }
 }
+
+/// A grid of cells as a terminal table that fits the terminal (or 120 columns when piped).
+pub fn grid(w: &mut dyn Write, g: &super::records::Grid, paint: Paint) -> io::Result<()> {
+    let mut t = table(paint);
+    t.set_header(g.headers.clone());
+    for row in &g.rows {
+        t.add_row(row.clone());
+    }
+    writeln!(w, "{t}")
+}

@@ -135,14 +135,8 @@ impl<'a> Decoder<'a> {
                 }
             };
             let full = join(path, key);
-            if let Some((_, first)) = out.iter().find(|(seen, _)| *seen == key) {
-                let first_line = self
-                    .spans
-                    .get(&join(path, key))
-                    .line
-                    .max(first.pos.line.saturating_sub(0));
-                let _ = first_line;
-                let line = key_line(first, &self.spans, &full);
+            if out.iter().any(|(seen, _)| *seen == key) {
+                let line = self.spans.get(&full).line;
                 self.report(
                     Code::DuplicateKey,
                     k.pos,
@@ -163,7 +157,13 @@ impl<'a> Decoder<'a> {
                 });
                 continue;
             }
-            self.spans.set(full, k.pos);
+            // Point at a scalar's value, and at the key of a list or mapping.
+            let at = if matches!(v.kind, Kind::Scalar { .. }) && !v.is_null() {
+                v.pos
+            } else {
+                k.pos
+            };
+            self.spans.set(full, at);
             out.push((key, v));
         }
         Some(Fields {
@@ -566,11 +566,129 @@ fn join(path: &str, key: &str) -> String {
     }
 }
 
-fn key_line(first_value: &Node, spans: &Spans, full: &str) -> u32 {
-    let key = spans.get(full);
-    if key.line > 0 && spans.map.contains_key(full) {
-        key.line
-    } else {
-        first_value.pos.line
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::yaml;
+
+    fn decode(text: &str) -> (Option<Action>, Vec<(Code, u32)>) {
+        let doc = yaml::parse(text).unwrap();
+        let mut d = Decoder::new(Path::new("actions/001.yaml"));
+        let a = d.action(&doc.root);
+        (
+            a,
+            d.diags
+                .iter()
+                .map(|x| (x.code, x.line.unwrap_or(0)))
+                .collect(),
+        )
+    }
+
+    const OK: &str = "id: 1\ntitle: T\ntheme: governance\nraised: 2019-02\nstatus: ongoing\n";
+
+    #[test]
+    fn decodes_a_minimal_action() {
+        let (a, diags) = decode(OK);
+        assert_eq!(diags, vec![]);
+        assert_eq!(a.unwrap().id, 1);
+    }
+
+    #[test]
+    fn reports_every_problem_in_a_file() {
+        let text = "id: 016\ntitle: [a]\ntheme: governance\nraised: 2019-02-30\nstatus: in progress\ndeadlin: 2019-07\nlinks: [\"2\", 3]\n";
+        let (a, diags) = decode(text);
+        assert!(a.is_none());
+        assert_eq!(
+            diags,
+            vec![
+                (Code::UnknownField, 6),
+                (Code::InvalidId, 1),
+                (Code::WrongType, 2),
+                (Code::InvalidDate, 4),
+                (Code::UnknownStatus, 5),
+                (Code::WrongType, 7)
+            ]
+        );
+    }
+
+    #[test]
+    fn duplicate_keys_name_the_first_line() {
+        let doc = yaml::parse(&format!("{OK}status: complete\n")).unwrap();
+        let mut d = Decoder::new(Path::new("a"));
+        d.action(&doc.root);
+        assert_eq!(d.diags.len(), 1);
+        assert_eq!(
+            (d.diags[0].code, d.diags[0].line),
+            (Code::DuplicateKey, Some(6))
+        );
+        assert!(
+            d.diags[0].message.contains("first at line 5"),
+            "{}",
+            d.diags[0].message
+        );
+    }
+
+    #[test]
+    fn missing_and_empty_fields() {
+        let (_, diags) = decode("id: 1\ntitle:\ntheme: governance\nstatus: ongoing\n");
+        assert_eq!(
+            diags,
+            vec![(Code::MissingField, 2), (Code::MissingField, 1)]
+        );
+    }
+
+    #[test]
+    fn ids_must_be_plain_whole_numbers() {
+        for bad in [
+            "016",
+            "1e3",
+            "0x10",
+            "-3",
+            "0",
+            "1.5",
+            "99999999999",
+            "\"16\"",
+            "[16]",
+        ] {
+            let (a, diags) = decode(&OK.replace("id: 1", &format!("id: {bad}")));
+            assert!(a.is_none(), "{bad}");
+            assert!(
+                matches!(diags[0].0, Code::InvalidId | Code::WrongType),
+                "{bad}: {diags:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn strings_must_not_be_numbers_or_booleans() {
+        let (_, diags) = decode(&format!("{OK}owner: 123\n"));
+        assert_eq!(diags, vec![(Code::WrongType, 6)]);
+        let (a, diags) = decode(&format!("{OK}owner: \"123\"\n"));
+        assert_eq!((a.unwrap().owner.as_deref(), diags), (Some("123"), vec![]));
+    }
+
+    #[test]
+    fn a_document_that_is_not_a_mapping() {
+        let (_, diags) = decode("- id: 1\n");
+        assert_eq!(diags, vec![(Code::NotAMapping, 1)]);
+        let (_, diags) = decode(&format!("{OK}updates:\n  - just text\n"));
+        assert_eq!(diags, vec![(Code::NotAMapping, 7)]);
+    }
+
+    #[test]
+    fn milestone_and_theme_values() {
+        let doc =
+            yaml::parse("id: 2019-09-x\ndate: 2019-09\nkind: reprot\ntitle: T\nstatus: done\n")
+                .unwrap();
+        let mut d = Decoder::new(Path::new("t"));
+        assert!(d.milestone(&doc.root).is_none());
+        assert_eq!(d.diags[0].code, Code::UnknownKind);
+        assert_eq!(d.diags[0].hint.as_deref(), Some("did you mean `report`?"));
+        let doc = yaml::parse("themes:\n  - key: Data Sharing\n    name: D\n    colour: green\n")
+            .unwrap();
+        let mut d = Decoder::new(Path::new("themes.yaml"));
+        assert!(d.themes(&doc.root).is_none());
+        let c: Vec<Code> = d.diags.iter().map(|x| x.code).collect();
+        assert_eq!(c, vec![Code::InvalidThemeKey, Code::InvalidColour]);
     }
 }

@@ -273,12 +273,12 @@ mod tests {
         assert!(is_plain_safe("2019-09-open-space-annual-report"));
         assert!(!is_plain_safe("2019-9-1 10:00:00") && !is_plain_safe("2019-09-01T10:00:00Z"));
         assert!(
-            is_plain_safe("3rd parties") && is_plain_safe("deadbeef-x") && is_plain_safe("C# code")
+            is_plain_safe("3rd parties") && is_plain_safe("beef-stew") && is_plain_safe("C# code")
         );
         for s in [
-            "", "yes", "No", "null", "~", "016", "1e3", "2019-07", "3rd", "- item", "a: b", "a #b",
-            "x:", "#c", " x", "x ", "\"q", "'q", "@x", "`x", "a\tb", "*x", "&x", "!x", "%x", "[x",
-            "{x", "|x", ">x",
+            "", "yes", "No", "null", "~", "016", "1e3", "2019-07", "- item", "a: b", "a #b", "x:",
+            "#c", " x", "x ", "\"q", "'q", "@x", "`x", "a\tb", "*x", "&x", "!x", "%x", "[x", "{x",
+            "|x", ">x",
         ] {
             assert!(!is_plain_safe(s), "{s:?} should be quoted");
         }

@@ -4,10 +4,14 @@
 
 pub mod decode;
 pub mod emit;
+mod lock;
+mod numbers;
 mod write;
 pub mod yaml;
 
 pub use decode::Spans;
+pub use lock::{Lock, LOCK_FILE, LOCK_TIMEOUT};
+pub use numbers::next_free_id;
 pub use write::{create_new, write_atomic};
 
 use crate::diag::{Code, Diagnostic, Pos};
@@ -97,6 +101,13 @@ pub fn read_source(root: &Path, rel: &Path) -> Result<Source, Diagnostic> {
             Code::StrayFile,
             None,
             "is a folder where a record file belongs".into(),
+        ));
+    }
+    if !meta.is_file() {
+        return Err(fail(
+            Code::StrayFile,
+            None,
+            "is not a regular file (a pipe, socket or device)".into(),
         ));
     }
     if meta.len() > MAX_FILE_BYTES {
@@ -267,21 +278,9 @@ impl Loaded<()> {
 
 /// The first line where two texts differ, for pointing at a layout problem.
 fn first_difference(a: &str, b: &str) -> Option<Pos> {
-    let mut al = a.lines();
-    let mut bl = b.lines();
-    let mut n = 1;
-    loop {
-        match (al.next(), bl.next()) {
-            (Some(x), Some(y)) if x == y => n += 1,
-            (None, None) => {
-                return Some(Pos::new(
-                    n.max(1) - if a.ends_with('\n') { 1 } else { 0 },
-                    1,
-                ))
-            }
-            _ => return Some(Pos::new(n, 1)),
-        }
-    }
+    let differs = a.split('\n').zip(b.split('\n')).position(|(x, y)| x != y);
+    let line = differs.unwrap_or_else(|| a.split('\n').count().min(b.split('\n').count()));
+    Some(Pos::new(line as u32 + 1, 1))
 }
 
 /// The action number a canonical action file name stands for: `016.yaml` → 16.

@@ -10,9 +10,10 @@ fn temp_in(path: &Path, contents: &str) -> Result<tempfile::NamedTempFile> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".oslog-")
-        .suffix(".tmp")
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".oslog-").suffix(".tmp");
+    set_mode(&mut builder, path);
+    let mut tmp = builder
         .tempfile_in(dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
     tmp.write_all(contents.as_bytes())
@@ -20,8 +21,49 @@ fn temp_in(path: &Path, contents: &str) -> Result<tempfile::NamedTempFile> {
     tmp.as_file()
         .sync_all()
         .with_context(|| format!("cannot sync {}", path.display()))?;
+    fault_point()?;
     Ok(tmp)
 }
+
+/// Fault injection, compiled into debug (test) builds only: `OSLOG_FAIL_WRITE=N` makes the Nth write
+/// of the process fail after its temporary file is written and before the rename, and
+/// `OSLOG_ABORT_WRITE=N` aborts the process at that point. Tests use them to show that every file is
+/// left in its old state or its new one, never a mix.
+#[cfg(debug_assertions)]
+fn fault_point() -> Result<()> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static WRITES: AtomicUsize = AtomicUsize::new(0);
+    let n = WRITES.fetch_add(1, Ordering::SeqCst) + 1;
+    let at = |var: &str| {
+        std::env::var(var)
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+            == Some(n)
+    };
+    if at("OSLOG_ABORT_WRITE") {
+        std::process::abort();
+    }
+    if at("OSLOG_FAIL_WRITE") {
+        anyhow::bail!("injected failure at write {n} (OSLOG_FAIL_WRITE)");
+    }
+    Ok(())
+}
+
+#[cfg(not(debug_assertions))]
+fn fault_point() -> Result<()> {
+    Ok(())
+}
+/// Give the new file the mode of the file it replaces, or the usual mode of a new file (0666 less
+/// the umask) rather than a temporary file's private 0600.
+#[cfg(unix)]
+fn set_mode(builder: &mut tempfile::Builder, path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::symlink_metadata(path).map_or(0o666, |m| m.permissions().mode() & 0o7777);
+    builder.permissions(std::fs::Permissions::from_mode(mode));
+}
+
+#[cfg(not(unix))]
+fn set_mode(_: &mut tempfile::Builder, _: &Path) {}
 
 /// Replace `path` with `contents` atomically.
 pub fn write_atomic(path: &Path, contents: &str) -> Result<()> {
@@ -40,5 +82,29 @@ pub fn create_new(path: &Path, contents: &str) -> Result<bool> {
         Ok(_) => Ok(true),
         Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
         Err(e) => Err(e.error).with_context(|| format!("cannot create {}", path.display())),
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn mode(p: &Path) -> u32 {
+        std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn new_files_are_readable_by_others_and_replaced_files_keep_their_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let new = dir.path().join("new.yaml");
+        assert!(create_new(&new, "a: 1\n").unwrap());
+        assert_eq!(mode(&new) & 0o044, 0o044, "not 0600 like a temporary file");
+
+        let old = dir.path().join("old.yaml");
+        std::fs::write(&old, "a: 1\n").unwrap();
+        std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomic(&old, "a: 2\n").unwrap();
+        assert_eq!(mode(&old), 0o640);
     }
 }

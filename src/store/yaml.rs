@@ -62,6 +62,65 @@ impl Node {
     }
 }
 
+impl Node {
+    /// The value as a YAML 1.2 core-schema reader (such as an editor's language server) sees it, for
+    /// checking a file against the JSON Schema: plain scalars may be nulls, booleans or numbers.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value;
+        match &self.kind {
+            Kind::Seq(items) => Value::Array(items.iter().map(Node::to_json).collect()),
+            Kind::Map(pairs) => Value::Object(
+                pairs
+                    .iter()
+                    .map(|(k, v)| (k.scalar_text().to_owned(), v.to_json()))
+                    .collect(),
+            ),
+            Kind::Scalar {
+                text,
+                style: Style::Plain,
+            } => match plain_kind(text) {
+                "nothing (null)" => Value::Null,
+                "a boolean" => Value::Bool(text.eq_ignore_ascii_case("true")),
+                "a number" => core_number(text).unwrap_or_else(|| Value::String(text.clone())),
+                _ => Value::String(text.clone()),
+            },
+            Kind::Scalar { text, .. } => Value::String(text.clone()),
+        }
+    }
+
+    fn scalar_text(&self) -> &str {
+        match &self.kind {
+            Kind::Scalar { text, .. } => text,
+            _ => "",
+        }
+    }
+}
+
+fn core_number(text: &str) -> Option<serde_json::Value> {
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(rest) => (-1, rest),
+        None => (1, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let lower = digits.to_ascii_lowercase();
+    let int = if let Some(hex) = lower.strip_prefix("0x") {
+        i64::from_str_radix(hex, 16).ok()
+    } else if let Some(oct) = lower.strip_prefix("0o") {
+        i64::from_str_radix(oct, 8).ok()
+    } else if digits.bytes().all(|b| b.is_ascii_digit()) {
+        digits.parse::<i64>().ok()
+    } else {
+        None
+    };
+    match int {
+        Some(n) => Some((sign * n).into()),
+        None => text
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+            .map(serde_json::Value::Number),
+    }
+}
+
 /// How a plain scalar would be typed by a YAML 1.2 core-schema reader.
 pub fn plain_kind(text: &str) -> &'static str {
     match text {
@@ -395,6 +454,16 @@ mod tests {
 
     fn root(src: &str) -> Node {
         parse(src).unwrap().root
+    }
+
+    #[test]
+    fn json_types_scalars_as_a_core_schema_reader_does() {
+        let v = root("id: 16\nq: \"16\"\nd: 2019-07\nn: ~\nb: true\nx: 0x10\nf: 1.5\nl: [1, a]\n")
+            .to_json();
+        assert_eq!(
+            v,
+            serde_json::json!({"id": 16, "q": "16", "d": "2019-07", "n": null, "b": true, "x": 16, "f": 1.5, "l": [1, "a"]})
+        );
     }
 
     #[test]

@@ -1,0 +1,320 @@
+//! Changing the log safely. Every command that writes goes through here: it takes the log's lock,
+//! loads the record, applies the change, checks that the result decodes and that the whole log gains
+//! no finding, and only then writes the canonical text atomically (and commits it with `--commit`).
+//! A refused change is an error and leaves every file as it was.
+
+use crate::diag::{Code, Diagnostic, Severity};
+use crate::git::commit::{self, Committer};
+use crate::model::{Action, Milestone, Status};
+use crate::store::{self, emit, Loaded, Lock, Log, RecordKind, Source};
+use anyhow::{anyhow, bail, Result};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+/// What a write did, for the command to report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Written {
+    /// The file written, relative to the log root.
+    pub file: PathBuf,
+    /// The short id of the commit, with `--commit`.
+    pub commit: Option<String>,
+}
+
+/// A commit to make after writing: its subject and trailers.
+pub struct CommitNote {
+    pub subject: String,
+    pub trailers: Vec<(&'static str, String)>,
+}
+
+/// Load the log under its lock and apply `change` to action `id`. `change` returns the new action
+/// and the commit note for it, or a refusal.
+pub fn action(
+    root: &Path,
+    id: u32,
+    commit: bool,
+    change: impl FnOnce(&Log, &Action) -> Result<(Action, CommitNote)>,
+) -> Result<(Action, Written)> {
+    let _lock = Lock::acquire(root, store::LOCK_TIMEOUT)?;
+    let log = store::load(root)?;
+    let i = find_action(&log, id)?;
+    let current = &log.actions[i];
+    refuse_if_unwritable(&log, &current.file)?;
+    let (next, note) = change(&log, &current.value)?;
+    let text = emit::action(&next, &current.header);
+    check_decodes(RecordKind::Action, &current.file, &text)?;
+    let mut after = log.clone();
+    after.actions[i].value = next.clone();
+    refuse_new_findings(&log, &after)?;
+    let written = write(root, &current.file, &text, commit.then_some(note))?;
+    Ok((next, written))
+}
+
+/// Load the log under its lock and apply `change` to milestone `id`.
+pub fn milestone(
+    root: &Path,
+    id: &str,
+    commit: bool,
+    change: impl FnOnce(&Milestone) -> Result<(Milestone, CommitNote)>,
+) -> Result<(Milestone, Written)> {
+    let _lock = Lock::acquire(root, store::LOCK_TIMEOUT)?;
+    let log = store::load(root)?;
+    let Some(i) = log.milestones.iter().position(|m| m.value.id == id) else {
+        let ids = log.milestones.iter().map(|m| m.value.id.as_str());
+        let hint = crate::model::closest(id, ids)
+            .map(|c| format!("; did you mean `{c}`?"))
+            .unwrap_or_default();
+        bail!("no milestone `{id}` in {}{hint}", store::TIMELINE_DIR);
+    };
+    let current = &log.milestones[i];
+    refuse_if_unwritable(&log, &current.file)?;
+    let (next, note) = change(&current.value)?;
+    let text = emit::milestone(&next, &current.header);
+    check_decodes(RecordKind::Milestone, &current.file, &text)?;
+    let mut after = log.clone();
+    after.milestones[i].value = next.clone();
+    refuse_new_findings(&log, &after)?;
+    let written = write(root, &current.file, &text, commit.then_some(note))?;
+    Ok((next, written))
+}
+
+/// Create a new record file exclusively after checking it against the whole log: for a milestone,
+/// whose id the user chose, so a clash is an error rather than a new number.
+pub fn create_milestone(root: &Path, m: Milestone, commit: bool) -> Result<Written> {
+    let _lock = Lock::acquire(root, store::LOCK_TIMEOUT)?;
+    let log = store::load(root)?;
+    let file = Path::new(store::TIMELINE_DIR).join(format!("{}.yaml", m.id));
+    if root.join(&file).exists() {
+        bail!("{} already exists", file.display());
+    }
+    let text = emit::milestone(&m, &[]);
+    check_decodes(RecordKind::Milestone, &file, &text)?;
+    let mut after = log.clone();
+    after.milestones.push(Loaded {
+        value: m.clone(),
+        file: file.clone(),
+        spans: Default::default(),
+        header: vec![],
+        canonical: true,
+    });
+    refuse_new_findings(&log, &after)?;
+    let note = CommitNote {
+        subject: format!("Milestone {}: add", m.id),
+        trailers: vec![
+            ("Oslog-Milestone", m.id.clone()),
+            ("Oslog-Status", format!("-> {}", m.status)),
+        ],
+    };
+    let committer = prepare(root, &file, commit)?;
+    std::fs::create_dir_all(root.join(store::TIMELINE_DIR))?;
+    if !store::create_new(&root.join(&file), &text)? {
+        bail!("{} already exists", file.display());
+    }
+    finish(file, committer, note)
+}
+
+/// A new action as the user described it; its number is chosen when it is written.
+pub struct Draft {
+    pub action: Action,
+}
+
+/// Write a new action under the next free number. The file is created exclusively, so concurrent
+/// runs get different numbers; the record is checked first, without loading the whole log: its
+/// theme must exist, its links must name existing actions, and its deadline may not precede `raised`.
+pub fn create_action(root: &Path, draft: Draft, commit: bool) -> Result<(Action, Written)> {
+    let mut a = draft.action;
+    check_new_action(root, &a)?;
+    if commit {
+        Committer::prepare(root, &[])?;
+    }
+    std::fs::create_dir_all(root.join(store::ACTIONS_DIR))?;
+    for _ in 0..1000 {
+        a.id = store::next_free_id(root)?;
+        if a.id > crate::model::MAX_ID {
+            bail!(
+                "no free action number: the log has used every number up to {}",
+                crate::model::MAX_ID
+            );
+        }
+        let file = Path::new(store::ACTIONS_DIR).join(Action::file_name(a.id));
+        let text = emit::action(&a, &[]);
+        check_decodes(RecordKind::Action, &file, &text)?;
+        if !store::create_new(&root.join(&file), &text)? {
+            continue;
+        }
+        let note = CommitNote {
+            subject: format!("Action {}: add", a.id),
+            trailers: vec![
+                ("Oslog-Action", a.id.to_string()),
+                ("Oslog-Status", format!("-> {}", a.status)),
+            ],
+        };
+        let committer = match prepare(root, &file, commit) {
+            Ok(c) => c,
+            Err(e) => {
+                let _ = std::fs::remove_file(root.join(&file));
+                return Err(e);
+            }
+        };
+        return Ok((a, finish(file, committer, note)?));
+    }
+    bail!("could not claim a free action number after 1000 tries")
+}
+
+fn check_new_action(root: &Path, a: &Action) -> Result<()> {
+    let themes = themes(root)?;
+    if themes.get(&a.theme).is_none() {
+        let keys = themes.themes.iter().map(|t| t.key.as_str());
+        let hint = match crate::model::closest(&a.theme, keys) {
+            Some(c) => format!("; did you mean `{c}`?"),
+            None => format!(
+                "; the themes are: {}",
+                themes
+                    .themes
+                    .iter()
+                    .map(|t| t.key.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        bail!("unknown theme `{}`{hint}", a.theme);
+    }
+    for n in &a.links {
+        if !root
+            .join(store::ACTIONS_DIR)
+            .join(Action::file_name(*n))
+            .exists()
+        {
+            bail!("--link {n}: there is no action {n}");
+        }
+    }
+    if let Some(d) = a.deadline.and_then(|d| d.date()) {
+        if d.wholly_before(&a.raised) {
+            bail!(
+                "the deadline {d} is before the action was raised ({})",
+                a.raised
+            );
+        }
+    }
+    if a.title.trim().is_empty() {
+        bail!("the title is empty");
+    }
+    Ok(())
+}
+
+/// The themes of the log at `root`, which must load without errors.
+pub fn themes(root: &Path) -> Result<crate::model::Themes> {
+    let rel = Path::new(store::THEMES_FILE);
+    let src =
+        store::read_source(root, rel).map_err(|d| anyhow!("{}: {}", rel.display(), d.message))?;
+    match store::decode_source(RecordKind::Themes, rel, &src) {
+        (Some(store::Record::Themes(t)), _) => Ok(t.value),
+        _ => bail!("{} has errors; run `oslog validate`", rel.display()),
+    }
+}
+
+/// The position of action `id` in the loaded log, or an error that says why it is not there.
+pub fn find_action(log: &Log, id: u32) -> Result<usize> {
+    if let Some(i) = log.actions.iter().position(|a| a.value.id == id) {
+        return Ok(i);
+    }
+    if log.unreadable_ids.contains(&id) {
+        bail!(
+            "action {id} cannot be read: {}/{} has errors; run `oslog validate`",
+            store::ACTIONS_DIR,
+            Action::file_name(id)
+        );
+    }
+    bail!("no action {id} in {}", store::ACTIONS_DIR)
+}
+
+/// Refuse to rewrite a file that has errors or holds comments the writer would drop.
+fn refuse_if_unwritable(log: &Log, file: &Path) -> Result<()> {
+    if let Some(d) = log.diags.iter().find(|d| {
+        d.file == file && (d.severity == Severity::Error || d.code == Code::CommentNotKept)
+    }) {
+        bail!(
+            "{} cannot be rewritten without loss: {} [{}]; fix it first (see `oslog validate`)",
+            file.display(),
+            d.message,
+            d.code
+        );
+    }
+    Ok(())
+}
+
+fn check_decodes(kind: RecordKind, file: &Path, text: &str) -> Result<()> {
+    let src = Source {
+        text: text.to_string(),
+        had_bom: false,
+        had_crlf: false,
+    };
+    let (record, diags) = store::decode_source(kind, file, &src);
+    match diags.iter().find(|d| d.severity == Severity::Error) {
+        Some(d) => bail!("the new {} would be invalid: {}", file.display(), d.message),
+        None if record.is_none() => bail!("the new {} would be invalid", file.display()),
+        None => Ok(()),
+    }
+}
+
+/// Refuse a change that would add a finding anywhere in the log (a dangling reference, a merge cycle,
+/// a deadline before `raised`, …). Findings that were there before are not this change's doing.
+fn refuse_new_findings(before: &Log, after: &Log) -> Result<()> {
+    let key = |d: &Diagnostic| (d.code, d.file.clone(), d.message.clone());
+    let old: HashSet<_> = crate::rules::check(before).iter().map(key).collect();
+    let new: Vec<Diagnostic> = crate::rules::check(after)
+        .into_iter()
+        .filter(|d| !old.contains(&key(d)))
+        .collect();
+    if let Some(d) = new.first() {
+        let mut msg = format!(
+            "refused: the change would make {} invalid: {} [{}]",
+            d.file.display(),
+            d.message,
+            d.code
+        );
+        if let Some(h) = &d.hint {
+            msg.push_str(&format!(" (hint: {h})"));
+        }
+        bail!(msg);
+    }
+    Ok(())
+}
+
+fn prepare(root: &Path, file: &Path, commit: bool) -> Result<Option<Committer>> {
+    Ok(if commit {
+        Some(Committer::prepare(root, &[file.to_path_buf()])?)
+    } else {
+        None
+    })
+}
+
+fn write(root: &Path, file: &Path, text: &str, note: Option<CommitNote>) -> Result<Written> {
+    let committer = prepare(root, file, note.is_some())?;
+    store::write_atomic(&root.join(file), text)?;
+    match note {
+        Some(note) => finish(file.to_path_buf(), committer, note),
+        None => Ok(Written {
+            file: file.to_path_buf(),
+            commit: None,
+        }),
+    }
+}
+
+fn finish(file: PathBuf, committer: Option<Committer>, note: CommitNote) -> Result<Written> {
+    let commit = match committer {
+        Some(c) => Some(c.commit(&commit::message(&note.subject, &note.trailers))?),
+        None => None,
+    };
+    Ok(Written { file, commit })
+}
+
+/// The commit note of a status change.
+pub fn status_note(id: u32, from: Status, to: Status) -> CommitNote {
+    CommitNote {
+        subject: format!("Action {id}: {from} → {to}"),
+        trailers: vec![
+            ("Oslog-Action", id.to_string()),
+            ("Oslog-Status", format!("{from} -> {to}")),
+        ],
+    }
+}

@@ -1,0 +1,133 @@
+//! `oslog add`: a new action under the next free number.
+
+use super::{Context, Outcome};
+use crate::change::{self, Draft};
+use crate::cli::{parse_date, parse_deadline};
+use crate::model::{Action, Deadline, LogDate, Status, Update};
+use crate::output::prompt;
+use anyhow::{bail, Result};
+use std::io::{IsTerminal, Write};
+
+/// Add an action under the next free number and print its number and file.
+///
+/// The number is above every number the log has used, including the former numbers of renumbered
+/// actions, so a number is never reused; the file is created exclusively, so two runs at the same
+/// moment get different numbers. --title, --theme and --raised are required: on a terminal oslog asks
+/// for any that are missing; otherwise it exits 2 and names them.
+///
+/// Examples:
+///   oslog add --title "HO to circulate the DPIA" --theme data-sharing --raised 2019-07 --owner HO
+///   oslog add --title "Paper on audit" --theme audit-and-inspection --raised 2019-07-01 \
+///             --deadline 2019-09 --link 16 --link 21 --note "Agreed at workshop 6." --commit
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    /// What was agreed, as minuted.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// The theme key (see themes.yaml).
+    #[arg(long)]
+    pub theme: Option<String>,
+    /// Who holds the action.
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// The meeting that raised it: YYYY-MM or YYYY-MM-DD.
+    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    pub raised: Option<LogDate>,
+    /// When it is due: YYYY-MM, YYYY-MM-DD or `monthly`.
+    #[arg(long, value_parser = parse_deadline, value_name = "DATE")]
+    pub deadline: Option<Deadline>,
+    /// A related action (repeatable).
+    #[arg(long = "link", value_name = "N")]
+    pub links: Vec<u32>,
+    /// A first update, dated today.
+    #[arg(long)]
+    pub note: Option<String>,
+    /// Commit the new file with git.
+    #[arg(long)]
+    pub commit: bool,
+}
+
+/// Run `oslog add`.
+pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
+    let root = ctx.root()?;
+    let args = complete(args, std::io::stdin().is_terminal())?;
+    let (Some(title), Some(theme), Some(raised)) = (args.title, args.theme, args.raised) else {
+        unreachable!("complete() returns every required field")
+    };
+    let mut links = args.links;
+    links.sort_unstable();
+    links.dedup();
+    let action = Action {
+        id: 0,
+        title: title.trim().to_string(),
+        theme,
+        owner: args.owner.filter(|o| !o.trim().is_empty()),
+        raised,
+        deadline: args.deadline,
+        status: Status::NotStarted,
+        signed_off: None,
+        links,
+        merged_into: vec![],
+        duplicate_of: None,
+        formerly: vec![],
+        artefacts: vec![],
+        updates: args
+            .note
+            .filter(|n| !n.trim().is_empty())
+            .map(|text| Update {
+                date: Some(LogDate::from_day(ctx.today)),
+                text,
+            })
+            .into_iter()
+            .collect(),
+    };
+    let (a, written) = change::create_action(&root, Draft { action }, args.commit)?;
+    let shown = ctx.display_prefix(&root).join(&written.file);
+    crate::output::written(
+        out,
+        &format!("added action {}", a.id),
+        &shown,
+        written.commit.as_deref(),
+    )?;
+    Ok(Outcome::Success)
+}
+
+/// Fill in the required fields: from a terminal by asking, otherwise refuse naming every missing flag.
+fn complete(mut args: Args, interactive: bool) -> Result<Args> {
+    let mut missing = Vec::new();
+    if args.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
+        missing.push("--title");
+    }
+    if args.theme.is_none() {
+        missing.push("--theme");
+    }
+    if args.raised.is_none() {
+        missing.push("--raised");
+    }
+    if missing.is_empty() {
+        return Ok(args);
+    }
+    if !interactive {
+        bail!(
+            "missing {}; standard input is not a terminal, so oslog cannot ask for {}",
+            missing.join(", "),
+            if missing.len() == 1 { "it" } else { "them" }
+        );
+    }
+    let ended = || anyhow::anyhow!("input ended before every required field was given");
+    if missing.contains(&"--title") {
+        args.title = Some(prompt::ask("Title", "what was agreed")?.ok_or_else(ended)?);
+    }
+    if missing.contains(&"--theme") {
+        args.theme = Some(prompt::ask("Theme", "a key of themes.yaml")?.ok_or_else(ended)?);
+    }
+    while args.raised.is_none() {
+        let answer = prompt::ask("Raised", "YYYY-MM or YYYY-MM-DD")?.ok_or_else(ended)?;
+        match parse_date(&answer) {
+            Ok(d) => args.raised = Some(d),
+            Err(e) => prompt::refuse(&e)?,
+        }
+    }
+    Ok(args)
+}

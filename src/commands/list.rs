@@ -1,0 +1,148 @@
+//! `oslog list`: the actions that pass the filters, as a table, JSON, CSV or Markdown.
+
+use super::{Context, Outcome};
+use crate::cli::{parse_date, parse_day, parse_status};
+use crate::model::{LogDate, Status};
+use crate::output::records::{self, Column, Grid};
+use crate::query::Filter;
+use crate::store;
+use anyhow::Result;
+use std::io::Write;
+
+/// List actions, filtered and sorted, in a table (fitted to the terminal), JSON, CSV or Markdown.
+///
+/// --status open means not-started, ongoing or proposed-complete. CSV cells that begin with =, +, -
+/// or @ are prefixed with ' so that spreadsheets do not run them. Columns: id, title, theme, owner,
+/// raised, deadline, status, signed_off, updates.
+///
+/// Examples:
+///   oslog list --status open --theme data-sharing
+///   oslog list --overdue --sort deadline
+///   oslog list --grep DPIA --columns id,status,title --format markdown
+///   oslog list --format csv > actions.csv
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    /// Only these statuses (repeatable or comma-separated); `open` for the three open ones.
+    #[arg(long, value_delimiter = ',', value_parser = parse_status_or_open)]
+    pub status: Vec<Vec<Status>>,
+    /// Only these theme keys (repeatable or comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub theme: Vec<String>,
+    /// Only actions whose owner contains this text (any case).
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// Only open actions past their deadline.
+    #[arg(long)]
+    pub overdue: bool,
+    /// Only actions whose deadline ends before this day.
+    #[arg(long, value_parser = parse_day, value_name = "YYYY-MM-DD")]
+    pub due_before: Option<chrono::NaiveDate>,
+    /// Only actions whose deadline begins after this day.
+    #[arg(long, value_parser = parse_day, value_name = "YYYY-MM-DD")]
+    pub due_after: Option<chrono::NaiveDate>,
+    /// Only actions raised in this month or on this day.
+    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    pub raised: Option<LogDate>,
+    /// Only actions whose title or an update contains this text (any case).
+    #[arg(long, value_name = "TEXT")]
+    pub grep: Option<String>,
+    /// Sort by this column (id, title, theme, owner, raised, deadline, status, signed_off, updates).
+    #[arg(long, value_parser = parse_column, default_value = "id")]
+    pub sort: Column,
+    /// The columns to show, comma-separated.
+    #[arg(long, value_delimiter = ',', value_parser = parse_column)]
+    pub columns: Vec<Column>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
+}
+
+/// The output formats of `list`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum FormatArg {
+    Table,
+    Json,
+    Csv,
+    Markdown,
+}
+
+fn parse_status_or_open(s: &str) -> Result<Vec<Status>, String> {
+    if s == "open" {
+        return Ok(Status::ALL
+            .iter()
+            .copied()
+            .filter(|s| s.is_open())
+            .collect());
+    }
+    parse_status(s).map(|s| vec![s])
+}
+
+fn parse_column(s: &str) -> Result<Column, String> {
+    Column::parse(s).ok_or_else(|| {
+        let names: Vec<&str> = Column::ALL.iter().map(|c| c.name()).collect();
+        format!("`{s}` is not a column; use one of {}", names.join(", "))
+    })
+}
+
+/// Run `oslog list`.
+pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
+    let root = ctx.root()?;
+    let log = store::load(&root)?;
+    let filter = Filter {
+        statuses: args.status.into_iter().flatten().collect(),
+        themes: args.theme,
+        owner: args.owner,
+        overdue: args.overdue,
+        due_before: args.due_before,
+        due_after: args.due_after,
+        raised: args.raised,
+        grep: args.grep,
+    };
+    let mut actions: Vec<_> = log
+        .actions
+        .iter()
+        .map(|a| &a.value)
+        .filter(|a| filter.matches(a, ctx.today))
+        .collect();
+    actions.sort_by(|a, b| {
+        match args.sort {
+            Column::Raised => a.raised.cmp(&b.raised),
+            Column::Deadline => {
+                let key = |x: &crate::model::Action| {
+                    x.deadline.and_then(|d| d.date()).map(|d| d.sort_key())
+                };
+                (key(a).is_none(), key(a)).cmp(&(key(b).is_none(), key(b)))
+            }
+            Column::SignedOff => a.signed_off.cmp(&b.signed_off),
+            Column::Id => a.id.cmp(&b.id),
+            Column::Updates => a.updates.len().cmp(&b.updates.len()),
+            Column::Status => a.status.cmp(&b.status),
+            c => c.cell(a).to_lowercase().cmp(&c.cell(b).to_lowercase()),
+        }
+        .then(a.id.cmp(&b.id))
+    });
+    let columns = if args.columns.is_empty() {
+        Column::DEFAULT.to_vec()
+    } else {
+        args.columns
+    };
+    match args.format {
+        FormatArg::Json => {
+            serde_json::to_writer_pretty(&mut *out, &actions)?;
+            writeln!(out)?;
+        }
+        FormatArg::Csv => records::csv(out, &Grid::of(&actions, &columns))?,
+        FormatArg::Markdown => records::markdown(out, &Grid::of(&actions, &columns))?,
+        FormatArg::Table => {
+            crate::output::table::grid(out, &Grid::of(&actions, &columns), ctx.paint)?;
+            writeln!(
+                out,
+                "{} action{}",
+                actions.len(),
+                if actions.len() == 1 { "" } else { "s" }
+            )?;
+        }
+    }
+    Ok(Outcome::Success)
+}

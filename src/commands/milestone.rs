@@ -1,0 +1,145 @@
+//! `oslog milestone`: add a milestone to the timeline, or change its status.
+
+use super::{Context, Outcome};
+use crate::change::{self, CommitNote};
+use crate::cli::parse_date;
+use crate::model::{LogDate, Milestone, MilestoneKind, MilestoneStatus};
+use anyhow::{bail, Result};
+use std::io::Write;
+
+/// Add a milestone to the timeline, or change a milestone's status.
+///
+/// Examples:
+///   oslog milestone add --date 2019-09 --kind report --title "Open Space annual report" --action 16
+///   oslog milestone status 2019-09-open-space-annual-report done --commit
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: Sub,
+}
+
+/// The subcommands of `milestone`.
+#[derive(Debug, clap::Subcommand)]
+pub enum Sub {
+    /// Add a milestone; its id is its date and a slug of its title (or --slug).
+    ///
+    /// Examples:
+    ///   oslog milestone add --date 2019-09 --kind report --title "Open Space annual report" --action 16
+    ///   oslog milestone add --date 2019-10-15 --kind workshop --title "Workshop 8" --slug workshop-8
+    #[command(verbatim_doc_comment)]
+    Add {
+        /// YYYY-MM or YYYY-MM-DD.
+        #[arg(long, value_parser = parse_date)]
+        date: LogDate,
+        /// workshop, publication, consultation, report, statistics or parliament.
+        #[arg(long)]
+        kind: MilestoneKind,
+        #[arg(long)]
+        title: String,
+        /// The kebab-case part of the id (default: from the title).
+        #[arg(long)]
+        slug: Option<String>,
+        /// Who delivers it.
+        #[arg(long)]
+        by: Option<String>,
+        #[arg(long)]
+        objective: Option<String>,
+        /// An action that feeds it (repeatable).
+        #[arg(long = "action", value_name = "N")]
+        actions: Vec<u32>,
+        /// Commit the new file with git.
+        #[arg(long)]
+        commit: bool,
+    },
+    /// Set a milestone's status: planned, done, slipped or cancelled.
+    ///
+    /// Examples:
+    ///   oslog milestone status 2019-09-open-space-annual-report done
+    ///   oslog milestone status 2019-07-workshop-6 slipped --commit
+    #[command(verbatim_doc_comment)]
+    Status {
+        id: String,
+        status: MilestoneStatus,
+        /// Commit the changed file with git.
+        #[arg(long)]
+        commit: bool,
+    },
+}
+
+/// Run `oslog milestone`.
+pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
+    let root = ctx.root()?;
+    let prefix = ctx.display_prefix(&root);
+    match args.command {
+        Sub::Add {
+            date,
+            kind,
+            title,
+            slug,
+            by,
+            objective,
+            actions,
+            commit,
+        } => {
+            let slug = slug.unwrap_or_else(|| slugify(&title));
+            let m = Milestone {
+                id: format!("{date}-{slug}"),
+                date,
+                kind,
+                title: title.trim().to_string(),
+                by,
+                objective,
+                status: MilestoneStatus::Planned,
+                actions,
+            };
+            if crate::model::split_milestone_id(&m.id).is_none() {
+                bail!("`{slug}` is not a kebab-case slug; give one with --slug");
+            }
+            let id = m.id.clone();
+            let written = change::create_milestone(&root, m, commit)?;
+            crate::output::written(
+                out,
+                &format!("added milestone {id}"),
+                &prefix.join(&written.file),
+                written.commit.as_deref(),
+            )?;
+        }
+        Sub::Status { id, status, commit } => {
+            let mut from = status;
+            let (_, written) = change::milestone(&root, &id, commit, |m| {
+                from = m.status;
+                if m.status == status {
+                    bail!("milestone {id} is already {status}");
+                }
+                let mut next = m.clone();
+                next.status = status;
+                let note = CommitNote {
+                    subject: format!("Milestone {id}: {} → {status}", m.status),
+                    trailers: vec![
+                        ("Oslog-Milestone", id.clone()),
+                        ("Oslog-Status", format!("{} -> {status}", m.status)),
+                    ],
+                };
+                Ok((next, note))
+            })?;
+            crate::output::written(
+                out,
+                &format!("milestone {id}: {from} → {status}"),
+                &prefix.join(&written.file),
+                written.commit.as_deref(),
+            )?;
+        }
+    }
+    Ok(Outcome::Success)
+}
+
+/// A kebab-case slug of a title: "Open Space annual report" → "open-space-annual-report".
+fn slugify(title: &str) -> String {
+    title
+        .to_lowercase()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+}

@@ -1,0 +1,73 @@
+//! `oslog show`: one action in full, with what refers to it from elsewhere in the log.
+
+use super::{Context, Outcome};
+use crate::query;
+use crate::store::{self, emit};
+use anyhow::Result;
+use serde::Serialize;
+use std::io::Write;
+
+/// Show action N in full, plus the actions that link to it, merged into it or repeat it, and the
+/// milestones that cite it.
+///
+/// Examples:
+///   oslog show 16
+///   oslog show 16 --format json
+///   oslog show 16 --format yaml
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    /// The action.
+    #[arg(value_name = "N")]
+    pub id: u32,
+    /// Output format: text (the record as in its file, then what refers to it), json or yaml.
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
+}
+
+/// The output formats of `show`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum FormatArg {
+    Text,
+    Json,
+    Yaml,
+}
+
+#[derive(Serialize)]
+struct Shown<'a> {
+    action: &'a crate::model::Action,
+    referenced_by: query::Related,
+}
+
+/// Run `oslog show`.
+pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
+    let root = ctx.root()?;
+    let log = store::load(&root)?;
+    let i = crate::change::find_action(&log, args.id)?;
+    let action = &log.actions[i].value;
+    let actions: Vec<_> = log.actions.iter().map(|a| &a.value).collect();
+    let milestones: Vec<_> = log.milestones.iter().map(|m| &m.value).collect();
+    let related = query::related(args.id, &actions, &milestones);
+    match args.format {
+        FormatArg::Json => {
+            let shown = Shown {
+                action,
+                referenced_by: related,
+            };
+            serde_json::to_writer_pretty(&mut *out, &shown)?;
+            writeln!(out)?;
+        }
+        FormatArg::Yaml => out.write_all(emit::action(action, &[]).as_bytes())?,
+        FormatArg::Text => {
+            writeln!(
+                out,
+                "{}",
+                ctx.paint
+                    .bold(&format!("{}", log.actions[i].file.display()))
+            )?;
+            out.write_all(emit::action(action, &[]).as_bytes())?;
+            crate::output::related(out, &related, ctx.paint)?;
+        }
+    }
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,177 @@
+//! `oslog timeline`: the milestones, by year, with filters and the formats of `list`.
+
+use super::{Context, Outcome};
+use crate::model::{Milestone, MilestoneKind, MilestoneStatus};
+use crate::output::records::{self, Grid};
+use crate::store;
+use anyhow::Result;
+use std::io::Write;
+
+/// Show the timeline's milestones, by year.
+///
+/// --upcoming keeps planned or slipped milestones from today on; --overdue keeps planned
+/// milestones whose date has passed (as of today, or --today).
+///
+/// Examples:
+///   oslog timeline
+///   oslog timeline --upcoming --kind consultation
+///   oslog timeline --overdue --today 2020-01-01 --format markdown
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    /// Only planned or slipped milestones from today on.
+    #[arg(long, conflicts_with = "overdue")]
+    pub upcoming: bool,
+
+    /// Only planned milestones whose date has passed.
+    #[arg(long)]
+    pub overdue: bool,
+
+    /// Only milestones of this kind (repeatable).
+    #[arg(long, value_name = "KIND")]
+    pub kind: Vec<MilestoneKind>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
+}
+
+/// The output formats of `timeline`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum FormatArg {
+    Table,
+    Json,
+    Csv,
+    Markdown,
+}
+
+/// Whether a milestone passes the filters on `today`.
+fn keep(m: &Milestone, args: &Args, today: chrono::NaiveDate) -> bool {
+    let pending = matches!(
+        m.status,
+        MilestoneStatus::Planned | MilestoneStatus::Slipped
+    );
+    (args.kind.is_empty() || args.kind.contains(&m.kind))
+        && (!args.upcoming || (pending && m.date.last_day() >= today))
+        && (!args.overdue || (m.status == MilestoneStatus::Planned && m.date.last_day() < today))
+}
+
+fn grid(ms: &[&Milestone]) -> Grid {
+    let actions = |m: &Milestone| {
+        m.actions
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    Grid {
+        headers: ["date", "kind", "status", "title", "by", "actions"]
+            .map(String::from)
+            .to_vec(),
+        rows: ms
+            .iter()
+            .map(|m| {
+                vec![
+                    m.date.to_string(),
+                    m.kind.to_string(),
+                    m.status.to_string(),
+                    m.title.clone(),
+                    m.by.clone().unwrap_or_default(),
+                    actions(m),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// Run `oslog timeline`.
+pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
+    let root = ctx.root()?;
+    let log = store::load(&root)?;
+    let mut ms: Vec<&Milestone> = log
+        .milestones
+        .iter()
+        .map(|m| &m.value)
+        .filter(|m| keep(m, &args, ctx.today))
+        .collect();
+    ms.sort_by(|a, b| a.date.cmp(&b.date).then(a.id.cmp(&b.id)));
+    match args.format {
+        FormatArg::Json => {
+            serde_json::to_writer_pretty(&mut *out, &ms)?;
+            writeln!(out)?;
+        }
+        FormatArg::Csv => records::csv(out, &grid(&ms))?,
+        FormatArg::Markdown => records::markdown(out, &grid(&ms))?,
+        FormatArg::Table => {
+            let mut years: Vec<i32> = ms.iter().map(|m| m.date.year_month().0).collect();
+            years.dedup();
+            for year in years {
+                let in_year: Vec<&Milestone> = ms
+                    .iter()
+                    .copied()
+                    .filter(|m| m.date.year_month().0 == year)
+                    .collect();
+                writeln!(out, "{}", ctx.paint.bold(&year.to_string()))?;
+                crate::output::table::grid(out, &grid(&in_year), ctx.paint)?;
+            }
+            writeln!(
+                out,
+                "{} milestone{}",
+                ms.len(),
+                if ms.len() == 1 { "" } else { "s" }
+            )?;
+        }
+    }
+    Ok(Outcome::Success)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::LogDate;
+
+    fn m(date: &str, status: MilestoneStatus, kind: MilestoneKind) -> Milestone {
+        Milestone {
+            id: format!("{date}-x"),
+            date: LogDate::parse(date).unwrap(),
+            kind,
+            title: "T".into(),
+            by: None,
+            objective: None,
+            status,
+            actions: vec![],
+        }
+    }
+
+    fn args(upcoming: bool, overdue: bool, kind: Vec<MilestoneKind>) -> Args {
+        Args {
+            upcoming,
+            overdue,
+            kind,
+            format: FormatArg::Table,
+        }
+    }
+
+    #[test]
+    fn filters() {
+        let today = chrono::NaiveDate::from_ymd_opt(2019, 7, 15).unwrap();
+        let july = m("2019-07", MilestoneStatus::Planned, MilestoneKind::Workshop);
+        let may = m("2019-05", MilestoneStatus::Planned, MilestoneKind::Report);
+        let done = m("2019-05", MilestoneStatus::Done, MilestoneKind::Workshop);
+        assert!(
+            keep(&july, &args(true, false, vec![]), today),
+            "the current month is upcoming"
+        );
+        assert!(!keep(&may, &args(true, false, vec![]), today));
+        assert!(keep(&may, &args(false, true, vec![]), today));
+        assert!(
+            !keep(&done, &args(false, true, vec![]), today),
+            "done is never overdue"
+        );
+        assert!(!keep(
+            &may,
+            &args(false, false, vec![MilestoneKind::Workshop]),
+            today
+        ));
+    }
+}

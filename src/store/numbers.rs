@@ -1,0 +1,94 @@
+//! Finding the next free action number cheaply. A number is never reused: the next one is above every
+//! number in a file name, every `id:` and every number an action had before (`formerly`). File names
+//! and one pass over each file's lines give all three; only a file whose `formerly` is not in the
+//! canonical flow form (`formerly: [112]`) is parsed in full.
+
+use super::{action_id_from_name, decode, yaml, ACTIONS_DIR};
+use anyhow::{Context, Result};
+use std::path::Path;
+
+/// The smallest number above every number the log has used.
+pub fn next_free_id(root: &Path) -> Result<u32> {
+    let dir = root.join(ACTIONS_DIR);
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(1),
+        Err(e) => return Err(e).with_context(|| format!("cannot list {}", dir.display())),
+    };
+    let mut highest = 0;
+    for entry in entries {
+        let entry = entry.with_context(|| format!("cannot list {}", dir.display()))?;
+        let Ok(name) = entry.file_name().into_string() else {
+            continue;
+        };
+        let stem = name.trim_end_matches(".yaml").trim_end_matches(".yml");
+        if let Some(n) = action_id_from_name(&name).or_else(|| stem.parse().ok()) {
+            highest = highest.max(n);
+        }
+        if !(name.ends_with(".yaml") || name.ends_with(".yml")) || name.starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        highest = highest.max(used_in(&text, Path::new(&name)));
+    }
+    Ok(highest + 1)
+}
+
+/// The highest number a file's text uses as its `id` or in `formerly`.
+fn used_in(text: &str, name: &Path) -> u32 {
+    let mut highest = 0;
+    for line in text.lines() {
+        if let Some(v) = line.strip_prefix("id:") {
+            highest = highest.max(v.trim().parse().unwrap_or(0));
+        } else if let Some(v) = line.strip_prefix("formerly:") {
+            match flow_numbers(v.trim()) {
+                Some(ns) => highest = highest.max(ns.into_iter().max().unwrap_or(0)),
+                None => return highest.max(parsed_in_full(text, name)),
+            }
+        }
+    }
+    highest
+}
+
+/// `[1, 2]` as numbers; `None` for any other form.
+fn flow_numbers(v: &str) -> Option<Vec<u32>> {
+    let inner = v.strip_prefix('[')?.strip_suffix(']')?;
+    if inner.trim().is_empty() {
+        return Some(Vec::new());
+    }
+    inner.split(',').map(|n| n.trim().parse().ok()).collect()
+}
+
+fn parsed_in_full(text: &str, name: &Path) -> u32 {
+    let Ok(doc) = yaml::parse(text) else { return 0 };
+    let mut dec = decode::Decoder::new(name);
+    dec.action(&doc.root)
+        .map(|a| a.formerly.into_iter().chain([a.id]).max().unwrap_or(0))
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formerly_numbers_are_never_reused() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(next_free_id(dir.path()).unwrap(), 1);
+        let actions = dir.path().join(ACTIONS_DIR);
+        std::fs::create_dir(&actions).unwrap();
+        std::fs::write(actions.join("007.yaml"), "id: 7\nformerly: [112, 9]\n").unwrap();
+        assert_eq!(next_free_id(dir.path()).unwrap(), 113);
+        std::fs::write(
+            actions.join("008.yaml"),
+            "id: 8\ntitle: t\ntheme: x\nraised: 2019-01\nstatus: ongoing\nformerly:\n  - 200\n",
+        )
+        .unwrap();
+        assert_eq!(next_free_id(dir.path()).unwrap(), 201);
+        std::fs::write(actions.join("1000.yaml"), "broken: [").unwrap();
+        assert_eq!(next_free_id(dir.path()).unwrap(), 1001);
+    }
+}

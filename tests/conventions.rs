@@ -1,0 +1,146 @@
+//! The conventions users expect of a command-line tool: colour only on a terminal unless asked, with
+//! NO_COLOR, CLICOLOR_FORCE and --color respected; a closed pipe ends the run quietly; an error is
+//! one line on stderr (its causes with -v); and every command's --help has examples.
+
+use clap::CommandFactory;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+const OSLOG: &str = env!("CARGO_BIN_EXE_oslog");
+
+/// A log with one action whose theme is unknown, so that `validate` reports an error.
+fn broken_log() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    std::fs::create_dir(root.join("actions")).unwrap();
+    std::fs::write(
+        root.join("themes.yaml"),
+        "themes:\n  - key: governance\n    name: Governance\n    colour: \"#1f77b4\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("actions/001.yaml"),
+        "id: 1\ntitle: Share the paper\ntheme: governence\nraised: 2019-01\nstatus: ongoing\n",
+    )
+    .unwrap();
+    tmp
+}
+
+/// Run `oslog validate` in `root` with a cleared colour environment plus `env`, and say whether the
+/// output holds an ANSI escape.
+fn coloured(root: &Path, args: &[&str], env: &[(&str, &str)]) -> bool {
+    let mut cmd = Command::new(OSLOG);
+    cmd.arg("validate")
+        .args(args)
+        .current_dir(root)
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("CLICOLOR");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    out.stdout.contains(&0x1b)
+}
+
+#[test]
+fn colour_follows_the_flag_and_the_environment() {
+    let log = broken_log();
+    let root = log.path();
+    // Standard output is a pipe here, so `auto` means no colour unless forced.
+    assert!(!coloured(root, &[], &[]));
+    assert!(coloured(root, &[], &[("CLICOLOR_FORCE", "1")]));
+    assert!(!coloured(root, &[], &[("CLICOLOR_FORCE", "0")]));
+    assert!(!coloured(
+        root,
+        &[],
+        &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]
+    ));
+    assert!(coloured(root, &["--color", "always"], &[("NO_COLOR", "1")]));
+    assert!(!coloured(
+        root,
+        &["--color", "never"],
+        &[("CLICOLOR_FORCE", "1")]
+    ));
+}
+
+#[test]
+fn a_closed_pipe_ends_the_run_quietly() {
+    // Enough findings to overflow any pipe buffer, so oslog is still writing when the reader goes.
+    let log = broken_log();
+    for n in 2..=400 {
+        std::fs::write(
+            log.path().join(format!("actions/{n:03}.yaml")),
+            format!("id: {n}\ntitle: A title long enough to fill a line of output\ntheme: governence\nraised: 2019-01\nstatus: ongoing\n"),
+        )
+        .unwrap();
+    }
+    let mut child = Command::new(OSLOG)
+        .arg("validate")
+        .current_dir(log.path())
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with("error[unknown-theme]"), "{first}");
+    // The reader is dropped here, like `head -1` exiting.
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
+
+#[test]
+fn an_error_is_one_line_and_its_causes_come_with_verbose() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |verbose: bool| {
+        let mut cmd = Command::new(OSLOG);
+        if verbose {
+            cmd.arg("-v");
+        }
+        let out = cmd
+            .args(["-C", "missing", "validate"])
+            .current_dir(tmp.path())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        assert!(out.stdout.is_empty());
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let quiet = run(false);
+    assert_eq!(quiet.lines().count(), 1, "{quiet}");
+    assert!(quiet.starts_with("oslog: error: cannot open folder "));
+    let verbose = run(true);
+    assert!(verbose.starts_with(&quiet), "{verbose}");
+    assert!(verbose.lines().nth(1).unwrap().starts_with("  caused by: "));
+}
+
+fn missing_examples(cmd: &mut clap::Command, path: &str, missing: &mut Vec<String>) {
+    let help = cmd.render_long_help().to_string();
+    if !help.contains("Examples:") {
+        missing.push(path.to_string());
+    }
+    for sub in cmd.get_subcommands_mut().filter(|s| s.get_name() != "help") {
+        let path = format!("{path} {}", sub.get_name());
+        missing_examples(sub, &path, missing);
+    }
+}
+
+#[test]
+fn every_command_has_examples_in_its_help() {
+    let mut cmd = oslog::cli::Cli::command();
+    cmd.build();
+    let mut missing = Vec::new();
+    missing_examples(&mut cmd, "oslog", &mut missing);
+    assert!(
+        missing.is_empty(),
+        "no Examples: in the help of {missing:?}"
+    );
+    assert!(cmd.get_subcommands().count() >= 8);
+}

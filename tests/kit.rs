@@ -1,0 +1,328 @@
+//! The adoption kit as a new team meets it: `oslog init` in a fresh folder, `oslog hooks install`
+//! in a fresh git repository, the GitHub workflow's command lines run on that repository, and the
+//! generated completions and man page.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const OSLOG: &str = env!("CARGO_BIN_EXE_oslog");
+
+fn oslog(dir: &Path, args: &[&str]) -> Output {
+    Command::new(OSLOG)
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE")
+        .output()
+        .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[track_caller]
+fn assert_exit(out: &Output, code: i32) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "stdout:\n{}\nstderr:\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+}
+
+/// A new log made by `oslog init` in a fresh temporary folder.
+fn new_log() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = oslog(tmp.path(), &["init", "log"]);
+    assert_exit(&out, 0);
+    let root = tmp.path().join("log");
+    (tmp, root)
+}
+
+#[test]
+fn init_writes_a_log_that_passes_the_checks() {
+    let (_tmp, root) = new_log();
+    for file in [
+        "themes.yaml",
+        "README.md",
+        "actions/.gitkeep",
+        "timeline/.gitkeep",
+    ] {
+        assert!(root.join(file).is_file(), "{file} is missing");
+    }
+    assert_exit(&oslog(&root, &["validate", "--strict"]), 0);
+    assert_exit(&oslog(&root, &["fmt", "--check"]), 0);
+    let status = oslog(&root, &["status", "--today", "2025-01-01"]);
+    assert_exit(&status, 0);
+    assert!(text(&status.stdout).contains("Governance"));
+}
+
+#[test]
+fn a_schema_modeline_survives_fmt() {
+    let (_tmp, root) = new_log();
+    let schema = oslog(&root, &["schema", "actions"]);
+    assert_exit(&schema, 0);
+    std::fs::create_dir(root.join("schemas")).unwrap();
+    std::fs::write(root.join("schemas/action.schema.json"), &schema.stdout).unwrap();
+    let modeline = "# yaml-language-server: $schema=../schemas/action.schema.json\n";
+    std::fs::write(
+        root.join("actions/001.yaml"),
+        format!("{modeline}title: Share the paper\nid: 1\ntheme: governance\nraised: 2025-01\nstatus: ongoing\n"),
+    )
+    .unwrap();
+    assert_exit(&oslog(&root, &["fmt"]), 0);
+    let text = std::fs::read_to_string(root.join("actions/001.yaml")).unwrap();
+    assert!(
+        text.starts_with(&format!("{modeline}id: 1\ntitle:")),
+        "{text}"
+    );
+    assert_exit(&oslog(&root, &["validate", "--strict"]), 0);
+}
+
+#[test]
+fn init_refuses_an_existing_log_and_changes_nothing() {
+    let (tmp, root) = new_log();
+    std::fs::write(root.join("themes.yaml"), "themes: []\n").unwrap();
+    let out = oslog(tmp.path(), &["init", "log"]);
+    assert_exit(&out, 2);
+    assert!(text(&out.stderr).starts_with("oslog: error: "));
+    assert_eq!(text(&out.stderr).lines().count(), 1);
+    assert_eq!(
+        std::fs::read_to_string(root.join("themes.yaml")).unwrap(),
+        "themes: []\n"
+    );
+}
+
+#[test]
+fn init_keeps_an_existing_readme() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("README.md"), "ours\n").unwrap();
+    assert_exit(&oslog(tmp.path(), &["init"]), 0);
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("README.md")).unwrap(),
+        "ours\n"
+    );
+    assert!(tmp.path().join("themes.yaml").is_file());
+}
+
+/// Make `root` a git repository with one commit of everything in it, and an `origin/main` ref at
+/// that commit, as a pull request's checkout with `fetch-depth: 0` has.
+fn commit_all(root: &Path) -> git2::Repository {
+    let repo = git2::Repository::init(root).unwrap();
+    let mut index = repo.index().unwrap();
+    index
+        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+        .unwrap();
+    index.write().unwrap();
+    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+    let sig = git2::Signature::new(
+        "Secretariat",
+        "sec@example.org",
+        &git2::Time::new(1_561_939_200, 0),
+    )
+    .unwrap();
+    let commit = repo
+        .commit(Some("HEAD"), &sig, &sig, "Start the log", &tree, &[])
+        .unwrap();
+    repo.reference("refs/remotes/origin/main", commit, false, "fixture")
+        .unwrap();
+    drop(tree);
+    repo
+}
+
+/// A PATH on which `oslog` is the binary under test.
+fn path_with_oslog() -> std::ffi::OsString {
+    let bin = Path::new(OSLOG).parent().unwrap().to_path_buf();
+    let rest = std::env::var_os("PATH").unwrap_or_default();
+    std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&rest))).unwrap()
+}
+
+/// The `run:` scripts of the workflow's steps after the install step, with their names.
+fn workflow_steps() -> Vec<(String, String)> {
+    let src = std::fs::read_to_string(".github/workflows/oslog.yml").unwrap();
+    let doc = oslog::store::yaml::parse(&src).unwrap().root.to_json();
+    let steps = doc["jobs"]["check"]["steps"].as_array().unwrap();
+    let install = steps
+        .iter()
+        .position(|s| s["id"] == "install")
+        .expect("an install step");
+    steps[install + 1..]
+        .iter()
+        .map(|s| {
+            (
+                s["name"].as_str().unwrap().to_string(),
+                s["run"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn run_step(root: &Path, script: &str, summary: &Path) -> Output {
+    Command::new("sh")
+        .arg("-ec")
+        .arg(script)
+        .current_dir(root)
+        .env("PATH", path_with_oslog())
+        .env("GITHUB_BASE_REF", "main")
+        .env("GITHUB_STEP_SUMMARY", summary)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_workflow_commands_pass_on_a_new_log_and_annotate_a_broken_one() {
+    let (tmp, root) = new_log();
+    commit_all(&root);
+    let summary = tmp.path().join("summary.md");
+    let steps = workflow_steps();
+    let names: Vec<&str> = steps.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "Validate the log",
+            "Check the canonical layout",
+            "Check action numbers against the base branch",
+            "Summarise the change"
+        ]
+    );
+    for (name, script) in &steps {
+        let out = run_step(&root, script, &summary);
+        assert!(out.status.success(), "step `{name}` failed: {out:?}");
+    }
+
+    std::fs::write(
+        root.join("actions/001.yaml"),
+        "id: 1\ntitle: Share the paper\ntheme: governence\nraised: 2025-01\nstatus: ongoing\n",
+    )
+    .unwrap();
+    let out = run_step(&root, &steps[0].1, &summary);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stdout).contains("::error file=actions/001.yaml,line=3"),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+#[test]
+fn the_hook_installs_refuses_a_foreign_hook_and_stops_a_bad_commit() {
+    let (_tmp, root) = new_log();
+    commit_all(&root);
+    let hook = root.join(".git/hooks/pre-commit");
+
+    std::fs::create_dir_all(hook.parent().unwrap()).unwrap();
+    std::fs::write(&hook, "#!/bin/sh\necho ours\n").unwrap();
+    let refused = oslog(&root, &["hooks", "install"]);
+    assert_exit(&refused, 1);
+    assert!(text(&refused.stdout).contains("--force"));
+    assert_eq!(
+        std::fs::read_to_string(&hook).unwrap(),
+        "#!/bin/sh\necho ours\n"
+    );
+
+    assert_exit(&oslog(&root, &["hooks", "install", "--force"]), 0);
+    assert_exit(&oslog(&root, &["hooks", "install"]), 0);
+    let script = std::fs::read_to_string(&hook).unwrap();
+    assert!(script.contains("oslog -C '.' validate --strict"));
+
+    let run_hook = || {
+        Command::new(&hook)
+            .current_dir(&root)
+            .env("PATH", path_with_oslog())
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .unwrap()
+    };
+    assert!(run_hook().success());
+    std::fs::write(root.join("actions/002.yaml"), "id: 2\n").unwrap();
+    assert!(!run_hook().success());
+}
+
+#[test]
+fn the_hook_finds_a_log_in_a_subfolder_of_the_repository() {
+    let tmp = tempfile::tempdir().unwrap();
+    assert_exit(&oslog(tmp.path(), &["init", "forum/log"]), 0);
+    commit_all(tmp.path());
+    assert_exit(
+        &oslog(&tmp.path().join("forum/log"), &["hooks", "install"]),
+        0,
+    );
+    let script = std::fs::read_to_string(tmp.path().join(".git/hooks/pre-commit")).unwrap();
+    assert!(
+        script.contains("oslog -C 'forum/log' fmt --check"),
+        "{script}"
+    );
+}
+
+#[test]
+fn hooks_install_outside_git_is_an_error() {
+    let (_tmp, root) = new_log();
+    let out = oslog(&root, &["hooks", "install"]);
+    if Command::new("git")
+        .args(["rev-parse", "--git-dir"])
+        .current_dir(&root)
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        return; // the temporary folder lies inside some repository; nothing to check here
+    }
+    assert_exit(&out, 2);
+    assert!(text(&out.stderr).contains("not inside a git repository"));
+}
+
+#[test]
+fn completions_are_generated_for_every_shell() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (shell, marker) in [
+        ("bash", "complete -F _oslog"),
+        ("zsh", "#compdef oslog"),
+        ("fish", "complete -c oslog"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let out = oslog(tmp.path(), &["completions", shell]);
+        assert_exit(&out, 0);
+        let script = text(&out.stdout);
+        assert!(script.contains(marker), "{shell}: no `{marker}`");
+        for sub in ["validate", "schema", "init"] {
+            assert!(script.contains(sub), "{shell}: no `{sub}`");
+        }
+    }
+    assert_exit(&oslog(tmp.path(), &["completions", "tcsh"]), 2);
+}
+
+#[test]
+fn the_man_page_is_roff_and_lists_the_subcommands() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = oslog(tmp.path(), &["man"]);
+    assert_exit(&out, 0);
+    let page = text(&out.stdout);
+    assert!(page.starts_with(".ie \\n(.g .ds Aq"), "{}", &page[..80]);
+    assert!(page.contains(".TH oslog 1"));
+    for sub in ["validate", "fmt", "status", "init", "hooks"] {
+        assert!(page.contains(sub), "the man page lacks `{sub}`");
+    }
+}
+
+#[test]
+fn the_man_pages_go_into_a_folder_one_per_command() {
+    let tmp = tempfile::tempdir().unwrap();
+    assert_exit(&oslog(tmp.path(), &["man", "--out-dir", "man1"]), 0);
+    for page in ["oslog.1", "oslog-validate.1", "oslog-hooks-install.1"] {
+        let text = std::fs::read_to_string(tmp.path().join("man1").join(page)).unwrap();
+        assert!(text.contains(".TH oslog"), "{page}");
+    }
+}
+
+#[test]
+fn schema_needs_no_log() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = oslog(tmp.path(), &["schema", "actions"]);
+    assert_exit(&out, 0);
+    let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(schema["title"], "oslog action");
+}

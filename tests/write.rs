@@ -1,0 +1,561 @@
+//! The commands that write (add, status N STATUS, update, edit), run as the binary on a copy of a fixture
+//! log in a temporary folder: what they write, what they refuse (exit 2, files untouched), that the log
+//! stays valid, that concurrent adds get distinct numbers, and `--commit` in a real git repository.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const FIXTURE: &str = "tests/cmd/valid.in";
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn fixture() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("log");
+    copy_dir(Path::new(FIXTURE), &root);
+    (dir, root)
+}
+
+fn oslog(root: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_oslog"))
+        .args(args)
+        .current_dir(root)
+        .env("NO_COLOR", "1")
+        .env("OSLOG_TODAY", "2019-07-01")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Every file under the root with its bytes, to show that a refusal changed nothing.
+fn snapshot(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    for dir in ["actions", "timeline"] {
+        for e in std::fs::read_dir(root.join(dir)).unwrap() {
+            let p = e.unwrap().path();
+            out.insert(p.clone(), std::fs::read(&p).unwrap());
+        }
+    }
+    out.insert(
+        root.join("themes.yaml"),
+        std::fs::read(root.join("themes.yaml")).unwrap(),
+    );
+    out
+}
+
+fn assert_valid(root: &Path) {
+    let o = oslog(root, &["validate", "--strict"]);
+    assert!(o.status.success(), "{}", stdout(&o));
+}
+
+/// Run a command that must be refused with exit 2 and leave every file as it was; returns stderr.
+fn refused(root: &Path, args: &[&str]) -> String {
+    let before = snapshot(root);
+    let o = oslog(root, args);
+    assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stdout(&o));
+    assert_eq!(snapshot(root), before, "{args:?} changed files");
+    assert!(!root.join(".oslog.lock").exists());
+    stderr(&o)
+}
+
+#[test]
+fn add_writes_the_next_number_and_prints_it() {
+    let (_dir, root) = fixture();
+    let o = oslog(
+        &root,
+        &[
+            "add",
+            "--title",
+            "HO to circulate the DPIA",
+            "--theme",
+            "data-sharing",
+            "--raised",
+            "2019-07",
+            "--deadline",
+            "2019-09",
+            "--owner",
+            "HO",
+            "--link",
+            "16",
+            "--note",
+            "Agreed at workshop 6.",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "added action 17 (actions/017.yaml)\n");
+    assert_eq!(
+        std::fs::read_to_string(root.join("actions/017.yaml")).unwrap(),
+        "id: 17\ntitle: HO to circulate the DPIA\ntheme: data-sharing\nowner: HO\nraised: 2019-07\n\
+         deadline: 2019-09\nstatus: not-started\nlinks: [16]\nupdates:\n  - date: 2019-07-01\n    \
+         text: Agreed at workshop 6.\n"
+    );
+    assert_valid(&root);
+}
+
+#[test]
+fn add_never_reuses_a_former_number() {
+    let (_dir, root) = fixture();
+    let path = root.join("actions/016.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replace("links: [1]\n", "links: [1]\nformerly: [112]\n"),
+    )
+    .unwrap();
+    let o = oslog(
+        &root,
+        &[
+            "add",
+            "--title",
+            "t",
+            "--theme",
+            "governance",
+            "--raised",
+            "2019-07",
+        ],
+    );
+    assert_eq!(stdout(&o), "added action 113 (actions/113.yaml)\n");
+}
+
+#[test]
+fn add_without_a_terminal_names_every_missing_flag() {
+    let (_dir, root) = fixture();
+    let err = refused(&root, &["add", "--owner", "HO"]);
+    assert_eq!(
+        err,
+        "oslog: error: missing --title, --theme, --raised; standard input is not a terminal, so oslog cannot ask for them\n"
+    );
+}
+
+#[test]
+fn add_refuses_an_unknown_theme_with_a_hint() {
+    let (_dir, root) = fixture();
+    let err = refused(
+        &root,
+        &[
+            "add",
+            "--title",
+            "t",
+            "--theme",
+            "data-sharng",
+            "--raised",
+            "2019-07",
+        ],
+    );
+    assert_eq!(
+        err,
+        "oslog: error: unknown theme `data-sharng`; did you mean `data-sharing`?\n"
+    );
+    let err = refused(
+        &root,
+        &[
+            "add",
+            "--title",
+            "t",
+            "--theme",
+            "governance",
+            "--raised",
+            "2019-07",
+            "--link",
+            "99",
+        ],
+    );
+    assert!(err.contains("there is no action 99"), "{err}");
+    let err = refused(
+        &root,
+        &[
+            "add",
+            "--title",
+            "t",
+            "--theme",
+            "governance",
+            "--raised",
+            "2019-07",
+            "--deadline",
+            "2019-05",
+        ],
+    );
+    assert!(err.contains("before the action was raised"), "{err}");
+}
+
+#[test]
+fn twenty_concurrent_adds_get_twenty_numbers() {
+    let (_dir, root) = fixture();
+    let children: Vec<_> = (0..20)
+        .map(|i| {
+            Command::new(env!("CARGO_BIN_EXE_oslog"))
+                .args(["add", "--theme", "governance", "--raised", "2019-07"])
+                .arg("--title")
+                .arg(format!("Concurrent action {i}"))
+                .current_dir(&root)
+                .env("OSLOG_TODAY", "2019-07-01")
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut numbers = Vec::new();
+    for child in children {
+        let o = child.wait_with_output().unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        let n: u32 = stdout(&o)
+            .strip_prefix("added action ")
+            .and_then(|s| s.split(' ').next())
+            .and_then(|s| s.parse().ok())
+            .unwrap();
+        numbers.push(n);
+    }
+    numbers.sort_unstable();
+    assert_eq!(numbers, (17..37).collect::<Vec<u32>>());
+    let titles: std::collections::HashSet<String> = (17..37)
+        .map(|n| std::fs::read_to_string(root.join(format!("actions/{n:03}.yaml"))).unwrap())
+        .collect();
+    assert_eq!(titles.len(), 20);
+    assert_valid(&root);
+}
+
+#[test]
+fn status_moves_along_the_lifecycle_and_explains_itself() {
+    let (_dir, root) = fixture();
+    let o = oslog(
+        &root,
+        &[
+            "status",
+            "16",
+            "proposed-complete",
+            "--note",
+            "Paper circulated.",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "action 16: ongoing → proposed-complete (actions/016.yaml)\n"
+    );
+    let o = oslog(
+        &root,
+        &["status", "16", "complete", "--signed-off", "2019-07-09"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(root.join("actions/016.yaml")).unwrap();
+    assert!(
+        text.contains("status: complete\nsigned_off: 2019-07-09\n"),
+        "{text}"
+    );
+    assert!(text.ends_with(
+        "  - date: 2019-07-01\n    text: Status changed from ongoing to proposed-complete. Paper circulated.\n  \
+         - date: 2019-07-01\n    text: Status changed from proposed-complete to complete, signed off 2019-07-09.\n"
+    ), "{text}");
+    assert_valid(&root);
+    let o = oslog(
+        &root,
+        &[
+            "status",
+            "16",
+            "ongoing",
+            "--reopen",
+            "--note",
+            "Recorded in error.",
+            "--date",
+            "2019-07-10",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(root.join("actions/016.yaml")).unwrap();
+    assert!(!text.contains("signed_off"));
+    assert!(text.ends_with(
+        "  - date: 2019-07-10\n    text: Reopened; status changed from complete to ongoing. Recorded in error.\n"
+    ));
+    assert_valid(&root);
+}
+
+#[test]
+fn status_refusals_exit_2_and_change_nothing() {
+    let (_dir, root) = fixture();
+    let err = refused(&root, &["status", "16", "not-started"]);
+    assert_eq!(err, "oslog: error: action 16 cannot move from ongoing to not-started; from ongoing it can move to: proposed-complete, closed\n");
+    let err = refused(&root, &["status", "16", "closed"]);
+    assert!(err.contains("needs a reason: --merged-into N, --duplicate-of N or --note TEXT"));
+    let err = refused(&root, &["status", "16", "closed", "--merged-into", "99"]);
+    assert!(err.contains("[dangling-reference]"), "{err}");
+    let err = refused(&root, &["status", "1", "ongoing"]);
+    assert!(err.contains("needs --reopen and --note"), "{err}");
+    let err = refused(&root, &["status", "1", "ongoing", "--reopen"]);
+    assert!(err.contains("needs --reopen and --note"), "{err}");
+    let err = refused(&root, &["status", "16", "proposed-complete", "--reopen"]);
+    assert!(err.contains("--reopen is only for"), "{err}");
+    let err = refused(&root, &["status", "99", "ongoing"]);
+    assert_eq!(err, "oslog: error: no action 99 in actions\n");
+    let err = refused(&root, &["status", "16"]);
+    assert!(err.contains("give the new status of action 16"), "{err}");
+    let err = refused(&root, &["status", "--note", "x"]);
+    assert!(err.contains("need an action"), "{err}");
+    let err = refused(
+        &root,
+        &["status", "16", "closed", "--note", "x", "--date", "2019-01"],
+    );
+    assert!(err.contains("[updates-out-of-order]"), "{err}");
+}
+
+#[test]
+fn status_refuses_a_file_it_cannot_rewrite_without_loss() {
+    let (_dir, root) = fixture();
+    let path = root.join("actions/016.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replace("status: ongoing\n", "status: ongoing # see minutes\n"),
+    )
+    .unwrap();
+    let err = refused(&root, &["update", "16", "More."]);
+    assert!(err.contains("[comment-not-kept]"), "{err}");
+}
+
+#[test]
+fn update_appends_a_dated_paragraph() {
+    let (_dir, root) = fixture();
+    let o = oslog(&root, &["update", "16", "Draft shared with members."]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "action 16: update of 2019-07-01 added (actions/016.yaml)\n"
+    );
+    let text = std::fs::read_to_string(root.join("actions/016.yaml")).unwrap();
+    assert!(text.ends_with("  - date: 2019-07-01\n    text: Draft shared with members.\n"));
+    let err = refused(&root, &["update", "16", "  "]);
+    assert!(err.contains("empty"), "{err}");
+    assert_valid(&root);
+}
+
+#[test]
+fn edit_records_a_moved_deadline() {
+    let (_dir, root) = fixture();
+    let o = oslog(
+        &root,
+        &[
+            "edit",
+            "16",
+            "--deadline",
+            "2019-09",
+            "--owner",
+            "HO",
+            "--unlink",
+            "1",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "action 16: changed owner, deadline, links (actions/016.yaml)\n"
+    );
+    let text = std::fs::read_to_string(root.join("actions/016.yaml")).unwrap();
+    assert!(text.contains("owner: HO\n") && !text.contains("links"));
+    assert!(
+        text.ends_with("  - date: 2019-07-01\n    text: Deadline moved from 2019-07 to 2019-09.\n")
+    );
+    assert_valid(&root);
+    let err = refused(&root, &["edit", "16", "--theme", "governanse"]);
+    assert_eq!(
+        err,
+        "oslog: error: unknown theme `governanse`; did you mean `governance`?\n"
+    );
+    let err = refused(&root, &["edit", "16", "--merged-into", "16"]);
+    assert!(err.contains("[self-reference]"), "{err}");
+    let err = refused(&root, &["edit", "16", "--deadline", "2019-09"]);
+    assert!(err.contains("nothing to change"), "{err}");
+}
+
+#[test]
+fn milestones_are_added_and_moved() {
+    let (_dir, root) = fixture();
+    let o = oslog(
+        &root,
+        &[
+            "milestone",
+            "add",
+            "--date",
+            "2019-10",
+            "--kind",
+            "workshop",
+            "--title",
+            "Workshop 7",
+            "--action",
+            "16",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "added milestone 2019-10-workshop-7 (timeline/2019-10-workshop-7.yaml)\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("timeline/2019-10-workshop-7.yaml")).unwrap(),
+        "id: 2019-10-workshop-7\ndate: 2019-10\nkind: workshop\ntitle: Workshop 7\nstatus: planned\nactions: [16]\n"
+    );
+    assert_valid(&root);
+    let o = oslog(
+        &root,
+        &["milestone", "status", "2019-10-workshop-7", "done"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "milestone 2019-10-workshop-7: planned → done (timeline/2019-10-workshop-7.yaml)\n"
+    );
+    let err = refused(
+        &root,
+        &["milestone", "status", "2019-10-workshop-7", "done"],
+    );
+    assert!(err.contains("already done"), "{err}");
+    let err = refused(&root, &["milestone", "status", "2019-10-workshop", "done"]);
+    assert!(err.contains("did you mean `2019-10-workshop-7`?"), "{err}");
+    let err = refused(
+        &root,
+        &[
+            "milestone",
+            "add",
+            "--date",
+            "2019-11",
+            "--kind",
+            "report",
+            "--title",
+            "R",
+            "--action",
+            "99",
+        ],
+    );
+    assert!(err.contains("[dangling-reference]"), "{err}");
+}
+
+mod commit {
+    use super::*;
+    use git2::{Repository, Signature, Time};
+
+    /// A repository holding the fixture log in `log/`, committed once at a fixed time.
+    fn repo() -> (tempfile::TempDir, PathBuf, Repository) {
+        let (dir, root) = fixture();
+        let repo = Repository::init(dir.path()).unwrap();
+        let mut cfg = repo.config().unwrap();
+        cfg.set_str("user.name", "Secretariat").unwrap();
+        cfg.set_str("user.email", "secretariat@example.org")
+            .unwrap();
+        let mut index = repo.index().unwrap();
+        index
+            .add_all(["log"], git2::IndexAddOption::DEFAULT, None)
+            .unwrap();
+        index.write().unwrap();
+        let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+        let sig = Signature::new("Seed", "seed@example.org", &Time::new(1_561_939_200, 0)).unwrap();
+        repo.commit(Some("HEAD"), &sig, &sig, "Seed", &tree, &[])
+            .unwrap();
+        drop(tree);
+        (dir, root, repo)
+    }
+
+    #[test]
+    fn a_status_change_commits_exactly_its_file() {
+        let (_dir, root, repo) = repo();
+        // Unrelated staged work must stay staged and out of the commit.
+        std::fs::write(root.join("actions/001.yaml"), "changed\n").unwrap();
+        let mut index = repo.index().unwrap();
+        index.add_path(Path::new("log/actions/001.yaml")).unwrap();
+        index.write().unwrap();
+        let o = oslog(&root, &["status", "16", "proposed-complete", "--commit"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let head = repo.head().unwrap().peel_to_commit().unwrap();
+        assert_eq!(
+            head.message().unwrap(),
+            "Action 16: ongoing → proposed-complete\n\nOslog-Action: 16\nOslog-Status: ongoing -> proposed-complete\n"
+        );
+        assert_eq!(head.author().name(), Some("Secretariat"));
+        let parent = head.parent(0).unwrap();
+        let diff = repo
+            .diff_tree_to_tree(
+                Some(&parent.tree().unwrap()),
+                Some(&head.tree().unwrap()),
+                None,
+            )
+            .unwrap();
+        let files: Vec<_> = diff
+            .deltas()
+            .map(|d| d.new_file().path().unwrap().to_path_buf())
+            .collect();
+        assert_eq!(files, vec![PathBuf::from("log/actions/016.yaml")]);
+        let statuses = repo.statuses(None).unwrap();
+        let staged: Vec<_> = statuses
+            .iter()
+            .filter(|s| s.status().is_index_modified())
+            .map(|s| s.path().unwrap().to_string())
+            .collect();
+        assert_eq!(staged, vec!["log/actions/001.yaml"]);
+    }
+
+    #[test]
+    fn staged_changes_to_the_same_file_are_refused() {
+        let (_dir, root, repo) = repo();
+        let path = root.join("actions/016.yaml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.replace("owner: withheld", "owner: HO")).unwrap();
+        let mut index = repo.index().unwrap();
+        index.add_path(Path::new("log/actions/016.yaml")).unwrap();
+        index.write().unwrap();
+        let err = refused(&root, &["update", "16", "More.", "--commit"]);
+        assert!(
+            err.contains("log/actions/016.yaml has staged changes"),
+            "{err}"
+        );
+        let head = repo.head().unwrap().peel_to_commit().unwrap();
+        assert_eq!(head.message(), Some("Seed"));
+    }
+
+    #[test]
+    fn add_commits_the_new_file() {
+        let (_dir, root, repo) = repo();
+        let o = oslog(
+            &root,
+            &[
+                "add",
+                "--title",
+                "t",
+                "--theme",
+                "governance",
+                "--raised",
+                "2019-07",
+                "--commit",
+            ],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        let head = repo.head().unwrap().peel_to_commit().unwrap();
+        assert_eq!(
+            head.message().unwrap(),
+            "Action 17: add\n\nOslog-Action: 17\nOslog-Status: -> not-started\n"
+        );
+        assert!(head
+            .tree()
+            .unwrap()
+            .get_path(Path::new("log/actions/017.yaml"))
+            .is_ok());
+    }
+}
