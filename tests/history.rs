@@ -338,7 +338,7 @@ fn log_filters_by_field_theme_and_range() {
     let text = stdout(&oslog(dir.path(), &["log"]));
     assert!(text.contains("#5  renumbered from #2"), "{text}");
     assert!(
-        text.contains("2019-09-annual-report  added: Annual report"),
+        text.contains("  2019-09-annual-report\n      added: Annual report"),
         "{text}"
     );
 }
@@ -542,6 +542,17 @@ fn as_of_reads_the_log_at_a_commit_without_a_checkout() {
     let v = json(dir.path(), &["status", "--format", "json"]);
     assert_eq!(all_themes(&v), serde_json::json!([0, 1, 1, 0, 0]));
 
+    let v = json(
+        dir.path(),
+        &["list", "--as-of", "HEAD~4", "--format", "json"],
+    );
+    let ids: Vec<&Value> = v.as_array().unwrap().iter().map(|a| &a["id"]).collect();
+    assert_eq!(ids, vec![1, 2], "{v:#}");
+    let v = json(
+        dir.path(),
+        &["show", "1", "--as-of", "HEAD~3", "--format", "json"],
+    );
+    assert_eq!(v["action"]["status"], "ongoing", "{v:#}");
     let o = oslog(dir.path(), &["status", "--as-of", "2019-06-01"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("no commit on or before 2019-06-01"));
