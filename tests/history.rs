@@ -559,3 +559,32 @@ fn as_of_reads_the_log_at_a_commit_without_a_checkout() {
     let o = oslog(dir.path(), &["fmt", "--as-of", "HEAD"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn a_log_in_a_subfolder_of_the_repository() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = Repository::init(dir.path()).unwrap();
+    let root = dir.path().join("forum/log");
+    write(&root, "themes.yaml", THEMES);
+    write(
+        &root,
+        "actions/007.yaml",
+        &action(7, "governance", "2019-07", "ongoing", ""),
+    );
+    commit(&repo, "Ann", 0, "Start");
+    write(
+        &root,
+        "actions/007.yaml",
+        &action(7, "governance", "2019-08", "ongoing", ""),
+    );
+    commit(&repo, "Bob", 1, "Move 7");
+    let v = json(&root.join("actions"), &["history", "7", "--format", "json"]);
+    let changes = v["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 2, "{v:#}");
+    assert_eq!(
+        fields(&changes[0]),
+        vec![("deadline".into(), "2019-07".into(), "2019-08".into())]
+    );
+    let v = json(&root, &["status", "--as-of", "HEAD~1", "--format", "json"]);
+    assert_eq!(v["actions"], 1);
+}
