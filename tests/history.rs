@@ -522,6 +522,8 @@ fn a_detached_head_works_and_says_so() {
     );
     let text = stdout(&oslog(dir.path(), &["diff", "main..HEAD"]));
     assert!(text.contains("HEAD is detached at"), "{text}");
+    let text = stdout(&oslog(dir.path(), &["history", "1"]));
+    assert!(text.starts_with("warning: HEAD is detached at"), "{text}");
 }
 
 #[test]

@@ -138,6 +138,11 @@ impl Repo {
     /// Warnings that belong with any answer read from this repository's history.
     pub fn warnings(&self) -> Vec<String> {
         let mut w = Vec::new();
+        if let Some(at) = &self.detached {
+            w.push(format!(
+                "HEAD is detached at {at}; the history runs back from that commit"
+            ));
+        }
         if !self.grafts.is_empty() {
             let at: Vec<String> = self.grafts.iter().map(|o| Rev(*o).short()).collect();
             w.push(format!(
