@@ -32,8 +32,8 @@ pub struct Cli {
     pub today: Option<chrono::NaiveDate>,
 
     /// Read the log as it was at this commit, or at the last commit on or before this day, from git
-    /// objects without a checkout (for status; dates are then evaluated as of that commit's day
-    /// unless --today is given).
+    /// objects without a checkout (for status, list, show and timeline; dates are then evaluated as
+    /// of that commit's day unless --today is given).
     #[arg(long, global = true, value_name = "DATE|REV")]
     pub as_of: Option<String>,
 

@@ -338,7 +338,7 @@ fn log_filters_by_field_theme_and_range() {
     let text = stdout(&oslog(dir.path(), &["log"]));
     assert!(text.contains("#5  renumbered from #2"), "{text}");
     assert!(
-        text.contains("2019-09-annual-report  added: Annual report"),
+        text.contains("  2019-09-annual-report\n      added: Annual report"),
         "{text}"
     );
 }
@@ -522,6 +522,8 @@ fn a_detached_head_works_and_says_so() {
     );
     let text = stdout(&oslog(dir.path(), &["diff", "main..HEAD"]));
     assert!(text.contains("HEAD is detached at"), "{text}");
+    let text = stdout(&oslog(dir.path(), &["history", "1"]));
+    assert!(text.starts_with("warning: HEAD is detached at"), "{text}");
 }
 
 #[test]
@@ -542,9 +544,49 @@ fn as_of_reads_the_log_at_a_commit_without_a_checkout() {
     let v = json(dir.path(), &["status", "--format", "json"]);
     assert_eq!(all_themes(&v), serde_json::json!([0, 1, 1, 0, 0]));
 
+    let v = json(
+        dir.path(),
+        &["list", "--as-of", "HEAD~4", "--format", "json"],
+    );
+    let ids: Vec<&Value> = v.as_array().unwrap().iter().map(|a| &a["id"]).collect();
+    assert_eq!(ids, vec![1, 2], "{v:#}");
+    let v = json(
+        dir.path(),
+        &["show", "1", "--as-of", "HEAD~3", "--format", "json"],
+    );
+    assert_eq!(v["action"]["status"], "ongoing", "{v:#}");
     let o = oslog(dir.path(), &["status", "--as-of", "2019-06-01"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("no commit on or before 2019-06-01"));
     let o = oslog(dir.path(), &["fmt", "--as-of", "HEAD"]);
     assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn a_log_in_a_subfolder_of_the_repository() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = Repository::init(dir.path()).unwrap();
+    let root = dir.path().join("forum/log");
+    write(&root, "themes.yaml", THEMES);
+    write(
+        &root,
+        "actions/007.yaml",
+        &action(7, "governance", "2019-07", "ongoing", ""),
+    );
+    commit(&repo, "Ann", 0, "Start");
+    write(
+        &root,
+        "actions/007.yaml",
+        &action(7, "governance", "2019-08", "ongoing", ""),
+    );
+    commit(&repo, "Bob", 1, "Move 7");
+    let v = json(&root.join("actions"), &["history", "7", "--format", "json"]);
+    let changes = v["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 2, "{v:#}");
+    assert_eq!(
+        fields(&changes[0]),
+        vec![("deadline".into(), "2019-07".into(), "2019-08".into())]
+    );
+    let v = json(&root, &["status", "--as-of", "HEAD~1", "--format", "json"]);
+    assert_eq!(v["actions"], 1);
 }

@@ -55,7 +55,7 @@ struct Report<'a> {
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     let root = ctx.root()?;
     let repo = Repo::open(&root)?;
-    let mut warnings = repo.warnings();
+    let warnings = repo.warnings();
     let (from, to, from_name, to_name) = match args.range.as_deref() {
         None => {
             let (base, branch) = repo.default_base()?;
@@ -86,9 +86,6 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
             ),
         },
     };
-    if let Some(d) = &repo.detached {
-        warnings.push(format!("HEAD is detached at {d}"));
-    }
     let entries = repo.compare(from, to)?;
     let range = format!("{from_name}..{to_name}");
     match args.format {

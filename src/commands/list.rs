@@ -5,7 +5,6 @@ use crate::cli::{parse_date, parse_day, parse_status};
 use crate::model::{LogDate, Status};
 use crate::output::records::{self, Column, Grid};
 use crate::query::Filter;
-use crate::store;
 use anyhow::Result;
 use std::io::Write;
 
@@ -87,8 +86,7 @@ fn parse_column(s: &str) -> Result<Column, String> {
 
 /// Run `oslog list`.
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
-    let root = ctx.root()?;
-    let log = store::load(&root)?;
+    let (log, today) = ctx.load_log()?;
     let filter = Filter {
         statuses: args.status.into_iter().flatten().collect(),
         themes: args.theme,
@@ -103,7 +101,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         .actions
         .iter()
         .map(|a| &a.value)
-        .filter(|a| filter.matches(a, ctx.today))
+        .filter(|a| filter.matches(a, today))
         .collect();
     actions.sort_by(|a, b| {
         match args.sort {

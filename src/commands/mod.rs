@@ -125,9 +125,13 @@ fn auto_colour(is_terminal: bool) -> bool {
 
 /// Run the parsed command, writing its output to `out`.
 pub fn dispatch(cli: Cli, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
-    if ctx.as_of.is_some() && !matches!(cli.command, Command::Status(_)) {
+    let reads_log = matches!(
+        cli.command,
+        Command::Status(_) | Command::List(_) | Command::Show(_) | Command::Timeline(_)
+    );
+    if ctx.as_of.is_some() && !reads_log {
         anyhow::bail!(
-            "--as-of applies to status; the history commands take --since and --until or a range"
+            "--as-of applies to status, list, show and timeline; the history commands take --since and --until or a range"
         );
     }
     match cli.command {

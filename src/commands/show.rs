@@ -2,7 +2,7 @@
 
 use super::{Context, Outcome};
 use crate::query;
-use crate::store::{self, emit};
+use crate::store::emit;
 use anyhow::Result;
 use serde::Serialize;
 use std::io::Write;
@@ -41,8 +41,7 @@ struct Shown<'a> {
 
 /// Run `oslog show`.
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
-    let root = ctx.root()?;
-    let log = store::load(&root)?;
+    let (log, _) = ctx.load_log()?;
     let i = crate::change::find_action(&log, args.id)?;
     let action = &log.actions[i].value;
     let actions: Vec<_> = log.actions.iter().map(|a| &a.value).collect();

@@ -3,7 +3,6 @@
 use super::{Context, Outcome};
 use crate::model::{Milestone, MilestoneKind, MilestoneStatus};
 use crate::output::records::{self, Grid};
-use crate::store;
 use anyhow::Result;
 use std::io::Write;
 
@@ -86,13 +85,12 @@ fn grid(ms: &[&Milestone]) -> Grid {
 
 /// Run `oslog timeline`.
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
-    let root = ctx.root()?;
-    let log = store::load(&root)?;
+    let (log, today) = ctx.load_log()?;
     let mut ms: Vec<&Milestone> = log
         .milestones
         .iter()
         .map(|m| &m.value)
-        .filter(|m| keep(m, &args, ctx.today))
+        .filter(|m| keep(m, &args, today))
         .collect();
     ms.sort_by(|a, b| a.date.cmp(&b.date).then(a.id.cmp(&b.id)));
     match args.format {

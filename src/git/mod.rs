@@ -4,6 +4,7 @@
 pub mod commit;
 mod paths;
 pub mod repo;
+mod tree;
 
 pub use paths::{repo_paths, RepoPaths};
 pub use repo::{Bound, Repo, Rev};

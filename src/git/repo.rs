@@ -8,15 +8,17 @@
 //! trees: a commit whose `actions/` and `timeline/` subtree ids equal its parent's is skipped, entry ids
 //! are compared before any blob is read, and only the blobs that changed are parsed (each at most once).
 
+use super::tree::{self, RawTree};
 use crate::history::{self, CommitChanges, CommitInfo, Entry, FileDiff, Rec, Version};
 use crate::model::Action;
 use crate::store::{self, Record, RecordKind, ACTIONS_DIR, THEMES_FILE, TIMELINE_DIR};
 use anyhow::{anyhow, bail, Context, Result};
 use chrono::NaiveDate;
-use git2::{ErrorCode, ObjectType, Oid, Repository, Sort, Tree};
+use git2::{ErrorCode, ObjectType, Oid, Repository, Sort};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 /// A commit, resolved.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,6 +50,8 @@ pub struct Repo {
     /// The short id HEAD points at, when it is detached.
     pub detached: Option<String>,
     cache: RefCell<HashMap<Oid, Version>>,
+    /// The last few raw tree objects read.
+    trees: RefCell<Vec<(Oid, Rc<RawTree>)>>,
 }
 
 const DIRS: [(&str, RecordKind); 2] = [
@@ -58,6 +62,9 @@ const DIRS: [(&str, RecordKind); 2] = [
 impl Repo {
     /// Open the repository that holds the log at `root`, refusing one without commits.
     pub fn open(root: &Path) -> Result<Repo> {
+        // Hashing every object on read triples the cost of a walk over large trees; git itself does
+        // not verify on read either, and oslog only reads.
+        git2::opts::strict_hash_verification(false);
         let repo = Repository::discover(root).map_err(|_| {
             anyhow!(
                 "{} is not in a git repository; the history commands and --as-of read the log's git history (run `git init` and commit the log)",
@@ -124,12 +131,18 @@ impl Repo {
             grafts,
             detached,
             cache: RefCell::new(HashMap::new()),
+            trees: RefCell::new(Vec::new()),
         })
     }
 
     /// Warnings that belong with any answer read from this repository's history.
     pub fn warnings(&self) -> Vec<String> {
         let mut w = Vec::new();
+        if let Some(at) = &self.detached {
+            w.push(format!(
+                "HEAD is detached at {at}; the history runs back from that commit"
+            ));
+        }
         if !self.grafts.is_empty() {
             let at: Vec<String> = self.grafts.iter().map(|o| Rev(*o).short()).collect();
             w.push(format!(
@@ -249,16 +262,15 @@ impl Repo {
 
     /// A commit of the walk with its tree and its first parent's tree; `None` at a shallow graft,
     /// where the trail stops.
-    #[allow(clippy::type_complexity)]
-    fn step(&self, oid: Oid) -> Result<Option<(git2::Commit<'_>, Tree<'_>, Option<Tree<'_>>)>> {
+    fn step(&self, oid: Oid) -> Result<Option<(git2::Commit<'_>, Oid, Option<Oid>)>> {
         if self.grafts.contains(&oid) {
             return Ok(None);
         }
         let c = self.repo.find_commit(oid)?;
-        let tree = c.tree()?;
+        let tree = c.tree_id();
         let parent = match c.parent_count() {
             0 => None,
-            _ => Some(c.parent(0)?.tree()?),
+            _ => Some(c.parent(0)?.tree_id()),
         };
         Ok(Some((c, tree, parent)))
     }
@@ -285,7 +297,7 @@ impl Repo {
             let Some((c, tree, parent)) = self.step(oid?)? else {
                 break;
             };
-            let diffs = self.tree_diffs(parent.as_ref(), Some(&tree))?;
+            let diffs = self.tree_diffs(parent, Some(tree))?;
             let entries = history::entries(&diffs);
             if !entries.is_empty() {
                 out.push(CommitChanges {
@@ -299,14 +311,15 @@ impl Repo {
 
     /// The files of the log that differ between two trees. Folders whose ids are equal are skipped;
     /// within a folder, entry ids are compared before any blob is read.
-    fn tree_diffs(&self, old: Option<&Tree>, new: Option<&Tree>) -> Result<Vec<FileDiff>> {
+    fn tree_diffs(&self, old: Option<Oid>, new: Option<Oid>) -> Result<Vec<FileDiff>> {
         let mut diffs = Vec::new();
         for (dir, kind) in DIRS {
             let (old, new) = (self.subtree(old, dir)?, self.subtree(new, dir)?);
-            if old.as_ref().map(Tree::id) == new.as_ref().map(Tree::id) {
+            if old == new {
                 continue;
             }
-            for (name, o, n) in changed_entries(old.as_ref(), new.as_ref()) {
+            let (old, new) = (self.raw_tree(old)?, self.raw_tree(new)?);
+            for (name, o, n) in tree::changed(&old, &new) {
                 diffs.push(self.file_diff(kind, format!("{dir}/{name}"), o, n));
             }
         }
@@ -315,16 +328,16 @@ impl Repo {
 
     /// The record changes from commit `a` to commit `b`, or to the working tree when `b` is `None`.
     pub fn compare(&self, a: Rev, b: Option<Rev>) -> Result<Vec<Entry>> {
-        let old_tree = self.repo.find_commit(a.0)?.tree()?;
+        let old_tree = self.repo.find_commit(a.0)?.tree_id();
         if let Some(b) = b {
-            let new_tree = self.repo.find_commit(b.0)?.tree()?;
+            let new_tree = self.repo.find_commit(b.0)?.tree_id();
             return Ok(history::entries(
-                &self.tree_diffs(Some(&old_tree), Some(&new_tree))?,
+                &self.tree_diffs(Some(old_tree), Some(new_tree))?,
             ));
         }
         let mut diffs = Vec::new();
         for (dir, kind) in DIRS {
-            let committed = entry_map(self.subtree(Some(&old_tree), dir)?.as_ref());
+            let committed = entry_map(&*self.raw_tree(self.subtree(Some(old_tree), dir)?)?);
             let on_disk = self.disk_names(dir)?;
             let names: BTreeSet<&String> = committed.keys().chain(on_disk.iter()).collect();
             for name in names {
@@ -340,13 +353,13 @@ impl Repo {
     /// number.
     pub fn action_trail(&self, id: u32) -> Result<Vec<CommitChanges>> {
         let head = self.head()?;
-        let head_tree = self.repo.find_commit(head.0)?.tree()?;
+        let head_tree = self.repo.find_commit(head.0)?.tree_id();
         let mut tracked: BTreeSet<u32> = BTreeSet::from([id]);
         let mut out = Vec::new();
 
         let name = Action::file_name(id);
         let file = format!("{ACTIONS_DIR}/{name}");
-        let committed = self.entry_id(&head_tree, ACTIONS_DIR, &name);
+        let committed = self.entry_id(head_tree, ACTIONS_DIR, &name)?;
         let mut current = self.version(committed, RecordKind::Action, &file);
         let mut diffs = Vec::new();
         if let Some(d) = self.worktree_diff(committed, RecordKind::Action, &file)? {
@@ -358,7 +371,7 @@ impl Repo {
         }
         for former in tracked.clone().into_iter().filter(|n| *n != id) {
             let file = format!("{ACTIONS_DIR}/{}", Action::file_name(former));
-            let committed = self.entry_id(&head_tree, ACTIONS_DIR, &Action::file_name(former));
+            let committed = self.entry_id(head_tree, ACTIONS_DIR, &Action::file_name(former))?;
             diffs.extend(self.worktree_diff(committed, RecordKind::Action, &file)?);
         }
         let entries = history::entries(&diffs);
@@ -369,14 +382,37 @@ impl Repo {
             });
         }
 
+        // The folder's tree objects are read straight from the object database, without a copy; the
+        // parent's is carried over as the next commit's.
+        let odb = self.repo.odb()?;
+        let read = |id: Option<Oid>| -> Result<Option<git2::OdbObject<'_>>> {
+            id.map(|id| odb.read(id)).transpose().map_err(Into::into)
+        };
+        let mut carry: Option<(Oid, git2::OdbObject)> = None;
         for oid in self.first_parent_walk(head, None)? {
             let Some((c, tree, parent)) = self.step(oid?)? else {
                 break;
             };
-            let old_dir = parent.as_ref().and_then(|p| self.dir_id(p, ACTIONS_DIR));
-            if old_dir == self.dir_id(&tree, ACTIONS_DIR) {
+            let (old_dir, new_dir) = (
+                self.subtree(parent, ACTIONS_DIR)?,
+                self.subtree(Some(tree), ACTIONS_DIR)?,
+            );
+            if old_dir == new_dir {
                 continue;
             }
+            let new_obj = match carry.take() {
+                Some((id, obj)) if Some(id) == new_dir => Some(obj),
+                _ => read(new_dir)?,
+            };
+            let old_obj = read(old_dir)?;
+            let empty: &[u8] = &[];
+            let new_tree = RawTree::new(new_obj.as_ref().map_or(empty, |o| o.data()));
+            let old_tree = RawTree::new(old_obj.as_ref().map_or(empty, |o| o.data()));
+            let id_of = |t: &RawTree<&[u8]>, name: &str| {
+                t.find(name.as_bytes(), false)
+                    .filter(|e| e.is_blob())
+                    .map(|e| e.oid())
+            };
             let mut diffs = Vec::new();
             let mut added = Vec::new();
             let mut queue: Vec<u32> = tracked.iter().copied().collect();
@@ -386,10 +422,7 @@ impl Repo {
                     continue;
                 }
                 let name = Action::file_name(n);
-                let new = self.entry_id(&tree, ACTIONS_DIR, &name);
-                let old = parent
-                    .as_ref()
-                    .and_then(|p| self.entry_id(p, ACTIONS_DIR, &name));
+                let (old, new) = (id_of(&old_tree, &name), id_of(&new_tree, &name));
                 if new == old {
                     continue;
                 }
@@ -408,6 +441,7 @@ impl Repo {
             for n in added {
                 tracked.remove(&n);
             }
+            carry = old_dir.zip(old_obj);
             let entries = history::entries(&diffs);
             if !entries.is_empty() {
                 out.push(CommitChanges {
@@ -428,8 +462,8 @@ impl Repo {
             out.push((PathBuf::from(THEMES_FILE), self.blob(e.id())?));
         }
         for (dir, _) in DIRS {
-            if let Some(sub) = self.subtree(Some(&tree), dir)? {
-                for e in sub.iter() {
+            if let Some(sub) = self.subtree(Some(tree.id()), dir)? {
+                for e in self.repo.find_tree(sub)?.iter() {
                     let (Some(name), Some(ObjectType::Blob)) = (e.name(), e.kind()) else {
                         continue;
                     };
@@ -444,25 +478,56 @@ impl Repo {
         Ok(self.repo.find_blob(id)?.content().to_vec())
     }
 
-    fn dir_id(&self, tree: &Tree, dir: &str) -> Option<Oid> {
-        tree.get_path(Path::new(&format!("{}{dir}", self.prefix)))
-            .ok()
-            .map(|e| e.id())
-    }
-
-    fn entry_id(&self, tree: &Tree, dir: &str, name: &str) -> Option<Oid> {
-        tree.get_path(Path::new(&format!("{}{dir}/{name}", self.prefix)))
-            .ok()
-            .filter(|e| e.kind() == Some(ObjectType::Blob))
-            .map(|e| e.id())
-    }
-
-    fn subtree(&self, tree: Option<&Tree>, dir: &str) -> Result<Option<Tree<'_>>> {
-        let Some(tree) = tree else { return Ok(None) };
-        match tree.get_path(Path::new(&format!("{}{dir}", self.prefix))) {
-            Ok(e) if e.kind() == Some(ObjectType::Tree) => Ok(Some(self.repo.find_tree(e.id())?)),
-            _ => Ok(None),
+    /// The id of a file (`want_tree` false) or folder under the log root in `tree`, read from the raw
+    /// tree objects: looking a name up this way costs a scan of the bytes, not a parse of every entry.
+    fn lookup(&self, tree: Oid, path: &str, want_tree: bool) -> Result<Option<Oid>> {
+        let full = format!("{}{path}", self.prefix);
+        let parts: Vec<&str> = full.split('/').collect();
+        let mut at = tree;
+        for (i, part) in parts.iter().enumerate() {
+            let last = i + 1 == parts.len();
+            let raw = self.raw_tree(Some(at))?;
+            let want_blob = last && !want_tree;
+            match raw.find(part.as_bytes(), !want_blob) {
+                Some(e) if e.is_blob() == want_blob => at = e.oid(),
+                _ => return Ok(None),
+            }
         }
+        Ok(Some(at))
+    }
+
+    fn entry_id(&self, tree: Oid, dir: &str, name: &str) -> Result<Option<Oid>> {
+        self.lookup(tree, &format!("{dir}/{name}"), false)
+    }
+
+    fn subtree(&self, tree: Option<Oid>, dir: &str) -> Result<Option<Oid>> {
+        match tree {
+            Some(t) => self.lookup(t, dir, true),
+            None => Ok(None),
+        }
+    }
+
+    /// A tree object, indexed (empty for none). The last few are kept, since a walk reads each tree
+    /// twice: as a commit's, and as the parent of the commit before.
+    fn raw_tree(&self, id: Option<Oid>) -> Result<Rc<RawTree>> {
+        let Some(id) = id else {
+            return Ok(Rc::new(RawTree::empty()));
+        };
+        if let Some((_, t)) = self.trees.borrow().iter().find(|(o, _)| *o == id) {
+            return Ok(t.clone());
+        }
+        let odb = self.repo.odb()?;
+        let obj = odb.read(id)?;
+        if obj.kind() != ObjectType::Tree {
+            bail!("object {id} is not a tree");
+        }
+        let t = Rc::new(RawTree::new(obj.data().to_vec()));
+        let mut trees = self.trees.borrow_mut();
+        if trees.len() >= 8 {
+            trees.remove(0);
+        }
+        trees.push((id, t.clone()));
+        Ok(t)
     }
 
     /// The record in a blob, decoded once and remembered by blob id.
@@ -530,60 +595,10 @@ impl Repo {
     }
 }
 
-/// The entries of two versions of a folder that differ, by name, merged in git's name order. Only
-/// `.yaml` files are records.
-fn changed_entries(
-    old: Option<&Tree>,
-    new: Option<&Tree>,
-) -> Vec<(String, Option<Oid>, Option<Oid>)> {
-    let mut out = Vec::new();
-    let is_record = |e: &git2::TreeEntry| {
-        e.kind() == Some(ObjectType::Blob) && e.name_bytes().ends_with(b".yaml")
-    };
-    let mut a = old
-        .into_iter()
-        .flat_map(|t| t.iter())
-        .filter(is_record)
-        .peekable();
-    let mut b = new
-        .into_iter()
-        .flat_map(|t| t.iter())
-        .filter(is_record)
-        .peekable();
-    let name = |e: &git2::TreeEntry| String::from_utf8_lossy(e.name_bytes()).into_owned();
-    loop {
-        match (a.peek(), b.peek()) {
-            (None, None) => break,
-            (Some(x), Some(y)) if x.name_bytes() == y.name_bytes() => {
-                if x.id() != y.id() {
-                    out.push((name(x), Some(x.id()), Some(y.id())));
-                }
-                a.next();
-                b.next();
-            }
-            (Some(x), Some(y)) if x.name_bytes() < y.name_bytes() => {
-                out.push((name(x), Some(x.id()), None));
-                a.next();
-            }
-            (Some(x), None) => {
-                out.push((name(x), Some(x.id()), None));
-                a.next();
-            }
-            (_, Some(y)) => {
-                out.push((name(y), None, Some(y.id())));
-                b.next();
-            }
-        }
-    }
-    out
-}
-
-fn entry_map(tree: Option<&Tree>) -> BTreeMap<String, Oid> {
-    tree.into_iter()
-        .flat_map(|t| t.iter())
-        .filter(|e| e.kind() == Some(ObjectType::Blob))
-        .filter_map(|e| Some((e.name()?.to_string(), e.id())))
-        .filter(|(n, _)| n.ends_with(".yaml"))
+fn entry_map(raw: &RawTree) -> BTreeMap<String, Oid> {
+    raw.iter()
+        .filter(|e| e.is_record())
+        .map(|e| (String::from_utf8_lossy(e.name).into_owned(), e.oid()))
         .collect()
 }
 

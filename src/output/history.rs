@@ -105,17 +105,23 @@ pub fn commits(
 
 /// Write record entries, one or more lines each.
 pub fn entries(w: &mut dyn Write, entries: &[Entry], names: bool, paint: Paint) -> io::Result<()> {
+    // Action numbers make a narrow column; a milestone's long id goes on a line of its own.
     let width = entries
         .iter()
+        .filter(|e| e.action.is_some())
         .map(|e| record_name(e).chars().count())
         .max()
         .unwrap_or(0);
     for e in entries {
-        let name = if names {
-            format!("{:<width$}  ", record_name(e))
-        } else {
-            String::new()
+        let full = record_name(e);
+        let (own_line, name) = match names {
+            false => (false, String::new()),
+            true if full.chars().count() > width => (true, format!("{:<width$}  ", "")),
+            true => (false, format!("{full:<width$}  ")),
         };
+        if own_line {
+            writeln!(w, "  {}", paint.bold(&full))?;
+        }
         let pad = " ".repeat(name.chars().count());
         for (j, line) in entry_lines(e).iter().enumerate() {
             let lead = if j == 0 { &name } else { &pad };
