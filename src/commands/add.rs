@@ -5,6 +5,7 @@ use crate::change::{self, Draft};
 use crate::cli::{parse_date, parse_deadline};
 use crate::model::{Action, Deadline, LogDate, Status, Update};
 use crate::output::prompt;
+use crate::store;
 use anyhow::{bail, Result};
 use std::io::{IsTerminal, Write};
 
@@ -51,7 +52,7 @@ pub struct Args {
 /// Run `oslog add`.
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     let root = ctx.root()?;
-    let args = complete(args, std::io::stdin().is_terminal())?;
+    let args = complete(args, std::io::stdin().is_terminal(), &root)?;
     let (Some(title), Some(theme), Some(raised)) = (args.title, args.theme, args.raised) else {
         unreachable!("complete() returns every required field")
     };
@@ -94,7 +95,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
 }
 
 /// Fill in the required fields: from a terminal by asking, otherwise refuse naming every missing flag.
-fn complete(mut args: Args, interactive: bool) -> Result<Args> {
+fn complete(mut args: Args, interactive: bool, root: &std::path::Path) -> Result<Args> {
     let mut missing = Vec::new();
     if args.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
         missing.push("--title");
@@ -120,7 +121,24 @@ fn complete(mut args: Args, interactive: bool) -> Result<Args> {
         args.title = Some(prompt::ask("Title", "what was agreed")?.ok_or_else(ended)?);
     }
     if missing.contains(&"--theme") {
-        args.theme = Some(prompt::ask("Theme", "a key of themes.yaml")?.ok_or_else(ended)?);
+        let keys = theme_keys(root);
+        let help = if keys.is_empty() {
+            "a key of themes.yaml".to_string()
+        } else {
+            keys.join(", ")
+        };
+        while args.theme.is_none() {
+            let answer = prompt::ask("Theme", &help)?.ok_or_else(ended)?;
+            if keys.is_empty() || keys.contains(&answer) {
+                args.theme = Some(answer);
+            } else {
+                let near = crate::model::closest(&answer, keys.iter().map(String::as_str));
+                prompt::refuse(&match near {
+                    Some(k) => format!("unknown theme `{answer}`; did you mean `{k}`?"),
+                    None => format!("unknown theme `{answer}`"),
+                })?;
+            }
+        }
     }
     while args.raised.is_none() {
         let answer = prompt::ask("Raised", "YYYY-MM or YYYY-MM-DD")?.ok_or_else(ended)?;
@@ -130,4 +148,17 @@ fn complete(mut args: Args, interactive: bool) -> Result<Args> {
         }
     }
     Ok(args)
+}
+
+/// The theme keys of themes.yaml, for asking; empty when the file cannot be read (the later
+/// validation then reports the problem).
+fn theme_keys(root: &std::path::Path) -> Vec<String> {
+    let rel = std::path::Path::new(store::THEMES_FILE);
+    let Ok(src) = store::read_source(root, rel) else {
+        return Vec::new();
+    };
+    match store::decode_source(store::RecordKind::Themes, rel, &src).0 {
+        Some(store::Record::Themes(t)) => t.value.themes.into_iter().map(|t| t.key).collect(),
+        _ => Vec::new(),
+    }
 }

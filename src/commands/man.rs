@@ -7,8 +7,9 @@ use clap::CommandFactory;
 use std::io::Write;
 use std::path::PathBuf;
 
-/// Print the man page oslog(1), or write it and a page per subcommand (oslog-validate(1), …)
-/// into a folder.
+/// Print the man page oslog(1), or write all the pages into a folder.
+///
+/// With --out-dir, writes oslog.1 and a page per subcommand (oslog-validate.1, …).
 ///
 /// Examples:
 ///   oslog man | man -l -

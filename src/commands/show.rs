@@ -7,8 +7,10 @@ use anyhow::Result;
 use serde::Serialize;
 use std::io::Write;
 
-/// Show action N in full, plus the actions that link to it, merged into it or repeat it, and the
-/// milestones that cite it.
+/// Show action N in full, with what refers to it.
+///
+/// Besides the record: the actions that link to it, merged into it or repeat it, and the milestones
+/// that cite it.
 ///
 /// Examples:
 ///   oslog show 16
