@@ -19,12 +19,45 @@ pub mod rules;
 pub mod store;
 
 use std::io::{IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+static PIPE_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Whether standard output was closed by its reader (`oslog list | head`). The error that follows
+/// may be wrapped by any serializer, so the writer records it here and the binary ends quietly.
+pub fn stdout_closed() -> bool {
+    PIPE_CLOSED.load(Ordering::SeqCst)
+}
+
+/// Standard output that notes a broken pipe before passing the error on.
+struct Stdout<W: Write>(W);
+
+impl<W: Write> Stdout<W> {
+    fn note<T>(r: std::io::Result<T>) -> std::io::Result<T> {
+        if let Err(e) = &r {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                PIPE_CLOSED.store(true, Ordering::SeqCst);
+            }
+        }
+        r
+    }
+}
+
+impl<W: Write> Write for Stdout<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        Self::note(self.0.write(buf))
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Self::note(self.0.flush())
+    }
+}
 
 /// The process exit code for a run.
 pub fn run(cli: cli::Cli) -> anyhow::Result<commands::Outcome> {
     let stdout = std::io::stdout();
     let ctx = commands::Context::new(&cli, stdout.is_terminal())?;
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out = std::io::BufWriter::new(Stdout(stdout.lock()));
     let outcome = commands::dispatch(cli, &ctx, &mut out)?;
     out.flush()?;
     Ok(outcome)

@@ -9,7 +9,7 @@ fn main() -> ExitCode {
     match oslog::run(cli) {
         Ok(oslog::commands::Outcome::Success) => ExitCode::SUCCESS,
         Ok(oslog::commands::Outcome::Failure) => ExitCode::from(1),
-        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) if oslog::stdout_closed() || is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             #[allow(clippy::print_stderr)]
             {

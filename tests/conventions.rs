@@ -97,6 +97,31 @@ fn a_closed_pipe_ends_the_run_quietly() {
 }
 
 #[test]
+fn a_closed_pipe_is_quiet_for_every_output_format() {
+    // The repository's own log gives well over a pipe buffer of output in each format.
+    for args in [
+        ["list", "--format", "json"],
+        ["list", "--format", "csv"],
+        ["list", "--format", "markdown"],
+        ["list", "--format", "table"],
+    ] {
+        let mut child = Command::new(OSLOG)
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {out:?}");
+        assert_eq!(String::from_utf8_lossy(&out.stderr), "", "{args:?}");
+    }
+}
+
+#[test]
 fn an_error_is_one_line_and_its_causes_come_with_verbose() {
     let tmp = tempfile::tempdir().unwrap();
     let run = |verbose: bool| {
