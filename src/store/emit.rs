@@ -168,12 +168,31 @@ fn resolves_to_non_string(s: &str) -> bool {
     if WORDS.contains(&lower.as_str()) {
         return true;
     }
-    // Numbers of every base, floats and sexagesimals use only these characters; a date or timestamp
-    // starts with YYYY-M(M)-D(D). Anything else is a string to every reader.
-    let numeric = s
-        .chars()
-        .all(|c| c.is_ascii_hexdigit() || "xXoO_.:+-".contains(c));
-    numeric || yaml11_timestamp(s)
+    // A date or timestamp starts with YYYY-M(M)-D(D). Anything else that is not number-like is a
+    // string to every reader.
+    looks_like_number(s) || yaml11_timestamp(s)
+}
+
+/// Whether `s` could be read as a number by a YAML 1.1 or 1.2 reader: an optional sign, then a
+/// prefixed hexadecimal, octal or binary number, or digits with dots, underscores, colons
+/// (sexagesimal) and an exponent. Deliberately broad: a false positive only costs quotes.
+fn looks_like_number(s: &str) -> bool {
+    let body = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let lower = body.to_ascii_lowercase();
+    for (prefix, digits) in [
+        ("0x", "0123456789abcdef_"),
+        ("0o", "01234567_"),
+        ("0b", "01_"),
+    ] {
+        if let Some(rest) = lower.strip_prefix(prefix) {
+            return !rest.is_empty() && rest.chars().all(|c| digits.contains(c));
+        }
+    }
+    body.starts_with(|c: char| c.is_ascii_digit() || c == '.')
+        && body.chars().any(|c| c.is_ascii_digit())
+        && body
+            .chars()
+            .all(|c| c.is_ascii_digit() || "_.:eE+-".contains(c))
 }
 
 /// Whether `s` starts like a YAML 1.1 timestamp: `YYYY-M(M)-D(D)`, alone or followed by a time.
@@ -271,6 +290,16 @@ mod tests {
         assert!(is_plain_safe("1 page paper to be written"));
         assert!(is_plain_safe("……… to speak to ………"));
         assert!(is_plain_safe("2019-09-open-space-annual-report"));
+        for word in [
+            "Bad", "add", "Cafe", "deadbeef", "e", "Face-off", "b", "x", "o",
+        ] {
+            assert!(is_plain_safe(word), "{word} needs no quotes");
+        }
+        for number in [
+            "0xff", "-0o17", "0b101", "1_000", "1:20", ".5", "+12.5e-3", "1e3",
+        ] {
+            assert!(!is_plain_safe(number), "{number} must be quoted");
+        }
         assert!(!is_plain_safe("2019-9-1 10:00:00") && !is_plain_safe("2019-09-01T10:00:00Z"));
         assert!(
             is_plain_safe("3rd parties") && is_plain_safe("beef-stew") && is_plain_safe("C# code")
