@@ -35,14 +35,8 @@ pub struct Args {
     pub format: FormatArg,
 }
 
-/// The output formats of `timeline`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum FormatArg {
-    Table,
-    Json,
-    Csv,
-    Markdown,
-}
+/// The formats are those of `oslog list`.
+pub use super::list::FormatArg;
 
 /// Whether a milestone passes the filters on `today`.
 fn keep(m: &Milestone, args: &Args, today: chrono::NaiveDate) -> bool {
