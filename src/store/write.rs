@@ -105,7 +105,9 @@ pub struct Replacement<'a> {
 pub fn replace_all(files: &[Replacement]) -> Result<()> {
     let mut temps = Vec::with_capacity(files.len());
     for f in files {
-        temps.push(temp_in(f.to, f.contents)?);
+        let tmp =
+            temp_in(f.to, f.contents).map_err(|e| anyhow::anyhow!("{e:#}; nothing was changed"))?;
+        temps.push(tmp);
     }
     let mut old: Vec<(&Path, Option<Vec<u8>>)> = Vec::new();
     for f in files {
@@ -146,7 +148,7 @@ pub fn replace_all(files: &[Replacement]) -> Result<()> {
                 return Err(e.context(format!("and {} could not be restored", p.display())));
             }
         }
-        return Err(e.context("nothing was changed"));
+        return Err(anyhow::anyhow!("{e:#}; nothing was changed"));
     }
     Ok(())
 }
