@@ -583,4 +583,46 @@ mod tests {
             "short texts are quoted whole"
         );
     }
+
+    #[test]
+    fn branch_collisions_are_new_ids_the_base_gave_to_other_records() {
+        let log = |files: &[(&str, &str)]| {
+            crate::store::load_files(
+                Path::new("."),
+                files
+                    .iter()
+                    .map(|(p, t)| (PathBuf::from(p), t.as_bytes().to_vec())),
+            )
+        };
+        let a = |id: u32, title: &str| {
+            format!("id: {id}\ntitle: {title}\ntheme: t\nraised: 2019-01\nstatus: ongoing\n")
+        };
+        let m = |title: &str| {
+            format!(
+                "id: 2019-10-ws\ndate: 2019-10\nkind: workshop\ntitle: {title}\nstatus: planned\n"
+            )
+        };
+        let base = log(&[("actions/001.yaml", &a(1, "One"))]);
+        let ours = log(&[
+            ("actions/001.yaml", &a(1, "One, edited")),
+            ("actions/002.yaml", &a(2, "Ours")),
+            ("actions/003.yaml", &a(3, "Same")),
+            ("timeline/2019-10-ws.yaml", &m("Workshop 7")),
+        ]);
+        let theirs = log(&[
+            ("actions/001.yaml", &a(1, "One")),
+            ("actions/002.yaml", &a(2, "Theirs")),
+            ("actions/003.yaml", &a(3, "Same")),
+            ("timeline/2019-10-ws.yaml", &m("Workshop 8")),
+        ]);
+        let found: Vec<(Option<u32>, String)> = branch_collisions(&ours, &base, &theirs)
+            .into_iter()
+            .map(|c| (c.action, c.id))
+            .collect();
+        assert_eq!(
+            found,
+            vec![(Some(2), "2".into()), (None, "2019-10-ws".into())],
+            "1 was there before; 3 is the same record on both sides"
+        );
+    }
 }
