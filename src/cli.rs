@@ -80,6 +80,8 @@ pub enum Command {
     Log(commands::log::Args),
     Diff(commands::diff::Args),
     Slips(commands::slips::Args),
+    Renumber(commands::renumber::Args),
+    MergeDriver(commands::merge_driver::Args),
 }
 
 /// Parse a day (`YYYY-MM-DD`) given on the command line.

@@ -12,9 +12,11 @@ pub mod commands;
 pub mod diag;
 pub mod git;
 pub mod history;
+pub mod merge;
 pub mod model;
 pub mod output;
 pub mod query;
+pub mod renumber;
 pub mod rules;
 pub mod store;
 

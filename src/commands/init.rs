@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 /// Start a new log in DIR (default: the current folder).
 ///
 /// Writes themes.yaml with example themes to edit, empty actions/ and timeline/ folders (each
-/// with a .gitkeep, so git keeps them), and a README.md stub unless one exists. Refuses, and
+/// with a .gitkeep, so git keeps them), a .gitattributes that sends record files to
+/// `oslog merge-driver` (once `oslog merge-driver --install` has registered it in a clone; until
+/// then git merges them as text), and a README.md stub unless one exists. Refuses, and
 /// changes nothing, when DIR already holds a themes.yaml. The new log passes
 /// `oslog validate --strict` and `oslog fmt --check` as it is.
 ///
@@ -72,6 +74,7 @@ This folder is an action log kept with oslog: one YAML file per action in
 - `oslog status` shows where the log stands.
 - `oslog validate` checks every file; `oslog fmt` writes them in the canonical layout.
 - `oslog hooks install` checks the log before every commit.
+- `oslog merge-driver --install` merges action files field by field.
 ";
 
 /// Run `oslog init`.
@@ -100,6 +103,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     for sub in [ACTIONS_DIR, TIMELINE_DIR] {
         create_folder(&dir.join(sub))?;
     }
+    super::merge_driver::write_attributes(&dir)?;
     let readme = if store::create_new(&dir.join("README.md"), README)? {
         "README.md"
     } else {
@@ -107,7 +111,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     };
     writeln!(
         out,
-        "started a log in {}: {THEMES_FILE}, {ACTIONS_DIR}/, {TIMELINE_DIR}/, {readme}",
+        "started a log in {}: {THEMES_FILE}, {ACTIONS_DIR}/, {TIMELINE_DIR}/, .gitattributes, {readme}",
         shown(&dir)
     )?;
     writeln!(

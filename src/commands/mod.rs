@@ -12,7 +12,9 @@ pub mod init;
 pub mod list;
 pub mod log;
 pub mod man;
+pub mod merge_driver;
 pub mod milestone;
+pub mod renumber;
 pub mod schema;
 pub mod show;
 pub mod slips;
@@ -154,5 +156,7 @@ pub fn dispatch(cli: Cli, ctx: &Context, out: &mut dyn Write) -> Result<Outcome>
         Command::Log(args) => log::run(args, ctx, out),
         Command::Diff(args) => diff::run(args, ctx, out),
         Command::Slips(args) => slips::run(args, ctx, out),
+        Command::Renumber(args) => renumber::run(args, ctx, out),
+        Command::MergeDriver(args) => merge_driver::run(args, ctx, out),
     }
 }

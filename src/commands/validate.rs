@@ -15,6 +15,7 @@ use std::io::Write;
 ///   oslog validate
 ///   oslog validate --strict --format github
 ///   oslog validate --format json | jq '.diagnostics[] | .code'
+///   oslog validate --base origin/main
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
@@ -25,6 +26,12 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Human)]
     pub format: FormatArg,
+
+    /// Also compare with REV (such as origin/main), read from git: report every action number or
+    /// milestone id this branch adds that REV has meanwhile given to another record
+    /// (number-collision).
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
 
     /// List every finding code with its severity and meaning, and exit.
     #[arg(long)]
@@ -60,6 +67,9 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     let log = crate::store::load(&root)?;
     let mut diags = log.diags.clone();
     diags.extend(crate::rules::check(&log));
+    if let Some(spec) = &args.base {
+        diags.extend(against_base(&root, &log, spec)?);
+    }
     diag::sort(&mut diags);
     let checked = Checked {
         files: log.files,
@@ -80,4 +90,50 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     } else {
         Outcome::Success
     })
+}
+
+/// The number collisions between this branch (the working tree) and `spec`.
+fn against_base(
+    root: &std::path::Path,
+    log: &crate::store::Log,
+    spec: &str,
+) -> Result<Vec<diag::Diagnostic>> {
+    let repo = crate::git::Repo::open(root)?;
+    let rev = repo.resolve(spec)?;
+    let base = repo.merge_base_with_head(rev)?;
+    let rev_log = crate::store::load_files(root, repo.files_at(rev)?);
+    let base_log = crate::store::load_files(root, repo.files_at(base)?);
+    let collisions = crate::renumber::branch_collisions(log, &base_log, &rev_log);
+    Ok(collisions
+        .into_iter()
+        .map(|c| {
+            let (what, hint) = match c.action {
+                Some(_) => (
+                    format!("action {}", c.id),
+                    format!("run: oslog renumber --onto {spec}"),
+                ),
+                None => (
+                    format!("milestone `{}`", c.id),
+                    "give this milestone another slug (rename its file and id)".to_string(),
+                ),
+            };
+            let spans = log
+                .actions
+                .iter()
+                .find(|a| a.file == c.file)
+                .map(|a| &a.spans)
+                .or_else(|| log.milestones.iter().find(|m| m.file == c.file).map(|m| &m.spans));
+            diag::Diagnostic::new(
+                Code::NumberCollision,
+                &c.file,
+                spans.map(|s| s.get("id")),
+                format!(
+                    "{what} is new on this branch, but {spec} has given it to another record: {} ({})",
+                    c.their_title,
+                    c.theirs.display()
+                ),
+            )
+            .with_hint(hint)
+        })
+        .collect())
 }

@@ -2,9 +2,11 @@
 //! model and history types, so the rest of oslog never sees a git object.
 
 pub mod commit;
+mod config;
 mod paths;
 pub mod repo;
 mod tree;
 
+pub use config::install_merge_driver;
 pub use paths::{repo_paths, RepoPaths};
 pub use repo::{Bound, Repo, Rev};

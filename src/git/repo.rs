@@ -191,6 +191,42 @@ impl Repo {
         Ok(Bound::Rev(Rev(c.id())))
     }
 
+    /// The merge base of HEAD and `other`.
+    pub fn merge_base_with_head(&self, other: Rev) -> Result<Rev> {
+        let head = self.head()?;
+        let base = self
+            .repo
+            .merge_base(head.0, other.0)
+            .context("HEAD and the base revision have no common commit")?;
+        Ok(Rev(base))
+    }
+
+    /// When each of `files` (relative to the log root) first appeared in HEAD's history, as the
+    /// commit time in seconds; files never committed are absent.
+    pub fn first_committed(&self, files: &[PathBuf]) -> Result<HashMap<PathBuf, i64>> {
+        let mut walk = self.repo.revwalk()?;
+        walk.set_sorting(Sort::TIME | Sort::REVERSE)?;
+        walk.push(self.head()?.0)?;
+        let mut out = HashMap::new();
+        for oid in walk {
+            if out.len() == files.len() {
+                break;
+            }
+            let commit = self.repo.find_commit(oid?)?;
+            let tree = commit.tree_id();
+            for f in files {
+                if out.contains_key(f) {
+                    continue;
+                }
+                let rel = f.to_string_lossy().replace('\\', "/");
+                if self.lookup(tree, &rel, false)?.is_some() {
+                    out.insert(f.clone(), commit.time().seconds());
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// The day a commit was made (the committer's date in its own time zone).
     pub fn date(&self, rev: Rev) -> Result<NaiveDate> {
         Ok(info(&self.repo.find_commit(rev.0)?).date)

@@ -6,6 +6,7 @@ pub mod diagnostics;
 pub mod history;
 pub mod prompt;
 pub mod records;
+pub mod renumber;
 pub mod style;
 pub mod table;
 

@@ -12,7 +12,7 @@ pub mod yaml;
 pub use decode::Spans;
 pub use lock::{Lock, LOCK_FILE, LOCK_TIMEOUT};
 pub use numbers::next_free_id;
-pub use write::{create_new, write_atomic};
+pub use write::{create_new, replace_all, write_atomic, Replacement};
 
 use crate::diag::{Code, Diagnostic, Pos};
 use crate::model::{Action, Milestone, Themes};

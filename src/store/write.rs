@@ -6,6 +6,12 @@ use std::io::Write;
 use std::path::Path;
 
 fn temp_in(path: &Path, contents: &str) -> Result<tempfile::NamedTempFile> {
+    let tmp = temp_in_unchecked(path, contents)?;
+    fault_point()?;
+    Ok(tmp)
+}
+
+fn temp_in_unchecked(path: &Path, contents: &str) -> Result<tempfile::NamedTempFile> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -21,12 +27,12 @@ fn temp_in(path: &Path, contents: &str) -> Result<tempfile::NamedTempFile> {
     tmp.as_file()
         .sync_all()
         .with_context(|| format!("cannot sync {}", path.display()))?;
-    fault_point()?;
     Ok(tmp)
 }
 
 /// Fault injection, compiled into debug (test) builds only: `OSLOG_FAIL_WRITE=N` makes the Nth write
-/// of the process fail after its temporary file is written and before the rename, and
+/// of the process fail after its temporary file is written and before the rename (in
+/// [`replace_all`], the renames count as writes too, after the temporary files), and
 /// `OSLOG_ABORT_WRITE=N` aborts the process at that point. Tests use them to show that every file is
 /// left in its old state or its new one, never a mix.
 #[cfg(debug_assertions)]
@@ -83,6 +89,75 @@ pub fn create_new(path: &Path, contents: &str) -> Result<bool> {
         Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
         Err(e) => Err(e.error).with_context(|| format!("cannot create {}", path.display())),
     }
+}
+
+/// One file of a [`replace_all`]: `contents` goes to `to`, and `from`, when it differs, is removed
+/// (a rename).
+pub struct Replacement<'a> {
+    pub from: &'a Path,
+    pub to: &'a Path,
+    pub contents: &'a str,
+}
+
+/// Write several files all or nothing: every new text goes to a temporary file first; only when all
+/// are written are they renamed into place, and if a rename fails, every file already replaced gets
+/// its old contents back and every new name is removed.
+pub fn replace_all(files: &[Replacement]) -> Result<()> {
+    let mut temps = Vec::with_capacity(files.len());
+    for f in files {
+        let tmp =
+            temp_in(f.to, f.contents).map_err(|e| anyhow::anyhow!("{e:#}; nothing was changed"))?;
+        temps.push(tmp);
+    }
+    let mut old: Vec<(&Path, Option<Vec<u8>>)> = Vec::new();
+    for f in files {
+        for p in [f.from, f.to] {
+            if !old.iter().any(|(q, _)| *q == p) {
+                let bytes = match std::fs::read(p) {
+                    Ok(b) => Some(b),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                    Err(e) => {
+                        return Err(e).with_context(|| format!("cannot read {}", p.display()))
+                    }
+                };
+                old.push((p, bytes));
+            }
+        }
+    }
+    let result = (|| -> Result<()> {
+        for (f, tmp) in files.iter().zip(temps) {
+            fault_point()?;
+            tmp.persist(f.to)
+                .map_err(|e| e.error)
+                .with_context(|| format!("cannot replace {}", f.to.display()))?;
+        }
+        let targets: Vec<&Path> = files.iter().map(|f| f.to).collect();
+        for f in files.iter().filter(|f| !targets.contains(&f.from)) {
+            std::fs::remove_file(f.from)
+                .with_context(|| format!("cannot remove {}", f.from.display()))?;
+        }
+        Ok(())
+    })();
+    if let Err(e) = result {
+        for (p, bytes) in &old {
+            let restored = match bytes {
+                Some(b) => std::fs::read(p).ok().as_ref() == Some(b) || restore(p, b).is_ok(),
+                None => std::fs::remove_file(p).is_ok() || !p.exists(),
+            };
+            if !restored {
+                return Err(e.context(format!("and {} could not be restored", p.display())));
+            }
+        }
+        return Err(anyhow::anyhow!("{e:#}; nothing was changed"));
+    }
+    Ok(())
+}
+
+fn restore(path: &Path, bytes: &[u8]) -> Result<()> {
+    let contents = std::str::from_utf8(bytes)?;
+    let tmp = temp_in_unchecked(path, contents)?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
 }
 
 #[cfg(all(test, unix))]

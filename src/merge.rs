@@ -1,0 +1,336 @@
+//! Three-way merges of one record, field by field, for `oslog merge-driver`. Updates appended on both
+//! sides are all kept, in date order, without duplicates; lists of numbers merge as sets (what either
+//! side removed stays removed); any other field changed on one side takes that side, and changed on
+//! both sides to different values is a conflict. Pure: the command reads and writes the files.
+
+use crate::model::{Action, Milestone, Update};
+
+/// A merged record, and the fields that conflict. For a conflicted field, `ours` holds our value and
+/// `theirs` the same record with their value, so that both can be written out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Merged<T> {
+    pub ours: T,
+    pub theirs: T,
+    pub conflicts: Vec<&'static str>,
+}
+
+fn scalar<T: Clone + PartialEq>(
+    name: &'static str,
+    base: Option<&T>,
+    a: &T,
+    b: &T,
+    conflicts: &mut Vec<&'static str>,
+) -> (T, T) {
+    if a == b || base == Some(b) {
+        (a.clone(), a.clone())
+    } else if base == Some(a) {
+        (b.clone(), b.clone())
+    } else {
+        conflicts.push(name);
+        (a.clone(), b.clone())
+    }
+}
+
+fn numbers(base: Option<&[u32]>, a: &[u32], b: &[u32]) -> Vec<u32> {
+    let base = base.unwrap_or(&[]);
+    let removed = |n: &u32| base.contains(n) && (!a.contains(n) || !b.contains(n));
+    let mut out: Vec<u32> = Vec::new();
+    for n in a.iter().chain(b) {
+        if !removed(n) && !out.contains(n) {
+            out.push(*n);
+        }
+    }
+    out
+}
+
+fn updates(
+    base: Option<&[Update]>,
+    a: &[Update],
+    b: &[Update],
+    conflicts: &mut Vec<&'static str>,
+) -> (Vec<Update>, Vec<Update>) {
+    let base = base.unwrap_or(&[]);
+    if a == b || b == base {
+        return (a.to_vec(), a.to_vec());
+    }
+    if a == base {
+        return (b.to_vec(), b.to_vec());
+    }
+    if a.starts_with(base) && b.starts_with(base) {
+        let mut added: Vec<Update> = Vec::new();
+        for u in a[base.len()..].iter().chain(&b[base.len()..]) {
+            if !added.contains(u) {
+                added.push(u.clone());
+            }
+        }
+        // Undated updates stay after the dated ones they followed: sort is stable, and an undated
+        // update takes the date of the one before it.
+        let mut last = base.iter().rev().find_map(|u| u.date);
+        let mut keyed: Vec<_> = added
+            .into_iter()
+            .map(|u| {
+                last = u.date.or(last);
+                (last, u)
+            })
+            .collect();
+        keyed.sort_by_key(|(d, _)| *d);
+        let mut out = base.to_vec();
+        out.extend(keyed.into_iter().map(|(_, u)| u));
+        return (out.clone(), out);
+    }
+    conflicts.push("updates");
+    (a.to_vec(), b.to_vec())
+}
+
+/// Merge three versions of an action; `base` is `None` when both sides added the file.
+pub fn action(base: Option<&Action>, a: &Action, b: &Action) -> Merged<Action> {
+    let mut c = Vec::new();
+    let mut ours = a.clone();
+    let mut theirs = a.clone();
+    macro_rules! field {
+        ($f:ident) => {{
+            let (x, y) = scalar(stringify!($f), base.map(|o| &o.$f), &a.$f, &b.$f, &mut c);
+            ours.$f = x;
+            theirs.$f = y;
+        }};
+    }
+    field!(id);
+    field!(title);
+    field!(theme);
+    field!(owner);
+    field!(raised);
+    field!(deadline);
+    field!(status);
+    field!(signed_off);
+    field!(duplicate_of);
+    for (mine, o, x, y) in [
+        (
+            &mut ours.links,
+            base.map(|o| &o.links[..]),
+            &a.links,
+            &b.links,
+        ),
+        (
+            &mut ours.merged_into,
+            base.map(|o| &o.merged_into[..]),
+            &a.merged_into,
+            &b.merged_into,
+        ),
+        (
+            &mut ours.formerly,
+            base.map(|o| &o.formerly[..]),
+            &a.formerly,
+            &b.formerly,
+        ),
+        (
+            &mut ours.artefacts,
+            base.map(|o| &o.artefacts[..]),
+            &a.artefacts,
+            &b.artefacts,
+        ),
+    ] {
+        *mine = numbers(o, x, y);
+    }
+    theirs.links = ours.links.clone();
+    theirs.merged_into = ours.merged_into.clone();
+    theirs.formerly = ours.formerly.clone();
+    theirs.artefacts = ours.artefacts.clone();
+    let (x, y) = updates(base.map(|o| &o.updates[..]), &a.updates, &b.updates, &mut c);
+    ours.updates = x;
+    theirs.updates = y;
+    Merged {
+        ours,
+        theirs,
+        conflicts: c,
+    }
+}
+
+/// Merge three versions of a milestone; `base` is `None` when both sides added the file.
+pub fn milestone(base: Option<&Milestone>, a: &Milestone, b: &Milestone) -> Merged<Milestone> {
+    let mut c = Vec::new();
+    let mut ours = a.clone();
+    let mut theirs = a.clone();
+    macro_rules! field {
+        ($f:ident) => {{
+            let (x, y) = scalar(stringify!($f), base.map(|o| &o.$f), &a.$f, &b.$f, &mut c);
+            ours.$f = x;
+            theirs.$f = y;
+        }};
+    }
+    field!(id);
+    field!(date);
+    field!(kind);
+    field!(title);
+    field!(by);
+    field!(objective);
+    field!(status);
+    ours.actions = numbers(base.map(|o| &o.actions[..]), &a.actions, &b.actions);
+    theirs.actions = ours.actions.clone();
+    Merged {
+        ours,
+        theirs,
+        conflicts: c,
+    }
+}
+
+/// Two canonical texts of one record that differ only in some fields, as one text with git conflict
+/// markers around each differing top-level field and the rest as it is.
+/// `fields` is the canonical key order of the record.
+pub fn with_markers(
+    ours: &str,
+    theirs: &str,
+    fields: &[&str],
+    ours_label: &str,
+    theirs_label: &str,
+) -> String {
+    let (a, b) = (blocks(ours), blocks(theirs));
+    let mut keys: Vec<&str> = Vec::new();
+    for (k, _) in a.iter().chain(&b) {
+        if !keys.contains(k) {
+            keys.push(k);
+        }
+    }
+    let order = |k: &str| fields.iter().position(|f| *f == k).unwrap_or(usize::MAX);
+    keys.sort_by_key(|k| if k.is_empty() { 0 } else { order(k) + 1 });
+    let get = |v: &[(&str, String)], k: &str| {
+        v.iter()
+            .find(|(x, _)| *x == k)
+            .map(|(_, t)| t.clone())
+            .unwrap_or_default()
+    };
+    let mut out = String::new();
+    for k in keys {
+        let (x, y) = (get(&a, k), get(&b, k));
+        if x == y {
+            out.push_str(&x);
+        } else {
+            out.push_str(&format!(
+                "<<<<<<< {ours_label}\n{x}=======\n{y}>>>>>>> {theirs_label}\n"
+            ));
+        }
+    }
+    out
+}
+
+/// A canonical text split into its top-level fields (the header comments under the key ""), each
+/// with its lines.
+fn blocks(text: &str) -> Vec<(&str, String)> {
+    let mut out: Vec<(&str, String)> = Vec::new();
+    for line in text.split_inclusive('\n') {
+        let top = !line.starts_with([' ', '#', '\n']);
+        if top {
+            let key = line.split(':').next().unwrap_or("");
+            out.push((key, String::new()));
+        } else if out.is_empty() {
+            out.push(("", String::new()));
+        }
+        out.last_mut().expect("a block").1.push_str(line);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{LogDate, Status};
+
+    fn action() -> Action {
+        Action {
+            id: 16,
+            title: "Paper".into(),
+            theme: "t".into(),
+            owner: None,
+            raised: LogDate::parse("2019-01").unwrap(),
+            deadline: None,
+            status: Status::Ongoing,
+            signed_off: None,
+            links: vec![21, 24],
+            merged_into: vec![],
+            duplicate_of: None,
+            formerly: vec![],
+            artefacts: vec![],
+            updates: vec![up(Some("2019-02"), "first")],
+        }
+    }
+
+    fn up(date: Option<&str>, text: &str) -> Update {
+        Update {
+            date: date.map(|d| LogDate::parse(d).unwrap()),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn updates_appended_on_both_sides_are_kept_in_date_order_once() {
+        let o = action();
+        let mut a = o.clone();
+        a.updates.push(up(Some("2019-07-09"), "ours"));
+        a.updates.push(up(Some("2019-07-01"), "both"));
+        let mut b = o.clone();
+        b.updates.push(up(Some("2019-07-01"), "both"));
+        b.updates.push(up(None, "theirs, undated"));
+        let m = action_merge(&o, &a, &b);
+        assert!(m.conflicts.is_empty());
+        let texts: Vec<&str> = m.ours.updates.iter().map(|u| u.text.as_str()).collect();
+        assert_eq!(texts, ["first", "both", "theirs, undated", "ours"]);
+    }
+
+    fn action_merge(o: &Action, a: &Action, b: &Action) -> Merged<Action> {
+        super::action(Some(o), a, b)
+    }
+
+    #[test]
+    fn a_scalar_changed_on_one_side_wins_and_on_both_sides_conflicts() {
+        let o = action();
+        let mut a = o.clone();
+        a.owner = Some("HO".into());
+        a.links = vec![21];
+        let mut b = o.clone();
+        b.status = Status::ProposedComplete;
+        b.links = vec![21, 24, 30];
+        let m = action_merge(&o, &a, &b);
+        assert!(m.conflicts.is_empty());
+        assert_eq!(m.ours.owner.as_deref(), Some("HO"));
+        assert_eq!(m.ours.status, Status::ProposedComplete);
+        assert_eq!(
+            m.ours.links,
+            vec![21, 30],
+            "24 removed by ours, 30 added by theirs"
+        );
+
+        b.status = Status::Closed;
+        a.status = Status::Complete;
+        let m = action_merge(&o, &a, &b);
+        assert_eq!(m.conflicts, vec!["status"]);
+        assert_eq!(
+            (m.ours.status, m.theirs.status),
+            (Status::Complete, Status::Closed)
+        );
+        a.status = Status::Closed;
+        assert!(
+            action_merge(&o, &a, &b).conflicts.is_empty(),
+            "the same change twice"
+        );
+    }
+
+    #[test]
+    fn markers_wrap_only_the_differing_field() {
+        let ours = "# head\nid: 1\nstatus: complete\nupdates:\n  - text: a\n";
+        let theirs = "# head\nid: 1\nstatus: closed\nupdates:\n  - text: a\n";
+        assert_eq!(
+            with_markers(ours, theirs, crate::model::ACTION_FIELDS, "ours", "theirs"),
+            "# head\nid: 1\n<<<<<<< ours\nstatus: complete\n=======\nstatus: closed\n>>>>>>> theirs\nupdates:\n  - text: a\n"
+        );
+        let theirs = "id: 1\nowner: HO\nstatus: complete\n";
+        assert_eq!(
+            with_markers(
+                "id: 1\nstatus: complete\n",
+                theirs,
+                crate::model::ACTION_FIELDS,
+                "a",
+                "b"
+            ),
+            "id: 1\n<<<<<<< a\n=======\nowner: HO\n>>>>>>> b\nstatus: complete\n"
+        );
+    }
+}
