@@ -37,6 +37,7 @@ pub fn example_themes() -> Themes {
         name: name.into(),
         colour: colour.into(),
         description: Some(description.into()),
+        public_owners: false,
     };
     Themes {
         themes: vec![
@@ -59,6 +60,7 @@ pub fn example_themes() -> Themes {
                 "Consultations, their responses and what changed as a result.",
             ),
         ],
+        members: Vec::new(),
     }
 }
 
