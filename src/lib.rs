@@ -15,6 +15,7 @@ pub mod history;
 pub mod model;
 pub mod output;
 pub mod query;
+pub mod report;
 pub mod rules;
 pub mod store;
 

@@ -4,8 +4,10 @@
 
 pub mod diagnostics;
 pub mod history;
+pub mod html;
 pub mod prompt;
 pub mod records;
+pub mod report_md;
 pub mod style;
 pub mod table;
 
