@@ -79,13 +79,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
 
 fn actions(args: ActionsArgs, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     let (log, today) = ctx.load_log()?;
-    let themes = log
-        .themes
-        .as_ref()
-        .map(|t| t.value.clone())
-        .unwrap_or_default();
-    let actions: Vec<_> = log.actions.iter().map(|a| &a.value).collect();
-    let milestones: Vec<_> = log.milestones.iter().map(|m| &m.value).collect();
+    let (themes, actions, milestones) = log.records();
     let report = crate::report::actions(&themes, &actions, &milestones, today, args.common.public);
     let mut buf = Vec::new();
     match args.common.format {
