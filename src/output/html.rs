@@ -255,6 +255,9 @@ fn milestone_colour(s: MilestoneStatus) -> &'static str {
     }
 }
 
+/// The least distance between two labels on the same side of the milestone strip.
+const LABEL_GAP: f64 = 110.0;
+
 fn strip(r: &ActionsReport) -> Strip {
     let days = |d: chrono::NaiveDate| d.num_days_from_ce() as f64;
     use chrono::Datelike;
@@ -266,17 +269,28 @@ fn strip(r: &ActionsReport) -> Strip {
     };
     let span = (hi - lo).max(1.0);
     let x = |d: f64| MARGIN + (WIDTH - 2.0 * MARGIN) * (d - lo) / span;
+    // Labels alternate above and below the line; one that would overlap its neighbour on the same
+    // side is left out (the mark keeps its tooltip, and the text alternative lists every milestone).
+    let mut last_label = [f64::MIN; 2];
     let marks = r
         .milestones
         .iter()
         .enumerate()
-        .map(|(i, m)| Mark {
-            x: x(days(m.date.first_day())),
-            colour: milestone_colour(m.status),
-            label: m.label.clone(),
-            title: m.title.clone(),
-            status: m.status.as_str(),
-            above: i % 2 == 0,
+        .map(|(i, m)| {
+            let at = x(days(m.date.first_day()));
+            let side = i % 2;
+            let fits = at - last_label[side] >= LABEL_GAP;
+            if fits {
+                last_label[side] = at;
+            }
+            Mark {
+                x: at,
+                colour: milestone_colour(m.status),
+                label: if fits { m.label.clone() } else { String::new() },
+                title: m.title.clone(),
+                status: m.status.as_str(),
+                above: side == 0,
+            }
         })
         .collect();
     let summary = r
