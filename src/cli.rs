@@ -32,7 +32,7 @@ pub struct Cli {
     pub today: Option<chrono::NaiveDate>,
 
     /// Read the log as it was at this commit, or at the last commit on or before this day, from git
-    /// objects without a checkout (for status, list, show and timeline; dates are then evaluated as
+    /// objects without a checkout (for status, list, show, timeline and report actions; dates are then evaluated as
     /// of that commit's day unless --today is given).
     #[arg(long, global = true, value_name = "DATE|REV")]
     pub as_of: Option<String>,
@@ -82,6 +82,7 @@ pub enum Command {
     Slips(commands::slips::Args),
     Renumber(commands::renumber::Args),
     MergeDriver(commands::merge_driver::Args),
+    Report(commands::report::Args),
 }
 
 /// Parse a day (`YYYY-MM-DD`) given on the command line.

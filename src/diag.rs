@@ -69,7 +69,7 @@ codes! {
     InvalidDate = "invalid-date", Error, "a date that is not YYYY-MM or YYYY-MM-DD, or does not exist";
     UnknownStatus = "unknown-status", Error, "a status that is not one of the defined statuses";
     UnknownKind = "unknown-kind", Error, "a milestone kind that is not one of the defined kinds";
-    UnknownTheme = "unknown-theme", Error, "an action's theme is not a key of themes.yaml";
+    UnknownTheme = "unknown-theme", Error, "an action's or a member's theme is not a key of themes.yaml";
     InvalidMilestoneId = "invalid-milestone-id", Error, "a milestone id that is not a date followed by a kebab-case slug";
     MilestoneDateMismatch = "milestone-date-mismatch", Error, "a milestone's id does not start with its date";
     DanglingReference = "dangling-reference", Error, "links, merged_into, duplicate_of or a milestone's actions name an action that does not exist";

@@ -17,6 +17,7 @@ pub mod model;
 pub mod output;
 pub mod query;
 pub mod renumber;
+pub mod report;
 pub mod rules;
 pub mod store;
 

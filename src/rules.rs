@@ -86,6 +86,22 @@ fn themes(log: &Log, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+    for (i, m) in themes.value.members.iter().enumerate() {
+        for (j, key) in m.themes.iter().enumerate() {
+            if !keys.contains(&key.as_str()) {
+                let d = Diagnostic::new(
+                    Code::UnknownTheme,
+                    &themes.file,
+                    Some(themes.spans.get(&format!("members[{i}].themes[{j}]"))),
+                    format!("member `{}` follows unknown theme `{key}`", m.name),
+                );
+                out.push(match closest(key, keys.iter().copied()) {
+                    Some(k) => d.with_hint(format!("did you mean `{k}`?")),
+                    None => d.with_hint(format!("the themes are: {}", keys.join(", "))),
+                });
+            }
+        }
+    }
 }
 
 fn references(log: &Log, out: &mut Vec<Diagnostic>) {
@@ -498,5 +514,20 @@ mod tests {
         let log = crate::store::load(dir.path()).unwrap();
         let c: Vec<Code> = check(&log).into_iter().map(|d| d.code).collect();
         assert_eq!(c, vec![Code::DuplicateThemeKey]);
+    }
+
+    #[test]
+    fn members_follow_known_themes() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("themes.yaml"),
+            format!("{THEMES}members:\n  - name: Liberty\n    themes: [governance, governanse]\n"),
+        )
+        .unwrap();
+        let log = crate::store::load(dir.path()).unwrap();
+        let d = check(&log);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].code, Code::UnknownTheme);
+        assert_eq!(d[0].hint.as_deref(), Some("did you mean `governance`?"));
     }
 }

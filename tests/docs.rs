@@ -3,7 +3,9 @@
 
 use clap::CommandFactory;
 use oslog::diag::Code;
-use oslog::model::{ACTION_FIELDS, MILESTONE_FIELDS, THEME_FIELDS, UPDATE_FIELDS};
+use oslog::model::{
+    ACTION_FIELDS, MEMBER_FIELDS, MILESTONE_FIELDS, THEMES_FILE_FIELDS, THEME_FIELDS, UPDATE_FIELDS,
+};
 
 fn read(path: &str) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"))
@@ -32,6 +34,8 @@ fn every_field_is_documented() {
         .iter()
         .chain(MILESTONE_FIELDS)
         .chain(THEME_FIELDS)
+        .chain(THEMES_FILE_FIELDS)
+        .chain(MEMBER_FIELDS)
         .chain(UPDATE_FIELDS)
     {
         assert!(

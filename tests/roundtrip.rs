@@ -2,8 +2,8 @@
 //! writing it again gives the same data and the same text, and the result is valid.
 
 use oslog::model::{
-    Action, Deadline, LogDate, Milestone, MilestoneKind, MilestoneStatus, Status, Theme, Themes,
-    Update,
+    Action, Deadline, LogDate, Member, Milestone, MilestoneKind, MilestoneStatus, Status, Theme,
+    Themes, Update,
 };
 use oslog::store::{decode_source, emit, source_from_bytes, Record, RecordKind};
 use proptest::prelude::*;
@@ -121,8 +121,12 @@ proptest! {
     }
 
     #[test]
-    fn themes_round_trip(themes in prop::collection::vec(("[a-z]{1,8}(-[a-z]{1,5}){0,2}", text(), "#[0-9a-f]{6}", prop::option::of(text())), 1..5)) {
-        let t = Themes { themes: themes.into_iter().map(|(key, name, colour, description)| Theme { key, name, colour, description }).collect() };
+    fn themes_round_trip(themes in prop::collection::vec(("[a-z]{1,8}(-[a-z]{1,5}){0,2}", text(), "#[0-9a-f]{6}", prop::option::of(text()), any::<bool>()), 1..5),
+                         members in prop::collection::vec((text(), prop::collection::vec("[a-z]{1,8}(-[a-z]{1,5}){0,2}", 0..4)), 0..4)) {
+        let t = Themes {
+            themes: themes.into_iter().map(|(key, name, colour, description, public_owners)| Theme { key, name, colour, description, public_owners }).collect(),
+            members: members.into_iter().map(|(name, themes)| Member { name, themes }).collect(),
+        };
         let first = emit::themes(&t, &[]);
         let Record::Themes(back) = reload(RecordKind::Themes, &first) else { panic!("not themes") };
         prop_assert_eq!(&back.value, &t);

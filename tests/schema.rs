@@ -3,7 +3,9 @@
 //! the decoder's field lists, and it rejects the mistakes a secretariat makes while typing.
 
 use oslog::commands::schema::{generate, SchemaKind};
-use oslog::model::{ACTION_FIELDS, MILESTONE_FIELDS, THEME_FIELDS, UPDATE_FIELDS};
+use oslog::model::{
+    ACTION_FIELDS, MEMBER_FIELDS, MILESTONE_FIELDS, THEMES_FILE_FIELDS, THEME_FIELDS, UPDATE_FIELDS,
+};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -96,7 +98,11 @@ fn properties_are_the_decoders_fields() {
     let milestone = generate(SchemaKind::Milestones);
     assert_eq!(property_names(&milestone), names(MILESTONE_FIELDS));
     let themes = generate(SchemaKind::Themes);
-    assert_eq!(property_names(&themes), names(&["themes"]));
+    assert_eq!(property_names(&themes), names(THEMES_FILE_FIELDS));
+    assert_eq!(
+        property_names(&themes["definitions"]["Member"]),
+        names(MEMBER_FIELDS)
+    );
     assert_eq!(
         property_names(&themes["definitions"]["Theme"]),
         names(THEME_FIELDS)

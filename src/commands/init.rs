@@ -39,6 +39,7 @@ pub fn example_themes() -> Themes {
         name: name.into(),
         colour: colour.into(),
         description: Some(description.into()),
+        public_owners: false,
     };
     Themes {
         themes: vec![
@@ -61,6 +62,7 @@ pub fn example_themes() -> Themes {
                 "Consultations, their responses and what changed as a result.",
             ),
         ],
+        members: Vec::new(),
     }
 }
 

@@ -15,6 +15,7 @@ pub mod man;
 pub mod merge_driver;
 pub mod milestone;
 pub mod renumber;
+pub mod report;
 pub mod schema;
 pub mod show;
 pub mod slips;
@@ -129,11 +130,15 @@ fn auto_colour(is_terminal: bool) -> bool {
 pub fn dispatch(cli: Cli, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     let reads_log = matches!(
         cli.command,
-        Command::Status(_) | Command::List(_) | Command::Show(_) | Command::Timeline(_)
+        Command::Status(_)
+            | Command::List(_)
+            | Command::Show(_)
+            | Command::Timeline(_)
+            | Command::Report(_)
     );
     if ctx.as_of.is_some() && !reads_log {
         anyhow::bail!(
-            "--as-of applies to status, list, show and timeline; the history commands take --since and --until or a range"
+            "--as-of applies to status, list, show, timeline and report; the history commands take --since and --until or a range"
         );
     }
     match cli.command {
@@ -158,5 +163,6 @@ pub fn dispatch(cli: Cli, ctx: &Context, out: &mut dyn Write) -> Result<Outcome>
         Command::Slips(args) => slips::run(args, ctx, out),
         Command::Renumber(args) => renumber::run(args, ctx, out),
         Command::MergeDriver(args) => merge_driver::run(args, ctx, out),
+        Command::Report(args) => report::run(args, ctx, out),
     }
 }

@@ -125,13 +125,7 @@ fn dashboard(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> 
         bail!("--note, --date, --signed-off, --reopen, --merged-into, --duplicate-of and --commit need an action: oslog status N STATUS");
     }
     let (log, today) = ctx.load_log()?;
-    let themes = log
-        .themes
-        .as_ref()
-        .map(|t| t.value.clone())
-        .unwrap_or_default();
-    let actions: Vec<_> = log.actions.iter().map(|a| &a.value).collect();
-    let milestones: Vec<_> = log.milestones.iter().map(|m| &m.value).collect();
+    let (themes, actions, milestones) = log.records();
     let dash = crate::query::dashboard(&themes, &actions, &milestones, today);
     match args.format {
         FormatArg::Table => crate::output::table::dashboard(out, &dash, ctx.paint)?,

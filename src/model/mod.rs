@@ -207,10 +207,32 @@ pub struct Theme {
     /// What the theme covers.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Whether the owners of this theme's actions may be named in public reports (`--public`);
+    /// withheld unless true.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub public_owners: bool,
 }
 
 /// The field names of a theme, in canonical order.
-pub const THEME_FIELDS: &[&str] = &["key", "name", "colour", "description"];
+pub const THEME_FIELDS: &[&str] = &["key", "name", "colour", "description", "public_owners"];
+
+/// A member of the forum who follows some themes, for `oslog report digest --member NAME`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Member {
+    /// The member's name, as given to `--member`.
+    #[schemars(length(min = 1))]
+    pub name: String,
+    /// The keys of the themes the member follows.
+    #[schemars(inner(pattern(KEBAB_PATTERN)))]
+    pub themes: Vec<String>,
+}
+
+/// The top-level field names of `themes.yaml`, in canonical order.
+pub const THEMES_FILE_FIELDS: &[&str] = &["themes", "members"];
+
+/// The field names of a member, in canonical order.
+pub const MEMBER_FIELDS: &[&str] = &["name", "themes"];
 
 /// The contents of `themes.yaml`: the themes in report order.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, JsonSchema)]
@@ -219,6 +241,9 @@ pub struct Themes {
     /// The themes, in the order reports use.
     #[schemars(length(min = 1))]
     pub themes: Vec<Theme>,
+    /// The members who registered the themes they follow.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<Member>,
 }
 
 impl Themes {
@@ -233,6 +258,13 @@ impl Themes {
             .iter()
             .position(|t| t.key == key)
             .unwrap_or(usize::MAX)
+    }
+
+    /// The member with this name (compared without regard to case).
+    pub fn member(&self, name: &str) -> Option<&Member> {
+        self.members
+            .iter()
+            .find(|m| m.name.to_lowercase() == name.to_lowercase())
     }
 }
 

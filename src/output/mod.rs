@@ -4,9 +4,11 @@
 
 pub mod diagnostics;
 pub mod history;
+pub mod html;
 pub mod prompt;
 pub mod records;
 pub mod renumber;
+pub mod report_md;
 pub mod style;
 pub mod table;
 

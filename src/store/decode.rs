@@ -5,9 +5,9 @@
 use super::yaml::{Kind, Node, Style};
 use crate::diag::{Code, Diagnostic, Pos};
 use crate::model::{
-    closest, is_colour, is_kebab, Action, Deadline, LogDate, Milestone, MilestoneKind,
-    MilestoneStatus, Status, Theme, Themes, Update, ACTION_FIELDS, MAX_ID, MILESTONE_FIELDS,
-    THEME_FIELDS, UPDATE_FIELDS,
+    closest, is_colour, is_kebab, Action, Deadline, LogDate, Member, Milestone, MilestoneKind,
+    MilestoneStatus, Status, Theme, Themes, Update, ACTION_FIELDS, MAX_ID, MEMBER_FIELDS,
+    MILESTONE_FIELDS, THEMES_FILE_FIELDS, THEME_FIELDS, UPDATE_FIELDS,
 };
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -490,7 +490,7 @@ impl<'a> Decoder<'a> {
     /// Decode `themes.yaml`.
     pub fn themes(&mut self, root: &Node) -> Option<Themes> {
         self.spans.set("", root.pos);
-        let f = self.fields(root, "", &["themes"], "themes.yaml")?;
+        let f = self.fields(root, "", THEMES_FILE_FIELDS, "themes.yaml")?;
         let list = self.required(&f, "", "themes", "themes.yaml")?;
         let Kind::Seq(items) = &list.kind else {
             self.wrong_type("themes", list, "a list of themes");
@@ -513,7 +513,75 @@ impl<'a> Decoder<'a> {
                 None => ok = false,
             }
         }
-        ok.then_some(Themes { themes })
+        let members = match f.get("members") {
+            Some(list) => self.members(list),
+            None => Some(Vec::new()),
+        };
+        ok &= members.is_some();
+        ok.then(|| Themes {
+            themes,
+            members: members.unwrap_or_default(),
+        })
+    }
+
+    fn members(&mut self, list: &Node) -> Option<Vec<Member>> {
+        let Kind::Seq(items) = &list.kind else {
+            self.wrong_type("members", list, "a list of members");
+            return None;
+        };
+        let mut out = Vec::new();
+        let mut ok = true;
+        for (i, item) in items.iter().enumerate() {
+            let p = format!("members[{i}]");
+            self.spans.set(p.clone(), item.pos);
+            let member = self
+                .fields(item, &p, MEMBER_FIELDS, "a member")
+                .and_then(|f| {
+                    let name = self
+                        .required(&f, &p, "name", "a member")
+                        .and_then(|n| self.string(&join(&p, "name"), n));
+                    let themes = self
+                        .required(&f, &p, "themes", "a member")
+                        .and_then(|n| self.words(&join(&p, "themes"), n));
+                    Some(Member {
+                        name: name?,
+                        themes: themes?,
+                    })
+                });
+            match member {
+                Some(m) => out.push(m),
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
+    /// A list of single words, such as theme keys.
+    fn words(&mut self, path: &str, node: &Node) -> Option<Vec<String>> {
+        let Kind::Seq(items) = &node.kind else {
+            self.wrong_type(path, node, "a list, such as [governance, data-sharing]");
+            return None;
+        };
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let p = format!("{path}[{i}]");
+            self.spans.set(p.clone(), item.pos);
+            out.push(self.word(&p, item)?);
+        }
+        Some(out)
+    }
+
+    fn boolean(&mut self, path: &str, node: &Node) -> Option<bool> {
+        match &node.kind {
+            Kind::Scalar { text, style } if *style == Style::Plain && text == "true" => Some(true),
+            Kind::Scalar { text, style } if *style == Style::Plain && text == "false" => {
+                Some(false)
+            }
+            _ => {
+                self.wrong_type(path, node, "true or false");
+                None
+            }
+        }
     }
 
     fn theme(&mut self, p: &str, item: &Node) -> Option<Theme> {
@@ -549,11 +617,13 @@ impl<'a> Decoder<'a> {
             Some(c.to_ascii_lowercase())
         });
         let description = self.optional(&f, p, "description", Self::string);
+        let public_owners = self.optional(&f, p, "public_owners", Self::boolean);
         Some(Theme {
             key: key?,
             name: name?,
             colour: colour?,
             description,
+            public_owners: public_owners.unwrap_or(false),
         })
     }
 }

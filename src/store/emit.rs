@@ -80,8 +80,29 @@ pub fn themes(t: &Themes, header: &[String]) -> String {
             w.out.push_str("    ");
             w.scalar_at("description", d, 4);
         }
+        if theme.public_owners {
+            w.out.push_str("    public_owners: true\n");
+        }
+    }
+    if !t.members.is_empty() {
+        w.out.push_str("members:\n");
+        for m in &t.members {
+            w.out.push_str("  - ");
+            w.scalar_at("name", &m.name, 4);
+            let keys: Vec<String> = m.themes.iter().map(|k| plain_or_quoted(k)).collect();
+            let _ = writeln!(w.out, "    themes: [{}]", keys.join(", "));
+        }
     }
     w.out
+}
+
+/// A scalar as it may stand inside a flow list: plain when safe there, double-quoted otherwise.
+fn plain_or_quoted(s: &str) -> String {
+    if is_plain_safe(s) && !s.contains([',', '[', ']', '{', '}']) {
+        s.to_string()
+    } else {
+        double_quoted(s)
+    }
 }
 
 struct Writer {

@@ -58,6 +58,21 @@ pub struct Log {
     pub files: usize,
 }
 
+impl Log {
+    /// The records that loaded, for questions and reports: the themes (empty when themes.yaml did
+    /// not load), the actions and the milestones.
+    pub fn records(&self) -> (Themes, Vec<&Action>, Vec<&Milestone>) {
+        let themes = self
+            .themes
+            .as_ref()
+            .map(|t| t.value.clone())
+            .unwrap_or_default();
+        let actions = self.actions.iter().map(|a| &a.value).collect();
+        let milestones = self.milestones.iter().map(|m| &m.value).collect();
+        (themes, actions, milestones)
+    }
+}
+
 /// Find the log root: `start` or the nearest folder above it that holds `themes.yaml`.
 pub fn find_root(start: &Path) -> Result<PathBuf> {
     let start = start

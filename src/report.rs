@@ -1,0 +1,434 @@
+//! The circulated action log as data: three sections (open; proposed complete, awaiting sign-off;
+//! the appendix of completed and closed actions), each grouped by theme in themes.yaml order, with
+//! the figures its charts draw. Renderers in `output/report_md.rs` and `output/html.rs` turn it into
+//! Markdown and HTML; nothing here formats markup.
+
+use crate::model::{
+    Action, Deadline, LogDate, Milestone, MilestoneKind, MilestoneStatus, Status, Themes,
+};
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// How many of an action's latest updates the report shows.
+pub const LATEST_UPDATES: usize = 2;
+
+/// A theme as the report shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ThemeInfo {
+    pub key: String,
+    pub name: String,
+    pub colour: String,
+}
+
+/// A dated line of progress.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct UpdateLine {
+    /// The date in a reader's form, or empty.
+    pub date: String,
+    pub text: String,
+}
+
+/// One action's row.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Row {
+    pub id: u32,
+    pub title: String,
+    pub theme: String,
+    /// The deadline in a reader's form ("July 2019", "monthly"), or empty.
+    pub deadline: String,
+    pub overdue: bool,
+    pub status: Status,
+    /// The latest updates, oldest first.
+    pub updates: Vec<UpdateLine>,
+    /// How many earlier updates are not shown.
+    pub earlier: usize,
+    /// The meeting that raised it: "14 May 2019 workshop", or the month.
+    pub raised: String,
+    /// The owner; "withheld" in public mode unless the theme's owners are public.
+    pub owner: String,
+    /// For closed and complete actions: signed off, merged into, duplicate of.
+    pub outcome: String,
+}
+
+/// One theme's rows within a section.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Group {
+    pub theme: ThemeInfo,
+    pub rows: Vec<Row>,
+}
+
+/// One section of the report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Section {
+    /// A stable id for anchors and tests: `open`, `awaiting-sign-off`, `completed`.
+    pub id: &'static str,
+    pub title: &'static str,
+    pub intro: &'static str,
+    pub count: usize,
+    pub groups: Vec<Group>,
+}
+
+/// A point of the open-against-completed chart.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Point {
+    /// The month, YYYY-MM.
+    pub month: String,
+    pub open: usize,
+    pub completed: usize,
+}
+
+/// One theme's counts per status, in the order of [`Status::ALL`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ThemeCounts {
+    pub theme: ThemeInfo,
+    pub by_status: Vec<usize>,
+}
+
+/// A milestone on the strip.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MilestoneMark {
+    pub date: LogDate,
+    pub label: String,
+    pub title: String,
+    pub status: MilestoneStatus,
+    pub kind: MilestoneKind,
+}
+
+/// The circulated action log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ActionsReport {
+    pub title: String,
+    /// The day the log is shown as of.
+    pub as_of: NaiveDate,
+    pub as_of_long: String,
+    pub public: bool,
+    pub themes: Vec<ThemeInfo>,
+    pub sections: Vec<Section>,
+    pub over_time: Vec<Point>,
+    pub by_theme: Vec<ThemeCounts>,
+    pub milestones: Vec<MilestoneMark>,
+}
+
+/// Build the report of `actions` as of `today`; in `public` mode, owners are withheld unless their
+/// theme marks them public.
+pub fn actions(
+    themes: &Themes,
+    actions: &[&Action],
+    milestones: &[&Milestone],
+    today: NaiveDate,
+    public: bool,
+) -> ActionsReport {
+    let mut infos: Vec<ThemeInfo> = themes
+        .themes
+        .iter()
+        .map(|t| ThemeInfo {
+            key: t.key.clone(),
+            name: t.name.clone(),
+            colour: t.colour.clone(),
+        })
+        .collect();
+    for a in actions {
+        if !infos.iter().any(|t| t.key == a.theme) {
+            infos.push(ThemeInfo {
+                key: a.theme.clone(),
+                name: a.theme.clone(),
+                colour: "#777777".into(),
+            });
+        }
+    }
+    let workshops: Vec<&Milestone> = milestones
+        .iter()
+        .copied()
+        .filter(|m| m.kind == MilestoneKind::Workshop)
+        .collect();
+    let row = |a: &Action| -> Row {
+        let owner_public = themes.get(&a.theme).is_some_and(|t| t.public_owners);
+        let owner = match &a.owner {
+            Some(_) if public && !owner_public => "withheld".to_string(),
+            Some(o) => o.clone(),
+            None => String::new(),
+        };
+        let skip = a.updates.len().saturating_sub(LATEST_UPDATES);
+        Row {
+            id: a.id,
+            title: a.title.clone(),
+            theme: a.theme.clone(),
+            deadline: match a.deadline {
+                Some(Deadline::Date(d)) => d.long(),
+                Some(Deadline::Monthly) => "monthly".into(),
+                None => String::new(),
+            },
+            overdue: a.is_overdue(today),
+            status: a.status,
+            updates: a.updates[skip..]
+                .iter()
+                .map(|u| UpdateLine {
+                    date: u.date.map(|d| d.long()).unwrap_or_default(),
+                    text: u.text.clone(),
+                })
+                .collect(),
+            earlier: skip,
+            raised: raised(a.raised, &workshops),
+            owner,
+            outcome: outcome(a),
+        }
+    };
+    let section = |id, title, intro, keep: &dyn Fn(&Action) -> bool| {
+        let groups: Vec<Group> = infos
+            .iter()
+            .filter_map(|t| {
+                let mut rows: Vec<Row> = actions
+                    .iter()
+                    .filter(|a| a.theme == t.key && keep(a))
+                    .map(|a| row(a))
+                    .collect();
+                rows.sort_by_key(|r| r.id);
+                (!rows.is_empty()).then(|| Group {
+                    theme: t.clone(),
+                    rows,
+                })
+            })
+            .collect();
+        Section {
+            id,
+            title,
+            intro,
+            count: groups.iter().map(|g| g.rows.len()).sum(),
+            groups,
+        }
+    };
+    let sections = vec![
+        section(
+            "open",
+            "Open actions",
+            "Actions not started or in progress.",
+            &|a| matches!(a.status, Status::NotStarted | Status::Ongoing),
+        ),
+        section(
+            "awaiting-sign-off",
+            "Proposed complete, awaiting sign-off",
+            "Actions the owner proposes as complete, for members to sign off at the next workshop.",
+            &|a| a.status == Status::ProposedComplete,
+        ),
+        section(
+            "completed",
+            "Appendix: completed and closed actions",
+            "Actions signed off as complete, and actions closed, merged or found to be duplicates.",
+            &|a| !a.status.is_open(),
+        ),
+    ];
+    let by_theme = infos
+        .iter()
+        .map(|t| ThemeCounts {
+            theme: t.clone(),
+            by_status: Status::ALL
+                .iter()
+                .map(|s| {
+                    actions
+                        .iter()
+                        .filter(|a| a.theme == t.key && a.status == *s)
+                        .count()
+                })
+                .collect(),
+        })
+        .filter(|c| c.by_status.iter().sum::<usize>() > 0)
+        .collect();
+    let mut marks: Vec<MilestoneMark> = milestones
+        .iter()
+        .map(|m| MilestoneMark {
+            date: m.date,
+            label: m.date.long(),
+            title: m.title.clone(),
+            status: m.status,
+            kind: m.kind,
+        })
+        .collect();
+    marks.sort_by_key(|m| m.date.sort_key());
+    ActionsReport {
+        title: "Action log".into(),
+        as_of: today,
+        as_of_long: LogDate::from_day(today).long(),
+        public,
+        themes: infos,
+        sections,
+        over_time: over_time(actions, today),
+        by_theme,
+        milestones: marks,
+    }
+}
+
+/// The meeting that raised an action: the workshop held in that month, or the month itself.
+fn raised(date: LogDate, workshops: &[&Milestone]) -> String {
+    let month = date.year_month();
+    match workshops.iter().find(|w| w.date.year_month() == month) {
+        Some(w) => format!("{} workshop", w.date.long()),
+        None => date.long(),
+    }
+}
+
+/// Where a finished action went: its sign-off, or what it was merged into or duplicates.
+fn outcome(a: &Action) -> String {
+    let mut parts = Vec::new();
+    if let Some(d) = a.signed_off {
+        parts.push(format!("signed off {}", d.long()));
+    }
+    if !a.merged_into.is_empty() {
+        let ns: Vec<String> = a.merged_into.iter().map(|n| n.to_string()).collect();
+        parts.push(format!("merged into {}", ns.join(", ")));
+    }
+    if let Some(n) = a.duplicate_of {
+        parts.push(format!("duplicate of {n}"));
+    }
+    parts.join("; ")
+}
+
+/// When an action was completed or closed: its sign-off, else its last dated update.
+fn finished(a: &Action) -> Option<LogDate> {
+    if a.status.is_open() {
+        return None;
+    }
+    a.signed_off
+        .or_else(|| a.updates.iter().rev().find_map(|u| u.date))
+        .or(Some(a.raised))
+}
+
+/// Open and finished actions at the end of each month, from the month the first action was raised
+/// to `today`: drawn from the log's own dates (raised, signed off, dated updates).
+fn over_time(actions: &[&Action], today: NaiveDate) -> Vec<Point> {
+    let Some(first) = actions.iter().map(|a| a.raised.year_month()).min() else {
+        return Vec::new();
+    };
+    let last = LogDate::from_day(today).year_month();
+    let mut raised: BTreeMap<(i32, u32), usize> = BTreeMap::new();
+    let mut done: BTreeMap<(i32, u32), usize> = BTreeMap::new();
+    for a in actions {
+        *raised.entry(a.raised.year_month()).or_default() += 1;
+        if let Some(d) = finished(a) {
+            *done
+                .entry(d.year_month().max(a.raised.year_month()))
+                .or_default() += 1;
+        }
+    }
+    let (mut open, mut completed) = (0usize, 0usize);
+    let mut out = Vec::new();
+    let (mut y, mut m) = first;
+    while (y, m) <= last {
+        let r = raised.get(&(y, m)).copied().unwrap_or(0);
+        let c = done.get(&(y, m)).copied().unwrap_or(0);
+        completed += c;
+        open = open + r - c.min(open + r);
+        out.push(Point {
+            month: format!("{y:04}-{m:02}"),
+            open,
+            completed,
+        });
+        (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{sample, Theme};
+
+    fn themes(public_owners: bool) -> Themes {
+        Themes {
+            themes: vec![Theme {
+                key: "x".into(),
+                name: "X".into(),
+                colour: "#123456".into(),
+                description: None,
+                public_owners,
+            }],
+            members: vec![],
+        }
+    }
+
+    fn workshop(date: &str) -> Milestone {
+        Milestone {
+            id: format!("{date}-workshop"),
+            date: LogDate::parse(date).unwrap(),
+            kind: MilestoneKind::Workshop,
+            title: "Workshop".into(),
+            by: None,
+            objective: None,
+            status: MilestoneStatus::Done,
+            actions: vec![],
+        }
+    }
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn sections_split_by_status_and_raised_names_the_workshop() {
+        let mut open = sample(1, Status::Ongoing);
+        open.owner = Some("Home Office".into());
+        open.deadline = Some(Deadline::parse("2019-03").unwrap());
+        let proposed = sample(2, Status::ProposedComplete);
+        let mut merged = sample(3, Status::Closed);
+        merged.merged_into = vec![1];
+        let w = workshop("2019-01-15");
+        let r = actions(
+            &themes(false),
+            &[&open, &proposed, &merged],
+            &[&w],
+            day("2019-07-01"),
+            false,
+        );
+        let counts: Vec<usize> = r.sections.iter().map(|s| s.count).collect();
+        assert_eq!(counts, vec![1, 1, 1]);
+        let row = &r.sections[0].groups[0].rows[0];
+        assert!(row.overdue);
+        assert_eq!(row.raised, "15 January 2019 workshop");
+        assert_eq!(row.owner, "Home Office");
+        assert_eq!(r.sections[2].groups[0].rows[0].outcome, "merged into 1");
+    }
+
+    #[test]
+    fn public_mode_withholds_owners_unless_the_theme_allows() {
+        let mut a = sample(1, Status::Ongoing);
+        a.owner = Some("Jane Smith".into());
+        let owner = |public_owners, public| {
+            actions(
+                &themes(public_owners),
+                &[&a],
+                &[],
+                day("2019-07-01"),
+                public,
+            )
+            .sections[0]
+                .groups[0]
+                .rows[0]
+                .owner
+                .clone()
+        };
+        assert_eq!(owner(false, true), "withheld");
+        assert_eq!(owner(true, true), "Jane Smith");
+        assert_eq!(owner(false, false), "Jane Smith");
+    }
+
+    #[test]
+    fn over_time_counts_open_and_completed_by_month() {
+        let a = sample(1, Status::Ongoing);
+        let mut b = sample(2, Status::Complete);
+        b.signed_off = Some(LogDate::parse("2019-03").unwrap());
+        let points = over_time(&[&a, &b], day("2019-04-10"));
+        let got: Vec<(&str, usize, usize)> = points
+            .iter()
+            .map(|p| (p.month.as_str(), p.open, p.completed))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("2019-01", 2, 0),
+                ("2019-02", 2, 0),
+                ("2019-03", 1, 1),
+                ("2019-04", 1, 1)
+            ]
+        );
+    }
+}

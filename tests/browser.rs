@@ -1,0 +1,161 @@
+//! The HTML reports in a real browser: each report of the repository's own log is rendered to a file,
+//! loaded by headless Chromium with networking off, and the DOM it builds is checked (the three
+//! sections and their row counts, the theme colours, the charts). A screenshot is kept under
+//! `target/browser/` as an artefact. Without /usr/bin/chromium the test fails under CI=true (where
+//! `.ci/run` installs it) and is skipped elsewhere.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+// A skipped test says so on stderr, as the test harness shows it.
+#[allow(clippy::print_stderr)]
+fn chromium_available() -> bool {
+    if Path::new(CHROMIUM).exists() {
+        return true;
+    }
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    assert!(
+        !ci,
+        "{CHROMIUM} is missing: install Debian's chromium (`apt-get install -y chromium`); .ci/run does this"
+    );
+    eprintln!("skipping: {CHROMIUM} is not installed");
+    false
+}
+
+fn chromium(page: &Path, extra: &[&str]) -> String {
+    let profile = tempfile::tempdir().unwrap();
+    let out = Command::new(CHROMIUM)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .args(extra)
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .expect("chromium runs");
+    assert!(out.status.success(), "chromium failed: {out:?}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn render(dir: &Path, name: &str, args: &[&str]) -> PathBuf {
+    let page = dir.join(name);
+    let out = Command::new(env!("CARGO_BIN_EXE_oslog"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("OSLOG_TODAY", "2019-07-01")
+        .args(args)
+        .arg("--out")
+        .arg(&page)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    page
+}
+
+/// The text of the element whose opening tag starts at `id="…"`, up to the next `</section>`.
+fn section<'a>(dom: &'a str, id: &str) -> &'a str {
+    let start = dom
+        .find(&format!("<section id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no section {id}"));
+    let end = dom[start..].find("</section>").unwrap() + start;
+    &dom[start..end]
+}
+
+fn data_count(section: &str) -> usize {
+    let at = section.find("data-count=\"").unwrap() + "data-count=\"".len();
+    let digits: String = section[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().unwrap()
+}
+
+#[test]
+fn the_action_log_renders_in_chromium() {
+    if !chromium_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let page = render(
+        dir.path(),
+        "actions.html",
+        &["report", "actions", "--format", "html"],
+    );
+    let dom = chromium(&page, &["--dump-dom"]);
+    // The log's own counts, from its files, as of the same day.
+    let list = Command::new(env!("CARGO_BIN_EXE_oslog"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("OSLOG_TODAY", "2019-07-01")
+        .args(["list", "--format", "csv", "--columns", "status"])
+        .output()
+        .unwrap();
+    let statuses = String::from_utf8(list.stdout).unwrap();
+    let count = |f: &dyn Fn(&str) -> bool| statuses.lines().skip(1).filter(|l| f(l)).count();
+    let expected = [
+        ("open", count(&|s| s == "not-started" || s == "ongoing")),
+        ("awaiting-sign-off", count(&|s| s == "proposed-complete")),
+        ("completed", count(&|s| s == "complete" || s == "closed")),
+    ];
+    for (id, n) in expected {
+        let s = section(&dom, id);
+        assert_eq!(s.matches("<tr class=\"action\"").count(), n, "rows of {id}");
+        assert_eq!(data_count(s), n, "count shown for {id}");
+    }
+    assert!(expected[0].1 > 0 && expected[2].1 > 0);
+    let themes =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("themes.yaml")).unwrap();
+    for colour in themes
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("colour: "))
+    {
+        let colour = colour.trim_matches('"');
+        assert!(
+            dom.contains(&format!("background: {colour}")),
+            "theme colour {colour} in the legend"
+        );
+    }
+    assert!(dom.matches("<svg").count() >= 3, "the three charts");
+    for chart in ["chart-over-time", "chart-by-theme", "chart-milestones"] {
+        assert!(dom.contains(&format!("<figure id=\"{chart}\"")), "{chart}");
+    }
+    assert!(dom.contains("<polyline"), "the line chart has lines");
+    assert!(dom.contains("<circle"), "the milestone strip has marks");
+
+    let public = render(
+        dir.path(),
+        "public.html",
+        &["report", "actions", "--format", "html", "--public"],
+    );
+    let dom = chromium(&public, &["--dump-dom"]);
+    assert!(dom.contains("public version"));
+    assert!(
+        section(&dom, "open")
+            .matches("<tr class=\"action\"")
+            .count()
+            == expected[0].1
+    );
+
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/browser");
+    std::fs::create_dir_all(&shots).unwrap();
+    let shot = shots.join("actions.png");
+    let _ = std::fs::remove_file(&shot);
+    chromium(
+        &page,
+        &[
+            "--window-size=1280,1600",
+            &format!("--screenshot={}", shot.display()),
+        ],
+    );
+    assert!(
+        std::fs::metadata(&shot).unwrap().len() > 10_000,
+        "a screenshot"
+    );
+}

@@ -1,0 +1,71 @@
+//! Reports from hostile text: markup, quotes, ampersands, `javascript:` links, attribute breakouts,
+//! pipes and line breaks in titles, owners and updates come out escaped in HTML and inert in Markdown.
+
+use std::path::Path;
+use std::process::Command;
+
+const HOSTILE: &str = r#"<script>alert("x")</script> & 'q' "><img src=x onerror=alert(1)> [link](javascript:alert(1)) a|b"#;
+
+fn log(dir: &Path) {
+    std::fs::create_dir_all(dir.join("actions")).unwrap();
+    std::fs::write(
+        dir.join("themes.yaml"),
+        "themes:\n  - key: governance\n    name: Governance\n    colour: \"#9467bd\"\n",
+    )
+    .unwrap();
+    let quoted = serde_json::to_string(HOSTILE).unwrap();
+    let multi = serde_json::to_string(&format!("{HOSTILE}\nsecond line | with pipe")).unwrap();
+    std::fs::write(
+        dir.join("actions/001.yaml"),
+        format!(
+            "id: 1\ntitle: {quoted}\ntheme: governance\nowner: {quoted}\nraised: 2019-02\nstatus: ongoing\nupdates:\n  - date: 2019-03\n    text: {multi}\n"
+        ),
+    )
+    .unwrap();
+}
+
+fn report(dir: &Path, format: &str) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_oslog"))
+        .current_dir(dir)
+        .env("OSLOG_TODAY", "2019-07-01")
+        .args(["report", "actions", "--format", format])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn html_escapes_text_from_the_log() {
+    let dir = tempfile::tempdir().unwrap();
+    log(dir.path());
+    let html = report(dir.path(), "html");
+    assert!(!html.contains("<script>alert"), "no injected script");
+    assert!(!html.contains("<img"), "no injected element");
+    assert!(!html.contains("\"><img"), "no attribute breakout");
+    assert!(html.contains("&lt;script&gt;alert("));
+    assert!(html.contains("&amp; "));
+    assert!(html.contains("&quot;&gt;&lt;img"), "quotes escaped");
+    assert!(!html.contains("href=\"javascript:"), "no javascript: link");
+    // The title, the owner and the update each appear escaped.
+    assert!(html.matches("&lt;script&gt;").count() >= 3);
+}
+
+#[test]
+fn markdown_keeps_tables_whole_and_neutralises_markup() {
+    let dir = tempfile::tempdir().unwrap();
+    log(dir.path());
+    let md = report(dir.path(), "md");
+    let row = md
+        .lines()
+        .find(|l| l.starts_with("| 1 |"))
+        .expect("the action's row on one line");
+    // Six cells: the pipes inside the text are escaped.
+    let unescaped = row.replace("\\|", "");
+    assert_eq!(unescaped.matches('|').count(), 7, "{row}");
+    assert!(row.contains("second line \\| with pipe"));
+    assert!(!md.contains("<script>") && !md.contains("<img"));
+    assert!(md.contains("&lt;script&gt;"));
+    assert!(!md.contains("](javascript:"), "no live link");
+    assert!(md.contains("\\[link\\]\\(javascript:alert\\(1\\)\\)"));
+}
