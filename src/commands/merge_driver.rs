@@ -150,7 +150,19 @@ fn install(ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         out,
         "merge driver installed: .gitattributes sends {ACTIONS_DIR}/*.yaml and {TIMELINE_DIR}/*.yaml to `{DRIVER}` (merge.oslog.driver, this clone)"
     )?;
+    if !on_path("oslog") {
+        writeln!(
+            out,
+            "note: `oslog` is not on PATH, so git cannot run the driver yet; install it with `cargo install --path <oslog source>`"
+        )?;
+    }
     Ok(Outcome::Success)
+}
+
+/// Whether an executable called `name` is in one of the PATH folders, as git will look for it.
+fn on_path(name: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(name).is_file()))
 }
 
 /// Make sure the log root's .gitattributes has the merge lines, keeping what else it holds.
