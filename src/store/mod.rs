@@ -296,20 +296,7 @@ pub fn action_id_from_name(name: &str) -> Option<u32> {
 
 /// Load the whole log under `root`.
 pub fn load(root: &Path) -> Result<Log> {
-    let mut log = Log {
-        root: root.to_path_buf(),
-        ..Log::default()
-    };
-    let actions = list_dir(root, ACTIONS_DIR, &mut log.diags)?;
-    let timeline = list_dir(root, TIMELINE_DIR, &mut log.diags)?;
-    fill(
-        &mut log,
-        [actions, timeline],
-        &|rel| read_source(root, rel),
-        &|rel| root.join(rel).is_dir(),
-        &|_, _| true,
-    );
-    Ok(log)
+    load_where(root, &|_, _| true)
 }
 
 /// Load only the record files that `keep(name, text)` accepts, such as those that mention one
