@@ -5,6 +5,7 @@ use crate::cli::{parse_date, parse_day, parse_status};
 use crate::model::{LogDate, Status};
 use crate::output::records::{self, Column, Grid};
 use crate::query::Filter;
+use crate::store;
 use anyhow::Result;
 use std::io::Write;
 
@@ -86,7 +87,6 @@ fn parse_column(s: &str) -> Result<Column, String> {
 
 /// Run `oslog list`.
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
-    let (log, today) = ctx.load_log()?;
     let filter = Filter {
         statuses: args.status.into_iter().flatten().collect(),
         themes: args.theme,
@@ -96,6 +96,17 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         due_after: args.due_after,
         raised: args.raised,
         grep: args.grep,
+    };
+    // With --theme, a file that holds none of the theme keys cannot match, so it is read but not
+    // parsed; a file with a backslash is always parsed, since a YAML escape could spell a key.
+    let (log, today) = match &ctx.as_of {
+        None if !filter.themes.is_empty() => {
+            let keep = |_: &str, text: &str| {
+                text.contains('\\') || filter.themes.iter().any(|t| text.contains(t.as_str()))
+            };
+            (store::load_where(&ctx.root()?, &keep)?, ctx.today)
+        }
+        _ => ctx.load_log()?,
     };
     let mut actions: Vec<_> = log
         .actions

@@ -1,8 +1,9 @@
 //! `oslog show`: one action in full, with what refers to it from elsewhere in the log.
 
 use super::{Context, Outcome};
+use crate::model::Action;
 use crate::query;
-use crate::store::emit;
+use crate::store::{self, emit};
 use anyhow::Result;
 use serde::Serialize;
 use std::io::Write;
@@ -43,7 +44,17 @@ struct Shown<'a> {
 
 /// Run `oslog show`.
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
-    let (log, _) = ctx.load_log()?;
+    // Without --as-of, only the action's own file and the files that mention its number are parsed:
+    // every file must still be read to find what refers to it, but parsing is most of the cost. A
+    // file with a backslash is always parsed, since a YAML escape could spell the number.
+    let log = match ctx.as_of {
+        Some(_) => ctx.load_log()?.0,
+        None => store::load_where(&ctx.root()?, &|name, text| {
+            name == Action::file_name(args.id)
+                || text.contains('\\')
+                || store::mentions_number(text, args.id)
+        })?,
+    };
     let i = crate::change::find_action(&log, args.id)?;
     let action = &log.actions[i].value;
     let actions: Vec<_> = log.actions.iter().map(|a| &a.value).collect();

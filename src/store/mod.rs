@@ -17,6 +17,7 @@ pub use write::{create_new, replace_all, write_atomic, Replacement};
 use crate::diag::{Code, Diagnostic, Pos};
 use crate::model::{Action, Milestone, Themes};
 use anyhow::{bail, Context, Result};
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// The largest file oslog reads; larger files are reported, not read.
@@ -310,6 +311,13 @@ pub fn action_id_from_name(name: &str) -> Option<u32> {
 
 /// Load the whole log under `root`.
 pub fn load(root: &Path) -> Result<Log> {
+    load_where(root, &|_, _| true)
+}
+
+/// Load only the record files that `keep(name, text)` accepts, such as those that mention one
+/// number: every file is read, but only those kept are parsed, and only their findings are given.
+/// themes.yaml is always loaded.
+pub fn load_where(root: &Path, keep: &KeepFn) -> Result<Log> {
     let mut log = Log {
         root: root.to_path_buf(),
         ..Log::default()
@@ -321,8 +329,23 @@ pub fn load(root: &Path) -> Result<Log> {
         [actions, timeline],
         &|rel| read_source(root, rel),
         &|rel| root.join(rel).is_dir(),
+        keep,
     );
     Ok(log)
+}
+
+/// Whether `text` holds the number `n` as a whole run of digits (`42`, but not `142` or `4.2`).
+/// Numbers in records have no leading zeros, so every reference to `n` passes this test.
+pub fn mentions_number(text: &str, n: u32) -> bool {
+    let digits = n.to_string();
+    let bytes = text.as_bytes();
+    let fits = |at: usize| {
+        let end = at + digits.len();
+        let before = at == 0 || !bytes[at - 1].is_ascii_digit() && bytes[at - 1] != b'.';
+        let after = end == bytes.len() || !bytes[end].is_ascii_digit() && bytes[end] != b'.';
+        before && after
+    };
+    text.match_indices(&digits).any(|(at, _)| fits(at))
 }
 
 /// Load a log from its files given as (path relative to the root, bytes), such as the files of a
@@ -363,14 +386,18 @@ pub fn load_files(root: &Path, files: impl IntoIterator<Item = (PathBuf, Vec<u8>
         [names(ACTIONS_DIR), names(TIMELINE_DIR)],
         &read,
         &|_| false,
+        &|_, _| true,
     );
     log
 }
 
-type ReadFn<'a> = dyn Fn(&Path) -> Result<Source, Diagnostic> + 'a;
+type ReadFn<'a> = dyn Fn(&Path) -> Result<Source, Diagnostic> + Sync + 'a;
+type IsDirFn<'a> = dyn Fn(&Path) -> bool + Sync + 'a;
+/// Which record files [`load_where`] parses, given the file name and its text.
+pub type KeepFn<'a> = dyn Fn(&str, &str) -> bool + Sync + 'a;
 
 /// Read themes.yaml and the listed record files into `log`.
-fn fill(log: &mut Log, listed: [Vec<String>; 2], read: &ReadFn, is_dir: &dyn Fn(&Path) -> bool) {
+fn fill(log: &mut Log, listed: [Vec<String>; 2], read: &ReadFn, is_dir: &IsDirFn, keep: &KeepFn) {
     let themes_rel = PathBuf::from(THEMES_FILE);
     match read(&themes_rel) {
         Ok(src) => {
@@ -388,9 +415,14 @@ fn fill(log: &mut Log, listed: [Vec<String>; 2], read: &ReadFn, is_dir: &dyn Fn(
         (TIMELINE_DIR, RecordKind::Milestone),
     ];
     for ((dir, kind), names) in kinds.into_iter().zip(listed) {
-        for name in names {
-            let rel = Path::new(dir).join(&name);
-            load_file(log, kind, &rel, &name, read, is_dir);
+        // Files are read and decoded in parallel; the results are taken in name order, so findings
+        // come out in the same order on every run.
+        let loaded: Vec<FileLoad> = names
+            .par_iter()
+            .map(|name| load_file(kind, &Path::new(dir).join(name), name, read, is_dir, keep))
+            .collect();
+        for (name, file) in names.iter().zip(loaded) {
+            log.add(kind, name, file);
         }
     }
     log.actions.sort_by_key(|a| a.value.id);
@@ -422,16 +454,32 @@ fn list_dir(root: &Path, dir: &str, diags: &mut Vec<Diagnostic>) -> Result<Vec<S
     Ok(names)
 }
 
+/// What loading one record file gave: its findings, and its record if it decoded.
+struct FileLoad {
+    diags: Vec<Diagnostic>,
+    /// Whether the file was read (it counts in [`Log::files`]).
+    read: bool,
+    /// Whether the file was read but left unparsed (see [`load_where`]).
+    skipped: bool,
+    record: Option<Record>,
+}
+
 fn load_file(
-    log: &mut Log,
     kind: RecordKind,
     rel: &Path,
     name: &str,
     read: &ReadFn,
-    is_dir: &dyn Fn(&Path) -> bool,
-) {
+    is_dir: &IsDirFn,
+    keep: &KeepFn,
+) -> FileLoad {
+    let mut out = FileLoad {
+        diags: Vec::new(),
+        read: false,
+        skipped: false,
+        record: None,
+    };
     if matches!(name, ".gitkeep" | ".keep") {
-        return;
+        return out;
     }
     let is_yaml = name.ends_with(".yaml") || name.ends_with(".yml");
     if !is_yaml || name.starts_with('.') {
@@ -445,59 +493,62 @@ fn load_file(
         } else {
             format!("is not {what} file (records are .yaml files)")
         };
-        log.diags.push(
+        out.diags.push(
             Diagnostic::new(Code::StrayFile, rel, None, msg)
                 .with_hint("move it out of this folder"),
         );
-        return;
+        return out;
     }
-    let claimed_id = if kind == RecordKind::Action {
-        name.trim_end_matches(".yaml")
-            .trim_end_matches(".yml")
-            .parse::<u32>()
-            .ok()
-    } else {
-        None
-    };
     let src = match read(rel) {
         Ok(s) => s,
         Err(d) => {
-            log.diags.push(d);
-            log.unreadable_ids.extend(claimed_id);
-            if kind == RecordKind::Milestone {
-                log.unreadable_milestones
-                    .push(name.trim_end_matches(".yaml").to_string());
-            }
-            return;
+            out.diags.push(d);
+            return out;
         }
     };
-    log.files += 1;
+    out.read = true;
+    if !keep(name, &src.text) {
+        out.skipped = true;
+        return out;
+    }
     let (rec, diags) = decode_source(kind, rel, &src);
-    log.diags.extend(diags);
-    match rec {
-        Some(Record::Action(a)) => {
-            check_action_name(log, &a, name);
-            log.actions.push(a);
-        }
-        Some(Record::Milestone(m)) => {
-            check_milestone_name(log, &m, name);
-            log.milestones.push(m);
-        }
-        Some(Record::Themes(_)) => {}
-        None => {
-            log.unreadable_ids.extend(claimed_id);
-            if kind == RecordKind::Milestone {
-                log.unreadable_milestones
-                    .push(name.trim_end_matches(".yaml").to_string());
+    out.diags = diags;
+    match &rec {
+        Some(Record::Action(a)) => out.diags.extend(check_action_name(a, name)),
+        Some(Record::Milestone(m)) => out.diags.extend(check_milestone_name(m, name)),
+        _ => {}
+    }
+    out.record = rec;
+    out
+}
+
+impl Log {
+    /// Take in what loading the record file `name` gave.
+    fn add(&mut self, kind: RecordKind, name: &str, file: FileLoad) {
+        let yaml = name.ends_with(".yaml") || name.ends_with(".yml");
+        let unreadable = yaml && !name.starts_with('.') && !file.skipped && file.record.is_none();
+        self.files += usize::from(file.read);
+        self.diags.extend(file.diags);
+        match file.record {
+            Some(Record::Action(a)) => self.actions.push(a),
+            Some(Record::Milestone(m)) => self.milestones.push(m),
+            Some(Record::Themes(_)) => {}
+            None if unreadable && kind == RecordKind::Action => {
+                let stem = name.trim_end_matches(".yaml").trim_end_matches(".yml");
+                self.unreadable_ids.extend(stem.parse::<u32>().ok());
             }
+            None if unreadable => self
+                .unreadable_milestones
+                .push(name.trim_end_matches(".yaml").to_string()),
+            None => {}
         }
     }
 }
 
-fn check_action_name(log: &mut Log, a: &Loaded<Action>, name: &str) {
+fn check_action_name(a: &Loaded<Action>, name: &str) -> Option<Diagnostic> {
     let expected = Action::file_name(a.value.id);
     if name == expected {
-        return;
+        return None;
     }
     let pos = Some(a.spans.get("id"));
     let diag =
@@ -523,25 +574,26 @@ fn check_action_name(log: &mut Log, a: &Loaded<Action>, name: &str) {
             )
             .with_hint(format!("rename {name} to {expected}")),
         };
-    log.diags.push(diag);
+    Some(diag)
 }
 
-fn check_milestone_name(log: &mut Log, m: &Loaded<Milestone>, name: &str) {
+fn check_milestone_name(m: &Loaded<Milestone>, name: &str) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
     let id = &m.value.id;
     let pos = Some(m.spans.get("id"));
     match crate::model::split_milestone_id(id) {
-        None => log.diags.push(
+        None => diags.push(
             Diagnostic::new(Code::InvalidMilestoneId, &m.file, pos, format!("milestone id `{id}` is not a date (YYYY-MM or YYYY-MM-DD) followed by a kebab-case slug"))
                 .with_hint(format!("for example `{}-open-space-annual-report`", m.value.date)),
         ),
-        Some((date, _)) if date != m.value.date => log.diags.push(
+        Some((date, _)) if date != m.value.date => diags.push(
             Diagnostic::new(Code::MilestoneDateMismatch, &m.file, pos, format!("milestone id `{id}` starts with {date}, but its date is {}", m.value.date))
                 .with_hint("the id begins with the milestone's date; change one of them"),
         ),
         Some(_) => {}
     }
     if name != format!("{id}.yaml") {
-        log.diags.push(
+        diags.push(
             Diagnostic::new(
                 Code::IdMismatch,
                 &m.file,
@@ -552,5 +604,62 @@ fn check_milestone_name(log: &mut Log, m: &Loaded<Milestone>, name: &str) {
                 "the file for this milestone is {TIMELINE_DIR}/{id}.yaml"
             )),
         );
+    }
+    diags
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_number_is_mentioned_only_as_a_whole_run_of_digits() {
+        assert!(mentions_number("links: [42]", 42));
+        assert!(mentions_number("id: 42\n", 42));
+        assert!(mentions_number("42", 42));
+        assert!(mentions_number("links: [142, 42]", 42));
+        assert!(!mentions_number("links: [142, 420]", 42));
+        assert!(!mentions_number("raised: 2019-04.2", 2));
+        assert!(!mentions_number("version 4.2", 42));
+    }
+
+    #[test]
+    fn loading_in_parallel_keeps_the_order_of_findings() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(
+            root.join(THEMES_FILE),
+            "themes:\n  - key: t\n    name: T\n    colour: \"#000000\"\n",
+        )
+        .unwrap();
+        std::fs::create_dir(root.join(ACTIONS_DIR)).unwrap();
+        for n in 1..=200 {
+            let text = format!("id: {n}\ntitle: x\ntheme: t\nraised: 2019-01\nstatus: wrong\n");
+            std::fs::write(root.join(ACTIONS_DIR).join(Action::file_name(n)), text).unwrap();
+        }
+        let files: Vec<_> = load(root)
+            .unwrap()
+            .diags
+            .iter()
+            .map(|d| d.file.clone())
+            .collect();
+        let mut sorted = files.clone();
+        sorted.sort();
+        assert_eq!(files.len(), 200);
+        assert_eq!(files, sorted);
+    }
+
+    #[test]
+    fn load_where_parses_only_the_files_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir(root.join(ACTIONS_DIR)).unwrap();
+        std::fs::write(root.join(ACTIONS_DIR).join("001.yaml"), "id: 1\nbroken: [").unwrap();
+        std::fs::write(root.join(ACTIONS_DIR).join("002.yaml"), "id: 2\nbroken: [").unwrap();
+        let log = load_where(root, &|name, _| name == "002.yaml").unwrap();
+        let files: Vec<_> = log.diags.iter().map(|d| d.file.clone()).collect();
+        assert!(files.contains(&PathBuf::from("actions/002.yaml")));
+        assert!(!files.contains(&PathBuf::from("actions/001.yaml")));
+        assert_eq!(log.unreadable_ids, vec![2]);
     }
 }

@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# Times oslog on a generated log of N actions and M commits, side by side in one run with git's own
+# floors and with Taskwarrior on the same items, and prints medians, ratios against each target, and
+# peak memory. See BENCHMARKS.md for the method.
+#
+# Usage: benches/run.sh [--actions N] [--commits M] [--runs R]
+# Defaults: 10,000 actions, 10,000 commits, 5 runs per command. The generated repository is cached
+# under target/bench/ and rebuilt whenever the generator or its inputs change.
+set -euo pipefail
+
+ACTIONS=10000
+COMMITS=10000
+RUNS=5
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --actions) ACTIONS=$2; shift 2 ;;
+        --commits) COMMITS=$2; shift 2 ;;
+        --runs) RUNS=$2; shift 2 ;;
+        *) echo "usage: benches/run.sh [--actions N] [--commits M] [--runs R]" >&2; exit 2 ;;
+    esac
+done
+
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+# Tools: Taskwarrior and GNU time are installed when missing (Debian), hyperfine where apt has it.
+apt_ready=
+install() {
+    command -v apt-get >/dev/null || return 1
+    [ "$(id -u)" = 0 ] || return 1
+    if [ -z "$apt_ready" ]; then apt-get update -qq >/dev/null 2>&1 || true; apt_ready=1; fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null 2>&1
+}
+command -v task >/dev/null || install taskwarrior || echo "note: Taskwarrior is not installed; its columns are left out"
+[ -x /usr/bin/time ] || install time || echo "note: GNU time is not installed; peak memory is left out"
+command -v hyperfine >/dev/null || install hyperfine || true
+
+echo "building the release binary and the generator..."
+cargo build --release --quiet --bin oslog --example gen
+OSLOG=$ROOT/target/release/oslog
+GEN=$ROOT/target/release/examples/gen
+
+# The generated repository, cached by size and by the generator's source.
+key=$(cat examples/gen.rs themes.yaml | sha256sum | cut -c1-12)
+BENCH=$ROOT/target/bench
+REPO=$BENCH/repo-$ACTIONS-$COMMITS-$key
+TASKJSON=$BENCH/tasks-$ACTIONS-$key.json
+if [ ! -d "$REPO/.git" ]; then
+    echo "generating $ACTIONS actions and $COMMITS commits in $REPO..."
+    rm -rf "$BENCH"/repo-"$ACTIONS"-"$COMMITS"-*
+    mkdir -p "$BENCH"
+    "$GEN" "$REPO.tmp" --actions "$ACTIONS" --commits "$COMMITS" --taskwarrior "$TASKJSON"
+    mv "$REPO.tmp" "$REPO"
+fi
+# `add` writes a file; it runs in a copy of the log's files, without git, and the file is removed
+# before each run.
+ADDDIR=$BENCH/add-$ACTIONS-$key
+if [ ! -d "$ADDDIR" ]; then
+    mkdir -p "$ADDDIR"
+    cp -r "$REPO/themes.yaml" "$REPO/actions" "$ADDDIR/"
+fi
+NEXT=$((ACTIONS + 1))
+NEWFILE=$ADDDIR/actions/$(printf '%03d' "$NEXT").yaml
+
+# Taskwarrior's data, imported once per generated log.
+have_task=
+if command -v task >/dev/null; then
+    export TASKDATA=$BENCH/task-$ACTIONS-$key TASKRC=$BENCH/taskrc-$ACTIONS-$key
+    if [ ! -f "$TASKDATA/.imported" ]; then
+        rm -rf "$TASKDATA"; mkdir -p "$TASKDATA"
+        printf 'data.location=%s\nconfirmation=off\nverbose=nothing\nhooks=off\nnews.version=99\n' "$TASKDATA" >"$TASKRC"
+        echo "importing $ACTIONS tasks into Taskwarrior..."
+        task rc.gc=on import "$TASKJSON" >/dev/null 2>&1
+        touch "$TASKDATA/.imported"
+    fi
+    have_task=1
+fi
+
+THEME=data-sharing
+declare -A CMD PREP
+CMD[list]="$OSLOG -C $REPO list --theme $THEME"
+CMD[validate]="$OSLOG -C $REPO validate"
+CMD[show]="$OSLOG -C $REPO show 42"
+CMD[add]="$OSLOG -C $ADDDIR add --title Benchmark --theme $THEME --raised 2019-07"
+PREP[add]="rm -f $NEWFILE"
+CMD[history]="$OSLOG -C $REPO history 42"
+CMD[log]="$OSLOG -C $REPO log --field status"
+CMD[git_file]="git -C $REPO log --format=%H -- actions/042.yaml"
+CMD[git_raw]="git -C $REPO log --raw --format=%H -- actions/"
+if [ -n "$have_task" ]; then
+    CMD[task_list]="task rc.gc=off project:$THEME list"
+    CMD[task_export]="task rc.gc=off export"
+    CMD[task_info]="task rc.gc=off 42 info"
+fi
+ORDER="list validate show add history log git_file git_raw task_list task_export task_info"
+
+# Median wall time in seconds of RUNS runs, after one run that checks the command works.
+declare -A MEDIAN
+measure() {
+    local name=$1 cmd=${CMD[$1]} prep=${PREP[$1]:-true}
+    eval "$prep"
+    local rc=0
+    eval "$cmd" >/dev/null 2>"$BENCH/$name.err" || rc=$?
+    # oslog exits 1 when it has findings; that is a result, not a failure to run.
+    if [ "$rc" -gt 1 ]; then echo "$name failed (exit $rc): $cmd" >&2; cat "$BENCH/$name.err" >&2; exit 2; fi
+    if command -v hyperfine >/dev/null; then
+        hyperfine --style none --runs "$RUNS" --ignore-failure --prepare "$prep" \
+            --export-json "$BENCH/$name.json" "$cmd" >/dev/null 2>&1
+        MEDIAN[$name]=$(grep -o '"median": *[0-9.eE+-]*' "$BENCH/$name.json" | head -1 | sed 's/.*: *//')
+    else
+        local times=() t0 t1
+        for _ in $(seq "$RUNS"); do
+            eval "$prep"
+            t0=$(date +%s%N)
+            eval "$cmd" >/dev/null 2>&1 || true
+            t1=$(date +%s%N)
+            times+=("$(( t1 - t0 ))")
+        done
+        MEDIAN[$name]=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.6f", a[int((NR+1)/2)]/1e9}')
+    fi
+    printf '  %-12s %9.3f s   %s\n' "$name" "${MEDIAN[$name]}" "$cmd"
+}
+
+echo
+echo "log: $ACTIONS actions, $COMMITS commits; $RUNS runs each; $(nproc) cores; timer: $(command -v hyperfine >/dev/null && echo hyperfine || echo shell loop)"
+echo "medians:"
+for name in $ORDER; do
+    [ -n "${CMD[$name]:-}" ] && measure "$name"
+done
+eval "${PREP[add]}"
+
+# One line per target: ratio, limit, and whether it is met.
+ratio() {
+    local what=$1 ours=$2 theirs=$3 limit=$4
+    if [ -z "${MEDIAN[$theirs]:-}" ]; then
+        printf '  %-34s %s\n' "$what" "not measured (${CMD[$theirs]:-$theirs} unavailable)"
+        return
+    fi
+    awk -v w="$what" -v a="${MEDIAN[$ours]}" -v b="${MEDIAN[$theirs]}" -v l="$limit" 'BEGIN {
+        r = a / b; printf "  %-34s %6.3fx  (target <= %sx)  %s\n", w, r, l, (r <= l ? "met" : "NOT MET") }'
+}
+echo
+echo "ratios (oslog / reference), cold (no cache):"
+ratio "list --theme vs task list" list task_list 0.35
+ratio "validate vs task export" validate task_export 0.5
+ratio "show 42 vs task 42 info" show task_info 0.05
+ratio "history 42 vs git log -- file" history git_file 1.0
+ratio "log --field status vs git log --raw" log git_raw 0.3
+ratio "add vs validate (must not parse all)" add validate 0.5
+
+if [ -x /usr/bin/time ]; then
+    echo
+    echo "peak memory (maximum resident set size):"
+    for name in validate list show history log; do
+        /usr/bin/time -v -o "$BENCH/$name.time" ${CMD[$name]} >/dev/null 2>&1 || true
+        kb=$(awk -F': ' '/Maximum resident/ {print $2}' "$BENCH/$name.time")
+        mib=$(awk -v k="$kb" 'BEGIN {printf "%.1f", k/1024}')
+        note=""
+        [ "$name" = validate ] && note=$(awk -v m="$mib" 'BEGIN {print (m <= 60 ? "(target <= 60 MiB) met" : "(target <= 60 MiB) NOT MET")}')
+        printf '  %-12s %8s MiB  %s\n' "$name" "$mib" "$note"
+    done
+fi
