@@ -48,8 +48,9 @@ pub struct Log {
     pub themes: Option<Loaded<Themes>>,
     pub actions: Vec<Loaded<Action>>,
     pub milestones: Vec<Loaded<Milestone>>,
-    /// Action numbers claimed by files that failed to load, so that references to them are not
-    /// reported as dangling on top of the real problem.
+    /// Action numbers claimed by files that failed to load, or by the name of a file whose id
+    /// disagrees with it, so that references to them are not reported as dangling on top of the
+    /// real problem.
     pub unreadable_ids: Vec<u32>,
     /// Milestone ids claimed by files that failed to load.
     pub unreadable_milestones: Vec<String>,
@@ -132,7 +133,8 @@ pub fn source_from_bytes(bytes: Vec<u8>) -> Result<Source, (Pos, String)> {
         Err(e) => {
             let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
             let line = good.iter().filter(|b| **b == b'\n').count() as u32 + 1;
-            let col = good.iter().rev().take_while(|b| **b != b'\n').count() as u32 + 1;
+            let last_line = good.rsplit(|b| *b == b'\n').next().unwrap_or_default();
+            let col = String::from_utf8_lossy(last_line).chars().count() as u32 + 1;
             let byte = e.as_bytes()[good.len()];
             return Err((
                 Pos::new(line, col),
@@ -232,7 +234,9 @@ pub fn decode_source(
                 && !src.had_crlf
                 && canonical_text == src.text
                 && doc.interior_comments.is_empty();
-            if !canonical {
+            // A file with comments inside gets `comment-not-kept` findings instead: `oslog fmt` would
+            // refuse to drop those comments, so its hint would mislead.
+            if !canonical && doc.interior_comments.is_empty() {
                 let why = if src.had_crlf {
                     "has CRLF line endings; the canonical layout uses LF"
                 } else if src.had_bom {
@@ -244,7 +248,11 @@ pub fn decode_source(
                     Diagnostic::new(
                         Code::NonCanonical,
                         rel,
-                        first_difference(&src.text, &canonical_text),
+                        if src.had_crlf || src.had_bom {
+                            Some(Pos::new(1, 1))
+                        } else {
+                            first_difference(&src.text, &canonical_text)
+                        },
                         why.to_string(),
                     )
                     .with_hint("run `oslog fmt`"),
@@ -487,16 +495,20 @@ fn check_action_name(log: &mut Log, a: &Loaded<Action>, name: &str) {
     let pos = Some(a.spans.get("id"));
     let diag =
         match action_id_from_name(name).or_else(|| name.trim_end_matches(".yml").parse().ok()) {
-            Some(n) if n != a.value.id => Diagnostic::new(
-                Code::IdMismatch,
-                &a.file,
-                pos,
-                format!("id {} disagrees with the file name {name}", a.value.id),
-            )
-            .with_hint(format!(
+            Some(n) if n != a.value.id => {
+                // The file name claims its number too, so references to it are not dangling.
+                log.unreadable_ids.push(n);
+                Diagnostic::new(
+                    Code::IdMismatch,
+                    &a.file,
+                    pos,
+                    format!("id {} disagrees with the file name {name}", a.value.id),
+                )
+                .with_hint(format!(
                 "the file for action {} is {ACTIONS_DIR}/{expected}; for action {n}, set `id: {n}`",
                 a.value.id
-            )),
+            ))
+            }
             _ => Diagnostic::new(
                 Code::BadFileName,
                 &a.file,
