@@ -134,7 +134,7 @@ pub fn dispatch(cli: Cli, ctx: &Context, out: &mut dyn Write) -> Result<Outcome>
             "--as-of applies to status, list, show and timeline; the history commands take --since and --until or a range"
         );
     }
-    match cli.command {
+    let result = match cli.command {
         Command::Validate(args) => validate::run(args, ctx, out),
         Command::Fmt(args) => fmt::run(args, ctx, out),
         Command::Status(args) => status::run(args, ctx, out),
@@ -154,5 +154,6 @@ pub fn dispatch(cli: Cli, ctx: &Context, out: &mut dyn Write) -> Result<Outcome>
         Command::Log(args) => log::run(args, ctx, out),
         Command::Diff(args) => diff::run(args, ctx, out),
         Command::Slips(args) => slips::run(args, ctx, out),
-    }
+    };
+    result.map_err(crate::git::explain_damage)
 }

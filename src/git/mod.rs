@@ -7,4 +7,4 @@ pub mod repo;
 mod tree;
 
 pub use paths::{repo_paths, RepoPaths};
-pub use repo::{Bound, Repo, Rev};
+pub use repo::{explain_damage, Bound, Repo, Rev};
