@@ -34,6 +34,10 @@ struct Pending {
 /// Run `oslog fmt`.
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     let root = ctx.root()?;
+    // Formatting rewrites files it read, so it holds the log's lock like every other change.
+    let _lock = (!args.check)
+        .then(|| store::Lock::acquire(&root, store::LOCK_TIMEOUT))
+        .transpose()?;
     let log = store::load(&root)?;
     let prefix = ctx.display_prefix(&root);
     let shown = |f: &Path| prefix.join(f).display().to_string();
