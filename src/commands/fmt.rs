@@ -69,7 +69,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
             writeln!(out, "not canonical: {}", shown(&p.file))?;
             failed = true;
         } else {
-            store::write_atomic(&root.join(&p.file), &p.text)?;
+            store::write_atomic(&store::path_in(&root, &p.file)?, &p.text)?;
             writeln!(out, "formatted {}", shown(&p.file))?;
         }
     }

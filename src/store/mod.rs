@@ -12,7 +12,7 @@ pub mod yaml;
 pub use decode::Spans;
 pub use lock::{Lock, LOCK_FILE, LOCK_TIMEOUT};
 pub use numbers::next_free_id;
-pub use write::{create_new, write_atomic};
+pub use write::{create_new, path_in, write_atomic};
 
 use crate::diag::{Code, Diagnostic, Pos};
 use crate::model::{Action, Milestone, Themes};
@@ -393,6 +393,19 @@ fn fill(log: &mut Log, listed: [Vec<String>; 2], read: &ReadFn, is_dir: &dyn Fn(
 /// The names of the entries of `root/dir`, sorted; a missing folder is an empty one.
 fn list_dir(root: &Path, dir: &str, diags: &mut Vec<Diagnostic>) -> Result<Vec<String>> {
     let path = root.join(dir);
+    if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+        // Listing it would read, and writers would write, wherever it points.
+        diags.push(
+            Diagnostic::new(
+                Code::Symlink,
+                Path::new(dir),
+                None,
+                "is a symbolic link; its records are not read".to_string(),
+            )
+            .with_hint("replace the link with the folder itself"),
+        );
+        return Ok(Vec::new());
+    }
     let entries = match std::fs::read_dir(&path) {
         Ok(e) => e,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
