@@ -106,7 +106,7 @@ pub fn create_milestone(root: &Path, m: Milestone, commit: bool) -> Result<Writt
     };
     let committer = prepare(root, &file, commit)?;
     std::fs::create_dir_all(root.join(store::TIMELINE_DIR))?;
-    if !store::create_new(&root.join(&file), &text)? {
+    if !store::create_new(&store::path_in(root, &file)?, &text)? {
         bail!("{} already exists", file.display());
     }
     finish(file, committer, note)
@@ -138,7 +138,7 @@ pub fn create_action(root: &Path, draft: Draft, commit: bool) -> Result<(Action,
         let file = Path::new(store::ACTIONS_DIR).join(Action::file_name(a.id));
         let text = emit::action(&a, &[]);
         check_decodes(RecordKind::Action, &file, &text)?;
-        if !store::create_new(&root.join(&file), &text)? {
+        if !store::create_new(&store::path_in(root, &file)?, &text)? {
             continue;
         }
         let note = CommitNote {
@@ -290,7 +290,7 @@ fn prepare(root: &Path, file: &Path, commit: bool) -> Result<Option<Committer>> 
 
 fn write(root: &Path, file: &Path, text: &str, note: Option<CommitNote>) -> Result<Written> {
     let committer = prepare(root, file, note.is_some())?;
-    store::write_atomic(&root.join(file), text)?;
+    store::write_atomic(&store::path_in(root, file)?, text)?;
     match note {
         Some(note) => finish(file.to_path_buf(), committer, note),
         None => Ok(Written {

@@ -134,6 +134,18 @@ fn references(log: &Log, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+    for a in &log.actions {
+        for (i, n) in a.value.formerly.iter().enumerate() {
+            if *n == a.value.id {
+                out.push(Diagnostic::new(
+                    Code::SelfReference,
+                    &a.file,
+                    Some(a.spans.get(&format!("formerly[{i}]"))),
+                    format!("action {n} lists its own number in `formerly`"),
+                ));
+            }
+        }
+    }
     for m in &log.milestones {
         for (i, n) in m.value.actions.iter().enumerate() {
             if !ids.contains(n) {

@@ -386,7 +386,8 @@ fn diff_flags_what_a_reviewer_must_look_at_twice() {
         dir.path(),
         &["diff", "HEAD~4..HEAD", "--format", "md"],
     ));
-    assert!(md.starts_with("## oslog diff HEAD~4..HEAD"), "{md}");
+    // `~` is escaped: two of them would strike the text through.
+    assert!(md.starts_with("## oslog diff HEAD\\~4..HEAD"), "{md}");
     assert!(md.contains("### Look twice"), "{md}");
     assert!(md.contains("| #5 | renumbered from #2 |"), "{md}");
 
@@ -505,6 +506,7 @@ fn an_empty_repository_says_it_has_no_commits() {
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("no commits yet"), "{err}");
+    assert_eq!(oslog(dir.path(), &["validate"]).status.code(), Some(0));
 }
 
 #[test]
@@ -589,4 +591,87 @@ fn a_log_in_a_subfolder_of_the_repository() {
     );
     let v = json(&root, &["status", "--as-of", "HEAD~1", "--format", "json"]);
     assert_eq!(v["actions"], 1);
+}
+
+#[test]
+fn an_unborn_branch_exits_2_for_history_only() {
+    let (dir, repo) = scenario();
+    // As after `git checkout --orphan fresh`: HEAD names a branch with no commits.
+    repo.set_head("refs/heads/fresh").unwrap();
+    for args in [&["history", "1"][..], &["log"], &["diff", "main..HEAD"]] {
+        let o = oslog(dir.path(), args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("branch `fresh` has no commits yet"), "{err}");
+    }
+    assert_eq!(oslog(dir.path(), &["validate"]).status.code(), Some(0));
+    assert_eq!(oslog(dir.path(), &["list"]).status.code(), Some(0));
+}
+
+#[test]
+fn a_corrupt_object_exits_2_with_a_message_naming_it() {
+    let (dir, repo) = scenario();
+    let head = repo.head().unwrap().peel_to_commit().unwrap();
+    let first = head.parent(0).unwrap().parent(0).unwrap().id().to_string();
+    let loose = dir
+        .path()
+        .join(".git/objects")
+        .join(&first[..2])
+        .join(&first[2..]);
+    let mut perms = std::fs::metadata(&loose).unwrap().permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    perms.set_readonly(false);
+    std::fs::set_permissions(&loose, perms).unwrap();
+    std::fs::write(&loose, b"not a zlib stream").unwrap();
+    for args in [&["history", "1"][..], &["log"]] {
+        let o = oslog(dir.path(), args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.starts_with("oslog: error:"), "{err}");
+        assert!(err.contains("repository is damaged"), "{err}");
+        assert!(err.contains("git fsck"), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    assert_eq!(oslog(dir.path(), &["validate"]).status.code(), Some(0));
+}
+
+/// `.git` as a file: a linked worktree made with `git worktree add`.
+#[test]
+fn a_linked_worktree_reads_its_own_history() {
+    let (dir, _repo) = scenario();
+    let other = tempfile::tempdir().unwrap();
+    let wt = other.path().join("wt");
+    let status = Command::new("git")
+        .args(["worktree", "add", "--quiet", "--detach"])
+        .arg(&wt)
+        .arg("main")
+        .current_dir(dir.path())
+        .status()
+        .expect("git is installed");
+    assert!(status.success());
+    assert!(wt.join(".git").is_file());
+    let v = json(&wt, &["history", "1", "--format", "json"]);
+    assert_eq!(v["changes"].as_array().unwrap().len(), 4, "{v:#}");
+    assert_eq!(oslog(&wt, &["validate"]).status.code(), Some(0));
+}
+
+/// `.git` as a file: a submodule keeps its repository elsewhere and names it with `gitdir:`.
+#[test]
+fn a_gitdir_file_is_followed() {
+    let (dir, _repo) = scenario();
+    let store = tempfile::tempdir().unwrap();
+    let moved = store.path().join("modules/log");
+    std::fs::create_dir_all(moved.parent().unwrap()).unwrap();
+    std::fs::rename(dir.path().join(".git"), &moved).unwrap();
+    std::fs::write(
+        dir.path().join(".git"),
+        format!("gitdir: {}\n", moved.display()),
+    )
+    .unwrap();
+    let repo = Repository::open(&moved).unwrap();
+    // As a submodule's repository does, name the work tree in its config (`core.worktree`).
+    repo.set_workdir(dir.path(), true).unwrap();
+    let v = json(dir.path(), &["history", "1", "--format", "json"]);
+    assert_eq!(v["changes"].as_array().unwrap().len(), 4, "{v:#}");
+    assert_eq!(oslog(dir.path(), &["validate"]).status.code(), Some(0));
 }

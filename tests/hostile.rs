@@ -86,6 +86,43 @@ fn symlinks_are_reported_and_never_followed() {
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn a_linked_actions_folder_is_neither_read_nor_written_through() {
+    let outside = tempfile::tempdir().unwrap();
+    base(outside.path());
+    let dir = tempfile::tempdir().unwrap();
+    base(dir.path());
+    std::fs::remove_dir_all(dir.path().join("actions")).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("actions"), dir.path().join("actions")).unwrap();
+    let (code, json, _) = validate(dir.path());
+    assert_eq!(code, 1);
+    assert!(
+        codes(&json).contains(&("symlink".into(), "actions".into())),
+        "{json}"
+    );
+    assert_eq!(json["checked"]["actions"], 0);
+    let add = Command::new(env!("CARGO_BIN_EXE_oslog"))
+        .args([
+            "add",
+            "--title",
+            "T.",
+            "--theme",
+            "governance",
+            "--raised",
+            "2019-07",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(add.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&add.stderr).contains("is a symbolic link"));
+    let outside_files = std::fs::read_dir(outside.path().join("actions"))
+        .unwrap()
+        .count();
+    assert_eq!(outside_files, 1, "nothing was written through the link");
+}
+
 #[test]
 fn a_huge_file_is_refused_without_reading_it() {
     let dir = tempfile::tempdir().unwrap();

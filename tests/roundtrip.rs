@@ -13,8 +13,12 @@ fn text() -> impl Strategy<Value = String> {
     prop_oneof![
         // Realistic prose with the characters the seed uses.
         "[A-Za-z0-9 .,;:'’‘“”–()/&…#-]{1,80}",
-        // Anything at all, including quotes, indicators, control characters and line breaks.
-        any::<String>(),
+        // Anything at all, including quotes, indicators and line breaks; of the control characters,
+        // only line breaks and tabs (a log file refuses the others, however they are written).
+        any::<String>().prop_map(|s| s
+            .chars()
+            .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+            .collect()),
         // Multi-line text with blank lines, bullets and trailing newlines.
         prop::collection::vec("[A-Za-z -]{0,20}", 1..5).prop_map(|l| l.join("\n")),
         "(- [a-z]{1,8}\n){1,4}\n{0,3}",
@@ -149,4 +153,16 @@ fn changing_one_field_changes_one_line() {
         .collect();
     assert_eq!(diff, vec![("status: ongoing", "status: proposed-complete")]);
     assert_eq!(src.lines().count(), changed.lines().count());
+}
+
+#[test]
+fn control_characters_written_as_escapes_are_refused() {
+    for escape in ["\\e[31m", "\\0", "\\x07", "\\r", "\\u0085"] {
+        let src = format!("id: 1\ntitle: \"red{escape}\"\n");
+        let text = source_from_bytes(src.into_bytes()).unwrap();
+        let (rec, diags) = decode_source(RecordKind::Action, Path::new("actions/001.yaml"), &text);
+        assert!(rec.is_none(), "{escape}");
+        assert_eq!(diags[0].code.as_str(), "control-character", "{escape}");
+        assert_eq!(diags[0].line, Some(2), "{escape}");
+    }
 }

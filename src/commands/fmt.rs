@@ -34,6 +34,10 @@ struct Pending {
 /// Run `oslog fmt`.
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     let root = ctx.root()?;
+    // Formatting rewrites files it read, so it holds the log's lock like every other change.
+    let _lock = (!args.check)
+        .then(|| store::Lock::acquire(&root, store::LOCK_TIMEOUT))
+        .transpose()?;
     let log = store::load(&root)?;
     let prefix = ctx.display_prefix(&root);
     let shown = |f: &Path| prefix.join(f).display().to_string();
@@ -65,7 +69,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
             writeln!(out, "not canonical: {}", shown(&p.file))?;
             failed = true;
         } else {
-            store::write_atomic(&root.join(&p.file), &p.text)?;
+            store::write_atomic(&store::path_in(&root, &p.file)?, &p.text)?;
             writeln!(out, "formatted {}", shown(&p.file))?;
         }
     }

@@ -141,7 +141,7 @@ pub fn dispatch(cli: Cli, ctx: &Context, out: &mut dyn Write) -> Result<Outcome>
             "--as-of applies to status, list, show, timeline and report; the history commands take --since and --until or a range"
         );
     }
-    match cli.command {
+    let result = match cli.command {
         Command::Validate(args) => validate::run(args, ctx, out),
         Command::Fmt(args) => fmt::run(args, ctx, out),
         Command::Status(args) => status::run(args, ctx, out),
@@ -164,5 +164,6 @@ pub fn dispatch(cli: Cli, ctx: &Context, out: &mut dyn Write) -> Result<Outcome>
         Command::Renumber(args) => renumber::run(args, ctx, out),
         Command::MergeDriver(args) => merge_driver::run(args, ctx, out),
         Command::Report(args) => report::run(args, ctx, out),
-    }
+    };
+    result.map_err(crate::git::explain_damage)
 }

@@ -122,10 +122,17 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         writeln!(out, "dry run: nothing was changed")?;
         return Ok(Outcome::Success);
     }
+    // Never through a symbolic link, and never outside the log root.
     let paths: Vec<(PathBuf, PathBuf, &str)> = texts
         .iter()
-        .map(|(from, to, text)| (root.join(from), root.join(to), text.as_str()))
-        .collect();
+        .map(|(from, to, text)| {
+            Ok((
+                store::path_in(&root, from)?,
+                store::path_in(&root, to)?,
+                text.as_str(),
+            ))
+        })
+        .collect::<Result<_>>()?;
     let files: Vec<store::Replacement> = paths
         .iter()
         .map(|(from, to, contents)| store::Replacement { from, to, contents })

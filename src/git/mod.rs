@@ -9,4 +9,4 @@ mod tree;
 
 pub use config::install_merge_driver;
 pub use paths::{repo_paths, RepoPaths};
-pub use repo::{Bound, Repo, Rev};
+pub use repo::{explain_damage, Bound, Repo, Rev};

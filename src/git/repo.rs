@@ -14,7 +14,7 @@ use crate::model::Action;
 use crate::store::{self, Record, RecordKind, ACTIONS_DIR, THEMES_FILE, TIMELINE_DIR};
 use anyhow::{anyhow, bail, Context, Result};
 use chrono::NaiveDate;
-use git2::{ErrorCode, ObjectType, Oid, Repository, Sort};
+use git2::{ErrorClass, ErrorCode, ObjectType, Oid, Repository, Sort};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -628,6 +628,23 @@ impl Repo {
             old,
             new,
         }))
+    }
+}
+
+/// Say plainly when an error comes from a damaged repository (an object that cannot be read or
+/// inflated), which libgit2 reports only in its own terms.
+pub fn explain_damage(err: anyhow::Error) -> anyhow::Error {
+    let damage = err.chain().find_map(|cause| {
+        cause.downcast_ref::<git2::Error>().filter(|e| {
+            matches!(
+                e.class(),
+                ErrorClass::Odb | ErrorClass::Zlib | ErrorClass::Object
+            ) && e.code() != ErrorCode::NotFound
+        })
+    });
+    match damage.map(|e| e.message().to_string()) {
+        Some(why) => err.context(format!("the git repository is damaged: {why} (run `git fsck` to find the broken object, then fetch it again or restore it from another clone)")),
+        None => err,
     }
 }
 

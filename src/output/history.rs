@@ -141,7 +141,7 @@ pub fn warnings(w: &mut dyn Write, warnings: &[String], paint: Paint) -> io::Res
 }
 
 fn md_cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    super::records::markdown_text(s).replace('\n', " ")
 }
 
 /// The Markdown summary of a semantic diff, for a pull-request comment or `$GITHUB_STEP_SUMMARY`.

@@ -119,10 +119,30 @@ pub fn csv(w: &mut dyn Write, grid: &Grid) -> io::Result<()> {
     out.flush()
 }
 
-/// A cell escaped for a Markdown table: pipes escaped, line breaks as `<br>`.
+/// Text escaped for inline Markdown (GitHub flavoured), so that it shows as written and cannot open
+/// a link, an image, emphasis, code, a table cell or HTML: punctuation that means something inline is
+/// backslash-escaped, and `<`, `>` and `&` become entities. Line breaks are left as they are.
+pub fn markdown_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '!' | '|' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A cell for a Markdown table: escaped as [`markdown_text`], line breaks as `<br>` (the only HTML
+/// in the output, since any `<` of the text itself is escaped).
 pub fn markdown_cell(cell: &str) -> String {
-    cell.replace('\\', "\\\\")
-        .replace('|', "\\|")
+    markdown_text(cell)
         .replace("\r\n", "<br>")
         .replace('\n', "<br>")
 }
@@ -177,6 +197,18 @@ mod tests {
     #[test]
     fn markdown_escapes_pipes_and_line_breaks() {
         assert_eq!(markdown_cell("a | b\nc"), "a \\| b<br>c");
+        assert_eq!(
+            markdown_cell("<script>x</script><br>"),
+            "&lt;script&gt;x&lt;/script&gt;&lt;br&gt;"
+        );
+        assert_eq!(
+            markdown_cell("[a](javascript:alert(1)) ![i](u)"),
+            "\\[a\\]\\(javascript:alert\\(1\\)\\) \\!\\[i\\]\\(u\\)"
+        );
+        assert_eq!(
+            markdown_cell("*b* `c` &amp; a\\"),
+            "\\*b\\* \\`c\\` &amp;amp; a\\\\"
+        );
         let grid = Grid {
             headers: vec!["id".into(), "title".into()],
             rows: vec![vec!["16".into(), "x|y".into()]],

@@ -603,7 +603,17 @@ impl<'a> Decoder<'a> {
         let name = self
             .required(&f, p, "name", "a theme")
             .and_then(|n| self.string(&join(p, "name"), n));
-        let colour = self.required(&f, p, "colour", "a theme").and_then(|n| {
+        let colour_node = self.required(&f, p, "colour", "a theme");
+        if colour_node.is_none() && f.entries.iter().any(|(k, _)| *k == "colour") {
+            // `colour: #9467bd` unquoted is an empty value followed by a comment.
+            if let Some(d) = self.diags.last_mut() {
+                d.hint = Some(
+                    "`#` starts a comment in YAML; quote the colour, such as `colour: \"#9467bd\"`"
+                        .into(),
+                );
+            }
+        }
+        let colour = colour_node.and_then(|n| {
             let c = self.word(&join(p, "colour"), n)?;
             if !is_colour(&c) {
                 self.report(

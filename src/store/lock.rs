@@ -37,6 +37,12 @@ impl Lock {
                     return Ok(Lock { path });
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    if let Some(pid) = dead_holder(&path) {
+                        bail!(
+                            "the log is locked by process {pid}, which is no longer running (an oslog command was interrupted); check that the log is as you expect (`oslog validate`), then remove {} and run the command again",
+                            path.display()
+                        );
+                    }
                     if start.elapsed() >= timeout {
                         bail!(
                             "the log is locked by another oslog command ({} exists); if no oslog command is running, remove that file",
@@ -51,6 +57,16 @@ impl Lock {
             }
         }
     }
+}
+
+/// The process id in a lock file whose process has ended, where that can be known (Linux's /proc).
+/// A stale lock is reported rather than removed: removing it safely against a second process doing
+/// the same is not possible with a plain file.
+fn dead_holder(path: &Path) -> Option<u32> {
+    let pid: u32 = std::fs::read_to_string(path).ok()?.trim().parse().ok()?;
+    let proc = Path::new("/proc");
+    let known = proc.join("self").exists();
+    (known && !proc.join(pid.to_string()).exists()).then_some(pid)
 }
 
 impl Drop for Lock {
@@ -73,5 +89,20 @@ mod tests {
         assert!(!dir.path().join(LOCK_FILE).exists());
         let again = Lock::acquire(dir.path(), Duration::ZERO);
         assert!(again.is_ok());
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_lock_left_by_an_ended_process_is_reported_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        // Process ids stop well below this on Linux (pid_max is at most 2^22).
+        std::fs::write(dir.path().join(LOCK_FILE), "4294967\n").unwrap();
+        let err = Lock::acquire(dir.path(), LOCK_TIMEOUT).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("process 4294967, which is no longer running"),
+            "{err}"
+        );
+        assert!(dir.path().join(LOCK_FILE).exists(), "reported, not removed");
     }
 }

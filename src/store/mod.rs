@@ -12,7 +12,7 @@ pub mod yaml;
 pub use decode::Spans;
 pub use lock::{Lock, LOCK_FILE, LOCK_TIMEOUT};
 pub use numbers::next_free_id;
-pub use write::{create_new, replace_all, write_atomic, Replacement};
+pub use write::{create_new, path_in, replace_all, write_atomic, Replacement};
 
 use crate::diag::{Code, Diagnostic, Pos};
 use crate::model::{Action, Milestone, Themes};
@@ -49,8 +49,9 @@ pub struct Log {
     pub themes: Option<Loaded<Themes>>,
     pub actions: Vec<Loaded<Action>>,
     pub milestones: Vec<Loaded<Milestone>>,
-    /// Action numbers claimed by files that failed to load, so that references to them are not
-    /// reported as dangling on top of the real problem.
+    /// Action numbers claimed by files that failed to load, or by the name of a file whose id
+    /// disagrees with it, so that references to them are not reported as dangling on top of the
+    /// real problem.
     pub unreadable_ids: Vec<u32>,
     /// Milestone ids claimed by files that failed to load.
     pub unreadable_milestones: Vec<String>,
@@ -148,7 +149,8 @@ pub fn source_from_bytes(bytes: Vec<u8>) -> Result<Source, (Pos, String)> {
         Err(e) => {
             let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
             let line = good.iter().filter(|b| **b == b'\n').count() as u32 + 1;
-            let col = good.iter().rev().take_while(|b| **b != b'\n').count() as u32 + 1;
+            let last_line = good.rsplit(|b| *b == b'\n').next().unwrap_or_default();
+            let col = String::from_utf8_lossy(last_line).chars().count() as u32 + 1;
             let byte = e.as_bytes()[good.len()];
             return Err((
                 Pos::new(line, col),
@@ -248,7 +250,9 @@ pub fn decode_source(
                 && !src.had_crlf
                 && canonical_text == src.text
                 && doc.interior_comments.is_empty();
-            if !canonical {
+            // A file with comments inside gets `comment-not-kept` findings instead: `oslog fmt` would
+            // refuse to drop those comments, so its hint would mislead.
+            if !canonical && doc.interior_comments.is_empty() {
                 let why = if src.had_crlf {
                     "has CRLF line endings; the canonical layout uses LF"
                 } else if src.had_bom {
@@ -260,7 +264,11 @@ pub fn decode_source(
                     Diagnostic::new(
                         Code::NonCanonical,
                         rel,
-                        first_difference(&src.text, &canonical_text),
+                        if src.had_crlf || src.had_bom {
+                            Some(Pos::new(1, 1))
+                        } else {
+                            first_difference(&src.text, &canonical_text)
+                        },
                         why.to_string(),
                     )
                     .with_hint("run `oslog fmt`"),
@@ -432,6 +440,19 @@ fn fill(log: &mut Log, listed: [Vec<String>; 2], read: &ReadFn, is_dir: &IsDirFn
 /// The names of the entries of `root/dir`, sorted; a missing folder is an empty one.
 fn list_dir(root: &Path, dir: &str, diags: &mut Vec<Diagnostic>) -> Result<Vec<String>> {
     let path = root.join(dir);
+    if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+        // Listing it would read, and writers would write, wherever it points.
+        diags.push(
+            Diagnostic::new(
+                Code::Symlink,
+                Path::new(dir),
+                None,
+                "is a symbolic link; its records are not read".to_string(),
+            )
+            .with_hint("replace the link with the folder itself"),
+        );
+        return Ok(Vec::new());
+    }
     let entries = match std::fs::read_dir(&path) {
         Ok(e) => e,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -530,7 +551,15 @@ impl Log {
         self.files += usize::from(file.read);
         self.diags.extend(file.diags);
         match file.record {
-            Some(Record::Action(a)) => self.actions.push(a),
+            Some(Record::Action(a)) => {
+                // A file whose id disagrees with its name claims the name's number too, so that
+                // references to that number are not reported as dangling on top of the mismatch.
+                let stem = name.trim_end_matches(".yaml").trim_end_matches(".yml");
+                if let Some(n) = stem.parse::<u32>().ok().filter(|n| *n != a.value.id) {
+                    self.unreadable_ids.push(n);
+                }
+                self.actions.push(a)
+            }
             Some(Record::Milestone(m)) => self.milestones.push(m),
             Some(Record::Themes(_)) => {}
             None if unreadable && kind == RecordKind::Action => {

@@ -71,6 +71,22 @@ fn set_mode(builder: &mut tempfile::Builder, path: &Path) {
 #[cfg(not(unix))]
 fn set_mode(_: &mut tempfile::Builder, _: &Path) {}
 
+/// `root/rel`, for writing, after checking that no folder on the way (nor the file) is a symbolic
+/// link, so that a write never lands outside the log root.
+pub fn path_in(root: &Path, rel: &Path) -> Result<std::path::PathBuf> {
+    let mut at = root.to_path_buf();
+    for part in rel.components() {
+        at.push(part);
+        if std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
+            anyhow::bail!(
+                "{} is a symbolic link; oslog does not write through links (replace it with the folder or file itself)",
+                at.display()
+            );
+        }
+    }
+    Ok(at)
+}
+
 /// Replace `path` with `contents` atomically.
 pub fn write_atomic(path: &Path, contents: &str) -> Result<()> {
     let tmp = temp_in(path, contents)?;

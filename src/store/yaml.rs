@@ -228,6 +228,7 @@ pub fn parse(src: &str) -> Result<Document, YamlError> {
             }
             Event::Scalar(text, style, anchor, tag) => {
                 check_node(anchor, tag.is_some(), pos)?;
+                check_escapes(&text, pos)?;
                 let style = match style {
                     ScalarStyle::Plain => Style::Plain,
                     ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => Style::Quoted,
@@ -329,6 +330,13 @@ pub fn parse(src: &str) -> Result<Document, YamlError> {
             "the file holds no YAML document (it is empty or only comments)",
         ));
     };
+    if matches!(&root.kind, Kind::Scalar { text, style: Style::Plain } if text.is_empty()) {
+        return Err(YamlError::new(
+            Code::EmptyFile,
+            None,
+            "the file holds an empty YAML document (only `---` or `...`)",
+        ));
+    }
     let (header_comments, interior_comments) = find_comments(src, root.pos, &string_spans);
     Ok(Document {
         root,
@@ -390,6 +398,18 @@ fn syntax_error(e: &saphyr_parser::ScanError, src: &str) -> YamlError {
     let pos = Pos::new(m.line() as u32, m.col() as u32 + 1);
     let info = e.info();
     let line = src.lines().nth(m.line().saturating_sub(1)).unwrap_or("");
+    if let Some(open) = unclosed_bracket(src, pos) {
+        let (bracket, close) = open.1;
+        return YamlError::new(
+            Code::YamlSyntax,
+            Some(open.0),
+            format!(
+                "YAML syntax: this `{bracket}` is not closed ({info} at line {}, column {})",
+                pos.line, pos.column
+            ),
+        )
+        .with_hint(format!("close it with `{close}` on the same value"));
+    }
     let mut err = YamlError::new(Code::YamlSyntax, Some(pos), format!("YAML syntax: {info}"));
     if line.trim_start_matches(' ').starts_with('\t') || info.contains("tab") {
         err.hint = Some("indent with spaces; YAML does not allow tabs for indentation".into());
@@ -397,6 +417,74 @@ fn syntax_error(e: &saphyr_parser::ScanError, src: &str) -> YamlError {
         err.hint = Some("a value containing `: ` must be quoted".into());
     }
     err
+}
+
+/// The innermost flow bracket (`[` or `{`) still open at `at`, with its closing partner. Quoted text and
+/// comments are skipped, and a bracket counts as opening only where a value starts, so that `[` inside
+/// plain text is not taken for one.
+fn unclosed_bracket(src: &str, at: Pos) -> Option<(Pos, (char, char))> {
+    let mut open: Vec<(Pos, (char, char))> = Vec::new();
+    let mut quote: Option<char> = None;
+    for (i, line) in src.split('\n').enumerate() {
+        let n = i as u32 + 1;
+        if n > at.line {
+            break;
+        }
+        let mut prev = ' ';
+        let mut value_starts = true;
+        let mut chars = line.chars().enumerate().peekable();
+        while let Some((col, c)) = chars.next() {
+            let here = Pos::new(n, col as u32 + 1);
+            if (here.line, here.column) >= (at.line, at.column) {
+                break;
+            }
+            match quote {
+                Some('"') if c == '\\' => {
+                    chars.next();
+                }
+                Some(q) if c == q => {
+                    if q == '\'' && matches!(chars.peek(), Some((_, '\''))) {
+                        chars.next();
+                    } else {
+                        quote = None;
+                    }
+                }
+                Some(_) => {}
+                None => match c {
+                    '#' if prev == ' ' || prev == '\t' => break,
+                    '\'' | '"' if value_starts => quote = Some(c),
+                    '[' if value_starts => open.push((here, ('[', ']'))),
+                    '{' if value_starts => open.push((here, ('{', '}'))),
+                    ']' | '}' if !open.is_empty() => {
+                        open.pop();
+                    }
+                    _ => {}
+                },
+            }
+            if quote.is_none() && !c.is_whitespace() {
+                value_starts = matches!(c, ':' | '-' | ',' | '[' | '{' | '?');
+            }
+            prev = c;
+        }
+    }
+    open.pop()
+}
+
+/// Reject a control character that a double-quoted escape (`"\e[31m"`, `"\0"`) put into a value, as
+/// the raw characters are rejected: line breaks and tabs are the only ones text may hold.
+fn check_escapes(text: &str, pos: Pos) -> Result<(), YamlError> {
+    match text.chars().find(|c| c.is_control() && !matches!(c, '\n' | '\t')) {
+        None => Ok(()),
+        Some(c) => Err(YamlError::new(
+            Code::ControlCharacter,
+            Some(pos),
+            format!(
+                "this value holds the control character U+{:04X}, written as an escape; it is not allowed in a log file",
+                c as u32
+            ),
+        )
+        .with_hint("remove the escape; text may hold line breaks and tabs only")),
+    }
 }
 
 /// Reject NUL and other control characters before parsing, with their exact position.
@@ -548,5 +636,26 @@ mod tests {
         assert_eq!(plain_kind("~"), "nothing (null)");
         assert_eq!(plain_kind("2019-07"), "a string");
         assert_eq!(plain_kind("3rd"), "a string");
+    }
+
+    #[test]
+    fn an_unclosed_bracket_is_reported_where_it_opens() {
+        let e = parse("id: 1\nlinks: [1, 2\nupdates:\n  - a\n").unwrap_err();
+        assert_eq!((e.code, e.pos), (Code::YamlSyntax, Some(Pos::new(2, 8))));
+        assert!(e.message.contains("`[` is not closed"), "{}", e.message);
+        let e = parse("a: {b: 1\nc: 2\n").unwrap_err();
+        assert_eq!(e.pos, Some(Pos::new(1, 4)));
+        // Brackets inside text or quotes are not openings.
+        assert_eq!(
+            unclosed_bracket("t: see [1 and '[' \"[\"\nx", Pos::new(2, 1)),
+            None
+        );
+    }
+
+    #[test]
+    fn a_document_of_only_markers_is_empty() {
+        for src in ["---\n", "...\n", "---\n...\n", "# c\n---\n"] {
+            assert_eq!(parse(src).unwrap_err().code, Code::EmptyFile, "{src:?}");
+        }
     }
 }
