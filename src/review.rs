@@ -372,6 +372,14 @@ pub fn annual(input: &Inputs, commits: &[CommitChanges], year: i32) -> AnnualRep
         .filter_map(|e| e.action)
         .collect();
     let mut sources: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let undated = input
+        .actions
+        .iter()
+        .filter(|a| !a.status.is_open() && completed_on(a, &history).is_none())
+        .count();
+    if undated > 0 {
+        sources.insert("undated", undated);
+    }
     let mut themes = Vec::new();
     for info in report::theme_infos(input.themes, input.actions) {
         let mine: Vec<&Action> = input
@@ -503,6 +511,31 @@ pub fn annual(input: &Inputs, commits: &[CommitChanges], year: i32) -> AnnualRep
         milestones_done: all(MilestoneStatus::Done),
         milestones_slipped: all(MilestoneStatus::Slipped),
     }
+}
+
+/// A theme's deadline slips in a reader's form: "3 (2 actions)".
+pub fn slips_text(t: &ThemeYear) -> String {
+    match t.slipped_actions {
+        0 => "0".into(),
+        1 => format!("{} (1 action)", t.slips),
+        n => format!("{} ({n} actions)", t.slips),
+    }
+}
+
+/// The footnote on where the completion dates behind the medians come from.
+pub fn footnote(r: &AnnualReport) -> String {
+    let n = |k| r.sources.get(k).copied().unwrap_or(0);
+    format!(
+        "Days from the month an action was raised to its completion, for the actions completed in {}. \
+         The completion date is the sign-off date where there is one ({} actions), else the day git \
+         history shows the status becoming complete ({}), else the date of the last dated update ({}). {} completed or closed actions carry no date \
+         and are counted in no year.",
+        r.year,
+        n("signed-off"),
+        n("history"),
+        n("update"),
+        n("undated")
+    )
 }
 
 /// Open and finished actions at the end of each month, from git history (`commits`, oldest first)
