@@ -344,6 +344,15 @@ pub struct AnnualReport {
     pub milestones_slipped: usize,
 }
 
+/// A status with the latest update after it, if any.
+fn with_latest(status: Status, latest: &str) -> String {
+    if latest.is_empty() {
+        status.to_string()
+    } else {
+        format!("{status}; {latest}")
+    }
+}
+
 fn median(mut v: Vec<i64>) -> Option<f64> {
     v.sort_unstable();
     let n = v.len();
@@ -414,7 +423,7 @@ pub fn annual(input: &Inputs, commits: &[CommitChanges], year: i32) -> AnnualRep
                 } else {
                     closed += 1;
                 }
-                let detail = format!("{}; {}", a.status, latest);
+                let detail = with_latest(a.status, &latest);
                 resolved.push(input.item(a, detail, long_day(day)));
                 continue;
             }
@@ -430,11 +439,7 @@ pub fn annual(input: &Inputs, commits: &[CommitChanges], year: i32) -> AnnualRep
                 .deadline
                 .map(|d| deadline_long(Some(&d.to_string())))
                 .unwrap_or_default();
-            let detail = if latest.is_empty() {
-                a.status.to_string()
-            } else {
-                format!("{}; {}", a.status, latest)
-            };
+            let detail = with_latest(a.status, &latest);
             let item = input.item(a, detail, when);
             if discussed {
                 unresolved.push(item);
