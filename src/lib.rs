@@ -18,6 +18,7 @@ pub mod output;
 pub mod query;
 pub mod renumber;
 pub mod report;
+pub mod review;
 pub mod rules;
 pub mod store;
 

@@ -106,6 +106,8 @@ pub struct ActionsReport {
     pub themes: Vec<ThemeInfo>,
     pub sections: Vec<Section>,
     pub over_time: Vec<Point>,
+    /// Where the over-time chart's figures come from, for its caption.
+    pub over_time_source: String,
     pub by_theme: Vec<ThemeCounts>,
     pub milestones: Vec<MilestoneMark>,
 }
@@ -119,36 +121,14 @@ pub fn actions(
     today: NaiveDate,
     public: bool,
 ) -> ActionsReport {
-    let mut infos: Vec<ThemeInfo> = themes
-        .themes
-        .iter()
-        .map(|t| ThemeInfo {
-            key: t.key.clone(),
-            name: t.name.clone(),
-            colour: t.colour.clone(),
-        })
-        .collect();
-    for a in actions {
-        if !infos.iter().any(|t| t.key == a.theme) {
-            infos.push(ThemeInfo {
-                key: a.theme.clone(),
-                name: a.theme.clone(),
-                colour: "#777777".into(),
-            });
-        }
-    }
+    let infos = theme_infos(themes, actions);
     let workshops: Vec<&Milestone> = milestones
         .iter()
         .copied()
         .filter(|m| m.kind == MilestoneKind::Workshop)
         .collect();
     let row = |a: &Action| -> Row {
-        let owner_public = themes.get(&a.theme).is_some_and(|t| t.public_owners);
-        let owner = match &a.owner {
-            Some(_) if public && !owner_public => "withheld".to_string(),
-            Some(o) => o.clone(),
-            None => String::new(),
-        };
+        let owner = owner(themes, a, public);
         let skip = a.updates.len().saturating_sub(LATEST_UPDATES);
         Row {
             id: a.id,
@@ -253,13 +233,52 @@ pub fn actions(
         themes: infos,
         sections,
         over_time: over_time(actions, today),
+        over_time_source: DATED_FIELDS.into(),
         by_theme,
         milestones: marks,
     }
 }
 
+/// The caption of an over-time chart drawn from the log's own dates.
+pub const DATED_FIELDS: &str =
+    "Drawn from the dates in the log: when each action was raised, and when it was signed off or last updated.";
+
+/// The themes of themes.yaml in order, then any theme an action names that themes.yaml lacks.
+pub fn theme_infos(themes: &Themes, actions: &[&Action]) -> Vec<ThemeInfo> {
+    let mut infos: Vec<ThemeInfo> = themes
+        .themes
+        .iter()
+        .map(|t| ThemeInfo {
+            key: t.key.clone(),
+            name: t.name.clone(),
+            colour: t.colour.clone(),
+        })
+        .collect();
+    for a in actions {
+        if !infos.iter().any(|t| t.key == a.theme) {
+            infos.push(ThemeInfo {
+                key: a.theme.clone(),
+                name: a.theme.clone(),
+                colour: "#777777".into(),
+            });
+        }
+    }
+    infos
+}
+
+/// An action's owner as a report shows it: "withheld" in public mode unless the theme's owners are
+/// public.
+pub fn owner(themes: &Themes, a: &Action, public: bool) -> String {
+    let owner_public = themes.get(&a.theme).is_some_and(|t| t.public_owners);
+    match &a.owner {
+        Some(_) if public && !owner_public => "withheld".to_string(),
+        Some(o) => o.clone(),
+        None => String::new(),
+    }
+}
+
 /// The meeting that raised an action: the workshop held in that month, or the month itself.
-fn raised(date: LogDate, workshops: &[&Milestone]) -> String {
+pub fn raised(date: LogDate, workshops: &[&Milestone]) -> String {
     let month = date.year_month();
     match workshops.iter().find(|w| w.date.year_month() == month) {
         Some(w) => format!("{} workshop", w.date.long()),
@@ -284,7 +303,7 @@ fn outcome(a: &Action) -> String {
 }
 
 /// When an action was completed or closed: its sign-off, else its last dated update.
-fn finished(a: &Action) -> Option<LogDate> {
+pub fn finished(a: &Action) -> Option<LogDate> {
     if a.status.is_open() {
         return None;
     }
@@ -295,7 +314,7 @@ fn finished(a: &Action) -> Option<LogDate> {
 
 /// Open and finished actions at the end of each month, from the month the first action was raised
 /// to `today`: drawn from the log's own dates (raised, signed off, dated updates).
-fn over_time(actions: &[&Action], today: NaiveDate) -> Vec<Point> {
+pub fn over_time(actions: &[&Action], today: NaiveDate) -> Vec<Point> {
     let Some(first) = actions.iter().map(|a| a.raised.year_month()).min() else {
         return Vec::new();
     };

@@ -159,3 +159,77 @@ fn the_action_log_renders_in_chromium() {
         "a screenshot"
     );
 }
+
+#[test]
+fn the_monthly_and_annual_reports_render_in_chromium() {
+    if !chromium_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/browser");
+    std::fs::create_dir_all(&shots).unwrap();
+    // Since a day before the log's first commit, every action of the log is new.
+    let monthly = render(
+        dir.path(),
+        "monthly.html",
+        &[
+            "report",
+            "monthly",
+            "--since",
+            "2000-01-01",
+            "--format",
+            "html",
+        ],
+    );
+    let dom = chromium(&monthly, &["--dump-dom"]);
+    let actions = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("actions"))
+        .unwrap()
+        .count();
+    for id in [
+        "new-actions",
+        "status-changes",
+        "deadline-moves",
+        "updates-added",
+        "overdue",
+        "milestones",
+    ] {
+        let s = section(&dom, id);
+        assert_eq!(
+            s.matches("<tr class=\"item\"").count(),
+            data_count(s),
+            "rows of {id}"
+        );
+    }
+    assert_eq!(data_count(section(&dom, "new-actions")), actions);
+    assert!(data_count(section(&dom, "overdue")) > 0);
+
+    let annual = render(
+        dir.path(),
+        "annual.html",
+        &["report", "annual", "--year", "2019", "--format", "html"],
+    );
+    let dom = chromium(&annual, &["--dump-dom"]);
+    let figures = section(&dom, "figures");
+    assert!(figures.matches("<th scope=\"row\"").count() > 1);
+    let governance = section(&dom, "theme-governance");
+    for part in ["resolved", "unresolved", "outstanding"] {
+        assert!(
+            governance.contains(&format!("data-part=\"{part}\"")),
+            "{part}"
+        );
+    }
+    assert!(dom.contains("border-color: #9467bd"), "the theme's colour");
+
+    for (page, name) in [(&monthly, "monthly.png"), (&annual, "annual.png")] {
+        let shot = shots.join(name);
+        let _ = std::fs::remove_file(&shot);
+        chromium(
+            page,
+            &[
+                "--window-size=1280,1600",
+                &format!("--screenshot={}", shot.display()),
+            ],
+        );
+        assert!(std::fs::metadata(&shot).unwrap().len() > 10_000, "{name}");
+    }
+}

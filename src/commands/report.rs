@@ -2,17 +2,26 @@
 //! HTML file.
 
 use super::{Context, Outcome};
-use anyhow::{Context as _, Result};
+use crate::git::{Bound, Repo};
+use crate::model::LogDate;
+use crate::review;
+use anyhow::{bail, Context as _, Result};
+use chrono::Months;
 use std::io::Write;
 use std::path::PathBuf;
 
-/// Write a report: the circulated action log.
+/// Write a report: the circulated action log, the monthly update, a member's digest, the annual
+/// report.
 ///
 /// `report actions` is the action log circulated before each workshop: a legend of the themes in
 /// their colours, then open actions, actions proposed complete and awaiting sign-off, and an appendix
 /// of completed and closed actions, each grouped by theme in themes.yaml order. "Raised" shows the
 /// workshop held that month. The HTML form is one file with its styles and charts inline (no
 /// external fetches), prints cleanly to PDF, and filters by theme and status in the browser.
+///
+/// `report monthly` is what changed since the last update, from git; `report digest --member NAME`
+/// is the same limited to the themes a member follows; `report annual --year YYYY` gives, per theme,
+/// the issues resolved, not resolved and outstanding, with the year's figures.
 ///
 /// With the global --as-of DATE|REV the report shows the log as it was then. --public withholds
 /// owners unless themes.yaml marks the theme's owners public (`public_owners: true`).
@@ -21,6 +30,9 @@ use std::path::PathBuf;
 ///   oslog report actions --format html --out action-log.html
 ///   oslog report actions --public --format md
 ///   oslog --as-of 2019-05-01 report actions --format html --out may.html
+///   oslog report monthly --since 2019-06-01 --format html --out june.html
+///   oslog report digest --member "Liberty"
+///   oslog report annual --year 2019 --format html --out annual-2019.html
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
@@ -32,6 +44,74 @@ pub struct Args {
 #[derive(Debug, clap::Subcommand)]
 pub enum Report {
     Actions(ActionsArgs),
+    Monthly(MonthlyArgs),
+    Digest(DigestArgs),
+    Annual(AnnualArgs),
+}
+
+/// The monthly update: what changed since the last update, from git.
+///
+/// New actions, status changes, deadline moves and updates added in the commits since DATE|REV;
+/// the actions now overdue; the milestones in the coming three months. DATE is YYYY-MM-DD and is
+/// compared with commit dates (as `oslog log --since` does); REV is a tag, branch or commit, left
+/// out itself. Without --since, the update covers the month before today.
+///
+/// Examples:
+///   oslog report monthly
+///   oslog report monthly --since 2019-06-01 --format html --out june.html
+///   oslog report monthly --since update-2019-06 --public
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct MonthlyArgs {
+    /// Changes after this day or revision (default: one month before today).
+    #[arg(long, value_name = "DATE|REV")]
+    pub since: Option<String>,
+
+    #[command(flatten)]
+    pub common: Common,
+}
+
+/// A member's digest: the monthly update limited to the themes the member follows.
+///
+/// The member and their themes come from the `members:` list in themes.yaml; the name is matched
+/// without regard to case. An unknown member is an error that names the known members.
+///
+/// Examples:
+///   oslog report digest --member Liberty
+///   oslog report digest --member "ICO" --since 2019-06-01 --format html --out ico.html
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct DigestArgs {
+    /// The member, as named in themes.yaml.
+    #[arg(long, value_name = "NAME")]
+    pub member: String,
+
+    #[command(flatten)]
+    pub monthly: MonthlyArgs,
+}
+
+/// The annual report: per theme, issues discussed and resolved, discussed and not resolved, and
+/// outstanding issues that still require work, with the year's figures.
+///
+/// Resolved: completed or closed in the year. Not resolved: raised in the year, or changed in git
+/// or given a dated update during it, and still open. Outstanding: every other open action. Figures
+/// per theme: raised, completed and closed in the year; median days from raised to complete; the
+/// deadline moves committed during the year; milestones of the theme's actions done and slipped.
+/// The report shows the log as it is now; add the global --as-of YYYY-12-31 for the year's end.
+///
+/// Examples:
+///   oslog report annual --year 2019
+///   oslog report annual --year 2019 --format html --out annual-2019.html
+///   oslog --as-of 2019-12-31 report annual --year 2019 --public
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct AnnualArgs {
+    /// The year to report on.
+    #[arg(long, value_name = "YYYY")]
+    pub year: i32,
+
+    #[command(flatten)]
+    pub common: Common,
 }
 
 /// The circulated action log: open, awaiting sign-off, and the appendix of completed actions.
@@ -74,17 +154,116 @@ pub enum FormatArg {
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     match args.report {
         Report::Actions(a) => actions(a, ctx, out),
+        Report::Monthly(a) => monthly(a, None, ctx, out),
+        Report::Digest(a) => monthly(a.monthly, Some(a.member), ctx, out),
+        Report::Annual(a) => annual(a, ctx, out),
     }
 }
 
 fn actions(args: ActionsArgs, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     let (log, today) = ctx.load_log()?;
     let (themes, actions, milestones) = log.records();
-    let report = crate::report::actions(&themes, &actions, &milestones, today, args.common.public);
+    let mut report =
+        crate::report::actions(&themes, &actions, &milestones, today, args.common.public);
+    // The chart follows git history where the log has one; a log outside git keeps its dates.
+    if let Ok(repo) = Repo::open(&ctx.root()?) {
+        let mut commits = repo.changes(repo.head()?, None)?;
+        commits.reverse();
+        let (points, from) = review::over_time(&commits, &report.over_time, today);
+        if let Some(from) = from {
+            report.over_time = points;
+            report.over_time_source = format!(
+                "From {from} on, drawn from git history (each action's status at the end of the month); before that, from the dates in the log."
+            );
+        }
+    }
     let mut buf = Vec::new();
     match args.common.format {
         FormatArg::Md => crate::output::report_md::actions(&mut buf, &report)?,
         FormatArg::Html => crate::output::html::actions(&mut buf, &report)?,
+    }
+    emit(&args.common, &buf, out)?;
+    Ok(Outcome::Success)
+}
+
+fn monthly(
+    args: MonthlyArgs,
+    member: Option<String>,
+    ctx: &Context,
+    out: &mut dyn Write,
+) -> Result<Outcome> {
+    let (log, today) = ctx.load_log()?;
+    let (themes, actions, milestones) = log.records();
+    let only = match &member {
+        Some(name) => match themes.member(name) {
+            Some(m) => Some(m.themes.clone()),
+            None => {
+                let known: Vec<&str> = themes.members.iter().map(|m| m.name.as_str()).collect();
+                bail!(
+                    "no member `{name}` in themes.yaml; known members: {}",
+                    if known.is_empty() {
+                        "none (add a `members:` list)".to_string()
+                    } else {
+                        known.join(", ")
+                    }
+                );
+            }
+        },
+        None => None,
+    };
+    let repo = Repo::open(&ctx.root()?)?;
+    let spec = args
+        .since
+        .clone()
+        .unwrap_or_else(|| (today - Months::new(1)).format("%Y-%m-%d").to_string());
+    let (commits, since) = match repo.bound(&spec)? {
+        Bound::Rev(r) => (repo.changes(repo.head()?, Some(r))?, spec),
+        Bound::Date(d) => (
+            repo.changes(repo.head()?, None)?
+                .into_iter()
+                .filter(|c| c.commit.as_ref().is_some_and(|i| i.date >= d))
+                .collect(),
+            LogDate::from_day(d).long(),
+        ),
+    };
+    let input = review::Inputs {
+        themes: &themes,
+        actions: &actions,
+        milestones: &milestones,
+        today,
+        public: args.common.public,
+    };
+    let mut report = review::monthly(&input, &commits, since, only.as_deref());
+    if let Some(name) = member {
+        report.member = themes.member(&name).map(|m| m.name.clone());
+    }
+    let mut buf = Vec::new();
+    match args.common.format {
+        FormatArg::Md => crate::output::report_md::monthly(&mut buf, &report)?,
+        FormatArg::Html => crate::output::html::monthly(&mut buf, &report)?,
+    }
+    emit(&args.common, &buf, out)?;
+    Ok(Outcome::Success)
+}
+
+fn annual(args: AnnualArgs, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
+    let (log, today) = ctx.load_log()?;
+    let (themes, actions, milestones) = log.records();
+    let repo = Repo::open(&ctx.root()?)?;
+    let mut commits = repo.changes(repo.head()?, None)?;
+    commits.reverse();
+    let input = review::Inputs {
+        themes: &themes,
+        actions: &actions,
+        milestones: &milestones,
+        today,
+        public: args.common.public,
+    };
+    let report = review::annual(&input, &commits, args.year);
+    let mut buf = Vec::new();
+    match args.common.format {
+        FormatArg::Md => crate::output::report_md::annual(&mut buf, &report)?,
+        FormatArg::Html => crate::output::html::annual(&mut buf, &report)?,
     }
     emit(&args.common, &buf, out)?;
     Ok(Outcome::Success)

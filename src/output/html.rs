@@ -8,12 +8,15 @@
 
 use crate::model::{MilestoneStatus, Status};
 use crate::report::ActionsReport;
+use crate::review::{AnnualReport, MonthlyReport, ThemeYear};
 use minijinja::Environment;
 use serde::Serialize;
 use std::io::Write;
 
 const BASE: &str = include_str!("templates/base.html");
 const ACTIONS: &str = include_str!("templates/actions.html");
+const MONTHLY: &str = include_str!("templates/monthly.html");
+const ANNUAL: &str = include_str!("templates/annual.html");
 
 fn environment() -> Environment<'static> {
     let mut env = Environment::new();
@@ -21,6 +24,10 @@ fn environment() -> Environment<'static> {
         .expect("the base template parses");
     env.add_template("actions.html", ACTIONS)
         .expect("the actions template parses");
+    env.add_template("monthly.html", MONTHLY)
+        .expect("the monthly template parses");
+    env.add_template("annual.html", ANNUAL)
+        .expect("the annual template parses");
     env
 }
 
@@ -333,6 +340,78 @@ pub fn actions(w: &mut dyn Write, r: &ActionsReport) -> anyhow::Result<()> {
                 strip: strip(r),
             },
         )))?;
+    w.write_all(html.as_bytes())?;
+    Ok(())
+}
+
+/// Write the monthly update (or a member's digest) as one self-contained HTML document.
+pub fn monthly(w: &mut dyn Write, r: &MonthlyReport) -> anyhow::Result<()> {
+    let html = environment()
+        .get_template("monthly.html")?
+        .render(minijinja::context! { r => minijinja::Value::from(minijinja::value::Serde(r)) })?;
+    w.write_all(html.as_bytes())?;
+    Ok(())
+}
+
+/// A theme's row of figures with its slips in words.
+#[derive(Serialize)]
+struct ThemeRow<'a> {
+    #[serde(flatten)]
+    t: &'a ThemeYear,
+    slips_text: String,
+}
+
+/// The year's totals over every theme.
+#[derive(Serialize)]
+struct Totals {
+    raised: usize,
+    completed: usize,
+    closed: usize,
+}
+
+#[derive(Serialize)]
+struct AnnualPage<'a> {
+    title: &'a str,
+    year: i32,
+    as_of: chrono::NaiveDate,
+    as_of_long: &'a str,
+    public: bool,
+    milestones_done: usize,
+    milestones_slipped: usize,
+    themes: Vec<ThemeRow<'a>>,
+}
+
+/// Write the annual report as one self-contained HTML document.
+pub fn annual(w: &mut dyn Write, r: &AnnualReport) -> anyhow::Result<()> {
+    let page = AnnualPage {
+        title: &r.title,
+        year: r.year,
+        as_of: r.as_of,
+        as_of_long: &r.as_of_long,
+        public: r.public,
+        milestones_done: r.milestones_done,
+        milestones_slipped: r.milestones_slipped,
+        themes: r
+            .themes
+            .iter()
+            .map(|t| ThemeRow {
+                t,
+                slips_text: crate::review::slips_text(t),
+            })
+            .collect(),
+    };
+    let totals = Totals {
+        raised: r.themes.iter().map(|t| t.raised).sum(),
+        completed: r.themes.iter().map(|t| t.completed).sum(),
+        closed: r.themes.iter().map(|t| t.closed).sum(),
+    };
+    let html = environment()
+        .get_template("annual.html")?
+        .render(minijinja::context! {
+            r => minijinja::Value::from(minijinja::value::Serde(&page)),
+            totals => minijinja::Value::from(minijinja::value::Serde(&totals)),
+            footnote => crate::review::footnote(r),
+        })?;
     w.write_all(html.as_bytes())?;
     Ok(())
 }

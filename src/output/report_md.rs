@@ -3,6 +3,7 @@
 //! a rendered page, and pipes and line breaks cannot break a table.
 
 use crate::report::ActionsReport;
+use crate::review::{AnnualReport, Item, MonthlyReport};
 use std::io::{self, Write};
 
 /// Text from the log made inert as Markdown: HTML, link and emphasis characters escaped, line breaks
@@ -89,6 +90,125 @@ pub fn actions(w: &mut dyn Write, r: &ActionsReport) -> io::Result<()> {
                     text(&a.owner)
                 )?;
             }
+        }
+    }
+    Ok(())
+}
+
+/// A table of report items; `theme` adds the theme column (the monthly update mixes themes).
+fn items(w: &mut dyn Write, items: &[Item], theme: bool, when: &str) -> io::Result<()> {
+    if items.is_empty() {
+        return writeln!(w, "None.");
+    }
+    let theme_head = if theme { " Theme |" } else { "" };
+    let theme_rule = if theme { " --- |" } else { "" };
+    writeln!(w, "| No. |{theme_head} Action | Detail | {when} | Owner |")?;
+    writeln!(w, "| ---: |{theme_rule} --- | --- | --- | --- |")?;
+    for i in items {
+        let theme_cell = if theme {
+            format!(" {} |", text(&i.theme.name))
+        } else {
+            String::new()
+        };
+        writeln!(
+            w,
+            "| {} |{theme_cell} {} | {} | {} | {} |",
+            text(&i.id),
+            text(&i.title),
+            text(&i.detail),
+            text(&i.when),
+            text(&i.owner)
+        )?;
+    }
+    Ok(())
+}
+
+/// Write the monthly update (or a member's digest) as Markdown.
+pub fn monthly(w: &mut dyn Write, r: &MonthlyReport) -> io::Result<()> {
+    writeln!(w, "# {}", text(&r.title))?;
+    writeln!(w)?;
+    write!(
+        w,
+        "Changes since {}, as of {}.",
+        text(&r.since),
+        r.as_of_long
+    )?;
+    if let Some(m) = &r.member {
+        let names: Vec<String> = r.themes.iter().map(|t| text(&t.name)).collect();
+        write!(w, " For {}: {}.", text(m), names.join(", "))?;
+    }
+    if r.public {
+        write!(
+            w,
+            " Public version: owners are withheld except where a theme's owners are public."
+        )?;
+    }
+    writeln!(w)?;
+    for p in &r.parts {
+        writeln!(w)?;
+        writeln!(w, "## {} ({})", p.title, p.items.len())?;
+        writeln!(w)?;
+        writeln!(w, "{}", p.intro)?;
+        writeln!(w)?;
+        let when = if p.id == "overdue" { "" } else { "When" };
+        items(w, &p.items, true, if when.is_empty() { "—" } else { when })?;
+    }
+    Ok(())
+}
+
+/// Write the annual report as Markdown.
+pub fn annual(w: &mut dyn Write, r: &AnnualReport) -> io::Result<()> {
+    writeln!(w, "# {}", text(&r.title))?;
+    writeln!(w)?;
+    write!(w, "The year {}, as of {}.", r.year, r.as_of_long)?;
+    if r.public {
+        write!(
+            w,
+            " Public version: owners are withheld except where a theme's owners are public."
+        )?;
+    }
+    writeln!(w)?;
+    writeln!(w)?;
+    writeln!(w, "## Figures")?;
+    writeln!(w)?;
+    writeln!(w, "| Theme | Raised | Completed | Closed | Median days to complete¹ | Deadline slips | Milestones done | Milestones slipped |")?;
+    writeln!(
+        w,
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    )?;
+    for t in &r.themes {
+        writeln!(
+            w,
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            text(&t.theme.name),
+            t.raised,
+            t.completed,
+            t.closed,
+            t.median_days
+                .map(|d| format!("{d:.0}"))
+                .unwrap_or_else(|| "–".into()),
+            crate::review::slips_text(t),
+            t.milestones_done,
+            t.milestones_slipped
+        )?;
+    }
+    writeln!(w)?;
+    writeln!(w, "¹ {}", crate::review::footnote(r))?;
+    for t in &r.themes {
+        writeln!(w)?;
+        writeln!(w, "## {}", text(&t.theme.name))?;
+        for p in &t.parts {
+            writeln!(w)?;
+            writeln!(w, "### {} ({})", p.title, p.items.len())?;
+            writeln!(w)?;
+            writeln!(w, "{}", p.intro)?;
+            writeln!(w)?;
+            let when = if p.id == "resolved" {
+                "Finished"
+            } else {
+                "Deadline"
+            };
+            items(w, &p.items, false, when)?;
         }
     }
     Ok(())
