@@ -192,6 +192,22 @@ fn monthly_lists_what_changed_since_the_date() {
     // Since a revision: the commits after it.
     let rev = ok(dir.path(), &["report", "monthly", "--since", "HEAD~1"]);
     assert_eq!(rows(section(&rev, "Status changes")).len(), 1);
+    // As of 11 June 2019, the commit of 12 June (action 2 complete, action 3 added) is not news yet.
+    let early = ok(
+        dir.path(),
+        &[
+            "--today",
+            "2019-06-11",
+            "report",
+            "monthly",
+            "--since",
+            "2019-06-01",
+        ],
+    );
+    assert_eq!(rows(section(&early, "New actions")).len(), 0, "{early}");
+    let status = rows(section(&early, "Status changes"));
+    assert_eq!(status.len(), 1, "{early}");
+    assert!(status[0].contains("not-started → ongoing"));
 }
 
 #[test]

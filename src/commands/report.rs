@@ -216,7 +216,7 @@ fn monthly(
         .since
         .clone()
         .unwrap_or_else(|| (today - Months::new(1)).format("%Y-%m-%d").to_string());
-    let (commits, since) = match repo.bound(&spec)? {
+    let (mut commits, since) = match repo.bound(&spec)? {
         Bound::Rev(r) => (repo.changes(repo.head()?, Some(r))?, spec),
         Bound::Date(d) => (
             repo.changes(repo.head()?, None)?
@@ -226,6 +226,8 @@ fn monthly(
             LogDate::from_day(d).long(),
         ),
     };
+    // The update is as of `today`: commits made after it (with an earlier --today) are not news yet.
+    commits.retain(|c| c.commit.as_ref().is_none_or(|i| i.date <= today));
     let input = review::Inputs {
         themes: &themes,
         actions: &actions,
