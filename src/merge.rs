@@ -82,59 +82,31 @@ fn updates(
     (a.to_vec(), b.to_vec())
 }
 
+/// Merge each named field of `$a` and `$b` (with `$base`) into `$ours` and `$theirs`: scalars with
+/// [`scalar`], lists of numbers with [`numbers`].
+macro_rules! merge_fields {
+    ($base:ident, $a:ident, $b:ident => $ours:ident, $theirs:ident, $c:ident;
+     scalars: $($s:ident),*; lists: $($l:ident),*) => {
+        $(
+            let (x, y) = scalar(stringify!($s), $base.map(|o| &o.$s), &$a.$s, &$b.$s, &mut $c);
+            $ours.$s = x;
+            $theirs.$s = y;
+        )*
+        $(
+            let merged = numbers($base.map(|o| &o.$l[..]), &$a.$l, &$b.$l);
+            $theirs.$l = merged.clone();
+            $ours.$l = merged;
+        )*
+    };
+}
+
 /// Merge three versions of an action; `base` is `None` when both sides added the file.
 pub fn action(base: Option<&Action>, a: &Action, b: &Action) -> Merged<Action> {
     let mut c = Vec::new();
-    let mut ours = a.clone();
-    let mut theirs = a.clone();
-    macro_rules! field {
-        ($f:ident) => {{
-            let (x, y) = scalar(stringify!($f), base.map(|o| &o.$f), &a.$f, &b.$f, &mut c);
-            ours.$f = x;
-            theirs.$f = y;
-        }};
-    }
-    field!(id);
-    field!(title);
-    field!(theme);
-    field!(owner);
-    field!(raised);
-    field!(deadline);
-    field!(status);
-    field!(signed_off);
-    field!(duplicate_of);
-    for (mine, o, x, y) in [
-        (
-            &mut ours.links,
-            base.map(|o| &o.links[..]),
-            &a.links,
-            &b.links,
-        ),
-        (
-            &mut ours.merged_into,
-            base.map(|o| &o.merged_into[..]),
-            &a.merged_into,
-            &b.merged_into,
-        ),
-        (
-            &mut ours.formerly,
-            base.map(|o| &o.formerly[..]),
-            &a.formerly,
-            &b.formerly,
-        ),
-        (
-            &mut ours.artefacts,
-            base.map(|o| &o.artefacts[..]),
-            &a.artefacts,
-            &b.artefacts,
-        ),
-    ] {
-        *mine = numbers(o, x, y);
-    }
-    theirs.links = ours.links.clone();
-    theirs.merged_into = ours.merged_into.clone();
-    theirs.formerly = ours.formerly.clone();
-    theirs.artefacts = ours.artefacts.clone();
+    let (mut ours, mut theirs) = (a.clone(), a.clone());
+    merge_fields!(base, a, b => ours, theirs, c;
+        scalars: id, title, theme, owner, raised, deadline, status, signed_off, duplicate_of;
+        lists: links, merged_into, formerly, artefacts);
     let (x, y) = updates(base.map(|o| &o.updates[..]), &a.updates, &b.updates, &mut c);
     ours.updates = x;
     theirs.updates = y;
@@ -148,24 +120,10 @@ pub fn action(base: Option<&Action>, a: &Action, b: &Action) -> Merged<Action> {
 /// Merge three versions of a milestone; `base` is `None` when both sides added the file.
 pub fn milestone(base: Option<&Milestone>, a: &Milestone, b: &Milestone) -> Merged<Milestone> {
     let mut c = Vec::new();
-    let mut ours = a.clone();
-    let mut theirs = a.clone();
-    macro_rules! field {
-        ($f:ident) => {{
-            let (x, y) = scalar(stringify!($f), base.map(|o| &o.$f), &a.$f, &b.$f, &mut c);
-            ours.$f = x;
-            theirs.$f = y;
-        }};
-    }
-    field!(id);
-    field!(date);
-    field!(kind);
-    field!(title);
-    field!(by);
-    field!(objective);
-    field!(status);
-    ours.actions = numbers(base.map(|o| &o.actions[..]), &a.actions, &b.actions);
-    theirs.actions = ours.actions.clone();
+    let (mut ours, mut theirs) = (a.clone(), a.clone());
+    merge_fields!(base, a, b => ours, theirs, c;
+        scalars: id, date, kind, title, by, objective, status;
+        lists: actions);
     Merged {
         ours,
         theirs,
