@@ -103,6 +103,14 @@ impl Context {
         Ok((log, today))
     }
 
+    /// The commit a reading command's history ends at: the `--as-of` commit, or HEAD.
+    pub fn history_tip(&self, repo: &crate::git::Repo) -> Result<crate::git::Rev> {
+        match &self.as_of {
+            Some(spec) => repo.resolve(spec),
+            None => repo.head(),
+        }
+    }
+
     /// How to show paths under `root` to the user: relative to the current folder where possible.
     pub fn display_prefix(&self, root: &Path) -> PathBuf {
         let cwd = std::env::current_dir()

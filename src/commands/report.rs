@@ -167,8 +167,7 @@ fn actions(args: ActionsArgs, ctx: &Context, out: &mut dyn Write) -> Result<Outc
         crate::report::actions(&themes, &actions, &milestones, today, args.common.public);
     // The chart follows git history where the log has one; a log outside git keeps its dates.
     if let Ok(repo) = Repo::open(&ctx.root()?) {
-        let mut commits = repo.changes(repo.head()?, None)?;
-        commits.reverse();
+        let commits = oldest_first(repo.changes(ctx.history_tip(&repo)?, None)?);
         let (points, from) = review::over_time(&commits, &report.over_time, today);
         if let Some(from) = from {
             report.over_time = points;
@@ -177,13 +176,11 @@ fn actions(args: ActionsArgs, ctx: &Context, out: &mut dyn Write) -> Result<Outc
             );
         }
     }
-    let mut buf = Vec::new();
-    match args.common.format {
-        FormatArg::Md => crate::output::report_md::actions(&mut buf, &report)?,
-        FormatArg::Html => crate::output::html::actions(&mut buf, &report)?,
-    }
-    emit(&args.common, &buf, out)?;
-    Ok(Outcome::Success)
+    let render: Renderers<_> = (
+        crate::output::report_md::actions,
+        crate::output::html::actions,
+    );
+    emit(&args.common, render, &report, out)
 }
 
 fn monthly(
@@ -216,10 +213,11 @@ fn monthly(
         .since
         .clone()
         .unwrap_or_else(|| (today - Months::new(1)).format("%Y-%m-%d").to_string());
+    let tip = ctx.history_tip(&repo)?;
     let (mut commits, since) = match repo.bound(&spec)? {
-        Bound::Rev(r) => (repo.changes(repo.head()?, Some(r))?, spec),
+        Bound::Rev(r) => (repo.changes(tip, Some(r))?, spec),
         Bound::Date(d) => (
-            repo.changes(repo.head()?, None)?
+            repo.changes(tip, None)?
                 .into_iter()
                 .filter(|c| c.commit.as_ref().is_some_and(|i| i.date >= d))
                 .collect(),
@@ -239,21 +237,18 @@ fn monthly(
     if let Some(name) = member {
         report.member = themes.member(&name).map(|m| m.name.clone());
     }
-    let mut buf = Vec::new();
-    match args.common.format {
-        FormatArg::Md => crate::output::report_md::monthly(&mut buf, &report)?,
-        FormatArg::Html => crate::output::html::monthly(&mut buf, &report)?,
-    }
-    emit(&args.common, &buf, out)?;
-    Ok(Outcome::Success)
+    let render: Renderers<_> = (
+        crate::output::report_md::monthly,
+        crate::output::html::monthly,
+    );
+    emit(&args.common, render, &report, out)
 }
 
 fn annual(args: AnnualArgs, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     let (log, today) = ctx.load_log()?;
     let (themes, actions, milestones) = log.records();
     let repo = Repo::open(&ctx.root()?)?;
-    let mut commits = repo.changes(repo.head()?, None)?;
-    commits.reverse();
+    let commits = oldest_first(repo.changes(ctx.history_tip(&repo)?, None)?);
     let input = review::Inputs {
         themes: &themes,
         actions: &actions,
@@ -262,24 +257,46 @@ fn annual(args: AnnualArgs, ctx: &Context, out: &mut dyn Write) -> Result<Outcom
         public: args.common.public,
     };
     let report = review::annual(&input, &commits, args.year);
-    let mut buf = Vec::new();
-    match args.common.format {
-        FormatArg::Md => crate::output::report_md::annual(&mut buf, &report)?,
-        FormatArg::Html => crate::output::html::annual(&mut buf, &report)?,
-    }
-    emit(&args.common, &buf, out)?;
-    Ok(Outcome::Success)
+    let render: Renderers<_> = (
+        crate::output::report_md::annual,
+        crate::output::html::annual,
+    );
+    emit(&args.common, render, &report, out)
 }
 
-/// Write a rendered report to --out (atomically) or to standard output.
-fn emit(common: &Common, bytes: &[u8], out: &mut dyn Write) -> Result<()> {
+/// The history's changes, oldest first (the walk gives them newest first).
+fn oldest_first(
+    mut commits: Vec<crate::history::CommitChanges>,
+) -> Vec<crate::history::CommitChanges> {
+    commits.reverse();
+    commits
+}
+
+/// A report's Markdown and HTML renderers.
+type Renderers<R> = (
+    fn(&mut dyn Write, &R) -> std::io::Result<()>,
+    fn(&mut dyn Write, &R) -> Result<()>,
+);
+
+/// Render `report` in the chosen format and write it to --out (atomically) or to standard output.
+fn emit<R>(
+    common: &Common,
+    (md, html): Renderers<R>,
+    report: &R,
+    out: &mut dyn Write,
+) -> Result<Outcome> {
+    let mut buf = Vec::new();
+    match common.format {
+        FormatArg::Md => md(&mut buf, report)?,
+        FormatArg::Html => html(&mut buf, report)?,
+    }
     match &common.out {
         Some(path) => {
-            crate::store::write_atomic(path, std::str::from_utf8(bytes)?)
+            crate::store::write_atomic(path, std::str::from_utf8(&buf)?)
                 .with_context(|| format!("cannot write {}", path.display()))?;
             writeln!(out, "wrote {}", path.display())?;
         }
-        None => out.write_all(bytes)?,
+        None => out.write_all(&buf)?,
     }
-    Ok(())
+    Ok(Outcome::Success)
 }
