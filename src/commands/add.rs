@@ -84,14 +84,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
             .collect(),
     };
     let (a, written) = change::create_action(&root, Draft { action }, args.commit)?;
-    let shown = ctx.display_prefix(&root).join(&written.file);
-    crate::output::written(
-        out,
-        &format!("added action {}", a.id),
-        &shown,
-        written.commit.as_deref(),
-    )?;
-    Ok(Outcome::Success)
+    ctx.written(out, &root, &format!("added action {}", a.id), &written)
 }
 
 /// Fill in the required fields: from a terminal by asking, otherwise refuse naming every missing flag.

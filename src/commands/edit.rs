@@ -78,14 +78,12 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         };
         Ok((next, note))
     })?;
-    let shown = ctx.display_prefix(&root).join(&written.file);
-    crate::output::written(
+    ctx.written(
         out,
+        &root,
         &format!("action {id}: changed {}", changed.join(", ")),
-        &shown,
-        written.commit.as_deref(),
-    )?;
-    Ok(Outcome::Success)
+        &written,
+    )
 }
 
 /// The action with the requested fields changed; `changed` receives the names of the fields that

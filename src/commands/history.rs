@@ -29,7 +29,7 @@ pub struct Args {
     pub format: FormatArg,
 }
 
-/// The output formats of the history commands.
+/// The output formats of the history commands and of `status`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum FormatArg {
     Table,

@@ -70,7 +70,6 @@ pub enum Sub {
 /// Run `oslog milestone`.
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     let root = ctx.root()?;
-    let prefix = ctx.display_prefix(&root);
     match args.command {
         Sub::Add {
             date,
@@ -98,12 +97,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
             }
             let id = m.id.clone();
             let written = change::create_milestone(&root, m, commit)?;
-            crate::output::written(
-                out,
-                &format!("added milestone {id}"),
-                &prefix.join(&written.file),
-                written.commit.as_deref(),
-            )?;
+            ctx.written(out, &root, &format!("added milestone {id}"), &written)?;
         }
         Sub::Status { id, status, commit } => {
             let mut from = status;
@@ -123,11 +117,11 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
                 };
                 Ok((next, note))
             })?;
-            crate::output::written(
+            ctx.written(
                 out,
+                &root,
                 &format!("milestone {id}: {from} → {status}"),
-                &prefix.join(&written.file),
-                written.commit.as_deref(),
+                &written,
             )?;
         }
     }

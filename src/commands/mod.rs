@@ -111,6 +111,19 @@ impl Context {
         }
     }
 
+    /// Tell the user what a writing command wrote (and committed), with the path as they see it.
+    pub fn written(
+        &self,
+        out: &mut dyn Write,
+        root: &Path,
+        summary: &str,
+        written: &crate::change::Written,
+    ) -> Result<Outcome> {
+        let shown = self.display_prefix(root).join(&written.file);
+        crate::output::written(out, summary, &shown, written.commit.as_deref())?;
+        Ok(Outcome::Success)
+    }
+
     /// How to show paths under `root` to the user: relative to the current folder where possible.
     pub fn display_prefix(&self, root: &Path) -> PathBuf {
         let cwd = std::env::current_dir()

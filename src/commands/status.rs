@@ -64,12 +64,8 @@ pub struct Args {
     pub format: FormatArg,
 }
 
-/// The output formats of `status`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum FormatArg {
-    Table,
-    Json,
-}
+/// The output formats of `status`: those of the history commands, a table or JSON.
+pub use super::history::FormatArg;
 
 /// Run `oslog status`: the dashboard, or a move when a number is given.
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
@@ -103,14 +99,7 @@ fn move_action(id: u32, args: Args, ctx: &Context, out: &mut dyn Write) -> Resul
         let next = lifecycle::apply(current, &request, today)?;
         Ok((next, change::status_note(id, current.status, to)))
     })?;
-    let shown = ctx.display_prefix(&root).join(&written.file);
-    crate::output::written(
-        out,
-        &format!("action {id}: {from} → {to}"),
-        &shown,
-        written.commit.as_deref(),
-    )?;
-    Ok(Outcome::Success)
+    ctx.written(out, &root, &format!("action {id}: {from} → {to}"), &written)
 }
 
 fn dashboard(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {

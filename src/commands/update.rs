@@ -50,12 +50,10 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         };
         Ok((next, note))
     })?;
-    let shown = ctx.display_prefix(&root).join(&written.file);
-    crate::output::written(
+    ctx.written(
         out,
+        &root,
         &format!("action {id}: update of {date} added"),
-        &shown,
-        written.commit.as_deref(),
-    )?;
-    Ok(Outcome::Success)
+        &written,
+    )
 }
