@@ -194,20 +194,11 @@ mod tests {
 
     fn action() -> Action {
         Action {
-            id: 16,
             title: "Paper".into(),
             theme: "t".into(),
-            owner: None,
-            raised: LogDate::parse("2019-01").unwrap(),
-            deadline: None,
-            status: Status::Ongoing,
-            signed_off: None,
             links: vec![21, 24],
-            merged_into: vec![],
-            duplicate_of: None,
-            formerly: vec![],
-            artefacts: vec![],
             updates: vec![up(Some("2019-02"), "first")],
+            ..crate::model::sample(16, Status::Ongoing)
         }
     }
 

@@ -395,20 +395,10 @@ mod tests {
 
     fn action(id: u32, title: &str, raised: &str) -> Action {
         Action {
-            id,
             title: title.into(),
             theme: "t".into(),
-            owner: None,
             raised: LogDate::parse(raised).unwrap(),
-            deadline: None,
-            status: Status::Ongoing,
-            signed_off: None,
-            links: vec![],
-            merged_into: vec![],
-            duplicate_of: None,
-            formerly: vec![],
-            artefacts: vec![],
-            updates: vec![],
+            ..crate::model::sample(id, Status::Ongoing)
         }
     }
 

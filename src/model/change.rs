@@ -240,20 +240,10 @@ pub fn action_flags(old: &Action, new: &Action, changes: &[Change]) -> Vec<Flag>
 #[cfg(test)]
 pub(crate) fn sample_action(id: u32, status: Status, deadline: &str) -> Action {
     Action {
-        id,
         title: format!("action {id}"),
         theme: "gov".into(),
-        owner: None,
-        raised: super::LogDate::parse("2019-01").unwrap(),
         deadline: Some(Deadline::parse(deadline).unwrap()),
-        status,
-        signed_off: None,
-        links: vec![],
-        merged_into: vec![],
-        duplicate_of: None,
-        formerly: vec![],
-        artefacts: vec![],
-        updates: vec![],
+        ..super::sample(id, status)
     }
 }
 
