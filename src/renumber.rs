@@ -281,37 +281,29 @@ pub fn plan(
         }
     }
     let old: BTreeSet<u32> = moves.iter().map(|m| m.old).collect();
-    let mut mentions = Vec::new();
-    for (file, a) in &tree.actions {
+    // Free-text mentions of a moved number, in every text of every record, listed for a person.
+    let action_texts = tree.actions.iter().map(|(file, a)| {
         let texts =
             std::iter::once(a.title.as_str()).chain(a.updates.iter().map(|u| u.text.as_str()));
-        for text in texts {
-            for (number, excerpt) in mentioned(text) {
-                if old.contains(&number) {
-                    mentions.push(Mention {
-                        file: file.to_path_buf(),
-                        number,
-                        excerpt,
-                    });
-                }
-            }
-        }
-    }
-    for (file, m) in &tree.milestones {
+        (*file, texts.collect::<Vec<_>>())
+    });
+    let milestone_texts = tree.milestones.iter().map(|(file, m)| {
         let texts = [
             Some(m.title.as_str()),
             m.objective.as_deref(),
             m.by.as_deref(),
         ];
-        for text in texts.into_iter().flatten() {
-            for (number, excerpt) in mentioned(text) {
-                if old.contains(&number) {
-                    mentions.push(Mention {
-                        file: file.to_path_buf(),
-                        number,
-                        excerpt,
-                    });
-                }
+        (*file, texts.into_iter().flatten().collect())
+    });
+    let mut mentions = Vec::new();
+    for (file, texts) in action_texts.chain(milestone_texts) {
+        for text in texts {
+            for (number, excerpt) in mentioned(text).into_iter().filter(|(n, _)| old.contains(n)) {
+                mentions.push(Mention {
+                    file: file.to_path_buf(),
+                    number,
+                    excerpt,
+                });
             }
         }
     }
