@@ -28,18 +28,23 @@ pub fn text(s: &str) -> String {
     out
 }
 
-/// Write the action log as Markdown.
-pub fn actions(w: &mut dyn Write, r: &ActionsReport) -> io::Result<()> {
-    writeln!(w, "# {}", text(&r.title))?;
-    writeln!(w)?;
-    write!(w, "As of {}.", r.as_of_long)?;
-    if r.public {
+/// End the line under a report's title, saying whether this is the public version.
+fn end_intro(w: &mut dyn Write, public: bool) -> io::Result<()> {
+    if public {
         write!(
             w,
             " Public version: owners are withheld except where a theme's owners are public."
         )?;
     }
+    writeln!(w)
+}
+
+/// Write the action log as Markdown.
+pub fn actions(w: &mut dyn Write, r: &ActionsReport) -> io::Result<()> {
+    writeln!(w, "# {}", text(&r.title))?;
     writeln!(w)?;
+    write!(w, "As of {}.", r.as_of_long)?;
+    end_intro(w, r.public)?;
     writeln!(w)?;
     writeln!(w, "Themes:")?;
     for t in &r.themes {
@@ -137,13 +142,7 @@ pub fn monthly(w: &mut dyn Write, r: &MonthlyReport) -> io::Result<()> {
         let names: Vec<String> = r.themes.iter().map(|t| text(&t.name)).collect();
         write!(w, " For {}: {}.", text(m), names.join(", "))?;
     }
-    if r.public {
-        write!(
-            w,
-            " Public version: owners are withheld except where a theme's owners are public."
-        )?;
-    }
-    writeln!(w)?;
+    end_intro(w, r.public)?;
     for p in &r.parts {
         writeln!(w)?;
         writeln!(w, "## {} ({})", p.title, p.items.len())?;
@@ -161,13 +160,7 @@ pub fn annual(w: &mut dyn Write, r: &AnnualReport) -> io::Result<()> {
     writeln!(w, "# {}", text(&r.title))?;
     writeln!(w)?;
     write!(w, "The year {}, as of {}.", r.year, r.as_of_long)?;
-    if r.public {
-        write!(
-            w,
-            " Public version: owners are withheld except where a theme's owners are public."
-        )?;
-    }
-    writeln!(w)?;
+    end_intro(w, r.public)?;
     writeln!(w)?;
     writeln!(w, "## Figures")?;
     writeln!(w)?;
