@@ -13,21 +13,21 @@ use minijinja::Environment;
 use serde::Serialize;
 use std::io::Write;
 
-const BASE: &str = include_str!("templates/base.html");
-const ACTIONS: &str = include_str!("templates/actions.html");
-const MONTHLY: &str = include_str!("templates/monthly.html");
-const ANNUAL: &str = include_str!("templates/annual.html");
+/// The templates, by name: the base page, a shared theme legend, and one per report.
+const TEMPLATES: [(&str, &str); 5] = [
+    ("base.html", include_str!("templates/base.html")),
+    ("legend.html", include_str!("templates/legend.html")),
+    ("actions.html", include_str!("templates/actions.html")),
+    ("monthly.html", include_str!("templates/monthly.html")),
+    ("annual.html", include_str!("templates/annual.html")),
+];
 
 fn environment() -> Environment<'static> {
     let mut env = Environment::new();
-    env.add_template("base.html", BASE)
-        .expect("the base template parses");
-    env.add_template("actions.html", ACTIONS)
-        .expect("the actions template parses");
-    env.add_template("monthly.html", MONTHLY)
-        .expect("the monthly template parses");
-    env.add_template("annual.html", ANNUAL)
-        .expect("the annual template parses");
+    for (name, source) in TEMPLATES {
+        env.add_template(name, source)
+            .unwrap_or_else(|e| panic!("the built-in template {name} does not parse: {e}"));
+    }
     env
 }
 
