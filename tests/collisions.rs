@@ -3,7 +3,9 @@
 //! fixed authors and commit times. Commits and branches are made with git2; the merges themselves
 //! are run by the `git` command, so that git calls `oslog merge-driver` as it would for a user.
 
-use git2::{Repository, Signature, Time};
+mod common;
+use common::{commit, write};
+use git2::Repository;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -14,16 +16,15 @@ const THEMES: &str =
 /// 1 July 2019, noon UTC.
 const T0: i64 = 1_561_982_400;
 
+/// The time of day `day` after T0, in seconds since the epoch.
+fn at(day: i64) -> i64 {
+    T0 + day * 86_400
+}
+
 fn action(id: u32, title: &str, extra: &str) -> String {
     format!(
         "id: {id}\ntitle: {title}\ntheme: governance\nraised: 2019-01\nstatus: ongoing\n{extra}"
     )
-}
-
-fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
 }
 
 fn read(root: &Path, rel: &str) -> String {
@@ -53,22 +54,6 @@ fn text(o: &Output) -> String {
 
 fn code(o: &Output) -> i32 {
     o.status.code().unwrap()
-}
-
-/// Commit the whole working tree on the current branch as `who`, `day` days after T0.
-fn commit(repo: &Repository, who: &str, day: i64, message: &str) {
-    let mut index = repo.index().unwrap();
-    index
-        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
-        .unwrap();
-    index.update_all(["*"], None).unwrap();
-    index.write().unwrap();
-    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
-    let sig = Signature::new(who, "x@example.org", &Time::new(T0 + day * 86_400, 0)).unwrap();
-    let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
-    let parents: Vec<&git2::Commit> = parent.iter().collect();
-    repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
-        .unwrap();
 }
 
 /// Create `branch` at HEAD (when new) and check it out.
@@ -109,7 +94,7 @@ fn log_of_138() -> (tempfile::TempDir, Repository) {
         let file = format!("actions/{id:03}.yaml");
         write(dir.path(), &file, &action(id, &format!("Action {id}"), ""));
     }
-    commit(&repo, "Ann", 0, "Start the log");
+    commit(&repo, "Ann", at(0), "Start the log");
     (dir, repo)
 }
 
@@ -147,7 +132,7 @@ fn two_branches_add_action_139_and_renumber_onto_makes_the_merge_clean() {
         "actions/139.yaml",
         &action(139, "Theirs, publish the DPIA", ""),
     );
-    commit(&repo, "Bob", 1, "Add action 139 on main");
+    commit(&repo, "Bob", at(1), "Add action 139 on main");
 
     switch(&repo, "feature");
     write(
@@ -169,7 +154,7 @@ fn two_branches_add_action_139_and_renumber_onto_makes_the_merge_clean() {
         "timeline/2019-10-workshop-7.yaml",
         "id: 2019-10-workshop-7\ndate: 2019-10\nkind: workshop\ntitle: Workshop 7\nstatus: planned\nactions: [16, 139]\n",
     );
-    commit(&repo, "Cy", 2, "Add action 139 on feature");
+    commit(&repo, "Cy", at(2), "Add action 139 on feature");
 
     let flagged = oslog(root, &["validate", "--base", "main"]);
     assert_eq!(code(&flagged), 1, "{}", text(&flagged));
@@ -213,7 +198,7 @@ fn two_branches_add_action_139_and_renumber_onto_makes_the_merge_clean() {
     assert!(read(root, "actions/016.yaml").contains("links: [140]\n"));
     assert!(read(root, "timeline/2019-10-workshop-7.yaml").contains("actions: [16, 140]\n"));
     assert_eq!(code(&oslog(root, &["validate", "--base", "main"])), 0);
-    commit(&repo, "Cy", 3, "Renumber 139 to 140");
+    commit(&repo, "Cy", at(3), "Renumber 139 to 140");
 
     let merged = git_merge(root, "main");
     assert!(merged.status.success(), "{}", text(&merged));
@@ -360,7 +345,7 @@ fn log_with_driver() -> (tempfile::TempDir, Repository) {
             &format!("'{OSLOG}' merge-driver %O %A %B %P"),
         )
         .unwrap();
-    commit(&repo, "Ann", 0, "Start the log");
+    commit(&repo, "Ann", at(0), "Start the log");
     switch(&repo, "other");
     switch(&repo, "main");
     (dir, repo)
@@ -383,7 +368,7 @@ fn updates_appended_on_two_branches_merge_cleanly_in_date_order() {
         )),
         0
     );
-    commit(&repo, "Bob", 1, "Update 16");
+    commit(&repo, "Bob", at(1), "Update 16");
     switch(&repo, "other");
     assert_eq!(
         code(&oslog(
@@ -399,7 +384,7 @@ fn updates_appended_on_two_branches_merge_cleanly_in_date_order() {
         0
     );
     assert_eq!(code(&oslog(root, &["edit", "16", "--owner", "HO"])), 0);
-    commit(&repo, "Cy", 2, "Update 16 too");
+    commit(&repo, "Cy", at(2), "Update 16 too");
     switch(&repo, "main");
 
     let merged = git_merge(root, "other");
@@ -423,7 +408,7 @@ fn a_status_changed_differently_on_both_sides_is_a_conflict_around_that_field() 
         )),
         0
     );
-    commit(&repo, "Bob", 1, "16 proposed complete");
+    commit(&repo, "Bob", at(1), "16 proposed complete");
     switch(&repo, "other");
     assert_eq!(
         code(&oslog(
@@ -440,7 +425,7 @@ fn a_status_changed_differently_on_both_sides_is_a_conflict_around_that_field() 
         )),
         0
     );
-    commit(&repo, "Cy", 2, "16 closed");
+    commit(&repo, "Cy", at(2), "16 closed");
     switch(&repo, "main");
 
     let merged = git_merge(root, "other");

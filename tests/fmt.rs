@@ -3,6 +3,8 @@
 //! trycmd ones: `non-canonical.in` (every file formattable) and `fmt-check.in` (the same, plus files
 //! that fmt must refuse to touch).
 
+mod common;
+use common::copy_dir;
 use oslog::model::{Action, Milestone, Themes};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -13,19 +15,6 @@ fn fixture(case: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/cmd")
         .join(format!("{case}.in"))
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// A copy of a fixture in a fresh temporary folder.

@@ -1,7 +1,9 @@
 //! The git audit trail end to end: real repositories built with git2 in temporary folders, with fixed
 //! authors and commit times, read by the `oslog` binary (`history`, `log`, `diff`, `slips`, `--as-of`).
 
-use git2::{Repository, Signature, Time};
+mod common;
+use common::{commit, commit_with, write};
+use git2::Repository;
 use serde_json::Value;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -10,48 +12,14 @@ const THEMES: &str = "themes:\n  - key: governance\n    name: Governance\n    co
 
 /// 1 July 2019, noon UTC.
 const T0: i64 = 1_561_982_400;
-const DAY: i64 = 86_400;
+
+/// The time of day `day` after T0, in seconds since the epoch.
+fn at(day: i64) -> i64 {
+    T0 + day * 86_400
+}
 
 fn action(id: u32, theme: &str, deadline: &str, status: &str, extra: &str) -> String {
     format!("id: {id}\ntitle: Action number {id}\ntheme: {theme}\nraised: 2019-01\ndeadline: {deadline}\nstatus: {status}\n{extra}")
-}
-
-fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
-
-/// Commit the whole working tree as `who` on day `day` after T0, with the given parents (HEAD by
-/// default).
-fn commit(repo: &Repository, who: &str, day: i64, message: &str) -> git2::Oid {
-    let parents: Vec<_> = repo
-        .head()
-        .ok()
-        .and_then(|h| h.peel_to_commit().ok())
-        .into_iter()
-        .collect();
-    commit_with(repo, who, day, message, &parents.iter().collect::<Vec<_>>())
-}
-
-fn commit_with(
-    repo: &Repository,
-    who: &str,
-    day: i64,
-    message: &str,
-    parents: &[&git2::Commit],
-) -> git2::Oid {
-    let mut index = repo.index().unwrap();
-    index
-        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
-        .unwrap();
-    index.update_all(["*"], None).unwrap();
-    index.write().unwrap();
-    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
-    let email = format!("{}@example.org", who.to_lowercase());
-    let sig = Signature::new(who, &email, &Time::new(T0 + day * DAY, 0)).unwrap();
-    repo.commit(Some("HEAD"), &sig, &sig, message, &tree, parents)
-        .unwrap()
 }
 
 fn oslog(dir: &Path, args: &[&str]) -> Output {
@@ -105,19 +73,19 @@ fn scenario() -> (tempfile::TempDir, Repository) {
         "timeline/2019-09-annual-report.yaml",
         "id: 2019-09-annual-report\ndate: 2019-09\nkind: report\ntitle: Annual report\nstatus: planned\n",
     );
-    commit(&repo, "Ann", 0, "Start the log");
+    commit(&repo, "Ann", at(0), "Start the log");
     write(
         root,
         "actions/001.yaml",
         &action(1, "governance", "2019-07", "ongoing", ""),
     );
-    commit(&repo, "Bob", 1, "Start action 1");
+    commit(&repo, "Bob", at(1), "Start action 1");
     write(
         root,
         "actions/001.yaml",
         &action(1, "governance", "2019-09", "ongoing", ""),
     );
-    commit(&repo, "Bob", 2, "Move action 1's deadline");
+    commit(&repo, "Bob", at(2), "Move action 1's deadline");
     std::fs::remove_file(root.join("actions/002.yaml")).unwrap();
     write(
         root,
@@ -125,7 +93,7 @@ fn scenario() -> (tempfile::TempDir, Repository) {
         &action(5, "data-sharing", "2019-08", "ongoing", "formerly: [2]\n")
             .replace("number 5", "number 2"),
     );
-    commit(&repo, "Cy", 3, "Renumber action 2 to 5");
+    commit(&repo, "Cy", at(3), "Renumber action 2 to 5");
 
     let main_tip = repo.head().unwrap().peel_to_commit().unwrap();
     repo.branch("feature", &main_tip, false).unwrap();
@@ -135,13 +103,13 @@ fn scenario() -> (tempfile::TempDir, Repository) {
         "actions/001.yaml",
         &action(1, "governance", "2019-09", "proposed-complete", ""),
     );
-    let feature = commit(&repo, "Dee", 4, "Propose action 1 complete");
+    let feature = commit(&repo, "Dee", at(4), "Propose action 1 complete");
     let feature = repo.find_commit(feature).unwrap();
     repo.set_head("refs/heads/main").unwrap();
     commit_with(
         &repo,
         "Ann",
-        5,
+        at(5),
         "Merge branch 'feature'",
         &[&main_tip, &feature],
     );
@@ -414,7 +382,7 @@ fn an_edited_or_removed_update_is_flagged() {
         "actions/005.yaml",
         &with("  - text: First\n  - text: Second\n"),
     );
-    commit(&repo, "Bob", 6, "Two updates");
+    commit(&repo, "Bob", at(6), "Two updates");
     write(
         dir.path(),
         "actions/005.yaml",
@@ -575,13 +543,13 @@ fn a_log_in_a_subfolder_of_the_repository() {
         "actions/007.yaml",
         &action(7, "governance", "2019-07", "ongoing", ""),
     );
-    commit(&repo, "Ann", 0, "Start");
+    commit(&repo, "Ann", at(0), "Start");
     write(
         &root,
         "actions/007.yaml",
         &action(7, "governance", "2019-08", "ongoing", ""),
     );
-    commit(&repo, "Bob", 1, "Move 7");
+    commit(&repo, "Bob", at(1), "Move 7");
     let v = json(&root.join("actions"), &["history", "7", "--format", "json"]);
     let changes = v["changes"].as_array().unwrap();
     assert_eq!(changes.len(), 2, "{v:#}");

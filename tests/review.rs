@@ -2,7 +2,9 @@
 //! with git2 in temporary folders, with fixed authors and commit times, read by the `oslog` binary;
 //! and hostile text in them, escaped in HTML and inert in Markdown.
 
-use git2::{Repository, Signature, Time};
+mod common;
+use common::{commit, write};
+use git2::Repository;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -10,45 +12,17 @@ const THEMES: &str = "themes:\n  - key: governance\n    name: Governance\n    co
 
 /// 1 May 2019, noon UTC.
 const T0: i64 = 1_556_712_000;
-const DAY: i64 = 86_400;
+
+/// The time of day `day` after T0, in seconds since the epoch.
+fn at(day: i64) -> i64 {
+    T0 + day * 86_400
+}
 
 const HOSTILE: &str = r#"<script>alert("x")</script> & 'q' a|b"#;
 
 fn action(id: u32, theme: &str, title: &str, deadline: &str, status: &str, extra: &str) -> String {
     let title = serde_json::to_string(title).unwrap();
     format!("id: {id}\ntitle: {title}\ntheme: {theme}\nraised: 2019-02\ndeadline: {deadline}\nstatus: {status}\n{extra}")
-}
-
-fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
-
-fn commit(repo: &Repository, who: &str, day: i64, message: &str) {
-    let parents: Vec<_> = repo
-        .head()
-        .ok()
-        .and_then(|h| h.peel_to_commit().ok())
-        .into_iter()
-        .collect();
-    let mut index = repo.index().unwrap();
-    index
-        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
-        .unwrap();
-    index.write().unwrap();
-    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
-    let email = format!("{}@example.org", who.to_lowercase());
-    let sig = Signature::new(who, &email, &Time::new(T0 + day * DAY, 0)).unwrap();
-    repo.commit(
-        Some("HEAD"),
-        &sig,
-        &sig,
-        message,
-        &tree,
-        &parents.iter().collect::<Vec<_>>(),
-    )
-    .unwrap();
 }
 
 /// 1 May: Ann starts the log (actions 1 and 2, a workshop in August).
@@ -81,7 +55,7 @@ fn scenario() -> tempfile::TempDir {
         "timeline/2019-08-workshop.yaml",
         "id: 2019-08-workshop\ndate: 2019-08\nkind: workshop\ntitle: Workshop 5\nstatus: planned\n",
     );
-    commit(&repo, "Ann", 0, "Start the log");
+    commit(&repo, "Ann", at(0), "Start the log");
     write(
         root,
         "actions/001.yaml",
@@ -94,7 +68,7 @@ fn scenario() -> tempfile::TempDir {
             "updates:\n  - date: 2019-06-10\n    text: Draft circulated\n",
         ),
     );
-    commit(&repo, "Bob", 40, "Start action 1");
+    commit(&repo, "Bob", at(40), "Start action 1");
     let hostile = serde_json::to_string(HOSTILE).unwrap();
     write(
         root,
@@ -120,7 +94,7 @@ fn scenario() -> tempfile::TempDir {
             "",
         ),
     );
-    commit(&repo, "Cy", 42, "Add action 3, complete action 2");
+    commit(&repo, "Cy", at(42), "Add action 3, complete action 2");
     dir
 }
 

@@ -1,0 +1,56 @@
+//! Helpers shared by the integration tests: copying fixture trees, writing files, and committing
+//! the whole working tree of a real repository with a fixed author and time.
+#![allow(dead_code)] // each test binary uses its own subset
+
+use git2::{Repository, Signature, Time};
+use std::path::Path;
+
+/// Copy a folder and everything under it.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// Write `text` to `root/rel`, creating folders as needed.
+pub fn write(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// Commit the whole working tree (additions, changes and removals) as `who` at `seconds` since the
+/// epoch, with the given parents.
+pub fn commit_with(
+    repo: &Repository,
+    who: &str,
+    seconds: i64,
+    message: &str,
+    parents: &[&git2::Commit],
+) -> git2::Oid {
+    let mut index = repo.index().unwrap();
+    index
+        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+        .unwrap();
+    index.update_all(["*"], None).unwrap();
+    index.write().unwrap();
+    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+    let email = format!("{}@example.org", who.to_lowercase());
+    let sig = Signature::new(who, &email, &Time::new(seconds, 0)).unwrap();
+    repo.commit(Some("HEAD"), &sig, &sig, message, &tree, parents)
+        .unwrap()
+}
+
+/// Commit the whole working tree on top of HEAD (or as the first commit).
+pub fn commit(repo: &Repository, who: &str, seconds: i64, message: &str) -> git2::Oid {
+    let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
+    let parents: Vec<&git2::Commit> = parent.iter().collect();
+    commit_with(repo, who, seconds, message, &parents)
+}
