@@ -9,7 +9,8 @@ fn main() -> ExitCode {
     match oslog::run(cli) {
         Ok(oslog::commands::Outcome::Success) => ExitCode::SUCCESS,
         Ok(oslog::commands::Outcome::Failure) => ExitCode::from(1),
-        Err(e) if oslog::stdout_closed() || is_broken_pipe(&e) => ExitCode::SUCCESS,
+        // A reader that closed the pipe (`oslog list | head`) is not an error.
+        Err(_) if oslog::stdout_closed() => ExitCode::SUCCESS,
         Err(e) => {
             #[allow(clippy::print_stderr)]
             {
@@ -23,11 +24,4 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
-}
-
-fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| {
-        c.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-    })
 }
