@@ -162,21 +162,8 @@ pub fn create_action(root: &Path, draft: Draft, commit: bool) -> Result<(Action,
 
 fn check_new_action(root: &Path, a: &Action) -> Result<()> {
     let themes = themes(root)?;
-    if themes.get(&a.theme).is_none() {
-        let keys = themes.themes.iter().map(|t| t.key.as_str());
-        let hint = match crate::model::closest(&a.theme, keys) {
-            Some(c) => format!("; did you mean `{c}`?"),
-            None => format!(
-                "; the themes are: {}",
-                themes
-                    .themes
-                    .iter()
-                    .map(|t| t.key.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        };
-        bail!("unknown theme `{}`{hint}", a.theme);
+    if let Some(message) = themes.unknown(&a.theme) {
+        bail!("{message}");
     }
     for n in &a.links {
         if !root

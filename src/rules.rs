@@ -3,7 +3,7 @@
 //! others.
 
 use crate::diag::{Code, Diagnostic};
-use crate::model::{closest, Status};
+use crate::model::Status;
 use crate::store::Log;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -72,18 +72,7 @@ fn themes(log: &Log, out: &mut Vec<Diagnostic>) {
                 Some(a.spans.get("theme")),
                 format!("unknown theme `{}`", a.value.theme),
             );
-            let by_name = themes
-                .value
-                .themes
-                .iter()
-                .find(|t| t.name.eq_ignore_ascii_case(&a.value.theme))
-                .map(|t| t.key.as_str());
-            out.push(
-                match by_name.or_else(|| closest(&a.value.theme, keys.iter().copied())) {
-                    Some(k) => d.with_hint(format!("did you mean `{k}`?")),
-                    None => d.with_hint(format!("the themes are: {}", keys.join(", "))),
-                },
-            );
+            out.push(d.with_hint(themes.value.hint_for(&a.value.theme)));
         }
     }
     for (i, m) in themes.value.members.iter().enumerate() {
@@ -95,10 +84,7 @@ fn themes(log: &Log, out: &mut Vec<Diagnostic>) {
                     Some(themes.spans.get(&format!("members[{i}].themes[{j}]"))),
                     format!("member `{}` follows unknown theme `{key}`", m.name),
                 );
-                out.push(match closest(key, keys.iter().copied()) {
-                    Some(k) => d.with_hint(format!("did you mean `{k}`?")),
-                    None => d.with_hint(format!("the themes are: {}", keys.join(", "))),
-                });
+                out.push(d.with_hint(themes.value.hint_for(key)));
             }
         }
     }

@@ -5,7 +5,6 @@ use crate::change::{self, Draft};
 use crate::cli::{parse_date, parse_deadline};
 use crate::model::{Action, Deadline, LogDate, Status, Update};
 use crate::output::prompt;
-use crate::store;
 use anyhow::{bail, Result};
 use std::io::{IsTerminal, Write};
 
@@ -114,22 +113,21 @@ fn complete(mut args: Args, interactive: bool, root: &std::path::Path) -> Result
         args.title = Some(prompt::ask("Title", "what was agreed")?.ok_or_else(ended)?);
     }
     if missing.contains(&"--theme") {
-        let keys = theme_keys(root);
-        let help = if keys.is_empty() {
-            "a key of themes.yaml".to_string()
-        } else {
-            keys.join(", ")
+        let themes = change::themes(root).ok();
+        let help = match &themes {
+            Some(t) => t
+                .themes
+                .iter()
+                .map(|t| t.key.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            None => "a key of themes.yaml".to_string(),
         };
         while args.theme.is_none() {
             let answer = prompt::ask("Theme", &help)?.ok_or_else(ended)?;
-            if keys.is_empty() || keys.contains(&answer) {
-                args.theme = Some(answer);
-            } else {
-                let near = crate::model::closest(&answer, keys.iter().map(String::as_str));
-                prompt::refuse(&match near {
-                    Some(k) => format!("unknown theme `{answer}`; did you mean `{k}`?"),
-                    None => format!("unknown theme `{answer}`"),
-                })?;
+            match themes.as_ref().and_then(|t| t.unknown(&answer)) {
+                Some(message) => prompt::refuse(&message)?,
+                None => args.theme = Some(answer),
             }
         }
     }
@@ -141,17 +139,4 @@ fn complete(mut args: Args, interactive: bool, root: &std::path::Path) -> Result
         }
     }
     Ok(args)
-}
-
-/// The theme keys of themes.yaml, for asking; empty when the file cannot be read (the later
-/// validation then reports the problem).
-fn theme_keys(root: &std::path::Path) -> Vec<String> {
-    let rel = std::path::Path::new(store::THEMES_FILE);
-    let Ok(src) = store::read_source(root, rel) else {
-        return Vec::new();
-    };
-    match store::decode_source(store::RecordKind::Themes, rel, &src).0 {
-        Some(store::Record::Themes(t)) => t.value.themes.into_iter().map(|t| t.key).collect(),
-        _ => Vec::new(),
-    }
 }

@@ -60,17 +60,12 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         if changed.is_empty() {
             bail!("nothing to change: action {id} already has these values");
         }
-        if let Some(t) = &args.theme {
-            let themes = log.themes.as_ref().map(|t| &t.value);
-            if themes.is_some_and(|th| th.get(t).is_none()) {
-                let keys = themes
-                    .into_iter()
-                    .flat_map(|th| th.themes.iter().map(|t| t.key.as_str()));
-                let hint = crate::model::closest(t, keys)
-                    .map(|c| format!("; did you mean `{c}`?"))
-                    .unwrap_or_default();
-                bail!("unknown theme `{t}`{hint}");
-            }
+        if let Some(message) = args
+            .theme
+            .as_deref()
+            .and_then(|t| log.themes.as_ref()?.value.unknown(t))
+        {
+            bail!("{message}");
         }
         let note = CommitNote {
             subject: format!("Action {id}: edit {}", changed.join(", ")),

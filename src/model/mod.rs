@@ -260,6 +260,28 @@ impl Themes {
             .unwrap_or(usize::MAX)
     }
 
+    /// What to suggest for a theme key that is not one of these: the key of a theme with that
+    /// name, or the nearest key, or the list of keys.
+    pub fn hint_for(&self, key: &str) -> String {
+        let keys = self.themes.iter().map(|t| t.key.as_str());
+        let by_name = self
+            .themes
+            .iter()
+            .find(|t| t.name.eq_ignore_ascii_case(key))
+            .map(|t| t.key.as_str());
+        match by_name.or_else(|| closest(key, keys.clone())) {
+            Some(k) => format!("did you mean `{k}`?"),
+            None => format!("the themes are: {}", keys.collect::<Vec<_>>().join(", ")),
+        }
+    }
+
+    /// The error for an unknown theme key, with [`Themes::hint_for`]; `None` when the key is known.
+    pub fn unknown(&self, key: &str) -> Option<String> {
+        self.get(key)
+            .is_none()
+            .then(|| format!("unknown theme `{key}`; {}", self.hint_for(key)))
+    }
+
     /// The member with this name (compared without regard to case).
     pub fn member(&self, name: &str) -> Option<&Member> {
         self.members
