@@ -276,6 +276,17 @@ pub fn filter(commits: Vec<CommitChanges>, keep: impl Fn(&Entry) -> bool) -> Vec
         .collect()
 }
 
+/// The median of some day counts; `None` for none.
+pub fn median(mut v: Vec<i64>) -> Option<f64> {
+    v.sort_unstable();
+    let n = v.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(v[n / 2] as f64),
+        _ => Some((v[n / 2 - 1] + v[n / 2]) as f64 / 2.0),
+    }
+}
+
 /// How one action's deadline moved over its history.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Slip {
@@ -388,19 +399,13 @@ pub fn slips(commits: &[CommitChanges], most: usize) -> Slips {
     let themes = by_theme
         .into_iter()
         .map(|(theme, v)| {
-            let mut delays: Vec<i64> = v.iter().filter_map(|s| s.delay_days).collect();
-            delays.sort_unstable();
-            let n = delays.len();
-            let median = if n % 2 == 1 {
-                delays[n / 2] as f64
-            } else {
-                (delays[n / 2 - 1] + delays[n / 2]) as f64 / 2.0
-            };
+            let delays: Vec<i64> = v.iter().filter_map(|s| s.delay_days).collect();
             ThemeDelay {
                 theme: theme.to_string(),
-                actions: n,
+                actions: delays.len(),
                 moved: v.iter().filter(|s| s.moves > 0).count(),
-                median_delay_days: median,
+                // Every slip in `v` has a delay, so the list is never empty.
+                median_delay_days: median(delays).unwrap_or_default(),
             }
         })
         .collect();

@@ -353,16 +353,6 @@ fn with_latest(status: Status, latest: &str) -> String {
     }
 }
 
-fn median(mut v: Vec<i64>) -> Option<f64> {
-    v.sort_unstable();
-    let n = v.len();
-    match n {
-        0 => None,
-        _ if n % 2 == 1 => Some(v[n / 2] as f64),
-        _ => Some((v[n / 2 - 1] + v[n / 2]) as f64 / 2.0),
-    }
-}
-
 /// Build the annual report of `year` from the log and its whole history (`commits`, oldest first).
 pub fn annual(input: &Inputs, commits: &[CommitChanges], year: i32) -> AnnualReport {
     let in_year = |d: NaiveDate| d.year() == year;
@@ -470,7 +460,7 @@ pub fn annual(input: &Inputs, commits: &[CommitChanges], year: i32) -> AnnualRep
                 .count(),
             completed,
             closed,
-            median_days: median(days),
+            median_days: crate::history::median(days),
             slipped_actions: theme_slips.len(),
             slips: theme_slips.iter().map(|s| s.moves).sum(),
             milestones_done: ms(MilestoneStatus::Done),
