@@ -7,12 +7,9 @@
 use git2::Oid;
 use std::cmp::Ordering;
 
-/// A tree object's bytes (owned, or borrowed from the object database) and the offset at which each
-/// entry starts.
+/// A tree object's bytes, owned or borrowed from the object database.
 pub struct RawTree<D = Vec<u8>> {
     data: D,
-    /// Where each entry starts, found on first need: looking up one name does not need it.
-    index: std::cell::OnceCell<Vec<usize>>,
 }
 
 /// One entry: `<mode> <name>\0<20-byte id>`.
@@ -48,6 +45,8 @@ impl RawEntry<'_> {
     }
 }
 
+/// The entry at the start of `data` and its length in bytes. An entry's parse reads only its own
+/// bytes, which is what lets identical byte runs stand for identical entries.
 fn parse(data: &[u8]) -> Option<(RawEntry<'_>, usize)> {
     let space = data.iter().take(7).position(|b| *b == b' ')?;
     let nul = space + 1 + data[space + 1..].iter().position(|b| *b == 0)?;
@@ -72,32 +71,7 @@ impl RawTree {
 impl<D: AsRef<[u8]>> RawTree<D> {
     /// A tree object's bytes. Bytes that do not parse end the entries.
     pub fn new(data: D) -> RawTree<D> {
-        RawTree {
-            data,
-            index: std::cell::OnceCell::new(),
-        }
-    }
-
-    fn starts(&self) -> &[usize] {
-        self.index.get_or_init(|| {
-            let mut starts = Vec::new();
-            let mut at = 0;
-            while let Some((_, len)) = parse(&self.data.as_ref()[at..]) {
-                starts.push(at);
-                at += len;
-            }
-            starts
-        })
-    }
-
-    fn entry(&self, i: usize) -> RawEntry<'_> {
-        parse(&self.data.as_ref()[self.starts()[i]..])
-            .expect("indexed entries parse")
-            .0
-    }
-
-    fn entries(&self, range: std::ops::Range<usize>) -> impl Iterator<Item = RawEntry<'_>> {
-        range.map(|i| self.entry(i))
+        RawTree { data }
     }
 
     /// Every entry, in order.
@@ -118,42 +92,61 @@ impl<D: AsRef<[u8]>> RawTree<D> {
             .find(|e| e.cmp_key(name, is_tree) != Ordering::Less)?;
         (e.cmp_key(name, is_tree) == Ordering::Equal && e.is_tree() == is_tree).then_some(e)
     }
-
-    /// The index of the entry starting at `offset`, if one does.
-    fn index_at(&self, offset: usize) -> Option<usize> {
-        self.starts().binary_search(&offset).ok()
-    }
 }
 
-/// The record files that differ between two versions of a folder: (name, old id, new id).
-pub fn changed<A: AsRef<[u8]>, B: AsRef<[u8]>>(
-    old: &RawTree<A>,
-    new: &RawTree<B>,
-) -> Vec<(String, Option<Oid>, Option<Oid>)> {
+/// A record file that differs between two versions of a folder: (name, old id, new id).
+pub type Changed = (String, Option<Oid>, Option<Oid>);
+
+/// The record files that differ between two versions of a folder.
+///
+/// The entries that lie wholly within the identical leading bytes are the same in both, so the walk
+/// starts at the first entry that does not; from there the two lists are merged by name until the
+/// rest of both is the same run of identical trailing bytes. A commit that changes one entry of a
+/// large folder costs a scan of the entries up to it and a comparison of one or two entries.
+pub fn changed<A: AsRef<[u8]>, B: AsRef<[u8]>>(old: &RawTree<A>, new: &RawTree<B>) -> Vec<Changed> {
     let (a, b) = (old.data.as_ref(), new.data.as_ref());
-    let (starts_a, starts_b) = (old.starts(), new.starts());
-    // Identical leading bytes parse into identical entries, so the entries before the last one that
-    // starts within them are the same in both, at the same offsets.
     let prefix = common_prefix(a, b);
-    let first = starts_a.partition_point(|s| *s <= prefix).saturating_sub(1);
-    let skip = starts_a.get(first).copied().unwrap_or(0);
-    // Identical trailing bytes: the first entry of old that starts within them begins a run of
-    // identical entries if the same distance from the end is also where an entry of new starts.
-    let suffix = common_suffix(&a[skip..], &b[skip.min(b.len())..]);
-    let (mut end_a, mut end_b) = (starts_a.len(), starts_b.len());
-    for (i, start) in starts_a.iter().enumerate().skip(first) {
-        if *start < a.len() - suffix {
-            continue;
-        }
-        if let Some(j) = new.index_at(start + b.len() - a.len()) {
-            (end_a, end_b) = (i, j);
+    let mut start = 0;
+    while let Some((_, len)) = parse(&a[start..]) {
+        if start + len > prefix {
             break;
         }
+        start += len;
     }
-    merge(
-        old.entries(first..end_a),
-        new.entries(first.min(end_b)..end_b),
-    )
+    let suffix = common_suffix(&a[start..], &b[start..]);
+    let (mut i, mut j) = (start, start);
+    let mut out = Vec::new();
+    let name = |e: &RawEntry| String::from_utf8_lossy(e.name).into_owned();
+    loop {
+        // The rest of both is the same bytes, so the same entries.
+        if a.len() - i == b.len() - j && a.len() - i <= suffix {
+            break;
+        }
+        match (parse(&a[i..]), parse(&b[j..])) {
+            (None, None) => break,
+            (Some((x, n)), _) if !x.is_record() => i += n,
+            (_, Some((y, m))) if !y.is_record() => j += m,
+            (Some((x, n)), Some((y, m))) if x.name == y.name => {
+                if x.id != y.id {
+                    out.push((name(&x), Some(x.oid()), Some(y.oid())));
+                }
+                (i, j) = (i + n, j + m);
+            }
+            (Some((x, n)), None) => {
+                out.push((name(&x), Some(x.oid()), None));
+                i += n;
+            }
+            (Some((x, n)), Some((y, _))) if x.name < y.name => {
+                out.push((name(&x), Some(x.oid()), None));
+                i += n;
+            }
+            (_, Some((y, m))) => {
+                out.push((name(&y), None, Some(y.oid())));
+                j += m;
+            }
+        }
+    }
+    out
 }
 
 fn common_prefix(a: &[u8], b: &[u8]) -> usize {
@@ -181,43 +174,6 @@ fn common_suffix(a: &[u8], b: &[u8]) -> usize {
         i += 1;
     }
     i
-}
-
-/// Merge two runs of entries in git order, keeping the record files that were added, removed or
-/// changed.
-fn merge<'a>(
-    old: impl Iterator<Item = RawEntry<'a>>,
-    new: impl Iterator<Item = RawEntry<'a>>,
-) -> Vec<(String, Option<Oid>, Option<Oid>)> {
-    let mut out = Vec::new();
-    let mut a = old.filter(RawEntry::is_record).peekable();
-    let mut b = new.filter(RawEntry::is_record).peekable();
-    let name = |e: &RawEntry| String::from_utf8_lossy(e.name).into_owned();
-    loop {
-        match (a.peek(), b.peek()) {
-            (None, None) => break,
-            (Some(x), Some(y)) if x.name == y.name => {
-                if x.id != y.id {
-                    out.push((name(x), Some(x.oid()), Some(y.oid())));
-                }
-                a.next();
-                b.next();
-            }
-            (Some(x), Some(y)) if x.name < y.name => {
-                out.push((name(x), Some(x.oid()), None));
-                a.next();
-            }
-            (Some(x), None) => {
-                out.push((name(x), Some(x.oid()), None));
-                a.next();
-            }
-            (_, Some(y)) => {
-                out.push((name(y), None, Some(y.oid())));
-                b.next();
-            }
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -327,6 +283,28 @@ mod tests {
         assert!(changed(&old, &new).is_empty());
     }
 
+    /// Every entry of both compared: the answer `changed` must give.
+    fn merge<'a>(
+        old: impl Iterator<Item = RawEntry<'a>>,
+        new: impl Iterator<Item = RawEntry<'a>>,
+    ) -> Vec<Changed> {
+        let name = |e: &RawEntry| String::from_utf8_lossy(e.name).into_owned();
+        let old: std::collections::BTreeMap<String, Oid> = old
+            .filter(RawEntry::is_record)
+            .map(|e| (name(&e), e.oid()))
+            .collect();
+        let new: std::collections::BTreeMap<String, Oid> = new
+            .filter(RawEntry::is_record)
+            .map(|e| (name(&e), e.oid()))
+            .collect();
+        let names: std::collections::BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+        names
+            .into_iter()
+            .filter(|n| old.get(*n) != new.get(*n))
+            .map(|n| (n.clone(), old.get(n).copied(), new.get(n).copied()))
+            .collect()
+    }
+
     proptest::proptest! {
         /// Skipping identical bytes gives the same answer as comparing every entry.
         #[test]
@@ -339,6 +317,34 @@ mod tests {
                 let mut names: Vec<(String, u8)> = m.iter().map(|(n, id)| (format!("{n}.yaml"), *id)).collect();
                 names.sort();
                 let entries: Vec<(&str, &str, u8)> = names.iter().map(|(n, id)| ("100644", n.as_str(), *id)).collect();
+                tree(&entries)
+            };
+            let (a, b) = (build(&old), build(&new));
+            proptest::prop_assert_eq!(changed(&a, &b), merge(a.iter(), b.iter()));
+        }
+
+        /// The same with folders and other files among the records, in git's order.
+        #[test]
+        fn other_entries_are_skipped_but_not_misread(
+            old in proptest::collection::btree_map(0u16..60, (0u8..3, 0u8..3), 0..40),
+            new in proptest::collection::btree_map(0u16..60, (0u8..3, 0u8..3), 0..40),
+        ) {
+            let build = |m: &std::collections::BTreeMap<u16, (u8, u8)>| {
+                let mut rows: Vec<(String, &str, u8)> = m
+                    .iter()
+                    .map(|(n, (kind, id))| match kind {
+                        0 => (format!("{n}.yaml"), "100644", *id),
+                        1 => (format!("{n}.yaml/"), "40000", *id),
+                        _ => (format!("{n}.txt"), "100644", *id),
+                    })
+                    .collect();
+                rows.sort();
+                let names: Vec<(String, &str, u8)> = rows
+                    .into_iter()
+                    .map(|(n, mode, id)| (n.trim_end_matches('/').to_string(), mode, id))
+                    .collect();
+                let entries: Vec<(&str, &str, u8)> =
+                    names.iter().map(|(n, mode, id)| (*mode, n.as_str(), *id)).collect();
                 tree(&entries)
             };
             let (a, b) = (build(&old), build(&new));
