@@ -643,3 +643,143 @@ fn a_gitdir_file_is_followed() {
     assert_eq!(v["changes"].as_array().unwrap().len(), 4, "{v:#}");
     assert_eq!(oslog(dir.path(), &["validate"]).status.code(), Some(0));
 }
+
+/// Every history answer, as bytes: what the cache must leave unchanged.
+fn answers(dir: &Path, cache: bool) -> Vec<String> {
+    let runs: [&[&str]; 9] = [
+        &["history", "1", "--format", "json"],
+        &["history", "5"],
+        &["log", "--format", "json"],
+        &["log", "--field", "status"],
+        &["log", "--since", "2019-07-03"],
+        &["log", "--since", "HEAD~3", "--format", "json"],
+        &["slips", "--format", "json"],
+        &["--as-of", "2019-07-04", "status"],
+        &["report", "monthly", "--since", "2019-07-01"],
+    ];
+    runs.iter()
+        .map(|args| {
+            let mut cmd = Command::new(env!("CARGO_BIN_EXE_oslog"));
+            cmd.args(*args)
+                .current_dir(dir)
+                .env("NO_COLOR", "1")
+                .env("OSLOG_TODAY", "2019-07-01");
+            if !cache {
+                cmd.env("OSLOG_NO_CACHE", "1");
+            }
+            let o = cmd.output().unwrap();
+            assert!(
+                o.status.success(),
+                "{args:?}: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+            stdout(&o)
+        })
+        .collect()
+}
+
+fn cache_file(dir: &Path) -> std::path::PathBuf {
+    dir.join(".git/oslog/history.cache")
+}
+
+#[test]
+fn the_history_cache_gives_the_answers_a_cold_walk_gives() {
+    let (dir, repo) = scenario();
+    let cold = answers(dir.path(), false);
+    assert!(
+        !cache_file(dir.path()).exists(),
+        "OSLOG_NO_CACHE writes none"
+    );
+    assert_eq!(
+        answers(dir.path(), true),
+        cold,
+        "the run that fills the cache"
+    );
+    let text = std::fs::read_to_string(cache_file(dir.path())).unwrap();
+    assert!(text.starts_with("oslog-history-cache 1 "), "{text}");
+    assert_eq!(answers(dir.path(), true), cold, "the runs that read it");
+
+    // A new commit on top: the cache has every commit but the tip, and must not hide it.
+    write(
+        dir.path(),
+        "actions/001.yaml",
+        &action(1, "governance", "2019-10", "ongoing", ""),
+    );
+    commit(&repo, "Eve", at(9), "Move action 1 to October");
+    let cold = answers(dir.path(), false);
+    assert!(cold[0].contains("Eve"), "{}", cold[0]);
+    assert_eq!(answers(dir.path(), true), cold);
+    assert_ne!(
+        std::fs::read_to_string(cache_file(dir.path())).unwrap(),
+        text
+    );
+}
+
+#[test]
+fn a_damaged_or_foreign_cache_is_detected_and_rebuilt() {
+    let (dir, repo) = scenario();
+    let cold = answers(dir.path(), false);
+    answers(dir.path(), true);
+    let path = cache_file(dir.path());
+    let good = std::fs::read_to_string(&path).unwrap();
+    let (first, body) = good.split_once('\n').unwrap();
+
+    // Bodies whose checksum is recomputed: whole, but not this repository's history. The tip's
+    // record is checked against the repository on every use.
+    let head = repo.head().unwrap().target().unwrap().to_string();
+    let forge = |change: &dyn Fn(&mut Value)| -> Vec<u8> {
+        let mut v: Value = serde_json::from_str(body).unwrap();
+        let tip = v["commits"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .find(|c| c["id"] == head.as_str())
+            .expect("the tip is cached");
+        change(tip);
+        let body = serde_json::to_string(&v).unwrap();
+        let sum = git2::Oid::hash_object(git2::ObjectType::Blob, body.as_bytes()).unwrap();
+        let (name, _) = first.rsplit_once(' ').unwrap();
+        format!("{name} {sum}\n{body}").into_bytes()
+    };
+    let other_summary = forge(&|tip| tip["summary"] = "Nobody merged this".into());
+    let other_file = forge(&|tip| tip["files"][0][2] = tip["files"][0][1].clone());
+
+    let mut flipped = good.clone().into_bytes();
+    let at = good.find("actions/001.yaml").unwrap();
+    flipped[at + 10] = b'2';
+    let damaged: Vec<(&str, Vec<u8>)> = vec![
+        ("a changed byte", flipped),
+        (
+            "a truncated file",
+            good.as_bytes()[..good.len() / 2].to_vec(),
+        ),
+        ("an empty file", Vec::new()),
+        ("not text", vec![0xff, 0xfe, 0, 1, 2]),
+        (
+            "another version",
+            good.replacen(" 1 ", " 999 ", 1).into_bytes(),
+        ),
+        ("another summary at the tip", other_summary),
+        ("another file change at the tip", other_file),
+    ];
+    for (what, bytes) in damaged {
+        std::fs::write(&path, &bytes).unwrap();
+        assert_eq!(answers(dir.path(), true), cold, "{what}");
+        let now = std::fs::read(&path).unwrap();
+        assert_ne!(now, bytes, "{what}: the cache is rewritten");
+        assert!(now.starts_with(b"oslog-history-cache 1 "), "{what}");
+    }
+}
+
+#[test]
+fn a_cache_that_cannot_be_written_costs_nothing_but_time() {
+    let (dir, _repo) = scenario();
+    let cold = answers(dir.path(), false);
+    // A file where the cache's folder would be.
+    std::fs::write(dir.path().join(".git/oslog"), "not a folder").unwrap();
+    assert_eq!(answers(dir.path(), true), cold);
+    std::fs::remove_file(dir.path().join(".git/oslog")).unwrap();
+    // A folder where the cache file would be.
+    std::fs::create_dir_all(cache_file(dir.path())).unwrap();
+    assert_eq!(answers(dir.path(), true), cold);
+}

@@ -1,6 +1,7 @@
 //! Everything that talks to git. These are the only modules that import `git2`; they hand back owned
 //! model and history types, so the rest of oslog never sees a git object.
 
+mod cache;
 pub mod commit;
 mod config;
 mod paths;

@@ -8,6 +8,9 @@
 //! trees: a commit whose `actions/` and `timeline/` subtree ids equal its parent's is skipped, entry ids
 //! are compared before any blob is read, and only the blobs that changed are parsed (each at most once).
 
+mod line;
+
+use super::cache::{self, Known};
 use super::tree::{self, RawTree};
 use crate::history::{self, CommitChanges, CommitInfo, Entry, FileDiff, Rec, Version};
 use crate::model::Action;
@@ -49,7 +52,11 @@ pub struct Repo {
     grafts: HashSet<Oid>,
     /// The short id HEAD points at, when it is detached.
     pub detached: Option<String>,
+    /// Decoded records by blob id.
     cache: RefCell<HashMap<Oid, Version>>,
+    /// The history cache's file (`None` when it is turned off), and the steps known so far.
+    cache_file: Option<PathBuf>,
+    known: RefCell<Option<Known>>,
     /// The last few raw tree objects read.
     trees: RefCell<Vec<(Oid, Rc<RawTree>)>>,
 }
@@ -125,12 +132,14 @@ impl Repo {
             HashSet::new()
         };
         Ok(Repo {
+            cache_file: cache::path(repo.commondir(), &prefix),
             repo,
             root,
             prefix,
             grafts,
             detached,
             cache: RefCell::new(HashMap::new()),
+            known: RefCell::new(None),
             trees: RefCell::new(Vec::new()),
         })
     }
@@ -296,21 +305,6 @@ impl Repo {
         bail!("no default branch found (tried origin/HEAD, main and master); give a range such as `oslog diff main..HEAD`")
     }
 
-    /// A commit of the walk with its tree and its first parent's tree; `None` at a shallow graft,
-    /// where the trail stops.
-    fn step(&self, oid: Oid) -> Result<Option<(git2::Commit<'_>, Oid, Option<Oid>)>> {
-        if self.grafts.contains(&oid) {
-            return Ok(None);
-        }
-        let c = self.repo.find_commit(oid)?;
-        let tree = c.tree_id();
-        let parent = match c.parent_count() {
-            0 => None,
-            _ => Some(c.parent(0)?.tree_id()),
-        };
-        Ok(Some((c, tree, parent)))
-    }
-
     fn file_diff(
         &self,
         kind: RecordKind,
@@ -328,16 +322,19 @@ impl Repo {
     /// The changes of every commit from `tip` back to (not including) `stop`, newest first. Commits
     /// that change no record are left out.
     pub fn changes(&self, tip: Rev, stop: Option<Rev>) -> Result<Vec<CommitChanges>> {
+        let line = self.line(tip, stop)?;
+        self.decode_all(line.iter().flat_map(|s| &s.files))?;
         let mut out = Vec::new();
-        for oid in self.first_parent_walk(tip, stop)? {
-            let Some((c, tree, parent)) = self.step(oid?)? else {
-                break;
-            };
-            let diffs = self.tree_diffs(parent, Some(tree))?;
+        for step in line.iter().filter(|s| !s.files.is_empty()) {
+            let diffs: Vec<FileDiff> = step
+                .files
+                .iter()
+                .map(|t| self.file_diff(line::kind_of(&t.file), t.file.clone(), t.old, t.new))
+                .collect();
             let entries = history::entries(&diffs);
             if !entries.is_empty() {
                 out.push(CommitChanges {
-                    commit: Some(info(&c)),
+                    commit: Some(step.info()),
                     entries,
                 });
             }
@@ -418,36 +415,14 @@ impl Repo {
             });
         }
 
-        // The folder's tree objects are read straight from the object database, without a copy; the
-        // parent's is carried over as the next commit's.
-        let odb = self.repo.odb()?;
-        let read = |id: Option<Oid>| -> Result<Option<git2::OdbObject<'_>>> {
-            id.map(|id| odb.read(id)).transpose().map_err(Into::into)
-        };
-        let mut carry: Option<(Oid, git2::OdbObject)> = None;
-        for oid in self.first_parent_walk(head, None)? {
-            let Some((c, tree, parent)) = self.step(oid?)? else {
-                break;
-            };
-            let (old_dir, new_dir) = (
-                self.subtree(parent, ACTIONS_DIR)?,
-                self.subtree(Some(tree), ACTIONS_DIR)?,
-            );
-            if old_dir == new_dir {
-                continue;
-            }
-            let new_obj = match carry.take() {
-                Some((id, obj)) if Some(id) == new_dir => Some(obj),
-                _ => read(new_dir)?,
-            };
-            let old_obj = read(old_dir)?;
-            let empty: &[u8] = &[];
-            let new_tree = RawTree::new(new_obj.as_ref().map_or(empty, |o| o.data()));
-            let old_tree = RawTree::new(old_obj.as_ref().map_or(empty, |o| o.data()));
-            let id_of = |t: &RawTree<&[u8]>, name: &str| {
-                t.find(name.as_bytes(), false)
-                    .filter(|e| e.is_blob())
-                    .map(|e| e.oid())
+        for step in self.line(head, None)? {
+            let touched = |name: &str| {
+                step.files.iter().find(|t| {
+                    t.file
+                        .strip_prefix(ACTIONS_DIR)
+                        .and_then(|f| f.strip_prefix('/'))
+                        == Some(name)
+                })
             };
             let mut diffs = Vec::new();
             let mut added = Vec::new();
@@ -457,13 +432,10 @@ impl Repo {
                 if !seen.insert(n) {
                     continue;
                 }
-                let name = Action::file_name(n);
-                let (old, new) = (id_of(&old_tree, &name), id_of(&new_tree, &name));
-                if new == old {
+                let Some(t) = touched(&Action::file_name(n)) else {
                     continue;
-                }
-                let file = format!("{ACTIONS_DIR}/{name}");
-                let d = self.file_diff(RecordKind::Action, file, old, new);
+                };
+                let d = self.file_diff(RecordKind::Action, t.file.clone(), t.old, t.new);
                 if let (Version::Absent, Version::Present(Rec::Action(a))) = (&d.old, &d.new) {
                     // Before this commit the number was not this action's; its former numbers were.
                     added.push(n);
@@ -477,11 +449,10 @@ impl Repo {
             for n in added {
                 tracked.remove(&n);
             }
-            carry = old_dir.zip(old_obj);
             let entries = history::entries(&diffs);
             if !entries.is_empty() {
                 out.push(CommitChanges {
-                    commit: Some(info(&c)),
+                    commit: Some(step.info()),
                     entries,
                 });
             }
@@ -675,17 +646,28 @@ fn decode_source(kind: RecordKind, file: &str, src: &store::Source) -> Version {
 
 fn info(c: &git2::Commit) -> CommitInfo {
     let t = c.time();
-    let local = t.seconds() + i64::from(t.offset_minutes()) * 60;
+    describe(
+        c.id(),
+        t.seconds(),
+        t.offset_minutes(),
+        c.author().name().unwrap_or("?"),
+        c.summary().unwrap_or(""),
+    )
+}
+
+/// A commit as the history shows it; the date is the committer's, in the committer's time zone.
+fn describe(id: Oid, seconds: i64, offset: i32, author: &str, summary: &str) -> CommitInfo {
+    let local = seconds + i64::from(offset) * 60;
     let date = chrono::DateTime::from_timestamp(local, 0)
         .map(|d| d.date_naive())
         .unwrap_or_default();
-    let id = c.id().to_string();
+    let id = id.to_string();
     CommitInfo {
         short: id[..7].to_string(),
         id,
-        author: c.author().name().unwrap_or("?").to_string(),
+        author: author.to_string(),
         date,
-        summary: c.summary().unwrap_or("").to_string(),
+        summary: summary.to_string(),
     }
 }
 

@@ -1,0 +1,270 @@
+//! The first-parent line of commits, each with the record files it changed: taken from the history
+//! cache where it has them, and read from the object database where it does not. Reading is the
+//! expensive part (a large folder's tree object per commit, and the blobs that changed), so it is
+//! spread over threads, each with its own handle on the repository; the answers are put back in the
+//! line's order, so they do not depend on how the work was split.
+
+use super::{describe, Repo, Rev, DIRS};
+use crate::git::cache::{self, Known, Step, Touched};
+use crate::git::tree::{self, RawTree};
+use crate::history::Version;
+use crate::store::RecordKind;
+use anyhow::{anyhow, Result};
+use git2::{Oid, Repository};
+use std::collections::HashSet;
+use std::rc::Rc;
+
+/// A commit of the line not in the cache, with what is needed to compute its step.
+struct Pending {
+    id: Oid,
+    parent: Option<Oid>,
+    time: i64,
+    offset: i32,
+    author: String,
+    summary: String,
+    /// Per folder of `DIRS`: the folder's tree in the parent and in the commit.
+    dirs: Vec<(Option<Oid>, Option<Oid>)>,
+}
+
+impl Repo {
+    /// The commits from `tip` back along first parents, newest first, to (not including) `stop` and
+    /// its ancestors, a shallow clone's graft, or the root.
+    pub(super) fn line(&self, tip: Rev, stop: Option<Rev>) -> Result<Vec<Rc<Step>>> {
+        let mut slot = self.known.borrow_mut();
+        let known = slot.get_or_insert_with(|| self.load_cache(tip.0));
+        let mut line: Vec<Option<Rc<Step>>> = Vec::new();
+        let mut pending = Vec::new();
+        let mut visit = |id: Oid| -> Result<Option<Oid>> {
+            if let Some(s) = known.get(&id) {
+                line.push(Some(s.clone()));
+                return Ok(s.parent);
+            }
+            let p = self.pending(id)?;
+            let parent = p.parent;
+            line.push(None);
+            pending.push((line.len() - 1, p));
+            Ok(parent)
+        };
+        match stop {
+            None => {
+                let mut at = Some(tip.0);
+                while let Some(id) = at.filter(|id| !self.grafts.contains(id)) {
+                    at = visit(id)?;
+                }
+            }
+            Some(stop) => {
+                for id in self.first_parent_walk(tip, Some(stop))? {
+                    let id = id?;
+                    if self.grafts.contains(&id) {
+                        break;
+                    }
+                    visit(id)?;
+                }
+            }
+        }
+        if !pending.is_empty() {
+            let steps = self.compute(pending.iter().map(|(_, p)| p).collect())?;
+            for ((at, _), step) in pending.iter().zip(steps) {
+                let step = Rc::new(step);
+                known.insert(step.id, step.clone());
+                line[*at] = Some(step);
+            }
+            if let Some(path) = &self.cache_file {
+                let on_line: HashSet<Oid> = line.iter().flatten().map(|s| s.id).collect();
+                // Records of commits no longer on the line (rewritten history, other branches) are
+                // kept up to a bound, then dropped.
+                let keep_all = known.len() <= on_line.len() + 50_000;
+                let steps = known
+                    .values()
+                    .filter(|s| keep_all || on_line.contains(&s.id))
+                    .map(|s| s.as_ref());
+                // A cache that cannot be written costs only speed next time.
+                let _ = cache::save(path, &self.prefix, steps);
+            }
+        }
+        Ok(line.into_iter().flatten().collect())
+    }
+
+    /// The cached steps, if the cache agrees with the repository about `tip`; otherwise none.
+    fn load_cache(&self, tip: Oid) -> Known {
+        let Some(path) = &self.cache_file else {
+            return Known::new();
+        };
+        let known = cache::load(path, &self.prefix);
+        // The checksum guards against damage; this guards against a cache that is whole but not this
+        // repository's: the tip's record is computed again and must be the same.
+        let agrees = known.get(&tip).is_none_or(|s| {
+            self.pending(tip)
+                .and_then(|p| self.compute(vec![&p]))
+                .is_ok_and(|fresh| fresh.first() == Some(s.as_ref()))
+        });
+        if agrees {
+            known
+        } else {
+            Known::new()
+        }
+    }
+
+    fn pending(&self, id: Oid) -> Result<Pending> {
+        let c = self.repo.find_commit(id)?;
+        let author = c.author().name().unwrap_or("?").to_string();
+        let parent = c.parent_ids().next();
+        let parent_tree = match parent {
+            Some(p) => Some(self.repo.find_commit(p)?.tree_id()),
+            None => None,
+        };
+        let mut dirs = Vec::new();
+        for (dir, _) in DIRS {
+            dirs.push((
+                self.subtree(parent_tree, dir)?,
+                self.subtree(Some(c.tree_id()), dir)?,
+            ));
+        }
+        Ok(Pending {
+            id,
+            parent,
+            time: c.time().seconds(),
+            offset: c.time().offset_minutes(),
+            author,
+            summary: c.summary().unwrap_or("").to_string(),
+            dirs,
+        })
+    }
+
+    /// The steps of commits not in the cache: the folders that changed are compared on worker threads.
+    fn compute(&self, pending: Vec<&Pending>) -> Result<Vec<Step>> {
+        let jobs: Vec<(usize, usize, Option<Oid>, Option<Oid>)> = pending
+            .iter()
+            .enumerate()
+            .flat_map(|(i, p)| {
+                p.dirs
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, (old, new))| old != new)
+                    .map(move |(d, (old, new))| (i, d, *old, *new))
+            })
+            .collect();
+        let changed = self.in_parallel(&jobs, 32, |repo, jobs| {
+            let odb = repo.odb()?;
+            // The folder a commit starts from is the one the next (older) commit ends with.
+            let mut recent: Vec<(Oid, git2::OdbObject)> = Vec::new();
+            let mut out = Vec::with_capacity(jobs.len());
+            for (_, _, old, new) in jobs {
+                let mut take = |id: Option<Oid>| -> Result<Option<(Oid, git2::OdbObject)>> {
+                    let Some(id) = id else { return Ok(None) };
+                    if let Some(at) = recent.iter().position(|(o, _)| *o == id) {
+                        return Ok(Some(recent.swap_remove(at)));
+                    }
+                    Ok(Some((id, odb.read(id)?)))
+                };
+                let (new, old) = (take(*new)?, take(*old)?);
+                fn raw<'a>(o: &'a Option<(Oid, git2::OdbObject)>) -> RawTree<&'a [u8]> {
+                    RawTree::new(o.as_ref().map_or(&[][..], |(_, o)| o.data()))
+                }
+                out.push(tree::changed(&raw(&old), &raw(&new)));
+                recent.extend(old);
+                if recent.len() > 4 {
+                    recent.remove(0);
+                }
+            }
+            Ok(out)
+        })?;
+        let mut files: Vec<Vec<Touched>> = vec![Vec::new(); pending.len()];
+        for ((i, d, _, _), changes) in jobs.iter().zip(changed) {
+            let dir = DIRS[*d].0;
+            files[*i].extend(changes.into_iter().map(|(name, old, new)| Touched {
+                file: format!("{dir}/{name}"),
+                old,
+                new,
+            }));
+        }
+        Ok(pending
+            .into_iter()
+            .zip(files)
+            .map(|(p, files)| Step {
+                id: p.id,
+                parent: p.parent,
+                time: p.time,
+                offset: p.offset,
+                author: p.author.clone(),
+                summary: p.summary.clone(),
+                files,
+            })
+            .collect())
+    }
+
+    /// Decode the blobs of `touched` not decoded yet, on worker threads, into the version cache.
+    pub(super) fn decode_all<'a>(&self, touched: impl Iterator<Item = &'a Touched>) -> Result<()> {
+        let mut seen = HashSet::new();
+        let wanted: Vec<(Oid, RecordKind, &str)> = {
+            let cache = self.cache.borrow();
+            touched
+                .flat_map(|t| [t.old, t.new].into_iter().flatten().map(move |id| (id, t)))
+                .filter(|(id, _)| !cache.contains_key(id) && seen.insert(*id))
+                .map(|(id, t)| (id, kind_of(&t.file), t.file.as_str()))
+                .collect()
+        };
+        let versions = self.in_parallel(&wanted, 128, |repo, chunk| {
+            Ok(chunk
+                .iter()
+                .map(|(id, kind, file)| match repo.find_blob(*id) {
+                    Ok(b) => super::decode(*kind, file, b.content().to_vec()),
+                    Err(_) => Version::Unreadable,
+                })
+                .collect())
+        })?;
+        let mut cache = self.cache.borrow_mut();
+        for ((id, _, _), v) in wanted.iter().zip(versions) {
+            cache.insert(*id, v);
+        }
+        Ok(())
+    }
+
+    /// Run `work` over `items` in contiguous chunks, one thread and one repository handle per chunk
+    /// (at most one per core, and none smaller than `min_chunk`), and join the results in order.
+    fn in_parallel<T: Sync, R: Send>(
+        &self,
+        items: &[T],
+        min_chunk: usize,
+        work: impl Fn(&Repository, &[T]) -> Result<Vec<R>> + Sync,
+    ) -> Result<Vec<R>> {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(8)
+            .min(items.len().div_ceil(min_chunk))
+            .max(1);
+        if threads == 1 {
+            return work(&self.repo, items);
+        }
+        let size = items.len().div_ceil(threads);
+        let path = self.repo.path();
+        let work = &work;
+        std::thread::scope(|s| {
+            let handles: Vec<_> = items
+                .chunks(size)
+                .map(|chunk| s.spawn(move || work(&Repository::open(path)?, chunk)))
+                .collect();
+            let mut out = Vec::with_capacity(items.len());
+            for h in handles {
+                out.extend(
+                    h.join()
+                        .map_err(|_| anyhow!("a history worker stopped"))??,
+                );
+            }
+            Ok(out)
+        })
+    }
+}
+
+/// What kind of record a path under the log root holds.
+pub(super) fn kind_of(file: &str) -> RecordKind {
+    DIRS.iter()
+        .find(|(dir, _)| file.strip_prefix(dir).is_some_and(|r| r.starts_with('/')))
+        .map_or(RecordKind::Action, |(_, k)| *k)
+}
+
+impl Step {
+    pub(crate) fn info(&self) -> crate::history::CommitInfo {
+        describe(self.id, self.time, self.offset, &self.author, &self.summary)
+    }
+}
