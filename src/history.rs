@@ -4,7 +4,7 @@
 
 use crate::model::change::{self, Change, Flag, Op};
 use crate::model::{Action, Deadline, Milestone};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// A decoded record.
@@ -36,7 +36,7 @@ pub struct FileDiff {
 }
 
 /// Who made a commit, and when (the committer's date, as `git log --since` uses).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CommitInfo {
     pub id: String,
     pub short: String,
@@ -46,7 +46,7 @@ pub struct CommitInfo {
 }
 
 /// What happened to a record.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Event {
     Added,
@@ -59,7 +59,7 @@ pub enum Event {
 }
 
 /// One record's change in one commit (or in the working tree).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
     /// The action's number (after the change, for a renumbering).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -213,8 +213,11 @@ pub fn entries(diffs: &[FileDiff]) -> Vec<Entry> {
             }
         }
     }
+    // The files that took a renumbered action, looked up once per file (a first commit adds thousands).
+    let renumbered: std::collections::HashSet<String> =
+        out.iter().map(|(f, _)| f.clone()).collect();
     for (i, d) in diffs.iter().enumerate() {
-        if paired[i] || out.iter().any(|(f, _)| *f == d.file) {
+        if paired[i] || renumbered.contains(&d.file) {
             continue;
         }
         let e = match (&d.old, &d.new) {

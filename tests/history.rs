@@ -715,39 +715,30 @@ fn the_history_cache_gives_the_answers_a_cold_walk_gives() {
     );
 }
 
-#[test]
-fn a_damaged_or_foreign_cache_is_detected_and_rebuilt() {
-    let (dir, repo) = scenario();
-    let cold = answers(dir.path(), false);
-    answers(dir.path(), true);
-    let path = cache_file(dir.path());
-    let good = std::fs::read_to_string(&path).unwrap();
-    let (first, body) = good.split_once('\n').unwrap();
+/// A cache file with its checksum recomputed after `change` edits the tip's record: whole, but not
+/// this repository's history.
+fn forge(text: &str, head: &str, change: &dyn Fn(&mut Value)) -> Vec<u8> {
+    let (first, body) = text.split_once('\n').unwrap();
+    let mut v: Value = serde_json::from_str(body).unwrap();
+    let tip = v["commits"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|c| c["id"] == head || c[0] == head)
+        .expect("the tip is cached");
+    change(tip);
+    let body = serde_json::to_string(&v).unwrap();
+    let sum = git2::Oid::hash_object(git2::ObjectType::Blob, body.as_bytes()).unwrap();
+    let (name, _) = first.rsplit_once(' ').unwrap();
+    format!("{name} {sum}\n{body}").into_bytes()
+}
 
-    // Bodies whose checksum is recomputed: whole, but not this repository's history. The tip's
-    // record is checked against the repository on every use.
-    let head = repo.head().unwrap().target().unwrap().to_string();
-    let forge = |change: &dyn Fn(&mut Value)| -> Vec<u8> {
-        let mut v: Value = serde_json::from_str(body).unwrap();
-        let tip = v["commits"]
-            .as_array_mut()
-            .unwrap()
-            .iter_mut()
-            .find(|c| c["id"] == head.as_str())
-            .expect("the tip is cached");
-        change(tip);
-        let body = serde_json::to_string(&v).unwrap();
-        let sum = git2::Oid::hash_object(git2::ObjectType::Blob, body.as_bytes()).unwrap();
-        let (name, _) = first.rsplit_once(' ').unwrap();
-        format!("{name} {sum}\n{body}").into_bytes()
-    };
-    let other_summary = forge(&|tip| tip["summary"] = "Nobody merged this".into());
-    let other_file = forge(&|tip| tip["files"][0][2] = tip["files"][0][1].clone());
-
-    let mut flipped = good.clone().into_bytes();
+/// Ways a cache file can be damaged, each with the bytes to put in its place.
+fn damaged(good: &str) -> Vec<(&'static str, Vec<u8>)> {
+    let mut flipped = good.to_string().into_bytes();
     let at = good.find("actions/001.yaml").unwrap();
     flipped[at + 10] = b'2';
-    let damaged: Vec<(&str, Vec<u8>)> = vec![
+    vec![
         ("a changed byte", flipped),
         (
             "a truncated file",
@@ -759,15 +750,58 @@ fn a_damaged_or_foreign_cache_is_detected_and_rebuilt() {
             "another version",
             good.replacen(" 1 ", " 999 ", 1).into_bytes(),
         ),
-        ("another summary at the tip", other_summary),
-        ("another file change at the tip", other_file),
-    ];
-    for (what, bytes) in damaged {
-        std::fs::write(&path, &bytes).unwrap();
-        assert_eq!(answers(dir.path(), true), cold, "{what}");
-        let now = std::fs::read(&path).unwrap();
-        assert_ne!(now, bytes, "{what}: the cache is rewritten");
-        assert!(now.starts_with(b"oslog-history-cache 1 "), "{what}");
+    ]
+}
+
+#[test]
+fn a_damaged_or_foreign_cache_is_detected_and_rebuilt() {
+    let (dir, repo) = scenario();
+    let cold = answers(dir.path(), false);
+    answers(dir.path(), true);
+    let head = repo.head().unwrap().target().unwrap().to_string();
+    let steps = cache_file(dir.path());
+    let entries = dir.path().join(".git/oslog/entries.cache");
+    for (path, forged) in [
+        (&steps, {
+            let good = std::fs::read_to_string(&steps).unwrap();
+            vec![
+                (
+                    "another summary at the tip",
+                    forge(&good, &head, &|tip| {
+                        tip["summary"] = "Nobody merged this".into()
+                    }),
+                ),
+                (
+                    "another file change at the tip",
+                    forge(&good, &head, &|tip| {
+                        tip["files"][0][2] = tip["files"][0][1].clone()
+                    }),
+                ),
+            ]
+        }),
+        (&entries, {
+            let good = std::fs::read_to_string(&entries).unwrap();
+            vec![(
+                "another status at the tip",
+                forge(&good, &head, &|tip| {
+                    tip[1][0]["changes"][0]["new"] = "complete".into()
+                }),
+            )]
+        }),
+    ] {
+        let good = std::fs::read_to_string(path).unwrap();
+        for (what, bytes) in damaged(&good).into_iter().chain(forged) {
+            std::fs::write(path, &bytes).unwrap();
+            assert_eq!(
+                answers(dir.path(), true),
+                cold,
+                "{}: {what}",
+                path.display()
+            );
+            let now = std::fs::read(path).unwrap();
+            assert_ne!(now, bytes, "{what}: the cache is rewritten");
+            assert!(now.starts_with(b"oslog-history-cache 1 "), "{what}");
+        }
     }
 }
 

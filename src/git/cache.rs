@@ -1,15 +1,18 @@
-//! The history cache: for each commit of a walk, its first parent, who made it and when, and which
-//! record files it changed (old and new blob ids). These are facts of the commit's id (its tree and
-//! parents are part of what the id hashes), so a record never goes stale; the walk uses the ones it
-//! has and computes the rest.
+//! The history cache, in two files. The first holds, for each commit of a walk, its first parent, who
+//! made it and when, and which record files it changed (old and new blob ids); the second holds the
+//! record changes (`Entry`) that those file changes amount to, which `log` and the reports read. Both
+//! are facts of the commit's id (its tree and parents are part of what the id hashes) and of oslog's
+//! version, so a record never goes stale; a walk uses the ones it has and computes the rest.
 //!
-//! The cache lives in `<git dir>/oslog/`, one file per log root within the repository. The file starts
+//! The cache lives in `<git dir>/oslog/`, one pair of files per log root within the repository. A file starts
 //! with a line naming the format, oslog's version and the SHA-1 of the rest; a file that fails any of
 //! these checks, or does not parse, is ignored and rewritten, so a corrupt or foreign cache costs a
 //! cold walk, never a wrong answer. It is written atomically (a temporary file renamed into place),
 //! so concurrent runs leave one whole file. Setting `OSLOG_NO_CACHE` turns it off.
 
+use crate::history::Entry;
 use git2::{ObjectType, Oid};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -43,10 +46,13 @@ pub struct Step {
 /// The cached steps by commit id.
 pub type Known = HashMap<Oid, Rc<Step>>;
 
+/// The record changes of each commit, by commit id.
+pub type Entries = HashMap<Oid, Rc<Vec<Entry>>>;
+
 #[derive(Serialize, Deserialize)]
-struct Stored {
+struct Stored<T> {
     prefix: String,
-    commits: Vec<StoredStep>,
+    commits: Vec<T>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -60,17 +66,28 @@ struct StoredStep {
     files: Vec<(String, Option<String>, Option<String>)>,
 }
 
+/// Which of the two files.
+#[derive(Clone, Copy)]
+pub enum Kind {
+    Steps,
+    Entries,
+}
+
 /// Where the cache of the log at `prefix` (relative to the work tree) lives, or `None` when the cache
 /// is turned off.
-pub fn path(git_dir: &Path, prefix: &str) -> Option<PathBuf> {
+pub fn path(git_dir: &Path, prefix: &str, kind: Kind) -> Option<PathBuf> {
     if std::env::var_os("OSLOG_NO_CACHE").is_some() {
         return None;
     }
+    let stem = match kind {
+        Kind::Steps => "history",
+        Kind::Entries => "entries",
+    };
     let name = match prefix {
-        "" => "history.cache".to_string(),
+        "" => format!("{stem}.cache"),
         p => {
             let hash = Oid::hash_object(ObjectType::Blob, p.as_bytes()).ok()?;
-            format!("history-{}.cache", &hash.to_string()[..12])
+            format!("{stem}-{}.cache", &hash.to_string()[..12])
         }
     };
     Some(git_dir.join("oslog").join(name))
@@ -81,48 +98,72 @@ fn header(body: &str) -> Option<String> {
     Some(format!("{FORMAT} {} {sum}\n", env!("CARGO_PKG_VERSION")))
 }
 
-/// The steps stored at `path` for the log at `prefix`; empty when there is no cache or it fails a
-/// check.
-pub fn load(path: &Path, prefix: &str) -> Known {
-    let Ok(text) = std::fs::read_to_string(path) else {
-        return Known::new();
-    };
-    decode(&text, prefix).unwrap_or_default()
-}
-
-fn decode(text: &str, prefix: &str) -> Option<Known> {
+/// The records stored in `text` for the log at `prefix`, if it passes every check.
+fn decode<T: DeserializeOwned>(text: &str, prefix: &str) -> Option<Vec<T>> {
     let (first, body) = text.split_once('\n')?;
     if header(body)? != format!("{first}\n") {
         return None;
     }
-    let stored: Stored = serde_json::from_str(body).ok()?;
-    if stored.prefix != prefix {
-        return None;
+    let stored: Stored<T> = serde_json::from_str(body).ok()?;
+    (stored.prefix == prefix).then_some(stored.commits)
+}
+
+fn encode<T: Serialize>(prefix: &str, commits: Vec<T>) -> Option<String> {
+    let stored = Stored {
+        prefix: prefix.to_string(),
+        commits,
+    };
+    let body = serde_json::to_string(&stored).ok()?;
+    Some(header(&body)? + &body)
+}
+
+/// Replace the file at `path` atomically. A cache that cannot be written only costs speed, so the
+/// error is returned for the caller to ignore.
+fn write(path: &Path, text: Option<String>) -> anyhow::Result<()> {
+    let text = text.ok_or_else(|| anyhow::anyhow!("cannot encode the cache"))?;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
     }
-    let oid = |s: &str| {
-        Oid::from_str(s)
-            .ok()
-            .filter(|o| s.len() == 40 && !o.is_zero())
-    };
-    let opt = |s: &Option<String>| -> Option<Option<Oid>> {
-        match s {
-            None => Some(None),
-            Some(s) => oid(s).map(Some),
-        }
-    };
-    let mut known = Known::with_capacity(stored.commits.len());
-    for c in stored.commits {
+    crate::store::write_atomic(path, &text)
+}
+
+fn oid(s: &str) -> Option<Oid> {
+    Oid::from_str(s)
+        .ok()
+        .filter(|o| s.len() == 40 && !o.is_zero())
+}
+
+fn opt_oid(s: &Option<String>) -> Option<Option<Oid>> {
+    match s {
+        None => Some(None),
+        Some(s) => oid(s).map(Some),
+    }
+}
+
+/// The steps stored at `path` for the log at `prefix`; empty when there is no cache or it fails a
+/// check.
+pub fn load(path: &Path, prefix: &str) -> Known {
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|text| steps(&text, prefix))
+        .unwrap_or_default()
+}
+
+fn steps(text: &str, prefix: &str) -> Option<Known> {
+    let stored: Vec<StoredStep> = decode(text, prefix)?;
+    let mut known = Known::with_capacity(stored.len());
+    for c in stored {
         let mut files = Vec::with_capacity(c.files.len());
         for (file, old, new) in &c.files {
             files.push(Touched {
                 file: file.clone(),
-                old: opt(old)?,
-                new: opt(new)?,
+                old: opt_oid(old)?,
+                new: opt_oid(new)?,
             });
         }
         let step = Step {
             id: oid(&c.id)?,
-            parent: opt(&c.parent)?,
+            parent: opt_oid(&c.parent)?,
             time: c.time,
             offset: c.offset,
             author: c.author,
@@ -134,43 +175,60 @@ fn decode(text: &str, prefix: &str) -> Option<Known> {
     Some(known)
 }
 
-/// The cache file's text for these steps.
-fn encode<'a>(prefix: &str, steps: impl Iterator<Item = &'a Step>) -> Option<String> {
+fn encode_steps<'a>(prefix: &str, steps: impl Iterator<Item = &'a Step>) -> Option<String> {
     let hex = |o: &Option<Oid>| o.map(|o| o.to_string());
-    let stored = Stored {
-        prefix: prefix.to_string(),
-        commits: steps
-            .map(|s| StoredStep {
-                id: s.id.to_string(),
-                parent: hex(&s.parent),
-                time: s.time,
-                offset: s.offset,
-                author: s.author.clone(),
-                summary: s.summary.clone(),
-                files: s
-                    .files
-                    .iter()
-                    .map(|t| (t.file.clone(), hex(&t.old), hex(&t.new)))
-                    .collect(),
-            })
-            .collect(),
-    };
-    let body = serde_json::to_string(&stored).ok()?;
-    Some(header(&body)? + &body)
+    let commits: Vec<StoredStep> = steps
+        .map(|s| StoredStep {
+            id: s.id.to_string(),
+            parent: hex(&s.parent),
+            time: s.time,
+            offset: s.offset,
+            author: s.author.clone(),
+            summary: s.summary.clone(),
+            files: s
+                .files
+                .iter()
+                .map(|t| (t.file.clone(), hex(&t.old), hex(&t.new)))
+                .collect(),
+        })
+        .collect();
+    encode(prefix, commits)
 }
 
-/// Replace the cache at `path` with these steps. A cache that cannot be written only costs speed, so
-/// the error is returned for the caller to ignore or report.
+/// Replace the steps cache at `path`.
 pub fn save<'a>(
     path: &Path,
     prefix: &str,
     steps: impl Iterator<Item = &'a Step>,
 ) -> anyhow::Result<()> {
-    let text = encode(prefix, steps).ok_or_else(|| anyhow::anyhow!("cannot encode the cache"))?;
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
+    write(path, encode_steps(prefix, steps))
+}
+
+/// The record changes stored at `path` for the log at `prefix`; empty when there is no cache or it
+/// fails a check.
+pub fn load_entries(path: &Path, prefix: &str) -> Entries {
+    let text = std::fs::read_to_string(path).ok();
+    let stored: Option<Vec<(String, Vec<Entry>)>> = text.and_then(|t| decode(&t, prefix));
+    let mut out = Entries::new();
+    for (id, entries) in stored.unwrap_or_default() {
+        let Some(id) = oid(&id) else {
+            return Entries::new();
+        };
+        out.insert(id, Rc::new(entries));
     }
-    crate::store::write_atomic(path, &text)
+    out
+}
+
+/// Replace the record-changes cache at `path`.
+pub fn save_entries<'a>(
+    path: &Path,
+    prefix: &str,
+    entries: impl Iterator<Item = (&'a Oid, &'a Rc<Vec<Entry>>)>,
+) -> anyhow::Result<()> {
+    let commits: Vec<(String, &Vec<Entry>)> = entries
+        .map(|(id, e)| (id.to_string(), e.as_ref()))
+        .collect();
+    write(path, encode(prefix, commits))
 }
 
 #[cfg(test)]
@@ -197,8 +255,8 @@ mod tests {
     #[test]
     fn round_trips() {
         let steps = [step(1, None), step(2, Some(1))];
-        let text = encode("log/", steps.iter()).unwrap();
-        let known = decode(&text, "log/").unwrap();
+        let text = encode_steps("log/", steps.iter()).unwrap();
+        let known = super::steps(&text, "log/").unwrap();
         assert_eq!(known.len(), 2);
         for s in &steps {
             assert_eq!(known[&s.id].as_ref(), s);
@@ -207,7 +265,8 @@ mod tests {
 
     #[test]
     fn refuses_a_changed_byte_another_root_or_version() {
-        let text = encode("", [step(1, None)].iter()).unwrap();
+        let text = encode_steps("", [step(1, None)].iter()).unwrap();
+        let decode = |t: &str, p: &str| super::steps(t, p);
         assert!(decode(&text, "other/").is_none());
         // Any one byte of the body changed is caught by the checksum.
         let at = text.find("actions/004").unwrap();

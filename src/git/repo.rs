@@ -10,7 +10,7 @@
 
 mod line;
 
-use super::cache::{self, Known};
+use super::cache::{self, Entries, Known, Step};
 use super::tree::{self, RawTree};
 use crate::history::{self, CommitChanges, CommitInfo, Entry, FileDiff, Rec, Version};
 use crate::model::Action;
@@ -57,6 +57,9 @@ pub struct Repo {
     /// The history cache's file (`None` when it is turned off), and the steps known so far.
     cache_file: Option<PathBuf>,
     known: RefCell<Option<Known>>,
+    /// The record-changes cache's file, and the record changes known so far.
+    entries_file: Option<PathBuf>,
+    entries: RefCell<Option<Entries>>,
     /// The last few raw tree objects read.
     trees: RefCell<Vec<(Oid, Rc<RawTree>)>>,
 }
@@ -132,7 +135,9 @@ impl Repo {
             HashSet::new()
         };
         Ok(Repo {
-            cache_file: cache::path(repo.commondir(), &prefix),
+            cache_file: cache::path(repo.commondir(), &prefix, cache::Kind::Steps),
+            entries_file: cache::path(repo.commondir(), &prefix, cache::Kind::Entries),
+            entries: RefCell::new(None),
             repo,
             root,
             prefix,
@@ -323,23 +328,70 @@ impl Repo {
     /// that change no record are left out.
     pub fn changes(&self, tip: Rev, stop: Option<Rev>) -> Result<Vec<CommitChanges>> {
         let line = self.line(tip, stop)?;
-        self.decode_all(line.iter().flat_map(|s| &s.files))?;
-        let mut out = Vec::new();
-        for step in line.iter().filter(|s| !s.files.is_empty()) {
-            let diffs: Vec<FileDiff> = step
-                .files
-                .iter()
-                .map(|t| self.file_diff(line::kind_of(&t.file), t.file.clone(), t.old, t.new))
-                .collect();
-            let entries = history::entries(&diffs);
-            if !entries.is_empty() {
-                out.push(CommitChanges {
-                    commit: Some(step.info()),
-                    entries,
-                });
+        let line: Vec<&Rc<Step>> = line.iter().filter(|s| !s.files.is_empty()).collect();
+        let mut slot = self.entries.borrow_mut();
+        let known = match slot.as_mut() {
+            Some(known) => known,
+            None => slot.insert(self.load_entries(line.first().copied())?),
+        };
+        let missing: Vec<&Rc<Step>> = line
+            .iter()
+            .filter(|s| !known.contains_key(&s.id))
+            .copied()
+            .collect();
+        if !missing.is_empty() {
+            self.decode_all(missing.iter().flat_map(|s| &s.files))?;
+            for step in &missing {
+                known.insert(step.id, Rc::new(self.step_entries(step)));
+            }
+            if let Some(path) = &self.entries_file {
+                let on_line: HashSet<Oid> = line.iter().map(|s| s.id).collect();
+                let keep_all = known.len() <= on_line.len() + 50_000;
+                let kept = known
+                    .iter()
+                    .filter(|(id, _)| keep_all || on_line.contains(id));
+                // A cache that cannot be written costs only speed next time.
+                let _ = cache::save_entries(path, &self.prefix, kept);
             }
         }
-        Ok(out)
+        Ok(line
+            .iter()
+            .filter_map(|step| {
+                let entries = known.get(&step.id).filter(|e| !e.is_empty())?;
+                Some(CommitChanges {
+                    commit: Some(step.info()),
+                    entries: entries.as_ref().clone(),
+                })
+            })
+            .collect())
+    }
+
+    /// The record changes of one step, from its decoded files.
+    fn step_entries(&self, step: &Step) -> Vec<Entry> {
+        let diffs: Vec<FileDiff> = step
+            .files
+            .iter()
+            .map(|t| self.file_diff(line::kind_of(&t.file), t.file.clone(), t.old, t.new))
+            .collect();
+        history::entries(&diffs)
+    }
+
+    /// The cached record changes, if the cache agrees with the repository about `newest`, the newest
+    /// commit of the walk that changed a record: its changes are computed again and must be the same.
+    fn load_entries(&self, newest: Option<&Rc<Step>>) -> Result<Entries> {
+        let Some(path) = &self.entries_file else {
+            return Ok(Entries::new());
+        };
+        let known = cache::load_entries(path, &self.prefix);
+        if let Some(step) = newest {
+            if let Some(cached) = known.get(&step.id) {
+                self.decode_all(step.files.iter())?;
+                if self.step_entries(step) != **cached {
+                    return Ok(Entries::new());
+                }
+            }
+        }
+        Ok(known)
     }
 
     /// The files of the log that differ between two trees. Folders whose ids are equal are skipped;

@@ -3,10 +3,10 @@
 //! that were already loaded, wherever they came from, and knows nothing of git.
 
 use super::{Action, Deadline, Milestone, Status, Update};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What happened to a field.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Op {
     /// A value replaced another (or appeared, or was cleared: `old` or `new` is then absent).
@@ -30,6 +30,32 @@ pub struct Change {
     pub new: Option<String>,
 }
 
+/// A change as read back from the history cache, its field named by any string.
+#[derive(Deserialize)]
+struct StoredChange {
+    field: String,
+    op: Op,
+    old: Option<String>,
+    new: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for Change {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Change, D::Error> {
+        let c = StoredChange::deserialize(d)?;
+        let field = super::ACTION_FIELDS
+            .iter()
+            .chain(super::MILESTONE_FIELDS)
+            .find(|f| **f == c.field)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown field `{}`", c.field)))?;
+        Ok(Change {
+            field,
+            op: c.op,
+            old: c.old,
+            new: c.new,
+        })
+    }
+}
+
 impl Change {
     fn changed(field: &'static str, old: Option<String>, new: Option<String>) -> Option<Change> {
         (old != new).then_some(Change {
@@ -42,7 +68,7 @@ impl Change {
 }
 
 /// A change that deserves a second look in review.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Flag {
     /// A complete action is open again.
@@ -256,6 +282,19 @@ mod tests {
         sample_action(1, Status::NotStarted, "2019-07")
     }
 
+    fn milestone() -> Milestone {
+        Milestone {
+            id: "2019-09-x".into(),
+            date: LogDate::parse("2019-09").unwrap(),
+            kind: crate::model::MilestoneKind::Report,
+            title: "r".into(),
+            by: None,
+            objective: None,
+            status: crate::model::MilestoneStatus::Planned,
+            actions: vec![],
+        }
+    }
+
     fn update(text: &str) -> Update {
         Update {
             date: None,
@@ -360,17 +399,42 @@ mod tests {
     }
 
     #[test]
-    fn milestone_fields() {
-        let old = Milestone {
-            id: "2019-09-x".into(),
-            date: LogDate::parse("2019-09").unwrap(),
-            kind: crate::model::MilestoneKind::Report,
-            title: "r".into(),
-            by: None,
-            objective: None,
-            status: crate::model::MilestoneStatus::Planned,
-            actions: vec![],
+    fn every_change_reads_back_from_json() {
+        let old = action();
+        let mut new = sample_action(1, Status::Complete, "2019-09");
+        new.title = "other".into();
+        new.theme = "data".into();
+        new.owner = Some("HO".into());
+        new.raised = LogDate::parse("2018-01").unwrap();
+        new.signed_off = Some(LogDate::parse("2019-10").unwrap());
+        new.links = vec![2];
+        new.merged_into = vec![3];
+        new.duplicate_of = Some(4);
+        new.artefacts = vec![5];
+        new.updates = vec![update("u")];
+        let m = milestone();
+        let n = Milestone {
+            date: LogDate::parse("2019-10").unwrap(),
+            kind: crate::model::MilestoneKind::Workshop,
+            title: "s".into(),
+            by: Some("HO".into()),
+            objective: Some("o".into()),
+            status: crate::model::MilestoneStatus::Slipped,
+            actions: vec![1],
+            ..m.clone()
         };
+        let mut changes = action_changes(&old, &new);
+        changes.extend(milestone_changes(&m, &n));
+        assert_eq!(changes.len(), 19, "{changes:?}");
+        let json = serde_json::to_string(&changes).unwrap();
+        let back: Vec<Change> = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, changes);
+        assert!(serde_json::from_str::<Change>(r#"{"field":"nope","op":"changed"}"#).is_err());
+    }
+
+    #[test]
+    fn milestone_fields() {
+        let old = milestone();
         let mut new = old.clone();
         new.status = crate::model::MilestoneStatus::Slipped;
         let c = milestone_changes(&old, &new);
