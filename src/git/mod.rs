@@ -4,6 +4,7 @@
 mod cache;
 pub mod commit;
 mod config;
+mod pack;
 mod paths;
 pub mod repo;
 mod tree;

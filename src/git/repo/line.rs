@@ -6,6 +6,7 @@
 
 use super::{describe, Repo, Rev, DIRS};
 use crate::git::cache::{self, Known, Step, Touched};
+use crate::git::pack::Packs;
 use crate::git::tree::{self, RawTree};
 use crate::history::Version;
 use crate::store::RecordKind;
@@ -146,26 +147,17 @@ impl Repo {
             .collect();
         let changed = self.in_parallel(&jobs, 32, |repo, jobs| {
             let odb = repo.odb()?;
-            // The folder a commit starts from is the one the next (older) commit ends with.
-            let mut recent: Vec<(Oid, git2::OdbObject)> = Vec::new();
+            let mut packs = Packs::open(&repo.commondir().join("objects"));
             let mut out = Vec::with_capacity(jobs.len());
             for (_, _, old, new) in jobs {
-                let mut take = |id: Option<Oid>| -> Result<Option<(Oid, git2::OdbObject)>> {
-                    let Some(id) = id else { return Ok(None) };
-                    if let Some(at) = recent.iter().position(|(o, _)| *o == id) {
-                        return Ok(Some(recent.swap_remove(at)));
-                    }
-                    Ok(Some((id, odb.read(id)?)))
-                };
-                let (new, old) = (take(*new)?, take(*old)?);
-                fn raw<'a>(o: &'a Option<(Oid, git2::OdbObject)>) -> RawTree<&'a [u8]> {
-                    RawTree::new(o.as_ref().map_or(&[][..], |(_, o)| o.data()))
-                }
-                out.push(tree::changed(&raw(&old), &raw(&new)));
-                recent.extend(old);
-                if recent.len() > 4 {
-                    recent.remove(0);
-                }
+                let (new, old) = (
+                    read_tree(&mut packs, &odb, *new)?,
+                    read_tree(&mut packs, &odb, *old)?,
+                );
+                out.push(tree::changed(
+                    &RawTree::new(old.bytes()),
+                    &RawTree::new(new.bytes()),
+                ));
             }
             Ok(out)
         })?;
@@ -255,6 +247,46 @@ impl Repo {
         })
     }
 }
+
+/// A tree object's bytes, from the pack reader or from libgit2.
+enum TreeBytes<'odb> {
+    None,
+    Pack(Rc<Vec<u8>>),
+    Odb(git2::OdbObject<'odb>),
+}
+
+impl TreeBytes<'_> {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            TreeBytes::None => &[],
+            TreeBytes::Pack(b) => b,
+            TreeBytes::Odb(o) => o.data(),
+        }
+    }
+}
+
+/// Read a folder's tree: from the packs when they have it, else through libgit2 (which also reports a
+/// damaged or missing object).
+fn read_tree<'odb>(
+    packs: &mut Packs,
+    odb: &'odb git2::Odb,
+    id: Option<Oid>,
+) -> Result<TreeBytes<'odb>> {
+    let Some(id) = id else {
+        return Ok(TreeBytes::None);
+    };
+    if let Some((TREE, bytes)) = packs.read(id) {
+        return Ok(TreeBytes::Pack(bytes));
+    }
+    let obj = odb.read(id)?;
+    if obj.kind() != git2::ObjectType::Tree {
+        return Err(anyhow!("object {id} is not a tree"));
+    }
+    Ok(TreeBytes::Odb(obj))
+}
+
+/// Git's type number of a tree.
+const TREE: u8 = 2;
 
 /// What kind of record a path under the log root holds.
 pub(super) fn kind_of(file: &str) -> RecordKind {

@@ -1,0 +1,469 @@
+//! Objects read straight from the repository's pack files, for the history walk.
+//!
+//! A folder of thousands of actions is one large tree object per commit, stored in the pack as a
+//! chain of deltas. libgit2 rebuilds each version from the chain's base every time it is asked, so a
+//! walk over 10,000 commits spends most of its time re-applying the same deltas. This reader keeps
+//! every object it rebuilds (the intermediate ones too) in a cache bounded by size, so reading the
+//! versions of a folder in order applies about one delta per version, as git's own delta-base cache
+//! does.
+//!
+//! It handles what a walk meets: version-2 pack indexes and whole, offset-delta and reference-delta
+//! entries in the same pack. Anything else (a loose object, an object in an alternate store, an index
+//! of another version, a read that fails) gives `None`, and the caller asks libgit2. zlib checks each
+//! entry's checksum as it inflates it, and a delta's sizes must agree with its base and its result, so
+//! a damaged pack gives `None` rather than wrong bytes.
+
+use flate2::{Decompress, FlushDecompress, Status};
+use git2::Oid;
+use std::collections::{HashMap, VecDeque};
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::Path;
+use std::rc::Rc;
+
+/// How many bytes of rebuilt objects the cache keeps.
+const CACHE_BYTES: usize = 32 << 20;
+/// Longer delta chains than this are left to libgit2 (git writes at most 50 by default).
+const MAX_CHAIN: usize = 10_000;
+
+struct Pack {
+    file: File,
+    len: u64,
+    fanout: Vec<u32>,
+    /// The object ids, 20 bytes each, sorted.
+    oids: Vec<u8>,
+    offsets: Vec<u64>,
+}
+
+/// An object: its git type number and its bytes.
+type Object = (u8, Rc<Vec<u8>>);
+
+/// The pack files of one repository, and the objects rebuilt so far.
+pub struct Packs {
+    packs: Vec<Pack>,
+    cache: HashMap<(usize, u64), Object>,
+    order: VecDeque<(usize, u64)>,
+    cached: usize,
+}
+
+/// An entry's header: its type, inflated size, where its data starts, and for a delta its base.
+struct Header {
+    kind: u8,
+    size: usize,
+    data: u64,
+    base: Option<u64>,
+}
+
+const OFS_DELTA: u8 = 6;
+const REF_DELTA: u8 = 7;
+
+impl Packs {
+    /// The packs under `objects/pack` of a repository's objects folder. Packs that cannot be read are
+    /// left out (their objects then come from libgit2).
+    pub fn open(objects: &Path) -> Packs {
+        let mut packs = Vec::new();
+        if let Ok(dir) = std::fs::read_dir(objects.join("pack")) {
+            for entry in dir.flatten() {
+                let path = entry.path();
+                if path.extension().is_some_and(|e| e == "idx") {
+                    if let Some(p) = Pack::open(&path) {
+                        packs.push(p);
+                    }
+                }
+            }
+        }
+        Packs {
+            packs,
+            cache: HashMap::new(),
+            order: VecDeque::new(),
+            cached: 0,
+        }
+    }
+
+    /// The object `id` as (git type number, bytes), if it is in a pack and reads cleanly.
+    pub fn read(&mut self, id: Oid) -> Option<Object> {
+        let (pack, offset) = self
+            .packs
+            .iter()
+            .enumerate()
+            .find_map(|(i, p)| p.find(id.as_bytes()).map(|o| (i, o)))?;
+        self.resolve(pack, offset)
+    }
+
+    fn resolve(&mut self, pack: usize, offset: u64) -> Option<Object> {
+        let mut chain = Vec::new();
+        let mut at = offset;
+        let (kind, mut data) = loop {
+            if let Some(hit) = self.cache.get(&(pack, at)) {
+                break hit.clone();
+            }
+            let p = &self.packs[pack];
+            let h = p.header(at)?;
+            match h.base {
+                None if (1..=4).contains(&h.kind) => {
+                    let data = Rc::new(p.inflate(h.data, h.size)?);
+                    self.keep(pack, at, h.kind, data.clone());
+                    break (h.kind, data);
+                }
+                None => return None,
+                Some(base) => {
+                    if chain.len() >= MAX_CHAIN {
+                        return None;
+                    }
+                    chain.push((at, h));
+                    at = base;
+                }
+            }
+        };
+        for (at, h) in chain.into_iter().rev() {
+            let delta = self.packs[pack].inflate(h.data, h.size)?;
+            data = Rc::new(apply(&data, &delta)?);
+            self.keep(pack, at, kind, data.clone());
+        }
+        Some((kind, data))
+    }
+
+    fn keep(&mut self, pack: usize, offset: u64, kind: u8, data: Rc<Vec<u8>>) {
+        self.cached += data.len();
+        self.cache.insert((pack, offset), (kind, data));
+        self.order.push_back((pack, offset));
+        while self.cached > CACHE_BYTES {
+            let Some(old) = self.order.pop_front() else {
+                break;
+            };
+            if let Some((_, d)) = self.cache.remove(&old) {
+                self.cached -= d.len();
+            }
+        }
+    }
+}
+
+impl Pack {
+    fn open(idx: &Path) -> Option<Pack> {
+        let bytes = std::fs::read(idx).ok()?;
+        if bytes.get(..8)? != b"\xfftOc\0\0\0\x02" {
+            return None;
+        }
+        let be32 = |at: usize| -> Option<u32> {
+            Some(u32::from_be_bytes(bytes.get(at..at + 4)?.try_into().ok()?))
+        };
+        let fanout: Vec<u32> = (0..256).map(|i| be32(8 + 4 * i)).collect::<Option<_>>()?;
+        let n = *fanout.last()? as usize;
+        let oids_at = 8 + 1024;
+        let small_at = oids_at + 24 * n; // after the ids and their CRCs
+        let large_at = small_at + 4 * n;
+        let oids = bytes.get(oids_at..oids_at + 20 * n)?.to_vec();
+        let mut offsets = Vec::with_capacity(n);
+        for i in 0..n {
+            let v = be32(small_at + 4 * i)?;
+            offsets.push(if v & 0x8000_0000 == 0 {
+                u64::from(v)
+            } else {
+                let at = large_at + 8 * (v & 0x7fff_ffff) as usize;
+                u64::from_be_bytes(bytes.get(at..at + 8)?.try_into().ok()?)
+            });
+        }
+        let file = File::open(idx.with_extension("pack")).ok()?;
+        let len = file.metadata().ok()?.len();
+        Some(Pack {
+            file,
+            len,
+            fanout,
+            oids,
+            offsets,
+        })
+    }
+
+    /// The offset of `id` in this pack.
+    fn find(&self, id: &[u8]) -> Option<u64> {
+        let first = *id.first()? as usize;
+        let lo = if first == 0 {
+            0
+        } else {
+            self.fanout[first - 1]
+        } as usize;
+        let hi = self.fanout[first] as usize;
+        let (mut lo, mut hi) = (lo, hi.min(self.offsets.len()));
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            match self.oids.get(mid * 20..mid * 20 + 20)?.cmp(id) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(self.offsets[mid]),
+            }
+        }
+        None
+    }
+
+    fn bytes(&self, at: u64, len: usize) -> Option<Vec<u8>> {
+        // The last 20 bytes of a pack are its checksum, never part of an entry.
+        let end = self.len.checked_sub(20)?;
+        let len = len.min(usize::try_from(end.checked_sub(at)?).ok()?);
+        let mut buf = vec![0; len];
+        let mut f = &self.file;
+        f.seek(SeekFrom::Start(at)).ok()?;
+        f.read_exact(&mut buf).ok()?;
+        Some(buf)
+    }
+
+    fn header(&self, at: u64) -> Option<Header> {
+        let buf = self.bytes(at, 32)?;
+        let mut i = 0;
+        let mut next = || -> Option<u8> {
+            let b = *buf.get(i)?;
+            i += 1;
+            Some(b)
+        };
+        let mut c = next()?;
+        let kind = (c >> 4) & 7;
+        let mut size = u64::from(c & 15);
+        let mut shift = 4;
+        while c & 0x80 != 0 {
+            c = next()?;
+            if shift > 57 {
+                return None;
+            }
+            size |= u64::from(c & 0x7f) << shift;
+            shift += 7;
+        }
+        let base = match kind {
+            OFS_DELTA => {
+                let mut c = next()?;
+                let mut back = u64::from(c & 0x7f);
+                while c & 0x80 != 0 {
+                    c = next()?;
+                    back = back.checked_add(1)?.checked_mul(128)? | u64::from(c & 0x7f);
+                }
+                Some(at.checked_sub(back).filter(|_| back > 0)?)
+            }
+            REF_DELTA => {
+                let id: Vec<u8> = (0..20).map(|_| next()).collect::<Option<_>>()?;
+                Some(self.find(&id)?)
+            }
+            _ => None,
+        };
+        Some(Header {
+            kind,
+            size: usize::try_from(size).ok()?,
+            data: at + i as u64,
+            base,
+        })
+    }
+
+    /// Inflate the zlib stream at `at` into exactly `size` bytes.
+    fn inflate(&self, at: u64, size: usize) -> Option<Vec<u8>> {
+        // zlib never grows data by more than a few bytes per 16 KiB block, plus its header and trailer.
+        let input = self.bytes(at, size + size / 1000 + 64)?;
+        // One spare byte: zlib may want room to see the stream end even when nothing is left to write.
+        let mut out = Vec::with_capacity(size + 1);
+        let mut z = Decompress::new(true);
+        match z.decompress_vec(&input, &mut out, FlushDecompress::Finish) {
+            Ok(Status::StreamEnd) if out.len() == size => Some(out),
+            _ => None,
+        }
+    }
+}
+
+/// Read a delta's size field at `*at`.
+fn varint(delta: &[u8], at: &mut usize) -> Option<usize> {
+    let mut v = 0usize;
+    let mut shift = 0;
+    loop {
+        let c = *delta.get(*at)?;
+        *at += 1;
+        if shift > 56 {
+            return None;
+        }
+        v |= usize::from(c & 0x7f) << shift;
+        shift += 7;
+        if c & 0x80 == 0 {
+            return Some(v);
+        }
+    }
+}
+
+/// Apply a git delta to its base.
+fn apply(base: &[u8], delta: &[u8]) -> Option<Vec<u8>> {
+    let mut i = 0;
+    if varint(delta, &mut i)? != base.len() {
+        return None;
+    }
+    let size = varint(delta, &mut i)?;
+    let mut out = Vec::with_capacity(size);
+    while i < delta.len() {
+        let op = delta[i];
+        i += 1;
+        if op & 0x80 != 0 {
+            let (mut offset, mut len) = (0usize, 0usize);
+            for b in 0..4 {
+                if op & (1 << b) != 0 {
+                    offset |= usize::from(*delta.get(i)?) << (8 * b);
+                    i += 1;
+                }
+            }
+            for b in 0..3 {
+                if op & (0x10 << b) != 0 {
+                    len |= usize::from(*delta.get(i)?) << (8 * b);
+                    i += 1;
+                }
+            }
+            if len == 0 {
+                len = 0x10000;
+            }
+            out.extend_from_slice(base.get(offset..offset.checked_add(len)?)?);
+        } else if op != 0 {
+            let n = usize::from(op);
+            out.extend_from_slice(delta.get(i..i + n)?);
+            i += n;
+        } else {
+            return None;
+        }
+        if out.len() > size {
+            return None;
+        }
+    }
+    (out.len() == size).then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::process::Command;
+
+    fn git(dir: &Path, args: &[&str]) {
+        let ok = Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .env("GIT_AUTHOR_DATE", "2019-07-01T12:00:00Z")
+            .env("GIT_COMMITTER_DATE", "2019-07-01T12:00:00Z")
+            .output()
+            .expect("git is installed")
+            .status
+            .success();
+        assert!(ok, "git {args:?}");
+    }
+
+    /// A repository whose folder of 300 files changes in one file per commit, packed by `repack`.
+    fn repository(repack: &[&str]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        git(root, &["init", "--quiet"]);
+        git(root, &["config", "user.name", "T"]);
+        git(root, &["config", "user.email", "t@example.org"]);
+        std::fs::create_dir(root.join("actions")).unwrap();
+        for i in 0..300 {
+            std::fs::write(
+                root.join(format!("actions/{i:03}.yaml")),
+                format!("id: {i}\n"),
+            )
+            .unwrap();
+        }
+        for c in 0..60 {
+            let i = (c * 37) % 300;
+            let text = format!("id: {i}\nstatus: step {c}\n{}", "update: text\n".repeat(c));
+            std::fs::write(root.join(format!("actions/{i:03}.yaml")), text).unwrap();
+            git(root, &["add", "-A"]);
+            git(root, &["commit", "--quiet", "-m", &format!("commit {c}")]);
+        }
+        git(root, repack);
+        dir
+    }
+
+    /// Every object of the pack reads back exactly as libgit2 reads it.
+    fn agrees_with_libgit2(repack: &[&str]) {
+        let dir = repository(repack);
+        let repo = git2::Repository::open(dir.path()).unwrap();
+        let odb = repo.odb().unwrap();
+        let mut packs = Packs::open(&dir.path().join(".git/objects"));
+        assert_eq!(packs.packs.len(), 1, "{repack:?}");
+        let mut ids = Vec::new();
+        odb.foreach(|id| {
+            ids.push(*id);
+            true
+        })
+        .unwrap();
+        assert!(ids.len() > 400, "{}", ids.len());
+        let mut deltas = 0;
+        for id in &ids {
+            let (kind, data) = packs.read(*id).expect("every object is packed");
+            let obj = odb.read(*id).unwrap();
+            assert_eq!(data.as_slice(), obj.data(), "{id}");
+            let want = match obj.kind() {
+                git2::ObjectType::Commit => 1,
+                git2::ObjectType::Tree => 2,
+                git2::ObjectType::Blob => 3,
+                _ => 4,
+            };
+            assert_eq!(kind, want, "{id}");
+        }
+        for p in &packs.packs {
+            for off in &p.offsets {
+                deltas += usize::from(p.header(*off).unwrap().base.is_some());
+            }
+        }
+        assert!(
+            deltas > 50,
+            "the pack has delta chains to follow ({deltas})"
+        );
+    }
+
+    #[test]
+    fn offset_deltas_read_as_libgit2_reads_them() {
+        agrees_with_libgit2(&["repack", "-adq", "--depth=50", "--window=50"]);
+    }
+
+    #[test]
+    fn shallow_chains_and_a_small_cache_read_the_same() {
+        agrees_with_libgit2(&["repack", "-adfq", "--depth=3"]);
+    }
+
+    #[test]
+    fn a_damaged_pack_gives_none_not_wrong_bytes() {
+        let dir = repository(&["repack", "-adq"]);
+        let pack_dir = dir.path().join(".git/objects/pack");
+        let pack = std::fs::read_dir(&pack_dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|e| e == "pack"))
+            .unwrap();
+        let repo = git2::Repository::open(dir.path()).unwrap();
+        let odb = repo.odb().unwrap();
+        let mut good = Vec::new();
+        odb.foreach(|id| {
+            good.push((*id, odb.read(*id).unwrap().data().to_vec()));
+            true
+        })
+        .unwrap();
+        let mut bytes = std::fs::read(&pack).unwrap();
+        // Damage every 97th byte after the header: entries' data and headers alike.
+        let len = bytes.len();
+        for at in (12..len - 20).step_by(97) {
+            bytes[at] ^= 0x5a;
+        }
+        std::fs::write(&pack, &bytes).unwrap();
+        let mut packs = Packs::open(&dir.path().join(".git/objects"));
+        let mut read = 0;
+        for (id, want) in &good {
+            if let Some((_, data)) = packs.read(*id) {
+                assert_eq!(data.as_slice(), want.as_slice(), "{id}");
+                read += 1;
+            }
+        }
+        assert!(read < good.len(), "the damage was noticed");
+    }
+
+    #[test]
+    fn deltas_apply_copies_and_inserts() {
+        let base = b"0123456789";
+        // Base size 10, result size 7: copy 4 bytes from offset 2, insert "ab", copy 1 from 9.
+        let delta = [10, 7, 0x91, 2, 4, 2, b'a', b'b', 0x91, 9, 1];
+        assert_eq!(apply(base, &delta).unwrap(), b"2345ab9");
+        assert!(apply(b"short", &delta).is_none(), "base size must agree");
+        assert!(
+            apply(base, &[10, 7, 0x91, 8, 4]).is_none(),
+            "copy past the base"
+        );
+        assert!(apply(base, &[10, 2, 0]).is_none(), "reserved op");
+    }
+}
