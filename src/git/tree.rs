@@ -97,29 +97,57 @@ impl<D: AsRef<[u8]>> RawTree<D> {
 /// A record file that differs between two versions of a folder: (name, old id, new id).
 pub type Changed = (String, Option<Oid>, Option<Oid>);
 
+/// Offsets known to start an entry of a tree, sorted: what one comparison learns about the old tree,
+/// handed to the next comparison of a walk, in which that tree is the new one.
+pub type Marks = Vec<usize>;
+
+/// How many entries a scan passes between two marks it records.
+const MARK_EVERY: usize = 64;
+
 /// The record files that differ between two versions of a folder.
+pub fn changed<A: AsRef<[u8]>, B: AsRef<[u8]>>(old: &RawTree<A>, new: &RawTree<B>) -> Vec<Changed> {
+    changed_marked(old, new, &[]).0
+}
+
+/// The record files that differ between two versions of a folder, given marks of `new` (entry starts,
+/// possibly none), and marks of `old` for the next comparison.
 ///
 /// The entries that lie wholly within the identical leading bytes are the same in both, so the walk
 /// starts at the first entry that does not; from there the two lists are merged by name until the
 /// rest of both is the same run of identical trailing bytes. A commit that changes one entry of a
 /// large folder costs a scan of the entries up to it and a comparison of one or two entries.
-pub fn changed<A: AsRef<[u8]>, B: AsRef<[u8]>>(old: &RawTree<A>, new: &RawTree<B>) -> Vec<Changed> {
+pub fn changed_marked<A: AsRef<[u8]>, B: AsRef<[u8]>>(
+    old: &RawTree<A>,
+    new: &RawTree<B>,
+    marks: &[usize],
+) -> (Vec<Changed>, Marks) {
     let (a, b) = (old.data.as_ref(), new.data.as_ref());
     let prefix = common_prefix(a, b);
-    let mut start = 0;
+    // An entry start of `new` within the identical leading bytes has only identical entries before
+    // it, so it starts an entry of `old` too: the scan begins at the last such mark.
+    let known = marks.partition_point(|m| *m <= prefix);
+    let mut old_marks: Marks = marks[..known].to_vec();
+    let mut start = old_marks.last().copied().unwrap_or(0);
+    let mut passed = 0;
     while let Some((_, len)) = parse(&a[start..]) {
         if start + len > prefix {
             break;
         }
         start += len;
+        passed += 1;
+        if passed % MARK_EVERY == 0 {
+            old_marks.push(start);
+        }
     }
     let suffix = common_suffix(&a[start..], &b[start..]);
     let (mut i, mut j) = (start, start);
     let mut out = Vec::new();
     let name = |e: &RawEntry| String::from_utf8_lossy(e.name).into_owned();
+    let mut aligned = false;
     loop {
         // The rest of both is the same bytes, so the same entries.
         if a.len() - i == b.len() - j && a.len() - i <= suffix {
+            aligned = true;
             break;
         }
         match (parse(&a[i..]), parse(&b[j..])) {
@@ -146,32 +174,41 @@ pub fn changed<A: AsRef<[u8]>, B: AsRef<[u8]>>(old: &RawTree<A>, new: &RawTree<B
             }
         }
     }
-    out
+    // `start` and `i` start entries of `old`; past `i` its entries are those of `new` past `j`.
+    for at in [start, i] {
+        if old_marks.last().is_none_or(|m| *m < at) {
+            old_marks.push(at);
+        }
+    }
+    if aligned {
+        let tail = marks.iter().filter(|m| **m > j).map(|m| m - j + i);
+        old_marks.extend(tail);
+    }
+    (out, old_marks)
 }
 
+/// How many leading bytes `a` and `b` share. Large blocks first: each comparison is a call to
+/// `memcmp`, so fewer, longer ones are faster.
 fn common_prefix(a: &[u8], b: &[u8]) -> usize {
-    const CHUNK: usize = 64;
     let n = a.len().min(b.len());
     let mut i = 0;
-    while i + CHUNK <= n && a[i..i + CHUNK] == b[i..i + CHUNK] {
-        i += CHUNK;
-    }
-    while i < n && a[i] == b[i] {
-        i += 1;
+    for block in [4096, 64, 1] {
+        while i + block <= n && a[i..i + block] == b[i..i + block] {
+            i += block;
+        }
     }
     i
 }
 
+/// How many trailing bytes `a` and `b` share.
 fn common_suffix(a: &[u8], b: &[u8]) -> usize {
-    const CHUNK: usize = 64;
     let n = a.len().min(b.len());
     let (la, lb) = (a.len(), b.len());
     let mut i = 0;
-    while i + CHUNK <= n && a[la - i - CHUNK..la - i] == b[lb - i - CHUNK..lb - i] {
-        i += CHUNK;
-    }
-    while i < n && a[la - i - 1] == b[lb - i - 1] {
-        i += 1;
+    for block in [4096, 64, 1] {
+        while i + block <= n && a[la - i - block..la - i] == b[lb - i - block..lb - i] {
+            i += block;
+        }
     }
     i
 }
@@ -321,6 +358,49 @@ mod tests {
             };
             let (a, b) = (build(&old), build(&new));
             proptest::prop_assert_eq!(changed(&a, &b), merge(a.iter(), b.iter()));
+        }
+
+        /// A walk that hands each comparison's marks to the next gives the full comparison's answer
+        /// at every step, and every mark starts an entry.
+        #[test]
+        fn marks_carried_along_a_walk_agree(
+            first in proptest::collection::btree_map(0u16..3000, 0u8..3, 0..400),
+            edits in proptest::collection::vec((0u16..3000, proptest::option::of(0u8..3)), 1..30),
+        ) {
+            let build = |m: &std::collections::BTreeMap<u16, u8>| {
+                let mut names: Vec<(String, u8)> = m.iter().map(|(n, id)| (format!("{n}.yaml"), *id)).collect();
+                names.sort();
+                let entries: Vec<(&str, &str, u8)> = names.iter().map(|(n, id)| ("100644", n.as_str(), *id)).collect();
+                tree(&entries)
+            };
+            // Newest first: each older version undoes one edit.
+            let mut versions = vec![build(&first)];
+            let mut m = first.clone();
+            for (n, id) in &edits {
+                match id {
+                    Some(id) => m.insert(*n, *id),
+                    None => m.remove(n),
+                };
+                versions.push(build(&m));
+            }
+            let mut marks: Marks = Vec::new();
+            for pair in versions.windows(2) {
+                let (new, old) = (&pair[0], &pair[1]);
+                let (got, next) = changed_marked(old, new, &marks);
+                proptest::prop_assert_eq!(got, merge(old.iter(), new.iter()));
+                let mut starts = std::collections::BTreeSet::new();
+                let mut at = 0;
+                while let Some((_, len)) = parse(&old.data[at..]) {
+                    starts.insert(at);
+                    at += len;
+                }
+                starts.insert(at);
+                proptest::prop_assert!(next.windows(2).all(|w| w[0] < w[1]), "sorted: {:?}", next);
+                for mark in &next {
+                    proptest::prop_assert!(starts.contains(mark), "{} is not an entry start", mark);
+                }
+                marks = next;
+            }
         }
 
         /// The same with folders and other files among the records, in git's order.

@@ -149,15 +149,24 @@ impl Repo {
             let odb = repo.odb()?;
             let mut packs = Packs::open(&repo.commondir().join("objects"));
             let mut out = Vec::with_capacity(jobs.len());
+            // What one comparison learned about its older folder, for the next, in which it is the newer.
+            let mut marks: Option<(Oid, tree::Marks)> = None;
             for (_, _, old, new) in jobs {
-                let (new, old) = (
+                let known = match marks.take() {
+                    Some((id, m)) if Some(id) == *new => m,
+                    _ => Vec::new(),
+                };
+                let (new, old_tree) = (
                     read_tree(&mut packs, &odb, *new)?,
                     read_tree(&mut packs, &odb, *old)?,
                 );
-                out.push(tree::changed(
-                    &RawTree::new(old.bytes()),
+                let (changes, next) = tree::changed_marked(
+                    &RawTree::new(old_tree.bytes()),
                     &RawTree::new(new.bytes()),
-                ));
+                    &known,
+                );
+                marks = old.map(|id| (id, next));
+                out.push(changes);
             }
             Ok(out)
         })?;
