@@ -2,7 +2,7 @@
 //! and walking the history of 1,000 commits. The logs are built in a temporary folder first, so only
 //! the work itself is timed. Run with `cargo bench --bench hot`.
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use oslog::git::Repo;
 use oslog::store::{self, RecordKind};
 use std::path::Path;
@@ -116,14 +116,25 @@ fn walk_1000(c: &mut Criterion) {
     write_repo(dir.path(), 1000);
     let mut group = c.benchmark_group("history");
     group.sample_size(10);
-    group.bench_function("log over 1,000 commits", |b| {
-        b.iter(|| {
-            let repo = Repo::open(dir.path()).unwrap();
-            repo.changes(repo.head().unwrap(), None).unwrap()
-        })
+    // Cold: the history cache is removed before each run; warm: the previous run's cache is read.
+    let cache = dir.path().join(".git/oslog");
+    let forget = || {
+        let _ = std::fs::remove_dir_all(&cache);
+    };
+    let log = || {
+        let repo = Repo::open(dir.path()).unwrap();
+        repo.changes(repo.head().unwrap(), None).unwrap()
+    };
+    let history = || Repo::open(dir.path()).unwrap().action_trail(42).unwrap();
+    group.bench_function("log over 1,000 commits, cold", |b| {
+        b.iter_batched(forget, |_| log(), BatchSize::PerIteration)
     });
-    group.bench_function("history of one action over 1,000 commits", |b| {
-        b.iter(|| Repo::open(dir.path()).unwrap().action_trail(42).unwrap())
+    group.bench_function("log over 1,000 commits, warm", |b| b.iter(log));
+    group.bench_function("history of one action over 1,000 commits, cold", |b| {
+        b.iter_batched(forget, |_| history(), BatchSize::PerIteration)
+    });
+    group.bench_function("history of one action over 1,000 commits, warm", |b| {
+        b.iter(history)
     });
     group.finish();
 }

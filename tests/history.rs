@@ -817,3 +817,29 @@ fn a_cache_that_cannot_be_written_costs_nothing_but_time() {
     std::fs::create_dir_all(cache_file(dir.path())).unwrap();
     assert_eq!(answers(dir.path(), true), cold);
 }
+
+/// Packed objects are read by oslog's own pack reader; loose ones by libgit2. Both give one answer.
+#[test]
+fn a_packed_repository_gives_the_answers_a_loose_one_gives() {
+    let (dir, _repo) = scenario();
+    let loose = answers(dir.path(), false);
+    for args in [
+        &["gc", "--quiet", "--aggressive"][..],
+        &["repack", "-adfq", "--depth=2"],
+    ] {
+        let ok = Command::new("git")
+            .args(args)
+            .current_dir(dir.path())
+            .status()
+            .expect("git is installed")
+            .success();
+        assert!(ok, "{args:?}");
+        assert_eq!(answers(dir.path(), false), loose, "{args:?}, cold");
+        assert_eq!(
+            answers(dir.path(), true),
+            loose,
+            "{args:?}, filling the cache"
+        );
+        assert_eq!(answers(dir.path(), true), loose, "{args:?}, warm");
+    }
+}
