@@ -25,6 +25,8 @@ use std::rc::Rc;
 const CACHE_BYTES: usize = 32 << 20;
 /// Longer delta chains than this are left to libgit2 (git writes at most 50 by default).
 const MAX_CHAIN: usize = 10_000;
+/// Larger objects are left to libgit2, so that a damaged size field never asks for a huge buffer.
+const MAX_OBJECT: usize = 1 << 30;
 
 struct Pack {
     file: File,
@@ -252,6 +254,9 @@ impl Pack {
 
     /// Inflate the zlib stream at `at` into exactly `size` bytes.
     fn inflate(&self, at: u64, size: usize) -> Option<Vec<u8>> {
+        if size > MAX_OBJECT {
+            return None;
+        }
         // zlib never grows data by more than a few bytes per 16 KiB block, plus its header and trailer.
         let input = self.bytes(at, size + size / 1000 + 64)?;
         // One spare byte: zlib may want room to see the stream end even when nothing is left to write.
@@ -289,6 +294,9 @@ fn apply(base: &[u8], delta: &[u8]) -> Option<Vec<u8>> {
         return None;
     }
     let size = varint(delta, &mut i)?;
+    if size > MAX_OBJECT {
+        return None;
+    }
     let mut out = Vec::with_capacity(size);
     while i < delta.len() {
         let op = delta[i];
@@ -465,5 +473,8 @@ mod tests {
             "copy past the base"
         );
         assert!(apply(base, &[10, 2, 0]).is_none(), "reserved op");
+        // A result size of 2^56: refused before any buffer is asked for.
+        let huge = [10, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01];
+        assert!(apply(base, &huge).is_none());
     }
 }
