@@ -821,7 +821,22 @@ fn a_cache_that_cannot_be_written_costs_nothing_but_time() {
 /// Packed objects are read by oslog's own pack reader; loose ones by libgit2. Both give one answer.
 #[test]
 fn a_packed_repository_gives_the_answers_a_loose_one_gives() {
-    let (dir, _repo) = scenario();
+    let (dir, repo) = scenario();
+    // Enough commits for the walk to read trees through the pack reader.
+    for day in 10..40 {
+        let deadline = format!("2020-{:02}", day % 12 + 1);
+        write(
+            dir.path(),
+            "actions/001.yaml",
+            &action(1, "governance", &deadline, "ongoing", ""),
+        );
+        commit(
+            &repo,
+            "Fay",
+            at(day),
+            &format!("Move action 1 to {deadline}"),
+        );
+    }
     let loose = answers(dir.path(), false);
     for args in [
         &["gc", "--quiet", "--aggressive"][..],

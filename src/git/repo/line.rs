@@ -147,7 +147,9 @@ impl Repo {
             .collect();
         let changed = self.in_parallel(&jobs, 32, |repo, jobs| {
             let odb = repo.odb()?;
-            let mut packs = Packs::open(&repo.commondir().join("objects"));
+            // Opening the packs reads their indexes whole: worth it for a walk, not for a few commits.
+            let mut packs = (jobs.len() >= PACK_READER_FROM)
+                .then(|| Packs::open(&repo.commondir().join("objects")));
             let mut out = Vec::with_capacity(jobs.len());
             // What one comparison learned about its older folder, for the next, in which it is the newer.
             let mut marks: Option<(Oid, tree::Marks)> = None;
@@ -157,8 +159,8 @@ impl Repo {
                     _ => Vec::new(),
                 };
                 let (new, old_tree) = (
-                    read_tree(&mut packs, &odb, *new)?,
-                    read_tree(&mut packs, &odb, *old)?,
+                    read_tree(packs.as_mut(), &odb, *new)?,
+                    read_tree(packs.as_mut(), &odb, *old)?,
                 );
                 let (changes, next) = tree::changed_marked(
                     &RawTree::new(old_tree.bytes()),
@@ -277,14 +279,14 @@ impl TreeBytes<'_> {
 /// Read a folder's tree: from the packs when they have it, else through libgit2 (which also reports a
 /// damaged or missing object).
 fn read_tree<'odb>(
-    packs: &mut Packs,
+    packs: Option<&mut Packs>,
     odb: &'odb git2::Odb,
     id: Option<Oid>,
 ) -> Result<TreeBytes<'odb>> {
     let Some(id) = id else {
         return Ok(TreeBytes::None);
     };
-    if let Some((TREE, bytes)) = packs.read(id) {
+    if let Some((TREE, bytes)) = packs.and_then(|p| p.read(id)) {
         return Ok(TreeBytes::Pack(bytes));
     }
     let obj = odb.read(id)?;
@@ -293,6 +295,9 @@ fn read_tree<'odb>(
     }
     Ok(TreeBytes::Odb(obj))
 }
+
+/// The fewest folder comparisons for which a worker reads trees through the pack reader.
+const PACK_READER_FROM: usize = 16;
 
 /// Git's type number of a tree.
 const TREE: u8 = 2;
