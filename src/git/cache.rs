@@ -127,6 +127,16 @@ fn write(path: &Path, text: Option<String>) -> anyhow::Result<()> {
     crate::store::write_atomic(path, &text)
 }
 
+/// A cache file's text; none for a file larger than any cache oslog writes for a log it can walk.
+fn read(path: &Path) -> Option<String> {
+    const MAX_BYTES: u64 = 1 << 30;
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > MAX_BYTES {
+        return None;
+    }
+    std::fs::read_to_string(path).ok()
+}
+
 fn oid(s: &str) -> Option<Oid> {
     Oid::from_str(s)
         .ok()
@@ -143,8 +153,7 @@ fn opt_oid(s: &Option<String>) -> Option<Option<Oid>> {
 /// The steps stored at `path` for the log at `prefix`; empty when there is no cache or it fails a
 /// check.
 pub fn load(path: &Path, prefix: &str) -> Known {
-    std::fs::read_to_string(path)
-        .ok()
+    read(path)
         .and_then(|text| steps(&text, prefix))
         .unwrap_or_default()
 }
@@ -207,7 +216,7 @@ pub fn save<'a>(
 /// The record changes stored at `path` for the log at `prefix`; empty when there is no cache or it
 /// fails a check.
 pub fn load_entries(path: &Path, prefix: &str) -> Entries {
-    let text = std::fs::read_to_string(path).ok();
+    let text = read(path);
     let stored: Option<Vec<(String, Vec<Entry>)>> = text.and_then(|t| decode(&t, prefix));
     let mut out = Entries::new();
     for (id, entries) in stored.unwrap_or_default() {
