@@ -137,8 +137,21 @@ pub fn read_source(root: &Path, rel: &Path) -> Result<Source, Diagnostic> {
             ),
         ));
     }
-    let bytes =
-        std::fs::read(&path).map_err(|e| fail(Code::Io, None, format!("cannot read: {e}")))?;
+    // Read at most one byte past the limit, so a file that grew since the check is still refused,
+    // into a buffer sized from the check (which also spares the size lookup of `fs::read`).
+    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+    std::fs::File::open(&path)
+        .and_then(|f| {
+            std::io::Read::read_to_end(&mut std::io::Read::take(f, MAX_FILE_BYTES + 1), &mut bytes)
+        })
+        .map_err(|e| fail(Code::Io, None, format!("cannot read: {e}")))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(fail(
+            Code::FileTooLarge,
+            None,
+            format!("grew past the limit of {MAX_FILE_BYTES} bytes while it was read"),
+        ));
+    }
     source_from_bytes(bytes).map_err(|(pos, msg)| fail(Code::InvalidUtf8, Some(pos), msg))
 }
 
