@@ -858,3 +858,47 @@ fn a_packed_repository_gives_the_answers_a_loose_one_gives() {
         assert_eq!(answers(dir.path(), true), loose, "{args:?}, warm");
     }
 }
+
+/// A renumbering not committed yet: the trail starts in the working tree and goes on through the
+/// former numbers' files; once the move is committed, it goes through them only before the move.
+#[test]
+fn an_uncommitted_renumbering_is_followed_and_a_reused_number_is_not() {
+    let (dir, repo) = scenario();
+    std::fs::remove_file(dir.path().join("actions/005.yaml")).unwrap();
+    write(
+        dir.path(),
+        "actions/006.yaml",
+        &action(
+            6,
+            "data-sharing",
+            "2019-08",
+            "ongoing",
+            "formerly: [2, 5]\n",
+        ),
+    );
+    let v = json(dir.path(), &["history", "6", "--format", "json"]);
+    let events: Vec<(&str, u64)> = v["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["event"].as_str().unwrap(), c["action"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        events,
+        vec![("renumbered", 6), ("renumbered", 5), ("added", 2)],
+        "{v:#}"
+    );
+    assert_eq!(v["changes"][0]["uncommitted"], true);
+
+    // Committed, and number 5 given to a new action afterwards: its trail is not action 6's.
+    commit(&repo, "Cy", at(10), "Renumber action 5 to 6");
+    write(
+        dir.path(),
+        "actions/005.yaml",
+        &action(5, "governance", "2019-12", "not-started", ""),
+    );
+    commit(&repo, "Dee", at(11), "Add a new action 5");
+    let v = json(dir.path(), &["history", "6", "--format", "json"]);
+    assert_eq!(v["changes"].as_array().unwrap().len(), 3, "{v:#}");
+    assert!(!v.to_string().contains("Dee"), "{v:#}");
+}

@@ -467,39 +467,69 @@ impl Repo {
             });
         }
 
+        // The walk follows files by name, from the action's own file in HEAD; only when that file is
+        // not committed yet (a renumbering in the working tree) from its former numbers' files. A
+        // former number's file holds another action after the move, so it is followed only from the
+        // commit that made the move, where the trail reaches it. A renumbered record's old file is
+        // usually named for its old number, but a duplicate number lived in a file named otherwise,
+        // and that file is the one to follow.
+        let mut tracked: BTreeSet<String> = match (&committed, &current) {
+            (None, Version::Present(Rec::Action(a))) => {
+                a.formerly.iter().map(|f| Action::file_name(*f)).collect()
+            }
+            _ => BTreeSet::from([name.clone()]),
+        };
         for step in self.line(head, None)? {
+            let in_actions = |t: &&cache::Touched| {
+                t.file
+                    .strip_prefix(ACTIONS_DIR)
+                    .and_then(|f| f.strip_prefix('/'))
+                    .map(str::to_string)
+            };
             let touched = |name: &str| {
-                step.files.iter().find(|t| {
-                    t.file
-                        .strip_prefix(ACTIONS_DIR)
-                        .and_then(|f| f.strip_prefix('/'))
-                        == Some(name)
-                })
+                step.files
+                    .iter()
+                    .find(|t| in_actions(t).as_deref() == Some(name))
+            };
+            // The file removed in this commit that held action `n`, if one did.
+            let removed_holding = |n: u32| {
+                step.files
+                    .iter()
+                    .filter(|t| t.new.is_none())
+                    .find(|t| {
+                        in_actions(t).is_some()
+                            && matches!(
+                                self.version(t.old, RecordKind::Action, &t.file),
+                                Version::Present(Rec::Action(a)) if a.id == n
+                            )
+                    })
+                    .and_then(|t| in_actions(&t))
             };
             let mut diffs = Vec::new();
             let mut added = Vec::new();
-            let mut queue: Vec<u32> = tracked.iter().copied().collect();
+            let mut queue: Vec<String> = tracked.iter().cloned().collect();
             let mut seen = BTreeSet::new();
-            while let Some(n) = queue.pop() {
-                if !seen.insert(n) {
+            while let Some(name) = queue.pop() {
+                if !seen.insert(name.clone()) {
                     continue;
                 }
-                let Some(t) = touched(&Action::file_name(n)) else {
+                let Some(t) = touched(&name) else {
                     continue;
                 };
                 let d = self.file_diff(RecordKind::Action, t.file.clone(), t.old, t.new);
                 if let (Version::Absent, Version::Present(Rec::Action(a))) = (&d.old, &d.new) {
-                    // Before this commit the number was not this action's; its former numbers were.
-                    added.push(n);
+                    // Before this commit the file was not this action's; its former numbers' were.
+                    added.push(name.clone());
                     for f in &a.formerly {
-                        tracked.insert(*f);
-                        queue.push(*f);
+                        let from = removed_holding(*f).unwrap_or_else(|| Action::file_name(*f));
+                        tracked.insert(from.clone());
+                        queue.push(from);
                     }
                 }
                 diffs.push(d);
             }
-            for n in added {
-                tracked.remove(&n);
+            for name in added {
+                tracked.remove(&name);
             }
             let entries = history::entries(&diffs);
             if !entries.is_empty() {
