@@ -212,6 +212,12 @@ fn two_branches_add_action_139_and_renumber_onto_makes_the_merge_clean() {
         "history follows the move: {}",
         text(&history)
     );
+    // After the merge, 139 is main's action: none of its trail belongs to 140's.
+    assert!(
+        !text(&history).contains("Theirs"),
+        "history of 140 holds main's 139: {}",
+        text(&history)
+    );
 }
 
 /// The seed log with its two collisions put back: 139.yaml and 140.yaml claim 97 and 112 again.
@@ -456,4 +462,77 @@ fn a_status_changed_differently_on_both_sides_is_a_conflict_around_that_field() 
         read(tmp.path(), "a"),
         "id: 16\ntitle: Paper\ntheme: governance\nraised: 2019-01\n<<<<<<< ours\nstatus: complete\n=======\nstatus: closed\n>>>>>>> theirs\n"
     );
+}
+
+/// `renumber --commit`: one commit holding the rename and every rewritten reference, nothing else.
+#[test]
+fn renumber_commit_records_the_rename_and_the_references() {
+    let (dir, repo) = log_of_138();
+    let root = dir.path();
+    let mut cfg = repo.config().unwrap();
+    cfg.set_str("user.name", "Cy").unwrap();
+    cfg.set_str("user.email", "cy@example.org").unwrap();
+    // Action 139 added twice on one branch (a careless copy), one of them linked from action 16.
+    write(root, "actions/139.yaml", &action(139, "First", ""));
+    write(root, "actions/200.yaml", &action(139, "Second", ""));
+    write(
+        root,
+        "actions/016.yaml",
+        &action(16, "Action 16", "links: [139]\n"),
+    );
+    commit(&repo, "Cy", at(1), "Add two actions");
+    // Unrelated work, staged: it must stay staged and out of the commit.
+    write(root, "notes.txt", "draft\n");
+    let mut index = repo.index().unwrap();
+    index.add_path(Path::new("notes.txt")).unwrap();
+    index.write().unwrap();
+
+    let refused = oslog(root, &["renumber", "--commit", "--dry-run"]);
+    assert_eq!(code(&refused), 2, "{}", text(&refused));
+
+    let done = oslog(root, &["renumber", "--commit"]);
+    assert_eq!(code(&done), 0, "{}", text(&done));
+    assert!(text(&done).contains("committed "), "{}", text(&done));
+
+    let head = repo.head().unwrap().peel_to_commit().unwrap();
+    let message = head.message().unwrap();
+    assert!(
+        message.starts_with("Renumber action 139 to 140\n"),
+        "{message}"
+    );
+    assert!(
+        message.contains("\nOslog-Renumber: 139 -> 140\n"),
+        "{message}"
+    );
+    let mut changed: Vec<String> = common::head_changes(&repo)
+        .into_iter()
+        .map(|(status, path)| format!("{status:?} {}", path.display()))
+        .collect();
+    changed.sort();
+    let loser = if read(root, "actions/140.yaml").contains("First") {
+        "139"
+    } else {
+        "200"
+    };
+    let mut want: Vec<String> = vec![
+        format!("Deleted actions/{loser}.yaml"),
+        "Added actions/140.yaml".to_string(),
+    ];
+    if loser == "139" {
+        want.push("Modified actions/016.yaml".to_string());
+    }
+    want.sort();
+    assert_eq!(changed, want);
+    // The work tree matches the commit for every file renumber touched; the staged note stays staged.
+    let status = Command::new("git")
+        .args(["status", "--porcelain"])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&status.stdout), "A  notes.txt\n");
+    // The trail goes back through the file that held the moved record, not the file named 139.
+    let history = text(&oslog(root, &["history", "140", "--format", "json"]));
+    assert!(history.contains("\"renumbered\""), "{history}");
+    assert!(history.contains("\"Second\""), "{history}");
+    assert!(!history.contains("\"First\""), "{history}");
 }

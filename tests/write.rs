@@ -479,17 +479,9 @@ mod commit {
             "Action 16: ongoing → proposed-complete\n\nOslog-Action: 16\nOslog-Status: ongoing -> proposed-complete\n"
         );
         assert_eq!(head.author().name(), Some("Secretariat"));
-        let parent = head.parent(0).unwrap();
-        let diff = repo
-            .diff_tree_to_tree(
-                Some(&parent.tree().unwrap()),
-                Some(&head.tree().unwrap()),
-                None,
-            )
-            .unwrap();
-        let files: Vec<_> = diff
-            .deltas()
-            .map(|d| d.new_file().path().unwrap().to_path_buf())
+        let files: Vec<_> = common::head_changes(&repo)
+            .into_iter()
+            .map(|(_, p)| p)
             .collect();
         assert_eq!(files, vec![PathBuf::from("log/actions/016.yaml")]);
         let statuses = repo.statuses(None).unwrap();

@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 ///
 /// Examples:
 ///   oslog renumber --dry-run
-///   oslog renumber --onto origin/main
+///   oslog renumber --onto origin/main --commit
 ///   oslog validate --base origin/main || oslog renumber --onto origin/main
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
@@ -36,6 +36,10 @@ pub struct Args {
     /// Print the plan (moves, files touched, mentions to check) and change nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Commit exactly the files renumber touched (renames included), with an `Oslog-Renumber`
+    /// trailer per move.
+    #[arg(long, conflicts_with = "dry_run")]
+    pub commit: bool,
 }
 
 /// Run `oslog renumber`.
@@ -137,13 +141,37 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         .iter()
         .map(|(from, to, contents)| store::Replacement { from, to, contents })
         .collect();
+    // Checked before anything is written: a repository, an identity, no staged changes of these files.
+    let committer = if args.commit {
+        let touched: BTreeSet<PathBuf> = texts
+            .iter()
+            .flat_map(|(from, to, _)| [from.clone(), to.clone()])
+            .collect();
+        let touched: Vec<PathBuf> = touched.into_iter().collect();
+        Some(crate::git::commit::Committer::prepare(&root, &touched)?)
+    } else {
+        None
+    };
     store::replace_all(&files)?;
+    let n = plan.moves.len();
     writeln!(
         out,
-        "renumbered {} action{}",
-        plan.moves.len(),
-        if plan.moves.len() == 1 { "" } else { "s" }
+        "renumbered {n} action{}",
+        if n == 1 { "" } else { "s" }
     )?;
+    if let Some(c) = committer {
+        let subject = match plan.moves.as_slice() {
+            [m] => format!("Renumber action {} to {}", m.old, m.new),
+            _ => format!("Renumber {n} actions"),
+        };
+        let trailers: Vec<(&str, String)> = plan
+            .moves
+            .iter()
+            .map(|m| ("Oslog-Renumber", format!("{} -> {}", m.old, m.new)))
+            .collect();
+        let id = c.commit(&crate::git::commit::message(&subject, &trailers))?;
+        writeln!(out, "committed {id}")?;
+    }
     Ok(Outcome::Success)
 }
 

@@ -71,6 +71,11 @@ impl Committer {
         }
         let workdir = repo.workdir().context("no working folder")?.to_path_buf();
         for p in &self.paths {
+            // A file oslog removed (the old name of a renamed record) leaves the commit too.
+            if std::fs::symlink_metadata(workdir.join(p)).is_err() {
+                index.remove_path(p)?;
+                continue;
+            }
             let bytes = std::fs::read(workdir.join(p))
                 .with_context(|| format!("--commit: cannot read {}", p.display()))?;
             let mut entry = entry_for(p);
@@ -84,7 +89,11 @@ impl Committer {
         // Stage the same files in the real index so that `git status` shows them as committed.
         let mut real = repo.index()?;
         for p in &self.paths {
-            real.add_path(p)?;
+            if workdir.join(p).exists() {
+                real.add_path(p)?;
+            } else {
+                real.remove_path(p)?;
+            }
         }
         real.write()?;
         Ok(oid.to_string()[..7].to_string())

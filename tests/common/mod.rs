@@ -54,3 +54,25 @@ pub fn commit(repo: &Repository, who: &str, seconds: i64, message: &str) -> git2
     let parents: Vec<&git2::Commit> = parent.iter().collect();
     commit_with(repo, who, seconds, message, &parents)
 }
+
+/// The files HEAD changed against its first parent, as (status, path), sorted by path.
+pub fn head_changes(repo: &Repository) -> Vec<(git2::Delta, std::path::PathBuf)> {
+    let head = repo.head().unwrap().peel_to_commit().unwrap();
+    let parent = head.parent(0).unwrap();
+    let diff = repo
+        .diff_tree_to_tree(
+            Some(&parent.tree().unwrap()),
+            Some(&head.tree().unwrap()),
+            None,
+        )
+        .unwrap();
+    let mut out: Vec<_> = diff
+        .deltas()
+        .map(|d| {
+            let path = d.new_file().path().or(d.old_file().path()).unwrap();
+            (d.status(), path.to_path_buf())
+        })
+        .collect();
+    out.sort_by(|a, b| a.1.cmp(&b.1));
+    out
+}
