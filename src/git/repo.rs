@@ -11,7 +11,7 @@
 mod line;
 
 use super::cache::{self, Entries, Known, Step};
-use super::tree::{self, RawTree};
+use super::tree::RawTree;
 use crate::history::{self, CommitChanges, CommitInfo, Entry, FileDiff, Rec, Version};
 use crate::model::Action;
 use crate::store::{self, Record, RecordKind, ACTIONS_DIR, THEMES_FILE, TIMELINE_DIR};
@@ -397,18 +397,15 @@ impl Repo {
     /// The files of the log that differ between two trees. Folders whose ids are equal are skipped;
     /// within a folder, entry ids are compared before any blob is read.
     fn tree_diffs(&self, old: Option<Oid>, new: Option<Oid>) -> Result<Vec<FileDiff>> {
-        let mut diffs = Vec::new();
-        for (dir, kind) in DIRS {
-            let (old, new) = (self.subtree(old, dir)?, self.subtree(new, dir)?);
-            if old == new {
-                continue;
-            }
-            let (old, new) = (self.raw_tree(old)?, self.raw_tree(new)?);
-            for (name, o, n) in tree::changed(&old, &new) {
-                diffs.push(self.file_diff(kind, format!("{dir}/{name}"), o, n));
-            }
-        }
-        Ok(diffs)
+        let dirs = DIRS
+            .iter()
+            .map(|(dir, _)| Ok((self.subtree(old, dir)?, self.subtree(new, dir)?)))
+            .collect::<Result<Vec<_>>>()?;
+        let touched = self.touched(&[&dirs])?.pop().unwrap_or_default();
+        Ok(touched
+            .into_iter()
+            .map(|t| self.file_diff(line::kind_of(&t.file), t.file, t.old, t.new))
+            .collect())
     }
 
     /// The record changes from commit `a` to commit `b`, or to the working tree when `b` is `None`.
@@ -439,7 +436,6 @@ impl Repo {
     pub fn action_trail(&self, id: u32) -> Result<Vec<CommitChanges>> {
         let head = self.head()?;
         let head_tree = self.repo.find_commit(head.0)?.tree_id();
-        let mut tracked: BTreeSet<u32> = BTreeSet::from([id]);
         let mut out = Vec::new();
 
         let name = Action::file_name(id);
@@ -451,12 +447,15 @@ impl Repo {
             current = d.new.clone();
             diffs.push(d);
         }
-        if let Version::Present(Rec::Action(a)) = &current {
-            tracked.extend(a.formerly.iter().copied());
-        }
-        for former in tracked.clone().into_iter().filter(|n| *n != id) {
-            let file = format!("{ACTIONS_DIR}/{}", Action::file_name(former));
-            let committed = self.entry_id(head_tree, ACTIONS_DIR, &Action::file_name(former))?;
+        let formerly: Vec<String> = match &current {
+            Version::Present(Rec::Action(a)) => {
+                a.formerly.iter().map(|f| Action::file_name(*f)).collect()
+            }
+            _ => Vec::new(),
+        };
+        for former in formerly.iter().filter(|f| **f != name) {
+            let file = format!("{ACTIONS_DIR}/{former}");
+            let committed = self.entry_id(head_tree, ACTIONS_DIR, former)?;
             diffs.extend(self.worktree_diff(committed, RecordKind::Action, &file)?);
         }
         let entries = history::entries(&diffs);
@@ -473,37 +472,26 @@ impl Repo {
         // commit that made the move, where the trail reaches it. A renumbered record's old file is
         // usually named for its old number, but a duplicate number lived in a file named otherwise,
         // and that file is the one to follow.
-        let mut tracked: BTreeSet<String> = match (&committed, &current) {
-            (None, Version::Present(Rec::Action(a))) => {
-                a.formerly.iter().map(|f| Action::file_name(*f)).collect()
-            }
-            _ => BTreeSet::from([name.clone()]),
+        let mut tracked: BTreeSet<String> = match committed {
+            None => formerly.into_iter().collect(),
+            Some(_) => BTreeSet::from([name]),
         };
         for step in self.line(head, None)? {
-            let in_actions = |t: &&cache::Touched| {
-                t.file
-                    .strip_prefix(ACTIONS_DIR)
-                    .and_then(|f| f.strip_prefix('/'))
-                    .map(str::to_string)
-            };
-            let touched = |name: &str| {
-                step.files
-                    .iter()
-                    .find(|t| in_actions(t).as_deref() == Some(name))
-            };
+            let touched = |name: &str| step.files.iter().find(|t| action_file(t) == Some(name));
             // The file removed in this commit that held action `n`, if one did.
             let removed_holding = |n: u32| {
                 step.files
                     .iter()
                     .filter(|t| t.new.is_none())
                     .find(|t| {
-                        in_actions(t).is_some()
+                        action_file(t).is_some()
                             && matches!(
                                 self.version(t.old, RecordKind::Action, &t.file),
                                 Version::Present(Rec::Action(a)) if a.id == n
                             )
                     })
-                    .and_then(|t| in_actions(&t))
+                    .and_then(action_file)
+                    .map(str::to_string)
             };
             let mut diffs = Vec::new();
             let mut added = Vec::new();
@@ -699,6 +687,11 @@ pub fn explain_damage(err: anyhow::Error) -> anyhow::Error {
         Some(why) => err.context(format!("the git repository is damaged: {why} (run `git fsck` to find the broken object, then fetch it again or restore it from another clone)")),
         None => err,
     }
+}
+
+/// The file name of a changed file in the actions folder.
+fn action_file(t: &cache::Touched) -> Option<&str> {
+    t.file.strip_prefix(ACTIONS_DIR)?.strip_prefix('/')
 }
 
 fn entry_map(raw: &RawTree) -> BTreeMap<String, Oid> {

@@ -132,14 +132,38 @@ impl Repo {
         })
     }
 
-    /// The steps of commits not in the cache: the folders that changed are compared on worker threads.
+    /// The steps of commits not in the cache.
     fn compute(&self, pending: Vec<&Pending>) -> Result<Vec<Step>> {
-        let jobs: Vec<(usize, usize, Option<Oid>, Option<Oid>)> = pending
+        let dirs: Vec<&[(Option<Oid>, Option<Oid>)]> =
+            pending.iter().map(|p| p.dirs.as_slice()).collect();
+        let files = self.touched(&dirs)?;
+        Ok(pending
+            .into_iter()
+            .zip(files)
+            .map(|(p, files)| Step {
+                id: p.id,
+                parent: p.parent,
+                time: p.time,
+                offset: p.offset,
+                author: p.author.clone(),
+                summary: p.summary.clone(),
+                files,
+            })
+            .collect())
+    }
+
+    /// For each item, given the ids of the `DIRS` folders before and after, the record files that
+    /// changed. The folders that differ are compared on worker threads, in the items' order, so that
+    /// in a walk (newest first) each comparison's older folder is the next one's newer.
+    pub(super) fn touched(
+        &self,
+        items: &[&[(Option<Oid>, Option<Oid>)]],
+    ) -> Result<Vec<Vec<Touched>>> {
+        let jobs: Vec<(usize, usize, Option<Oid>, Option<Oid>)> = items
             .iter()
             .enumerate()
-            .flat_map(|(i, p)| {
-                p.dirs
-                    .iter()
+            .flat_map(|(i, dirs)| {
+                dirs.iter()
                     .enumerate()
                     .filter(|(_, (old, new))| old != new)
                     .map(move |(d, (old, new))| (i, d, *old, *new))
@@ -172,7 +196,7 @@ impl Repo {
             }
             Ok(out)
         })?;
-        let mut files: Vec<Vec<Touched>> = vec![Vec::new(); pending.len()];
+        let mut files: Vec<Vec<Touched>> = vec![Vec::new(); items.len()];
         for ((i, d, _, _), changes) in jobs.iter().zip(changed) {
             let dir = DIRS[*d].0;
             files[*i].extend(changes.into_iter().map(|(name, old, new)| Touched {
@@ -181,19 +205,7 @@ impl Repo {
                 new,
             }));
         }
-        Ok(pending
-            .into_iter()
-            .zip(files)
-            .map(|(p, files)| Step {
-                id: p.id,
-                parent: p.parent,
-                time: p.time,
-                offset: p.offset,
-                author: p.author.clone(),
-                summary: p.summary.clone(),
-                files,
-            })
-            .collect())
+        Ok(files)
     }
 
     /// Decode the blobs of `touched` not decoded yet, on worker threads, into the version cache.
