@@ -23,13 +23,7 @@ fn action(id: u32, theme: &str, deadline: &str, status: &str, extra: &str) -> St
 }
 
 fn oslog(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_oslog"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("OSLOG_TODAY", "2019-07-01")
-        .output()
-        .unwrap()
+    common::oslog_with(dir, args, &[])
 }
 
 fn stdout(o: &Output) -> String {
@@ -659,15 +653,12 @@ fn answers(dir: &Path, cache: bool) -> Vec<String> {
     ];
     runs.iter()
         .map(|args| {
-            let mut cmd = Command::new(env!("CARGO_BIN_EXE_oslog"));
-            cmd.args(*args)
-                .current_dir(dir)
-                .env("NO_COLOR", "1")
-                .env("OSLOG_TODAY", "2019-07-01");
-            if !cache {
-                cmd.env("OSLOG_NO_CACHE", "1");
-            }
-            let o = cmd.output().unwrap();
+            let env: &[(&str, &str)] = if cache {
+                &[]
+            } else {
+                &[("OSLOG_NO_CACHE", "1")]
+            };
+            let o = common::oslog_with(dir, args, env);
             assert!(
                 o.status.success(),
                 "{args:?}: {}",

@@ -6,7 +6,7 @@ mod common;
 use common::{commit, write};
 use git2::Repository;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 const THEMES: &str = "themes:\n  - key: governance\n    name: Governance\n    colour: \"#1f77b4\"\n  - key: data-sharing\n    name: Data Sharing\n    colour: \"#2ca02c\"\nmembers:\n  - name: Liberty\n    themes: [data-sharing]\n";
 
@@ -99,13 +99,7 @@ fn scenario() -> tempfile::TempDir {
 }
 
 fn oslog(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_oslog"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("OSLOG_TODAY", "2019-07-01")
-        .output()
-        .unwrap()
+    common::oslog_with(dir, args, &[])
 }
 
 fn ok(dir: &Path, args: &[&str]) -> String {

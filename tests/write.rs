@@ -18,14 +18,7 @@ fn fixture() -> (tempfile::TempDir, PathBuf) {
 }
 
 fn oslog(root: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_oslog"))
-        .args(args)
-        .current_dir(root)
-        .env("NO_COLOR", "1")
-        .env("OSLOG_TODAY", "2019-07-01")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
+    common::oslog_with(root, args, &[])
 }
 
 fn stdout(o: &Output) -> String {

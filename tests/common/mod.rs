@@ -76,3 +76,16 @@ pub fn head_changes(repo: &Repository) -> Vec<(git2::Delta, std::path::PathBuf)>
     out.sort_by(|a, b| a.1.cmp(&b.1));
     out
 }
+
+/// Run the oslog binary in `dir` with colour off, today fixed at 1 July 2019, and `env` set.
+pub fn oslog_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_oslog"));
+    cmd.args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("OSLOG_TODAY", "2019-07-01");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
