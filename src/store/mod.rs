@@ -4,6 +4,7 @@
 
 pub mod decode;
 pub mod emit;
+pub mod fault;
 mod lock;
 mod numbers;
 mod write;

@@ -7,7 +7,7 @@ use std::path::Path;
 
 fn temp_in(path: &Path, contents: &str) -> Result<tempfile::NamedTempFile> {
     let tmp = temp_in_unchecked(path, contents)?;
-    fault_point()?;
+    super::fault::write_point()?;
     Ok(tmp)
 }
 
@@ -30,35 +30,6 @@ fn temp_in_unchecked(path: &Path, contents: &str) -> Result<tempfile::NamedTempF
     Ok(tmp)
 }
 
-/// Fault injection, compiled into debug (test) builds only: `OSLOG_FAIL_WRITE=N` makes the Nth write
-/// of the process fail after its temporary file is written and before the rename (in
-/// [`replace_all`], the renames count as writes too, after the temporary files), and
-/// `OSLOG_ABORT_WRITE=N` aborts the process at that point. Tests use them to show that every file is
-/// left in its old state or its new one, never a mix.
-#[cfg(debug_assertions)]
-fn fault_point() -> Result<()> {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    static WRITES: AtomicUsize = AtomicUsize::new(0);
-    let n = WRITES.fetch_add(1, Ordering::SeqCst) + 1;
-    let at = |var: &str| {
-        std::env::var(var)
-            .ok()
-            .and_then(|v| v.parse::<usize>().ok())
-            == Some(n)
-    };
-    if at("OSLOG_ABORT_WRITE") {
-        std::process::abort();
-    }
-    if at("OSLOG_FAIL_WRITE") {
-        anyhow::bail!("injected failure at write {n} (OSLOG_FAIL_WRITE)");
-    }
-    Ok(())
-}
-
-#[cfg(not(debug_assertions))]
-fn fault_point() -> Result<()> {
-    Ok(())
-}
 /// Give the new file the mode of the file it replaces, or the usual mode of a new file (0666 less
 /// the umask) rather than a temporary file's private 0600.
 #[cfg(unix)]
@@ -142,7 +113,7 @@ pub fn replace_all(files: &[Replacement]) -> Result<()> {
     }
     let result = (|| -> Result<()> {
         for (f, tmp) in files.iter().zip(temps) {
-            fault_point()?;
+            super::fault::write_point()?;
             tmp.persist(f.to)
                 .map_err(|e| e.error)
                 .with_context(|| format!("cannot replace {}", f.to.display()))?;
