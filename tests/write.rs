@@ -469,7 +469,10 @@ mod commit {
         let head = repo.head().unwrap().peel_to_commit().unwrap();
         assert_eq!(
             head.message().unwrap(),
-            "Action 16: ongoing → proposed-complete\n\nOslog-Action: 16\nOslog-Status: ongoing -> proposed-complete\n"
+            "Action 16: ongoing → proposed-complete\n\n\
+             - status: ongoing → proposed-complete\n\
+             - update added: 2019-07-01: Status changed from ongoing to proposed-complete.\n\n\
+             Oslog-Action: 16\nOslog-Status: ongoing -> proposed-complete\n"
         );
         assert_eq!(head.author().name(), Some("Secretariat"));
         let files: Vec<_> = common::head_changes(&repo)
@@ -524,7 +527,7 @@ mod commit {
         let head = repo.head().unwrap().peel_to_commit().unwrap();
         assert_eq!(
             head.message().unwrap(),
-            "Action 17: add\n\nOslog-Action: 17\nOslog-Status: -> not-started\n"
+            "Action 17: add \"t\"\n\n- added: t (status not-started)\n\nOslog-Action: 17\n"
         );
         assert!(head
             .tree()

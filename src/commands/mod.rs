@@ -120,7 +120,7 @@ impl Context {
         written: &crate::change::Written,
     ) -> Result<Outcome> {
         let shown = self.display_prefix(root).join(&written.file);
-        crate::output::written(out, summary, &shown, written.commit.as_deref())?;
+        crate::output::written(out, summary, &shown, written.commit.as_ref())?;
         Ok(Outcome::Success)
     }
 

@@ -96,8 +96,7 @@ fn move_action(id: u32, args: Args, ctx: &Context, out: &mut dyn Write) -> Resul
     let mut from = to;
     let (_, written) = change::action(&root, id, args.commit, |_, current| {
         from = current.status;
-        let next = lifecycle::apply(current, &request, today)?;
-        Ok((next, change::status_note(id, current.status, to)))
+        Ok(lifecycle::apply(current, &request, today)?)
     })?;
     ctx.written(out, &root, &format!("action {id}: {from} → {to}"), &written)
 }

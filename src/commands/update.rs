@@ -1,7 +1,7 @@
 //! `oslog update`: append a progress update to an action.
 
 use super::{Context, Outcome};
-use crate::change::{self, CommitNote};
+use crate::change;
 use crate::cli::parse_date;
 use crate::model::{LogDate, Update};
 use anyhow::{bail, Result};
@@ -44,11 +44,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
             date: Some(date),
             text,
         });
-        let note = CommitNote {
-            subject: format!("Action {id}: update of {date}"),
-            trailers: vec![("Oslog-Action", id.to_string())],
-        };
-        Ok((next, note))
+        Ok(next)
     })?;
     ctx.written(
         out,
