@@ -218,6 +218,19 @@ fn dates_and_order(log: &Log, out: &mut Vec<Diagnostic>) {
                 ));
             }
         }
+        if let Some(d) = a.value.signed_off {
+            if d.wholly_before(&a.value.raised) {
+                out.push(Diagnostic::new(
+                    Code::SignedOffBeforeRaised,
+                    &a.file,
+                    Some(a.spans.get("signed_off")),
+                    format!(
+                        "signed off {d}, before the action was raised ({})",
+                        a.value.raised
+                    ),
+                ));
+            }
+        }
         let mut last: Option<(usize, crate::model::LogDate)> = None;
         for (i, u) in a.value.updates.iter().enumerate() {
             let Some(date) = u.date else { continue };
@@ -456,6 +469,28 @@ mod tests {
             "the same month is not before"
         );
         assert_eq!(codes(&[action(1, "deadline: monthly\n")]), vec![]);
+    }
+
+    #[test]
+    fn a_sign_off_before_raised_is_an_error() {
+        let signed = |d: &str| {
+            let (p, t) = action(1, &format!("signed_off: {d}\n"));
+            (p, t.replace("status: ongoing", "status: complete"))
+        };
+        assert_eq!(
+            findings(&[signed("2019-01-31")]),
+            vec![(
+                Code::SignedOffBeforeRaised,
+                "actions/001.yaml".into(),
+                Some(6)
+            )]
+        );
+        assert_eq!(codes(&[signed("2019-02-01")]), vec![]);
+        assert_eq!(
+            codes(&[signed("2019-02")]),
+            vec![],
+            "the month raised is not before"
+        );
     }
 
     #[test]
