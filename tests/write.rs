@@ -238,30 +238,30 @@ fn status_moves_along_the_lifecycle_and_explains_itself() {
     );
     let o = oslog(
         &root,
-        &["status", "16", "complete", "--signed-off", "2019-07-09"],
+        &["status", "16", "complete", "--signed-off", "2019-06-27"],
     );
     assert!(o.status.success(), "{}", stderr(&o));
     let text = std::fs::read_to_string(root.join("actions/016.yaml")).unwrap();
     assert!(
-        text.contains("status: complete\nsigned_off: 2019-07-09\n"),
+        text.contains("status: complete\nsigned_off: 2019-06-27\n"),
         "{text}"
     );
     assert!(text.ends_with(
         "  - date: 2019-07-01\n    text: Status changed from ongoing to proposed-complete. Paper circulated.\n  \
-         - date: 2019-07-01\n    text: Status changed from proposed-complete to complete, signed off 2019-07-09.\n"
+         - date: 2019-07-01\n    text: Status changed from proposed-complete to complete, signed off 2019-06-27.\n"
     ), "{text}");
     assert_valid(&root);
     let o = oslog(
         &root,
         &[
+            "--today",
+            "2019-07-10",
             "status",
             "16",
             "ongoing",
             "--reopen",
             "--note",
             "Recorded in error.",
-            "--date",
-            "2019-07-10",
         ],
     );
     assert!(o.status.success(), "{}", stderr(&o));
@@ -296,9 +296,17 @@ fn status_refusals_exit_2_and_change_nothing() {
     assert!(err.contains("need an action"), "{err}");
     let err = refused(
         &root,
-        &["status", "16", "closed", "--note", "x", "--date", "2019-01"],
+        &[
+            "status",
+            "16",
+            "closed",
+            "--note",
+            "x",
+            "--date",
+            "2019-07-02",
+        ],
     );
-    assert!(err.contains("[updates-out-of-order]"), "{err}");
+    assert!(err.contains("--date 2019-07-02 is after today"), "{err}");
 }
 
 #[test]

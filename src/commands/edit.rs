@@ -101,7 +101,7 @@ fn edited(
     if let Some(d) = args.deadline {
         a.deadline = Some(d);
         if let Some(text) = lifecycle::deadline_moved(current.deadline, d) {
-            a.updates.push(crate::model::Update {
+            a.insert_update(crate::model::Update {
                 date: Some(today),
                 text,
             });
