@@ -110,7 +110,12 @@ pub struct Draft {
 pub fn create_action(root: &Path, draft: Draft, commit: bool) -> Result<(Action, Written)> {
     let mut a = draft.action;
     check_new_action(root, &a)?;
-    // Git's index is held from here, before the number is claimed, to the end.
+    // Adds claim numbers without the log's lock; to commit, they take it, so that concurrent adds
+    // commit one after another instead of finding git's index held. Git's index is then held from
+    // before the number is claimed to the end.
+    let _lock = commit
+        .then(|| Lock::acquire(root, store::LOCK_TIMEOUT))
+        .transpose()?;
     let committer = commit.then(|| Committer::prepare(root)).transpose()?;
     std::fs::create_dir_all(root.join(store::ACTIONS_DIR))?;
     for _ in 0..1000 {

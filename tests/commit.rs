@@ -544,3 +544,51 @@ fn a_renumbering_commit_describes_earlier_edits_of_the_files_it_touches() {
          Oslog-Action: 17\nOslog-Renumber: 16 -> 17\n\n"
     );
 }
+
+#[test]
+fn concurrent_adds_commit_one_after_another() {
+    let f = Fixture::new();
+    let children: Vec<_> = (0..6)
+        .map(|i| {
+            Command::new(env!("CARGO_BIN_EXE_oslog"))
+                .args([
+                    "add",
+                    "--theme",
+                    "governance",
+                    "--raised",
+                    "2019-07",
+                    "--commit",
+                ])
+                .arg("--title")
+                .arg(format!("Concurrent action {i}"))
+                .current_dir(&f.root)
+                .env("OSLOG_TODAY", "2019-07-01")
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let o = child.wait_with_output().unwrap();
+        assert!(o.status.success(), "{}", text(&o));
+    }
+    let subjects = f.git_ok(&["log", "--format=%s", "-6"]);
+    assert_eq!(subjects.lines().count(), 6);
+    assert!(subjects
+        .lines()
+        .all(|s| s.contains(": add \"Concurrent action")));
+    assert_eq!(f.status(), "A  notes.txt\n");
+}
+
+#[test]
+fn a_failed_write_under_commit_releases_gits_index_and_commits_nothing() {
+    let f = Fixture::new();
+    let (head, index) = (f.head(), f.index());
+    let o = f.oslog(MOVE, &[("OSLOG_FAIL_WRITE", "1")]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert_eq!((f.head(), f.index()), (head, index));
+    assert!(!f.git_dir().join("index.lock").exists());
+    assert_eq!(f.status(), "A  notes.txt\n");
+}

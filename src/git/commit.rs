@@ -217,15 +217,13 @@ impl Committer {
         let detached = self.repo.head_detached().unwrap_or(false);
         let mut message = None;
         let made = self.make(files, parent, describe, &mut message);
+        // The ref update is the last step and either happens or not: after any error, nothing of
+        // oslog's is committed.
         let oid = match made {
             Ok(oid) => oid,
             Err(e) => {
-                let now = self.repo.head().ok().and_then(|h| h.target());
-                if now == parent {
-                    return Err(self.nothing_committed(e, files, message.as_deref()));
-                }
-                // git reported an error after HEAD moved: the commit was made.
-                now.ok_or(e)?
+                let moved = self.repo.head().ok().and_then(|h| h.target()) != parent;
+                return Err(self.nothing_committed(e, files, message.as_deref(), moved));
             }
         };
         let short = oid.to_string()[..7].to_string();
@@ -367,6 +365,7 @@ impl Committer {
         e: anyhow::Error,
         files: &[PathBuf],
         message: Option<&str>,
+        head_moved: bool,
     ) -> anyhow::Error {
         let on_disk: Vec<String> = files
             .iter()
@@ -378,8 +377,13 @@ impl Committer {
             Some(subject) => format!("commit -m {} -- {}", quote(subject), quote_all(&paths)),
             None => format!("commit -- {}", quote_all(&paths)),
         };
+        let state = if head_moved {
+            "git's index is as it was, and HEAD was moved meanwhile by another process"
+        } else {
+            "HEAD and git's index are as they were"
+        };
         anyhow!(
-            "--commit failed: {e:#}; nothing was committed (HEAD and git's index are as they were); {} {} the change; to commit it by hand, run: {} && {}",
+            "--commit failed: {e:#}; nothing was committed ({state}); {} {} the change; to commit it by hand, run: {} && {}",
             on_disk.join(", "),
             if on_disk.len() == 1 { "holds" } else { "hold" },
             self.git_command(&format!("add -A -- {}", quote_all(&paths))),
