@@ -205,29 +205,28 @@ fn merge_cycles(log: &Log, out: &mut Vec<Diagnostic>) {
 
 fn dates_and_order(log: &Log, out: &mut Vec<Diagnostic>) {
     for a in &log.actions {
-        if let Some(d) = a.value.deadline.and_then(|d| d.date()) {
-            if d.wholly_before(&a.value.raised) {
+        let raised = a.value.raised;
+        let dated = [
+            (
+                Code::DeadlineBeforeRaised,
+                "deadline",
+                "deadline",
+                a.value.deadline.and_then(|d| d.date()),
+            ),
+            (
+                Code::SignedOffBeforeRaised,
+                "signed_off",
+                "sign-off",
+                a.value.signed_off,
+            ),
+        ];
+        for (code, field, what, date) in dated {
+            if let Some(d) = date.filter(|d| d.wholly_before(&raised)) {
                 out.push(Diagnostic::new(
-                    Code::DeadlineBeforeRaised,
+                    code,
                     &a.file,
-                    Some(a.spans.get("deadline")),
-                    format!(
-                        "deadline {d} is before the action was raised ({})",
-                        a.value.raised
-                    ),
-                ));
-            }
-        }
-        if let Some(d) = a.value.signed_off {
-            if d.wholly_before(&a.value.raised) {
-                out.push(Diagnostic::new(
-                    Code::SignedOffBeforeRaised,
-                    &a.file,
-                    Some(a.spans.get("signed_off")),
-                    format!(
-                        "signed off {d}, before the action was raised ({})",
-                        a.value.raised
-                    ),
+                    Some(a.spans.get(field)),
+                    format!("{what} {d} is before the action was raised ({raised})"),
                 ));
             }
         }

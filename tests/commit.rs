@@ -5,6 +5,7 @@
 
 mod common;
 use common::copy_dir;
+use common::{git as git_in, shown as text};
 use git2::Repository;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -77,27 +78,6 @@ impl Fixture {
     fn message(&self) -> String {
         self.git_ok(&["log", "-1", "--format=%B"])
     }
-}
-
-fn git_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_DATE", "2019-07-01T12:00:00Z")
-        .env("GIT_COMMITTER_DATE", "2019-07-01T12:00:00Z")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", dir)
-        .output()
-        .unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "exit {:?}\nstdout: {}\nstderr: {}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
 }
 
 fn stderr(o: &Output) -> String {

@@ -6,8 +6,9 @@
 
 mod common;
 use common::copy_dir;
+use common::shown as text;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 /// Action 16 raised 2018-07 with updates: undated, 2019-04-09, undated, 2019-06.
 const ACTION_16: &str = "id: 16
@@ -38,15 +39,6 @@ fn fixture() -> (tempfile::TempDir, PathBuf) {
 /// Run oslog with today fixed at 1 July 2019.
 fn oslog(root: &Path, args: &[&str]) -> Output {
     common::oslog_with(root, args, &[])
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "exit {:?}\nstdout: {}\nstderr: {}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
 }
 
 fn ok(root: &Path, args: &[&str]) -> String {
@@ -320,13 +312,7 @@ fn a_corrected_or_removed_update_shows_and_is_flagged_in_the_trail() {
     let (dir, root) = fixture();
     let top = dir.path();
     let git = |args: &[&str]| {
-        let o = Command::new("git")
-            .args(args)
-            .current_dir(top)
-            .env("GIT_AUTHOR_DATE", "2019-07-01T12:00:00Z")
-            .env("GIT_COMMITTER_DATE", "2019-07-01T12:00:00Z")
-            .output()
-            .unwrap();
+        let o = common::git(top, args);
         assert!(o.status.success(), "git {args:?}: {}", text(&o));
         String::from_utf8_lossy(&o.stdout).into_owned()
     };

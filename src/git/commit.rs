@@ -210,10 +210,8 @@ impl Committer {
         files: &[PathBuf],
         describe: impl FnOnce(&[FileDiff]) -> String,
     ) -> Result<Committed> {
-        let parent = match self.repo.head() {
-            Ok(h) => Some(h.peel_to_commit()?.id()),
-            Err(_) => None,
-        };
+        // No HEAD commit means an unborn branch: the commit is its first.
+        let parent = self.repo.head().ok().and_then(|h| h.target());
         let detached = self.repo.head_detached().unwrap_or(false);
         let mut message = None;
         let made = self.make(files, parent, describe, &mut message);
@@ -251,6 +249,7 @@ impl Committer {
         let repo = &self.repo;
         let parent = parent.map(|id| repo.find_commit(id)).transpose()?;
         let parent = parent.as_ref();
+        let head_tree = parent.map(|p| p.tree()).transpose()?;
         let mut diffs = Vec::new();
         let mut contents = Vec::new();
         for f in files {
@@ -266,9 +265,8 @@ impl Committer {
                     return Err(e).with_context(|| format!("cannot read {}", on_disk.display()))
                 }
             };
-            let old = parent
-                .map(|p| p.tree())
-                .transpose()?
+            let old = head_tree
+                .as_ref()
                 .and_then(|t| t.get_path(&path).ok())
                 .map(|e| (e.id(), e.filemode()));
             let kind = kind_of(f);
@@ -290,8 +288,8 @@ impl Committer {
 
         fault::point("commit-objects")?;
         let mut tree_index = Index::new()?;
-        if let Some(p) = parent {
-            tree_index.read_tree(&p.tree()?)?;
+        if let Some(t) = &head_tree {
+            tree_index.read_tree(t)?;
         }
         let mut taken = Vec::new();
         for (path, bytes, mode) in contents {
