@@ -10,9 +10,9 @@
 //! Usage: cargo run --release --example gen -- DIR [--actions N] [--commits M] [--taskwarrior FILE]
 
 use anyhow::{bail, Context, Result};
-use oslog::change::status_note;
-use oslog::git::commit::message;
+use oslog::history::{FileDiff, Rec, Version};
 use oslog::model::{Action, Deadline, LogDate, Status, Update};
+use oslog::output::commit::message;
 use oslog::store::emit;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -215,19 +215,20 @@ fn write_stream(
             .expect("a valid time")
             .date_naive();
         let a = &mut actions[i];
-        let from = a.status;
-        a.status = next_status(from);
+        let before = a.clone();
+        a.status = next_status(a.status);
         a.updates.push(Update {
             date: Some(LogDate::from_day(day)),
             text: format!("Moved to {}: {}.", a.status, rng.words(10)),
         });
-        let note = status_note(a.id, from, a.status);
-        commit_header(out, time, &message(&note.subject, &note.trailers))?;
-        inline(
-            out,
-            &format!("actions/{}", Action::file_name(a.id)),
-            &emit::action(a, &[]),
-        )?;
+        let file = format!("actions/{}", Action::file_name(a.id));
+        let diff = FileDiff {
+            file: file.clone(),
+            old: Version::Present(Rec::Action(before)),
+            new: Version::Present(Rec::Action(a.clone())),
+        };
+        commit_header(out, time, &message(&[diff]))?;
+        inline(out, &file, &emit::action(a, &[]))?;
     }
     Ok(())
 }

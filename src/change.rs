@@ -4,8 +4,8 @@
 //! A refused change is an error and leaves every file as it was.
 
 use crate::diag::{Code, Diagnostic, Severity};
-use crate::git::commit::{self, Committer};
-use crate::model::{Action, Milestone, Status};
+use crate::git::commit::{Committed, Committer};
+use crate::model::{Action, Milestone};
 use crate::store::{self, emit, Loaded, Lock, Log, RecordKind, Source};
 use anyhow::{anyhow, bail, Result};
 use std::collections::HashSet;
@@ -16,36 +16,30 @@ use std::path::{Path, PathBuf};
 pub struct Written {
     /// The file written, relative to the log root.
     pub file: PathBuf,
-    /// The short id of the commit, with `--commit`.
-    pub commit: Option<String>,
+    /// The commit, with `--commit`.
+    pub commit: Option<Committed>,
 }
 
-/// A commit to make after writing: its subject and trailers.
-pub struct CommitNote {
-    pub subject: String,
-    pub trailers: Vec<(&'static str, String)>,
-}
-
-/// Load the log under its lock and apply `change` to action `id`. `change` returns the new action
-/// and the commit note for it, or a refusal.
+/// Load the log under its lock and apply `change` to action `id`. `change` returns the new action,
+/// or a refusal.
 pub fn action(
     root: &Path,
     id: u32,
     commit: bool,
-    change: impl FnOnce(&Log, &Action) -> Result<(Action, CommitNote)>,
+    change: impl FnOnce(&Log, &Action) -> Result<Action>,
 ) -> Result<(Action, Written)> {
     let _lock = Lock::acquire(root, store::LOCK_TIMEOUT)?;
     let log = store::load(root)?;
     let i = find_action(&log, id)?;
     let current = &log.actions[i];
     refuse_if_unwritable(&log, &current.file)?;
-    let (next, note) = change(&log, &current.value)?;
+    let next = change(&log, &current.value)?;
     let text = emit::action(&next, &current.header);
     check_decodes(RecordKind::Action, &current.file, &text)?;
     let mut after = log.clone();
     after.actions[i].value = next.clone();
     refuse_new_findings(&log, &after)?;
-    let written = write(root, &current.file, &text, commit.then_some(note))?;
+    let written = write(root, &current.file, &text, commit)?;
     Ok((next, written))
 }
 
@@ -54,7 +48,7 @@ pub fn milestone(
     root: &Path,
     id: &str,
     commit: bool,
-    change: impl FnOnce(&Milestone) -> Result<(Milestone, CommitNote)>,
+    change: impl FnOnce(&Milestone) -> Result<Milestone>,
 ) -> Result<(Milestone, Written)> {
     let _lock = Lock::acquire(root, store::LOCK_TIMEOUT)?;
     let log = store::load(root)?;
@@ -67,13 +61,13 @@ pub fn milestone(
     };
     let current = &log.milestones[i];
     refuse_if_unwritable(&log, &current.file)?;
-    let (next, note) = change(&current.value)?;
+    let next = change(&current.value)?;
     let text = emit::milestone(&next, &current.header);
     check_decodes(RecordKind::Milestone, &current.file, &text)?;
     let mut after = log.clone();
     after.milestones[i].value = next.clone();
     refuse_new_findings(&log, &after)?;
-    let written = write(root, &current.file, &text, commit.then_some(note))?;
+    let written = write(root, &current.file, &text, commit)?;
     Ok((next, written))
 }
 
@@ -97,19 +91,12 @@ pub fn create_milestone(root: &Path, m: Milestone, commit: bool) -> Result<Writt
         canonical: true,
     });
     refuse_new_findings(&log, &after)?;
-    let note = CommitNote {
-        subject: format!("Milestone {}: add", m.id),
-        trailers: vec![
-            ("Oslog-Milestone", m.id.clone()),
-            ("Oslog-Status", format!("-> {}", m.status)),
-        ],
-    };
     let committer = prepare(root, &file, commit)?;
     std::fs::create_dir_all(root.join(store::TIMELINE_DIR))?;
     if !store::create_new(&store::path_in(root, &file)?, &text)? {
         bail!("{} already exists", file.display());
     }
-    finish(file, committer, note)
+    finish(file, committer)
 }
 
 /// A new action as the user described it; its number is chosen when it is written.
@@ -123,9 +110,13 @@ pub struct Draft {
 pub fn create_action(root: &Path, draft: Draft, commit: bool) -> Result<(Action, Written)> {
     let mut a = draft.action;
     check_new_action(root, &a)?;
-    if commit {
-        Committer::prepare(root, &[])?;
-    }
+    // Adds claim numbers without the log's lock; to commit, they take it, so that concurrent adds
+    // commit one after another instead of finding git's index held. Git's index is then held from
+    // before the number is claimed to the end.
+    let _lock = commit
+        .then(|| Lock::acquire(root, store::LOCK_TIMEOUT))
+        .transpose()?;
+    let committer = commit.then(|| Committer::prepare(root)).transpose()?;
     std::fs::create_dir_all(root.join(store::ACTIONS_DIR))?;
     for _ in 0..1000 {
         a.id = store::next_free_id(root)?;
@@ -141,21 +132,13 @@ pub fn create_action(root: &Path, draft: Draft, commit: bool) -> Result<(Action,
         if !store::create_new(&store::path_in(root, &file)?, &text)? {
             continue;
         }
-        let note = CommitNote {
-            subject: format!("Action {}: add", a.id),
-            trailers: vec![
-                ("Oslog-Action", a.id.to_string()),
-                ("Oslog-Status", format!("-> {}", a.status)),
-            ],
-        };
-        let committer = match prepare(root, &file, commit) {
-            Ok(c) => c,
-            Err(e) => {
+        if let Some(c) = &committer {
+            if let Err(e) = c.refuse_staged(std::slice::from_ref(&file)) {
                 let _ = std::fs::remove_file(root.join(&file));
                 return Err(e);
             }
-        };
-        return Ok((a, finish(file, committer, note)?));
+        }
+        return Ok((a, finish(file, committer)?));
     }
     bail!("could not claim a free action number after 1000 tries")
 }
@@ -267,41 +250,32 @@ fn refuse_new_findings(before: &Log, after: &Log) -> Result<()> {
     Ok(())
 }
 
+/// With `--commit`, the repository prepared before anything is written: no operation in progress,
+/// git's index held, and no staged changes of `file` that are not oslog's.
 fn prepare(root: &Path, file: &Path, commit: bool) -> Result<Option<Committer>> {
-    Ok(if commit {
-        Some(Committer::prepare(root, &[file.to_path_buf()])?)
-    } else {
-        None
-    })
-}
-
-fn write(root: &Path, file: &Path, text: &str, note: Option<CommitNote>) -> Result<Written> {
-    let committer = prepare(root, file, note.is_some())?;
-    store::write_atomic(&store::path_in(root, file)?, text)?;
-    match note {
-        Some(note) => finish(file.to_path_buf(), committer, note),
-        None => Ok(Written {
-            file: file.to_path_buf(),
-            commit: None,
-        }),
+    if !commit {
+        return Ok(None);
     }
+    let c = Committer::prepare(root)?;
+    c.refuse_staged(&[file.to_path_buf()])?;
+    Ok(Some(c))
 }
 
-fn finish(file: PathBuf, committer: Option<Committer>, note: CommitNote) -> Result<Written> {
+fn write(root: &Path, file: &Path, text: &str, commit: bool) -> Result<Written> {
+    let committer = prepare(root, file, commit)?;
+    store::write_atomic(&store::path_in(root, file)?, text)?;
+    finish(file.to_path_buf(), committer)
+}
+
+fn finish(file: PathBuf, committer: Option<Committer>) -> Result<Written> {
     let commit = match committer {
-        Some(c) => Some(c.commit(&commit::message(&note.subject, &note.trailers))?),
+        Some(c) => Some(commit_files(c, std::slice::from_ref(&file))?),
         None => None,
     };
     Ok(Written { file, commit })
 }
 
-/// The commit note of a status change.
-pub fn status_note(id: u32, from: Status, to: Status) -> CommitNote {
-    CommitNote {
-        subject: format!("Action {id}: {from} → {to}"),
-        trailers: vec![
-            ("Oslog-Action", id.to_string()),
-            ("Oslog-Status", format!("{from} -> {to}")),
-        ],
-    }
+/// Commit `files` with the message of what the commit holds.
+pub fn commit_files(c: Committer, files: &[PathBuf]) -> Result<Committed> {
+    c.commit(files, crate::output::commit::message)
 }

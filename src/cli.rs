@@ -27,7 +27,8 @@ pub struct Cli {
     #[arg(short = 'C', long = "dir", global = true, value_name = "DIR")]
     pub dir: Option<PathBuf>,
 
-    /// Evaluate dates (overdue, upcoming) as of this day instead of today.
+    /// Evaluate dates (overdue, upcoming) as of this day instead of today; the writing commands
+    /// refuse dates after it.
     #[arg(long, global = true, env = "OSLOG_TODAY", value_name = "YYYY-MM-DD", value_parser = parse_day)]
     pub today: Option<chrono::NaiveDate>,
 

@@ -76,6 +76,7 @@ codes! {
     SelfReference = "self-reference", Error, "an action links to, merges into or duplicates itself";
     MergeCycle = "merge-cycle", Error, "actions merged into each other in a cycle";
     EmptyText = "empty-text", Error, "a title, update text or name is empty";
+    SignedOffBeforeRaised = "signed-off-before-raised", Error, "the sign-off date is earlier than the month the action was raised";
     // themes.yaml
     DuplicateThemeKey = "duplicate-theme-key", Error, "two themes share a key";
     InvalidThemeKey = "invalid-theme-key", Error, "a theme key that is not kebab-case";

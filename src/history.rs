@@ -230,10 +230,18 @@ pub fn entries(diffs: &[FileDiff]) -> Vec<Entry> {
             (Version::Present(r), Version::Absent) => Entry::new(&d.file, Event::Removed, Some(r)),
             (Version::Present(Rec::Action(a)), Version::Present(Rec::Action(b))) => {
                 let changes = change::action_changes(a, b);
-                if changes.is_empty() {
+                // A new number in the same file (a renumbering whose new number names the file).
+                let renumbered = a.id != b.id;
+                if changes.is_empty() && !renumbered {
                     continue;
                 }
-                let mut e = Entry::new(&d.file, Event::Changed, Some(&d.new_rec()));
+                let event = if renumbered {
+                    Event::Renumbered
+                } else {
+                    Event::Changed
+                };
+                let mut e = Entry::new(&d.file, event, Some(&d.new_rec()));
+                e.from = renumbered.then_some(a.id);
                 e.flags = change::action_flags(a, b, &changes);
                 e.changes = changes;
                 e
@@ -477,6 +485,19 @@ mod tests {
             (Event::Renumbered, Some(112), Some(42))
         );
         assert!(e[0].changes.is_empty());
+    }
+
+    #[test]
+    fn a_new_number_in_the_same_file_is_a_renumbering() {
+        let old = action(16, Status::Ongoing, "2019-07");
+        let mut new = old.clone();
+        new.id = 17;
+        new.formerly = vec![16];
+        let e = entries(&[diff("actions/017.yaml", present(&old), present(&new))]);
+        assert_eq!(
+            (e.len(), e[0].event, e[0].from, e[0].action),
+            (1, Event::Renumbered, Some(16), Some(17))
+        );
     }
 
     #[test]

@@ -205,16 +205,28 @@ fn merge_cycles(log: &Log, out: &mut Vec<Diagnostic>) {
 
 fn dates_and_order(log: &Log, out: &mut Vec<Diagnostic>) {
     for a in &log.actions {
-        if let Some(d) = a.value.deadline.and_then(|d| d.date()) {
-            if d.wholly_before(&a.value.raised) {
+        let raised = a.value.raised;
+        let dated = [
+            (
+                Code::DeadlineBeforeRaised,
+                "deadline",
+                "deadline",
+                a.value.deadline.and_then(|d| d.date()),
+            ),
+            (
+                Code::SignedOffBeforeRaised,
+                "signed_off",
+                "sign-off",
+                a.value.signed_off,
+            ),
+        ];
+        for (code, field, what, date) in dated {
+            if let Some(d) = date.filter(|d| d.wholly_before(&raised)) {
                 out.push(Diagnostic::new(
-                    Code::DeadlineBeforeRaised,
+                    code,
                     &a.file,
-                    Some(a.spans.get("deadline")),
-                    format!(
-                        "deadline {d} is before the action was raised ({})",
-                        a.value.raised
-                    ),
+                    Some(a.spans.get(field)),
+                    format!("{what} {d} is before the action was raised ({raised})"),
                 ));
             }
         }
@@ -456,6 +468,28 @@ mod tests {
             "the same month is not before"
         );
         assert_eq!(codes(&[action(1, "deadline: monthly\n")]), vec![]);
+    }
+
+    #[test]
+    fn a_sign_off_before_raised_is_an_error() {
+        let signed = |d: &str| {
+            let (p, t) = action(1, &format!("signed_off: {d}\n"));
+            (p, t.replace("status: ongoing", "status: complete"))
+        };
+        assert_eq!(
+            findings(&[signed("2019-01-31")]),
+            vec![(
+                Code::SignedOffBeforeRaised,
+                "actions/001.yaml".into(),
+                Some(6)
+            )]
+        );
+        assert_eq!(codes(&[signed("2019-02-01")]), vec![]);
+        assert_eq!(
+            codes(&[signed("2019-02")]),
+            vec![],
+            "the month raised is not before"
+        );
     }
 
     #[test]

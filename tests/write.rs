@@ -238,30 +238,30 @@ fn status_moves_along_the_lifecycle_and_explains_itself() {
     );
     let o = oslog(
         &root,
-        &["status", "16", "complete", "--signed-off", "2019-07-09"],
+        &["status", "16", "complete", "--signed-off", "2019-06-27"],
     );
     assert!(o.status.success(), "{}", stderr(&o));
     let text = std::fs::read_to_string(root.join("actions/016.yaml")).unwrap();
     assert!(
-        text.contains("status: complete\nsigned_off: 2019-07-09\n"),
+        text.contains("status: complete\nsigned_off: 2019-06-27\n"),
         "{text}"
     );
     assert!(text.ends_with(
         "  - date: 2019-07-01\n    text: Status changed from ongoing to proposed-complete. Paper circulated.\n  \
-         - date: 2019-07-01\n    text: Status changed from proposed-complete to complete, signed off 2019-07-09.\n"
+         - date: 2019-07-01\n    text: Status changed from proposed-complete to complete, signed off 2019-06-27.\n"
     ), "{text}");
     assert_valid(&root);
     let o = oslog(
         &root,
         &[
+            "--today",
+            "2019-07-10",
             "status",
             "16",
             "ongoing",
             "--reopen",
             "--note",
             "Recorded in error.",
-            "--date",
-            "2019-07-10",
         ],
     );
     assert!(o.status.success(), "{}", stderr(&o));
@@ -296,9 +296,17 @@ fn status_refusals_exit_2_and_change_nothing() {
     assert!(err.contains("need an action"), "{err}");
     let err = refused(
         &root,
-        &["status", "16", "closed", "--note", "x", "--date", "2019-01"],
+        &[
+            "status",
+            "16",
+            "closed",
+            "--note",
+            "x",
+            "--date",
+            "2019-07-02",
+        ],
     );
-    assert!(err.contains("[updates-out-of-order]"), "{err}");
+    assert!(err.contains("--date 2019-07-02 is after today"), "{err}");
 }
 
 #[test]
@@ -469,7 +477,10 @@ mod commit {
         let head = repo.head().unwrap().peel_to_commit().unwrap();
         assert_eq!(
             head.message().unwrap(),
-            "Action 16: ongoing → proposed-complete\n\nOslog-Action: 16\nOslog-Status: ongoing -> proposed-complete\n"
+            "Action 16: ongoing → proposed-complete\n\n\
+             - status: ongoing → proposed-complete\n\
+             - update added: 2019-07-01: Status changed from ongoing to proposed-complete.\n\n\
+             Oslog-Action: 16\nOslog-Status: ongoing -> proposed-complete\n"
         );
         assert_eq!(head.author().name(), Some("Secretariat"));
         let files: Vec<_> = common::head_changes(&repo)
@@ -524,7 +535,7 @@ mod commit {
         let head = repo.head().unwrap().peel_to_commit().unwrap();
         assert_eq!(
             head.message().unwrap(),
-            "Action 17: add\n\nOslog-Action: 17\nOslog-Status: -> not-started\n"
+            "Action 17: add \"t\"\n\n- added: t (status not-started)\n\nOslog-Action: 17\n"
         );
         assert!(head
             .tree()

@@ -31,7 +31,7 @@ pub struct Args {
     /// Who holds the action.
     #[arg(long)]
     pub owner: Option<String>,
-    /// The meeting that raised it: YYYY-MM or YYYY-MM-DD.
+    /// The meeting that raised it: YYYY-MM or YYYY-MM-DD, not after today.
     #[arg(long, value_parser = parse_date, value_name = "DATE")]
     pub raised: Option<LogDate>,
     /// When it is due: YYYY-MM, YYYY-MM-DD or `monthly`.
@@ -55,6 +55,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     let (Some(title), Some(theme), Some(raised)) = (args.title, args.theme, args.raised) else {
         unreachable!("complete() returns every required field")
     };
+    ctx.not_after_today("--raised", Some(raised))?;
     let mut links = args.links;
     links.sort_unstable();
     links.dedup();

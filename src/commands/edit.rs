@@ -1,7 +1,7 @@
 //! `oslog edit`: change an action's fields other than its status and updates.
 
 use super::{Context, Outcome};
-use crate::change::{self, CommitNote};
+use crate::change;
 use crate::cli::parse_deadline;
 use crate::model::{lifecycle, Action, Deadline, LogDate};
 use anyhow::{bail, Result};
@@ -67,11 +67,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         {
             bail!("{message}");
         }
-        let note = CommitNote {
-            subject: format!("Action {id}: edit {}", changed.join(", ")),
-            trailers: vec![("Oslog-Action", id.to_string())],
-        };
-        Ok((next, note))
+        Ok(next)
     })?;
     ctx.written(
         out,
@@ -105,7 +101,7 @@ fn edited(
     if let Some(d) = args.deadline {
         a.deadline = Some(d);
         if let Some(text) = lifecycle::deadline_moved(current.deadline, d) {
-            a.updates.push(crate::model::Update {
+            a.insert_update(crate::model::Update {
                 date: Some(today),
                 text,
             });

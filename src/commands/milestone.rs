@@ -1,7 +1,7 @@
 //! `oslog milestone`: add a milestone to the timeline, or change its status.
 
 use super::{Context, Outcome};
-use crate::change::{self, CommitNote};
+use crate::change;
 use crate::cli::parse_date;
 use crate::model::{LogDate, Milestone, MilestoneKind, MilestoneStatus};
 use anyhow::{bail, Result};
@@ -108,14 +108,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
                 }
                 let mut next = m.clone();
                 next.status = status;
-                let note = CommitNote {
-                    subject: format!("Milestone {id}: {} → {status}", m.status),
-                    trailers: vec![
-                        ("Oslog-Milestone", id.clone()),
-                        ("Oslog-Status", format!("{} -> {status}", m.status)),
-                    ],
-                };
-                Ok((next, note))
+                Ok(next)
             })?;
             ctx.written(
                 out,

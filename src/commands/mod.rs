@@ -80,6 +80,18 @@ impl Context {
         })
     }
 
+    /// Refuse a date given with `flag` that lies after today (the `--today` this command reports, or
+    /// the day it runs): a date oslog writes records what has happened.
+    pub fn not_after_today(&self, flag: &str, date: Option<crate::model::LogDate>) -> Result<()> {
+        if let Some(d) = date.filter(|d| d.first_day() > self.today) {
+            anyhow::bail!(
+                "{flag} {d} is after today ({today}): the log records what has happened, so give a date on or before today (or --today YYYY-MM-DD, if today is not {today})",
+                today = self.today
+            );
+        }
+        Ok(())
+    }
+
     /// The log root for this run.
     pub fn root(&self) -> Result<PathBuf> {
         crate::store::find_root(&self.start)
@@ -120,7 +132,7 @@ impl Context {
         written: &crate::change::Written,
     ) -> Result<Outcome> {
         let shown = self.display_prefix(root).join(&written.file);
-        crate::output::written(out, summary, &shown, written.commit.as_deref())?;
+        crate::output::written(out, summary, &shown, written.commit.as_ref())?;
         Ok(Outcome::Success)
     }
 

@@ -148,7 +148,9 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
             .flat_map(|(from, to, _)| [from.clone(), to.clone()])
             .collect();
         let touched: Vec<PathBuf> = touched.into_iter().collect();
-        Some(crate::git::commit::Committer::prepare(&root, &touched)?)
+        let c = crate::git::commit::Committer::prepare(&root)?;
+        c.refuse_staged(&touched)?;
+        Some((c, touched))
     } else {
         None
     };
@@ -159,18 +161,9 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         "renumbered {n} action{}",
         if n == 1 { "" } else { "s" }
     )?;
-    if let Some(c) = committer {
-        let subject = match plan.moves.as_slice() {
-            [m] => format!("Renumber action {} to {}", m.old, m.new),
-            _ => format!("Renumber {n} actions"),
-        };
-        let trailers: Vec<(&str, String)> = plan
-            .moves
-            .iter()
-            .map(|m| ("Oslog-Renumber", format!("{} -> {}", m.old, m.new)))
-            .collect();
-        let id = c.commit(&crate::git::commit::message(&subject, &trailers))?;
-        writeln!(out, "committed {id}")?;
+    if let Some((c, touched)) = committer {
+        let committed = crate::change::commit_files(c, &touched)?;
+        crate::output::committed(out, &committed)?;
     }
     Ok(Outcome::Success)
 }

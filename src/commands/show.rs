@@ -11,7 +11,8 @@ use std::io::Write;
 /// Show action N in full, with what refers to it.
 ///
 /// Besides the record: the actions that link to it, merged into it or repeat it, and the milestones
-/// that cite it.
+/// that cite it. In the text format a comment numbers each update (`# update 2`): the numbers that
+/// `oslog update N --amend K` and `--remove K` take.
 ///
 /// Examples:
 ///   oslog show 16
@@ -23,7 +24,8 @@ pub struct Args {
     /// The action.
     #[arg(value_name = "N")]
     pub id: u32,
-    /// Output format: text (the record as in its file, then what refers to it), json or yaml.
+    /// Output format: text (the record as in its file with its updates numbered, then what refers to
+    /// it), json or yaml.
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     pub format: FormatArg,
 }
@@ -77,7 +79,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
                 ctx.paint
                     .bold(&format!("{}", log.actions[i].file.display()))
             )?;
-            out.write_all(emit::action(action, &[]).as_bytes())?;
+            out.write_all(emit::action_numbered(action).as_bytes())?;
             crate::output::related(out, &related, ctx.paint)?;
         }
     }

@@ -17,8 +17,9 @@ use std::io::Write;
 ///
 /// With N STATUS: not-started → ongoing → proposed-complete → complete, or closed. Moving to complete
 /// needs --signed-off DATE; moving back from complete or closed needs --reopen and --note; closing
-/// needs --merged-into, --duplicate-of or --note. Each move appends a dated update. An illegal move is
-/// refused (exit 2) with the legal ones, and nothing is written.
+/// needs --merged-into, --duplicate-of or --note. Each move adds a dated update, in date order. An
+/// illegal move, a --date or --signed-off after today, or a sign-off before the action was raised is
+/// refused (exit 2), and nothing is written.
 ///
 /// Examples:
 ///   oslog status
@@ -41,10 +42,12 @@ pub struct Args {
     /// Why: added to the appended update.
     #[arg(long)]
     pub note: Option<String>,
-    /// The date of the appended update (default: today).
+    /// The date of the appended update (default: today; not after today). It goes in date order
+    /// among the action's updates.
     #[arg(long, value_parser = parse_date, value_name = "DATE")]
     pub date: Option<LogDate>,
-    /// The meeting at which members signed completion off (needed for complete).
+    /// The meeting at which members signed completion off (needed for complete): not after today,
+    /// nor before the action was raised.
     #[arg(long, value_parser = parse_date, value_name = "DATE")]
     pub signed_off: Option<LogDate>,
     /// Move an action back from complete or closed (needs --note).
@@ -82,6 +85,8 @@ fn move_action(id: u32, args: Args, ctx: &Context, out: &mut dyn Write) -> Resul
             Status::choices()
         );
     };
+    ctx.not_after_today("--date", args.date)?;
+    ctx.not_after_today("--signed-off", args.signed_off)?;
     let root = ctx.root()?;
     let request = Move {
         to: Some(to),
@@ -96,8 +101,7 @@ fn move_action(id: u32, args: Args, ctx: &Context, out: &mut dyn Write) -> Resul
     let mut from = to;
     let (_, written) = change::action(&root, id, args.commit, |_, current| {
         from = current.status;
-        let next = lifecycle::apply(current, &request, today)?;
-        Ok((next, change::status_note(id, current.status, to)))
+        Ok(lifecycle::apply(current, &request, today)?)
     })?;
     ctx.written(out, &root, &format!("action {id}: {from} → {to}"), &written)
 }

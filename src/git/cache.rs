@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-const FORMAT: &str = "oslog-history-cache 1";
+const FORMAT: &str = "oslog-history-cache 2";
 
 /// A record file a commit changed: its path under the log root and its blob ids before and after.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -701,7 +701,7 @@ fn entry_map(raw: &RawTree) -> BTreeMap<String, Oid> {
         .collect()
 }
 
-fn decode(kind: RecordKind, file: &str, bytes: Vec<u8>) -> Version {
+pub(super) fn decode(kind: RecordKind, file: &str, bytes: Vec<u8>) -> Version {
     if bytes.len() as u64 > store::MAX_FILE_BYTES {
         return Version::Unreadable;
     }

@@ -197,9 +197,23 @@ pub fn update_text(u: &Update) -> String {
     }
 }
 
-/// Updates added, edited and removed. The unchanged head and tail are matched first; what is left in
-/// the middle is paired up as edits, and the surplus on either side is added or removed.
-fn update_changes(old: &[Update], new: &[Update]) -> Vec<Change> {
+/// One update's change: appended or inserted (`new` only), rewritten (both), or taken out (`old`
+/// only).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UpdateChange<'a> {
+    pub op: Op,
+    pub old: Option<&'a Update>,
+    pub new: Option<&'a Update>,
+}
+
+/// Above this many comparisons the middle of two update lists is paired by position alone.
+const MATCH_LIMIT: usize = 1 << 20;
+
+/// Updates added, edited and removed. The unchanged head and tail are matched first; in what is left
+/// in the middle, the longest run of updates kept unchanged (in order) is matched next, so that an
+/// update moved by a change of date is one edit rather than a chain of them. The updates left over on
+/// both sides are paired in order as edits, and the surplus on either side is added or removed.
+pub fn update_diff<'a>(old: &'a [Update], new: &'a [Update]) -> Vec<UpdateChange<'a>> {
     let head = old.iter().zip(new).take_while(|(a, b)| a == b).count();
     let tail = old[head..]
         .iter()
@@ -208,22 +222,77 @@ fn update_changes(old: &[Update], new: &[Update]) -> Vec<Change> {
         .take_while(|(a, b)| a == b)
         .count();
     let (old_mid, new_mid) = (&old[head..old.len() - tail], &new[head..new.len() - tail]);
-    let mut out = Vec::new();
-    for i in 0..old_mid.len().max(new_mid.len()) {
-        let (op, o, n) = match (old_mid.get(i), new_mid.get(i)) {
-            (Some(o), Some(n)) => (Op::Edited, Some(o), Some(n)),
-            (Some(o), None) => (Op::Removed, Some(o), None),
-            (None, Some(n)) => (Op::Added, None, Some(n)),
-            (None, None) => continue,
-        };
-        out.push(Change {
-            field: "updates",
-            op,
-            old: o.map(update_text),
-            new: n.map(update_text),
-        });
+    let (kept_old, kept_new) = kept(old_mid, new_mid);
+    let gone: Vec<&Update> = old_mid
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !kept_old[*i])
+        .map(|(_, u)| u)
+        .collect();
+    let came: Vec<&Update> = new_mid
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !kept_new[*i])
+        .map(|(_, u)| u)
+        .collect();
+    (0..gone.len().max(came.len()))
+        .map(|i| {
+            let (old, new) = (gone.get(i).copied(), came.get(i).copied());
+            let op = match (old, new) {
+                (Some(_), Some(_)) => Op::Edited,
+                (Some(_), None) => Op::Removed,
+                _ => Op::Added,
+            };
+            UpdateChange { op, old, new }
+        })
+        .collect()
+}
+
+/// Which updates of `old` and of `new` belong to their longest common subsequence.
+fn kept(old: &[Update], new: &[Update]) -> (Vec<bool>, Vec<bool>) {
+    let (n, m) = (old.len(), new.len());
+    let mut kept_old = vec![false; n];
+    let mut kept_new = vec![false; m];
+    if n == 0 || m == 0 || n.saturating_mul(m) > MATCH_LIMIT {
+        return (kept_old, kept_new);
     }
-    out
+    // lcs[i][j]: the longest common subsequence of old[i..] and new[j..].
+    let mut lcs = vec![vec![0u32; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            lcs[i][j] = if old[i] == new[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    while i < n && j < m {
+        if old[i] == new[j] {
+            kept_old[i] = true;
+            kept_new[j] = true;
+            i += 1;
+            j += 1;
+        } else if lcs[i + 1][j] >= lcs[i][j + 1] {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    (kept_old, kept_new)
+}
+
+fn update_changes(old: &[Update], new: &[Update]) -> Vec<Change> {
+    update_diff(old, new)
+        .into_iter()
+        .map(|c| Change {
+            field: "updates",
+            op: c.op,
+            old: c.old.map(update_text),
+            new: c.new.map(update_text),
+        })
+        .collect()
 }
 
 /// The step of a status along the lifecycle, for spotting skips; `closed` stands apart.
@@ -359,6 +428,42 @@ mod tests {
         assert_eq!(c.len(), 1);
         assert_eq!((c[0].op, c[0].old.as_deref()), (Op::Removed, Some("b")));
         assert_eq!(action_flags(&old, &new, &c), vec![Flag::UpdateRemoved]);
+    }
+
+    #[test]
+    fn an_update_moved_by_its_new_date_is_one_edit() {
+        let dated = |d: &str, t: &str| Update {
+            date: Some(LogDate::parse(d).unwrap()),
+            text: t.into(),
+        };
+        let (a, b, c, d) = (
+            dated("2019-01", "a"),
+            dated("2019-02", "b"),
+            dated("2019-03", "c"),
+            dated("2019-04", "d"),
+        );
+        let moved = dated("2019-03-20", "b");
+        let old = vec![a.clone(), b.clone(), c.clone(), d.clone()];
+        let new = vec![a.clone(), c.clone(), moved.clone(), d.clone()];
+        let diff = update_diff(&old, &new);
+        assert_eq!(
+            diff,
+            vec![UpdateChange {
+                op: Op::Edited,
+                old: Some(&b),
+                new: Some(&moved)
+            }]
+        );
+        let inserted = vec![a.clone(), b.clone(), moved.clone(), c.clone(), d.clone()];
+        let diff = update_diff(&old, &inserted);
+        assert_eq!(diff.len(), 1);
+        assert_eq!((diff[0].op, diff[0].new), (Op::Added, Some(&moved)));
+        let removed = vec![a.clone(), c.clone(), d.clone()];
+        let diff = update_diff(&old, &removed);
+        assert_eq!(
+            (diff.len(), diff[0].op, diff[0].old),
+            (1, Op::Removed, Some(&b))
+        );
     }
 
     #[test]

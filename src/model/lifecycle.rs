@@ -120,7 +120,7 @@ pub fn check(action: &Action, to: Status, m: &Move) -> Result<(), Refusal> {
     Ok(())
 }
 
-/// The action after the move, with a dated update appended, or the refusal.
+/// The action after the move, with a dated update in its place in date order, or the refusal.
 pub fn apply(action: &Action, m: &Move, today: LogDate) -> Result<Action, Refusal> {
     let to = m.to.ok_or_else(|| Refusal("no status given".to_string()))?;
     check(action, to, m)?;
@@ -155,7 +155,7 @@ pub fn apply(action: &Action, m: &Move, today: LogDate) -> Result<Action, Refusa
         text.push(' ');
         text.push_str(note);
     }
-    next.updates.push(Update {
+    next.insert_update(Update {
         date: Some(m.date.unwrap_or(today)),
         text,
     });

@@ -123,6 +123,22 @@ impl Action {
             .chain(self.duplicate_of.map(|n| ("duplicate_of", n)))
     }
 
+    /// Put an update in its place in date order, and return its index: before the first update dated
+    /// wholly after it, otherwise last. Undated updates keep their places, and an update dated like
+    /// others goes after them, as if appended then.
+    pub fn insert_update(&mut self, u: Update) -> usize {
+        let at = u
+            .date
+            .and_then(|d| {
+                self.updates
+                    .iter()
+                    .position(|x| x.date.is_some_and(|x| d.wholly_before(&x)))
+            })
+            .unwrap_or(self.updates.len());
+        self.updates.insert(at, u);
+        at
+    }
+
     /// Whether the action is past its deadline on `today` and still open.
     pub fn is_overdue(&self, today: chrono::NaiveDate) -> bool {
         self.status.is_open()
@@ -378,6 +394,36 @@ mod tests {
             Some("data-sharing")
         );
         assert_eq!(closest("zzz", ["data-sharing", "governance"]), None);
+    }
+
+    #[test]
+    fn updates_are_inserted_in_date_order_around_undated_ones() {
+        let u = |d: Option<&str>, t: &str| Update {
+            date: d.map(|d| LogDate::parse(d).unwrap()),
+            text: t.into(),
+        };
+        let mut a = sample(1, Status::Ongoing);
+        a.updates = vec![
+            u(None, "a"),
+            u(Some("2019-04-09"), "b"),
+            u(None, "c"),
+            u(Some("2019-06"), "d"),
+        ];
+        assert_eq!(a.insert_update(u(Some("2019-05-01"), "e")), 3);
+        assert_eq!(
+            a.insert_update(u(Some("2019-06-15"), "f")),
+            5,
+            "after its month"
+        );
+        assert_eq!(a.insert_update(u(Some("2019-07-01"), "g")), 6);
+        assert_eq!(
+            a.insert_update(u(Some("2019-01"), "h")),
+            1,
+            "before the first dated"
+        );
+        assert_eq!(a.insert_update(u(None, "i")), 8, "undated: last");
+        let texts: String = a.updates.iter().map(|u| u.text.as_str()).collect();
+        assert_eq!(texts, "ahbcedfgi");
     }
 
     #[test]

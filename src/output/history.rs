@@ -10,15 +10,17 @@ use std::io::{self, Write};
 /// How long a text value may be on one line before it is cut.
 const WIDTH: usize = 72;
 
-fn value(v: &Option<String>) -> String {
+/// A value on one line, cut at `width` characters.
+fn value(v: &Option<String>, width: usize) -> String {
     match v {
-        Some(s) => ellipsis(&s.replace('\n', " "), WIDTH),
+        Some(s) => ellipsis(&s.replace('\n', " "), width),
         None => "(none)".into(),
     }
 }
 
 /// One change as a phrase: `status: ongoing → complete`, `update added: …`.
-pub fn change_text(c: &Change) -> String {
+fn change_text(c: &Change, width: usize) -> String {
+    let value = |v| value(v, width);
     match c.op {
         Op::Changed => format!("{}: {} → {}", c.field, value(&c.old), value(&c.new)),
         Op::Added => format!("update added: {}", value(&c.new)),
@@ -36,8 +38,14 @@ pub fn record_name(e: &Entry) -> String {
     }
 }
 
-/// The lines that describe one entry, without the record's name.
+/// The lines that describe one entry, without the record's name, each value cut to fit a line.
 pub fn entry_lines(e: &Entry) -> Vec<String> {
+    entry_lines_within(e, WIDTH)
+}
+
+/// The lines that describe one entry, each value cut at `width` characters.
+pub fn entry_lines_within(e: &Entry, width: usize) -> Vec<String> {
+    let value = |v| value(v, width);
     match e.event {
         Event::Added => {
             let brief: Vec<String> = e
@@ -58,7 +66,7 @@ pub fn entry_lines(e: &Entry) -> Vec<String> {
             if let Some(from) = e.from {
                 lines.push(format!("renumbered from #{from}"));
             }
-            lines.extend(e.changes.iter().map(change_text));
+            lines.extend(e.changes.iter().map(|c| change_text(c, width)));
             lines
         }
     }

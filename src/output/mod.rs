@@ -2,6 +2,7 @@
 //! GitHub form, tables, and the styles used on a terminal. Commands hand data to these functions with
 //! the writer to fill; nothing here decides what is true.
 
+pub mod commit;
 pub mod diagnostics;
 pub mod history;
 pub mod html;
@@ -17,11 +18,26 @@ pub fn written(
     w: &mut dyn std::io::Write,
     summary: &str,
     path: &std::path::Path,
-    commit: Option<&str>,
+    commit: Option<&crate::git::commit::Committed>,
 ) -> std::io::Result<()> {
     writeln!(w, "{summary} ({})", path.display())?;
-    if let Some(c) = commit {
-        writeln!(w, "committed {c}")?;
+    match commit {
+        Some(c) => committed(w, c),
+        None => Ok(()),
+    }
+}
+
+/// Report a commit `--commit` made; on a detached HEAD, how to keep it on a branch.
+pub fn committed(
+    w: &mut dyn std::io::Write,
+    c: &crate::git::commit::Committed,
+) -> std::io::Result<()> {
+    writeln!(w, "committed {}", c.short)?;
+    if c.detached {
+        writeln!(
+            w,
+            "note: the commit is on a detached HEAD, on no branch; to keep it on one: git switch -c NAME"
+        )?;
     }
     Ok(())
 }

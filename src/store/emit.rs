@@ -8,6 +8,17 @@ use std::fmt::Write;
 
 /// The canonical text of an action, after the given header comment lines.
 pub fn action(a: &Action, header: &[String]) -> String {
+    action_with(a, header, false)
+}
+
+/// The canonical text of an action with a comment line before each update giving its number
+/// (`# update 2`), as `oslog show` prints it: the numbers `oslog update N --amend K` and `--remove K`
+/// take. It is still YAML that loads as the same action.
+pub fn action_numbered(a: &Action) -> String {
+    action_with(a, &[], true)
+}
+
+fn action_with(a: &Action, header: &[String], numbered: bool) -> String {
     let mut w = Writer::new(header);
     w.raw("id", &a.id.to_string());
     w.string("title", &a.title);
@@ -30,7 +41,10 @@ pub fn action(a: &Action, header: &[String]) -> String {
     w.numbers("artefacts", &a.artefacts);
     if !a.updates.is_empty() {
         w.out.push_str("updates:\n");
-        for u in &a.updates {
+        for (k, u) in a.updates.iter().enumerate() {
+            if numbered {
+                let _ = writeln!(w.out, "  # update {}", k + 1);
+            }
             let mut first = true;
             let mut item = |w: &mut Writer, key: &str, value: &str, is_string: bool| {
                 let prefix = if first { "  - " } else { "    " };

@@ -89,3 +89,27 @@ pub fn oslog_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> std::proce
     }
     cmd.output().unwrap()
 }
+
+/// Run the git program in `dir` with fixed author and committer dates, and no system or user
+/// configuration but the repository's own.
+pub fn git(dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_DATE", "2019-07-01T12:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2019-07-01T12:00:00Z")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .output()
+        .unwrap()
+}
+
+/// A process's exit code, stdout and stderr, for an assertion's message.
+pub fn shown(o: &std::process::Output) -> String {
+    format!(
+        "exit {:?}\nstdout: {}\nstderr: {}",
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
