@@ -89,6 +89,7 @@ codes! {
     DuplicateTitle = "duplicate-title", Warning, "two actions have the same title and neither declares duplicate_of the other";
     CommentNotKept = "comment-not-kept", Warning, "a comment inside a record, which oslog's writers cannot keep";
     NumberCollision = "number-collision", Error, "an action number (or milestone id) this branch adds that the base revision has given to another record";
+    InterruptedWrite = "interrupted-write", Error, "an oslog write was interrupted: its journal or a temporary file is left; run `oslog recover`";
 }
 
 impl std::fmt::Display for Code {

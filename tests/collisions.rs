@@ -4,9 +4,8 @@
 //! are run by the `git` command, so that git calls `oslog merge-driver` as it would for a user.
 
 mod common;
-use common::{commit, write};
+use common::{commit, snapshot, switch, write};
 use git2::Repository;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -56,17 +55,6 @@ fn code(o: &Output) -> i32 {
     o.status.code().unwrap()
 }
 
-/// Create `branch` at HEAD (when new) and check it out.
-fn switch(repo: &Repository, branch: &str) {
-    if repo.find_branch(branch, git2::BranchType::Local).is_err() {
-        let head = repo.head().unwrap().peel_to_commit().unwrap();
-        repo.branch(branch, &head, false).unwrap();
-    }
-    repo.set_head(&format!("refs/heads/{branch}")).unwrap();
-    repo.checkout_head(Some(git2::build::CheckoutBuilder::new().force()))
-        .unwrap();
-}
-
 /// `git merge BRANCH` as a user would run it, with a fixed identity and date.
 fn git_merge(root: &Path, branch: &str) -> Output {
     Command::new("git")
@@ -90,35 +78,13 @@ fn log_of_138() -> (tempfile::TempDir, Repository) {
     let repo = Repository::init(dir.path()).unwrap();
     repo.set_head("refs/heads/main").unwrap();
     write(dir.path(), "themes.yaml", THEMES);
+    write(dir.path(), ".gitignore", oslog::store::GITIGNORE);
     for id in 1..=138 {
         let file = format!("actions/{id:03}.yaml");
         write(dir.path(), &file, &action(id, &format!("Action {id}"), ""));
     }
     commit(&repo, "Ann", at(0), "Start the log");
     (dir, repo)
-}
-
-/// Every file under `root` except git's own, with its bytes.
-fn snapshot(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for e in std::fs::read_dir(&dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.file_name() == Some(".git".as_ref()) {
-                continue;
-            }
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.insert(
-                    p.strip_prefix(root).unwrap().to_path_buf(),
-                    std::fs::read(&p).unwrap(),
-                );
-            }
-        }
-    }
-    out
 }
 
 #[test]
@@ -301,18 +267,30 @@ fn snapshot_log(root: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn a_renumber_that_fails_midway_leaves_nothing_changed() {
-    // Two files change: writes 1 and 2 are their temporary files, 3 and 4 the renames.
-    for n in ["1", "2", "3", "4"] {
+    // Two files change: write 1 is the journal, 2 and 3 the files; then each named step.
+    let faults = ["1", "2", "3"]
+        .map(|n| ("OSLOG_FAIL_WRITE", n))
+        .into_iter()
+        .chain(
+            [
+                "journal-written",
+                "journal-renamed:1",
+                "journal-renamed:2",
+                "journal-applied",
+            ]
+            .map(|at| ("OSLOG_FAIL_AT", at)),
+        );
+    for fault in faults {
         let dir = seed_with_collisions();
         let before = snapshot(dir.path());
-        let failed = oslog_env(dir.path(), &["renumber"], &[("OSLOG_FAIL_WRITE", n)]);
-        assert_eq!(code(&failed), 2, "{}", text(&failed));
+        let failed = oslog_env(dir.path(), &["renumber"], &[fault]);
+        assert_eq!(code(&failed), 2, "{fault:?}: {}", text(&failed));
         assert!(
             text(&failed).contains("nothing was changed"),
             "{}",
             text(&failed)
         );
-        assert_eq!(snapshot(dir.path()), before, "failing at write {n}");
+        assert_eq!(snapshot(dir.path()), before, "failing at {fault:?}");
     }
 }
 

@@ -56,7 +56,10 @@ fn refused(root: &Path, args: &[&str]) -> String {
     let o = oslog(root, args);
     assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stdout(&o));
     assert_eq!(snapshot(root), before, "{args:?} changed files");
-    assert!(!root.join(".oslog.lock").exists());
+    assert!(
+        !oslog::store::lock_held(root),
+        "{args:?} left the log locked"
+    );
     stderr(&o)
 }
 

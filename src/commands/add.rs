@@ -82,7 +82,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
             .into_iter()
             .collect(),
     };
-    let (a, written) = change::create_action(&root, Draft { action }, args.commit)?;
+    let (a, written) = change::create_action(&ctx.lock(&root)?, Draft { action }, args.commit)?;
     ctx.written(out, &root, &format!("added action {}", a.id), &written)
 }
 

@@ -167,24 +167,8 @@ fn on_path(name: &str) -> bool {
 
 /// Make sure the log root's .gitattributes has the merge lines, keeping what else it holds.
 pub fn write_attributes(root: &Path) -> Result<()> {
-    let path = root.join(".gitattributes");
-    let current = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
-    };
-    let mut text = current.clone();
-    for line in ATTRIBUTES.lines() {
-        if !current.lines().any(|l| l.trim() == line) {
-            if !text.is_empty() && !text.ends_with('\n') {
-                text.push('\n');
-            }
-            text.push_str(line);
-            text.push('\n');
-        }
-    }
-    if text != current {
-        store::write_atomic(&path, &text)?;
-    }
-    Ok(())
+    store::add_lines(
+        &store::path_in(root, Path::new(".gitattributes"))?,
+        ATTRIBUTES,
+    )
 }

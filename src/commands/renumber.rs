@@ -5,7 +5,7 @@
 use super::{Context, Outcome};
 use crate::diag::{Code, Severity};
 use crate::renumber::{self, Claim, Tree};
-use crate::store::{self, emit, Lock, Log, LOCK_TIMEOUT, THEMES_FILE};
+use crate::store::{self, emit, Log, THEMES_FILE};
 use anyhow::{bail, Result};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
@@ -45,12 +45,11 @@ pub struct Args {
 /// Run `oslog renumber`.
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     let root = ctx.root()?;
-    let _lock = if args.dry_run {
-        None
-    } else {
-        Some(Lock::acquire(&root, LOCK_TIMEOUT)?)
-    };
+    let lock = (!args.dry_run).then(|| ctx.lock(&root)).transpose()?;
     let log = store::load(&root)?;
+    if args.dry_run {
+        crate::output::interrupted(&mut std::io::stderr(), &log.diags)?;
+    }
     let tree = Tree {
         actions: log
             .actions
@@ -122,22 +121,13 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     crate::output::renumber::plan(out, &plan, args.onto.as_deref())?;
     let texts = new_texts(&log, &plan);
     check(&root, &log, &texts)?;
-    if args.dry_run {
+    let Some(lock) = lock else {
         writeln!(out, "dry run: nothing was changed")?;
         return Ok(Outcome::Success);
-    }
-    // Never through a symbolic link, and never outside the log root.
-    let paths: Vec<(PathBuf, PathBuf, &str)> = texts
-        .iter()
-        .map(|(from, to, text)| {
-            Ok((
-                store::path_in(&root, from)?,
-                store::path_in(&root, to)?,
-                text.as_str(),
-            ))
-        })
-        .collect::<Result<_>>()?;
-    let files: Vec<store::Replacement> = paths
+    };
+    // The new numbers are chosen and checked; nothing is written yet.
+    store::fault::point("renumber-planned")?;
+    let files: Vec<store::Replacement> = texts
         .iter()
         .map(|(from, to, contents)| store::Replacement { from, to, contents })
         .collect();
@@ -152,7 +142,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     } else {
         None
     };
-    store::replace_all(&files)?;
+    store::replace_all(&lock, &files)?;
     let n = plan.moves.len();
     writeln!(
         out,

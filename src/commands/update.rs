@@ -38,7 +38,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     let root = ctx.root()?;
     let date = args.date.unwrap_or(LogDate::from_day(ctx.today));
     let id = args.id;
-    let (_, written) = change::action(&root, id, args.commit, |_, current| {
+    let (_, written) = change::action(&ctx.lock(&root)?, id, args.commit, |_, current| {
         let mut next = current.clone();
         next.updates.push(Update {
             date: Some(date),

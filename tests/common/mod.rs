@@ -55,6 +55,41 @@ pub fn commit(repo: &Repository, who: &str, seconds: i64, message: &str) -> git2
     commit_with(repo, who, seconds, message, &parents)
 }
 
+/// Every file under `root` with its bytes, except git's own and the log's lock file (which stays
+/// after every writing command, holding no data).
+pub fn snapshot(root: &Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.file_name() == Some(".git".as_ref()) || p == root.join(".oslog.lock") {
+                continue;
+            }
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.insert(
+                    p.strip_prefix(root).unwrap().to_path_buf(),
+                    std::fs::read(&p).unwrap(),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Create `branch` at HEAD (when new) and check it out.
+pub fn switch(repo: &Repository, branch: &str) {
+    if repo.find_branch(branch, git2::BranchType::Local).is_err() {
+        let head = repo.head().unwrap().peel_to_commit().unwrap();
+        repo.branch(branch, &head, false).unwrap();
+    }
+    repo.set_head(&format!("refs/heads/{branch}")).unwrap();
+    repo.checkout_head(Some(git2::build::CheckoutBuilder::new().force()))
+        .unwrap();
+}
+
 /// The files HEAD changed against its first parent, as (status, path), sorted by path.
 pub fn head_changes(repo: &Repository) -> Vec<(git2::Delta, std::path::PathBuf)> {
     let head = repo.head().unwrap().peel_to_commit().unwrap();
