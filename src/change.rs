@@ -118,8 +118,10 @@ pub struct Draft {
     pub action: Action,
 }
 
-/// Write a new action under the next free number. The lock keeps every other writer out while the
-/// number is chosen and the file created, and the file is created exclusively besides; the record
+/// Write a new action under the next free number: above every number the files in the tree use and
+/// every number git history shows was used by a file since deleted. The lock keeps every other writer
+/// out while the number is chosen and the file created, and the file is created exclusively besides;
+/// the record
 /// is checked first, without loading the whole log: its theme must exist, its links must name
 /// existing actions, and its deadline may not precede `raised`.
 pub fn create_action(lock: &Lock, draft: Draft, commit: bool) -> Result<(Action, Written)> {
@@ -130,8 +132,10 @@ pub fn create_action(lock: &Lock, draft: Draft, commit: bool) -> Result<(Action,
         Committer::prepare(root, &[])?;
     }
     std::fs::create_dir_all(root.join(store::ACTIONS_DIR))?;
+    // Numbers whose files are gone stay used: they were circulated.
+    let gone = crate::git::highest_removed_number(root)?;
     for _ in 0..1000 {
-        a.id = store::next_free_id(root)?;
+        a.id = store::next_free_id(root)?.max(gone + 1);
         if a.id > crate::model::MAX_ID {
             bail!(
                 "no free action number: the log has used every number up to {}",

@@ -474,14 +474,15 @@ fn differences(a: &BTreeMap<PathBuf, Vec<u8>>, b: &BTreeMap<PathBuf, Vec<u8>>) -
 #[test]
 fn renumber_killed_at_any_step_then_recover_gives_the_old_or_the_new_log() {
     let renumber = ["renumber", "--onto", "main"];
-    // The journal, five files, three removals; and the named points between them.
-    kill_at_every_step(branches_with_collisions, &renumber, 19, &["recover"], false);
+    // The history cache (read for the numbers deleted actions used), the journal, five files and
+    // three removals; and the named points between them.
+    kill_at_every_step(branches_with_collisions, &renumber, 20, &["recover"], false);
 }
 
 #[test]
 fn renumber_killed_at_any_step_then_run_again_gives_the_new_log_once() {
     let renumber = ["renumber", "--onto", "main"];
-    kill_at_every_step(branches_with_collisions, &renumber, 19, &renumber, true);
+    kill_at_every_step(branches_with_collisions, &renumber, 20, &renumber, true);
 }
 
 #[test]

@@ -10,9 +10,10 @@ use std::io::{IsTerminal, Write};
 
 /// Add an action under the next free number and print its number and file.
 ///
-/// The number is above every number the log has used, including the former numbers of renumbered
-/// actions, so a number is never reused; the file is created exclusively, so two runs at the same
-/// moment get different numbers. --title, --theme and --raised are required: on a terminal oslog asks
+/// The number is above every number the log has used, so a number is never reused: those in use,
+/// the former numbers of renumbered actions, and in a git repository those of actions the history
+/// shows were deleted. It is chosen under the log's write lock, so two runs at the same moment get
+/// different numbers. --title, --theme and --raised are required: on a terminal oslog asks
 /// for any that are missing; otherwise it exits 2 and names them.
 ///
 /// Examples:

@@ -17,11 +17,12 @@ use std::path::{Path, PathBuf};
 /// --onto REV, also moves every action this branch adds whose number REV has meanwhile given to
 /// another action. Which record keeps a number: the one on REV; failing that, the one other records
 /// refer to; failing that, the one committed first; failing that, the one raised earlier; then file
-/// name order. A moved record gets a number above every id on REV and on this branch and every
-/// `formerly`, records its old number in `formerly`, and its file is renamed. References (links,
-/// merged_into, duplicate_of, milestone actions) that mean it are rewritten; mentions in text are
-/// listed for you to check. Every file is written to a temporary name first, then renamed: all or
-/// nothing.
+/// name order. A moved record gets a number above every id on REV and on this branch, every
+/// `formerly` and every number of a deleted action in the history, records its old number in
+/// `formerly`, and its file is renamed. References (links, merged_into, duplicate_of, milestone
+/// actions) that mean it are rewritten; mentions in text are listed for you to check. The files are written all or nothing, through .oslog-journal: if
+/// renumber is killed, the next writing command (or `oslog recover`) completes it. A file that
+/// appears meanwhile at a new name is never overwritten: the renumbering is undone and refused.
 ///
 /// Examples:
 ///   oslog renumber --dry-run
@@ -81,6 +82,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         .iter()
         .flat_map(|a| a.value.formerly.iter().copied().chain([a.value.id]))
         .collect();
+    taken.insert(crate::git::highest_removed_number(&root)?);
     let repo = crate::git::Repo::open(&root);
     if let Some(spec) = &args.onto {
         let repo = repo.as_ref().map_err(|e| anyhow::anyhow!("{e:#}"))?;

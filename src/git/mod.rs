@@ -11,4 +11,5 @@ mod tree;
 
 pub use config::install_merge_driver;
 pub use paths::{repo_paths, RepoPaths};
+pub use repo::numbers::highest_removed_number;
 pub use repo::{explain_damage, Bound, Repo, Rev};

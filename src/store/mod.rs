@@ -14,7 +14,7 @@ pub mod yaml;
 pub use decode::Spans;
 pub use journal::{recover, replace_all, Recovery, Replacement, JOURNAL_FILE};
 pub use lock::{lock_held, Lock, LOCK_FILE, LOCK_TIMEOUT};
-pub use numbers::next_free_id;
+pub use numbers::{highest_in, next_free_id, number_of_name};
 pub use write::{add_lines, create_new, is_temporary, path_in, write_atomic};
 
 use crate::diag::{Code, Diagnostic, Pos};
