@@ -52,6 +52,7 @@ codes! {
     BadFileName = "bad-file-name", Error, "a record's file name is not in the canonical form";
     // YAML structure
     YamlSyntax = "yaml-syntax", Error, "the file is not well-formed YAML";
+    ConflictMarkers = "conflict-markers", Error, "the file holds unresolved merge conflict markers (<<<<<<<, =======, >>>>>>>)";
     YamlLimit = "yaml-limit", Error, "the YAML exceeds a nesting, node or size limit";
     YamlAlias = "yaml-alias", Error, "anchors, aliases and merge keys are not allowed in log files";
     YamlTag = "yaml-tag", Error, "explicit YAML tags are not allowed in log files";

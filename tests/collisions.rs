@@ -4,7 +4,7 @@
 //! are run by the `git` command, so that git calls `oslog merge-driver` as it would for a user.
 
 mod common;
-use common::{commit, snapshot, switch, write};
+use common::{commit, git_merge, snapshot, switch, write};
 use git2::Repository;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -53,23 +53,6 @@ fn text(o: &Output) -> String {
 
 fn code(o: &Output) -> i32 {
     o.status.code().unwrap()
-}
-
-/// `git merge BRANCH` as a user would run it, with a fixed identity and date.
-fn git_merge(root: &Path, branch: &str) -> Output {
-    Command::new("git")
-        .args(["merge", "--no-edit", branch])
-        .current_dir(root)
-        .env("GIT_AUTHOR_NAME", "Ann")
-        .env("GIT_AUTHOR_EMAIL", "ann@example.org")
-        .env("GIT_COMMITTER_NAME", "Ann")
-        .env("GIT_COMMITTER_EMAIL", "ann@example.org")
-        .env("GIT_AUTHOR_DATE", "2019-07-10T12:00:00Z")
-        .env("GIT_COMMITTER_DATE", "2019-07-10T12:00:00Z")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", root)
-        .output()
-        .unwrap()
 }
 
 /// A repository on `main` with actions 1 to 138 committed.
@@ -320,8 +303,9 @@ fn log_with_driver() -> (tempfile::TempDir, Repository) {
     let config = repo.config().unwrap().snapshot().unwrap();
     assert_eq!(
         config.get_str("merge.oslog.driver").unwrap(),
-        "oslog merge-driver %O %A %B %P"
+        "oslog merge-driver %O %A %B %P %L"
     );
+    // The line installed before the marker size was passed (%L) still works.
     repo.config()
         .unwrap()
         .set_str(

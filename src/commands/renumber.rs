@@ -5,6 +5,7 @@
 use super::{Context, Outcome};
 use crate::diag::{Code, Severity};
 use crate::renumber::{self, Claim, Tree};
+use crate::store::conflict::Sides;
 use crate::store::{self, emit, Log, THEMES_FILE};
 use anyhow::{bail, Result};
 use std::collections::{BTreeMap, BTreeSet};
@@ -51,17 +52,37 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     if args.dry_run {
         crate::output::interrupted(&mut std::io::stderr(), &log.diags)?;
     }
+    // Files where a merge left two different actions under one number are split: ours stays.
+    let conflicts = crate::git::conflicts(&root, &log);
+    let mut splits = Vec::new();
+    for (file, conflict) in &conflicts {
+        match &conflict.sides {
+            Sides::TwoActions(ours, theirs) => splits.push((file.as_path(), ours, theirs)),
+            Sides::TwoMilestones(..) => writeln!(
+                out,
+                "{}: a merge conflict between two milestones with one id; resolve it by hand (see `oslog validate`)",
+                file.display()
+            )?,
+            _ => writeln!(
+                out,
+                "{}: a merge conflict inside one record; resolve it by hand (see `oslog validate`)",
+                file.display()
+            )?,
+        }
+    }
     let tree = Tree {
         actions: log
             .actions
             .iter()
             .map(|a| (a.file.as_path(), &a.value))
+            .chain(splits.iter().map(|(f, ours, _)| (*f, &ours.value)))
             .collect(),
         milestones: log
             .milestones
             .iter()
             .map(|m| (m.file.as_path(), &m.value))
             .collect(),
+        split: splits.iter().map(|(f, _, t)| (*f, &t.value)).collect(),
     };
     let claim = |file: &Path, a: &crate::model::Action, on_base: bool| Claim {
         file: file.to_path_buf(),
@@ -72,15 +93,16 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         referred: !on_base && renumber::is_referred(&tree, file, a.id),
         committed: None,
     };
-    let mut claims: Vec<Claim> = log
+    let mut claims: Vec<Claim> = tree
         .actions
         .iter()
-        .map(|a| claim(&a.file, &a.value, false))
+        .map(|(file, a)| claim(file, a, false))
         .collect();
-    let mut taken: BTreeSet<u32> = log
+    let mut taken: BTreeSet<u32> = tree
         .actions
         .iter()
-        .flat_map(|a| a.value.formerly.iter().copied().chain([a.value.id]))
+        .chain(&tree.split)
+        .flat_map(|(_, a)| a.formerly.iter().copied().chain([a.id]))
         .collect();
     taken.insert(crate::git::highest_removed_number(&root)?);
     let repo = crate::git::Repo::open(&root);
@@ -121,7 +143,27 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         return Ok(Outcome::Success);
     }
     crate::output::renumber::plan(out, &plan, args.onto.as_deref())?;
-    let texts = new_texts(&log, &plan);
+    let header = |file: &Path| -> Vec<String> {
+        let loaded = log
+            .actions
+            .iter()
+            .find(|a| a.file == file)
+            .map(|a| &a.header);
+        let loaded = loaded.or_else(|| {
+            log.milestones
+                .iter()
+                .find(|m| m.file == file)
+                .map(|m| &m.header)
+        });
+        let ours = || {
+            splits
+                .iter()
+                .find(|(f, _, _)| *f == file)
+                .map(|(_, o, _)| &o.header)
+        };
+        loaded.or_else(ours).cloned().unwrap_or_default()
+    };
+    let texts = new_texts(&plan, header);
     check(&root, &log, &texts)?;
     let Some(lock) = lock else {
         writeln!(out, "dry run: nothing was changed")?;
@@ -167,21 +209,12 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-/// The canonical text of every changed file: (old path, new path, text), relative to the root.
-fn new_texts(log: &Log, plan: &renumber::Plan) -> Vec<(PathBuf, PathBuf, String)> {
-    let header = |file: &Path| -> Vec<String> {
-        let a = log
-            .actions
-            .iter()
-            .find(|a| a.file == file)
-            .map(|a| a.header.clone());
-        let m = log
-            .milestones
-            .iter()
-            .find(|m| m.file == file)
-            .map(|m| m.header.clone());
-        a.or(m).unwrap_or_default()
-    };
+/// The canonical text of every changed file: (old path, new path, text), relative to the root, each
+/// with the header comments of the file it comes from.
+fn new_texts(
+    plan: &renumber::Plan,
+    header: impl Fn(&Path) -> Vec<String>,
+) -> Vec<(PathBuf, PathBuf, String)> {
     let actions = plan
         .actions
         .iter()

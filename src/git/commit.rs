@@ -20,6 +20,9 @@ impl Committer {
     pub fn prepare(root: &Path, files: &[PathBuf]) -> Result<Committer> {
         let repo = Repository::discover(root)
             .with_context(|| format!("--commit: {} is not in a git repository", root.display()))?;
+        if repo.state() != git2::RepositoryState::Clean {
+            bail!("--commit: git is in the middle of a merge (or a rebase, cherry-pick or revert), which a commit of oslog's own would not finish; run the command without --commit, then finish with `git add` and `git commit`");
+        }
         let workdir = repo
             .workdir()
             .context("--commit: the repository has no working folder")?

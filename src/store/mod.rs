@@ -2,6 +2,7 @@
 //! limits, decoding records with their positions, and writing canonical files atomically. Problems in
 //! the log's files become findings; only problems with the machine (an unreadable root) are errors.
 
+pub mod conflict;
 pub mod decode;
 pub mod emit;
 pub mod fault;
@@ -214,12 +215,21 @@ pub enum Record {
 }
 
 /// Parse and decode one file's text. Returns the record (if it decoded without errors) and every
-/// finding about the file itself.
+/// finding about the file itself. A file with merge conflict markers has the one finding that says
+/// so (see `conflict.rs`), not the YAML errors they cause.
 pub fn decode_source(
     kind: RecordKind,
     rel: &Path,
     src: &Source,
 ) -> (Option<Record>, Vec<Diagnostic>) {
+    match conflict::Conflict::find(kind, rel, &src.text) {
+        Some(c) => (None, vec![c.diagnostic(rel)]),
+        None => decode_plain(kind, rel, src),
+    }
+}
+
+/// [`decode_source`] without looking for conflict markers: for the sides of a conflict.
+fn decode_plain(kind: RecordKind, rel: &Path, src: &Source) -> (Option<Record>, Vec<Diagnostic>) {
     let doc = match yaml::parse(&src.text) {
         Ok(d) => d,
         Err(e) => {

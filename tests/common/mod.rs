@@ -79,6 +79,29 @@ pub fn snapshot(root: &Path) -> std::collections::BTreeMap<std::path::PathBuf, V
     out
 }
 
+/// The `git` program run in `root` as a user would run it, with a fixed identity and date and no
+/// configuration but the repository's own.
+pub fn git(root: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new("git")
+        .args(args)
+        .current_dir(root)
+        .env("GIT_AUTHOR_NAME", "Ann")
+        .env("GIT_AUTHOR_EMAIL", "ann@example.org")
+        .env("GIT_COMMITTER_NAME", "Ann")
+        .env("GIT_COMMITTER_EMAIL", "ann@example.org")
+        .env("GIT_AUTHOR_DATE", "2019-07-10T12:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2019-07-10T12:00:00Z")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", root)
+        .output()
+        .unwrap()
+}
+
+/// `git merge BRANCH` as a user would run it.
+pub fn git_merge(root: &Path, branch: &str) -> std::process::Output {
+    git(root, &["merge", "--no-edit", branch])
+}
+
 /// Create `branch` at HEAD (when new) and check it out.
 pub fn switch(repo: &Repository, branch: &str) {
     if repo.find_branch(branch, git2::BranchType::Local).is_err() {
