@@ -4,7 +4,7 @@
 //! are run by the `git` command, so that git calls `oslog merge-driver` as it would for a user.
 
 mod common;
-use common::{commit, git_merge, snapshot, switch, write};
+use common::{commit, git_merge, log_repo, snapshot, switch, write};
 use git2::Repository;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -58,14 +58,9 @@ fn code(o: &Output) -> i32 {
 /// A repository on `main` with actions 1 to 138 committed.
 fn log_of_138() -> (tempfile::TempDir, Repository) {
     let dir = tempfile::tempdir().unwrap();
-    let repo = Repository::init(dir.path()).unwrap();
-    repo.set_head("refs/heads/main").unwrap();
-    write(dir.path(), "themes.yaml", THEMES);
-    write(dir.path(), ".gitignore", oslog::store::GITIGNORE);
-    for id in 1..=138 {
-        let file = format!("actions/{id:03}.yaml");
-        write(dir.path(), &file, &action(id, &format!("Action {id}"), ""));
-    }
+    let repo = log_repo(dir.path(), THEMES, 138, |id| {
+        action(id, &format!("Action {id}"), "")
+    });
     commit(&repo, "Ann", at(0), "Start the log");
     (dir, repo)
 }

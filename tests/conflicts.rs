@@ -6,8 +6,7 @@
 //! is one record, never split.
 
 mod common;
-use common::{commit, git, git_merge, switch, write};
-use git2::Repository;
+use common::{commit, git, git_merge, log_repo, switch, write};
 use std::path::Path;
 use std::process::Output;
 
@@ -73,17 +72,9 @@ fn merged(
 ) -> (tempfile::TempDir, Output) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    let repo = Repository::init(root).unwrap();
-    repo.set_head("refs/heads/main").unwrap();
-    write(root, "themes.yaml", THEMES);
-    write(root, ".gitignore", oslog::store::GITIGNORE);
-    for id in 1..=3 {
-        write(
-            root,
-            &format!("actions/{id:03}.yaml"),
-            &action(id, &format!("Action {id}"), ""),
-        );
-    }
+    let repo = log_repo(root, THEMES, 3, |id| {
+        action(id, &format!("Action {id}"), "")
+    });
     if let Some(base) = base_4 {
         write(root, "actions/004.yaml", base);
     }

@@ -2,7 +2,7 @@
 //! or a process that aborts midway leaves every file in its old state or its new one.
 
 mod common;
-use common::{commit, snapshot, switch, write};
+use common::{commit, log_repo, snapshot, switch, write};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -347,20 +347,10 @@ fn concurrent_status_and_update_on_one_action_both_keep_their_change() {
 fn branches_with_collisions() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    let repo = git2::Repository::init(root).unwrap();
-    repo.set_head("refs/heads/main").unwrap();
     let action = |id: u32, who: &str, extra: &str| {
         format!("id: {id}\ntitle: {who} action {id}\ntheme: governance\nraised: 2019-01\nstatus: ongoing\n{extra}")
     };
-    write(root, "themes.yaml", THEMES);
-    write(root, ".gitignore", oslog::store::GITIGNORE);
-    for id in 1..=5 {
-        write(
-            root,
-            &format!("actions/{id:03}.yaml"),
-            &action(id, "Shared", ""),
-        );
-    }
+    let repo = log_repo(root, THEMES, 5, |id| action(id, "Shared", ""));
     commit(&repo, "Ann", 1_561_982_400, "Start");
     switch(&repo, "feature");
     switch(&repo, "main");

@@ -4,7 +4,7 @@
 //! records may share a number.
 
 mod common;
-use common::{commit, switch, write};
+use common::{add_args, commit, log_repo, switch, write};
 use git2::Repository;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -23,16 +23,7 @@ fn action(id: u32, title: &str) -> String {
 fn two_branches() -> (tempfile::TempDir, Repository) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    let repo = Repository::init(root).unwrap();
-    repo.set_head("refs/heads/main").unwrap();
-    write(root, "themes.yaml", THEMES);
-    for id in 1..=3 {
-        write(
-            root,
-            &format!("actions/{id:03}.yaml"),
-            &action(id, &format!("Action {id}")),
-        );
-    }
+    let repo = log_repo(root, THEMES, 3, |id| action(id, &format!("Action {id}")));
     commit(&repo, "Ann", 1_561_982_400, "Start the log");
     switch(&repo, "feature");
     switch(&repo, "main");
@@ -84,18 +75,7 @@ fn held_at(root: &Path, point: &str, ms: u64) -> (Child, tempfile::TempDir) {
 }
 
 fn add(root: &Path, title: &str) -> Command {
-    oslog(
-        root,
-        &[
-            "add",
-            "--title",
-            title,
-            "--theme",
-            "governance",
-            "--raised",
-            "2019-07",
-        ],
-    )
+    oslog(root, &add_args(title))
 }
 
 /// The title of every action file, by file.

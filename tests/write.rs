@@ -508,18 +508,7 @@ mod commit {
     }
 
     fn add(root: &Path, title: &str) -> String {
-        let o = oslog(
-            root,
-            &[
-                "add",
-                "--title",
-                title,
-                "--theme",
-                "governance",
-                "--raised",
-                "2019-07",
-            ],
-        );
+        let o = oslog(root, &common::add_args(title));
         assert!(o.status.success(), "{}", stderr(&o));
         stdout(&o)
     }

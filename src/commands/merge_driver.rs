@@ -139,51 +139,52 @@ fn merge(kind: RecordKind, path: &Path, base: &str, a: &str, b: &str, markers: &
         Record::Themes(l) => l.header.clone(),
     };
     let (ours_header, theirs_header) = (header(&x), header(&y));
-    let (ours_text, theirs_text, conflicts, fields) = match (o, x, y) {
+    let added_on_both = o.is_none();
+    // Per kind: whether the sides are two different records (and what to do then), both whole
+    // texts, and the field-by-field merge.
+    let (two, whole_texts, (ours_text, theirs_text, conflicts, fields)) = match (o, x, y) {
         (o, Record::Action(x), Record::Action(y)) => {
-            if o.is_none() && !x.value.same_record(&y.value) {
-                let (x, y) = (
-                    emit::action(&x.value, &ours_header),
-                    emit::action(&y.value, &theirs_header),
-                );
-                return Merged::Conflict {
-                    text: markers.wrap(&x, &y),
-                    why: "both sides added a different action under this number; after the merge, `oslog renumber` keeps both (ours keeps the number)".into(),
-                };
-            }
             let o = match o {
                 Some(Record::Action(o)) => Some(o.value),
                 _ => None,
             };
             let m = crate::merge::action(o.as_ref(), &x.value, &y.value);
             (
-                emit::action(&m.ours, &ours_header),
-                emit::action(&m.theirs, &ours_header),
-                m.conflicts,
-                ACTION_FIELDS,
+                (!x.value.same_record(&y.value)).then_some(
+                    "both sides added a different action under this number; after the merge, `oslog renumber` keeps both (ours keeps the number)",
+                ),
+                (
+                    emit::action(&x.value, &ours_header),
+                    emit::action(&y.value, &theirs_header),
+                ),
+                (
+                    emit::action(&m.ours, &ours_header),
+                    emit::action(&m.theirs, &ours_header),
+                    m.conflicts,
+                    ACTION_FIELDS,
+                ),
             )
         }
         (o, Record::Milestone(x), Record::Milestone(y)) => {
-            if o.is_none() && !x.value.same_record(&y.value) {
-                let (x, y) = (
-                    emit::milestone(&x.value, &ours_header),
-                    emit::milestone(&y.value, &theirs_header),
-                );
-                return Merged::Conflict {
-                    text: markers.wrap(&x, &y),
-                    why: "both sides added a different milestone with this id; keep one and give the other a new slug".into(),
-                };
-            }
             let o = match o {
                 Some(Record::Milestone(o)) => Some(o.value),
                 _ => None,
             };
             let m = crate::merge::milestone(o.as_ref(), &x.value, &y.value);
             (
-                emit::milestone(&m.ours, &ours_header),
-                emit::milestone(&m.theirs, &ours_header),
-                m.conflicts,
-                MILESTONE_FIELDS,
+                (!x.value.same_record(&y.value)).then_some(
+                    "both sides added a different milestone with this id; keep one and give the other a new slug",
+                ),
+                (
+                    emit::milestone(&x.value, &ours_header),
+                    emit::milestone(&y.value, &theirs_header),
+                ),
+                (
+                    emit::milestone(&m.ours, &ours_header),
+                    emit::milestone(&m.theirs, &ours_header),
+                    m.conflicts,
+                    MILESTONE_FIELDS,
+                ),
             )
         }
         _ => {
@@ -193,6 +194,13 @@ fn merge(kind: RecordKind, path: &Path, base: &str, a: &str, b: &str, markers: &
             ))
         }
     };
+    // Two records are never merged into one: both stay whole.
+    if let Some(why) = two.filter(|_| added_on_both) {
+        return Merged::Conflict {
+            text: markers.wrap(&whole_texts.0, &whole_texts.1),
+            why: why.to_string(),
+        };
+    }
     if conflicts.is_empty() {
         return Merged::Clean(ours_text);
     }

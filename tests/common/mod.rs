@@ -102,6 +102,32 @@ pub fn git_merge(root: &Path, branch: &str) -> std::process::Output {
     git(root, &["merge", "--no-edit", branch])
 }
 
+/// A new repository in `root` on the branch `main`, holding a log not yet committed: `themes` as
+/// themes.yaml, the .gitignore of `oslog init`, and actions 1 to `n` with the texts `action` gives.
+pub fn log_repo(root: &Path, themes: &str, n: u32, action: impl Fn(u32) -> String) -> Repository {
+    let repo = Repository::init(root).unwrap();
+    repo.set_head("refs/heads/main").unwrap();
+    write(root, "themes.yaml", themes);
+    write(root, ".gitignore", oslog::store::GITIGNORE);
+    for id in 1..=n {
+        write(root, &format!("actions/{id:03}.yaml"), &action(id));
+    }
+    repo
+}
+
+/// The arguments of an `oslog add` of an action titled `title` (theme governance, raised July 2019).
+pub fn add_args(title: &str) -> [&str; 7] {
+    [
+        "add",
+        "--title",
+        title,
+        "--theme",
+        "governance",
+        "--raised",
+        "2019-07",
+    ]
+}
+
 /// Create `branch` at HEAD (when new) and check it out.
 pub fn switch(repo: &Repository, branch: &str) {
     if repo.find_branch(branch, git2::BranchType::Local).is_err() {
