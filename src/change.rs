@@ -120,10 +120,9 @@ pub struct Draft {
 
 /// Write a new action under the next free number: above every number the files in the tree use and
 /// every number git history shows was used by a file since deleted. The lock keeps every other writer
-/// out while the number is chosen and the file created, and the file is created exclusively besides;
-/// the record
-/// is checked first, without loading the whole log: its theme must exist, its links must name
-/// existing actions, and its deadline may not precede `raised`.
+/// out while the number is chosen and the file created, and the file is created exclusively besides.
+/// The record is checked first, without loading the whole log: its theme must exist, its links must
+/// name existing actions, and its deadline may not precede `raised`.
 pub fn create_action(lock: &Lock, draft: Draft, commit: bool) -> Result<(Action, Written)> {
     let root = lock.root();
     let mut a = draft.action;

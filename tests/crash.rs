@@ -486,3 +486,32 @@ fn fmt_killed_at_any_step_then_recover_gives_the_old_or_the_new_log() {
     kill_at_every_step(messy, &["fmt"], 9, &["recover"], false);
     kill_at_every_step(messy, &["fmt"], 9, &["fmt"], true);
 }
+
+#[test]
+fn an_add_after_a_killed_renumber_completes_it_first() {
+    let dir = branches_with_collisions();
+    let root = dir.path();
+    let killed = oslog(
+        root,
+        &["renumber", "--onto", "main"],
+        Some(("OSLOG_ABORT_AT", "journal-renamed:2")),
+    );
+    assert!(!killed.status.success());
+    let added = oslog(root, &common::add_args("Added after the crash"), None);
+    let err = String::from_utf8_lossy(&added.stderr);
+    assert!(added.status.success(), "{err}");
+    assert!(
+        err.starts_with("oslog: completed an interrupted write: wrote actions/010.yaml, actions/011.yaml, actions/012.yaml, actions/009.yaml, timeline/2019-10-workshop-7.yaml; removed actions/006.yaml, actions/007.yaml, actions/008.yaml\n"),
+        "{err}"
+    );
+    // Above the numbers the renumbering gave out, and above every number used before it.
+    assert_eq!(
+        String::from_utf8_lossy(&added.stdout),
+        "added action 13 (actions/013.yaml)\n"
+    );
+    let again = oslog(root, &["renumber", "--onto", "main"], None);
+    assert_eq!(
+        String::from_utf8_lossy(&again.stdout),
+        "no number collisions\n"
+    );
+}

@@ -189,3 +189,24 @@ fn a_file_that_appears_at_a_new_name_is_never_overwritten() {
         before
     );
 }
+
+#[test]
+fn a_write_under_way_is_not_reported_as_interrupted() {
+    let (dir, _repo) = two_branches();
+    let root = dir.path();
+    let (renumber, _signals) = held_at(root, "journal-written", 1500);
+    assert!(root.join(".oslog-journal").exists());
+    let v = oslog(root, &["validate", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(!text(&v).contains("interrupted-write"), "{}", text(&v));
+    let status = oslog(root, &["status"]).output().unwrap();
+    assert!(
+        !text(&status).contains("interrupted-write"),
+        "{}",
+        text(&status)
+    );
+    let done = renumber.wait_with_output().unwrap();
+    assert!(done.status.success(), "{}", text(&done));
+    assert!(!root.join(".oslog-journal").exists());
+}

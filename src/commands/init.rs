@@ -15,8 +15,8 @@ use std::path::{Path, PathBuf};
 /// `oslog merge-driver` (once `oslog merge-driver --install` has registered it in a clone; until
 /// then git merges them as text), a .gitignore that keeps oslog's own files (the lock
 /// .oslog.lock, the journal and temporary files of a write) out of git, and a README.md stub
-/// unless one exists. Refuses, and changes nothing, when DIR already holds a themes.yaml. The new log passes
-/// `oslog validate --strict` and `oslog fmt --check` as it is.
+/// unless one exists. Refuses, and changes nothing, when DIR already holds a themes.yaml, which it
+/// writes last. The new log passes `oslog validate --strict` and `oslog fmt --check` as it is.
 ///
 /// Examples:
 ///   oslog init
@@ -99,7 +99,10 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         create_folder(&dir.join(sub))?;
     }
     super::merge_driver::write_attributes(&dir)?;
-    store::add_lines(&dir.join(".gitignore"), store::GITIGNORE)?;
+    store::add_lines(
+        &store::path_in(&dir, Path::new(".gitignore"))?,
+        store::GITIGNORE,
+    )?;
     let readme = if store::create_new(&dir.join("README.md"), README)? {
         "README.md"
     } else {

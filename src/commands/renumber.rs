@@ -21,8 +21,10 @@ use std::path::{Path, PathBuf};
 /// name order. A moved record gets a number above every id on REV and on this branch, every
 /// `formerly` and every number of a deleted action in the history, records its old number in
 /// `formerly`, and its file is renamed. References (links, merged_into, duplicate_of, milestone
-/// actions) that mean it are rewritten; mentions in text are listed for you to check. The files are written all or nothing, through .oslog-journal: if
-/// renumber is killed, the next writing command (or `oslog recover`) completes it. A file that
+/// actions) that mean it are rewritten; mentions in text are listed for you to check. A file where
+/// a merge left two different actions under one number is split: ours (the branch merged into)
+/// keeps the number, theirs moves. The files are written all or nothing, through .oslog-journal:
+/// if renumber is killed, the next writing command (or `oslog recover`) completes it. A file that
 /// appears meanwhile at a new name is never overwritten: the renumbering is undone and refused.
 ///
 /// Examples:

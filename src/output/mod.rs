@@ -38,15 +38,18 @@ pub fn recovery(
         names.join(", ")
     };
     if let Some((written, removed)) = &done.completed {
-        write!(
-            w,
-            "{prefix}completed an interrupted write: wrote {}",
-            list(written)
-        )?;
-        if !removed.is_empty() {
-            write!(w, "; removed {}", list(removed))?;
+        let mut did = Vec::new();
+        if !written.is_empty() {
+            did.push(format!("wrote {}", list(written)));
         }
-        writeln!(w)?;
+        if !removed.is_empty() {
+            did.push(format!("removed {}", list(removed)));
+        }
+        writeln!(
+            w,
+            "{prefix}completed an interrupted write: {}",
+            did.join("; ")
+        )?;
     }
     if !done.temporary.is_empty() {
         let n = done.temporary.len();

@@ -387,8 +387,8 @@ pub fn root_findings(root: &Path) -> Vec<Diagnostic> {
     out
 }
 
-/// `themes.yaml`, or a plain `.yaml` name directly in `actions/` or `timeline/`: the only files a
-/// journal may write or remove.
+/// `themes.yaml`, or a `.yaml` (or `.yml`) name directly in `actions/` or `timeline/`: the only
+/// files a journal may write or remove.
 fn is_record_path(p: &Path) -> bool {
     let parts: Vec<Component> = p.components().collect();
     let name = |c: &Component| c.as_os_str().to_str().map(str::to_string);
@@ -396,7 +396,9 @@ fn is_record_path(p: &Path) -> bool {
         [Component::Normal(f)] => *f == THEMES_FILE,
         [Component::Normal(d), f @ Component::Normal(_)] => {
             (*d == ACTIONS_DIR || *d == TIMELINE_DIR)
-                && name(f).is_some_and(|n| n.ends_with(".yaml") && !n.starts_with('.'))
+                && name(f).is_some_and(|n| {
+                    (n.ends_with(".yaml") || n.ends_with(".yml")) && !n.starts_with('.')
+                })
         }
         _ => false,
     }
@@ -553,6 +555,8 @@ mod tests {
             "actions/../../x.yaml",
             "README.md",
             "actions/sub/x.yaml",
+            "actions/.oslog-x.yaml",
+            ".oslog-journal",
         ] {
             let text = format!(
                 "{{\"format\":\"{FORMAT}\",\"writes\":[{{\"file\":\"{file}\",\"new\":true,\"text\":\"x\"}}],\"removes\":[]}}"
@@ -565,5 +569,13 @@ mod tests {
             );
         }
         assert!(!dir.path().parent().unwrap().join("outside.yaml").exists());
+        for file in [
+            "themes.yaml",
+            "actions/016.yaml",
+            "actions/16.yml",
+            "timeline/x.yaml",
+        ] {
+            assert!(is_record_path(Path::new(file)), "{file}");
+        }
     }
 }
