@@ -3,8 +3,8 @@
 //! nothing.
 //!
 //! - `OSLOG_FAIL_WRITE=N` / `OSLOG_ABORT_WRITE=N`: the Nth write of the process fails (or the process
-//!   aborts) after its temporary file is written and before the rename; in `replace_all` the renames
-//!   count as writes too, after the temporary files.
+//!   aborts) after its temporary file is written and before the rename; in `replace_all` the removals
+//!   of old names count as writes too, after the files.
 //! - `OSLOG_FAIL_AT=NAME[:K]` / `OSLOG_ABORT_AT=NAME[:K]`: the Kth time (default the first) the process
 //!   reaches the named point, it fails (or aborts).
 //! - `OSLOG_DELAY=NAME:MS[,NAME:MS…]`: sleep MS milliseconds every time the named point is reached,
