@@ -110,7 +110,13 @@ pub fn replace_all(lock: &Lock, files: &[Replacement]) -> Result<()> {
     if let Err(e) = applied {
         return match journal.undo(root, &old) {
             Ok(()) => {
-                finish(root, &at)?;
+                // Left in place, the journal would have the next command complete the write.
+                let removed = std::fs::remove_file(&at)
+                    .map_err(anyhow::Error::from)
+                    .and_then(|()| sync_folder(root));
+                removed.with_context(|| {
+                    format!("{e:#}; the files are as they were, but {JOURNAL_FILE} could not be removed: remove it before running oslog again")
+                })?;
                 Err(anyhow!("{e:#}; nothing was changed"))
             }
             Err(undo) => Err(anyhow!(
