@@ -210,3 +210,31 @@ fn a_write_under_way_is_not_reported_as_interrupted() {
     assert!(done.status.success(), "{}", text(&done));
     assert!(!root.join(".oslog-journal").exists());
 }
+
+#[test]
+fn a_killed_lock_holder_does_not_lock_the_log() {
+    let (dir, _repo) = two_branches();
+    let root = dir.path();
+    let signals = tempfile::tempdir().unwrap();
+    let mut holder = oslog(root, &["update", "1", "Held, then killed."])
+        .env("OSLOG_REACHED", signals.path())
+        .env("OSLOG_DELAY", "lock-taken:60000")
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while !signals.path().join("lock-taken").exists() {
+        assert!(start.elapsed() < Duration::from_secs(30), "never locked");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert!(oslog::store::lock_held(root));
+    holder.kill().unwrap();
+    holder.wait().unwrap();
+    assert!(
+        !oslog::store::lock_held(root),
+        "the lock ended with its holder"
+    );
+    let next = oslog(root, &["update", "1", "Next."]).output().unwrap();
+    assert!(next.status.success(), "{}", text(&next));
+    let file = std::fs::read_to_string(root.join("actions/001.yaml")).unwrap();
+    assert!(file.contains("Next.") && !file.contains("Held"), "{file}");
+}

@@ -59,10 +59,12 @@ impl Lock {
         let _ = file
             .set_len(0)
             .and_then(|()| (&file).write_all(format!("{}\n", std::process::id()).as_bytes()));
-        Ok(Lock {
+        let lock = Lock {
             file,
             root: root.to_path_buf(),
-        })
+        };
+        super::fault::point("lock-taken")?;
+        Ok(lock)
     }
 
     /// The log root this lock is held for.
