@@ -1,7 +1,8 @@
-//! Changing the log safely. Every command that writes goes through here: it takes the log's lock,
-//! loads the record, applies the change, checks that the result decodes and that the whole log gains
-//! no finding, and only then writes the canonical text atomically (and commits it with `--commit`).
-//! A refused change is an error and leaves every file as it was.
+//! Changing the log safely. Every command that writes goes through here, holding the log's lock
+//! (which the command takes, completing any interrupted write first): it loads the record, applies
+//! the change, checks that the result decodes and that the whole log gains no finding, and only then
+//! writes the canonical text atomically (and commits it with `--commit`). A refused change is an
+//! error and leaves every file as it was.
 
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::git::commit::{Committed, Committer};
@@ -23,12 +24,12 @@ pub struct Written {
 /// Load the log under its lock and apply `change` to action `id`. `change` returns the new action,
 /// or a refusal.
 pub fn action(
-    root: &Path,
+    lock: &Lock,
     id: u32,
     commit: bool,
     change: impl FnOnce(&Log, &Action) -> Result<Action>,
 ) -> Result<(Action, Written)> {
-    let _lock = Lock::acquire(root, store::LOCK_TIMEOUT)?;
+    let root = lock.root();
     let log = store::load(root)?;
     let i = find_action(&log, id)?;
     let current = &log.actions[i];
@@ -45,12 +46,12 @@ pub fn action(
 
 /// Load the log under its lock and apply `change` to milestone `id`.
 pub fn milestone(
-    root: &Path,
+    lock: &Lock,
     id: &str,
     commit: bool,
     change: impl FnOnce(&Milestone) -> Result<Milestone>,
 ) -> Result<(Milestone, Written)> {
-    let _lock = Lock::acquire(root, store::LOCK_TIMEOUT)?;
+    let root = lock.root();
     let log = store::load(root)?;
     let Some(i) = log.milestones.iter().position(|m| m.value.id == id) else {
         let ids = log.milestones.iter().map(|m| m.value.id.as_str());
@@ -73,8 +74,8 @@ pub fn milestone(
 
 /// Create a new record file exclusively after checking it against the whole log: for a milestone,
 /// whose id the user chose, so a clash is an error rather than a new number.
-pub fn create_milestone(root: &Path, m: Milestone, commit: bool) -> Result<Written> {
-    let _lock = Lock::acquire(root, store::LOCK_TIMEOUT)?;
+pub fn create_milestone(lock: &Lock, m: Milestone, commit: bool) -> Result<Written> {
+    let root = lock.root();
     let log = store::load(root)?;
     let file = Path::new(store::TIMELINE_DIR).join(format!("{}.yaml", m.id));
     if root.join(&file).exists() {
@@ -104,22 +105,23 @@ pub struct Draft {
     pub action: Action,
 }
 
-/// Write a new action under the next free number. The file is created exclusively, so concurrent
-/// runs get different numbers; the record is checked first, without loading the whole log: its
-/// theme must exist, its links must name existing actions, and its deadline may not precede `raised`.
-pub fn create_action(root: &Path, draft: Draft, commit: bool) -> Result<(Action, Written)> {
+/// Write a new action under the next free number: above every number the files in the tree use and
+/// every number git history shows was used by a file since deleted. The lock keeps every other writer
+/// out while the number is chosen and the file created, and the file is created exclusively besides.
+/// The record is checked first, without loading the whole log: its theme must exist, its links must
+/// name existing actions, and its deadline may not precede `raised`.
+pub fn create_action(lock: &Lock, draft: Draft, commit: bool) -> Result<(Action, Written)> {
+    let root = lock.root();
     let mut a = draft.action;
     check_new_action(root, &a)?;
-    // Adds claim numbers without the log's lock; to commit, they take it, so that concurrent adds
-    // commit one after another instead of finding git's index held. Git's index is then held from
-    // before the number is claimed to the end.
-    let _lock = commit
-        .then(|| Lock::acquire(root, store::LOCK_TIMEOUT))
-        .transpose()?;
+    // Under the log's lock, concurrent adds commit one after another instead of finding git's index
+    // held; git's index is held from before the number is claimed to the end.
     let committer = commit.then(|| Committer::prepare(root)).transpose()?;
     std::fs::create_dir_all(root.join(store::ACTIONS_DIR))?;
+    // Numbers whose files are gone stay used: they were circulated.
+    let gone = crate::git::highest_removed_number(root)?;
     for _ in 0..1000 {
-        a.id = store::next_free_id(root)?;
+        a.id = store::next_free_id(root)?.max(gone + 1);
         if a.id > crate::model::MAX_ID {
             bail!(
                 "no free action number: the log has used every number up to {}",

@@ -82,6 +82,7 @@ pub enum Command {
     Diff(commands::diff::Args),
     Slips(commands::slips::Args),
     Renumber(commands::renumber::Args),
+    Recover(commands::recover::Args),
     MergeDriver(commands::merge_driver::Args),
     Report(commands::report::Args),
 }

@@ -52,6 +52,7 @@ codes! {
     BadFileName = "bad-file-name", Error, "a record's file name is not in the canonical form";
     // YAML structure
     YamlSyntax = "yaml-syntax", Error, "the file is not well-formed YAML";
+    ConflictMarkers = "conflict-markers", Error, "the file holds unresolved merge conflict markers (<<<<<<<, =======, >>>>>>>)";
     YamlLimit = "yaml-limit", Error, "the YAML exceeds a nesting, node or size limit";
     YamlAlias = "yaml-alias", Error, "anchors, aliases and merge keys are not allowed in log files";
     YamlTag = "yaml-tag", Error, "explicit YAML tags are not allowed in log files";
@@ -90,6 +91,7 @@ codes! {
     DuplicateTitle = "duplicate-title", Warning, "two actions have the same title and neither declares duplicate_of the other";
     CommentNotKept = "comment-not-kept", Warning, "a comment inside a record, which oslog's writers cannot keep";
     NumberCollision = "number-collision", Error, "an action number (or milestone id) this branch adds that the base revision has given to another record";
+    InterruptedWrite = "interrupted-write", Error, "an oslog write was interrupted: its journal or a temporary file is left; run `oslog recover`";
 }
 
 impl std::fmt::Display for Code {

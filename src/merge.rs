@@ -131,16 +131,42 @@ pub fn milestone(base: Option<&Milestone>, a: &Milestone, b: &Milestone) -> Merg
     }
 }
 
-/// Two canonical texts of one record that differ only in some fields, as one text with git conflict
+/// Git-style conflict markers: their size (git's `%L`, 7 unless configured) and the labels of the
+/// two sides.
+pub struct Markers<'a> {
+    pub size: usize,
+    pub ours: &'a str,
+    pub theirs: &'a str,
+}
+
+impl Markers<'_> {
+    /// `x` as ours and `y` as theirs between markers; each is given a final line break if it has
+    /// none, so that a marker always starts a line.
+    pub fn wrap(&self, x: &str, y: &str) -> String {
+        let line = |t: &str| {
+            if t.is_empty() || t.ends_with('\n') {
+                t.to_string()
+            } else {
+                format!("{t}\n")
+            }
+        };
+        format!(
+            "{} {}\n{}{}\n{}{} {}\n",
+            "<".repeat(self.size),
+            self.ours,
+            line(x),
+            "=".repeat(self.size),
+            line(y),
+            ">".repeat(self.size),
+            self.theirs
+        )
+    }
+}
+
+/// Two canonical texts of one record that differ only in some fields, as one text with conflict
 /// markers around each differing top-level field and the rest as it is.
 /// `fields` is the canonical key order of the record.
-pub fn with_markers(
-    ours: &str,
-    theirs: &str,
-    fields: &[&str],
-    ours_label: &str,
-    theirs_label: &str,
-) -> String {
+pub fn with_markers(ours: &str, theirs: &str, fields: &[&str], markers: &Markers) -> String {
     let (a, b) = (blocks(ours), blocks(theirs));
     let mut keys: Vec<&str> = Vec::new();
     for (k, _) in a.iter().chain(&b) {
@@ -162,9 +188,7 @@ pub fn with_markers(
         if x == y {
             out.push_str(&x);
         } else {
-            out.push_str(&format!(
-                "<<<<<<< {ours_label}\n{x}=======\n{y}>>>>>>> {theirs_label}\n"
-            ));
+            out.push_str(&markers.wrap(&x, &y));
         }
     }
     out
@@ -266,8 +290,13 @@ mod tests {
     fn markers_wrap_only_the_differing_field() {
         let ours = "# head\nid: 1\nstatus: complete\nupdates:\n  - text: a\n";
         let theirs = "# head\nid: 1\nstatus: closed\nupdates:\n  - text: a\n";
+        let markers = |size| Markers {
+            size,
+            ours: "ours",
+            theirs: "theirs",
+        };
         assert_eq!(
-            with_markers(ours, theirs, crate::model::ACTION_FIELDS, "ours", "theirs"),
+            with_markers(ours, theirs, crate::model::ACTION_FIELDS, &markers(7)),
             "# head\nid: 1\n<<<<<<< ours\nstatus: complete\n=======\nstatus: closed\n>>>>>>> theirs\nupdates:\n  - text: a\n"
         );
         let theirs = "id: 1\nowner: HO\nstatus: complete\n";
@@ -276,10 +305,14 @@ mod tests {
                 "id: 1\nstatus: complete\n",
                 theirs,
                 crate::model::ACTION_FIELDS,
-                "a",
-                "b"
+                &markers(9)
             ),
-            "id: 1\n<<<<<<< a\n=======\nowner: HO\n>>>>>>> b\nstatus: complete\n"
+            "id: 1\n<<<<<<<<< ours\n=========\nowner: HO\n>>>>>>>>> theirs\nstatus: complete\n"
+        );
+        assert_eq!(
+            markers(7).wrap("a: 1", ""),
+            "<<<<<<< ours\na: 1\n=======\n>>>>>>> theirs\n",
+            "a side without a final line break still leaves the marker on a line of its own"
         );
     }
 }

@@ -61,6 +61,8 @@ pub struct Move {
     pub kept_by: PathBuf,
     /// Whether that record is the base revision's.
     pub kept_on_base: bool,
+    /// Whether the record is theirs of a merge conflict in `from`, where ours keeps the number.
+    pub conflict: bool,
 }
 
 /// A free-text mention of a moved number, for a person to check.
@@ -95,6 +97,9 @@ impl Plan {
 pub struct Tree<'a> {
     pub actions: Vec<(&'a Path, &'a Action)>,
     pub milestones: Vec<(&'a Path, &'a Milestone)>,
+    /// Files holding a merge conflict between two different actions under one number: ours is among
+    /// `actions` under the same file and keeps the number; theirs, here, moves to a new one.
+    pub split: Vec<(&'a Path, &'a Action)>,
 }
 
 /// Which claim of each contested number keeps it. `claims` holds every claimant, the base
@@ -143,10 +148,10 @@ pub fn branch_collisions(tree: &Log, merge_base: &Log, rev: &Log) -> Vec<Collisi
         .iter()
         .filter(|a| !base_ids.contains(&a.value.id))
     {
-        let theirs = rev.actions.iter().find(|r| {
-            r.value.id == a.value.id
-                && (r.value.title != a.value.title || r.value.raised != a.value.raised)
-        });
+        let theirs = rev
+            .actions
+            .iter()
+            .find(|r| r.value.id == a.value.id && !r.value.same_record(&a.value));
         if let Some(r) = theirs {
             out.push(Collision {
                 action: Some(a.value.id),
@@ -167,10 +172,10 @@ pub fn branch_collisions(tree: &Log, merge_base: &Log, rev: &Log) -> Vec<Collisi
         .iter()
         .filter(|m| !base_ms.contains(m.value.id.as_str()))
     {
-        let theirs = rev.milestones.iter().find(|r| {
-            r.value.id == m.value.id
-                && (r.value.title != m.value.title || r.value.date != m.value.date)
-        });
+        let theirs = rev
+            .milestones
+            .iter()
+            .find(|r| r.value.id == m.value.id && !r.value.same_record(&m.value));
         if let Some(r) = theirs {
             out.push(Collision {
                 action: None,
@@ -244,21 +249,47 @@ pub fn plan(
                 title: c.title.clone(),
                 kept_by: keeper.file.clone(),
                 kept_on_base: keeper.on_base,
+                conflict: false,
             });
         }
     }
-    // A reference to a moved number is rewritten when it means the moved record.
+    // A reference to a moved number is rewritten when it means the moved record. In a conflict,
+    // every reference means ours, which keeps the number.
     let rewrite: BTreeMap<u32, u32> = moves
         .iter()
         .filter(|m| m.from.file_name().and_then(|n| n.to_str()) == Some(&Action::file_name(m.old)))
         .map(|m| (m.old, m.new))
         .collect();
+    for (file, theirs) in &tree.split {
+        let new = next;
+        next += 1;
+        let dir = file.parent().unwrap_or(Path::new(""));
+        moves.push(Move {
+            old: theirs.id,
+            new,
+            from: file.to_path_buf(),
+            to: dir.join(Action::file_name(new)),
+            title: theirs.title.clone(),
+            kept_by: file.to_path_buf(),
+            kept_on_base: false,
+            conflict: true,
+        });
+    }
     let map = |n: &u32| *rewrite.get(n).unwrap_or(n);
+    let conflicted: BTreeSet<&Path> = tree.split.iter().map(|(f, _)| *f).collect();
+    let records = tree
+        .actions
+        .iter()
+        .map(|(f, a)| (*f, *a, false))
+        .chain(tree.split.iter().map(|(f, a)| (*f, *a, true)));
     let mut actions = Vec::new();
-    for (file, a) in &tree.actions {
-        let mut new = (*a).clone();
+    for (file, a, theirs) in records {
+        let mut new = a.clone();
         let mut to = file.to_path_buf();
-        if let Some(m) = moves.iter().find(|m| m.from == *file) {
+        if let Some(m) = moves
+            .iter()
+            .find(|m| m.conflict == theirs && m.from == file)
+        {
             new.id = m.new;
             if !new.formerly.contains(&m.old) {
                 new.formerly.push(m.old);
@@ -268,7 +299,8 @@ pub fn plan(
         new.links = new.links.iter().map(map).collect();
         new.merged_into = new.merged_into.iter().map(map).collect();
         new.duplicate_of = new.duplicate_of.as_ref().map(map);
-        if new != **a || to != *file {
+        // A conflicted file is written again, without its markers, even where ours is unchanged.
+        if new != *a || to != file || conflicted.contains(file) {
             actions.push((file.to_path_buf(), to, new));
         }
     }
@@ -282,7 +314,7 @@ pub fn plan(
     }
     let old: BTreeSet<u32> = moves.iter().map(|m| m.old).collect();
     // Free-text mentions of a moved number, in every text of every record, listed for a person.
-    let action_texts = tree.actions.iter().map(|(file, a)| {
+    let action_texts = tree.actions.iter().chain(&tree.split).map(|(file, a)| {
         let texts =
             std::iter::once(a.title.as_str()).chain(a.updates.iter().map(|u| u.text.as_str()));
         (*file, texts.collect::<Vec<_>>())
@@ -467,6 +499,7 @@ mod tests {
                 (Path::new("actions/139.yaml"), &mover),
             ],
             milestones: vec![(Path::new("timeline/2019-09-report.yaml"), &ms)],
+            split: vec![],
         };
         let mut claims = vec![
             claim("actions/097.yaml", &keep),
@@ -488,6 +521,7 @@ mod tests {
                 title: "citizens".into(),
                 kept_by: "actions/097.yaml".into(),
                 kept_on_base: false,
+                conflict: false,
             }],
             "139.yaml's own name is not taken: it is the mover's"
         );
@@ -536,6 +570,7 @@ mod tests {
         let tree = Tree {
             actions: vec![(Path::new("actions/139.yaml"), &ours)],
             milestones: vec![],
+            split: vec![],
         };
         let mut base = claim("actions/139.yaml", &theirs);
         base.on_base = true;

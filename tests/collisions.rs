@@ -4,9 +4,8 @@
 //! are run by the `git` command, so that git calls `oslog merge-driver` as it would for a user.
 
 mod common;
-use common::{commit, write};
+use common::{commit, git_merge, log_repo, snapshot, switch, write};
 use git2::Repository;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -56,69 +55,14 @@ fn code(o: &Output) -> i32 {
     o.status.code().unwrap()
 }
 
-/// Create `branch` at HEAD (when new) and check it out.
-fn switch(repo: &Repository, branch: &str) {
-    if repo.find_branch(branch, git2::BranchType::Local).is_err() {
-        let head = repo.head().unwrap().peel_to_commit().unwrap();
-        repo.branch(branch, &head, false).unwrap();
-    }
-    repo.set_head(&format!("refs/heads/{branch}")).unwrap();
-    repo.checkout_head(Some(git2::build::CheckoutBuilder::new().force()))
-        .unwrap();
-}
-
-/// `git merge BRANCH` as a user would run it, with a fixed identity and date.
-fn git_merge(root: &Path, branch: &str) -> Output {
-    Command::new("git")
-        .args(["merge", "--no-edit", branch])
-        .current_dir(root)
-        .env("GIT_AUTHOR_NAME", "Ann")
-        .env("GIT_AUTHOR_EMAIL", "ann@example.org")
-        .env("GIT_COMMITTER_NAME", "Ann")
-        .env("GIT_COMMITTER_EMAIL", "ann@example.org")
-        .env("GIT_AUTHOR_DATE", "2019-07-10T12:00:00Z")
-        .env("GIT_COMMITTER_DATE", "2019-07-10T12:00:00Z")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", root)
-        .output()
-        .unwrap()
-}
-
 /// A repository on `main` with actions 1 to 138 committed.
 fn log_of_138() -> (tempfile::TempDir, Repository) {
     let dir = tempfile::tempdir().unwrap();
-    let repo = Repository::init(dir.path()).unwrap();
-    repo.set_head("refs/heads/main").unwrap();
-    write(dir.path(), "themes.yaml", THEMES);
-    for id in 1..=138 {
-        let file = format!("actions/{id:03}.yaml");
-        write(dir.path(), &file, &action(id, &format!("Action {id}"), ""));
-    }
+    let repo = log_repo(dir.path(), THEMES, 138, |id| {
+        action(id, &format!("Action {id}"), "")
+    });
     commit(&repo, "Ann", at(0), "Start the log");
     (dir, repo)
-}
-
-/// Every file under `root` except git's own, with its bytes.
-fn snapshot(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for e in std::fs::read_dir(&dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.file_name() == Some(".git".as_ref()) {
-                continue;
-            }
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.insert(
-                    p.strip_prefix(root).unwrap().to_path_buf(),
-                    std::fs::read(&p).unwrap(),
-                );
-            }
-        }
-    }
-    out
 }
 
 #[test]
@@ -301,18 +245,30 @@ fn snapshot_log(root: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn a_renumber_that_fails_midway_leaves_nothing_changed() {
-    // Two files change: writes 1 and 2 are their temporary files, 3 and 4 the renames.
-    for n in ["1", "2", "3", "4"] {
+    // Two files change: write 1 is the journal, 2 and 3 the files; then each named step.
+    let faults = ["1", "2", "3"]
+        .map(|n| ("OSLOG_FAIL_WRITE", n))
+        .into_iter()
+        .chain(
+            [
+                "journal-written",
+                "journal-renamed:1",
+                "journal-renamed:2",
+                "journal-applied",
+            ]
+            .map(|at| ("OSLOG_FAIL_AT", at)),
+        );
+    for fault in faults {
         let dir = seed_with_collisions();
         let before = snapshot(dir.path());
-        let failed = oslog_env(dir.path(), &["renumber"], &[("OSLOG_FAIL_WRITE", n)]);
-        assert_eq!(code(&failed), 2, "{}", text(&failed));
+        let failed = oslog_env(dir.path(), &["renumber"], &[fault]);
+        assert_eq!(code(&failed), 2, "{fault:?}: {}", text(&failed));
         assert!(
             text(&failed).contains("nothing was changed"),
             "{}",
             text(&failed)
         );
-        assert_eq!(snapshot(dir.path()), before, "failing at write {n}");
+        assert_eq!(snapshot(dir.path()), before, "failing at {fault:?}");
     }
 }
 
@@ -342,8 +298,9 @@ fn log_with_driver() -> (tempfile::TempDir, Repository) {
     let config = repo.config().unwrap().snapshot().unwrap();
     assert_eq!(
         config.get_str("merge.oslog.driver").unwrap(),
-        "oslog merge-driver %O %A %B %P"
+        "oslog merge-driver %O %A %B %P %L"
     );
+    // The line installed before the marker size was passed (%L) still works.
     repo.config()
         .unwrap()
         .set_str(

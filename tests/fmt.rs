@@ -4,7 +4,7 @@
 //! that fmt must refuse to touch).
 
 mod common;
-use common::copy_dir;
+use common::{copy_dir, snapshot};
 use oslog::model::{Action, Milestone, Themes};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -22,24 +22,6 @@ fn copy_of(case: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&fixture(case), dir.path());
     dir
-}
-
-/// Every file under `dir`, relative to it, with its bytes.
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(root, &path, out);
-            } else {
-                let rel = path.strip_prefix(root).unwrap().to_path_buf();
-                out.insert(rel, std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
 }
 
 struct Run {

@@ -82,6 +82,35 @@ fn a_schema_modeline_survives_fmt() {
 }
 
 #[test]
+fn oslogs_own_files_stay_out_of_git() {
+    let (_tmp, root) = new_log();
+    commit_all(&root);
+    let added = oslog(
+        &root,
+        &[
+            "add",
+            "--title",
+            "Share the paper",
+            "--theme",
+            "governance",
+            "--raised",
+            "2025-01",
+        ],
+    );
+    assert_exit(&added, 0);
+    assert!(root.join(".oslog.lock").is_file());
+    // What a killed write leaves, as well.
+    std::fs::write(root.join(".oslog-journal"), "{}").unwrap();
+    std::fs::write(root.join("actions/.oslog-Ab12Cd.tmp"), "id: 2\n").unwrap();
+    let status = std::process::Command::new("git")
+        .args(["status", "--porcelain", "--untracked-files=all"])
+        .current_dir(&root)
+        .output()
+        .unwrap();
+    assert_eq!(text(&status.stdout), "?? actions/001.yaml\n");
+}
+
+#[test]
 fn init_refuses_an_existing_log_and_changes_nothing() {
     let (tmp, root) = new_log();
     std::fs::write(root.join("themes.yaml"), "themes: []\n").unwrap();

@@ -56,7 +56,10 @@ fn refused(root: &Path, args: &[&str]) -> String {
     let o = oslog(root, args);
     assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stdout(&o));
     assert_eq!(snapshot(root), before, "{args:?} changed files");
-    assert!(!root.join(".oslog.lock").exists());
+    assert!(
+        !oslog::store::lock_held(root),
+        "{args:?} left the log locked"
+    );
     stderr(&o)
 }
 
@@ -513,6 +516,75 @@ mod commit {
         );
         let head = repo.head().unwrap().peel_to_commit().unwrap();
         assert_eq!(head.message(), Some("Seed"));
+    }
+
+    fn add(root: &Path, title: &str) -> String {
+        let o = oslog(root, &common::add_args(title));
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    }
+
+    /// Commit the whole working tree, removals included, at a fixed time.
+    fn commit_all(repo: &Repository, message: &str) {
+        common::commit(repo, "Secretariat", 1_562_000_000, message);
+    }
+
+    #[test]
+    fn a_deleted_actions_number_is_not_given_again() {
+        let (dir, root, repo) = repo();
+        assert_eq!(add(&root, "First"), "added action 17 (actions/017.yaml)\n");
+        commit_all(&repo, "Add 17");
+        std::fs::remove_file(root.join("actions/017.yaml")).unwrap();
+        commit_all(&repo, "Remove 17");
+        assert_eq!(add(&root, "Second"), "added action 18 (actions/018.yaml)\n");
+        commit_all(&repo, "Add 18");
+        // Deleted in the working tree only: the history still has it.
+        std::fs::remove_file(root.join("actions/018.yaml")).unwrap();
+        assert_eq!(add(&root, "Third"), "added action 19 (actions/019.yaml)\n");
+        // The walk is kept in the history cache, so the next add reads only new commits.
+        let cache = dir.path().join(".git/oslog/history-");
+        let cached = std::fs::read_dir(dir.path().join(".git/oslog"))
+            .unwrap()
+            .any(|e| {
+                e.unwrap()
+                    .path()
+                    .to_string_lossy()
+                    .starts_with(&*cache.to_string_lossy())
+            });
+        assert!(cached, "no history cache for the log in log/");
+    }
+
+    #[test]
+    fn the_former_numbers_of_a_deleted_action_are_not_given_again() {
+        let (_dir, root, repo) = repo();
+        let text = "id: 20\ntitle: Moved once\ntheme: governance\nraised: 2019-01\nstatus: ongoing\nformerly: [30]\n";
+        // Under a name that is not its number, so that only its text says 20 and 30.
+        std::fs::write(root.join("actions/moved.yaml"), text).unwrap();
+        commit_all(&repo, "Add a record");
+        std::fs::remove_file(root.join("actions/moved.yaml")).unwrap();
+        commit_all(&repo, "Remove it");
+        assert_eq!(add(&root, "Next"), "added action 31 (actions/031.yaml)\n");
+    }
+
+    #[test]
+    fn renumber_does_not_give_out_a_deleted_actions_number() {
+        let (_dir, root, repo) = repo();
+        assert_eq!(
+            add(&root, "Soon removed"),
+            "added action 17 (actions/017.yaml)\n"
+        );
+        commit_all(&repo, "Add 17");
+        std::fs::remove_file(root.join("actions/017.yaml")).unwrap();
+        commit_all(&repo, "Remove 17");
+        // A careless copy: a second file claims 16.
+        let copy = std::fs::read_to_string(root.join("actions/016.yaml"))
+            .unwrap()
+            .replace("title: ", "title: Copy of ");
+        std::fs::write(root.join("actions/copy.yaml"), copy).unwrap();
+        let o = oslog(&root, &["renumber"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(stdout(&o).contains("action 16 → 18"), "{}", stdout(&o));
+        assert!(!root.join("actions/017.yaml").exists());
     }
 
     #[test]

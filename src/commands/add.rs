@@ -10,9 +10,10 @@ use std::io::{IsTerminal, Write};
 
 /// Add an action under the next free number and print its number and file.
 ///
-/// The number is above every number the log has used, including the former numbers of renumbered
-/// actions, so a number is never reused; the file is created exclusively, so two runs at the same
-/// moment get different numbers. --title, --theme and --raised are required: on a terminal oslog asks
+/// The number is above every number the log has used, so a number is never reused: those in use,
+/// the former numbers of renumbered actions, and in a git repository those of actions the history
+/// shows were deleted. It is chosen under the log's write lock, so two runs at the same moment get
+/// different numbers. --title, --theme and --raised are required: on a terminal oslog asks
 /// for any that are missing; otherwise it exits 2 and names them.
 ///
 /// Examples:
@@ -83,7 +84,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
             .into_iter()
             .collect(),
     };
-    let (a, written) = change::create_action(&root, Draft { action }, args.commit)?;
+    let (a, written) = change::create_action(&ctx.lock(&root)?, Draft { action }, args.commit)?;
     ctx.written(out, &root, &format!("added action {}", a.id), &written)
 }
 

@@ -55,7 +55,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     let today = LogDate::from_day(ctx.today);
     let id = args.id;
     let mut changed = Vec::new();
-    let (_, written) = change::action(&root, id, args.commit, |log, current| {
+    let (_, written) = change::action(&ctx.lock(&root)?, id, args.commit, |log, current| {
         let next = edited(current, &args, today, &mut changed)?;
         if changed.is_empty() {
             bail!("nothing to change: action {id} already has these values");

@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 /// The layout: fixed key order, two-space indent, plain strings where YAML allows and quotes where
 /// it must, multi-line text as `|` blocks (never re-wrapped), number lists as [21, 24], LF line
 /// endings and a final newline. Comments at the top of a file are kept. A file with errors, or
-/// with a comment inside the record, is left untouched and reported.
+/// with a comment inside the record, is left untouched and reported. The files are rewritten all or
+/// nothing: if fmt is interrupted, the next writing command (or `oslog recover`) completes it.
 ///
 /// Examples:
 ///   oslog fmt
@@ -35,9 +36,7 @@ struct Pending {
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     let root = ctx.root()?;
     // Formatting rewrites files it read, so it holds the log's lock like every other change.
-    let _lock = (!args.check)
-        .then(|| store::Lock::acquire(&root, store::LOCK_TIMEOUT))
-        .transpose()?;
+    let lock = (!args.check).then(|| ctx.lock(&root)).transpose()?;
     let log = store::load(&root)?;
     let prefix = ctx.display_prefix(&root);
     let shown = |f: &Path| prefix.join(f).display().to_string();
@@ -64,12 +63,22 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         .into_iter()
         .filter(|p| !blocked.contains(&p.file.as_path()))
         .collect();
+    if let Some(lock) = &lock {
+        let files: Vec<store::Replacement> = pending
+            .iter()
+            .map(|p| store::Replacement {
+                from: &p.file,
+                to: &p.file,
+                contents: &p.text,
+            })
+            .collect();
+        store::replace_all(lock, &files)?;
+    }
     for p in &pending {
         if args.check {
             writeln!(out, "not canonical: {}", shown(&p.file))?;
             failed = true;
         } else {
-            store::write_atomic(&store::path_in(&root, &p.file)?, &p.text)?;
             writeln!(out, "formatted {}", shown(&p.file))?;
         }
     }

@@ -13,9 +13,10 @@ use std::path::{Path, PathBuf};
 /// Writes themes.yaml with example themes to edit, empty actions/ and timeline/ folders (each
 /// with a .gitkeep, so git keeps them), a .gitattributes that sends record files to
 /// `oslog merge-driver` (once `oslog merge-driver --install` has registered it in a clone; until
-/// then git merges them as text), and a README.md stub unless one exists. Refuses, and
-/// changes nothing, when DIR already holds a themes.yaml. The new log passes
-/// `oslog validate --strict` and `oslog fmt --check` as it is.
+/// then git merges them as text), a .gitignore that keeps oslog's own files (the lock
+/// .oslog.lock, the journal and temporary files of a write) out of git, and a README.md stub
+/// unless one exists. Refuses, and changes nothing, when DIR already holds a themes.yaml, which it
+/// writes last. The new log passes `oslog validate --strict` and `oslog fmt --check` as it is.
 ///
 /// Examples:
 ///   oslog init
@@ -94,6 +95,20 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     std::fs::create_dir_all(&dir)
         .with_context(|| format!("cannot create folder {}", dir.display()))?;
 
+    for sub in [ACTIONS_DIR, TIMELINE_DIR] {
+        create_folder(&dir.join(sub))?;
+    }
+    super::merge_driver::write_attributes(&dir)?;
+    store::add_lines(
+        &store::path_in(&dir, Path::new(".gitignore"))?,
+        store::GITIGNORE,
+    )?;
+    let readme = if store::create_new(&dir.join("README.md"), README)? {
+        "README.md"
+    } else {
+        "README.md (kept the existing one)"
+    };
+    // Last, since it marks the log root: an init interrupted before it can simply be run again.
     let header: Vec<String> = THEMES_HEADER.lines().map(String::from).collect();
     let themes = emit::themes(&example_themes(), &header);
     if !store::create_new(&dir.join(THEMES_FILE), &themes)? {
@@ -102,18 +117,9 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
             dir.display()
         );
     }
-    for sub in [ACTIONS_DIR, TIMELINE_DIR] {
-        create_folder(&dir.join(sub))?;
-    }
-    super::merge_driver::write_attributes(&dir)?;
-    let readme = if store::create_new(&dir.join("README.md"), README)? {
-        "README.md"
-    } else {
-        "README.md (kept the existing one)"
-    };
     writeln!(
         out,
-        "started a log in {}: {THEMES_FILE}, {ACTIONS_DIR}/, {TIMELINE_DIR}/, .gitattributes, {readme}",
+        "started a log in {}: {THEMES_FILE}, {ACTIONS_DIR}/, {TIMELINE_DIR}/, .gitattributes, .gitignore, {readme}",
         shown(&dir)
     )?;
     writeln!(

@@ -4,14 +4,17 @@
 //! fields changed differently on both sides. `--install` sets it up for this clone.
 
 use super::{Context, Outcome};
+use crate::merge::Markers;
 use crate::model::{ACTION_FIELDS, MILESTONE_FIELDS};
-use crate::store::{self, emit, Record, RecordKind, ACTIONS_DIR, TIMELINE_DIR};
+use crate::store::conflict::MARKER_SIZE;
+use crate::store::{self, emit, Record, RecordKind, Source, ACTIONS_DIR, TIMELINE_DIR};
 use anyhow::{bail, Context as _, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// The line git runs: the ancestor, ours, theirs and the file's path.
-pub const DRIVER: &str = "oslog merge-driver %O %A %B %P";
+/// The line git runs: the ancestor, ours, theirs, the file's path and the conflict marker size.
+/// A line installed before `%L` was added still works: the size is then git's default.
+pub const DRIVER: &str = "oslog merge-driver %O %A %B %P %L";
 
 /// The .gitattributes lines that send record files to the driver.
 pub const ATTRIBUTES: &str = "actions/*.yaml merge=oslog\ntimeline/*.yaml merge=oslog\n";
@@ -21,18 +24,22 @@ pub const ATTRIBUTES: &str = "actions/*.yaml merge=oslog\ntimeline/*.yaml merge=
 /// Updates appended on both sides are kept, in date order, without duplicates; lists of numbers
 /// merge as sets; a field changed on one side takes that side. A field changed on both sides to
 /// different values is a conflict: the file is written with conflict markers around that field
-/// only, and the exit code is 1, as git expects. The result is canonical. Git runs it; with
-/// --install, oslog adds the .gitattributes lines to the log root and sets
-/// `merge.oslog.driver` in this clone's configuration.
+/// only, and the exit code is 1, as git expects. The result is canonical. Two different records
+/// added under one number or id on both sides (no common ancestor; titles or dates differ) are
+/// never merged field by field: both whole records are written between conflict markers (exit 1),
+/// and after the merge `oslog renumber` keeps ours under the number and moves theirs. So is a
+/// version that does not load, as it is. Git runs it; with --install, oslog adds the
+/// .gitattributes lines to the log root and sets `merge.oslog.driver` in this clone's
+/// configuration.
 ///
 /// Examples:
 ///   oslog merge-driver --install
-///   oslog merge-driver base.yaml ours.yaml theirs.yaml actions/016.yaml
+///   oslog merge-driver base.yaml ours.yaml theirs.yaml actions/016.yaml 7
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
     /// Set the driver up for this clone instead of merging.
-    #[arg(long, conflicts_with_all = ["base", "ours", "theirs", "path"])]
+    #[arg(long, conflicts_with_all = ["base", "ours", "theirs", "path", "marker_size"])]
     pub install: bool,
     /// The common ancestor's version (%O).
     #[arg(value_name = "BASE", required_unless_present = "install")]
@@ -46,6 +53,16 @@ pub struct Args {
     /// The file's path in the repository (%P), which says whether it is an action or a milestone.
     #[arg(value_name = "PATH", required_unless_present = "install")]
     pub path: Option<PathBuf>,
+    /// The size of conflict markers (%L; default 7, and never less, so that `oslog validate` finds
+    /// them).
+    #[arg(value_name = "MARKER_SIZE")]
+    pub marker_size: Option<usize>,
+}
+
+/// What merging one file gave.
+enum Merged {
+    Clean(String),
+    Conflict { text: String, why: String },
 }
 
 /// Run `oslog merge-driver`.
@@ -64,81 +81,141 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     } else {
         RecordKind::Action
     };
-    let base = read(&at(&base), &path, kind, true)?;
-    let (a, header) = read(&at(&ours), &path, kind, false)?.expect("ours is required");
-    let (b, _) = read(&at(&theirs), &path, kind, false)?.expect("theirs is required");
-    let base = base.map(|(r, _)| r);
-    let (ours_text, theirs_text, conflicts, fields) = match (base, a, b) {
-        (o, Record::Action(a), Record::Action(b)) => {
+    let markers = Markers {
+        size: args
+            .marker_size
+            .unwrap_or(MARKER_SIZE)
+            .clamp(MARKER_SIZE, 100),
+        ours: "ours",
+        theirs: "theirs",
+    };
+    let texts = [&base, &ours, &theirs].map(|f| read(&at(f), &path));
+    let [base, a, b] = texts;
+    let (base, a, b) = (base?, a?, b?);
+    let target = at(&ours);
+    match merge(kind, &path, &base, &a, &b, &markers) {
+        Merged::Clean(text) => {
+            store::write_atomic(&target, &text)?;
+            Ok(Outcome::Success)
+        }
+        Merged::Conflict { text, why } => {
+            store::write_atomic(&target, &text)?;
+            writeln!(out, "oslog: conflict in {}: {why}", path.display())?;
+            Ok(Outcome::Failure)
+        }
+    }
+}
+
+/// Merge the three texts of the record file `path`.
+fn merge(kind: RecordKind, path: &Path, base: &str, a: &str, b: &str, markers: &Markers) -> Merged {
+    let decode = |text: &str| {
+        let src = Source {
+            text: text.to_string(),
+            had_bom: false,
+            had_crlf: false,
+        };
+        let (rec, diags) = store::decode_source(kind, path, &src);
+        rec.ok_or_else(|| diags.first().map_or(String::new(), |d| d.message.clone()))
+    };
+    // Git's ancestor is empty when both sides added the file.
+    let o = (!base.trim().is_empty()).then(|| decode(base)).transpose();
+    let whole = |why: String| Merged::Conflict {
+        text: markers.wrap(a, b),
+        why,
+    };
+    let (o, x, y) = match (o, decode(a), decode(b)) {
+        (Ok(o), Ok(x), Ok(y)) => (o, x, y),
+        (o, x, y) => {
+            let first = [o.err(), x.err(), y.err()].into_iter().flatten().next();
+            return whole(format!(
+                "a version does not load ({}); both are kept whole between the markers, to merge by hand",
+                first.unwrap_or_default()
+            ));
+        }
+    };
+    let header = |r: &Record| match r {
+        Record::Action(l) => l.header.clone(),
+        Record::Milestone(l) => l.header.clone(),
+        Record::Themes(l) => l.header.clone(),
+    };
+    let (ours_header, theirs_header) = (header(&x), header(&y));
+    let added_on_both = o.is_none();
+    // Per kind: whether the sides are two different records (and what to do then), both whole
+    // texts, and the field-by-field merge.
+    let (two, whole_texts, (ours_text, theirs_text, conflicts, fields)) = match (o, x, y) {
+        (o, Record::Action(x), Record::Action(y)) => {
             let o = match o {
                 Some(Record::Action(o)) => Some(o.value),
                 _ => None,
             };
-            let m = crate::merge::action(o.as_ref(), &a.value, &b.value);
-            let t = (
-                emit::action(&m.ours, &header),
-                emit::action(&m.theirs, &header),
-            );
-            (t.0, t.1, m.conflicts, ACTION_FIELDS)
+            let m = crate::merge::action(o.as_ref(), &x.value, &y.value);
+            (
+                (!x.value.same_record(&y.value)).then_some(
+                    "both sides added a different action under this number; after the merge, `oslog renumber` keeps both (ours keeps the number)",
+                ),
+                (
+                    emit::action(&x.value, &ours_header),
+                    emit::action(&y.value, &theirs_header),
+                ),
+                (
+                    emit::action(&m.ours, &ours_header),
+                    emit::action(&m.theirs, &ours_header),
+                    m.conflicts,
+                    ACTION_FIELDS,
+                ),
+            )
         }
-        (o, Record::Milestone(a), Record::Milestone(b)) => {
+        (o, Record::Milestone(x), Record::Milestone(y)) => {
             let o = match o {
                 Some(Record::Milestone(o)) => Some(o.value),
                 _ => None,
             };
-            let m = crate::merge::milestone(o.as_ref(), &a.value, &b.value);
-            let t = (
-                emit::milestone(&m.ours, &header),
-                emit::milestone(&m.theirs, &header),
-            );
-            (t.0, t.1, m.conflicts, MILESTONE_FIELDS)
+            let m = crate::merge::milestone(o.as_ref(), &x.value, &y.value);
+            (
+                (!x.value.same_record(&y.value)).then_some(
+                    "both sides added a different milestone with this id; keep one and give the other a new slug",
+                ),
+                (
+                    emit::milestone(&x.value, &ours_header),
+                    emit::milestone(&y.value, &theirs_header),
+                ),
+                (
+                    emit::milestone(&m.ours, &ours_header),
+                    emit::milestone(&m.theirs, &ours_header),
+                    m.conflicts,
+                    MILESTONE_FIELDS,
+                ),
+            )
         }
-        _ => bail!("{} is not an action or milestone file", path.display()),
+        _ => {
+            return whole(format!(
+                "{} is not an action or milestone file",
+                path.display()
+            ))
+        }
     };
-    let target = at(&ours);
-    if conflicts.is_empty() {
-        store::write_atomic(&target, &ours_text)?;
-        return Ok(Outcome::Success);
+    // Two records are never merged into one: both stay whole.
+    if let Some(why) = two.filter(|_| added_on_both) {
+        return Merged::Conflict {
+            text: markers.wrap(&whole_texts.0, &whole_texts.1),
+            why: why.to_string(),
+        };
     }
-    let text = crate::merge::with_markers(&ours_text, &theirs_text, fields, "ours", "theirs");
-    store::write_atomic(&target, &text)?;
-    writeln!(
-        out,
-        "oslog: conflict in {}: {} changed differently on both sides",
-        path.display(),
-        conflicts.join(", ")
-    )?;
-    Ok(Outcome::Failure)
+    if conflicts.is_empty() {
+        return Merged::Clean(ours_text);
+    }
+    Merged::Conflict {
+        text: crate::merge::with_markers(&ours_text, &theirs_text, fields, markers),
+        why: format!("{} changed differently on both sides", conflicts.join(", ")),
+    }
 }
 
-/// Read and decode one version; an empty file (git's ancestor when both sides added the file) is
-/// `None` when `may_be_empty`.
-fn read(
-    file: &Path,
-    path: &Path,
-    kind: RecordKind,
-    may_be_empty: bool,
-) -> Result<Option<(Record, Vec<String>)>> {
+/// One version's text, with a byte-order mark and CRLF endings normalised.
+fn read(file: &Path, path: &Path) -> Result<String> {
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-    if may_be_empty && bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Ok(None);
-    }
     let src = store::source_from_bytes(bytes)
         .map_err(|(_, msg)| anyhow::anyhow!("{}: {msg}", path.display()))?;
-    let (rec, diags) = store::decode_source(kind, path, &src);
-    let Some(rec) = rec else {
-        let first = diags.first().map_or(String::new(), |d| d.message.clone());
-        bail!(
-            "one version of {} does not load ({first}); merge it by hand",
-            path.display()
-        );
-    };
-    let header = match &rec {
-        Record::Action(a) => a.header.clone(),
-        Record::Milestone(m) => m.header.clone(),
-        Record::Themes(t) => t.header.clone(),
-    };
-    Ok(Some((rec, header)))
+    Ok(src.text)
 }
 
 /// Add the attributes lines to the log root's .gitattributes and register the driver.
@@ -167,24 +244,8 @@ fn on_path(name: &str) -> bool {
 
 /// Make sure the log root's .gitattributes has the merge lines, keeping what else it holds.
 pub fn write_attributes(root: &Path) -> Result<()> {
-    let path = root.join(".gitattributes");
-    let current = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
-    };
-    let mut text = current.clone();
-    for line in ATTRIBUTES.lines() {
-        if !current.lines().any(|l| l.trim() == line) {
-            if !text.is_empty() && !text.ends_with('\n') {
-                text.push('\n');
-            }
-            text.push_str(line);
-            text.push('\n');
-        }
-    }
-    if text != current {
-        store::write_atomic(&path, &text)?;
-    }
-    Ok(())
+    store::add_lines(
+        &store::path_in(root, Path::new(".gitattributes"))?,
+        ATTRIBUTES,
+    )
 }

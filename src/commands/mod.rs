@@ -14,6 +14,7 @@ pub mod log;
 pub mod man;
 pub mod merge_driver;
 pub mod milestone;
+pub mod recover;
 pub mod renumber;
 pub mod report;
 pub mod schema;
@@ -97,12 +98,24 @@ impl Context {
         crate::store::find_root(&self.start)
     }
 
+    /// Take the write lock of the log at `root`, first completing what an interrupted write left
+    /// (and saying so on stderr). Every command that writes record files holds it.
+    pub fn lock(&self, root: &Path) -> Result<crate::store::Lock> {
+        let lock = crate::store::Lock::acquire(root, crate::store::LOCK_TIMEOUT)?;
+        crate::git::exclude_own_files(root, crate::store::GITIGNORE);
+        let done = crate::store::recover(&lock)?;
+        crate::output::recovery(&mut std::io::stderr(), &done, "oslog: ")?;
+        Ok(lock)
+    }
+
     /// The log a reading command shows, with the day to evaluate it on: the working tree as of today,
     /// or with `--as-of` the log at that commit, as of the commit's day unless `--today` was given.
     pub fn load_log(&self) -> Result<(crate::store::Log, chrono::NaiveDate)> {
         let root = self.root()?;
         let Some(spec) = &self.as_of else {
-            return Ok((crate::store::load(&root)?, self.today));
+            let log = crate::store::load(&root)?;
+            crate::output::interrupted(&mut std::io::stderr(), &log.diags)?;
+            return Ok((log, self.today));
         };
         let repo = crate::git::Repo::open(&root)?;
         let rev = repo.resolve(spec)?;
@@ -195,6 +208,7 @@ pub fn dispatch(cli: Cli, ctx: &Context, out: &mut dyn Write) -> Result<Outcome>
         Command::Diff(args) => diff::run(args, ctx, out),
         Command::Slips(args) => slips::run(args, ctx, out),
         Command::Renumber(args) => renumber::run(args, ctx, out),
+        Command::Recover(args) => recover::run(args, ctx, out),
         Command::MergeDriver(args) => merge_driver::run(args, ctx, out),
         Command::Report(args) => report::run(args, ctx, out),
     };

@@ -5,7 +5,8 @@
 use super::{Context, Outcome};
 use crate::diag::{Code, Severity};
 use crate::renumber::{self, Claim, Tree};
-use crate::store::{self, emit, Lock, Log, LOCK_TIMEOUT, THEMES_FILE};
+use crate::store::conflict::Sides;
+use crate::store::{self, emit, Log, THEMES_FILE};
 use anyhow::{bail, Result};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
@@ -17,11 +18,14 @@ use std::path::{Path, PathBuf};
 /// --onto REV, also moves every action this branch adds whose number REV has meanwhile given to
 /// another action. Which record keeps a number: the one on REV; failing that, the one other records
 /// refer to; failing that, the one committed first; failing that, the one raised earlier; then file
-/// name order. A moved record gets a number above every id on REV and on this branch and every
-/// `formerly`, records its old number in `formerly`, and its file is renamed. References (links,
-/// merged_into, duplicate_of, milestone actions) that mean it are rewritten; mentions in text are
-/// listed for you to check. Every file is written to a temporary name first, then renamed: all or
-/// nothing.
+/// name order. A moved record gets a number above every id on REV and on this branch, every
+/// `formerly` and every number of a deleted action in the history, records its old number in
+/// `formerly`, and its file is renamed. References (links, merged_into, duplicate_of, milestone
+/// actions) that mean it are rewritten; mentions in text are listed for you to check. A file where
+/// a merge left two different actions under one number is split: ours (the branch merged into)
+/// keeps the number, theirs moves. The files are written all or nothing, through .oslog-journal:
+/// if renumber is killed, the next writing command (or `oslog recover`) completes it. A file that
+/// appears meanwhile at a new name is never overwritten: the renumbering is undone and refused.
 ///
 /// Examples:
 ///   oslog renumber --dry-run
@@ -45,23 +49,42 @@ pub struct Args {
 /// Run `oslog renumber`.
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     let root = ctx.root()?;
-    let _lock = if args.dry_run {
-        None
-    } else {
-        Some(Lock::acquire(&root, LOCK_TIMEOUT)?)
-    };
+    let lock = (!args.dry_run).then(|| ctx.lock(&root)).transpose()?;
     let log = store::load(&root)?;
+    if args.dry_run {
+        crate::output::interrupted(&mut std::io::stderr(), &log.diags)?;
+    }
+    // Files where a merge left two different actions under one number are split: ours stays.
+    let conflicts = crate::git::conflicts(&root, &log);
+    let mut splits = Vec::new();
+    for (file, conflict) in &conflicts {
+        match &conflict.sides {
+            Sides::TwoActions(ours, theirs) => splits.push((file.as_path(), ours, theirs)),
+            Sides::TwoMilestones(..) => writeln!(
+                out,
+                "{}: a merge conflict between two milestones with one id; resolve it by hand (see `oslog validate`)",
+                file.display()
+            )?,
+            _ => writeln!(
+                out,
+                "{}: a merge conflict inside one record; resolve it by hand (see `oslog validate`)",
+                file.display()
+            )?,
+        }
+    }
     let tree = Tree {
         actions: log
             .actions
             .iter()
             .map(|a| (a.file.as_path(), &a.value))
+            .chain(splits.iter().map(|(f, ours, _)| (*f, &ours.value)))
             .collect(),
         milestones: log
             .milestones
             .iter()
             .map(|m| (m.file.as_path(), &m.value))
             .collect(),
+        split: splits.iter().map(|(f, _, t)| (*f, &t.value)).collect(),
     };
     let claim = |file: &Path, a: &crate::model::Action, on_base: bool| Claim {
         file: file.to_path_buf(),
@@ -72,16 +95,18 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         referred: !on_base && renumber::is_referred(&tree, file, a.id),
         committed: None,
     };
-    let mut claims: Vec<Claim> = log
+    let mut claims: Vec<Claim> = tree
         .actions
         .iter()
-        .map(|a| claim(&a.file, &a.value, false))
+        .map(|(file, a)| claim(file, a, false))
         .collect();
-    let mut taken: BTreeSet<u32> = log
+    let mut taken: BTreeSet<u32> = tree
         .actions
         .iter()
-        .flat_map(|a| a.value.formerly.iter().copied().chain([a.value.id]))
+        .chain(&tree.split)
+        .flat_map(|(_, a)| a.formerly.iter().copied().chain([a.id]))
         .collect();
+    taken.insert(crate::git::highest_removed_number(&root)?);
     let repo = crate::git::Repo::open(&root);
     if let Some(spec) = &args.onto {
         let repo = repo.as_ref().map_err(|e| anyhow::anyhow!("{e:#}"))?;
@@ -120,24 +145,35 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         return Ok(Outcome::Success);
     }
     crate::output::renumber::plan(out, &plan, args.onto.as_deref())?;
-    let texts = new_texts(&log, &plan);
+    let header = |file: &Path| -> Vec<String> {
+        let loaded = log
+            .actions
+            .iter()
+            .find(|a| a.file == file)
+            .map(|a| &a.header);
+        let loaded = loaded.or_else(|| {
+            log.milestones
+                .iter()
+                .find(|m| m.file == file)
+                .map(|m| &m.header)
+        });
+        let ours = || {
+            splits
+                .iter()
+                .find(|(f, _, _)| *f == file)
+                .map(|(_, o, _)| &o.header)
+        };
+        loaded.or_else(ours).cloned().unwrap_or_default()
+    };
+    let texts = new_texts(&plan, header);
     check(&root, &log, &texts)?;
-    if args.dry_run {
+    let Some(lock) = lock else {
         writeln!(out, "dry run: nothing was changed")?;
         return Ok(Outcome::Success);
-    }
-    // Never through a symbolic link, and never outside the log root.
-    let paths: Vec<(PathBuf, PathBuf, &str)> = texts
-        .iter()
-        .map(|(from, to, text)| {
-            Ok((
-                store::path_in(&root, from)?,
-                store::path_in(&root, to)?,
-                text.as_str(),
-            ))
-        })
-        .collect::<Result<_>>()?;
-    let files: Vec<store::Replacement> = paths
+    };
+    // The new numbers are chosen and checked; nothing is written yet.
+    store::fault::point("renumber-planned")?;
+    let files: Vec<store::Replacement> = texts
         .iter()
         .map(|(from, to, contents)| store::Replacement { from, to, contents })
         .collect();
@@ -154,7 +190,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     } else {
         None
     };
-    store::replace_all(&files)?;
+    store::replace_all(&lock, &files)?;
     let n = plan.moves.len();
     writeln!(
         out,
@@ -168,21 +204,12 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-/// The canonical text of every changed file: (old path, new path, text), relative to the root.
-fn new_texts(log: &Log, plan: &renumber::Plan) -> Vec<(PathBuf, PathBuf, String)> {
-    let header = |file: &Path| -> Vec<String> {
-        let a = log
-            .actions
-            .iter()
-            .find(|a| a.file == file)
-            .map(|a| a.header.clone());
-        let m = log
-            .milestones
-            .iter()
-            .find(|m| m.file == file)
-            .map(|m| m.header.clone());
-        a.or(m).unwrap_or_default()
-    };
+/// The canonical text of every changed file: (old path, new path, text), relative to the root, each
+/// with the header comments of the file it comes from.
+fn new_texts(
+    plan: &renumber::Plan,
+    header: impl Fn(&Path) -> Vec<String>,
+) -> Vec<(PathBuf, PathBuf, String)> {
     let actions = plan
         .actions
         .iter()

@@ -99,7 +99,7 @@ fn move_action(id: u32, args: Args, ctx: &Context, out: &mut dyn Write) -> Resul
     };
     let today = LogDate::from_day(ctx.today);
     let mut from = to;
-    let (_, written) = change::action(&root, id, args.commit, |_, current| {
+    let (_, written) = change::action(&ctx.lock(&root)?, id, args.commit, |_, current| {
         from = current.status;
         Ok(lifecycle::apply(current, &request, today)?)
     })?;

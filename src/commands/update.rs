@@ -56,7 +56,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     let root = ctx.root()?;
     let id = args.id;
     let mut summary = String::new();
-    let (_, written) = change::action(&root, id, args.commit, |_, current| {
+    let (_, written) = change::action(&ctx.lock(&root)?, id, args.commit, |_, current| {
         let mut next = current.clone();
         match (args.amend, args.remove) {
             (Some(k), _) => {

@@ -66,6 +66,13 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     let root = ctx.root()?;
     let log = crate::store::load(&root)?;
     let mut diags = log.diags.clone();
+    // A conflict's finding, with what git knows of the file's ancestor.
+    for (file, conflict) in crate::git::conflicts(&root, &log) {
+        let code = Code::ConflictMarkers;
+        if let Some(d) = diags.iter_mut().find(|d| d.code == code && d.file == file) {
+            *d = conflict.diagnostic(&file);
+        }
+    }
     diags.extend(crate::rules::check(&log));
     if let Some(spec) = &args.base {
         diags.extend(against_base(&root, &log, spec)?);

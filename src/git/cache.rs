@@ -121,10 +121,7 @@ fn encode<T: Serialize>(prefix: &str, commits: Vec<T>) -> Option<String> {
 /// error is returned for the caller to ignore.
 fn write(path: &Path, text: Option<String>) -> anyhow::Result<()> {
     let text = text.ok_or_else(|| anyhow::anyhow!("cannot encode the cache"))?;
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    crate::store::write_atomic(path, &text)
+    crate::store::write_aside(path, &text)
 }
 
 /// A cache file's text; none for a file larger than any cache oslog writes for a log it can walk.

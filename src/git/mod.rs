@@ -4,11 +4,14 @@
 mod cache;
 pub mod commit;
 mod config;
+mod conflicts;
 mod pack;
 mod paths;
 pub mod repo;
 mod tree;
 
-pub use config::install_merge_driver;
+pub use config::{exclude_own_files, install_merge_driver};
+pub use conflicts::conflicts;
 pub use paths::{repo_paths, RepoPaths};
+pub use repo::numbers::highest_removed_number;
 pub use repo::{explain_damage, Bound, Repo, Rev};

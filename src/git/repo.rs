@@ -9,6 +9,7 @@
 //! are compared before any blob is read, and only the blobs that changed are parsed (each at most once).
 
 mod line;
+pub(super) mod numbers;
 
 use super::cache::{self, Entries, Known, Step};
 use super::tree::RawTree;

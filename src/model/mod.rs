@@ -139,6 +139,13 @@ impl Action {
         at
     }
 
+    /// Whether `other` is this same record, perhaps changed (same title and `raised`), rather than a
+    /// different action that happens to have the same number: how a number collision between
+    /// branches, or a conflict of two added files, tells one record from two.
+    pub fn same_record(&self, other: &Action) -> bool {
+        self.title == other.title && self.raised == other.raised
+    }
+
     /// Whether the action is past its deadline on `today` and still open.
     pub fn is_overdue(&self, today: chrono::NaiveDate) -> bool {
         self.status.is_open()
@@ -172,6 +179,14 @@ pub struct Milestone {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(inner(range(min = 1, max = MAX_ID)))]
     pub actions: Vec<u32>,
+}
+
+impl Milestone {
+    /// Whether `other` is this same milestone, perhaps changed (same title and date), rather than a
+    /// different one under the same id.
+    pub fn same_record(&self, other: &Milestone) -> bool {
+        self.title == other.title && self.date == other.date
+    }
 }
 
 /// The field names of a milestone, in canonical order.

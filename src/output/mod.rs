@@ -42,6 +42,61 @@ pub fn committed(
     Ok(())
 }
 
+/// Say what completing an interrupted write did, one line for the write and one for temporary
+/// files, each after `prefix`; nothing when there was nothing to do.
+pub fn recovery(
+    w: &mut dyn std::io::Write,
+    done: &crate::store::Recovery,
+    prefix: &str,
+) -> std::io::Result<()> {
+    let list = |files: &[std::path::PathBuf]| {
+        let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+        names.join(", ")
+    };
+    if let Some((written, removed)) = &done.completed {
+        let mut did = Vec::new();
+        if !written.is_empty() {
+            did.push(format!("wrote {}", list(written)));
+        }
+        if !removed.is_empty() {
+            did.push(format!("removed {}", list(removed)));
+        }
+        writeln!(
+            w,
+            "{prefix}completed an interrupted write: {}",
+            did.join("; ")
+        )?;
+    }
+    if !done.temporary.is_empty() {
+        let n = done.temporary.len();
+        writeln!(
+            w,
+            "{prefix}removed {n} temporary file{} left by an interrupted write: {}",
+            if n == 1 { "" } else { "s" },
+            list(&done.temporary)
+        )?;
+    }
+    Ok(())
+}
+
+/// Warn, for a command that only reads, that an interrupted write left the log half done, with the
+/// fix; nothing when no finding says so.
+pub fn interrupted(
+    w: &mut dyn std::io::Write,
+    diags: &[crate::diag::Diagnostic],
+) -> std::io::Result<()> {
+    let code = crate::diag::Code::InterruptedWrite;
+    if let Some(d) = diags.iter().find(|d| d.code == code) {
+        writeln!(
+            w,
+            "oslog: warning: [{code}] {} {}; run `oslog recover`",
+            d.file.display(),
+            d.message
+        )?;
+    }
+    Ok(())
+}
+
 /// What refers to an action, one line per kind of reference that has any.
 pub fn related(
     w: &mut dyn std::io::Write,

@@ -11,6 +11,10 @@ pub fn plan(w: &mut dyn Write, p: &Plan, kept_on: Option<&str>) -> std::io::Resu
             Some(rev) if m.kept_on_base => {
                 format!("{rev}:{}", m.kept_by.display())
             }
+            _ if m.conflict => format!(
+                "theirs in the merge conflict in {}; ours",
+                m.kept_by.display()
+            ),
             _ => m.kept_by.display().to_string(),
         };
         writeln!(
@@ -20,11 +24,22 @@ pub fn plan(w: &mut dyn Write, p: &Plan, kept_on: Option<&str>) -> std::io::Resu
         )?;
     }
     writeln!(w, "files:")?;
-    for (from, to, _) in &p.actions {
-        if from == to {
-            writeln!(w, "  {}", to.display())?;
-        } else {
-            writeln!(w, "  {} (renamed from {})", to.display(), from.display())?;
+    let conflict = |from: &std::path::Path| p.moves.iter().any(|m| m.conflict && m.from == from);
+    for (from, to, a) in &p.actions {
+        let theirs = p
+            .moves
+            .iter()
+            .any(|m| m.conflict && m.from == *from && m.new == a.id);
+        match (from == to, conflict(from)) {
+            (_, true) if theirs => writeln!(
+                w,
+                "  {} (theirs, out of the merge conflict in {})",
+                to.display(),
+                from.display()
+            )?,
+            (true, true) => writeln!(w, "  {} (ours, without the conflict markers)", to.display())?,
+            (true, false) => writeln!(w, "  {}", to.display())?,
+            (false, _) => writeln!(w, "  {} (renamed from {})", to.display(), from.display())?,
         }
     }
     for (file, _) in &p.milestones {

@@ -3,12 +3,15 @@
 //! nothing.
 //!
 //! - `OSLOG_FAIL_WRITE=N` / `OSLOG_ABORT_WRITE=N`: the Nth write of the process fails (or the process
-//!   aborts) after its temporary file is written and before the rename; in `replace_all` the renames
-//!   count as writes too, after the temporary files.
+//!   aborts) after its temporary file is written and before the rename; in `replace_all` the removals
+//!   of old names count as writes too, after the files.
 //! - `OSLOG_FAIL_AT=NAME[:K]` / `OSLOG_ABORT_AT=NAME[:K]`: the Kth time (default the first) the process
 //!   reaches the named point, it fails (or aborts).
 //! - `OSLOG_DELAY=NAME:MS[,NAME:MS…]`: sleep MS milliseconds every time the named point is reached,
 //!   to hold a window open for a second process.
+//! - `OSLOG_REACHED=DIR`: on reaching a named point, create the empty file `DIR/NAME` first, so that a
+//!   test knows the process is inside the window and can start the second process then, not after a
+//!   guessed sleep.
 
 use anyhow::Result;
 
@@ -39,8 +42,8 @@ pub fn write_point() -> Result<()> {
     Ok(())
 }
 
-/// A named point of a write (such as `renumber-renamed`): honours `OSLOG_DELAY`, `OSLOG_ABORT_AT`
-/// and `OSLOG_FAIL_AT` for that name.
+/// A named point of a write (such as `renumber-planned`): honours `OSLOG_REACHED`, `OSLOG_DELAY`,
+/// `OSLOG_ABORT_AT` and `OSLOG_FAIL_AT` for that name.
 #[cfg(debug_assertions)]
 pub fn point(name: &str) -> Result<()> {
     use std::collections::HashMap;
@@ -55,6 +58,9 @@ pub fn point(name: &str) -> Result<()> {
         *n += 1;
         *n
     };
+    if let Some(dir) = std::env::var_os("OSLOG_REACHED") {
+        let _ = std::fs::write(std::path::Path::new(&dir).join(name), "");
+    }
     if let Ok(spec) = std::env::var("OSLOG_DELAY") {
         for item in spec.split(',') {
             if let Some((at, ms)) = item.split_once(':') {

@@ -2,24 +2,34 @@
 //! limits, decoding records with their positions, and writing canonical files atomically. Problems in
 //! the log's files become findings; only problems with the machine (an unreadable root) are errors.
 
+pub mod conflict;
 pub mod decode;
 pub mod emit;
 pub mod fault;
+mod journal;
 mod lock;
 mod numbers;
 mod write;
 pub mod yaml;
 
 pub use decode::Spans;
-pub use lock::{Lock, LOCK_FILE, LOCK_TIMEOUT};
-pub use numbers::next_free_id;
-pub use write::{create_new, path_in, replace_all, write_atomic, Replacement};
+pub use journal::{recover, replace_all, Recovery, Replacement, JOURNAL_FILE};
+pub use lock::{lock_held, Lock, LOCK_FILE, LOCK_TIMEOUT};
+pub use numbers::{highest_in, next_free_id, number_of_name};
+pub use write::{
+    add_lines, add_lines_aside, create_new, is_temporary, path_in, write_aside, write_atomic,
+};
 
 use crate::diag::{Code, Diagnostic, Pos};
 use crate::model::{Action, Milestone, Themes};
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+
+/// The `.gitignore` lines (relative to the log root) for oslog's own files: the write lock, an
+/// interrupted write's journal, and temporary files. None of them is part of the record.
+pub const GITIGNORE: &str =
+    "/.oslog.lock\n/.oslog-journal\n/.oslog-*.tmp\n/actions/.oslog-*.tmp\n/timeline/.oslog-*.tmp\n";
 
 /// The largest file oslog reads; larger files are reported, not read.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
@@ -207,12 +217,21 @@ pub enum Record {
 }
 
 /// Parse and decode one file's text. Returns the record (if it decoded without errors) and every
-/// finding about the file itself.
+/// finding about the file itself. A file with merge conflict markers has the one finding that says
+/// so (see `conflict.rs`), not the YAML errors they cause.
 pub fn decode_source(
     kind: RecordKind,
     rel: &Path,
     src: &Source,
 ) -> (Option<Record>, Vec<Diagnostic>) {
+    match conflict::Conflict::find(kind, rel, &src.text) {
+        Some(c) => (None, vec![c.diagnostic(rel)]),
+        None => decode_plain(kind, rel, src),
+    }
+}
+
+/// [`decode_source`] without looking for conflict markers: for the sides of a conflict.
+fn decode_plain(kind: RecordKind, rel: &Path, src: &Source) -> (Option<Record>, Vec<Diagnostic>) {
     let doc = match yaml::parse(&src.text) {
         Ok(d) => d,
         Err(e) => {
@@ -346,6 +365,7 @@ pub fn load_where(root: &Path, keep: &KeepFn) -> Result<Log> {
     };
     let actions = list_dir(root, ACTIONS_DIR, &mut log.diags)?;
     let timeline = list_dir(root, TIMELINE_DIR, &mut log.diags)?;
+    log.diags.extend(journal::root_findings(root));
     fill(
         &mut log,
         [actions, timeline],
@@ -353,6 +373,11 @@ pub fn load_where(root: &Path, keep: &KeepFn) -> Result<Log> {
         &|rel| root.join(rel).is_dir(),
         keep,
     );
+    // A write under way has its journal and temporary files; they are leftovers only once it ends.
+    let interrupted = |d: &Diagnostic| d.code == Code::InterruptedWrite;
+    if log.diags.iter().any(interrupted) && lock_held(root) {
+        log.diags.retain(|d| !interrupted(d));
+    }
     Ok(log)
 }
 
@@ -516,6 +541,10 @@ fn load_file(
     if matches!(name, ".gitkeep" | ".keep") {
         return out;
     }
+    if is_temporary(name) {
+        out.diags.push(journal::leftover(rel));
+        return out;
+    }
     let is_yaml = name.ends_with(".yaml") || name.ends_with(".yml");
     if !is_yaml || name.starts_with('.') {
         let what = if kind == RecordKind::Action {
@@ -654,6 +683,17 @@ fn check_milestone_name(m: &Loaded<Milestone>, name: &str) -> Vec<Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_ignored_files_are_oslogs_own() {
+        let lines: Vec<&str> = GITIGNORE.lines().collect();
+        assert!(lines.contains(&format!("/{LOCK_FILE}").as_str()));
+        assert!(lines.contains(&format!("/{JOURNAL_FILE}").as_str()));
+        for dir in ["", "actions/", "timeline/"] {
+            let pattern = format!("/{dir}{}*{}", write::TEMP_PREFIX, write::TEMP_SUFFIX);
+            assert!(lines.contains(&pattern.as_str()), "{pattern}");
+        }
+    }
 
     #[test]
     fn a_number_is_mentioned_only_as_a_whole_run_of_digits() {

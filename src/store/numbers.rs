@@ -1,13 +1,14 @@
 //! Finding the next free action number cheaply. A number is never reused: the next one is above every
 //! number in a file name, every `id:` and every number an action had before (`formerly`). File names
 //! and one pass over each file's lines give all three; only a file whose `formerly` is not in the
-//! canonical flow form (`formerly: [112]`) is parsed in full.
+//! canonical flow form (`formerly: [112]`) is parsed in full. The files in the tree are all this
+//! knows; the numbers of files that git history has seen deleted come from `git::numbers`.
 
 use super::{action_id_from_name, decode, yaml, ACTIONS_DIR};
 use anyhow::{Context, Result};
 use std::path::Path;
 
-/// The smallest number above every number the log has used.
+/// The smallest number above every number the files in `actions/` use.
 pub fn next_free_id(root: &Path) -> Result<u32> {
     let dir = root.join(ACTIONS_DIR);
     let entries = match std::fs::read_dir(&dir) {
@@ -21,10 +22,7 @@ pub fn next_free_id(root: &Path) -> Result<u32> {
         let Ok(name) = entry.file_name().into_string() else {
             continue;
         };
-        let stem = name.trim_end_matches(".yaml").trim_end_matches(".yml");
-        if let Some(n) = action_id_from_name(&name).or_else(|| stem.parse().ok()) {
-            highest = highest.max(n);
-        }
+        highest = highest.max(number_of_name(&name).unwrap_or(0));
         if !(name.ends_with(".yaml") || name.ends_with(".yml")) || name.starts_with('.') {
             continue;
         }
@@ -32,13 +30,20 @@ pub fn next_free_id(root: &Path) -> Result<u32> {
         let Ok(text) = std::fs::read_to_string(&path) else {
             continue;
         };
-        highest = highest.max(used_in(&text, Path::new(&name)));
+        highest = highest.max(highest_in(&text, Path::new(&name)));
     }
     Ok(highest + 1)
 }
 
-/// The highest number a file's text uses as its `id` or in `formerly`.
-fn used_in(text: &str, name: &Path) -> u32 {
+/// The number a file name in `actions/` stands for, in the canonical form or not (`016.yaml`,
+/// `16.yaml`, `16.yml`).
+pub fn number_of_name(name: &str) -> Option<u32> {
+    let stem = name.trim_end_matches(".yaml").trim_end_matches(".yml");
+    action_id_from_name(name).or_else(|| stem.parse().ok())
+}
+
+/// The highest number a file's text uses as its `id` or in `formerly`; `name` only names the file.
+pub fn highest_in(text: &str, name: &Path) -> u32 {
     let mut highest = 0;
     for line in text.lines() {
         if let Some(v) = line.strip_prefix("id:") {
@@ -90,5 +95,12 @@ mod tests {
         assert_eq!(next_free_id(dir.path()).unwrap(), 201);
         std::fs::write(actions.join("1000.yaml"), "broken: [").unwrap();
         assert_eq!(next_free_id(dir.path()).unwrap(), 1001);
+    }
+
+    #[test]
+    fn names_stand_for_their_numbers() {
+        assert_eq!(number_of_name("016.yaml"), Some(16));
+        assert_eq!(number_of_name("16.yml"), Some(16));
+        assert_eq!(number_of_name("copy.yaml"), None);
     }
 }

@@ -1,23 +1,34 @@
-//! Atomic writes. Every file oslog writes goes to a temporary file in the same folder, is synced, and
-//! is then renamed over the target, so a crash leaves the old file or the new one, never half of one.
+//! Atomic writes of one file. Every file oslog writes goes to a temporary file in the same folder
+//! (`.oslog-*.tmp`), is synced, and is then renamed over the target, and the folder is synced, so a
+//! crash leaves the old file or the new one, never half of one, and a finished write survives a crash
+//! that follows it. Writes of several files go through the journal (`journal.rs`).
 
 use anyhow::{Context, Result};
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-fn temp_in(path: &Path, contents: &str) -> Result<tempfile::NamedTempFile> {
+/// The start and end of the name of every temporary file oslog writes.
+pub const TEMP_PREFIX: &str = ".oslog-";
+pub const TEMP_SUFFIX: &str = ".tmp";
+
+/// Whether a file name is one of oslog's temporary files.
+pub fn is_temporary(name: &str) -> bool {
+    name.len() > TEMP_PREFIX.len() + TEMP_SUFFIX.len()
+        && name.starts_with(TEMP_PREFIX)
+        && name.ends_with(TEMP_SUFFIX)
+}
+
+/// A synced temporary file beside `path` holding `contents`: the counted fault point of a write.
+pub(super) fn temp_in(path: &Path, contents: &str) -> Result<tempfile::NamedTempFile> {
     let tmp = temp_in_unchecked(path, contents)?;
     super::fault::write_point()?;
     Ok(tmp)
 }
 
 fn temp_in_unchecked(path: &Path, contents: &str) -> Result<tempfile::NamedTempFile> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let dir = folder_of(path);
     let mut builder = tempfile::Builder::new();
-    builder.prefix(".oslog-").suffix(".tmp");
+    builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
     set_mode(&mut builder, path);
     let mut tmp = builder
         .tempfile_in(dir)
@@ -28,6 +39,12 @@ fn temp_in_unchecked(path: &Path, contents: &str) -> Result<tempfile::NamedTempF
         .sync_all()
         .with_context(|| format!("cannot sync {}", path.display()))?;
     Ok(tmp)
+}
+
+fn folder_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
 }
 
 /// Give the new file the mode of the file it replaces, or the usual mode of a new file (0666 less
@@ -42,9 +59,25 @@ fn set_mode(builder: &mut tempfile::Builder, path: &Path) {
 #[cfg(not(unix))]
 fn set_mode(_: &mut tempfile::Builder, _: &Path) {}
 
+/// Make the folder's entries durable: after a rename or a removal, so that a crash right after it
+/// cannot bring the old name back.
+#[cfg(unix)]
+pub(super) fn sync_folder(dir: &Path) -> Result<()> {
+    std::fs::File::open(dir)
+        .and_then(|f| f.sync_all())
+        .with_context(|| format!("cannot sync the folder {}", dir.display()))
+}
+
+/// Other systems do not sync folders through a file handle; their renames are as durable as they
+/// make them.
+#[cfg(not(unix))]
+pub(super) fn sync_folder(_: &Path) -> Result<()> {
+    Ok(())
+}
+
 /// `root/rel`, for writing, after checking that no folder on the way (nor the file) is a symbolic
 /// link, so that a write never lands outside the log root.
-pub fn path_in(root: &Path, rel: &Path) -> Result<std::path::PathBuf> {
+pub fn path_in(root: &Path, rel: &Path) -> Result<PathBuf> {
     let mut at = root.to_path_buf();
     for part in rel.components() {
         at.push(part);
@@ -64,7 +97,7 @@ pub fn write_atomic(path: &Path, contents: &str) -> Result<()> {
     tmp.persist(path)
         .map_err(|e| e.error)
         .with_context(|| format!("cannot replace {}", path.display()))?;
-    Ok(())
+    sync_folder(folder_of(path))
 }
 
 /// Create `path` with `contents`, failing if it already exists (so two writers never share a name).
@@ -72,75 +105,68 @@ pub fn write_atomic(path: &Path, contents: &str) -> Result<()> {
 pub fn create_new(path: &Path, contents: &str) -> Result<bool> {
     let tmp = temp_in(path, contents)?;
     match tmp.persist_noclobber(path) {
-        Ok(_) => Ok(true),
-        Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
-        Err(e) => Err(e.error).with_context(|| format!("cannot create {}", path.display())),
+        Ok(_) => {}
+        Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => return Ok(false),
+        Err(e) => return Err(e.error).with_context(|| format!("cannot create {}", path.display())),
+    }
+    sync_folder(folder_of(path))?;
+    Ok(true)
+}
+
+/// Make sure the text file at `path` has each of `lines`, keeping what else it holds (a user's
+/// `.gitattributes` or `.gitignore`); it is created when missing and left alone when complete.
+pub fn add_lines(path: &Path, lines: &str) -> Result<()> {
+    match with_lines(path, lines)? {
+        Some(text) => write_atomic(path, &text),
+        None => Ok(()),
     }
 }
 
-/// One file of a [`replace_all`]: `contents` goes to `to`, and `from`, when it differs, is removed
-/// (a rename).
-pub struct Replacement<'a> {
-    pub from: &'a Path,
-    pub to: &'a Path,
-    pub contents: &'a str,
+/// [`add_lines`] for a file of oslog's own bookkeeping outside the log, through [`write_aside`].
+pub fn add_lines_aside(path: &Path, lines: &str) -> Result<()> {
+    match with_lines(path, lines)? {
+        Some(text) => write_aside(path, &text),
+        None => Ok(()),
+    }
 }
 
-/// Write several files all or nothing: every new text goes to a temporary file first; only when all
-/// are written are they renamed into place, and if a rename fails, every file already replaced gets
-/// its old contents back and every new name is removed.
-pub fn replace_all(files: &[Replacement]) -> Result<()> {
-    let mut temps = Vec::with_capacity(files.len());
-    for f in files {
-        let tmp =
-            temp_in(f.to, f.contents).map_err(|e| anyhow::anyhow!("{e:#}; nothing was changed"))?;
-        temps.push(tmp);
-    }
-    let mut old: Vec<(&Path, Option<Vec<u8>>)> = Vec::new();
-    for f in files {
-        for p in [f.from, f.to] {
-            if !old.iter().any(|(q, _)| *q == p) {
-                let bytes = match std::fs::read(p) {
-                    Ok(b) => Some(b),
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-                    Err(e) => {
-                        return Err(e).with_context(|| format!("cannot read {}", p.display()))
-                    }
-                };
-                old.push((p, bytes));
+/// The text of `path` with each of `lines` added, or `None` when it has them all.
+fn with_lines(path: &Path, lines: &str) -> Result<Option<String>> {
+    let current = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    let mut text = current.clone();
+    for line in lines.lines() {
+        if !current.lines().any(|l| l.trim() == line) {
+            if !text.is_empty() && !text.ends_with('\n') {
+                text.push('\n');
             }
+            text.push_str(line);
+            text.push('\n');
         }
     }
-    let result = (|| -> Result<()> {
-        for (f, tmp) in files.iter().zip(temps) {
-            super::fault::write_point()?;
-            tmp.persist(f.to)
-                .map_err(|e| e.error)
-                .with_context(|| format!("cannot replace {}", f.to.display()))?;
-        }
-        let targets: Vec<&Path> = files.iter().map(|f| f.to).collect();
-        for f in files.iter().filter(|f| !targets.contains(&f.from)) {
-            std::fs::remove_file(f.from)
-                .with_context(|| format!("cannot remove {}", f.from.display()))?;
-        }
-        Ok(())
-    })();
-    if let Err(e) = result {
-        for (p, bytes) in &old {
-            let restored = match bytes {
-                Some(b) => std::fs::read(p).ok().as_ref() == Some(b) || restore(p, b).is_ok(),
-                None => std::fs::remove_file(p).is_ok() || !p.exists(),
-            };
-            if !restored {
-                return Err(e.context(format!("and {} could not be restored", p.display())));
-            }
-        }
-        return Err(anyhow::anyhow!("{e:#}; nothing was changed"));
-    }
-    Ok(())
+    Ok((text != current).then_some(text))
 }
 
-fn restore(path: &Path, bytes: &[u8]) -> Result<()> {
+/// Replace a file of oslog's own bookkeeping, outside the log (the history cache, git's
+/// `info/exclude`), atomically like [`write_atomic`] but without its fault point: the injected
+/// faults count the writes of the log itself, whatever else a run keeps up to date.
+pub fn write_aside(path: &Path, contents: &str) -> Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let tmp = temp_in_unchecked(path, contents)?;
+    tmp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("cannot replace {}", path.display()))?;
+    sync_folder(folder_of(path))
+}
+
+/// Put `bytes` back at `path`, when undoing a write: no fault point, since undoing must not fail on
+/// purpose.
+pub(super) fn restore(path: &Path, bytes: &[u8]) -> Result<()> {
     let contents = std::str::from_utf8(bytes)?;
     let tmp = temp_in_unchecked(path, contents)?;
     tmp.persist(path).map_err(|e| e.error)?;
@@ -161,6 +187,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let new = dir.path().join("new.yaml");
         assert!(create_new(&new, "a: 1\n").unwrap());
+        assert!(!create_new(&new, "a: 2\n").unwrap());
+        assert_eq!(std::fs::read_to_string(&new).unwrap(), "a: 1\n");
         assert_eq!(mode(&new) & 0o044, 0o044, "not 0600 like a temporary file");
 
         let old = dir.path().join("old.yaml");
@@ -168,5 +196,13 @@ mod tests {
         std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o640)).unwrap();
         write_atomic(&old, "a: 2\n").unwrap();
         assert_eq!(mode(&old), 0o640);
+    }
+
+    #[test]
+    fn temporary_names_are_recognised() {
+        assert!(is_temporary(".oslog-Ab12Cd.tmp"));
+        assert!(!is_temporary(".oslog-.tmp"));
+        assert!(!is_temporary(".oslog.lock"));
+        assert!(!is_temporary("oslog-Ab12Cd.tmp"));
     }
 }

@@ -55,6 +55,90 @@ pub fn commit(repo: &Repository, who: &str, seconds: i64, message: &str) -> git2
     commit_with(repo, who, seconds, message, &parents)
 }
 
+/// Every file under `root` with its bytes, except git's own and the log's lock file (which stays
+/// after every writing command, holding no data).
+pub fn snapshot(root: &Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.file_name() == Some(".git".as_ref()) || p == root.join(".oslog.lock") {
+                continue;
+            }
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.insert(
+                    p.strip_prefix(root).unwrap().to_path_buf(),
+                    std::fs::read(&p).unwrap(),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// The `git` program run in `root` as a user would run it, with a fixed identity and date and no
+/// configuration but the repository's own.
+pub fn git(root: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new("git")
+        .args(args)
+        .current_dir(root)
+        .env("GIT_AUTHOR_NAME", "Ann")
+        .env("GIT_AUTHOR_EMAIL", "ann@example.org")
+        .env("GIT_COMMITTER_NAME", "Ann")
+        .env("GIT_COMMITTER_EMAIL", "ann@example.org")
+        .env("GIT_AUTHOR_DATE", "2019-07-10T12:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2019-07-10T12:00:00Z")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", root)
+        .output()
+        .unwrap()
+}
+
+/// `git merge BRANCH` as a user would run it.
+pub fn git_merge(root: &Path, branch: &str) -> std::process::Output {
+    git(root, &["merge", "--no-edit", branch])
+}
+
+/// A new repository in `root` on the branch `main`, holding a log not yet committed: `themes` as
+/// themes.yaml, the .gitignore of `oslog init`, and actions 1 to `n` with the texts `action` gives.
+pub fn log_repo(root: &Path, themes: &str, n: u32, action: impl Fn(u32) -> String) -> Repository {
+    let repo = Repository::init(root).unwrap();
+    repo.set_head("refs/heads/main").unwrap();
+    write(root, "themes.yaml", themes);
+    write(root, ".gitignore", oslog::store::GITIGNORE);
+    for id in 1..=n {
+        write(root, &format!("actions/{id:03}.yaml"), &action(id));
+    }
+    repo
+}
+
+/// The arguments of an `oslog add` of an action titled `title` (theme governance, raised July 2019).
+pub fn add_args(title: &str) -> [&str; 7] {
+    [
+        "add",
+        "--title",
+        title,
+        "--theme",
+        "governance",
+        "--raised",
+        "2019-07",
+    ]
+}
+
+/// Create `branch` at HEAD (when new) and check it out.
+pub fn switch(repo: &Repository, branch: &str) {
+    if repo.find_branch(branch, git2::BranchType::Local).is_err() {
+        let head = repo.head().unwrap().peel_to_commit().unwrap();
+        repo.branch(branch, &head, false).unwrap();
+    }
+    repo.set_head(&format!("refs/heads/{branch}")).unwrap();
+    repo.checkout_head(Some(git2::build::CheckoutBuilder::new().force()))
+        .unwrap();
+}
+
 /// The files HEAD changed against its first parent, as (status, path), sorted by path.
 pub fn head_changes(repo: &Repository) -> Vec<(git2::Delta, std::path::PathBuf)> {
     let head = repo.head().unwrap().peel_to_commit().unwrap();
@@ -88,20 +172,6 @@ pub fn oslog_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> std::proce
         cmd.env(k, v);
     }
     cmd.output().unwrap()
-}
-
-/// Run the git program in `dir` with fixed author and committer dates, and no system or user
-/// configuration but the repository's own.
-pub fn git(dir: &Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_DATE", "2019-07-01T12:00:00Z")
-        .env("GIT_COMMITTER_DATE", "2019-07-01T12:00:00Z")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", dir)
-        .output()
-        .unwrap()
 }
 
 /// A process's exit code, stdout and stderr, for an assertion's message.
