@@ -72,9 +72,10 @@ const DIRS: [(&str, RecordKind); 2] = [
 impl Repo {
     /// Open the repository that holds the log at `root`, refusing one without commits.
     pub fn open(root: &Path) -> Result<Repo> {
-        // Hashing every object on read triples the cost of a walk over large trees; git itself does
-        // not verify on read either, and oslog only reads.
-        git2::opts::strict_hash_verification(false);
+        // libgit2 hashes every object it reads and checks it against the id asked for, so a damaged
+        // repository gives an error rather than another object's bytes. The walk's large tree
+        // objects, where hashing would cost the most, come from the pack reader, which checks CRCs.
+        git2::opts::strict_hash_verification(true);
         let repo = Repository::discover(root).map_err(|_| {
             anyhow!(
                 "{} is not in a git repository; the history commands and --as-of read the log's git history (run `git init` and commit the log)",
@@ -174,12 +175,15 @@ impl Repo {
 
     /// The commit HEAD points at.
     pub fn head(&self) -> Result<Rev> {
-        let c = self
-            .repo
-            .head()?
-            .peel_to_commit()
-            .context("HEAD is not a commit")?;
-        Ok(Rev(c.id()))
+        let id = self.repo.head()?.target().context("HEAD is not a commit")?;
+        Ok(Rev(self.commit(id)?.id()))
+    }
+
+    /// A commit, read and checked against its id.
+    fn commit(&self, id: Oid) -> Result<git2::Commit<'_>> {
+        self.repo
+            .find_commit(id)
+            .map_err(|e| damage(id, "commit", &e))
     }
 
     /// Resolve `DATE|REV` to a commit: a day `YYYY-MM-DD` means the last commit on HEAD's first-parent
@@ -226,7 +230,7 @@ impl Repo {
             if out.len() == files.len() {
                 break;
             }
-            let commit = self.repo.find_commit(oid?)?;
+            let commit = self.commit(oid?)?;
             let tree = commit.tree_id();
             for f in files {
                 if out.contains_key(f) {
@@ -243,14 +247,14 @@ impl Repo {
 
     /// The day a commit was made (the committer's date in its own time zone).
     pub fn date(&self, rev: Rev) -> Result<NaiveDate> {
-        Ok(info(&self.repo.find_commit(rev.0)?).date)
+        Ok(info(&self.commit(rev.0)?).date)
     }
 
     fn at_date(&self, day: NaiveDate) -> Result<Rev> {
         let mut walk = self.first_parent_walk(self.head()?, None)?;
         let mut oldest = None;
         for oid in &mut walk {
-            let c = self.repo.find_commit(oid?)?;
+            let c = self.commit(oid?)?;
             let info = info(&c);
             if info.date <= day {
                 return Ok(Rev(c.id()));
@@ -316,12 +320,12 @@ impl Repo {
         file: String,
         old: Option<Oid>,
         new: Option<Oid>,
-    ) -> FileDiff {
-        FileDiff {
-            old: self.version(old, kind, &file),
-            new: self.version(new, kind, &file),
+    ) -> Result<FileDiff> {
+        Ok(FileDiff {
+            old: self.version(old, kind, &file)?,
+            new: self.version(new, kind, &file)?,
             file,
-        }
+        })
     }
 
     /// The changes of every commit from `tip` back to (not including) `stop`, newest first. Commits
@@ -342,7 +346,7 @@ impl Repo {
         if !missing.is_empty() {
             self.decode_all(missing.iter().flat_map(|s| &s.files))?;
             for step in &missing {
-                known.insert(step.id, Rc::new(self.step_entries(step)));
+                known.insert(step.id, Rc::new(self.step_entries(step)?));
             }
             if let Some(path) = &self.entries_file {
                 let on_line: HashSet<Oid> = line.iter().map(|s| s.id).collect();
@@ -367,13 +371,13 @@ impl Repo {
     }
 
     /// The record changes of one step, from its decoded files.
-    fn step_entries(&self, step: &Step) -> Vec<Entry> {
-        let diffs: Vec<FileDiff> = step
+    fn step_entries(&self, step: &Step) -> Result<Vec<Entry>> {
+        let diffs = step
             .files
             .iter()
             .map(|t| self.file_diff(line::kind_of(&t.file), t.file.clone(), t.old, t.new))
-            .collect();
-        history::entries(&diffs)
+            .collect::<Result<Vec<FileDiff>>>()?;
+        Ok(history::entries(&diffs))
     }
 
     /// The cached record changes, if the cache agrees with the repository about `newest`, the newest
@@ -386,7 +390,7 @@ impl Repo {
         if let Some(step) = newest {
             if let Some(cached) = known.get(&step.id) {
                 self.decode_all(step.files.iter())?;
-                if self.step_entries(step) != **cached {
+                if self.step_entries(step)? != **cached {
                     return Ok(Entries::new());
                 }
             }
@@ -402,17 +406,17 @@ impl Repo {
             .map(|(dir, _)| Ok((self.subtree(old, dir)?, self.subtree(new, dir)?)))
             .collect::<Result<Vec<_>>>()?;
         let touched = self.touched(&[&dirs])?.pop().unwrap_or_default();
-        Ok(touched
+        touched
             .into_iter()
             .map(|t| self.file_diff(line::kind_of(&t.file), t.file, t.old, t.new))
-            .collect())
+            .collect()
     }
 
     /// The record changes from commit `a` to commit `b`, or to the working tree when `b` is `None`.
     pub fn compare(&self, a: Rev, b: Option<Rev>) -> Result<Vec<Entry>> {
-        let old_tree = self.repo.find_commit(a.0)?.tree_id();
+        let old_tree = self.commit(a.0)?.tree_id();
         if let Some(b) = b {
-            let new_tree = self.repo.find_commit(b.0)?.tree_id();
+            let new_tree = self.commit(b.0)?.tree_id();
             return Ok(history::entries(
                 &self.tree_diffs(Some(old_tree), Some(new_tree))?,
             ));
@@ -435,13 +439,13 @@ impl Repo {
     /// number.
     pub fn action_trail(&self, id: u32) -> Result<Vec<CommitChanges>> {
         let head = self.head()?;
-        let head_tree = self.repo.find_commit(head.0)?.tree_id();
+        let head_tree = self.commit(head.0)?.tree_id();
         let mut out = Vec::new();
 
         let name = Action::file_name(id);
         let file = format!("{ACTIONS_DIR}/{name}");
         let committed = self.entry_id(head_tree, ACTIONS_DIR, &name)?;
-        let mut current = self.version(committed, RecordKind::Action, &file);
+        let mut current = self.version(committed, RecordKind::Action, &file)?;
         let mut diffs = Vec::new();
         if let Some(d) = self.worktree_diff(committed, RecordKind::Action, &file)? {
             current = d.new.clone();
@@ -479,19 +483,17 @@ impl Repo {
         for step in self.line(head, None)? {
             let touched = |name: &str| step.files.iter().find(|t| action_file(t) == Some(name));
             // The file removed in this commit that held action `n`, if one did.
-            let removed_holding = |n: u32| {
-                step.files
-                    .iter()
-                    .filter(|t| t.new.is_none())
-                    .find(|t| {
-                        action_file(t).is_some()
-                            && matches!(
-                                self.version(t.old, RecordKind::Action, &t.file),
-                                Version::Present(Rec::Action(a)) if a.id == n
-                            )
-                    })
-                    .and_then(action_file)
-                    .map(str::to_string)
+            let removed_holding = |n: u32| -> Result<Option<String>> {
+                for t in step.files.iter().filter(|t| t.new.is_none()) {
+                    let Some(name) = action_file(t) else { continue };
+                    if matches!(
+                        self.version(t.old, RecordKind::Action, &t.file)?,
+                        Version::Present(Rec::Action(a)) if a.id == n
+                    ) {
+                        return Ok(Some(name.to_string()));
+                    }
+                }
+                Ok(None)
             };
             let mut diffs = Vec::new();
             let mut added = Vec::new();
@@ -504,12 +506,12 @@ impl Repo {
                 let Some(t) = touched(&name) else {
                     continue;
                 };
-                let d = self.file_diff(RecordKind::Action, t.file.clone(), t.old, t.new);
+                let d = self.file_diff(RecordKind::Action, t.file.clone(), t.old, t.new)?;
                 if let (Version::Absent, Version::Present(Rec::Action(a))) = (&d.old, &d.new) {
                     // Before this commit the file was not this action's; its former numbers' were.
                     added.push(name.clone());
                     for f in &a.formerly {
-                        let from = removed_holding(*f).unwrap_or_else(|| Action::file_name(*f));
+                        let from = removed_holding(*f)?.unwrap_or_else(|| Action::file_name(*f));
                         tracked.insert(from.clone());
                         queue.push(from);
                     }
@@ -533,26 +535,28 @@ impl Repo {
     /// The log's files at a commit, as (path relative to the log root, bytes), for loading the log as
     /// it was without a checkout.
     pub fn files_at(&self, rev: Rev) -> Result<Vec<(PathBuf, Vec<u8>)>> {
-        let tree = self.repo.find_commit(rev.0)?.tree()?;
+        let tree = self.commit(rev.0)?.tree_id();
         let mut out = Vec::new();
-        if let Ok(e) = tree.get_path(Path::new(&format!("{}{THEMES_FILE}", self.prefix))) {
-            out.push((PathBuf::from(THEMES_FILE), self.blob(e.id())?));
+        if let Some(id) = self.lookup(tree, THEMES_FILE, false)? {
+            out.push((PathBuf::from(THEMES_FILE), self.blob(id, THEMES_FILE)?));
         }
         for (dir, _) in DIRS {
-            if let Some(sub) = self.subtree(Some(tree.id()), dir)? {
-                for e in self.repo.find_tree(sub)?.iter() {
-                    let (Some(name), Some(ObjectType::Blob)) = (e.name(), e.kind()) else {
+            if let Some(sub) = self.subtree(Some(tree), dir)? {
+                for e in self.raw_tree(Some(sub))?.iter() {
+                    if !e.is_blob() {
                         continue;
-                    };
-                    out.push((Path::new(dir).join(name), self.blob(e.id())?));
+                    }
+                    let rel = Path::new(dir).join(String::from_utf8_lossy(e.name).as_ref());
+                    let bytes = self.blob(e.oid(), &rel.to_string_lossy())?;
+                    out.push((rel, bytes));
                 }
             }
         }
         Ok(out)
     }
 
-    fn blob(&self, id: Oid) -> Result<Vec<u8>> {
-        Ok(self.repo.find_blob(id)?.content().to_vec())
+    fn blob(&self, id: Oid, file: &str) -> Result<Vec<u8>> {
+        read_blob(&self.repo, id, file)
     }
 
     /// The id of a file (`want_tree` false) or folder under the log root in `tree`, read from the raw
@@ -593,12 +597,9 @@ impl Repo {
         if let Some((_, t)) = self.trees.borrow().iter().find(|(o, _)| *o == id) {
             return Ok(t.clone());
         }
-        let odb = self.repo.odb()?;
-        let obj = odb.read(id)?;
-        if obj.kind() != ObjectType::Tree {
-            bail!("object {id} is not a tree");
-        }
-        let t = Rc::new(RawTree::new(obj.data().to_vec()));
+        let t = Rc::new(RawTree::new(
+            read_tree(&self.repo.odb()?, id)?.data().to_vec(),
+        ));
         let mut trees = self.trees.borrow_mut();
         if trees.len() >= 8 {
             trees.remove(0);
@@ -607,18 +608,18 @@ impl Repo {
         Ok(t)
     }
 
-    /// The record in a blob, decoded once and remembered by blob id.
-    fn version(&self, id: Option<Oid>, kind: RecordKind, file: &str) -> Version {
-        let Some(id) = id else { return Version::Absent };
-        if let Some(v) = self.cache.borrow().get(&id) {
-            return v.clone();
-        }
-        let v = match self.repo.find_blob(id) {
-            Ok(b) => decode(kind, file, b.content().to_vec()),
-            Err(_) => Version::Unreadable,
+    /// The record in a blob, decoded once and remembered by blob id. A blob that reads but does not
+    /// decode is `Unreadable`; one that cannot be read is an error (the repository is damaged).
+    fn version(&self, id: Option<Oid>, kind: RecordKind, file: &str) -> Result<Version> {
+        let Some(id) = id else {
+            return Ok(Version::Absent);
         };
+        if let Some(v) = self.cache.borrow().get(&id) {
+            return Ok(v.clone());
+        }
+        let v = decode(kind, file, self.blob(id, file)?);
         self.cache.borrow_mut().insert(id, v.clone());
-        v
+        Ok(v)
     }
 
     /// The record files in `dir` of the working tree.
@@ -663,7 +664,7 @@ impl Repo {
             Some(Err(_)) => Version::Unreadable,
             Some(Ok(src)) => decode_source(kind, file, &src),
         };
-        let old = self.version(committed, kind, file);
+        let old = self.version(committed, kind, file)?;
         Ok((old != new).then(|| FileDiff {
             file: file.to_string(),
             old,
@@ -672,9 +673,53 @@ impl Repo {
     }
 }
 
+/// An object of the repository that could not be read, or that does not hash to its id.
+#[derive(Debug)]
+struct Damaged(String);
+
+impl std::fmt::Display for Damaged {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Damaged {}
+
+const FSCK: &str = "run `git fsck` to find the broken objects, then fetch them again or restore them from another clone";
+
+/// The error for object `id` (`what` it is) that libgit2 could not read.
+pub(super) fn damage(id: Oid, what: &str, err: &git2::Error) -> anyhow::Error {
+    anyhow::Error::new(Damaged(format!(
+        "the git repository is damaged: {what} {id} cannot be read ({}); {FSCK}",
+        err.message().trim_end_matches('.')
+    )))
+}
+
+/// A blob's bytes, read and checked against its id; `file` names it in an error.
+pub(super) fn read_blob(repo: &Repository, id: Oid, file: &str) -> Result<Vec<u8>> {
+    let what = format!("the blob of {file}");
+    Ok(repo
+        .find_blob(id)
+        .map_err(|e| damage(id, &what, &e))?
+        .content()
+        .to_vec())
+}
+
+/// A tree object, read through libgit2 and checked against its id.
+pub(super) fn read_tree<'a>(odb: &'a git2::Odb<'a>, id: Oid) -> Result<git2::OdbObject<'a>> {
+    let obj = odb.read(id).map_err(|e| damage(id, "tree", &e))?;
+    if obj.kind() != ObjectType::Tree {
+        bail!("the git repository is damaged: object {id} is not a tree; {FSCK}");
+    }
+    Ok(obj)
+}
+
 /// Say plainly when an error comes from a damaged repository (an object that cannot be read or
 /// inflated), which libgit2 reports only in its own terms.
 pub fn explain_damage(err: anyhow::Error) -> anyhow::Error {
+    if err.chain().any(|c| c.is::<Damaged>()) {
+        return err;
+    }
     let damage = err.chain().find_map(|cause| {
         cause.downcast_ref::<git2::Error>().filter(|e| {
             matches!(
@@ -684,7 +729,7 @@ pub fn explain_damage(err: anyhow::Error) -> anyhow::Error {
         })
     });
     match damage.map(|e| e.message().to_string()) {
-        Some(why) => err.context(format!("the git repository is damaged: {why} (run `git fsck` to find the broken object, then fetch it again or restore it from another clone)")),
+        Some(why) => err.context(format!("the git repository is damaged: {why}; {FSCK}")),
         None => err,
     }
 }

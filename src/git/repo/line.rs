@@ -4,11 +4,10 @@
 //! spread over threads, each with its own handle on the repository; the answers are put back in the
 //! line's order, so they do not depend on how the work was split.
 
-use super::{describe, Repo, Rev, DIRS};
+use super::{describe, read_blob, Repo, Rev, DIRS};
 use crate::git::cache::{self, Known, Step, Touched};
 use crate::git::pack::Packs;
 use crate::git::tree::{self, RawTree};
-use crate::history::Version;
 use crate::store::RecordKind;
 use anyhow::{anyhow, Result};
 use git2::{Oid, Repository};
@@ -107,11 +106,11 @@ impl Repo {
     }
 
     fn pending(&self, id: Oid) -> Result<Pending> {
-        let c = self.repo.find_commit(id)?;
+        let c = self.commit(id)?;
         let author = c.author().name().unwrap_or("?").to_string();
         let parent = c.parent_ids().next();
         let parent_tree = match parent {
-            Some(p) => Some(self.repo.find_commit(p)?.tree_id()),
+            Some(p) => Some(self.commit(p)?.tree_id()),
             None => None,
         };
         let mut dirs = Vec::new();
@@ -220,13 +219,10 @@ impl Repo {
                 .collect()
         };
         let versions = self.in_parallel(&wanted, 128, |repo, chunk| {
-            Ok(chunk
+            chunk
                 .iter()
-                .map(|(id, kind, file)| match repo.find_blob(*id) {
-                    Ok(b) => super::decode(*kind, file, b.content().to_vec()),
-                    Err(_) => Version::Unreadable,
-                })
-                .collect())
+                .map(|(id, kind, file)| Ok(super::decode(*kind, file, read_blob(repo, *id, file)?)))
+                .collect()
         })?;
         let mut cache = self.cache.borrow_mut();
         for ((id, _, _), v) in wanted.iter().zip(versions) {
@@ -301,11 +297,7 @@ fn read_tree<'odb>(
     if let Some((TREE, bytes)) = packs.and_then(|p| p.read(id)) {
         return Ok(TreeBytes::Pack(bytes));
     }
-    let obj = odb.read(id)?;
-    if obj.kind() != git2::ObjectType::Tree {
-        return Err(anyhow!("object {id} is not a tree"));
-    }
-    Ok(TreeBytes::Odb(obj))
+    Ok(TreeBytes::Odb(super::read_tree(odb, id)?))
 }
 
 /// The fewest folder comparisons for which a worker reads trees through the pack reader.
