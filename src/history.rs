@@ -181,43 +181,77 @@ fn initial_fields(rec: &Rec) -> Vec<Change> {
     }
 }
 
-/// Turn the changed files of one commit into record entries, pairing a removed action with the added
-/// one whose `formerly` names it (a renumbering). Files whose records are equal (a change of layout
-/// only) give no entry.
-pub fn entries(diffs: &[FileDiff]) -> Vec<Entry> {
+/// The renumberings among one commit's changed files, as (removed, added) indexes into `diffs`: an
+/// action removed from one file and an action added in another whose `formerly` names the removed
+/// one's number. Each added action is paired first with the removed action of its latest former
+/// number (the one a renumbering appends), then with one of any former number; each file pairs once.
+pub fn moves(diffs: &[FileDiff]) -> Vec<(usize, usize)> {
+    let action = |v: &Version| match v {
+        Version::Present(Rec::Action(a)) => Some(a.clone()),
+        _ => None,
+    };
     let removed: Vec<(usize, u32)> = diffs
         .iter()
         .enumerate()
-        .filter_map(|(i, d)| match (&d.old, &d.new) {
-            (Version::Present(Rec::Action(a)), Version::Absent) => Some((i, a.id)),
-            _ => None,
-        })
+        .filter(|(_, d)| d.new == Version::Absent)
+        .filter_map(|(i, d)| Some((i, action(&d.old)?.id)))
         .collect();
-    let mut paired = vec![false; diffs.len()];
-    let mut out = Vec::new();
-    for d in diffs {
-        if let (Version::Absent, Version::Present(Rec::Action(new))) = (&d.old, &d.new) {
-            let from = removed
-                .iter()
-                .find(|(i, id)| !paired[*i] && new.formerly.contains(id));
-            if let Some(&(i, id)) = from {
-                paired[i] = true;
-                let Version::Present(Rec::Action(old)) = &diffs[i].old else {
-                    continue;
-                };
-                let mut e = Entry::new(&d.file, Event::Renumbered, Some(&d.new_rec()));
-                e.from = Some(id);
-                e.changes = change::action_changes(old, new);
-                e.flags = change::action_flags(old, new, &e.changes);
-                out.push((d.file.clone(), e));
+    if removed.is_empty() {
+        return Vec::new();
+    }
+    let added: Vec<(usize, Vec<u32>)> = diffs
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.old == Version::Absent)
+        .filter_map(|(i, d)| Some((i, action(&d.new)?.formerly)))
+        .filter(|(_, formerly)| !formerly.is_empty())
+        .collect();
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for latest_only in [true, false] {
+        for (a, formerly) in &added {
+            if out.iter().any(|(_, x)| x == a) {
+                continue;
+            }
+            let wanted = |id: &u32| match latest_only {
+                true => formerly.last() == Some(id),
+                false => formerly.contains(id),
+            };
+            let free = |r: &usize| !out.iter().any(|(x, _)| x == r);
+            if let Some((r, _)) = removed.iter().find(|(r, id)| free(r) && wanted(id)) {
+                out.push((*r, *a));
             }
         }
     }
-    // The files that took a renumbered action, looked up once per file (a first commit adds thousands).
-    let renumbered: std::collections::HashSet<String> =
-        out.iter().map(|(f, _)| f.clone()).collect();
+    out
+}
+
+/// Turn the changed files of one commit into record entries, pairing a removed action with the added
+/// one whose `formerly` names it as a renumbering (see [`moves`]). Files whose records are equal (a
+/// change of layout only) give no entry.
+pub fn entries(diffs: &[FileDiff]) -> Vec<Entry> {
+    entries_with_moves(diffs, &moves(diffs))
+}
+
+/// Turn the changed files of one commit into record entries, with the renumberings already known as
+/// (removed, added) indexes into `diffs`.
+pub fn entries_with_moves(diffs: &[FileDiff], moves: &[(usize, usize)]) -> Vec<Entry> {
+    let mut out = Vec::new();
+    for &(r, a) in moves {
+        let (Version::Present(Rec::Action(old)), Version::Present(Rec::Action(new))) =
+            (&diffs[r].old, &diffs[a].new)
+        else {
+            continue;
+        };
+        let mut e = Entry::new(&diffs[a].file, Event::Renumbered, Some(&diffs[a].new_rec()));
+        e.from = Some(old.id);
+        e.changes = change::action_changes(old, new);
+        e.flags = change::action_flags(old, new, &e.changes);
+        out.push(e);
+    }
+    let paired: std::collections::HashSet<usize> =
+        moves.iter().flat_map(|(r, a)| [*r, *a]).collect();
     for (i, d) in diffs.iter().enumerate() {
-        if paired[i] || renumbered.contains(&d.file) {
+        if paired.contains(&i) {
             continue;
         }
         let e = match (&d.old, &d.new) {
@@ -252,9 +286,8 @@ pub fn entries(diffs: &[FileDiff]) -> Vec<Entry> {
             (Version::Present(r), _) => Entry::new(&d.file, Event::Unreadable, Some(r)),
             _ => Entry::new(&d.file, Event::Unreadable, None),
         };
-        out.push((d.file.clone(), e));
+        out.push(e);
     }
-    let mut out: Vec<Entry> = out.into_iter().map(|(_, e)| e).collect();
     out.sort_by(|a, b| a.file.cmp(&b.file));
     out
 }
@@ -477,6 +510,45 @@ mod tests {
             (Event::Renumbered, Some(112), Some(42))
         );
         assert!(e[0].changes.is_empty());
+    }
+
+    #[test]
+    fn a_renumbering_pairs_with_the_latest_former_number_first() {
+        // 5 → 8, and 6 (once 5) → 7, in one commit: 7 names both 5 and 6, but it left 6.
+        let x = action(5, Status::Ongoing, "2019-07");
+        let mut y = action(6, Status::Ongoing, "2019-08");
+        y.formerly = vec![5];
+        let mut y2 = y.clone();
+        (y2.id, y2.formerly) = (7, vec![5, 6]);
+        let mut x2 = x.clone();
+        (x2.id, x2.formerly) = (8, vec![5]);
+        let diffs = [
+            diff("actions/005.yaml", present(&x), Version::Absent),
+            diff("actions/006.yaml", present(&y), Version::Absent),
+            diff("actions/007.yaml", Version::Absent, present(&y2)),
+            diff("actions/008.yaml", Version::Absent, present(&x2)),
+        ];
+        assert_eq!(moves(&diffs), vec![(1, 2), (0, 3)]);
+        let e = entries(&diffs);
+        let got: Vec<_> = e.iter().map(|e| (e.event, e.from, e.action)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (Event::Renumbered, Some(6), Some(7)),
+                (Event::Renumbered, Some(5), Some(8))
+            ]
+        );
+        // Told that 8 is not 5's (say, another branch's record), the two are a removal and an addition.
+        let e = entries_with_moves(&diffs, &[(1, 2)]);
+        let got: Vec<_> = e.iter().map(|e| (e.event, e.action)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (Event::Removed, Some(5)),
+                (Event::Renumbered, Some(7)),
+                (Event::Added, Some(8))
+            ]
+        );
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! The history cache, in two files. The first holds, for each commit of a walk, its first parent, who
 //! made it and when, and which record files it changed (old and new blob ids); the second holds the
 //! record changes (`Entry`) that those file changes amount to, which `log` and the reports read. Both
-//! are facts of the commit's id (its tree and parents are part of what the id hashes) and of oslog's
-//! version, so a record never goes stale; a walk uses the ones it has and computes the rest.
+//! are facts of the commit's id (its tree and parents, and so the whole history behind it, are part of
+//! what the id hashes) and of oslog's version, so a record never goes stale; a walk uses the ones it has and computes the rest.
 //!
 //! The cache lives in `<git dir>/oslog/`, one pair of files per log root within the repository. A file starts
 //! with a line naming the format, oslog's version and the SHA-1 of the rest; a file that fails any of
@@ -18,7 +18,10 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-const FORMAT: &str = "oslog-history-cache 1";
+/// The format line. Its number changes whenever what a record means changes, so that a cache written
+/// by an oslog that computed it otherwise is ignored: 2 when a renumbering in a merge became one only
+/// if the merged branch had moved that record.
+const FORMAT: &str = "oslog-history-cache 2";
 
 /// A record file a commit changed: its path under the log root and its blob ids before and after.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -9,11 +9,11 @@
 //! are compared before any blob is read, and only the blobs that changed are parsed (each at most once).
 
 mod line;
+mod trail;
 
 use super::cache::{self, Entries, Known, Step};
 use super::tree::RawTree;
 use crate::history::{self, CommitChanges, CommitInfo, Entry, FileDiff, Rec, Version};
-use crate::model::Action;
 use crate::store::{self, Record, RecordKind, ACTIONS_DIR, THEMES_FILE, TIMELINE_DIR};
 use anyhow::{anyhow, bail, Context, Result};
 use chrono::NaiveDate;
@@ -372,12 +372,9 @@ impl Repo {
 
     /// The record changes of one step, from its decoded files.
     fn step_entries(&self, step: &Step) -> Result<Vec<Entry>> {
-        let diffs = step
-            .files
-            .iter()
-            .map(|t| self.file_diff(line::kind_of(&t.file), t.file.clone(), t.old, t.new))
-            .collect::<Result<Vec<FileDiff>>>()?;
-        Ok(history::entries(&diffs))
+        let diffs = self.step_diffs(step)?;
+        let moves = self.confirmed_moves(step, &diffs)?;
+        Ok(history::entries_with_moves(&diffs, &moves))
     }
 
     /// The cached record changes, if the cache agrees with the repository about `newest`, the newest
@@ -434,104 +431,6 @@ impl Repo {
         Ok(history::entries(&diffs))
     }
 
-    /// Every change to action `id`, newest first, with uncommitted changes in the working tree first.
-    /// It follows the action back through renumberings: a file renamed with `formerly` naming the old
-    /// number.
-    pub fn action_trail(&self, id: u32) -> Result<Vec<CommitChanges>> {
-        let head = self.head()?;
-        let head_tree = self.commit(head.0)?.tree_id();
-        let mut out = Vec::new();
-
-        let name = Action::file_name(id);
-        let file = format!("{ACTIONS_DIR}/{name}");
-        let committed = self.entry_id(head_tree, ACTIONS_DIR, &name)?;
-        let mut current = self.version(committed, RecordKind::Action, &file)?;
-        let mut diffs = Vec::new();
-        if let Some(d) = self.worktree_diff(committed, RecordKind::Action, &file)? {
-            current = d.new.clone();
-            diffs.push(d);
-        }
-        let formerly: Vec<String> = match &current {
-            Version::Present(Rec::Action(a)) => {
-                a.formerly.iter().map(|f| Action::file_name(*f)).collect()
-            }
-            _ => Vec::new(),
-        };
-        for former in formerly.iter().filter(|f| **f != name) {
-            let file = format!("{ACTIONS_DIR}/{former}");
-            let committed = self.entry_id(head_tree, ACTIONS_DIR, former)?;
-            diffs.extend(self.worktree_diff(committed, RecordKind::Action, &file)?);
-        }
-        let entries = history::entries(&diffs);
-        if !entries.is_empty() {
-            out.push(CommitChanges {
-                commit: None,
-                entries,
-            });
-        }
-
-        // The walk follows files by name, from the action's own file in HEAD; only when that file is
-        // not committed yet (a renumbering in the working tree) from its former numbers' files. A
-        // former number's file holds another action after the move, so it is followed only from the
-        // commit that made the move, where the trail reaches it. A renumbered record's old file is
-        // usually named for its old number, but a duplicate number lived in a file named otherwise,
-        // and that file is the one to follow.
-        let mut tracked: BTreeSet<String> = match committed {
-            None => formerly.into_iter().collect(),
-            Some(_) => BTreeSet::from([name]),
-        };
-        for step in self.line(head, None)? {
-            let touched = |name: &str| step.files.iter().find(|t| action_file(t) == Some(name));
-            // The file removed in this commit that held action `n`, if one did.
-            let removed_holding = |n: u32| -> Result<Option<String>> {
-                for t in step.files.iter().filter(|t| t.new.is_none()) {
-                    let Some(name) = action_file(t) else { continue };
-                    if matches!(
-                        self.version(t.old, RecordKind::Action, &t.file)?,
-                        Version::Present(Rec::Action(a)) if a.id == n
-                    ) {
-                        return Ok(Some(name.to_string()));
-                    }
-                }
-                Ok(None)
-            };
-            let mut diffs = Vec::new();
-            let mut added = Vec::new();
-            let mut queue: Vec<String> = tracked.iter().cloned().collect();
-            let mut seen = BTreeSet::new();
-            while let Some(name) = queue.pop() {
-                if !seen.insert(name.clone()) {
-                    continue;
-                }
-                let Some(t) = touched(&name) else {
-                    continue;
-                };
-                let d = self.file_diff(RecordKind::Action, t.file.clone(), t.old, t.new)?;
-                if let (Version::Absent, Version::Present(Rec::Action(a))) = (&d.old, &d.new) {
-                    // Before this commit the file was not this action's; its former numbers' were.
-                    added.push(name.clone());
-                    for f in &a.formerly {
-                        let from = removed_holding(*f)?.unwrap_or_else(|| Action::file_name(*f));
-                        tracked.insert(from.clone());
-                        queue.push(from);
-                    }
-                }
-                diffs.push(d);
-            }
-            for name in added {
-                tracked.remove(&name);
-            }
-            let entries = history::entries(&diffs);
-            if !entries.is_empty() {
-                out.push(CommitChanges {
-                    commit: Some(step.info()),
-                    entries,
-                });
-            }
-        }
-        Ok(out)
-    }
-
     /// The log's files at a commit, as (path relative to the log root, bytes), for loading the log as
     /// it was without a checkout.
     pub fn files_at(&self, rev: Rev) -> Result<Vec<(PathBuf, Vec<u8>)>> {
@@ -575,10 +474,6 @@ impl Repo {
             }
         }
         Ok(Some(at))
-    }
-
-    fn entry_id(&self, tree: Oid, dir: &str, name: &str) -> Result<Option<Oid>> {
-        self.lookup(tree, &format!("{dir}/{name}"), false)
     }
 
     fn subtree(&self, tree: Option<Oid>, dir: &str) -> Result<Option<Oid>> {
