@@ -1,4 +1,5 @@
-//! The audit trail follows a record, not a number: across merges of branches that renumbered. Real repositories in temporary
+//! The audit trail follows a record, not a number: across merges of branches that renumbered, to a
+//! deleted action's removal, and never to a number that was not used. Real repositories in temporary
 //! folders, with branches, merges and commits made by the `git` program as a user makes them, each
 //! commit with a fixed author and day.
 
@@ -294,4 +295,82 @@ fn a_move_on_the_line_is_followed_and_the_reused_number_is_not() {
         ]
     );
     assert_eq!(trail(&log, 2), vec![("Dee".into(), "added".into(), 2)]);
+}
+
+/// A deleted action's trail ends (newest first: starts) with its removal; a number never used is an
+/// error that says so.
+#[test]
+fn a_deleted_action_ends_with_its_removal_and_an_unused_number_is_an_error() {
+    let log = Log::new();
+    log.write(
+        "actions/002.yaml",
+        &action(2, "Second action", "2019-08", "ongoing", ""),
+    );
+    log.commit("Bob", "Start action 2");
+    std::fs::remove_file(log.path().join("actions/002.yaml")).unwrap();
+    log.commit("Cy", "Remove action 2");
+    log.write(
+        "actions/001.yaml",
+        &action(1, "First action", "2019-09", "ongoing", ""),
+    );
+    log.commit("Dee", "Move action 1's deadline");
+
+    assert_eq!(
+        trail(&log, 2),
+        vec![
+            ("Cy".into(), "removed".into(), 2),
+            ("Bob".into(), "changed".into(), 2),
+            ("Ann".into(), "added".into(), 2),
+        ]
+    );
+    let o = log.oslog(&["history", "2"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("removed: Second action"), "{text}");
+    assert!(!text.contains("no changes"), "{text}");
+
+    // Removed in the working tree, not yet committed: the removal comes first, uncommitted.
+    std::fs::remove_file(log.path().join("actions/001.yaml")).unwrap();
+    let v = log.json(&["history", "1", "--format", "json"]);
+    assert_eq!(v["changes"][0]["event"], "removed", "{v:#}");
+    assert_eq!(v["changes"][0]["uncommitted"], true, "{v:#}");
+    assert_eq!(v["changes"].as_array().unwrap().len(), 3, "{v:#}");
+
+    for args in [
+        &["history", "9999"][..],
+        &["history", "9999", "--format", "json"],
+    ] {
+        let o = log.oslog(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(o.stdout.is_empty(), "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.starts_with("oslog: error: action 9999 "), "{err}");
+        assert!(err.contains("never"), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+}
+
+/// The old number of a renumbered action: its trail ends with the move to the new number.
+#[test]
+fn the_old_number_of_a_moved_action_ends_with_the_move() {
+    let log = Log::new();
+    std::fs::remove_file(log.path().join("actions/002.yaml")).unwrap();
+    log.write(
+        "actions/005.yaml",
+        &action(
+            5,
+            "Second action",
+            "2019-08",
+            "not-started",
+            "formerly: [2]\n",
+        ),
+    );
+    log.commit("Cy", "Renumber action 2 to 5");
+    let v = log.json(&["history", "2", "--format", "json"]);
+    let first = &v["changes"][0];
+    assert_eq!(
+        (&first["event"], &first["from"], &first["action"]),
+        (&Value::from("renumbered"), &Value::from(2), &Value::from(5)),
+        "{v:#}"
+    );
+    assert_eq!(trail(&log, 2).len(), 2);
 }

@@ -17,6 +17,10 @@ use std::io::Write;
 /// commits. Otherwise history follows first parents: a merged branch's changes to an action already
 /// on the line appear once, at the merge commit.
 ///
+/// A deleted action's history starts with its removal (a renumbered one's old number, with the
+/// move). A number never used (in no commit on HEAD's first-parent line, nor the working tree) is an
+/// error.
+///
 /// Examples:
 ///   oslog history 42
 ///   oslog history 42 --format json | jq '.changes[] | select(.changes[].field == "status")'

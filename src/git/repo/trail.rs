@@ -15,7 +15,7 @@ use crate::git::cache::Step;
 use crate::history::{self, CommitChanges, FileDiff, Rec, Version};
 use crate::model::Action;
 use crate::store::{RecordKind, ACTIONS_DIR};
-use anyhow::Result;
+use anyhow::{bail, Result};
 use git2::Oid;
 
 /// Where tracing a record back through the history ended.
@@ -39,7 +39,8 @@ enum Came {
 impl Repo {
     /// Every change to action `id`, newest first, with uncommitted changes in the working tree first:
     /// the trail of the record in the action's file, or of the record that last left it (a deleted
-    /// or renumbered action, whose trail then starts with its removal or move).
+    /// or renumbered action, whose trail then starts with its removal or move). A number that no
+    /// commit on HEAD's first-parent line and not the working tree has had is an error.
     pub fn action_trail(&self, id: u32) -> Result<Vec<CommitChanges>> {
         let head = self.head()?;
         let head_tree = self.commit(head.0)?.tree_id();
@@ -77,6 +78,14 @@ impl Repo {
             });
         }
         self.trace(head.0, follow, None, Some(&mut out))?;
+        if out.is_empty() && committed.is_none() {
+            let since = if self.shallow() {
+                " since the shallow clone's graft (run `git fetch --unshallow` for the whole history)"
+            } else {
+                ""
+            };
+            bail!("action {id} has never been in the log: neither the working tree nor any commit on HEAD's first-parent line{since} has {file}");
+        }
         Ok(out)
     }
 
