@@ -14,6 +14,24 @@ pub enum Rec {
     Milestone(Milestone),
 }
 
+/// What stands where a record file belongs when it is not a regular file. oslog reads neither.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NotAFile {
+    Symlink,
+    Submodule,
+}
+
+impl NotAFile {
+    /// The thing, in words.
+    pub fn describe(self) -> &'static str {
+        match self {
+            NotAFile::Symlink => "a symbolic link",
+            NotAFile::Submodule => "a submodule",
+        }
+    }
+}
+
 /// One side of a file's change.
 // Versions live briefly, one or two per changed file; boxing the record would buy nothing.
 #[allow(clippy::large_enum_variant)]
@@ -23,6 +41,8 @@ pub enum Version {
     Absent,
     /// The file exists but does not decode as a valid record.
     Unreadable,
+    /// A symbolic link or submodule stands where the file belongs.
+    NotAFile(NotAFile),
     Present(Rec),
 }
 
@@ -56,6 +76,8 @@ pub enum Event {
     Renumbered,
     /// One side of the change could not be decoded, so its fields cannot be compared.
     Unreadable,
+    /// One side is a symbolic link or a submodule in the record's place (`was`, `now`), not read.
+    NotAFile,
 }
 
 /// One record's change in one commit (or in the working tree).
@@ -81,6 +103,11 @@ pub struct Entry {
     /// For an addition, every field that is set; otherwise the fields that changed.
     pub changes: Vec<Change>,
     pub flags: Vec<Flag>,
+    /// For `not-a-file`: what stood in the record's place before the change, and after it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub was: Option<NotAFile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub now: Option<NotAFile>,
 }
 
 /// The changes of one commit; `commit` is `None` for uncommitted changes in the working tree.
@@ -117,6 +144,8 @@ impl Entry {
             title,
             changes: Vec::new(),
             flags: Vec::new(),
+            was: None,
+            now: None,
         }
     }
 
@@ -281,6 +310,19 @@ pub fn entries_with_moves(diffs: &[FileDiff], moves: &[(usize, usize)]) -> Vec<E
                 e.changes = changes;
                 e
             }
+            (Version::NotAFile(_), _) | (_, Version::NotAFile(_)) => {
+                let rec = match (&d.old, &d.new) {
+                    (Version::Present(r), _) | (_, Version::Present(r)) => Some(r),
+                    _ => None,
+                };
+                let mut e = Entry::new(&d.file, Event::NotAFile, rec);
+                let not_a_file = |v: &Version| match v {
+                    Version::NotAFile(k) => Some(*k),
+                    _ => None,
+                };
+                (e.was, e.now) = (not_a_file(&d.old), not_a_file(&d.new));
+                e
+            }
             (Version::Unreadable, Version::Absent) => Entry::new(&d.file, Event::Removed, None),
             (_, Version::Present(r)) => Entry::new(&d.file, Event::Unreadable, Some(r)),
             (Version::Present(r), _) => Entry::new(&d.file, Event::Unreadable, Some(r)),
@@ -372,7 +414,12 @@ pub fn slips(commits: &[CommitChanges], most: usize) -> Slips {
         for e in &c.entries {
             let Some(id) = e.action else { continue };
             match e.event {
+                // Gone from the log: removed, or a link or submodule in its file's place.
                 Event::Removed => {
+                    state.remove(&id);
+                    continue;
+                }
+                Event::NotAFile if e.now.is_some() => {
                     state.remove(&id);
                     continue;
                 }

@@ -1,6 +1,7 @@
 //! Damaged repositories give errors, never invented history: two offsets swapped in a pack index, a
 //! byte flipped in a pack entry, a truncated pack, a broken loose object. Each run must exit 2 naming
-//! the object and `git fsck`, print no change, and leave no cache that outlives the repair.
+//! the object and `git fsck`, print no change, and leave no cache that outlives the repair. Also: a
+//! symbolic link or submodule committed where a record belongs is reported, not passed over.
 //! Repositories are built by the `git` program in temporary folders, with fixed authors and days.
 
 mod common;
@@ -296,4 +297,69 @@ fn a_broken_loose_blob_is_an_error_not_an_unreadable_record() {
     refuses(dir.path(), "a broken loose blob", &[&blob], &good);
     std::fs::write(&loose, &original).unwrap();
     assert_eq!(answers(dir.path(), true), answers(dir.path(), false));
+}
+
+/// A symbolic link and a submodule committed in `actions/`: a log loaded from that commit reports
+/// them, and the trail has an entry for each, instead of passing over them.
+#[test]
+fn a_symlink_or_submodule_in_actions_is_reported() {
+    let dir = repository();
+    let root = dir.path();
+    // Action 2's file becomes a link to action 1's.
+    std::fs::remove_file(root.join("actions/002.yaml")).unwrap();
+    std::os::unix::fs::symlink("001.yaml", root.join("actions/002.yaml")).unwrap();
+    git(root, &["add", "--all"]);
+    // A submodule entry (a commit of another repository) where action 3's file would be.
+    let head = git(root, &["rev-parse", "HEAD"]);
+    let entry = format!("160000,{head},actions/003.yaml");
+    git(root, &["update-index", "--add", "--cacheinfo", &entry]);
+    git(root, &["commit", "--quiet", "-m", "A link and a submodule"]);
+
+    let o = oslog(root, &["--as-of", "HEAD", "status"], true);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("2 files could not be loaded"),
+        "{text}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+
+    // `validate --base` reads the base revision from git: its link and submodule are findings.
+    git(root, &["checkout", "--quiet", "-b", "feature", "HEAD~1"]);
+    let o = oslog(
+        root,
+        &["validate", "--base", "main", "--format", "json"],
+        true,
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let found: Vec<(&str, &str)> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["code"].as_str().unwrap(), d["file"].as_str().unwrap()))
+        .collect();
+    assert!(
+        found.contains(&("symlink", "main:actions/002.yaml")),
+        "{v:#}"
+    );
+    assert!(
+        found.contains(&("stray-file", "main:actions/003.yaml")),
+        "{v:#}"
+    );
+    git(root, &["checkout", "--quiet", "main"]);
+
+    for (n, what) in [("2", "symbolic link"), ("3", "submodule")] {
+        let v: serde_json::Value =
+            serde_json::from_slice(&oslog(root, &["history", n, "--format", "json"], true).stdout)
+                .unwrap();
+        let first = &v["changes"][0];
+        assert_eq!(first["event"], "not-a-file", "{n}: {v:#}");
+        assert_eq!(
+            first["commit"]["summary"], "A link and a submodule",
+            "{v:#}"
+        );
+        let text = String::from_utf8_lossy(&oslog(root, &["history", n], true).stdout).into_owned();
+        assert!(text.contains(what), "{n}: {text}");
+        let text = String::from_utf8_lossy(&oslog(root, &["log"], true).stdout).into_owned();
+        assert!(text.contains(what), "{text}");
+    }
 }

@@ -10,6 +10,7 @@
 //! cold walk, never a wrong answer. It is written atomically (a temporary file renamed into place),
 //! so concurrent runs leave one whole file. Setting `OSLOG_NO_CACHE` turns it off.
 
+use super::tree::Kind as EntryKind;
 use crate::history::Entry;
 use git2::{ObjectType, Oid};
 use serde::de::DeserializeOwned;
@@ -20,15 +21,18 @@ use std::rc::Rc;
 
 /// The format line. Its number changes whenever what a record means changes, so that a cache written
 /// by an oslog that computed it otherwise is ignored: 2 when a renumbering in a merge became one only
-/// if the merged branch had moved that record.
-const FORMAT: &str = "oslog-history-cache 2";
+/// if the merged branch had moved that record; 3 when links and submodules in a record's place
+/// became changes of their own.
+const FORMAT: &str = "oslog-history-cache 3";
 
-/// A record file a commit changed: its path under the log root and its blob ids before and after.
+/// A record file a commit changed: its path under the log root, its ids before and after, and what
+/// it was on each side (a regular file, or a symbolic link or submodule in the record's place).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Touched {
     pub file: String,
     pub old: Option<Oid>,
     pub new: Option<Oid>,
+    pub kinds: [EntryKind; 2],
 }
 
 /// One commit of the first-parent line.
@@ -153,6 +157,29 @@ fn opt_oid(s: &Option<String>) -> Option<Option<Oid>> {
     }
 }
 
+/// How a side of a changed file is stored: its id, after `link:` or `submodule:` when it is one.
+fn side(id: Option<Oid>, kind: EntryKind) -> Option<String> {
+    let id = id?;
+    Some(match kind {
+        EntryKind::File => id.to_string(),
+        EntryKind::Symlink => format!("link:{id}"),
+        EntryKind::Submodule => format!("submodule:{id}"),
+    })
+}
+
+fn read_side(s: &Option<String>) -> Option<(Option<Oid>, EntryKind)> {
+    let Some(s) = s else {
+        return Some((None, EntryKind::File));
+    };
+    let (kind, id) = match s.split_once(':') {
+        None => (EntryKind::File, s.as_str()),
+        Some(("link", id)) => (EntryKind::Symlink, id),
+        Some(("submodule", id)) => (EntryKind::Submodule, id),
+        Some(_) => return None,
+    };
+    Some((Some(oid(id)?), kind))
+}
+
 /// The steps stored at `path` for the log at `prefix`; empty when there is no cache or it fails a
 /// check.
 pub fn load(path: &Path, prefix: &str) -> Known {
@@ -167,10 +194,12 @@ fn steps(text: &str, prefix: &str) -> Option<Known> {
     for c in stored {
         let mut files = Vec::with_capacity(c.files.len());
         for (file, old, new) in &c.files {
+            let ((old, was), (new, now)) = (read_side(old)?, read_side(new)?);
             files.push(Touched {
                 file: file.clone(),
-                old: opt_oid(old)?,
-                new: opt_oid(new)?,
+                old,
+                new,
+                kinds: [was, now],
             });
         }
         let step = Step {
@@ -200,7 +229,10 @@ fn encode_steps<'a>(prefix: &str, steps: impl Iterator<Item = &'a Step>) -> Opti
             files: s
                 .files
                 .iter()
-                .map(|t| (t.file.clone(), hex(&t.old), hex(&t.new)))
+                .map(|t| {
+                    let [was, now] = t.kinds;
+                    (t.file.clone(), side(t.old, was), side(t.new, now))
+                })
                 .collect(),
         })
         .collect();
@@ -256,11 +288,20 @@ mod tests {
             offset: -300,
             author: "A \"quoted\"\tname".into(),
             summary: "Action 4: open → ongoing".into(),
-            files: vec![Touched {
-                file: "actions/004.yaml".into(),
-                old: parent.map(|_| id(n + 100)),
-                new: Some(id(n + 101)),
-            }],
+            files: vec![
+                Touched {
+                    file: "actions/004.yaml".into(),
+                    old: parent.map(|_| id(n + 100)),
+                    new: Some(id(n + 101)),
+                    kinds: [EntryKind::File, EntryKind::File],
+                },
+                Touched {
+                    file: "actions/005.yaml".into(),
+                    old: Some(id(n + 102)),
+                    new: Some(id(n + 103)),
+                    kinds: [EntryKind::Symlink, EntryKind::Submodule],
+                },
+            ],
         }
     }
 

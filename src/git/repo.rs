@@ -12,9 +12,9 @@ mod line;
 mod trail;
 
 use super::cache::{self, Entries, Known, Step};
-use super::tree::RawTree;
-use crate::history::{self, CommitChanges, CommitInfo, Entry, FileDiff, Rec, Version};
-use crate::store::{self, Record, RecordKind, ACTIONS_DIR, THEMES_FILE, TIMELINE_DIR};
+use super::tree::{Kind, RawTree};
+use crate::history::{self, CommitChanges, CommitInfo, Entry, FileDiff, NotAFile, Rec, Version};
+use crate::store::{self, Committed, Record, RecordKind, ACTIONS_DIR, THEMES_FILE, TIMELINE_DIR};
 use anyhow::{anyhow, bail, Context, Result};
 use chrono::NaiveDate;
 use git2::{ErrorClass, ErrorCode, ObjectType, Oid, Repository, Sort};
@@ -314,17 +314,18 @@ impl Repo {
         bail!("no default branch found (tried origin/HEAD, main and master); give a range such as `oslog diff main..HEAD`")
     }
 
-    fn file_diff(
-        &self,
-        kind: RecordKind,
-        file: String,
-        old: Option<Oid>,
-        new: Option<Oid>,
-    ) -> Result<FileDiff> {
+    /// The versions of a changed file on each side.
+    fn file_diff(&self, t: &cache::Touched) -> Result<FileDiff> {
+        let kind = line::kind_of(&t.file);
+        let side = |id: Option<Oid>, is: Kind| match is {
+            Kind::File => self.version(id, kind, &t.file),
+            Kind::Symlink => Ok(Version::NotAFile(NotAFile::Symlink)),
+            Kind::Submodule => Ok(Version::NotAFile(NotAFile::Submodule)),
+        };
         Ok(FileDiff {
-            old: self.version(old, kind, &file)?,
-            new: self.version(new, kind, &file)?,
-            file,
+            old: side(t.old, t.kinds[0])?,
+            new: side(t.new, t.kinds[1])?,
+            file: t.file.clone(),
         })
     }
 
@@ -403,10 +404,7 @@ impl Repo {
             .map(|(dir, _)| Ok((self.subtree(old, dir)?, self.subtree(new, dir)?)))
             .collect::<Result<Vec<_>>>()?;
         let touched = self.touched(&[&dirs])?.pop().unwrap_or_default();
-        touched
-            .into_iter()
-            .map(|t| self.file_diff(line::kind_of(&t.file), t.file, t.old, t.new))
-            .collect()
+        touched.into_iter().map(|t| self.file_diff(&t)).collect()
     }
 
     /// The record changes from commit `a` to commit `b`, or to the working tree when `b` is `None`.
@@ -431,24 +429,33 @@ impl Repo {
         Ok(history::entries(&diffs))
     }
 
-    /// The log's files at a commit, as (path relative to the log root, bytes), for loading the log as
-    /// it was without a checkout.
-    pub fn files_at(&self, rev: Rev) -> Result<Vec<(PathBuf, Vec<u8>)>> {
+    /// What a commit holds at each path of the log (relative to the log root), for loading the log
+    /// as it was without a checkout: the bytes of each file, and links, submodules and folders as
+    /// such, so that they are reported rather than read or passed over.
+    pub fn files_at(&self, rev: Rev) -> Result<Vec<(PathBuf, Committed)>> {
         let tree = self.commit(rev.0)?.tree_id();
+        let content = |id: Oid, kind: Option<Kind>, rel: &Path| -> Result<Committed> {
+            Ok(match kind {
+                Some(Kind::File) => Committed::File(self.blob(id, &rel.to_string_lossy())?),
+                Some(Kind::Symlink) => Committed::Symlink,
+                Some(Kind::Submodule) => Committed::Submodule,
+                None => Committed::Folder,
+            })
+        };
         let mut out = Vec::new();
-        if let Some(id) = self.lookup(tree, THEMES_FILE, false)? {
-            out.push((PathBuf::from(THEMES_FILE), self.blob(id, THEMES_FILE)?));
+        if let Some((id, kind)) = self.lookup_entry(tree, THEMES_FILE, false)? {
+            let rel = PathBuf::from(THEMES_FILE);
+            out.push((rel.clone(), content(id, kind, &rel)?));
         }
         for (dir, _) in DIRS {
             if let Some(sub) = self.subtree(Some(tree), dir)? {
                 for e in self.raw_tree(Some(sub))?.iter() {
-                    if !e.is_blob() {
-                        continue;
-                    }
                     let rel = Path::new(dir).join(String::from_utf8_lossy(e.name).as_ref());
-                    let bytes = self.blob(e.oid(), &rel.to_string_lossy())?;
-                    out.push((rel, bytes));
+                    let c = content(e.oid(), e.kind(), &rel)?;
+                    out.push((rel, c));
                 }
+            } else if let Some((_, Some(Kind::Symlink))) = self.lookup_entry(tree, dir, false)? {
+                out.push((PathBuf::from(dir), Committed::Symlink));
             }
         }
         Ok(out)
@@ -461,19 +468,44 @@ impl Repo {
     /// The id of a file (`want_tree` false) or folder under the log root in `tree`, read from the raw
     /// tree objects: looking a name up this way costs a scan of the bytes, not a parse of every entry.
     fn lookup(&self, tree: Oid, path: &str, want_tree: bool) -> Result<Option<Oid>> {
+        Ok(match self.lookup_entry(tree, path, want_tree)? {
+            Some((id, None)) if want_tree => Some(id),
+            Some((id, Some(Kind::File))) if !want_tree => Some(id),
+            _ => None,
+        })
+    }
+
+    /// The id and kind of the file, link or submodule at `path` under the log root in `tree`.
+    fn file_entry(&self, tree: Oid, path: &str) -> Result<Option<(Oid, Kind)>> {
+        Ok(match self.lookup_entry(tree, path, false)? {
+            Some((id, Some(kind))) => Some((id, kind)),
+            _ => None,
+        })
+    }
+
+    /// The id of a folder (`want_tree`) or else of the file, link or submodule at `path` under the
+    /// log root in `tree`, with its kind (`None` for a folder).
+    fn lookup_entry(
+        &self,
+        tree: Oid,
+        path: &str,
+        want_tree: bool,
+    ) -> Result<Option<(Oid, Option<Kind>)>> {
         let full = format!("{}{path}", self.prefix);
         let parts: Vec<&str> = full.split('/').collect();
         let mut at = tree;
         for (i, part) in parts.iter().enumerate() {
             let last = i + 1 == parts.len();
             let raw = self.raw_tree(Some(at))?;
-            let want_blob = last && !want_tree;
-            match raw.find(part.as_bytes(), !want_blob) {
-                Some(e) if e.is_blob() == want_blob => at = e.oid(),
-                _ => return Ok(None),
+            let Some(e) = raw.find(part.as_bytes(), !last || want_tree) else {
+                return Ok(None);
+            };
+            if last {
+                return Ok(Some((e.oid(), e.kind())));
             }
+            at = e.oid();
         }
-        Ok(Some(at))
+        Ok(None)
     }
 
     fn subtree(&self, tree: Option<Oid>, dir: &str) -> Result<Option<Oid>> {
@@ -536,30 +568,45 @@ impl Repo {
         Ok(names)
     }
 
-    /// How the working tree's `file` differs from the committed blob, if it does.
+    /// How the working tree's `file` differs from what is committed there (a file, link or
+    /// submodule), if it does. A link stays a link and a submodule's folder (or its absence: it
+    /// need not be checked out) stays a submodule; neither is read.
     fn worktree_diff(
         &self,
-        committed: Option<Oid>,
+        committed: Option<(Oid, Kind)>,
         kind: RecordKind,
         file: &str,
     ) -> Result<Option<FileDiff>> {
         let path = self.root.join(file);
-        let on_disk = match std::fs::symlink_metadata(&path) {
-            Ok(_) => Some(store::read_source(&self.root, Path::new(file))),
+        let meta = match std::fs::symlink_metadata(&path) {
+            Ok(m) => Some(m),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
         };
-        if let (Some(id), Ok(bytes)) = (committed, std::fs::read(&path)) {
-            if Oid::hash_object(ObjectType::Blob, &bytes).ok() == Some(id) {
-                return Ok(None);
-            }
-        }
-        let new = match on_disk {
+        let submodule = matches!(committed, Some((_, Kind::Submodule)));
+        let new = match meta {
+            Some(m) if m.file_type().is_symlink() => Version::NotAFile(NotAFile::Symlink),
+            Some(m) if m.is_dir() && submodule => Version::NotAFile(NotAFile::Submodule),
+            None if submodule => Version::NotAFile(NotAFile::Submodule),
             None => Version::Absent,
-            Some(Err(_)) => Version::Unreadable,
-            Some(Ok(src)) => decode_source(kind, file, &src),
+            Some(_) => {
+                if let (Some((id, Kind::File)), Ok(bytes)) = (committed, std::fs::read(&path)) {
+                    if Oid::hash_object(ObjectType::Blob, &bytes).ok() == Some(id) {
+                        return Ok(None);
+                    }
+                }
+                match store::read_source(&self.root, Path::new(file)) {
+                    Err(_) => Version::Unreadable,
+                    Ok(src) => decode_source(kind, file, &src),
+                }
+            }
         };
-        let old = self.version(committed, kind, file)?;
+        let old = match committed {
+            None => Version::Absent,
+            Some((id, Kind::File)) => self.version(Some(id), kind, file)?,
+            Some((_, Kind::Symlink)) => Version::NotAFile(NotAFile::Symlink),
+            Some((_, Kind::Submodule)) => Version::NotAFile(NotAFile::Submodule),
+        };
         Ok((old != new).then(|| FileDiff {
             file: file.to_string(),
             old,
@@ -634,10 +681,9 @@ fn action_file(t: &cache::Touched) -> Option<&str> {
     t.file.strip_prefix(ACTIONS_DIR)?.strip_prefix('/')
 }
 
-fn entry_map(raw: &RawTree) -> BTreeMap<String, Oid> {
+fn entry_map(raw: &RawTree) -> BTreeMap<String, (Oid, Kind)> {
     raw.iter()
-        .filter(|e| e.is_record())
-        .map(|e| (String::from_utf8_lossy(e.name).into_owned(), e.oid()))
+        .filter_map(|e| Some((String::from_utf8_lossy(e.name).into_owned(), e.tracked()?)))
         .collect()
 }
 

@@ -7,7 +7,7 @@
 use super::{describe, read_blob, Repo, Rev, DIRS};
 use crate::git::cache::{self, Known, Step, Touched};
 use crate::git::pack::Packs;
-use crate::git::tree::{self, RawTree};
+use crate::git::tree::{self, Kind, RawTree, Side};
 use crate::store::RecordKind;
 use anyhow::{anyhow, Result};
 use git2::{Oid, Repository};
@@ -198,10 +198,14 @@ impl Repo {
         let mut files: Vec<Vec<Touched>> = vec![Vec::new(); items.len()];
         for ((i, d, _, _), changes) in jobs.iter().zip(changed) {
             let dir = DIRS[*d].0;
-            files[*i].extend(changes.into_iter().map(|(name, old, new)| Touched {
-                file: format!("{dir}/{name}"),
-                old,
-                new,
+            files[*i].extend(changes.into_iter().map(|(name, old, new)| {
+                let kind = |side: Option<Side>| side.map_or(Kind::File, |(_, k)| k);
+                Touched {
+                    file: format!("{dir}/{name}"),
+                    old: old.map(|(id, _)| id),
+                    new: new.map(|(id, _)| id),
+                    kinds: [kind(old), kind(new)],
+                }
             }));
         }
         Ok(files)
@@ -213,7 +217,11 @@ impl Repo {
         let wanted: Vec<(Oid, RecordKind, &str)> = {
             let cache = self.cache.borrow();
             touched
-                .flat_map(|t| [t.old, t.new].into_iter().flatten().map(move |id| (id, t)))
+                .flat_map(|t| {
+                    let files = [(t.old, t.kinds[0]), (t.new, t.kinds[1])];
+                    let files = files.into_iter().filter(|(_, k)| *k == Kind::File);
+                    files.filter_map(|(id, _)| id).map(move |id| (id, t))
+                })
                 .filter(|(id, _)| !cache.contains_key(id) && seen.insert(*id))
                 .map(|(id, t)| (id, kind_of(&t.file), t.file.as_str()))
                 .collect()

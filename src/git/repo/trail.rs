@@ -45,7 +45,7 @@ impl Repo {
         let head = self.head()?;
         let head_tree = self.commit(head.0)?.tree_id();
         let file = format!("{ACTIONS_DIR}/{}", Action::file_name(id));
-        let committed = self.lookup(head_tree, &file, false)?;
+        let committed = self.file_entry(head_tree, &file)?;
         let mut out = Vec::new();
         let mut follow = file.clone();
         let mut diffs = Vec::new();
@@ -55,7 +55,7 @@ impl Repo {
             if let (None, Version::Present(Rec::Action(a))) = (committed, &d.new) {
                 for n in a.formerly.iter().rev() {
                     let former = format!("{ACTIONS_DIR}/{}", Action::file_name(*n));
-                    let old = self.lookup(head_tree, &former, false)?;
+                    let old = self.file_entry(head_tree, &former)?;
                     let Some(g) = self.worktree_diff(old, RecordKind::Action, &former)? else {
                         continue;
                     };
@@ -106,7 +106,7 @@ impl Repo {
                 let Some(t) = step.files.iter().find(|t| t.file == file) else {
                     continue;
                 };
-                let diff = self.file_diff(RecordKind::Action, file.clone(), t.old, t.new)?;
+                let diff = self.file_diff(t)?;
                 if t.old.is_some() {
                     // A change, or (only where the trace starts) the removal, which may be a move
                     // out of this file.
@@ -269,10 +269,7 @@ impl Repo {
     /// Every changed file of `step`, decoded.
     pub(super) fn step_diffs(&self, step: &Step) -> Result<Vec<FileDiff>> {
         self.decode_all(step.files.iter())?;
-        step.files
-            .iter()
-            .map(|t| self.file_diff(super::line::kind_of(&t.file), t.file.clone(), t.old, t.new))
-            .collect()
+        step.files.iter().map(|t| self.file_diff(t)).collect()
     }
 }
 
