@@ -62,6 +62,8 @@ pub struct Repo {
     entries: RefCell<Option<Entries>>,
     /// The last few raw tree objects read.
     trees: RefCell<Vec<(Oid, Rc<RawTree>)>>,
+    /// The commits of every line walked so far, whose steps the history cache keeps.
+    walked: RefCell<HashSet<Oid>>,
 }
 
 const DIRS: [(&str, RecordKind); 2] = [
@@ -147,6 +149,7 @@ impl Repo {
             cache: RefCell::new(HashMap::new()),
             known: RefCell::new(None),
             trees: RefCell::new(Vec::new()),
+            walked: RefCell::new(HashSet::new()),
         })
     }
 

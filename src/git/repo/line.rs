@@ -69,14 +69,18 @@ impl Repo {
                 known.insert(step.id, step.clone());
                 line[*at] = Some(step);
             }
+        }
+        let mut walked = self.walked.borrow_mut();
+        walked.extend(line.iter().flatten().map(|s| s.id));
+        if !pending.is_empty() {
             if let Some(path) = &self.cache_file {
-                let on_line: HashSet<Oid> = line.iter().flatten().map(|s| s.id).collect();
-                // Records of commits no longer on the line (rewritten history, other branches) are
-                // kept up to a bound, then dropped.
-                let keep_all = known.len() <= on_line.len() + 50_000;
+                // Records of commits this run did not walk (rewritten history, other branches) are
+                // kept up to a bound, then dropped. A run walks the line, and a trail also the
+                // merged branches it follows.
+                let keep_all = known.len() <= walked.len() + 50_000;
                 let steps = known
                     .values()
-                    .filter(|s| keep_all || on_line.contains(&s.id))
+                    .filter(|s| keep_all || walked.contains(&s.id))
                     .map(|s| s.as_ref());
                 // A cache that cannot be written costs only speed next time.
                 let _ = cache::save(path, &self.prefix, steps);
@@ -226,6 +230,9 @@ impl Repo {
                 .map(|(id, t)| (id, kind_of(&t.file), t.file.as_str()))
                 .collect()
         };
+        if wanted.is_empty() {
+            return Ok(());
+        }
         let versions = self.in_parallel(&wanted, 128, |repo, chunk| {
             chunk
                 .iter()
@@ -247,6 +254,10 @@ impl Repo {
         min_chunk: usize,
         work: impl Fn(&Repository, &[T]) -> Result<Vec<R>> + Sync,
     ) -> Result<Vec<R>> {
+        // Asking for the number of cores reads files under /proc and /sys: not for work of one chunk.
+        if items.len() <= min_chunk {
+            return work(&self.repo, items);
+        }
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .min(8)
