@@ -6,7 +6,7 @@
 
 mod common;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 const THEMES: &str =
     "themes:\n  - key: governance\n    name: Governance\n    colour: \"#1f77b4\"\n";
@@ -16,25 +16,7 @@ fn action(id: u32, deadline: &str, status: &str) -> String {
 }
 
 fn git(dir: &Path, args: &[&str]) -> String {
-    let o = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "Ann")
-        .env("GIT_COMMITTER_NAME", "Ann")
-        .env("GIT_AUTHOR_EMAIL", "ann@example.org")
-        .env("GIT_COMMITTER_EMAIL", "ann@example.org")
-        .env("GIT_AUTHOR_DATE", "2019-07-01T12:00:00Z")
-        .env("GIT_COMMITTER_DATE", "2019-07-01T12:00:00Z")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", dir)
-        .output()
-        .expect("git is installed");
-    assert!(
-        o.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).trim().to_string()
+    common::git_as(dir, "Ann", "2019-07-01T12:00:00Z", args)
 }
 
 fn commit(dir: &Path, message: &str) {

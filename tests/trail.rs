@@ -7,7 +7,7 @@ mod common;
 use serde_json::Value;
 use std::cell::Cell;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 const THEMES: &str =
     "themes:\n  - key: governance\n    name: Governance\n    colour: \"#1f77b4\"\n";
@@ -52,26 +52,12 @@ impl Log {
     fn git(&self, who: &str, args: &[&str]) -> String {
         let day = self.day.get();
         self.day.set(day + 1);
-        let date = format!("2019-07-{day:02}T12:00:00Z");
-        let o = Command::new("git")
-            .args(args)
-            .current_dir(self.path())
-            .env("GIT_AUTHOR_NAME", who)
-            .env("GIT_COMMITTER_NAME", who)
-            .env("GIT_AUTHOR_EMAIL", "people@example.org")
-            .env("GIT_COMMITTER_EMAIL", "people@example.org")
-            .env("GIT_AUTHOR_DATE", &date)
-            .env("GIT_COMMITTER_DATE", &date)
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("HOME", self.path())
-            .output()
-            .expect("git is installed");
-        assert!(
-            o.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-        String::from_utf8_lossy(&o.stdout).into_owned()
+        common::git_as(
+            self.path(),
+            who,
+            &format!("2019-07-{day:02}T12:00:00Z"),
+            args,
+        )
     }
 
     fn write(&self, rel: &str, text: &str) {

@@ -320,15 +320,25 @@ impl Repo {
     /// The versions of a changed file on each side.
     fn file_diff(&self, t: &cache::Touched) -> Result<FileDiff> {
         let kind = line::kind_of(&t.file);
-        let side = |id: Option<Oid>, is: Kind| match is {
-            Kind::File => self.version(id, kind, &t.file),
-            Kind::Symlink => Ok(Version::NotAFile(NotAFile::Symlink)),
-            Kind::Submodule => Ok(Version::NotAFile(NotAFile::Submodule)),
-        };
         Ok(FileDiff {
-            old: side(t.old, t.kinds[0])?,
-            new: side(t.new, t.kinds[1])?,
+            old: self.committed(t.old.map(|id| (id, t.kinds[0])), kind, &t.file)?,
+            new: self.committed(t.new.map(|id| (id, t.kinds[1])), kind, &t.file)?,
             file: t.file.clone(),
+        })
+    }
+
+    /// What a commit holds at `file`: a record (decoded), or a link or submodule, which is not read.
+    fn committed(
+        &self,
+        entry: Option<(Oid, Kind)>,
+        kind: RecordKind,
+        file: &str,
+    ) -> Result<Version> {
+        Ok(match entry {
+            None => Version::Absent,
+            Some((id, Kind::File)) => self.version(Some(id), kind, file)?,
+            Some((_, Kind::Symlink)) => Version::NotAFile(NotAFile::Symlink),
+            Some((_, Kind::Submodule)) => Version::NotAFile(NotAFile::Submodule),
         })
     }
 
@@ -604,12 +614,7 @@ impl Repo {
                 }
             }
         };
-        let old = match committed {
-            None => Version::Absent,
-            Some((id, Kind::File)) => self.version(Some(id), kind, file)?,
-            Some((_, Kind::Symlink)) => Version::NotAFile(NotAFile::Symlink),
-            Some((_, Kind::Submodule)) => Version::NotAFile(NotAFile::Submodule),
-        };
+        let old = self.committed(committed, kind, file)?;
         Ok((old != new).then(|| FileDiff {
             file: file.to_string(),
             old,
