@@ -14,6 +14,24 @@ pub enum Rec {
     Milestone(Milestone),
 }
 
+/// What stands where a record file belongs when it is not a regular file. oslog reads neither.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NotAFile {
+    Symlink,
+    Submodule,
+}
+
+impl NotAFile {
+    /// The thing, in words.
+    pub fn describe(self) -> &'static str {
+        match self {
+            NotAFile::Symlink => "a symbolic link",
+            NotAFile::Submodule => "a submodule",
+        }
+    }
+}
+
 /// One side of a file's change.
 // Versions live briefly, one or two per changed file; boxing the record would buy nothing.
 #[allow(clippy::large_enum_variant)]
@@ -23,6 +41,8 @@ pub enum Version {
     Absent,
     /// The file exists but does not decode as a valid record.
     Unreadable,
+    /// A symbolic link or submodule stands where the file belongs.
+    NotAFile(NotAFile),
     Present(Rec),
 }
 
@@ -56,6 +76,8 @@ pub enum Event {
     Renumbered,
     /// One side of the change could not be decoded, so its fields cannot be compared.
     Unreadable,
+    /// One side is a symbolic link or a submodule in the record's place (`was`, `now`), not read.
+    NotAFile,
 }
 
 /// One record's change in one commit (or in the working tree).
@@ -81,6 +103,11 @@ pub struct Entry {
     /// For an addition, every field that is set; otherwise the fields that changed.
     pub changes: Vec<Change>,
     pub flags: Vec<Flag>,
+    /// For `not-a-file`: what stood in the record's place before the change, and after it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub was: Option<NotAFile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub now: Option<NotAFile>,
 }
 
 /// The changes of one commit; `commit` is `None` for uncommitted changes in the working tree.
@@ -117,6 +144,8 @@ impl Entry {
             title,
             changes: Vec::new(),
             flags: Vec::new(),
+            was: None,
+            now: None,
         }
     }
 
@@ -181,43 +210,77 @@ fn initial_fields(rec: &Rec) -> Vec<Change> {
     }
 }
 
-/// Turn the changed files of one commit into record entries, pairing a removed action with the added
-/// one whose `formerly` names it (a renumbering). Files whose records are equal (a change of layout
-/// only) give no entry.
-pub fn entries(diffs: &[FileDiff]) -> Vec<Entry> {
+/// The renumberings among one commit's changed files, as (removed, added) indexes into `diffs`: an
+/// action removed from one file and an action added in another whose `formerly` names the removed
+/// one's number. Each added action is paired first with the removed action of its latest former
+/// number (the one a renumbering appends), then with one of any former number; each file pairs once.
+pub fn moves(diffs: &[FileDiff]) -> Vec<(usize, usize)> {
+    let action = |v: &Version| match v {
+        Version::Present(Rec::Action(a)) => Some(a.clone()),
+        _ => None,
+    };
     let removed: Vec<(usize, u32)> = diffs
         .iter()
         .enumerate()
-        .filter_map(|(i, d)| match (&d.old, &d.new) {
-            (Version::Present(Rec::Action(a)), Version::Absent) => Some((i, a.id)),
-            _ => None,
-        })
+        .filter(|(_, d)| d.new == Version::Absent)
+        .filter_map(|(i, d)| Some((i, action(&d.old)?.id)))
         .collect();
-    let mut paired = vec![false; diffs.len()];
-    let mut out = Vec::new();
-    for d in diffs {
-        if let (Version::Absent, Version::Present(Rec::Action(new))) = (&d.old, &d.new) {
-            let from = removed
-                .iter()
-                .find(|(i, id)| !paired[*i] && new.formerly.contains(id));
-            if let Some(&(i, id)) = from {
-                paired[i] = true;
-                let Version::Present(Rec::Action(old)) = &diffs[i].old else {
-                    continue;
-                };
-                let mut e = Entry::new(&d.file, Event::Renumbered, Some(&d.new_rec()));
-                e.from = Some(id);
-                e.changes = change::action_changes(old, new);
-                e.flags = change::action_flags(old, new, &e.changes);
-                out.push((d.file.clone(), e));
+    if removed.is_empty() {
+        return Vec::new();
+    }
+    let added: Vec<(usize, Vec<u32>)> = diffs
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.old == Version::Absent)
+        .filter_map(|(i, d)| Some((i, action(&d.new)?.formerly)))
+        .filter(|(_, formerly)| !formerly.is_empty())
+        .collect();
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for latest_only in [true, false] {
+        for (a, formerly) in &added {
+            if out.iter().any(|(_, x)| x == a) {
+                continue;
+            }
+            let wanted = |id: &u32| match latest_only {
+                true => formerly.last() == Some(id),
+                false => formerly.contains(id),
+            };
+            let free = |r: &usize| !out.iter().any(|(x, _)| x == r);
+            if let Some((r, _)) = removed.iter().find(|(r, id)| free(r) && wanted(id)) {
+                out.push((*r, *a));
             }
         }
     }
-    // The files that took a renumbered action, looked up once per file (a first commit adds thousands).
-    let renumbered: std::collections::HashSet<String> =
-        out.iter().map(|(f, _)| f.clone()).collect();
+    out
+}
+
+/// Turn the changed files of one commit into record entries, pairing a removed action with the added
+/// one whose `formerly` names it as a renumbering (see [`moves`]). Files whose records are equal (a
+/// change of layout only) give no entry.
+pub fn entries(diffs: &[FileDiff]) -> Vec<Entry> {
+    entries_with_moves(diffs, &moves(diffs))
+}
+
+/// Turn the changed files of one commit into record entries, with the renumberings already known as
+/// (removed, added) indexes into `diffs`.
+pub fn entries_with_moves(diffs: &[FileDiff], moves: &[(usize, usize)]) -> Vec<Entry> {
+    let mut out = Vec::new();
+    for &(r, a) in moves {
+        let (Version::Present(Rec::Action(old)), Version::Present(Rec::Action(new))) =
+            (&diffs[r].old, &diffs[a].new)
+        else {
+            continue;
+        };
+        let mut e = Entry::new(&diffs[a].file, Event::Renumbered, Some(&diffs[a].new_rec()));
+        e.from = Some(old.id);
+        e.changes = change::action_changes(old, new);
+        e.flags = change::action_flags(old, new, &e.changes);
+        out.push(e);
+    }
+    let paired: std::collections::HashSet<usize> =
+        moves.iter().flat_map(|(r, a)| [*r, *a]).collect();
     for (i, d) in diffs.iter().enumerate() {
-        if paired[i] || renumbered.contains(&d.file) {
+        if paired.contains(&i) {
             continue;
         }
         let e = match (&d.old, &d.new) {
@@ -255,14 +318,26 @@ pub fn entries(diffs: &[FileDiff]) -> Vec<Entry> {
                 e.changes = changes;
                 e
             }
+            (Version::NotAFile(_), _) | (_, Version::NotAFile(_)) => {
+                let rec = match (&d.old, &d.new) {
+                    (Version::Present(r), _) | (_, Version::Present(r)) => Some(r),
+                    _ => None,
+                };
+                let mut e = Entry::new(&d.file, Event::NotAFile, rec);
+                let not_a_file = |v: &Version| match v {
+                    Version::NotAFile(k) => Some(*k),
+                    _ => None,
+                };
+                (e.was, e.now) = (not_a_file(&d.old), not_a_file(&d.new));
+                e
+            }
             (Version::Unreadable, Version::Absent) => Entry::new(&d.file, Event::Removed, None),
             (_, Version::Present(r)) => Entry::new(&d.file, Event::Unreadable, Some(r)),
             (Version::Present(r), _) => Entry::new(&d.file, Event::Unreadable, Some(r)),
             _ => Entry::new(&d.file, Event::Unreadable, None),
         };
-        out.push((d.file.clone(), e));
+        out.push(e);
     }
-    let mut out: Vec<Entry> = out.into_iter().map(|(_, e)| e).collect();
     out.sort_by(|a, b| a.file.cmp(&b.file));
     out
 }
@@ -347,7 +422,12 @@ pub fn slips(commits: &[CommitChanges], most: usize) -> Slips {
         for e in &c.entries {
             let Some(id) = e.action else { continue };
             match e.event {
+                // Gone from the log: removed, or a link or submodule in its file's place.
                 Event::Removed => {
+                    state.remove(&id);
+                    continue;
+                }
+                Event::NotAFile if e.now.is_some() => {
                     state.remove(&id);
                     continue;
                 }
@@ -497,6 +577,45 @@ mod tests {
         assert_eq!(
             (e.len(), e[0].event, e[0].from, e[0].action),
             (1, Event::Renumbered, Some(16), Some(17))
+        );
+    }
+
+    #[test]
+    fn a_renumbering_pairs_with_the_latest_former_number_first() {
+        // 5 → 8, and 6 (once 5) → 7, in one commit: 7 names both 5 and 6, but it left 6.
+        let x = action(5, Status::Ongoing, "2019-07");
+        let mut y = action(6, Status::Ongoing, "2019-08");
+        y.formerly = vec![5];
+        let mut y2 = y.clone();
+        (y2.id, y2.formerly) = (7, vec![5, 6]);
+        let mut x2 = x.clone();
+        (x2.id, x2.formerly) = (8, vec![5]);
+        let diffs = [
+            diff("actions/005.yaml", present(&x), Version::Absent),
+            diff("actions/006.yaml", present(&y), Version::Absent),
+            diff("actions/007.yaml", Version::Absent, present(&y2)),
+            diff("actions/008.yaml", Version::Absent, present(&x2)),
+        ];
+        assert_eq!(moves(&diffs), vec![(1, 2), (0, 3)]);
+        let e = entries(&diffs);
+        let got: Vec<_> = e.iter().map(|e| (e.event, e.from, e.action)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (Event::Renumbered, Some(6), Some(7)),
+                (Event::Renumbered, Some(5), Some(8))
+            ]
+        );
+        // Told that 8 is not 5's (say, another branch's record), the two are a removal and an addition.
+        let e = entries_with_moves(&diffs, &[(1, 2)]);
+        let got: Vec<_> = e.iter().map(|e| (e.event, e.action)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (Event::Removed, Some(5)),
+                (Event::Renumbered, Some(7)),
+                (Event::Added, Some(8))
+            ]
         );
     }
 

@@ -564,7 +564,11 @@ pub fn over_time(
             for e in &c.entries {
                 let Some(id) = e.action else { continue };
                 match e.event {
+                    // Gone from the log: removed, or a link or submodule in its file's place.
                     Event::Removed => {
+                        status.remove(&id);
+                    }
+                    Event::NotAFile if e.now.is_some() => {
                         status.remove(&id);
                     }
                     Event::Renumbered => {
@@ -640,6 +644,8 @@ mod tests {
             title: Some("t".into()),
             changes,
             flags: vec![],
+            was: None,
+            now: None,
         }
     }
 

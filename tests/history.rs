@@ -687,7 +687,7 @@ fn the_history_cache_gives_the_answers_a_cold_walk_gives() {
         "the run that fills the cache"
     );
     let text = std::fs::read_to_string(cache_file(dir.path())).unwrap();
-    assert!(text.starts_with("oslog-history-cache 2 "), "{text}");
+    assert!(text.starts_with("oslog-history-cache 4 "), "{text}");
     assert_eq!(answers(dir.path(), true), cold, "the runs that read it");
 
     // A new commit on top: the cache has every commit but the tip, and must not hide it.
@@ -739,7 +739,7 @@ fn damaged(good: &str) -> Vec<(&'static str, Vec<u8>)> {
         ("not text", vec![0xff, 0xfe, 0, 1, 2]),
         (
             "another version",
-            good.replacen("cache 2 ", "cache 999 ", 1).into_bytes(),
+            good.replacen(" 4 ", " 999 ", 1).into_bytes(),
         ),
     ]
 }
@@ -791,7 +791,7 @@ fn a_damaged_or_foreign_cache_is_detected_and_rebuilt() {
             );
             let now = std::fs::read(path).unwrap();
             assert_ne!(now, bytes, "{what}: the cache is rewritten");
-            assert!(now.starts_with(b"oslog-history-cache 2 "), "{what}");
+            assert!(now.starts_with(b"oslog-history-cache 4 "), "{what}");
         }
     }
 }

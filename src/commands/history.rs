@@ -11,9 +11,15 @@ use std::io::Write;
 /// Lists each commit in which action N changed (status, deadline, owner, theme, title, signed_off,
 /// links, updates), with the commit, its author and date, and each field's old → new value.
 ///
-/// Uncommitted changes in the working tree come first, marked as such. The trail follows renumbering
-/// (a file renamed with `formerly` naming the old number). History follows first parents: a merged
-/// branch's changes appear once, at the merge commit.
+/// Uncommitted changes in the working tree come first, marked as such. The trail follows the record,
+/// not the number: through renumbering (a file renamed with `formerly` naming the old number, from
+/// the commit of the move), and for an action that came in with a merge, into the merged branch's own
+/// commits. Otherwise history follows first parents: a merged branch's changes to an action already
+/// on the line appear once, at the merge commit.
+///
+/// A deleted action's history starts with its removal (a renumbered one's old number, with the
+/// move). A number never used (in no commit on HEAD's first-parent line, nor the working tree) is an
+/// error.
 ///
 /// Examples:
 ///   oslog history 42

@@ -119,7 +119,7 @@ impl Context {
         };
         let repo = crate::git::Repo::open(&root)?;
         let rev = repo.resolve(spec)?;
-        let log = crate::store::load_files(&root, repo.files_at(rev)?);
+        let log = crate::store::load_committed(&root, repo.files_at(rev)?);
         let today = if self.today_given {
             self.today
         } else {

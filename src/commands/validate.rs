@@ -99,7 +99,8 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     })
 }
 
-/// The number collisions between this branch (the working tree) and `spec`.
+/// The number collisions between this branch (the working tree) and `spec`, and the links and
+/// submodules `spec` has in a record's place.
 fn against_base(
     root: &std::path::Path,
     log: &crate::store::Log,
@@ -108,39 +109,59 @@ fn against_base(
     let repo = crate::git::Repo::open(root)?;
     let rev = repo.resolve(spec)?;
     let base = repo.merge_base_with_head(rev)?;
-    let rev_log = crate::store::load_files(root, repo.files_at(rev)?);
-    let base_log = crate::store::load_files(root, repo.files_at(base)?);
-    let collisions = crate::renumber::branch_collisions(log, &base_log, &rev_log);
-    Ok(collisions
-        .into_iter()
-        .map(|c| {
-            let (what, hint) = match c.action {
-                Some(_) => (
-                    format!("action {}", c.id),
-                    format!("run: oslog renumber --onto {spec}"),
-                ),
-                None => (
-                    format!("milestone `{}`", c.id),
-                    "give this milestone another slug (rename its file and id)".to_string(),
-                ),
-            };
-            let spans = log
-                .actions
-                .iter()
-                .find(|a| a.file == c.file)
-                .map(|a| &a.spans)
-                .or_else(|| log.milestones.iter().find(|m| m.file == c.file).map(|m| &m.spans));
-            diag::Diagnostic::new(
-                Code::NumberCollision,
-                &c.file,
-                spans.map(|s| s.get("id")),
-                format!(
-                    "{what} is new on this branch, but {spec} has given it to another record: {} ({})",
-                    c.their_title,
-                    c.theirs.display()
-                ),
-            )
-            .with_hint(hint)
+    let rev_files = repo.files_at(rev)?;
+    // A link or submodule in a record's place on `spec` hides whatever number it stands for from
+    // the comparison, so it is reported, under `spec`'s name.
+    let not_files: std::collections::BTreeSet<std::path::PathBuf> = rev_files
+        .iter()
+        .filter(|(_, c)| !matches!(c, crate::store::Committed::File(_)))
+        .map(|(p, _)| p.clone())
+        .collect();
+    let rev_log = crate::store::load_committed(root, rev_files);
+    let base_log = crate::store::load_committed(root, repo.files_at(base)?);
+    let mut out: Vec<diag::Diagnostic> = rev_log
+        .diags
+        .iter()
+        .filter(|d| not_files.contains(&d.file))
+        .map(|d| diag::Diagnostic {
+            file: format!("{spec}:{}", d.file.display()).into(),
+            ..d.clone()
         })
-        .collect())
+        .collect();
+    let collisions = crate::renumber::branch_collisions(log, &base_log, &rev_log);
+    out.extend(collisions.into_iter().map(|c| {
+        let (what, hint) = match c.action {
+            Some(_) => (
+                format!("action {}", c.id),
+                format!("run: oslog renumber --onto {spec}"),
+            ),
+            None => (
+                format!("milestone `{}`", c.id),
+                "give this milestone another slug (rename its file and id)".to_string(),
+            ),
+        };
+        let spans = log
+            .actions
+            .iter()
+            .find(|a| a.file == c.file)
+            .map(|a| &a.spans)
+            .or_else(|| {
+                log.milestones
+                    .iter()
+                    .find(|m| m.file == c.file)
+                    .map(|m| &m.spans)
+            });
+        diag::Diagnostic::new(
+            Code::NumberCollision,
+            &c.file,
+            spans.map(|s| s.get("id")),
+            format!(
+                "{what} is new on this branch, but {spec} has given it to another record: {} ({})",
+                c.their_title,
+                c.theirs.display()
+            ),
+        )
+        .with_hint(hint)
+    }));
+    Ok(out)
 }

@@ -1,8 +1,8 @@
 //! The history cache, in two files. The first holds, for each commit of a walk, its first parent, who
 //! made it and when, and which record files it changed (old and new blob ids); the second holds the
 //! record changes (`Entry`) that those file changes amount to, which `log` and the reports read. Both
-//! are facts of the commit's id (its tree and parents are part of what the id hashes) and of oslog's
-//! version, so a record never goes stale; a walk uses the ones it has and computes the rest.
+//! are facts of the commit's id (its tree and parents, and so the whole history behind it, are part of
+//! what the id hashes) and of oslog's version, so a record never goes stale; a walk uses the ones it has and computes the rest.
 //!
 //! The cache lives in `<git dir>/oslog/`, one pair of files per log root within the repository. A file starts
 //! with a line naming the format, oslog's version and the SHA-1 of the rest; a file that fails any of
@@ -10,6 +10,7 @@
 //! cold walk, never a wrong answer. It is written atomically (a temporary file renamed into place),
 //! so concurrent runs leave one whole file. Setting `OSLOG_NO_CACHE` turns it off.
 
+use super::tree::Kind as EntryKind;
 use crate::history::Entry;
 use git2::{ObjectType, Oid};
 use serde::de::DeserializeOwned;
@@ -18,14 +19,20 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-const FORMAT: &str = "oslog-history-cache 2";
+/// The format line. Its number changes whenever what a record means changes, so that a cache written
+/// by an oslog that computed it otherwise is ignored: 2 when an update moved by its date became one
+/// edit, 3 when a renumbering in a merge became one only if the merged branch had moved that record,
+/// 4 when links and submodules in a record's place became changes of their own.
+const FORMAT: &str = "oslog-history-cache 4";
 
-/// A record file a commit changed: its path under the log root and its blob ids before and after.
+/// A record file a commit changed: its path under the log root, its ids before and after, and what
+/// it was on each side (a regular file, or a symbolic link or submodule in the record's place).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Touched {
     pub file: String,
     pub old: Option<Oid>,
     pub new: Option<Oid>,
+    pub kinds: [EntryKind; 2],
 }
 
 /// One commit of the first-parent line.
@@ -147,6 +154,29 @@ fn opt_oid(s: &Option<String>) -> Option<Option<Oid>> {
     }
 }
 
+/// How a side of a changed file is stored: its id, after `link:` or `submodule:` when it is one.
+fn side(id: Option<Oid>, kind: EntryKind) -> Option<String> {
+    let id = id?;
+    Some(match kind {
+        EntryKind::File => id.to_string(),
+        EntryKind::Symlink => format!("link:{id}"),
+        EntryKind::Submodule => format!("submodule:{id}"),
+    })
+}
+
+fn read_side(s: &Option<String>) -> Option<(Option<Oid>, EntryKind)> {
+    let Some(s) = s else {
+        return Some((None, EntryKind::File));
+    };
+    let (kind, id) = match s.split_once(':') {
+        None => (EntryKind::File, s.as_str()),
+        Some(("link", id)) => (EntryKind::Symlink, id),
+        Some(("submodule", id)) => (EntryKind::Submodule, id),
+        Some(_) => return None,
+    };
+    Some((Some(oid(id)?), kind))
+}
+
 /// The steps stored at `path` for the log at `prefix`; empty when there is no cache or it fails a
 /// check.
 pub fn load(path: &Path, prefix: &str) -> Known {
@@ -161,10 +191,12 @@ fn steps(text: &str, prefix: &str) -> Option<Known> {
     for c in stored {
         let mut files = Vec::with_capacity(c.files.len());
         for (file, old, new) in &c.files {
+            let ((old, was), (new, now)) = (read_side(old)?, read_side(new)?);
             files.push(Touched {
                 file: file.clone(),
-                old: opt_oid(old)?,
-                new: opt_oid(new)?,
+                old,
+                new,
+                kinds: [was, now],
             });
         }
         let step = Step {
@@ -194,7 +226,10 @@ fn encode_steps<'a>(prefix: &str, steps: impl Iterator<Item = &'a Step>) -> Opti
             files: s
                 .files
                 .iter()
-                .map(|t| (t.file.clone(), hex(&t.old), hex(&t.new)))
+                .map(|t| {
+                    let [was, now] = t.kinds;
+                    (t.file.clone(), side(t.old, was), side(t.new, now))
+                })
                 .collect(),
         })
         .collect();
@@ -250,11 +285,20 @@ mod tests {
             offset: -300,
             author: "A \"quoted\"\tname".into(),
             summary: "Action 4: open → ongoing".into(),
-            files: vec![Touched {
-                file: "actions/004.yaml".into(),
-                old: parent.map(|_| id(n + 100)),
-                new: Some(id(n + 101)),
-            }],
+            files: vec![
+                Touched {
+                    file: "actions/004.yaml".into(),
+                    old: parent.map(|_| id(n + 100)),
+                    new: Some(id(n + 101)),
+                    kinds: [EntryKind::File, EntryKind::File],
+                },
+                Touched {
+                    file: "actions/005.yaml".into(),
+                    old: Some(id(n + 102)),
+                    new: Some(id(n + 103)),
+                    kinds: [EntryKind::Symlink, EntryKind::Submodule],
+                },
+            ],
         }
     }
 

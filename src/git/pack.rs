@@ -9,9 +9,17 @@
 //!
 //! It handles what a walk meets: version-2 pack indexes and whole, offset-delta and reference-delta
 //! entries in the same pack. Anything else (a loose object, an object in an alternate store, an index
-//! of another version, a read that fails) gives `None`, and the caller asks libgit2. zlib checks each
-//! entry's checksum as it inflates it, and a delta's sizes must agree with its base and its result, so
-//! a damaged pack gives `None` rather than wrong bytes.
+//! of another version, a read that fails) gives `None`, and the caller asks libgit2, which verifies
+//! what it reads.
+//!
+//! Hashing each rebuilt object to check it against its id would cost more than the walk itself (a
+//! folder's tree is hundreds of kilobytes per version), so the reader checks what git records for
+//! the purpose instead, and treats anything that fails as not found here: an index is used only if
+//! its trailing SHA-1 matches its contents and its pack's header and trailing checksum match it, and
+//! every entry read, each delta of a chain and its base alike, must have the CRC-32 the index records
+//! for that object. That catches offsets swapped or damaged in the index, flipped bytes and truncated
+//! packs; on top of it zlib checks each entry's own checksum, and a delta's sizes must agree with its
+//! base and its result.
 
 use flate2::{Decompress, FlushDecompress, Status};
 use git2::Oid;
@@ -34,7 +42,11 @@ struct Pack {
     fanout: Vec<u32>,
     /// The object ids, 20 bytes each, sorted.
     oids: Vec<u8>,
+    /// Each object's offset, in the order of `oids`.
     offsets: Vec<u64>,
+    /// Each entry's offset and the CRC-32 the index records for it, sorted by offset: where an
+    /// entry ends (at the next one) and what its bytes must sum to.
+    entries: Vec<(u64, u32)>,
 }
 
 /// An object: its git type number and its bytes.
@@ -52,7 +64,7 @@ pub struct Packs {
 struct Header {
     kind: u8,
     size: usize,
-    data: u64,
+    data: usize,
     base: Option<u64>,
 }
 
@@ -60,8 +72,8 @@ const OFS_DELTA: u8 = 6;
 const REF_DELTA: u8 = 7;
 
 impl Packs {
-    /// The packs under `objects/pack` of a repository's objects folder. Packs that cannot be read are
-    /// left out (their objects then come from libgit2).
+    /// The packs under `objects/pack` of a repository's objects folder. Packs that cannot be read or
+    /// fail a check are left out (their objects then come from libgit2).
     pub fn open(objects: &Path) -> Packs {
         let mut packs = Vec::new();
         if let Ok(dir) = std::fs::read_dir(objects.join("pack")) {
@@ -82,7 +94,8 @@ impl Packs {
         }
     }
 
-    /// The object `id` as (git type number, bytes), if it is in a pack and reads cleanly.
+    /// The object `id` as (git type number, bytes), if it is in a pack and every entry it is built
+    /// from passes its checks.
     pub fn read(&mut self, id: Oid) -> Option<Object> {
         let (pack, offset) = self
             .packs
@@ -100,10 +113,10 @@ impl Packs {
                 break hit.clone();
             }
             let p = &self.packs[pack];
-            let h = p.header(at)?;
+            let (h, raw) = p.entry(at)?;
             match h.base {
                 None if (1..=4).contains(&h.kind) => {
-                    let data = Rc::new(p.inflate(h.data, h.size)?);
+                    let data = Rc::new(inflate(&raw[h.data..], h.size)?);
                     self.keep(pack, at, h.kind, data.clone());
                     break (h.kind, data);
                 }
@@ -112,13 +125,13 @@ impl Packs {
                     if chain.len() >= MAX_CHAIN {
                         return None;
                     }
-                    chain.push((at, h));
+                    chain.push((at, h, raw));
                     at = base;
                 }
             }
         };
-        for (at, h) in chain.into_iter().rev() {
-            let delta = self.packs[pack].inflate(h.data, h.size)?;
+        for (at, h, raw) in chain.into_iter().rev() {
+            let delta = inflate(&raw[h.data..], h.size)?;
             data = Rc::new(apply(&data, &delta)?);
             self.keep(pack, at, kind, data.clone());
         }
@@ -140,10 +153,20 @@ impl Packs {
     }
 }
 
+fn sha1(bytes: &[u8]) -> [u8; 20] {
+    sha1_smol::Sha1::from(bytes).digest().bytes()
+}
+
 impl Pack {
+    /// The pack of the index at `idx`, if the index is whole (its own SHA-1 matches) and the pack
+    /// file is the one it indexes (same object count, same trailing checksum).
     fn open(idx: &Path) -> Option<Pack> {
         let bytes = std::fs::read(idx).ok()?;
-        if bytes.get(..8)? != b"\xfftOc\0\0\0\x02" {
+        if bytes.get(..8)? != b"\xfftOc\0\0\0\x02" || bytes.len() < 8 + 1024 + 40 {
+            return None;
+        }
+        let (body, sum) = bytes.split_at(bytes.len() - 20);
+        if sha1(body) != sum {
             return None;
         }
         let be32 = |at: usize| -> Option<u32> {
@@ -152,27 +175,52 @@ impl Pack {
         let fanout: Vec<u32> = (0..256).map(|i| be32(8 + 4 * i)).collect::<Option<_>>()?;
         let n = *fanout.last()? as usize;
         let oids_at = 8 + 1024;
-        let small_at = oids_at + 24 * n; // after the ids and their CRCs
+        let crcs_at = oids_at + 20 * n;
+        let small_at = crcs_at + 4 * n;
         let large_at = small_at + 4 * n;
-        let oids = bytes.get(oids_at..oids_at + 20 * n)?.to_vec();
+        let oids = bytes.get(oids_at..crcs_at)?.to_vec();
         let mut offsets = Vec::with_capacity(n);
+        let mut entries = Vec::with_capacity(n);
         for i in 0..n {
             let v = be32(small_at + 4 * i)?;
-            offsets.push(if v & 0x8000_0000 == 0 {
+            let offset = if v & 0x8000_0000 == 0 {
                 u64::from(v)
             } else {
                 let at = large_at + 8 * (v & 0x7fff_ffff) as usize;
                 u64::from_be_bytes(bytes.get(at..at + 8)?.try_into().ok()?)
-            });
+            };
+            offsets.push(offset);
+            entries.push((offset, be32(crcs_at + 4 * i)?));
         }
-        let file = File::open(idx.with_extension("pack")).ok()?;
+        entries.sort_unstable();
+        let mut file = File::open(idx.with_extension("pack")).ok()?;
         let len = file.metadata().ok()?.len();
+        let mut head = [0u8; 12];
+        file.read_exact(&mut head).ok()?;
+        let count = u32::from_be_bytes(head[8..12].try_into().ok()?) as usize;
+        if &head[..4] != b"PACK" || !matches!(head[7], 2 | 3) || head[4..7] != [0; 3] || count != n
+        {
+            return None;
+        }
+        let mut trailer = [0u8; 20];
+        file.seek(SeekFrom::Start(len.checked_sub(20)?)).ok()?;
+        file.read_exact(&mut trailer).ok()?;
+        if bytes.get(bytes.len() - 40..bytes.len() - 20)? != trailer {
+            return None;
+        }
+        // Every entry lies between the header and the trailer, and no two start at one offset.
+        let inside = |o: u64| (12..len - 20).contains(&o);
+        if !entries.iter().all(|(o, _)| inside(*o)) || entries.windows(2).any(|w| w[0].0 == w[1].0)
+        {
+            return None;
+        }
         Some(Pack {
             file,
             len,
             fanout,
             oids,
             offsets,
+            entries,
         })
     }
 
@@ -197,22 +245,33 @@ impl Pack {
         None
     }
 
-    fn bytes(&self, at: u64, len: usize) -> Option<Vec<u8>> {
-        // The last 20 bytes of a pack are its checksum, never part of an entry.
-        let end = self.len.checked_sub(20)?;
-        let len = len.min(usize::try_from(end.checked_sub(at)?).ok()?);
-        let mut buf = vec![0; len];
+    /// The whole entry at `at`, header and compressed data, if its bytes have the CRC-32 the index
+    /// records for it.
+    fn entry(&self, at: u64) -> Option<(Header, Vec<u8>)> {
+        let i = self.entries.binary_search_by_key(&at, |(o, _)| *o).ok()?;
+        let (start, crc) = self.entries[i];
+        let end = self.entries.get(i + 1).map_or(self.len - 20, |(o, _)| *o);
+        let len = usize::try_from(end - start)
+            .ok()
+            .filter(|l| *l <= MAX_OBJECT)?;
+        let mut raw = vec![0; len];
         let mut f = &self.file;
-        f.seek(SeekFrom::Start(at)).ok()?;
-        f.read_exact(&mut buf).ok()?;
-        Some(buf)
+        f.seek(SeekFrom::Start(start)).ok()?;
+        f.read_exact(&mut raw).ok()?;
+        let mut sum = flate2::Crc::new();
+        sum.update(&raw);
+        if sum.sum() != crc {
+            return None;
+        }
+        let header = self.header(at, &raw)?;
+        Some((header, raw))
     }
 
-    fn header(&self, at: u64) -> Option<Header> {
-        let buf = self.bytes(at, 32)?;
+    /// The header of the entry at offset `at`, whose bytes are `raw`.
+    fn header(&self, at: u64, raw: &[u8]) -> Option<Header> {
         let mut i = 0;
         let mut next = || -> Option<u8> {
-            let b = *buf.get(i)?;
+            let b = *raw.get(i)?;
             i += 1;
             Some(b)
         };
@@ -247,25 +306,23 @@ impl Pack {
         Some(Header {
             kind,
             size: usize::try_from(size).ok()?,
-            data: at + i as u64,
+            data: i,
             base,
         })
     }
+}
 
-    /// Inflate the zlib stream at `at` into exactly `size` bytes.
-    fn inflate(&self, at: u64, size: usize) -> Option<Vec<u8>> {
-        if size > MAX_OBJECT {
-            return None;
-        }
-        // zlib never grows data by more than a few bytes per 16 KiB block, plus its header and trailer.
-        let input = self.bytes(at, size + size / 1000 + 64)?;
-        // One spare byte: zlib may want room to see the stream end even when nothing is left to write.
-        let mut out = Vec::with_capacity(size + 1);
-        let mut z = Decompress::new(true);
-        match z.decompress_vec(&input, &mut out, FlushDecompress::Finish) {
-            Ok(Status::StreamEnd) if out.len() == size => Some(out),
-            _ => None,
-        }
+/// Inflate the zlib stream `input` into exactly `size` bytes.
+fn inflate(input: &[u8], size: usize) -> Option<Vec<u8>> {
+    if size > MAX_OBJECT {
+        return None;
+    }
+    // One spare byte: zlib may want room to see the stream end even when nothing is left to write.
+    let mut out = Vec::with_capacity(size + 1);
+    let mut z = Decompress::new(true);
+    match z.decompress_vec(input, &mut out, FlushDecompress::Finish) {
+        Ok(Status::StreamEnd) if out.len() == size => Some(out),
+        _ => None,
     }
 }
 
@@ -406,7 +463,7 @@ mod tests {
         }
         for p in &packs.packs {
             for off in &p.offsets {
-                deltas += usize::from(p.header(*off).unwrap().base.is_some());
+                deltas += usize::from(p.entry(*off).unwrap().0.base.is_some());
             }
         }
         assert!(
@@ -425,15 +482,14 @@ mod tests {
         agrees_with_libgit2(&["repack", "-adfq", "--depth=3"]);
     }
 
-    #[test]
-    fn a_damaged_pack_gives_none_not_wrong_bytes() {
+    /// The index and pack of a repository, and every object as libgit2 reads it.
+    fn packed() -> (tempfile::TempDir, std::path::PathBuf, Vec<(Oid, Vec<u8>)>) {
         let dir = repository(&["repack", "-adq"]);
-        let pack_dir = dir.path().join(".git/objects/pack");
-        let pack = std::fs::read_dir(&pack_dir)
+        let idx = std::fs::read_dir(dir.path().join(".git/objects/pack"))
             .unwrap()
             .flatten()
             .map(|e| e.path())
-            .find(|p| p.extension().is_some_and(|e| e == "pack"))
+            .find(|p| p.extension().is_some_and(|e| e == "idx"))
             .unwrap();
         let repo = git2::Repository::open(dir.path()).unwrap();
         let odb = repo.odb().unwrap();
@@ -443,6 +499,26 @@ mod tests {
             true
         })
         .unwrap();
+        good.sort();
+        (dir, idx, good)
+    }
+
+    /// What the reader gives for every object: `Some(true)` the right bytes, `None` nothing.
+    fn reads(dir: &Path, good: &[(Oid, Vec<u8>)]) -> Vec<Option<bool>> {
+        let mut packs = Packs::open(&dir.join(".git/objects"));
+        good.iter()
+            .map(|(id, want)| {
+                packs
+                    .read(*id)
+                    .map(|(_, d)| d.as_slice() == want.as_slice())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_damaged_pack_gives_none_not_wrong_bytes() {
+        let (dir, idx, good) = packed();
+        let pack = idx.with_extension("pack");
         let mut bytes = std::fs::read(&pack).unwrap();
         // Damage every 97th byte after the header: entries' data and headers alike.
         let len = bytes.len();
@@ -450,15 +526,48 @@ mod tests {
             bytes[at] ^= 0x5a;
         }
         std::fs::write(&pack, &bytes).unwrap();
-        let mut packs = Packs::open(&dir.path().join(".git/objects"));
-        let mut read = 0;
-        for (id, want) in &good {
-            if let Some((_, data)) = packs.read(*id) {
-                assert_eq!(data.as_slice(), want.as_slice(), "{id}");
-                read += 1;
-            }
+        let got = reads(dir.path(), &good);
+        assert!(!got.contains(&Some(false)), "no wrong bytes");
+        assert!(got.contains(&None), "the damage was noticed");
+    }
+
+    #[test]
+    fn swapped_offsets_in_the_index_are_caught_with_or_without_its_checksum() {
+        let (dir, idx, good) = packed();
+        let original = std::fs::read(&idx).unwrap();
+        let n = good.len();
+        let small_at = 8 + 1024 + 24 * n;
+        // Two objects' offsets swapped, as a damaged index would have them.
+        let (a, b) = (3, n - 5);
+        let mut bytes = original.clone();
+        for k in 0..4 {
+            bytes.swap(small_at + 4 * a + k, small_at + 4 * b + k);
         }
-        assert!(read < good.len(), "the damage was noticed");
+        std::fs::write(&idx, &bytes).unwrap();
+        assert!(
+            reads(dir.path(), &good).iter().all(Option::is_none),
+            "an index whose checksum fails is not used"
+        );
+        // The same with the index's checksum recomputed: each entry's CRC-32 still catches it.
+        let len = bytes.len();
+        let sum = sha1(&bytes[..len - 20]);
+        bytes[len - 20..].copy_from_slice(&sum);
+        std::fs::write(&idx, &bytes).unwrap();
+        let got = reads(dir.path(), &good);
+        assert!(!got.contains(&Some(false)), "no wrong bytes");
+        assert_eq!((got[a], got[b]), (None, None));
+        assert!(got.contains(&Some(true)), "the other entries still read");
+        std::fs::write(&idx, &original).unwrap();
+        assert!(reads(dir.path(), &good).iter().all(|g| *g == Some(true)));
+    }
+
+    #[test]
+    fn a_truncated_pack_is_not_used() {
+        let (dir, idx, good) = packed();
+        let pack = idx.with_extension("pack");
+        let bytes = std::fs::read(&pack).unwrap();
+        std::fs::write(&pack, &bytes[..bytes.len() - 100]).unwrap();
+        assert!(reads(dir.path(), &good).iter().all(Option::is_none));
     }
 
     #[test]

@@ -10,12 +10,12 @@
 
 mod line;
 pub(super) mod numbers;
+mod trail;
 
 use super::cache::{self, Entries, Known, Step};
-use super::tree::RawTree;
-use crate::history::{self, CommitChanges, CommitInfo, Entry, FileDiff, Rec, Version};
-use crate::model::Action;
-use crate::store::{self, Record, RecordKind, ACTIONS_DIR, THEMES_FILE, TIMELINE_DIR};
+use super::tree::{Kind, RawTree};
+use crate::history::{self, CommitChanges, CommitInfo, Entry, FileDiff, NotAFile, Rec, Version};
+use crate::store::{self, Committed, Record, RecordKind, ACTIONS_DIR, THEMES_FILE, TIMELINE_DIR};
 use anyhow::{anyhow, bail, Context, Result};
 use chrono::NaiveDate;
 use git2::{ErrorClass, ErrorCode, ObjectType, Oid, Repository, Sort};
@@ -63,6 +63,8 @@ pub struct Repo {
     entries: RefCell<Option<Entries>>,
     /// The last few raw tree objects read.
     trees: RefCell<Vec<(Oid, Rc<RawTree>)>>,
+    /// The commits of every line walked so far, whose steps the history cache keeps.
+    walked: RefCell<HashSet<Oid>>,
 }
 
 const DIRS: [(&str, RecordKind); 2] = [
@@ -73,9 +75,10 @@ const DIRS: [(&str, RecordKind); 2] = [
 impl Repo {
     /// Open the repository that holds the log at `root`, refusing one without commits.
     pub fn open(root: &Path) -> Result<Repo> {
-        // Hashing every object on read triples the cost of a walk over large trees; git itself does
-        // not verify on read either, and oslog only reads.
-        git2::opts::strict_hash_verification(false);
+        // libgit2 hashes every object it reads and checks it against the id asked for, so a damaged
+        // repository gives an error rather than another object's bytes. The walk's large tree
+        // objects, where hashing would cost the most, come from the pack reader, which checks CRCs.
+        git2::opts::strict_hash_verification(true);
         let repo = Repository::discover(root).map_err(|_| {
             anyhow!(
                 "{} is not in a git repository; the history commands and --as-of read the log's git history (run `git init` and commit the log)",
@@ -147,6 +150,7 @@ impl Repo {
             cache: RefCell::new(HashMap::new()),
             known: RefCell::new(None),
             trees: RefCell::new(Vec::new()),
+            walked: RefCell::new(HashSet::new()),
         })
     }
 
@@ -175,12 +179,15 @@ impl Repo {
 
     /// The commit HEAD points at.
     pub fn head(&self) -> Result<Rev> {
-        let c = self
-            .repo
-            .head()?
-            .peel_to_commit()
-            .context("HEAD is not a commit")?;
-        Ok(Rev(c.id()))
+        let id = self.repo.head()?.target().context("HEAD is not a commit")?;
+        Ok(Rev(self.commit(id)?.id()))
+    }
+
+    /// A commit, read and checked against its id.
+    fn commit(&self, id: Oid) -> Result<git2::Commit<'_>> {
+        self.repo
+            .find_commit(id)
+            .map_err(|e| damage(id, "commit", &e))
     }
 
     /// Resolve `DATE|REV` to a commit: a day `YYYY-MM-DD` means the last commit on HEAD's first-parent
@@ -227,7 +234,7 @@ impl Repo {
             if out.len() == files.len() {
                 break;
             }
-            let commit = self.repo.find_commit(oid?)?;
+            let commit = self.commit(oid?)?;
             let tree = commit.tree_id();
             for f in files {
                 if out.contains_key(f) {
@@ -244,14 +251,14 @@ impl Repo {
 
     /// The day a commit was made (the committer's date in its own time zone).
     pub fn date(&self, rev: Rev) -> Result<NaiveDate> {
-        Ok(info(&self.repo.find_commit(rev.0)?).date)
+        Ok(info(&self.commit(rev.0)?).date)
     }
 
     fn at_date(&self, day: NaiveDate) -> Result<Rev> {
         let mut walk = self.first_parent_walk(self.head()?, None)?;
         let mut oldest = None;
         for oid in &mut walk {
-            let c = self.repo.find_commit(oid?)?;
+            let c = self.commit(oid?)?;
             let info = info(&c);
             if info.date <= day {
                 return Ok(Rev(c.id()));
@@ -311,18 +318,29 @@ impl Repo {
         bail!("no default branch found (tried origin/HEAD, main and master); give a range such as `oslog diff main..HEAD`")
     }
 
-    fn file_diff(
+    /// The versions of a changed file on each side.
+    fn file_diff(&self, t: &cache::Touched) -> Result<FileDiff> {
+        let kind = line::kind_of(&t.file);
+        Ok(FileDiff {
+            old: self.committed(t.old.map(|id| (id, t.kinds[0])), kind, &t.file)?,
+            new: self.committed(t.new.map(|id| (id, t.kinds[1])), kind, &t.file)?,
+            file: t.file.clone(),
+        })
+    }
+
+    /// What a commit holds at `file`: a record (decoded), or a link or submodule, which is not read.
+    fn committed(
         &self,
+        entry: Option<(Oid, Kind)>,
         kind: RecordKind,
-        file: String,
-        old: Option<Oid>,
-        new: Option<Oid>,
-    ) -> FileDiff {
-        FileDiff {
-            old: self.version(old, kind, &file),
-            new: self.version(new, kind, &file),
-            file,
-        }
+        file: &str,
+    ) -> Result<Version> {
+        Ok(match entry {
+            None => Version::Absent,
+            Some((id, Kind::File)) => self.version(Some(id), kind, file)?,
+            Some((_, Kind::Symlink)) => Version::NotAFile(NotAFile::Symlink),
+            Some((_, Kind::Submodule)) => Version::NotAFile(NotAFile::Submodule),
+        })
     }
 
     /// The changes of every commit from `tip` back to (not including) `stop`, newest first. Commits
@@ -343,7 +361,7 @@ impl Repo {
         if !missing.is_empty() {
             self.decode_all(missing.iter().flat_map(|s| &s.files))?;
             for step in &missing {
-                known.insert(step.id, Rc::new(self.step_entries(step)));
+                known.insert(step.id, Rc::new(self.step_entries(step)?));
             }
             if let Some(path) = &self.entries_file {
                 let on_line: HashSet<Oid> = line.iter().map(|s| s.id).collect();
@@ -368,13 +386,10 @@ impl Repo {
     }
 
     /// The record changes of one step, from its decoded files.
-    fn step_entries(&self, step: &Step) -> Vec<Entry> {
-        let diffs: Vec<FileDiff> = step
-            .files
-            .iter()
-            .map(|t| self.file_diff(line::kind_of(&t.file), t.file.clone(), t.old, t.new))
-            .collect();
-        history::entries(&diffs)
+    fn step_entries(&self, step: &Step) -> Result<Vec<Entry>> {
+        let diffs = self.step_diffs(step)?;
+        let moves = self.confirmed_moves(step, &diffs)?;
+        Ok(history::entries_with_moves(&diffs, &moves))
     }
 
     /// The cached record changes, if the cache agrees with the repository about `newest`, the newest
@@ -387,7 +402,7 @@ impl Repo {
         if let Some(step) = newest {
             if let Some(cached) = known.get(&step.id) {
                 self.decode_all(step.files.iter())?;
-                if self.step_entries(step) != **cached {
+                if self.step_entries(step)? != **cached {
                     return Ok(Entries::new());
                 }
             }
@@ -403,17 +418,14 @@ impl Repo {
             .map(|(dir, _)| Ok((self.subtree(old, dir)?, self.subtree(new, dir)?)))
             .collect::<Result<Vec<_>>>()?;
         let touched = self.touched(&[&dirs])?.pop().unwrap_or_default();
-        Ok(touched
-            .into_iter()
-            .map(|t| self.file_diff(line::kind_of(&t.file), t.file, t.old, t.new))
-            .collect())
+        touched.into_iter().map(|t| self.file_diff(&t)).collect()
     }
 
     /// The record changes from commit `a` to commit `b`, or to the working tree when `b` is `None`.
     pub fn compare(&self, a: Rev, b: Option<Rev>) -> Result<Vec<Entry>> {
-        let old_tree = self.repo.find_commit(a.0)?.tree_id();
+        let old_tree = self.commit(a.0)?.tree_id();
         if let Some(b) = b {
-            let new_tree = self.repo.find_commit(b.0)?.tree_id();
+            let new_tree = self.commit(b.0)?.tree_id();
             return Ok(history::entries(
                 &self.tree_diffs(Some(old_tree), Some(new_tree))?,
             ));
@@ -431,151 +443,83 @@ impl Repo {
         Ok(history::entries(&diffs))
     }
 
-    /// Every change to action `id`, newest first, with uncommitted changes in the working tree first.
-    /// It follows the action back through renumberings: a file renamed with `formerly` naming the old
-    /// number.
-    pub fn action_trail(&self, id: u32) -> Result<Vec<CommitChanges>> {
-        let head = self.head()?;
-        let head_tree = self.repo.find_commit(head.0)?.tree_id();
-        let mut out = Vec::new();
-
-        let name = Action::file_name(id);
-        let file = format!("{ACTIONS_DIR}/{name}");
-        let committed = self.entry_id(head_tree, ACTIONS_DIR, &name)?;
-        let mut current = self.version(committed, RecordKind::Action, &file);
-        let mut diffs = Vec::new();
-        if let Some(d) = self.worktree_diff(committed, RecordKind::Action, &file)? {
-            current = d.new.clone();
-            diffs.push(d);
-        }
-        let formerly: Vec<String> = match &current {
-            Version::Present(Rec::Action(a)) => {
-                a.formerly.iter().map(|f| Action::file_name(*f)).collect()
-            }
-            _ => Vec::new(),
+    /// What a commit holds at each path of the log (relative to the log root), for loading the log
+    /// as it was without a checkout: the bytes of each file, and links, submodules and folders as
+    /// such, so that they are reported rather than read or passed over.
+    pub fn files_at(&self, rev: Rev) -> Result<Vec<(PathBuf, Committed)>> {
+        let tree = self.commit(rev.0)?.tree_id();
+        let content = |id: Oid, kind: Option<Kind>, rel: &Path| -> Result<Committed> {
+            Ok(match kind {
+                Some(Kind::File) => Committed::File(self.blob(id, &rel.to_string_lossy())?),
+                Some(Kind::Symlink) => Committed::Symlink,
+                Some(Kind::Submodule) => Committed::Submodule,
+                None => Committed::Folder,
+            })
         };
-        for former in formerly.iter().filter(|f| **f != name) {
-            let file = format!("{ACTIONS_DIR}/{former}");
-            let committed = self.entry_id(head_tree, ACTIONS_DIR, former)?;
-            diffs.extend(self.worktree_diff(committed, RecordKind::Action, &file)?);
-        }
-        let entries = history::entries(&diffs);
-        if !entries.is_empty() {
-            out.push(CommitChanges {
-                commit: None,
-                entries,
-            });
-        }
-
-        // The walk follows files by name, from the action's own file in HEAD; only when that file is
-        // not committed yet (a renumbering in the working tree) from its former numbers' files. A
-        // former number's file holds another action after the move, so it is followed only from the
-        // commit that made the move, where the trail reaches it. A renumbered record's old file is
-        // usually named for its old number, but a duplicate number lived in a file named otherwise,
-        // and that file is the one to follow.
-        let mut tracked: BTreeSet<String> = match committed {
-            None => formerly.into_iter().collect(),
-            Some(_) => BTreeSet::from([name]),
-        };
-        for step in self.line(head, None)? {
-            let touched = |name: &str| step.files.iter().find(|t| action_file(t) == Some(name));
-            // The file removed in this commit that held action `n`, if one did.
-            let removed_holding = |n: u32| {
-                step.files
-                    .iter()
-                    .filter(|t| t.new.is_none())
-                    .find(|t| {
-                        action_file(t).is_some()
-                            && matches!(
-                                self.version(t.old, RecordKind::Action, &t.file),
-                                Version::Present(Rec::Action(a)) if a.id == n
-                            )
-                    })
-                    .and_then(action_file)
-                    .map(str::to_string)
-            };
-            let mut diffs = Vec::new();
-            let mut added = Vec::new();
-            let mut queue: Vec<String> = tracked.iter().cloned().collect();
-            let mut seen = BTreeSet::new();
-            while let Some(name) = queue.pop() {
-                if !seen.insert(name.clone()) {
-                    continue;
-                }
-                let Some(t) = touched(&name) else {
-                    continue;
-                };
-                let d = self.file_diff(RecordKind::Action, t.file.clone(), t.old, t.new);
-                if let (Version::Absent, Version::Present(Rec::Action(a))) = (&d.old, &d.new) {
-                    // Before this commit the file was not this action's; its former numbers' were.
-                    added.push(name.clone());
-                    for f in &a.formerly {
-                        let from = removed_holding(*f).unwrap_or_else(|| Action::file_name(*f));
-                        tracked.insert(from.clone());
-                        queue.push(from);
-                    }
-                }
-                diffs.push(d);
-            }
-            for name in added {
-                tracked.remove(&name);
-            }
-            let entries = history::entries(&diffs);
-            if !entries.is_empty() {
-                out.push(CommitChanges {
-                    commit: Some(step.info()),
-                    entries,
-                });
-            }
-        }
-        Ok(out)
-    }
-
-    /// The log's files at a commit, as (path relative to the log root, bytes), for loading the log as
-    /// it was without a checkout.
-    pub fn files_at(&self, rev: Rev) -> Result<Vec<(PathBuf, Vec<u8>)>> {
-        let tree = self.repo.find_commit(rev.0)?.tree()?;
         let mut out = Vec::new();
-        if let Ok(e) = tree.get_path(Path::new(&format!("{}{THEMES_FILE}", self.prefix))) {
-            out.push((PathBuf::from(THEMES_FILE), self.blob(e.id())?));
+        if let Some((id, kind)) = self.lookup_entry(tree, THEMES_FILE, false)? {
+            let rel = PathBuf::from(THEMES_FILE);
+            out.push((rel.clone(), content(id, kind, &rel)?));
         }
         for (dir, _) in DIRS {
-            if let Some(sub) = self.subtree(Some(tree.id()), dir)? {
-                for e in self.repo.find_tree(sub)?.iter() {
-                    let (Some(name), Some(ObjectType::Blob)) = (e.name(), e.kind()) else {
-                        continue;
-                    };
-                    out.push((Path::new(dir).join(name), self.blob(e.id())?));
+            if let Some(sub) = self.subtree(Some(tree), dir)? {
+                for e in self.raw_tree(Some(sub))?.iter() {
+                    let rel = Path::new(dir).join(String::from_utf8_lossy(e.name).as_ref());
+                    let c = content(e.oid(), e.kind(), &rel)?;
+                    out.push((rel, c));
                 }
+            } else if let Some((_, Some(Kind::Symlink))) = self.lookup_entry(tree, dir, false)? {
+                out.push((PathBuf::from(dir), Committed::Symlink));
             }
         }
         Ok(out)
     }
 
-    fn blob(&self, id: Oid) -> Result<Vec<u8>> {
-        Ok(self.repo.find_blob(id)?.content().to_vec())
+    fn blob(&self, id: Oid, file: &str) -> Result<Vec<u8>> {
+        read_blob(&self.repo, id, file)
     }
 
     /// The id of a file (`want_tree` false) or folder under the log root in `tree`, read from the raw
     /// tree objects: looking a name up this way costs a scan of the bytes, not a parse of every entry.
     fn lookup(&self, tree: Oid, path: &str, want_tree: bool) -> Result<Option<Oid>> {
+        Ok(match self.lookup_entry(tree, path, want_tree)? {
+            Some((id, None)) if want_tree => Some(id),
+            Some((id, Some(Kind::File))) if !want_tree => Some(id),
+            _ => None,
+        })
+    }
+
+    /// The id and kind of the file, link or submodule at `path` under the log root in `tree`.
+    fn file_entry(&self, tree: Oid, path: &str) -> Result<Option<(Oid, Kind)>> {
+        Ok(match self.lookup_entry(tree, path, false)? {
+            Some((id, Some(kind))) => Some((id, kind)),
+            _ => None,
+        })
+    }
+
+    /// The id of a folder (`want_tree`) or else of the file, link or submodule at `path` under the
+    /// log root in `tree`, with its kind (`None` for a folder).
+    fn lookup_entry(
+        &self,
+        tree: Oid,
+        path: &str,
+        want_tree: bool,
+    ) -> Result<Option<(Oid, Option<Kind>)>> {
         let full = format!("{}{path}", self.prefix);
         let parts: Vec<&str> = full.split('/').collect();
         let mut at = tree;
         for (i, part) in parts.iter().enumerate() {
             let last = i + 1 == parts.len();
             let raw = self.raw_tree(Some(at))?;
-            let want_blob = last && !want_tree;
-            match raw.find(part.as_bytes(), !want_blob) {
-                Some(e) if e.is_blob() == want_blob => at = e.oid(),
-                _ => return Ok(None),
+            let Some(e) = raw.find(part.as_bytes(), !last || want_tree) else {
+                return Ok(None);
+            };
+            if last {
+                return Ok(Some((e.oid(), e.kind())));
             }
+            at = e.oid();
         }
-        Ok(Some(at))
-    }
-
-    fn entry_id(&self, tree: Oid, dir: &str, name: &str) -> Result<Option<Oid>> {
-        self.lookup(tree, &format!("{dir}/{name}"), false)
+        Ok(None)
     }
 
     fn subtree(&self, tree: Option<Oid>, dir: &str) -> Result<Option<Oid>> {
@@ -594,12 +538,9 @@ impl Repo {
         if let Some((_, t)) = self.trees.borrow().iter().find(|(o, _)| *o == id) {
             return Ok(t.clone());
         }
-        let odb = self.repo.odb()?;
-        let obj = odb.read(id)?;
-        if obj.kind() != ObjectType::Tree {
-            bail!("object {id} is not a tree");
-        }
-        let t = Rc::new(RawTree::new(obj.data().to_vec()));
+        let t = Rc::new(RawTree::new(
+            read_tree(&self.repo.odb()?, id)?.data().to_vec(),
+        ));
         let mut trees = self.trees.borrow_mut();
         if trees.len() >= 8 {
             trees.remove(0);
@@ -608,18 +549,18 @@ impl Repo {
         Ok(t)
     }
 
-    /// The record in a blob, decoded once and remembered by blob id.
-    fn version(&self, id: Option<Oid>, kind: RecordKind, file: &str) -> Version {
-        let Some(id) = id else { return Version::Absent };
-        if let Some(v) = self.cache.borrow().get(&id) {
-            return v.clone();
-        }
-        let v = match self.repo.find_blob(id) {
-            Ok(b) => decode(kind, file, b.content().to_vec()),
-            Err(_) => Version::Unreadable,
+    /// The record in a blob, decoded once and remembered by blob id. A blob that reads but does not
+    /// decode is `Unreadable`; one that cannot be read is an error (the repository is damaged).
+    fn version(&self, id: Option<Oid>, kind: RecordKind, file: &str) -> Result<Version> {
+        let Some(id) = id else {
+            return Ok(Version::Absent);
         };
+        if let Some(v) = self.cache.borrow().get(&id) {
+            return Ok(v.clone());
+        }
+        let v = decode(kind, file, self.blob(id, file)?);
         self.cache.borrow_mut().insert(id, v.clone());
-        v
+        Ok(v)
     }
 
     /// The record files in `dir` of the working tree.
@@ -641,30 +582,40 @@ impl Repo {
         Ok(names)
     }
 
-    /// How the working tree's `file` differs from the committed blob, if it does.
+    /// How the working tree's `file` differs from what is committed there (a file, link or
+    /// submodule), if it does. A link stays a link and a submodule's folder (or its absence: it
+    /// need not be checked out) stays a submodule; neither is read.
     fn worktree_diff(
         &self,
-        committed: Option<Oid>,
+        committed: Option<(Oid, Kind)>,
         kind: RecordKind,
         file: &str,
     ) -> Result<Option<FileDiff>> {
         let path = self.root.join(file);
-        let on_disk = match std::fs::symlink_metadata(&path) {
-            Ok(_) => Some(store::read_source(&self.root, Path::new(file))),
+        let meta = match std::fs::symlink_metadata(&path) {
+            Ok(m) => Some(m),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
         };
-        if let (Some(id), Ok(bytes)) = (committed, std::fs::read(&path)) {
-            if Oid::hash_object(ObjectType::Blob, &bytes).ok() == Some(id) {
-                return Ok(None);
-            }
-        }
-        let new = match on_disk {
+        let submodule = matches!(committed, Some((_, Kind::Submodule)));
+        let new = match meta {
+            Some(m) if m.file_type().is_symlink() => Version::NotAFile(NotAFile::Symlink),
+            Some(m) if m.is_dir() && submodule => Version::NotAFile(NotAFile::Submodule),
+            None if submodule => Version::NotAFile(NotAFile::Submodule),
             None => Version::Absent,
-            Some(Err(_)) => Version::Unreadable,
-            Some(Ok(src)) => decode_source(kind, file, &src),
+            Some(_) => {
+                if let (Some((id, Kind::File)), Ok(bytes)) = (committed, std::fs::read(&path)) {
+                    if Oid::hash_object(ObjectType::Blob, &bytes).ok() == Some(id) {
+                        return Ok(None);
+                    }
+                }
+                match store::read_source(&self.root, Path::new(file)) {
+                    Err(_) => Version::Unreadable,
+                    Ok(src) => decode_source(kind, file, &src),
+                }
+            }
         };
-        let old = self.version(committed, kind, file);
+        let old = self.committed(committed, kind, file)?;
         Ok((old != new).then(|| FileDiff {
             file: file.to_string(),
             old,
@@ -673,9 +624,53 @@ impl Repo {
     }
 }
 
+/// An object of the repository that could not be read, or that does not hash to its id.
+#[derive(Debug)]
+struct Damaged(String);
+
+impl std::fmt::Display for Damaged {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Damaged {}
+
+const FSCK: &str = "run `git fsck` to find the broken objects, then fetch them again or restore them from another clone";
+
+/// The error for object `id` (`what` it is) that libgit2 could not read.
+pub(super) fn damage(id: Oid, what: &str, err: &git2::Error) -> anyhow::Error {
+    anyhow::Error::new(Damaged(format!(
+        "the git repository is damaged: {what} {id} cannot be read ({}); {FSCK}",
+        err.message().trim_end_matches('.')
+    )))
+}
+
+/// A blob's bytes, read and checked against its id; `file` names it in an error.
+pub(super) fn read_blob(repo: &Repository, id: Oid, file: &str) -> Result<Vec<u8>> {
+    let what = format!("the blob of {file}");
+    Ok(repo
+        .find_blob(id)
+        .map_err(|e| damage(id, &what, &e))?
+        .content()
+        .to_vec())
+}
+
+/// A tree object, read through libgit2 and checked against its id.
+pub(super) fn read_tree<'a>(odb: &'a git2::Odb<'a>, id: Oid) -> Result<git2::OdbObject<'a>> {
+    let obj = odb.read(id).map_err(|e| damage(id, "tree", &e))?;
+    if obj.kind() != ObjectType::Tree {
+        bail!("the git repository is damaged: object {id} is not a tree; {FSCK}");
+    }
+    Ok(obj)
+}
+
 /// Say plainly when an error comes from a damaged repository (an object that cannot be read or
 /// inflated), which libgit2 reports only in its own terms.
 pub fn explain_damage(err: anyhow::Error) -> anyhow::Error {
+    if err.chain().any(|c| c.is::<Damaged>()) {
+        return err;
+    }
     let damage = err.chain().find_map(|cause| {
         cause.downcast_ref::<git2::Error>().filter(|e| {
             matches!(
@@ -685,7 +680,7 @@ pub fn explain_damage(err: anyhow::Error) -> anyhow::Error {
         })
     });
     match damage.map(|e| e.message().to_string()) {
-        Some(why) => err.context(format!("the git repository is damaged: {why} (run `git fsck` to find the broken object, then fetch it again or restore it from another clone)")),
+        Some(why) => err.context(format!("the git repository is damaged: {why}; {FSCK}")),
         None => err,
     }
 }
@@ -695,10 +690,9 @@ fn action_file(t: &cache::Touched) -> Option<&str> {
     t.file.strip_prefix(ACTIONS_DIR)?.strip_prefix('/')
 }
 
-fn entry_map(raw: &RawTree) -> BTreeMap<String, Oid> {
+fn entry_map(raw: &RawTree) -> BTreeMap<String, (Oid, Kind)> {
     raw.iter()
-        .filter(|e| e.is_record())
-        .map(|e| (String::from_utf8_lossy(e.name).into_owned(), e.oid()))
+        .filter_map(|e| Some((String::from_utf8_lossy(e.name).into_owned(), e.tracked()?)))
         .collect()
 }
 

@@ -3,6 +3,9 @@
 //! every commit would dominate a walk. Here a name is found by scanning the bytes up to it (git keeps
 //! entries sorted), and two versions are compared by skipping their identical leading and trailing
 //! bytes, so only the entries in between are compared.
+//!
+//! A record's name can also be taken by a symbolic link or a submodule; the walk reports those with
+//! their kind rather than passing over them, so the trail can say what stands where a record was.
 
 use git2::Oid;
 use std::cmp::Ordering;
@@ -19,18 +22,39 @@ pub struct RawEntry<'a> {
     id: &'a [u8],
 }
 
+/// What a non-folder entry of a tree is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    /// A regular file (mode 100644 or 100755).
+    File,
+    /// A symbolic link (mode 120000): its blob holds the link's target.
+    Symlink,
+    /// A submodule (mode 160000): its id is a commit of another repository.
+    Submodule,
+}
+
+/// One side of a changed entry: its id and kind.
+pub type Side = (Oid, Kind);
+
 impl RawEntry<'_> {
-    pub fn is_blob(&self) -> bool {
-        self.mode.starts_with(b"100")
+    /// The entry's kind; `None` for a folder or a mode git does not write.
+    pub fn kind(&self) -> Option<Kind> {
+        match self.mode {
+            m if m.starts_with(b"100") => Some(Kind::File),
+            b"120000" => Some(Kind::Symlink),
+            b"160000" => Some(Kind::Submodule),
+            _ => None,
+        }
+    }
+
+    /// A file, link or submodule whose name is a record's: what the walk compares.
+    pub fn tracked(&self) -> Option<Side> {
+        let kind = self.kind()?;
+        self.name.ends_with(b".yaml").then(|| (self.oid(), kind))
     }
 
     pub fn is_tree(&self) -> bool {
         self.mode == b"40000"
-    }
-
-    /// A regular file whose name ends in `.yaml`.
-    pub fn is_record(&self) -> bool {
-        self.is_blob() && self.name.ends_with(b".yaml")
     }
 
     pub fn oid(&self) -> Oid {
@@ -94,8 +118,9 @@ impl<D: AsRef<[u8]>> RawTree<D> {
     }
 }
 
-/// A record file that differs between two versions of a folder: (name, old id, new id).
-pub type Changed = (String, Option<Oid>, Option<Oid>);
+/// A record file (or a link or submodule with a record's name) that differs between two versions of a
+/// folder: (name, old side, new side).
+pub type Changed = (String, Option<Side>, Option<Side>);
 
 /// Offsets known to start an entry of a tree, sorted: what one comparison learns about the old tree,
 /// handed to the next comparison of a walk, in which that tree is the new one.
@@ -153,24 +178,24 @@ pub fn changed_marked<A: AsRef<[u8]>, B: AsRef<[u8]>>(
         }
         match (parse(&a[i..]), parse(&b[j..])) {
             (None, None) => break,
-            (Some((x, n)), _) if !x.is_record() => i += n,
-            (_, Some((y, m))) if !y.is_record() => j += m,
+            (Some((x, n)), _) if x.tracked().is_none() => i += n,
+            (_, Some((y, m))) if y.tracked().is_none() => j += m,
             (Some((x, n)), Some((y, m))) if x.name == y.name => {
-                if x.id != y.id {
-                    out.push((name(&x), Some(x.oid()), Some(y.oid())));
+                if (x.id, x.kind()) != (y.id, y.kind()) {
+                    out.push((name(&x), x.tracked(), y.tracked()));
                 }
                 (i, j) = (i + n, j + m);
             }
             (Some((x, n)), None) => {
-                out.push((name(&x), Some(x.oid()), None));
+                out.push((name(&x), x.tracked(), None));
                 i += n;
             }
             (Some((x, n)), Some((y, _))) if x.name < y.name => {
-                out.push((name(&x), Some(x.oid()), None));
+                out.push((name(&x), x.tracked(), None));
                 i += n;
             }
             (_, Some((y, m))) => {
-                out.push((name(&y), None, Some(y.oid())));
+                out.push((name(&y), None, y.tracked()));
                 j += m;
             }
         }
@@ -227,7 +252,7 @@ mod tests {
         RawTree::new(data)
     }
 
-    fn names(c: &[(String, Option<Oid>, Option<Oid>)]) -> Vec<(&str, bool, bool)> {
+    fn names(c: &[Changed]) -> Vec<(&str, bool, bool)> {
         c.iter()
             .map(|(n, o, w)| (n.as_str(), o.is_some(), w.is_some()))
             .collect()
@@ -277,7 +302,10 @@ mod tests {
             let c = changed(&many(None, None), &many(Some((at, 7)), None));
             assert_eq!(c.len(), 1, "at {at}");
             assert_eq!(c[0].0, format!("{:03}.yaml", at + 1));
-            assert_eq!(c[0].2, Oid::from_bytes(&[7; 20]).ok());
+            assert_eq!(
+                c[0].2,
+                Some((Oid::from_bytes(&[7; 20]).unwrap(), Kind::File))
+            );
         }
         assert!(changed(&many(None, None), &many(None, None)).is_empty());
     }
@@ -321,20 +349,38 @@ mod tests {
         assert!(changed(&old, &new).is_empty());
     }
 
+    #[test]
+    fn a_record_replaced_by_a_link_or_submodule_is_a_change_of_kind() {
+        let old = tree(&[("100644", "1.yaml", 1), ("100644", "2.yaml", 2)]);
+        let new = tree(&[("120000", "1.yaml", 1), ("160000", "2.yaml", 3)]);
+        let id = |n: u8| Oid::from_bytes(&[n; 20]).unwrap();
+        assert_eq!(
+            changed(&old, &new),
+            vec![
+                (
+                    "1.yaml".into(),
+                    Some((id(1), Kind::File)),
+                    Some((id(1), Kind::Symlink))
+                ),
+                (
+                    "2.yaml".into(),
+                    Some((id(2), Kind::File)),
+                    Some((id(3), Kind::Submodule))
+                ),
+            ]
+        );
+    }
+
     /// Every entry of both compared: the answer `changed` must give.
     fn merge<'a>(
         old: impl Iterator<Item = RawEntry<'a>>,
         new: impl Iterator<Item = RawEntry<'a>>,
     ) -> Vec<Changed> {
         let name = |e: &RawEntry| String::from_utf8_lossy(e.name).into_owned();
-        let old: std::collections::BTreeMap<String, Oid> = old
-            .filter(RawEntry::is_record)
-            .map(|e| (name(&e), e.oid()))
-            .collect();
-        let new: std::collections::BTreeMap<String, Oid> = new
-            .filter(RawEntry::is_record)
-            .map(|e| (name(&e), e.oid()))
-            .collect();
+        let old: std::collections::BTreeMap<String, Side> =
+            old.filter_map(|e| Some((name(&e), e.tracked()?))).collect();
+        let new: std::collections::BTreeMap<String, Side> =
+            new.filter_map(|e| Some((name(&e), e.tracked()?))).collect();
         let names: std::collections::BTreeSet<&String> = old.keys().chain(new.keys()).collect();
         names
             .into_iter()
@@ -404,11 +450,12 @@ mod tests {
             }
         }
 
-        /// The same with folders and other files among the records, in git's order.
+        /// The same with folders and other files among the records, and links and submodules in
+        /// their place, in git's order.
         #[test]
         fn other_entries_are_skipped_but_not_misread(
-            old in proptest::collection::btree_map(0u16..60, (0u8..3, 0u8..3), 0..40),
-            new in proptest::collection::btree_map(0u16..60, (0u8..3, 0u8..3), 0..40),
+            old in proptest::collection::btree_map(0u16..60, (0u8..5, 0u8..3), 0..40),
+            new in proptest::collection::btree_map(0u16..60, (0u8..5, 0u8..3), 0..40),
         ) {
             let build = |m: &std::collections::BTreeMap<u16, (u8, u8)>| {
                 let mut rows: Vec<(String, &str, u8)> = m
@@ -416,7 +463,9 @@ mod tests {
                     .map(|(n, (kind, id))| match kind {
                         0 => (format!("{n}.yaml"), "100644", *id),
                         1 => (format!("{n}.yaml/"), "40000", *id),
-                        _ => (format!("{n}.txt"), "100644", *id),
+                        2 => (format!("{n}.txt"), "100644", *id),
+                        3 => (format!("{n}.yaml"), "120000", *id),
+                        _ => (format!("{n}.yaml"), "160000", *id),
                     })
                     .collect();
                 rows.sort();

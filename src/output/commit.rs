@@ -124,6 +124,10 @@ fn phrases(e: &Entry, diffs: &[FileDiff]) -> Vec<Phrase> {
             text: format!("remove {}", quoted(&e.title)),
             complete: false,
         }],
+        Event::NotAFile => vec![Phrase {
+            text: "put a link or submodule in its place".into(),
+            complete: false,
+        }],
         Event::Unreadable => vec![Phrase {
             text: "rewrite a version that does not load".into(),
             complete: false,

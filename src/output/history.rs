@@ -61,6 +61,15 @@ pub fn entry_lines_within(e: &Entry, width: usize) -> Vec<String> {
             "changed, but one version of {} does not load",
             e.file
         )],
+        Event::NotAFile => vec![match (e.was, e.now) {
+            (_, Some(now)) => format!(
+                "{} is {} here, not a record file; oslog does not read it",
+                e.file,
+                now.describe()
+            ),
+            (Some(was), None) => format!("{} is no longer {}", e.file, was.describe()),
+            (None, None) => format!("{} is not a record file", e.file),
+        }],
         Event::Renumbered | Event::Changed => {
             let mut lines = Vec::new();
             if let Some(from) = e.from {
@@ -171,7 +180,7 @@ pub fn diff_markdown(
     writeln!(
         w,
         "{} changed, {} added, {} removed, {} renumbered.\n",
-        count(Event::Changed) + count(Event::Unreadable),
+        count(Event::Changed) + count(Event::Unreadable) + count(Event::NotAFile),
         count(Event::Added),
         count(Event::Removed),
         count(Event::Renumbered)

@@ -117,19 +117,10 @@ pub fn read_source(root: &Path, rel: &Path) -> Result<Source, Diagnostic> {
     let meta = std::fs::symlink_metadata(&path)
         .map_err(|e| fail(Code::Io, None, format!("cannot read: {e}")))?;
     if meta.file_type().is_symlink() {
-        return Err(fail(
-            Code::Symlink,
-            None,
-            "is a symbolic link; oslog does not follow links in a log".into(),
-        )
-        .with_hint("replace the link with the file itself"));
+        return Err(linked_file(rel));
     }
     if meta.is_dir() {
-        return Err(fail(
-            Code::StrayFile,
-            None,
-            "is a folder where a record file belongs".into(),
-        ));
+        return Err(folder_in_place(rel));
     }
     if !meta.is_file() {
         return Err(fail(
@@ -395,10 +386,65 @@ pub fn mentions_number(text: &str, n: u32) -> bool {
     text.match_indices(&digits).any(|(at, _)| fits(at))
 }
 
-/// Load a log from its files given as (path relative to the root, bytes), such as the files of a
-/// commit; `root` only names the log in findings. The same rules apply as for [`load`].
+/// A symbolic link where a record file (or themes.yaml) belongs.
+fn linked_file(rel: &Path) -> Diagnostic {
+    Diagnostic::new(
+        Code::Symlink,
+        rel,
+        None,
+        "is a symbolic link; oslog does not follow links in a log",
+    )
+    .with_hint("replace the link with the file itself")
+}
+
+/// A folder where a record file belongs.
+fn folder_in_place(rel: &Path) -> Diagnostic {
+    Diagnostic::new(
+        Code::StrayFile,
+        rel,
+        None,
+        "is a folder where a record file belongs",
+    )
+}
+
+/// `actions/` or `timeline/` as a symbolic link.
+fn linked_folder(dir: &str) -> Diagnostic {
+    // Listing it would read, and writers would write, wherever it points.
+    Diagnostic::new(
+        Code::Symlink,
+        Path::new(dir),
+        None,
+        "is a symbolic link; its records are not read",
+    )
+    .with_hint("replace the link with the folder itself")
+}
+
+/// What a commit holds at a path of the log: git records links and submodules beside files and
+/// folders, and a log loaded from a commit reports them as the working tree's would be.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Committed {
+    File(Vec<u8>),
+    Symlink,
+    Submodule,
+    Folder,
+}
+
+/// Load a log from its files given as (path relative to the root, bytes); `root` only names the log
+/// in findings. The same rules apply as for [`load`].
 pub fn load_files(root: &Path, files: impl IntoIterator<Item = (PathBuf, Vec<u8>)>) -> Log {
-    let files: std::collections::BTreeMap<PathBuf, Vec<u8>> = files.into_iter().collect();
+    load_committed(
+        root,
+        files
+            .into_iter()
+            .map(|(path, bytes)| (path, Committed::File(bytes))),
+    )
+}
+
+/// Load a log from what a commit holds at each path (relative to the root) of `actions/`,
+/// `timeline/` and themes.yaml, as [`load`] loads the working tree: a link or a submodule is a
+/// finding (`symlink`, `stray-file`), never read and never passed over.
+pub fn load_committed(root: &Path, files: impl IntoIterator<Item = (PathBuf, Committed)>) -> Log {
+    let files: std::collections::BTreeMap<PathBuf, Committed> = files.into_iter().collect();
     let names = |dir: &str| -> Vec<String> {
         files
             .keys()
@@ -408,9 +454,20 @@ pub fn load_files(root: &Path, files: impl IntoIterator<Item = (PathBuf, Vec<u8>
     };
     let read = |rel: &Path| -> Result<Source, Diagnostic> {
         let fail = |code, pos, msg: String| Diagnostic::new(code, rel, pos, msg);
-        let bytes = files
-            .get(rel)
-            .ok_or_else(|| fail(Code::Io, None, "cannot read: not found".into()))?;
+        let bytes =
+            match files.get(rel) {
+                None => return Err(fail(Code::Io, None, "cannot read: not found".into())),
+                Some(Committed::File(bytes)) => bytes,
+                Some(Committed::Symlink) => return Err(linked_file(rel)),
+                Some(Committed::Folder) => return Err(folder_in_place(rel)),
+                Some(Committed::Submodule) => return Err(fail(
+                    Code::StrayFile,
+                    None,
+                    "is a submodule (a commit of another repository) where a record file belongs"
+                        .into(),
+                )
+                .with_hint("remove it with `git rm`")),
+            };
         if bytes.len() as u64 > MAX_FILE_BYTES {
             return Err(fail(
                 Code::FileTooLarge,
@@ -428,11 +485,16 @@ pub fn load_files(root: &Path, files: impl IntoIterator<Item = (PathBuf, Vec<u8>
         root: root.to_path_buf(),
         ..Log::default()
     };
+    for dir in [ACTIONS_DIR, TIMELINE_DIR] {
+        if files.get(Path::new(dir)) == Some(&Committed::Symlink) {
+            log.diags.push(linked_folder(dir));
+        }
+    }
     fill(
         &mut log,
         [names(ACTIONS_DIR), names(TIMELINE_DIR)],
         &read,
-        &|_| false,
+        &|rel| files.get(rel) == Some(&Committed::Folder),
         &|_, _| true,
     );
     log
@@ -480,16 +542,7 @@ fn fill(log: &mut Log, listed: [Vec<String>; 2], read: &ReadFn, is_dir: &IsDirFn
 fn list_dir(root: &Path, dir: &str, diags: &mut Vec<Diagnostic>) -> Result<Vec<String>> {
     let path = root.join(dir);
     if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
-        // Listing it would read, and writers would write, wherever it points.
-        diags.push(
-            Diagnostic::new(
-                Code::Symlink,
-                Path::new(dir),
-                None,
-                "is a symbolic link; its records are not read".to_string(),
-            )
-            .with_hint("replace the link with the folder itself"),
-        );
+        diags.push(linked_folder(dir));
         return Ok(Vec::new());
     }
     let entries = match std::fs::read_dir(&path) {

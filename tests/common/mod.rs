@@ -183,3 +183,27 @@ pub fn shown(o: &std::process::Output) -> String {
         String::from_utf8_lossy(&o.stderr)
     )
 }
+
+/// Run the `git` program in `dir` as `who` (author and committer, with a fixed address) at `date`
+/// (ISO 8601), away from the user's and the system's configuration; its standard output, trimmed.
+pub fn git_as(dir: &Path, who: &str, date: &str, args: &[&str]) -> String {
+    let o = std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", who)
+        .env("GIT_COMMITTER_NAME", who)
+        .env("GIT_AUTHOR_EMAIL", "people@example.org")
+        .env("GIT_COMMITTER_EMAIL", "people@example.org")
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .output()
+        .expect("git is installed");
+    assert!(
+        o.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).trim().to_string()
+}

@@ -4,11 +4,10 @@
 //! spread over threads, each with its own handle on the repository; the answers are put back in the
 //! line's order, so they do not depend on how the work was split.
 
-use super::{describe, Repo, Rev, DIRS};
+use super::{describe, read_blob, Repo, Rev, DIRS};
 use crate::git::cache::{self, Known, Step, Touched};
 use crate::git::pack::Packs;
-use crate::git::tree::{self, RawTree};
-use crate::history::Version;
+use crate::git::tree::{self, Kind, RawTree, Side};
 use crate::store::RecordKind;
 use anyhow::{anyhow, Result};
 use git2::{Oid, Repository};
@@ -70,14 +69,18 @@ impl Repo {
                 known.insert(step.id, step.clone());
                 line[*at] = Some(step);
             }
+        }
+        let mut walked = self.walked.borrow_mut();
+        walked.extend(line.iter().flatten().map(|s| s.id));
+        if !pending.is_empty() {
             if let Some(path) = &self.cache_file {
-                let on_line: HashSet<Oid> = line.iter().flatten().map(|s| s.id).collect();
-                // Records of commits no longer on the line (rewritten history, other branches) are
-                // kept up to a bound, then dropped.
-                let keep_all = known.len() <= on_line.len() + 50_000;
+                // Records of commits this run did not walk (rewritten history, other branches) are
+                // kept up to a bound, then dropped. A run walks the line, and a trail also the
+                // merged branches it follows.
+                let keep_all = known.len() <= walked.len() + 50_000;
                 let steps = known
                     .values()
-                    .filter(|s| keep_all || on_line.contains(&s.id))
+                    .filter(|s| keep_all || walked.contains(&s.id))
                     .map(|s| s.as_ref());
                 // A cache that cannot be written costs only speed next time.
                 let _ = cache::save(path, &self.prefix, steps);
@@ -107,11 +110,11 @@ impl Repo {
     }
 
     fn pending(&self, id: Oid) -> Result<Pending> {
-        let c = self.repo.find_commit(id)?;
+        let c = self.commit(id)?;
         let author = c.author().name().unwrap_or("?").to_string();
         let parent = c.parent_ids().next();
         let parent_tree = match parent {
-            Some(p) => Some(self.repo.find_commit(p)?.tree_id()),
+            Some(p) => Some(self.commit(p)?.tree_id()),
             None => None,
         };
         let mut dirs = Vec::new();
@@ -199,10 +202,14 @@ impl Repo {
         let mut files: Vec<Vec<Touched>> = vec![Vec::new(); items.len()];
         for ((i, d, _, _), changes) in jobs.iter().zip(changed) {
             let dir = DIRS[*d].0;
-            files[*i].extend(changes.into_iter().map(|(name, old, new)| Touched {
-                file: format!("{dir}/{name}"),
-                old,
-                new,
+            files[*i].extend(changes.into_iter().map(|(name, old, new)| {
+                let kind = |side: Option<Side>| side.map_or(Kind::File, |(_, k)| k);
+                Touched {
+                    file: format!("{dir}/{name}"),
+                    old: old.map(|(id, _)| id),
+                    new: new.map(|(id, _)| id),
+                    kinds: [kind(old), kind(new)],
+                }
             }));
         }
         Ok(files)
@@ -214,19 +221,23 @@ impl Repo {
         let wanted: Vec<(Oid, RecordKind, &str)> = {
             let cache = self.cache.borrow();
             touched
-                .flat_map(|t| [t.old, t.new].into_iter().flatten().map(move |id| (id, t)))
+                .flat_map(|t| {
+                    let files = [(t.old, t.kinds[0]), (t.new, t.kinds[1])];
+                    let files = files.into_iter().filter(|(_, k)| *k == Kind::File);
+                    files.filter_map(|(id, _)| id).map(move |id| (id, t))
+                })
                 .filter(|(id, _)| !cache.contains_key(id) && seen.insert(*id))
                 .map(|(id, t)| (id, kind_of(&t.file), t.file.as_str()))
                 .collect()
         };
+        if wanted.is_empty() {
+            return Ok(());
+        }
         let versions = self.in_parallel(&wanted, 128, |repo, chunk| {
-            Ok(chunk
+            chunk
                 .iter()
-                .map(|(id, kind, file)| match repo.find_blob(*id) {
-                    Ok(b) => super::decode(*kind, file, b.content().to_vec()),
-                    Err(_) => Version::Unreadable,
-                })
-                .collect())
+                .map(|(id, kind, file)| Ok(super::decode(*kind, file, read_blob(repo, *id, file)?)))
+                .collect()
         })?;
         let mut cache = self.cache.borrow_mut();
         for ((id, _, _), v) in wanted.iter().zip(versions) {
@@ -243,6 +254,10 @@ impl Repo {
         min_chunk: usize,
         work: impl Fn(&Repository, &[T]) -> Result<Vec<R>> + Sync,
     ) -> Result<Vec<R>> {
+        // Asking for the number of cores reads files under /proc and /sys: not for work of one chunk.
+        if items.len() <= min_chunk {
+            return work(&self.repo, items);
+        }
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .min(8)
@@ -301,11 +316,7 @@ fn read_tree<'odb>(
     if let Some((TREE, bytes)) = packs.and_then(|p| p.read(id)) {
         return Ok(TreeBytes::Pack(bytes));
     }
-    let obj = odb.read(id)?;
-    if obj.kind() != git2::ObjectType::Tree {
-        return Err(anyhow!("object {id} is not a tree"));
-    }
-    Ok(TreeBytes::Odb(obj))
+    Ok(TreeBytes::Odb(super::read_tree(odb, id)?))
 }
 
 /// The fewest folder comparisons for which a worker reads trees through the pack reader.

@@ -4,6 +4,7 @@
 //! blobs it reads are the versions that commits removed.
 
 use super::Repo;
+use crate::git::tree::Kind;
 use crate::store::{self, ACTIONS_DIR};
 use anyhow::Result;
 use std::path::Path;
@@ -22,8 +23,9 @@ impl Repo {
                 if std::fs::symlink_metadata(self.root.join(&t.file)).is_err() {
                     highest = highest.max(store::number_of_name(name).unwrap_or(0));
                 }
-                if let (Some(old), None) = (t.old, t.new) {
-                    let text = String::from_utf8_lossy(&self.blob(old)?).into_owned();
+                // A version that was a file (not a link or submodule in its place) and is gone.
+                if let (Some(old), None, Kind::File) = (t.old, t.new, t.kinds[0]) {
+                    let text = String::from_utf8_lossy(&self.blob(old, &t.file)?).into_owned();
                     highest = highest.max(store::highest_in(&text, Path::new(&t.file)));
                 }
             }
