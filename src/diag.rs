@@ -74,6 +74,7 @@ codes! {
     MilestoneDateMismatch = "milestone-date-mismatch", Error, "a milestone's id does not start with its date";
     DanglingReference = "dangling-reference", Error, "links, merged_into, duplicate_of or a milestone's actions name an action that does not exist";
     SelfReference = "self-reference", Error, "an action links to, merges into or duplicates itself";
+    DuplicateNumber = "duplicate-number", Error, "a list of numbers (links, merged_into, formerly, artefacts, a milestone's actions) names one number twice";
     MergeCycle = "merge-cycle", Error, "actions merged into each other in a cycle";
     EmptyText = "empty-text", Error, "a title, update text or name is empty";
     // themes.yaml

@@ -1,192 +1,326 @@
 //! The rules that look across records: themes exist, references resolve, merges do not loop, ids are
-//! unique, and the warnings about dates, order and duplicates. Each rule adds findings; none stops the
-//! others.
+//! unique, lists name each number once, and the warnings about dates, order and duplicates. Each
+//! rule adds findings; none stops the others.
+//!
+//! The rules see every record file as far as it decoded: a whole record, or the parts of one with
+//! errors ([`crate::store::Partial`]). So a file's unknown theme or dangling link is reported in the
+//! same run as its unknown key. A rule checks only fields that decoded, and skips a record when a
+//! field it rests on is missing or broken, so that no finding is reported falsely.
 
-use crate::diag::{Code, Diagnostic};
-use crate::model::Status;
-use crate::store::Log;
+use crate::diag::{Code, Diagnostic, Pos};
+use crate::model::{theme_hint, ActionParts, MilestoneParts, Status, ThemesParts};
+use crate::store::{Loaded, Log, Spans};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+/// A record file as the rules see it: where it is, where its fields are, and what decoded.
+struct Seen<'a, T: Clone> {
+    file: &'a Path,
+    spans: &'a Spans,
+    v: Cow<'a, T>,
+}
+
+/// Every action and milestone file and themes.yaml, whole or in parts.
+struct View<'a> {
+    themes: Option<Seen<'a, ThemesParts>>,
+    /// In order of id, then of file name, so that the first of two files with one id is the first
+    /// by name.
+    actions: Vec<Seen<'a, ActionParts>>,
+    milestones: Vec<Seen<'a, MilestoneParts>>,
+    /// Action numbers of files that did not load, by their names.
+    unreadable_ids: &'a [u32],
+}
+
+impl<'a, T: Clone> Seen<'a, T> {
+    fn whole<W>(l: &'a Loaded<W>) -> Self
+    where
+        T: From<&'a W>,
+    {
+        Seen {
+            file: &l.file,
+            spans: &l.spans,
+            v: Cow::Owned(T::from(&l.value)),
+        }
+    }
+
+    fn parts(l: &'a Loaded<T>) -> Self {
+        Seen {
+            file: &l.file,
+            spans: &l.spans,
+            v: Cow::Borrowed(&l.value),
+        }
+    }
+}
+
+impl<'a> View<'a> {
+    fn of(log: &'a Log) -> View<'a> {
+        let themes = match (&log.themes, &log.partial.themes) {
+            (Some(t), _) => Some(Seen::whole(t)),
+            (None, t) => t.as_ref().map(Seen::parts),
+        };
+        let mut actions: Vec<Seen<ActionParts>> = log.actions.iter().map(Seen::whole).collect();
+        actions.extend(log.partial.actions.iter().map(Seen::parts));
+        actions.sort_by(|a, b| (a.v.id, a.file).cmp(&(b.v.id, b.file)));
+        let mut milestones: Vec<Seen<MilestoneParts>> =
+            log.milestones.iter().map(Seen::whole).collect();
+        milestones.extend(log.partial.milestones.iter().map(Seen::parts));
+        milestones.sort_by(|a, b| a.file.cmp(b.file));
+        View {
+            themes,
+            actions,
+            milestones,
+            unreadable_ids: &log.unreadable_ids,
+        }
+    }
+}
 
 /// Every cross-record finding for a loaded log.
 pub fn check(log: &Log) -> Vec<Diagnostic> {
+    let view = View::of(log);
     let mut out = Vec::new();
-    duplicate_ids(log, &mut out);
-    themes(log, &mut out);
-    references(log, &mut out);
-    merge_cycles(log, &mut out);
-    dates_and_order(log, &mut out);
-    closed_without_reason(log, &mut out);
-    duplicate_titles(log, &mut out);
+    duplicate_ids(&view, &mut out);
+    themes(&view, &mut out);
+    duplicate_numbers(&view, &mut out);
+    references(&view, &mut out);
+    merge_cycles(&view, &mut out);
+    dates_and_order(&view, &mut out);
+    closed_without_reason(&view, &mut out);
+    duplicate_titles(&view, &mut out);
     out
 }
 
-fn duplicate_ids(log: &Log, out: &mut Vec<Diagnostic>) {
-    let mut first: HashMap<u32, &std::path::Path> = HashMap::new();
-    for a in &log.actions {
-        if let Some(prev) = first.insert(a.value.id, &a.file) {
-            out.push(
+fn duplicate_ids(view: &View, out: &mut Vec<Diagnostic>) {
+    let mut first: HashMap<u32, &Path> = HashMap::new();
+    for a in &view.actions {
+        let Some(id) = a.v.id else { continue };
+        match first.get(&id) {
+            Some(prev) => out.push(
                 Diagnostic::new(
                     Code::DuplicateId,
-                    &a.file,
+                    a.file,
                     Some(a.spans.get("id")),
-                    format!("action {} is also in {}", a.value.id, prev.display()),
+                    format!("action {id} is also in {}", prev.display()),
                 )
                 .with_hint("give one of them a free number above every number in use"),
-            );
-            first.insert(a.value.id, prev);
+            ),
+            None => {
+                first.insert(id, a.file);
+            }
         }
     }
-    let mut seen: HashMap<&str, &std::path::Path> = HashMap::new();
-    for m in &log.milestones {
-        if let Some(prev) = seen.insert(&m.value.id, &m.file) {
-            out.push(Diagnostic::new(
+    let mut seen: HashMap<&str, &Path> = HashMap::new();
+    for m in &view.milestones {
+        let Some(id) = m.v.id.as_deref() else {
+            continue;
+        };
+        match seen.get(id) {
+            Some(prev) => out.push(Diagnostic::new(
                 Code::DuplicateId,
-                &m.file,
+                m.file,
                 Some(m.spans.get("id")),
-                format!("milestone `{}` is also in {}", m.value.id, prev.display()),
-            ));
-            seen.insert(&m.value.id, prev);
-        }
-    }
-}
-
-fn themes(log: &Log, out: &mut Vec<Diagnostic>) {
-    let Some(themes) = &log.themes else { return };
-    let mut seen = HashSet::new();
-    for (i, t) in themes.value.themes.iter().enumerate() {
-        if !seen.insert(t.key.as_str()) {
-            out.push(Diagnostic::new(
-                Code::DuplicateThemeKey,
-                &themes.file,
-                Some(themes.spans.get(&format!("themes[{i}].key"))),
-                format!("theme key `{}` is defined twice", t.key),
-            ));
-        }
-    }
-    let keys: Vec<&str> = themes.value.themes.iter().map(|t| t.key.as_str()).collect();
-    for a in &log.actions {
-        if !keys.contains(&a.value.theme.as_str()) {
-            let d = Diagnostic::new(
-                Code::UnknownTheme,
-                &a.file,
-                Some(a.spans.get("theme")),
-                format!("unknown theme `{}`", a.value.theme),
-            );
-            out.push(d.with_hint(themes.value.hint_for(&a.value.theme)));
-        }
-    }
-    for (i, m) in themes.value.members.iter().enumerate() {
-        for (j, key) in m.themes.iter().enumerate() {
-            if !keys.contains(&key.as_str()) {
-                let d = Diagnostic::new(
-                    Code::UnknownTheme,
-                    &themes.file,
-                    Some(themes.spans.get(&format!("members[{i}].themes[{j}]"))),
-                    format!("member `{}` follows unknown theme `{key}`", m.name),
-                );
-                out.push(d.with_hint(themes.value.hint_for(key)));
+                format!("milestone `{id}` is also in {}", prev.display()),
+            )),
+            None => {
+                seen.insert(id, m.file);
             }
         }
     }
 }
 
-fn references(log: &Log, out: &mut Vec<Diagnostic>) {
-    let ids: HashSet<u32> = log
+fn themes(view: &View, out: &mut Vec<Diagnostic>) {
+    let Some(t) = &view.themes else { return };
+    let mut seen = HashSet::new();
+    for (i, theme) in t.v.themes.iter().flatten().enumerate() {
+        let Some(key) = theme.key.as_deref() else {
+            continue;
+        };
+        if !seen.insert(key) {
+            out.push(Diagnostic::new(
+                Code::DuplicateThemeKey,
+                t.file,
+                Some(t.spans.get(&format!("themes[{i}].key"))),
+                format!("theme key `{key}` is defined twice"),
+            ));
+        }
+    }
+    // Which keys are unknown can be said only when every key decoded (and there is one: an empty
+    // list is `no-themes` already).
+    let Some(keys) = t.v.keys().filter(|k| !k.is_empty()) else {
+        return;
+    };
+    let known = |key: &str| keys.iter().any(|(k, _)| *k == key);
+    for a in &view.actions {
+        let Some(theme) = a.v.theme.as_deref().filter(|k| !known(k)) else {
+            continue;
+        };
+        let d = Diagnostic::new(
+            Code::UnknownTheme,
+            a.file,
+            Some(a.spans.get("theme")),
+            format!("unknown theme `{theme}`"),
+        );
+        out.push(d.with_hint(theme_hint(theme, &keys)));
+    }
+    for (i, m) in t.v.members.iter().enumerate() {
+        for (j, key) in m.themes.iter().enumerate() {
+            let Some(key) = key.as_deref().filter(|k| !known(k)) else {
+                continue;
+            };
+            let who = match &m.name {
+                Some(name) => format!("member `{name}`"),
+                None => format!("member {}", i + 1),
+            };
+            let d = Diagnostic::new(
+                Code::UnknownTheme,
+                t.file,
+                Some(t.spans.get(&format!("members[{i}].themes[{j}]"))),
+                format!("{who} follows unknown theme `{key}`"),
+            );
+            out.push(d.with_hint(theme_hint(key, &keys)));
+        }
+    }
+}
+
+/// The lists of numbers of every action and milestone, with the file, its spans and the field.
+fn number_lists<'v>(
+    view: &'v View,
+) -> impl Iterator<Item = (&'v Path, &'v Spans, &'static str, &'v [Option<u32>])> {
+    let actions = view.actions.iter().flat_map(|a| {
+        let v = &a.v;
+        [
+            ("links", v.links.as_slice()),
+            ("merged_into", v.merged_into.as_slice()),
+            ("formerly", v.formerly.as_slice()),
+            ("artefacts", v.artefacts.as_slice()),
+        ]
+        .map(|(field, items)| (a.file, a.spans, field, items))
+    });
+    let milestones = view
+        .milestones
+        .iter()
+        .map(|m| (m.file, m.spans, "actions", m.v.actions.as_slice()));
+    actions.chain(milestones)
+}
+
+/// Whether the item at `i` repeats a number given earlier in its list.
+fn repeated(items: &[Option<u32>], i: usize) -> bool {
+    items[i].is_some() && items[..i].contains(&items[i])
+}
+
+fn duplicate_numbers(view: &View, out: &mut Vec<Diagnostic>) {
+    for (file, spans, field, items) in number_lists(view) {
+        for (i, n) in items.iter().enumerate() {
+            let Some(n) = n.filter(|_| repeated(items, i)) else {
+                continue;
+            };
+            let first = items.iter().position(|x| *x == Some(n)).unwrap_or(0);
+            out.push(
+                Diagnostic::new(
+                    Code::DuplicateNumber,
+                    file,
+                    Some(spans.get(&format!("{field}[{i}]"))),
+                    format!("`{field}[{i}]` repeats {n}, already at `{field}[{first}]`"),
+                )
+                .with_hint("remove the repeated number"),
+            );
+        }
+    }
+}
+
+fn references(view: &View, out: &mut Vec<Diagnostic>) {
+    let ids: HashSet<u32> = view
         .actions
         .iter()
-        .map(|a| a.value.id)
-        .chain(log.unreadable_ids.iter().copied())
+        .filter_map(|a| a.v.id)
+        .chain(view.unreadable_ids.iter().copied())
         .collect();
-    for a in &log.actions {
-        let mut index: HashMap<&str, usize> = HashMap::new();
-        for (field, n) in a.value.references() {
-            let i = index.entry(field).or_default();
-            let path = if field == "duplicate_of" {
-                field.to_string()
-            } else {
-                format!("{field}[{i}]")
-            };
-            *i += 1;
+    for a in &view.actions {
+        let v = &a.v;
+        // A repeated number is `duplicate-number`; what is wrong with the number itself is said
+        // once, at its first place.
+        for (field, path, n) in v.references() {
             let pos = Some(a.spans.get(&path));
-            if n == a.value.id {
+            if Some(n) == v.id {
                 out.push(Diagnostic::new(
                     Code::SelfReference,
-                    &a.file,
+                    a.file,
                     pos,
                     format!("action {n} names itself in `{field}`"),
                 ));
             } else if !ids.contains(&n) {
-                out.push(dangling(&a.file, pos, field, n, log));
+                out.push(dangling(a.file, pos, field, n, view));
             }
         }
-    }
-    for a in &log.actions {
-        for (i, n) in a.value.formerly.iter().enumerate() {
-            if *n == a.value.id {
+        for (i, n) in v.formerly.iter().enumerate() {
+            if n.is_some() && *n == v.id && !repeated(&v.formerly, i) {
                 out.push(Diagnostic::new(
                     Code::SelfReference,
-                    &a.file,
+                    a.file,
                     Some(a.spans.get(&format!("formerly[{i}]"))),
-                    format!("action {n} lists its own number in `formerly`"),
+                    format!(
+                        "action {} lists its own number in `formerly`",
+                        n.unwrap_or(0)
+                    ),
                 ));
             }
         }
     }
-    for m in &log.milestones {
-        for (i, n) in m.value.actions.iter().enumerate() {
-            if !ids.contains(n) {
-                out.push(dangling(
-                    &m.file,
-                    Some(m.spans.get(&format!("actions[{i}]"))),
-                    "actions",
-                    *n,
-                    log,
-                ));
-            }
+    for m in &view.milestones {
+        for (i, n) in m.v.actions.iter().enumerate() {
+            let Some(n) = n.filter(|n| !ids.contains(n) && !repeated(&m.v.actions, i)) else {
+                continue;
+            };
+            out.push(dangling(
+                m.file,
+                Some(m.spans.get(&format!("actions[{i}]"))),
+                "actions",
+                n,
+                view,
+            ));
         }
     }
 }
 
-fn dangling(
-    file: &std::path::Path,
-    pos: Option<crate::diag::Pos>,
-    field: &str,
-    n: u32,
-    log: &Log,
-) -> Diagnostic {
+fn dangling(file: &Path, pos: Option<Pos>, field: &str, n: u32, view: &View) -> Diagnostic {
     let d = Diagnostic::new(
         Code::DanglingReference,
         file,
         pos,
         format!("`{field}` names action {n}, which does not exist"),
     );
-    match log.actions.iter().find(|a| a.value.formerly.contains(&n)) {
-        Some(moved) => d.with_hint(format!("action {n} was renumbered to {}", moved.value.id)),
+    let moved = view
+        .actions
+        .iter()
+        .find(|a| a.v.formerly.contains(&Some(n)))
+        .and_then(|a| a.v.id);
+    match moved {
+        Some(id) => d.with_hint(format!("action {n} was renumbered to {id}")),
         None => d,
     }
 }
 
-fn merge_cycles(log: &Log, out: &mut Vec<Diagnostic>) {
-    let graph: BTreeMap<u32, &[u32]> = log
+fn merge_cycles(view: &View, out: &mut Vec<Diagnostic>) {
+    let graph: BTreeMap<u32, Vec<u32>> = view
         .actions
         .iter()
-        .map(|a| (a.value.id, a.value.merged_into.as_slice()))
+        .filter_map(|a| Some((a.v.id?, a.v.merged_into.iter().flatten().copied().collect())))
         .collect();
     let mut reported: HashSet<u32> = HashSet::new();
-    for a in &log.actions {
+    for a in &view.actions {
+        let Some(start) = a.v.id else { continue };
         // Follow merges from each action; a path that returns to its start is a cycle.
-        let start = a.value.id;
         let mut stack: Vec<(u32, Vec<u32>)> = vec![(start, vec![start])];
         let mut visited = HashSet::new();
         while let Some((node, path)) = stack.pop() {
-            for next in graph.get(&node).copied().unwrap_or_default() {
+            for next in graph.get(&node).map(Vec::as_slice).unwrap_or_default() {
                 if *next == start && *next != node && !reported.contains(&start) {
                     let cycle: Vec<String> =
                         path.iter().chain([&start]).map(u32::to_string).collect();
                     reported.extend(path.iter().copied());
                     out.push(Diagnostic::new(
                         Code::MergeCycle,
-                        &a.file,
+                        a.file,
                         Some(a.spans.get("merged_into")),
                         format!(
                             "actions are merged into each other in a cycle: {}",
@@ -203,56 +337,56 @@ fn merge_cycles(log: &Log, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn dates_and_order(log: &Log, out: &mut Vec<Diagnostic>) {
-    for a in &log.actions {
-        if let Some(d) = a.value.deadline.and_then(|d| d.date()) {
-            if d.wholly_before(&a.value.raised) {
+fn dates_and_order(view: &View, out: &mut Vec<Diagnostic>) {
+    for a in &view.actions {
+        let v = &a.v;
+        let deadline = v.deadline.and_then(|d| d.date());
+        if let (Some(d), Some(raised)) = (deadline, v.raised) {
+            if d.wholly_before(&raised) {
                 out.push(Diagnostic::new(
                     Code::DeadlineBeforeRaised,
-                    &a.file,
+                    a.file,
                     Some(a.spans.get("deadline")),
-                    format!(
-                        "deadline {d} is before the action was raised ({})",
-                        a.value.raised
-                    ),
+                    format!("deadline {d} is before the action was raised ({raised})"),
                 ));
             }
         }
-        let mut last: Option<(usize, crate::model::LogDate)> = None;
-        for (i, u) in a.value.updates.iter().enumerate() {
+        let mut last: Option<crate::model::LogDate> = None;
+        for (i, u) in v.updates.iter().enumerate() {
             let Some(date) = u.date else { continue };
-            if let Some((_, prev)) = last {
-                if date.wholly_before(&prev) {
-                    out.push(
-                        Diagnostic::new(
-                            Code::UpdatesOutOfOrder,
-                            &a.file,
-                            Some(a.spans.get(&format!("updates[{i}]"))),
-                            format!("update dated {date} comes after one dated {prev}"),
-                        )
-                        .with_hint("updates are listed oldest first"),
-                    );
-                }
+            if let Some(prev) = last.filter(|prev| date.wholly_before(prev)) {
+                out.push(
+                    Diagnostic::new(
+                        Code::UpdatesOutOfOrder,
+                        a.file,
+                        Some(a.spans.get(&format!("updates[{i}]"))),
+                        format!("update dated {date} comes after one dated {prev}"),
+                    )
+                    .with_hint("updates are listed oldest first"),
+                );
             }
-            last = Some((i, date));
+            last = Some(date);
         }
     }
 }
 
-fn closed_without_reason(log: &Log, out: &mut Vec<Diagnostic>) {
-    for a in &log.actions {
-        let v = &a.value;
-        if v.status == Status::Closed
+fn closed_without_reason(view: &View, out: &mut Vec<Diagnostic>) {
+    for a in &view.actions {
+        let v = &a.v;
+        let reasons = ["merged_into", "duplicate_of", "updates"];
+        if v.status == Some(Status::Closed)
             && v.merged_into.is_empty()
             && v.duplicate_of.is_none()
             && v.updates.is_empty()
+            && !reasons.iter().any(|r| v.is_broken(r))
         {
+            let id = v.id.map_or_else(String::new, |id| format!(" {id}"));
             out.push(
                 Diagnostic::new(
                     Code::ClosedWithoutReason,
-                    &a.file,
+                    a.file,
                     Some(a.spans.get("status")),
-                    format!("action {} is closed with no reason", v.id),
+                    format!("action{id} is closed with no reason"),
                 )
                 .with_hint(
                     "add `merged_into`, `duplicate_of`, or an update that explains the closure",
@@ -270,43 +404,40 @@ fn title_key(t: &str) -> String {
         .collect()
 }
 
-fn duplicate_titles(log: &Log, out: &mut Vec<Diagnostic>) {
-    let mut by_title: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, a) in log.actions.iter().enumerate() {
-        by_title
-            .entry(title_key(&a.value.title))
-            .or_default()
-            .push(i);
-    }
-    let mut groups: Vec<Vec<usize>> = by_title.into_values().filter(|g| g.len() > 1).collect();
-    groups.sort();
-    for group in groups {
-        for (pos, &i) in group.iter().enumerate().skip(1) {
-            let a = &log.actions[i];
-            let earlier = group[..pos].iter().map(|&j| &log.actions[j]);
-            let declared =
-                |x: &crate::store::Loaded<crate::model::Action>,
-                 y: &crate::store::Loaded<crate::model::Action>| {
-                    x.value.duplicate_of == Some(y.value.id)
-                        || y.value.duplicate_of == Some(x.value.id)
-                };
-            if let Some(other) = earlier.clone().find(|o| !declared(a, o)) {
-                out.push(
-                    Diagnostic::new(
-                        Code::DuplicateTitle,
-                        &a.file,
-                        Some(a.spans.get("title")),
-                        format!(
-                            "action {} has the same title as action {}",
-                            a.value.id, other.value.id
-                        ),
-                    )
-                    .with_hint(format!(
-                        "if it repeats action {}, add `duplicate_of: {}`",
-                        other.value.id, other.value.id
-                    )),
-                );
+fn duplicate_titles(view: &View, out: &mut Vec<Diagnostic>) {
+    // A record takes part when its number and title decoded and its `duplicate_of` did not break:
+    // whether it declares the other a duplicate must be known.
+    let mut by_title: HashMap<String, Vec<(u32, &Seen<ActionParts>)>> = HashMap::new();
+    for a in &view.actions {
+        if let (Some(id), Some(title)) = (a.v.id, &a.v.title) {
+            if !a.v.is_broken("duplicate_of") {
+                by_title.entry(title_key(title)).or_default().push((id, a));
             }
+        }
+    }
+    let mut groups: Vec<_> = by_title.into_values().filter(|g| g.len() > 1).collect();
+    groups.sort_by_key(|g| (g[0].0, g[0].1.file));
+    // Whether one of the two declares itself a duplicate of the other.
+    let declared = |(x, xv): &(u32, &Seen<ActionParts>), (y, yv): &(u32, &Seen<ActionParts>)| {
+        xv.v.duplicate_of == Some(*y) || yv.v.duplicate_of == Some(*x)
+    };
+    for group in groups {
+        for (pos, a) in group.iter().enumerate().skip(1) {
+            let Some((other, _)) = group[..pos].iter().find(|o| !declared(a, o)) else {
+                continue;
+            };
+            let (id, seen) = a;
+            out.push(
+                Diagnostic::new(
+                    Code::DuplicateTitle,
+                    seen.file,
+                    Some(seen.spans.get("title")),
+                    format!("action {id} has the same title as action {other}"),
+                )
+                .with_hint(format!(
+                    "if it repeats action {other}, add `duplicate_of: {other}`"
+                )),
+            );
         }
     }
 }

@@ -16,7 +16,7 @@ pub use numbers::next_free_id;
 pub use write::{create_new, path_in, replace_all, write_atomic, Replacement};
 
 use crate::diag::{Code, Diagnostic, Pos};
-use crate::model::{Action, Milestone, Themes};
+use crate::model::{Action, ActionParts, Milestone, MilestoneParts, Themes, ThemesParts};
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -56,9 +56,20 @@ pub struct Log {
     pub unreadable_ids: Vec<u32>,
     /// Milestone ids claimed by files that failed to load.
     pub unreadable_milestones: Vec<String>,
+    /// What decoded of the files that did not load, for validate's rules; writers and queries never
+    /// see these.
+    pub partial: Partial,
     pub diags: Vec<Diagnostic>,
     /// How many files were read.
     pub files: usize,
+}
+
+/// The parts of the files that did not load whole.
+#[derive(Clone, Debug, Default)]
+pub struct Partial {
+    pub themes: Option<Loaded<ThemesParts>>,
+    pub actions: Vec<Loaded<ActionParts>>,
+    pub milestones: Vec<Loaded<MilestoneParts>>,
 }
 
 impl Log {
@@ -206,6 +217,21 @@ pub enum Record {
     Themes(Loaded<Themes>),
 }
 
+/// What decoded of a file that has errors, for validate's rules.
+pub enum Part {
+    Action(Loaded<ActionParts>),
+    Milestone(Loaded<MilestoneParts>),
+    Themes(Loaded<ThemesParts>),
+}
+
+/// One decoded file: its record when the file has no errors, otherwise what decoded of it, and
+/// every finding about the file itself.
+pub struct Decoded {
+    pub record: Option<Record>,
+    pub part: Option<Part>,
+    pub diags: Vec<Diagnostic>,
+}
+
 /// Parse and decode one file's text. Returns the record (if it decoded without errors) and every
 /// finding about the file itself.
 pub fn decode_source(
@@ -213,40 +239,29 @@ pub fn decode_source(
     rel: &Path,
     src: &Source,
 ) -> (Option<Record>, Vec<Diagnostic>) {
+    let d = decode(kind, rel, src);
+    (d.record, d.diags)
+}
+
+/// Parse and decode one file's text: its record when it has no errors, or its parts when it has.
+pub fn decode(kind: RecordKind, rel: &Path, src: &Source) -> Decoded {
     let doc = match yaml::parse(&src.text) {
         Ok(d) => d,
         Err(e) => {
             let mut d = Diagnostic::new(e.code, rel, e.pos, e.message);
             d.hint = e.hint;
-            return (None, vec![d]);
+            return Decoded {
+                record: None,
+                part: None,
+                diags: vec![d],
+            };
         }
     };
     let mut dec = decode::Decoder::new(rel);
-    let record = match kind {
-        RecordKind::Action => dec.action(&doc.root).map(|v| {
-            let text = emit::action(&v, &doc.header_comments);
-            (
-                text,
-                Box::new(move |l: Loaded<()>| Record::Action(l.with(v)))
-                    as Box<dyn FnOnce(Loaded<()>) -> Record>,
-            )
-        }),
-        RecordKind::Milestone => dec.milestone(&doc.root).map(|v| {
-            let text = emit::milestone(&v, &doc.header_comments);
-            (
-                text,
-                Box::new(move |l: Loaded<()>| Record::Milestone(l.with(v)))
-                    as Box<dyn FnOnce(Loaded<()>) -> Record>,
-            )
-        }),
-        RecordKind::Themes => dec.themes(&doc.root).map(|v| {
-            let text = emit::themes(&v, &doc.header_comments);
-            (
-                text,
-                Box::new(move |l: Loaded<()>| Record::Themes(l.with(v)))
-                    as Box<dyn FnOnce(Loaded<()>) -> Record>,
-            )
-        }),
+    let parts = match kind {
+        RecordKind::Action => dec.action(&doc.root).map(Parts::Action),
+        RecordKind::Milestone => dec.milestone(&doc.root).map(Parts::Milestone),
+        RecordKind::Themes => dec.themes(&doc.root).map(Parts::Themes),
     };
     let mut diags = dec.diags;
     for pos in &doc.interior_comments {
@@ -258,48 +273,112 @@ pub fn decode_source(
     let has_errors = diags
         .iter()
         .any(|d| d.severity == crate::diag::Severity::Error);
-    let record = match record {
-        Some((canonical_text, make)) if !has_errors => {
-            let canonical = !src.had_bom
-                && !src.had_crlf
-                && canonical_text == src.text
-                && doc.interior_comments.is_empty();
-            // A file with comments inside gets `comment-not-kept` findings instead: `oslog fmt` would
-            // refuse to drop those comments, so its hint would mislead.
-            if !canonical && doc.interior_comments.is_empty() {
-                let why = if src.had_crlf {
-                    "has CRLF line endings; the canonical layout uses LF"
-                } else if src.had_bom {
-                    "starts with a byte-order mark"
-                } else {
-                    "is not in the canonical layout"
-                };
-                diags.push(
-                    Diagnostic::new(
-                        Code::NonCanonical,
-                        rel,
-                        if src.had_crlf || src.had_bom {
-                            Some(Pos::new(1, 1))
-                        } else {
-                            first_difference(&src.text, &canonical_text)
-                        },
-                        why.to_string(),
-                    )
-                    .with_hint("run `oslog fmt`"),
-                );
-            }
-            let shell = Loaded {
-                value: (),
-                file: rel.to_path_buf(),
-                spans: dec.spans,
-                header: doc.header_comments,
-                canonical,
-            };
-            Some(make(shell))
-        }
-        _ => None,
+    let shell = Loaded {
+        value: (),
+        file: rel.to_path_buf(),
+        spans: dec.spans,
+        header: doc.header_comments,
+        canonical: false,
     };
-    (record, diags)
+    let Some(parts) = parts else {
+        return Decoded {
+            record: None,
+            part: None,
+            diags,
+        };
+    };
+    let whole = if has_errors { None } else { parts.whole() };
+    let Some(whole) = whole else {
+        return Decoded {
+            record: None,
+            part: Some(parts.part(shell)),
+            diags,
+        };
+    };
+    let canonical_text = whole.emit(&shell.header);
+    let canonical = !src.had_bom
+        && !src.had_crlf
+        && canonical_text == src.text
+        && doc.interior_comments.is_empty();
+    // A file with comments inside gets `comment-not-kept` findings instead: `oslog fmt` would
+    // refuse to drop those comments, so its hint would mislead.
+    if !canonical && doc.interior_comments.is_empty() {
+        let why = if src.had_crlf {
+            "has CRLF line endings; the canonical layout uses LF"
+        } else if src.had_bom {
+            "starts with a byte-order mark"
+        } else {
+            "is not in the canonical layout"
+        };
+        diags.push(
+            Diagnostic::new(
+                Code::NonCanonical,
+                rel,
+                if src.had_crlf || src.had_bom {
+                    Some(Pos::new(1, 1))
+                } else {
+                    first_difference(&src.text, &canonical_text)
+                },
+                why.to_string(),
+            )
+            .with_hint("run `oslog fmt`"),
+        );
+    }
+    Decoded {
+        record: Some(whole.record(Loaded { canonical, ..shell })),
+        part: None,
+        diags,
+    }
+}
+
+/// The parts of a file of any kind, before they are judged whole or not.
+enum Parts {
+    Action(ActionParts),
+    Milestone(MilestoneParts),
+    Themes(ThemesParts),
+}
+
+/// A whole value of any kind.
+enum Whole {
+    Action(Action),
+    Milestone(Milestone),
+    Themes(Themes),
+}
+
+impl Parts {
+    fn whole(&self) -> Option<Whole> {
+        match self {
+            Parts::Action(p) => p.whole().map(Whole::Action),
+            Parts::Milestone(p) => p.whole().map(Whole::Milestone),
+            Parts::Themes(p) => p.whole().map(Whole::Themes),
+        }
+    }
+
+    fn part(self, shell: Loaded<()>) -> Part {
+        match self {
+            Parts::Action(p) => Part::Action(shell.with(p)),
+            Parts::Milestone(p) => Part::Milestone(shell.with(p)),
+            Parts::Themes(p) => Part::Themes(shell.with(p)),
+        }
+    }
+}
+
+impl Whole {
+    fn emit(&self, header: &[String]) -> String {
+        match self {
+            Whole::Action(v) => emit::action(v, header),
+            Whole::Milestone(v) => emit::milestone(v, header),
+            Whole::Themes(v) => emit::themes(v, header),
+        }
+    }
+
+    fn record(self, shell: Loaded<()>) -> Record {
+        match self {
+            Whole::Action(v) => Record::Action(shell.with(v)),
+            Whole::Milestone(v) => Record::Milestone(shell.with(v)),
+            Whole::Themes(v) => Record::Themes(shell.with(v)),
+        }
+    }
 }
 
 impl Loaded<()> {
@@ -424,10 +503,13 @@ fn fill(log: &mut Log, listed: [Vec<String>; 2], read: &ReadFn, is_dir: &IsDirFn
     match read(&themes_rel) {
         Ok(src) => {
             log.files += 1;
-            let (rec, diags) = decode_source(RecordKind::Themes, &themes_rel, &src);
-            log.diags.extend(diags);
-            if let Some(Record::Themes(t)) = rec {
+            let decoded = decode(RecordKind::Themes, &themes_rel, &src);
+            log.diags.extend(decoded.diags);
+            if let Some(Record::Themes(t)) = decoded.record {
                 log.themes = Some(t);
+            }
+            if let Some(Part::Themes(t)) = decoded.part {
+                log.partial.themes = Some(t);
             }
         }
         Err(d) => log.diags.push(d),
@@ -497,6 +579,7 @@ struct FileLoad {
     /// Whether the file was read but left unparsed (see [`load_where`]).
     skipped: bool,
     record: Option<Record>,
+    part: Option<Part>,
 }
 
 fn load_file(
@@ -512,6 +595,7 @@ fn load_file(
         read: false,
         skipped: false,
         record: None,
+        part: None,
     };
     if matches!(name, ".gitkeep" | ".keep") {
         return out;
@@ -546,14 +630,25 @@ fn load_file(
         out.skipped = true;
         return out;
     }
-    let (rec, diags) = decode_source(kind, rel, &src);
-    out.diags = diags;
-    match &rec {
-        Some(Record::Action(a)) => out.diags.extend(check_action_name(a, name)),
-        Some(Record::Milestone(m)) => out.diags.extend(check_milestone_name(m, name)),
-        _ => {}
-    }
-    out.record = rec;
+    let decoded = decode(kind, rel, &src);
+    out.diags = decoded.diags;
+    // A file's name is checked against whatever decoded of its id, whole record or not.
+    let named = match (&decoded.record, &decoded.part) {
+        (Some(Record::Action(a)), _) => check_action_name(rel, &a.spans, Some(a.value.id), name),
+        (_, Some(Part::Action(a))) => check_action_name(rel, &a.spans, a.value.id, name),
+        (Some(Record::Milestone(m)), _) => {
+            let v = &m.value;
+            check_milestone_name(rel, &m.spans, Some(&v.id), Some(v.date), name)
+        }
+        (_, Some(Part::Milestone(m))) => {
+            let v = &m.value;
+            check_milestone_name(rel, &m.spans, v.id.as_deref(), v.date, name)
+        }
+        _ => Vec::new(),
+    };
+    out.diags.extend(named);
+    out.record = decoded.record;
+    out.part = decoded.part;
     out
 }
 
@@ -576,70 +671,93 @@ impl Log {
             }
             Some(Record::Milestone(m)) => self.milestones.push(m),
             Some(Record::Themes(_)) => {}
-            None if unreadable && kind == RecordKind::Action => {
+            None if unreadable => {
                 let stem = name.trim_end_matches(".yaml").trim_end_matches(".yml");
-                self.unreadable_ids.extend(stem.parse::<u32>().ok());
+                match kind {
+                    RecordKind::Action => self.unreadable_ids.extend(stem.parse::<u32>().ok()),
+                    _ => self.unreadable_milestones.push(stem.to_string()),
+                }
             }
-            None if unreadable => self
-                .unreadable_milestones
-                .push(name.trim_end_matches(".yaml").to_string()),
             None => {}
+        }
+        match file.part {
+            Some(Part::Action(a)) => self.partial.actions.push(a),
+            Some(Part::Milestone(m)) => self.partial.milestones.push(m),
+            Some(Part::Themes(_)) | None => {}
         }
     }
 }
 
-fn check_action_name(a: &Loaded<Action>, name: &str) -> Option<Diagnostic> {
-    let expected = Action::file_name(a.value.id);
+/// The finding when an action's file name is not the one for its id, if the id decoded.
+fn check_action_name(file: &Path, spans: &Spans, id: Option<u32>, name: &str) -> Vec<Diagnostic> {
+    let Some(id) = id else { return Vec::new() };
+    let expected = Action::file_name(id);
     if name == expected {
-        return None;
+        return Vec::new();
     }
-    let pos = Some(a.spans.get("id"));
+    let pos = Some(spans.get("id"));
     let diag =
         match action_id_from_name(name).or_else(|| name.trim_end_matches(".yml").parse().ok()) {
-            Some(n) if n != a.value.id => Diagnostic::new(
+            Some(n) if n != id => Diagnostic::new(
                 Code::IdMismatch,
-                &a.file,
+                file,
                 pos,
-                format!("id {} disagrees with the file name {name}", a.value.id),
+                format!("id {id} disagrees with the file name {name}"),
             )
             .with_hint(format!(
-                "the file for action {} is {ACTIONS_DIR}/{expected}; for action {n}, set `id: {n}`",
-                a.value.id
-            )),
+            "the file for action {id} is {ACTIONS_DIR}/{expected}; for action {n}, set `id: {n}`"
+        )),
             _ => Diagnostic::new(
                 Code::BadFileName,
-                &a.file,
+                file,
                 pos,
-                format!(
-                    "action {} should be in {ACTIONS_DIR}/{expected}",
-                    a.value.id
-                ),
+                format!("action {id} should be in {ACTIONS_DIR}/{expected}"),
             )
             .with_hint(format!("rename {name} to {expected}")),
         };
-    Some(diag)
+    vec![diag]
 }
 
-fn check_milestone_name(m: &Loaded<Milestone>, name: &str) -> Vec<Diagnostic> {
+/// The findings about a milestone's id, its date and its file name, as far as they decoded.
+fn check_milestone_name(
+    file: &Path,
+    spans: &Spans,
+    id: Option<&str>,
+    date: Option<crate::model::LogDate>,
+    name: &str,
+) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    let id = &m.value.id;
-    let pos = Some(m.spans.get("id"));
+    let Some(id) = id else { return diags };
+    let pos = Some(spans.get("id"));
     match crate::model::split_milestone_id(id) {
-        None => diags.push(
-            Diagnostic::new(Code::InvalidMilestoneId, &m.file, pos, format!("milestone id `{id}` is not a date (YYYY-MM or YYYY-MM-DD) followed by a kebab-case slug"))
-                .with_hint(format!("for example `{}-open-space-annual-report`", m.value.date)),
-        ),
-        Some((date, _)) if date != m.value.date => diags.push(
-            Diagnostic::new(Code::MilestoneDateMismatch, &m.file, pos, format!("milestone id `{id}` starts with {date}, but its date is {}", m.value.date))
-                .with_hint("the id begins with the milestone's date; change one of them"),
-        ),
-        Some(_) => {}
+        None => {
+            let example = date.map_or_else(|| "2019-09".to_string(), |d| d.to_string());
+            diags.push(
+                Diagnostic::new(Code::InvalidMilestoneId, file, pos, format!("milestone id `{id}` is not a date (YYYY-MM or YYYY-MM-DD) followed by a kebab-case slug"))
+                    .with_hint(format!("for example `{example}-open-space-annual-report`")),
+            )
+        }
+        Some((from_id, _)) => {
+            if let Some(date) = date.filter(|d| *d != from_id) {
+                diags.push(
+                    Diagnostic::new(
+                        Code::MilestoneDateMismatch,
+                        file,
+                        pos,
+                        format!(
+                            "milestone id `{id}` starts with {from_id}, but its date is {date}"
+                        ),
+                    )
+                    .with_hint("the id begins with the milestone's date; change one of them"),
+                );
+            }
+        }
     }
     if name != format!("{id}.yaml") {
         diags.push(
             Diagnostic::new(
                 Code::IdMismatch,
-                &m.file,
+                file,
                 pos,
                 format!("id `{id}` disagrees with the file name {name}"),
             )
