@@ -103,6 +103,18 @@ impl Context {
         Ok((log, today))
     }
 
+    /// Warn on stderr, one line per file, about the record files `log` left out of a reading
+    /// command's answer, and say how the command ends: with `strict`, a left-out file fails it.
+    pub fn warn_left_out(&self, log: &crate::store::Log, strict: bool) -> Result<Outcome> {
+        let prefix = self.display_prefix(&log.root);
+        crate::output::left_out(&mut std::io::stderr().lock(), &prefix, &log.left_out)?;
+        Ok(if strict && !log.left_out.is_empty() {
+            Outcome::Failure
+        } else {
+            Outcome::Success
+        })
+    }
+
     /// The commit a reading command's history ends at: the `--as-of` commit, or HEAD.
     pub fn history_tip(&self, repo: &crate::git::Repo) -> Result<crate::git::Rev> {
         match &self.as_of {

@@ -1,6 +1,7 @@
 //! Rendering findings: rustc-like text with the offending line and a caret, JSON for programs, and
 //! GitHub workflow commands for pull-request annotations.
 
+use super::printable;
 use super::style::Paint;
 use crate::diag::{Diagnostic, Severity, Summary};
 use serde::Serialize;
@@ -180,19 +181,6 @@ fn token_width(rest: &str) -> usize {
         }
     };
     n.clamp(1, 80)
-}
-
-/// Text safe to print on a terminal: control characters (other than tab) shown as escapes.
-fn printable(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_control() && c != '\t' {
-                c.escape_unicode().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
 }
 
 fn plural(n: usize) -> &'static str {

@@ -15,7 +15,7 @@ pub use lock::{Lock, LOCK_FILE, LOCK_TIMEOUT};
 pub use numbers::next_free_id;
 pub use write::{create_new, path_in, replace_all, write_atomic, Replacement};
 
-use crate::diag::{Code, Diagnostic, Pos};
+use crate::diag::{Code, Diagnostic, Pos, Severity};
 use crate::model::{Action, ActionParts, Milestone, MilestoneParts, Themes, ThemesParts};
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
@@ -59,9 +59,21 @@ pub struct Log {
     /// What decoded of the files that did not load, for validate's rules; writers and queries never
     /// see these.
     pub partial: Partial,
+    /// The files that hold (or should hold) a record but did not load, in the order read: what a
+    /// query over this log leaves out.
+    pub left_out: Vec<LeftOut>,
     pub diags: Vec<Diagnostic>,
     /// How many files were read.
     pub files: usize,
+}
+
+/// A record file that did not load, with the codes of its errors.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct LeftOut {
+    /// The file, relative to the log root.
+    pub file: PathBuf,
+    /// The codes of the file's errors, each once, in the order found.
+    pub codes: Vec<Code>,
 }
 
 /// The parts of the files that did not load whole.
@@ -270,9 +282,7 @@ pub fn decode(kind: RecordKind, rel: &Path, src: &Source) -> Decoded {
                 .with_hint("move the comment above the first key, or into an update"),
         );
     }
-    let has_errors = diags
-        .iter()
-        .any(|d| d.severity == crate::diag::Severity::Error);
+    let has_errors = diags.iter().any(|d| d.severity == Severity::Error);
     let shell = Loaded {
         value: (),
         file: rel.to_path_buf(),
@@ -504,6 +514,9 @@ fn fill(log: &mut Log, listed: [Vec<String>; 2], read: &ReadFn, is_dir: &IsDirFn
         Ok(src) => {
             log.files += 1;
             let decoded = decode(RecordKind::Themes, &themes_rel, &src);
+            if decoded.record.is_none() {
+                log.leave_out(&themes_rel, &decoded.diags);
+            }
             log.diags.extend(decoded.diags);
             if let Some(Record::Themes(t)) = decoded.record {
                 log.themes = Some(t);
@@ -512,7 +525,10 @@ fn fill(log: &mut Log, listed: [Vec<String>; 2], read: &ReadFn, is_dir: &IsDirFn
                 log.partial.themes = Some(t);
             }
         }
-        Err(d) => log.diags.push(d),
+        Err(d) => {
+            log.leave_out(&themes_rel, std::slice::from_ref(&d));
+            log.diags.push(d);
+        }
     }
     let kinds = [
         (ACTIONS_DIR, RecordKind::Action),
@@ -658,6 +674,13 @@ impl Log {
         let yaml = name.ends_with(".yaml") || name.ends_with(".yml");
         let unreadable = yaml && !name.starts_with('.') && !file.skipped && file.record.is_none();
         self.files += usize::from(file.read);
+        if unreadable {
+            let dir = match kind {
+                RecordKind::Action => ACTIONS_DIR,
+                _ => TIMELINE_DIR,
+            };
+            self.leave_out(&Path::new(dir).join(name), &file.diags);
+        }
         self.diags.extend(file.diags);
         match file.record {
             Some(Record::Action(a)) => {
@@ -685,6 +708,22 @@ impl Log {
             Some(Part::Milestone(m)) => self.partial.milestones.push(m),
             Some(Part::Themes(_)) | None => {}
         }
+    }
+}
+
+impl Log {
+    /// Note that `file` did not load, for the errors among `diags`.
+    fn leave_out(&mut self, file: &Path, diags: &[Diagnostic]) {
+        let mut codes = Vec::new();
+        for d in diags.iter().filter(|d| d.severity == Severity::Error) {
+            if !codes.contains(&d.code) {
+                codes.push(d.code);
+            }
+        }
+        self.left_out.push(LeftOut {
+            file: file.to_path_buf(),
+            codes,
+        });
     }
 }
 
