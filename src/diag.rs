@@ -89,6 +89,7 @@ codes! {
     ClosedWithoutReason = "closed-without-reason", Warning, "a closed action with no merged_into, duplicate_of or explaining update";
     DuplicateTitle = "duplicate-title", Warning, "two actions have the same title and neither declares duplicate_of the other";
     CommentNotKept = "comment-not-kept", Warning, "a comment inside a record, which oslog's writers cannot keep";
+    MergeConflict = "merge-conflict", Error, "a file is in conflict in the git index, with no one version to check (`oslog validate --staged` only)";
     NumberCollision = "number-collision", Error, "an action number (or milestone id) this branch adds that the base revision has given to another record";
 }
 

@@ -11,11 +11,15 @@ use std::io::Write;
 /// Errors always fail; warnings fail with --strict. Exit 0 when nothing fails, 1 when something
 /// does, 2 when the log could not be read at all.
 ///
+/// With --staged, the log is read from the git index, as it will be committed, instead of the
+/// working tree: this is what the pre-commit hook of `oslog hooks install` runs.
+///
 /// Examples:
 ///   oslog validate
 ///   oslog validate --strict --format github
 ///   oslog validate --format json | jq '.diagnostics[] | .code'
 ///   oslog validate --base origin/main
+///   oslog validate --strict --staged
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
@@ -32,6 +36,12 @@ pub struct Args {
     /// (number-collision).
     #[arg(long, value_name = "REV")]
     pub base: Option<String>,
+
+    /// Check the files as staged in the git index (what `git commit` would commit: the index git
+    /// gives a hook in GIT_INDEX_FILE, else the repository's), not the working tree. A file in
+    /// conflict is a finding (merge-conflict); a file added with `git add -N` is not staged yet.
+    #[arg(long)]
+    pub staged: bool,
 
     /// List every finding code with its severity and meaning, and exit.
     #[arg(long)]
@@ -64,7 +74,14 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         return Ok(Outcome::Success);
     }
     let root = ctx.root()?;
-    let log = crate::store::load(&root)?;
+    let files = args
+        .staged
+        .then(|| crate::git::staged_files(&root))
+        .transpose()?;
+    let log = match &files {
+        Some(files) => crate::store::load_stored(&root, files),
+        None => crate::store::load(&root)?,
+    };
     let mut diags = log.diags.clone();
     diags.extend(crate::rules::check(&log));
     if let Some(spec) = &args.base {
@@ -83,7 +100,11 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         FormatArg::Github => Format::Github,
     };
     let prefix = ctx.display_prefix(&root);
-    let source = |rel: &std::path::Path| crate::store::read_source(&root, rel).ok().map(|s| s.text);
+    // Snippets come from the files checked: the staged ones, or the working tree's.
+    let source = |rel: &std::path::Path| match &files {
+        Some(files) => staged_text(files, rel),
+        None => crate::store::read_source(&root, rel).ok().map(|s| s.text),
+    };
     diagnostics::render(out, format, &diags, checked, &prefix, ctx.paint, &source)?;
     Ok(if Summary::of(&diags).fails(args.strict) {
         Outcome::Failure
@@ -92,7 +113,20 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     })
 }
 
-/// The number collisions between this branch (the working tree) and `spec`.
+/// The text of a staged file, for snippets.
+fn staged_text(
+    files: &std::collections::BTreeMap<std::path::PathBuf, crate::store::Stored>,
+    rel: &std::path::Path,
+) -> Option<String> {
+    match files.get(rel)? {
+        crate::store::Stored::Blob(bytes) => crate::store::source_from_bytes(bytes.clone())
+            .ok()
+            .map(|s| s.text),
+        _ => None,
+    }
+}
+
+/// The number collisions between this branch (the working tree, or the index) and `spec`.
 fn against_base(
     root: &std::path::Path,
     log: &crate::store::Log,

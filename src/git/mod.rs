@@ -4,11 +4,13 @@
 mod cache;
 pub mod commit;
 mod config;
+mod index;
 mod pack;
 mod paths;
 pub mod repo;
 mod tree;
 
 pub use config::install_merge_driver;
+pub use index::staged_files;
 pub use paths::{repo_paths, RepoPaths};
 pub use repo::{explain_damage, Bound, Repo, Rev};

@@ -75,30 +75,7 @@ impl Repo {
         // Hashing every object on read triples the cost of a walk over large trees; git itself does
         // not verify on read either, and oslog only reads.
         git2::opts::strict_hash_verification(false);
-        let repo = Repository::discover(root).map_err(|_| {
-            anyhow!(
-                "{} is not in a git repository; the history commands and --as-of read the log's git history (run `git init` and commit the log)",
-                root.display()
-            )
-        })?;
-        let workdir = repo.workdir().ok_or_else(|| {
-            anyhow!(
-                "the repository at {} is bare; run oslog in a clone with a work tree",
-                repo.path().display()
-            )
-        })?;
-        let canon = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
-        let root = canon(root);
-        let rel = root.strip_prefix(canon(workdir)).with_context(|| {
-            format!(
-                "the log root {} is outside the repository's work tree",
-                root.display()
-            )
-        })?;
-        let mut prefix = rel.to_string_lossy().replace('\\', "/");
-        if !prefix.is_empty() {
-            prefix.push('/');
-        }
+        let (repo, root, prefix) = discover(root)?;
         match repo.head() {
             Ok(_) => {}
             Err(e) if e.code() == ErrorCode::UnbornBranch || e.code() == ErrorCode::NotFound => {
@@ -670,6 +647,37 @@ impl Repo {
             new,
         }))
     }
+}
+
+/// The repository that holds the log at `root`, with the root (canonical) and the root's path in
+/// the work tree: empty, or ending in `/`. A bare repository, or a root outside the work tree, is
+/// refused.
+pub(super) fn discover(root: &Path) -> Result<(Repository, PathBuf, String)> {
+    let repo = Repository::discover(root).map_err(|_| {
+        anyhow!(
+            "{} is not in a git repository; the history commands, --as-of and --staged read the log's git repository (run `git init` and commit the log)",
+            root.display()
+        )
+    })?;
+    let workdir = repo.workdir().ok_or_else(|| {
+        anyhow!(
+            "the repository at {} is bare; run oslog in a clone with a work tree",
+            repo.path().display()
+        )
+    })?;
+    let canon = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let root = canon(root);
+    let rel = root.strip_prefix(canon(workdir)).with_context(|| {
+        format!(
+            "the log root {} is outside the repository's work tree",
+            root.display()
+        )
+    })?;
+    let mut prefix = rel.to_string_lossy().replace('\\', "/");
+    if !prefix.is_empty() {
+        prefix.push('/');
+    }
+    Ok((repo, root, prefix))
 }
 
 /// Say plainly when an error comes from a damaged repository (an object that cannot be read or

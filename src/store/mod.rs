@@ -19,6 +19,7 @@ use crate::diag::{Code, Diagnostic, Pos, Severity};
 use crate::model::{Action, ActionParts, Milestone, MilestoneParts, Themes, ThemesParts};
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The largest file oslog reads; larger files are reported, not read.
@@ -130,12 +131,7 @@ pub fn read_source(root: &Path, rel: &Path) -> Result<Source, Diagnostic> {
     let meta = std::fs::symlink_metadata(&path)
         .map_err(|e| fail(Code::Io, None, format!("cannot read: {e}")))?;
     if meta.file_type().is_symlink() {
-        return Err(fail(
-            Code::Symlink,
-            None,
-            "is a symbolic link; oslog does not follow links in a log".into(),
-        )
-        .with_hint("replace the link with the file itself"));
+        return Err(symlink(rel));
     }
     if meta.is_dir() {
         return Err(fail(
@@ -152,14 +148,7 @@ pub fn read_source(root: &Path, rel: &Path) -> Result<Source, Diagnostic> {
         ));
     }
     if meta.len() > MAX_FILE_BYTES {
-        return Err(fail(
-            Code::FileTooLarge,
-            None,
-            format!(
-                "is {} bytes; the limit is {MAX_FILE_BYTES} bytes",
-                meta.len()
-            ),
-        ));
+        return Err(too_large(rel, meta.len()));
     }
     // Read at most one byte past the limit, so a file that grew since the check is still refused,
     // into a buffer sized from the check (which also spares the size lookup of `fs::read`).
@@ -462,31 +451,75 @@ pub fn mentions_number(text: &str, n: u32) -> bool {
 /// Load a log from its files given as (path relative to the root, bytes), such as the files of a
 /// commit; `root` only names the log in findings. The same rules apply as for [`load`].
 pub fn load_files(root: &Path, files: impl IntoIterator<Item = (PathBuf, Vec<u8>)>) -> Log {
-    let files: std::collections::BTreeMap<PathBuf, Vec<u8>> = files.into_iter().collect();
+    let files: BTreeMap<PathBuf, Stored> = files
+        .into_iter()
+        .map(|(path, bytes)| (path, Stored::Blob(bytes)))
+        .collect();
+    load_stored(root, &files)
+}
+
+/// A file of the log as git holds it: its bytes, or what stands in their place.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Stored {
+    /// A file's contents.
+    Blob(Vec<u8>),
+    /// A file too large to read, with its size in bytes.
+    TooLarge(u64),
+    /// A symbolic link, which oslog never follows.
+    Symlink,
+    /// A submodule.
+    Submodule,
+    /// A path in conflict (unmerged), with no one version to read.
+    Conflicted,
+    /// A path whose name is not valid UTF-8 (shown with replacement characters).
+    BadName,
+}
+
+/// Load a log from the files git holds, such as the staged ones, keyed by their path relative to
+/// the root; `root` only names the log in findings. A file git holds in a form oslog does not read
+/// (a link, a conflict, …) gets a finding; a path below a folder of records makes that folder a
+/// stray entry, as on disk.
+pub fn load_stored(root: &Path, files: &BTreeMap<PathBuf, Stored>) -> Log {
+    // Each entry directly in `dir`: a file's name, or the name of a folder that holds files.
     let names = |dir: &str| -> Vec<String> {
-        files
+        let mut names: Vec<String> = files
             .keys()
-            .filter(|p| p.parent() == Some(Path::new(dir)))
-            .filter_map(|p| Some(p.file_name()?.to_str()?.to_string()))
-            .collect()
+            .filter_map(|p| p.strip_prefix(dir).ok()?.iter().next())
+            .filter_map(|n| Some(n.to_str()?.to_string()))
+            .collect();
+        names.dedup();
+        names
     };
+    let is_dir = |rel: &Path| files.keys().any(|p| p != rel && p.starts_with(rel));
     let read = |rel: &Path| -> Result<Source, Diagnostic> {
-        let fail = |code, pos, msg: String| Diagnostic::new(code, rel, pos, msg);
-        let bytes = files
-            .get(rel)
-            .ok_or_else(|| fail(Code::Io, None, "cannot read: not found".into()))?;
-        if bytes.len() as u64 > MAX_FILE_BYTES {
-            return Err(fail(
-                Code::FileTooLarge,
-                None,
-                format!(
-                    "is {} bytes; the limit is {MAX_FILE_BYTES} bytes",
-                    bytes.len()
-                ),
-            ));
+        let fail = |code, msg: &str| Diagnostic::new(code, rel, None, msg);
+        match files.get(rel) {
+            Some(Stored::Blob(bytes)) if bytes.len() as u64 > MAX_FILE_BYTES => {
+                Err(too_large(rel, bytes.len() as u64))
+            }
+            Some(Stored::Blob(bytes)) => source_from_bytes(bytes.clone())
+                .map_err(|(pos, msg)| Diagnostic::new(Code::InvalidUtf8, rel, Some(pos), msg)),
+            Some(Stored::TooLarge(size)) => Err(too_large(rel, *size)),
+            Some(Stored::Symlink) => Err(symlink(rel)),
+            Some(Stored::Submodule) => Err(fail(
+                Code::StrayFile,
+                "is a submodule where a record file belongs",
+            )),
+            Some(Stored::Conflicted) => Err(fail(
+                Code::MergeConflict,
+                "is in conflict in the git index: the merge left more than one version",
+            )
+            .with_hint("resolve the conflict, then `git add` the file")),
+            Some(Stored::BadName) => Err(fail(
+                Code::StrayFile,
+                "has a file name that is not valid UTF-8",
+            )),
+            None if is_dir(rel) => Err(fail(
+                Code::StrayFile,
+                "is a folder where a record file belongs",
+            )),
+            None => Err(fail(Code::Io, "cannot read: not found")),
         }
-        source_from_bytes(bytes.clone())
-            .map_err(|(pos, msg)| fail(Code::InvalidUtf8, Some(pos), msg))
     };
     let mut log = Log {
         root: root.to_path_buf(),
@@ -496,10 +529,31 @@ pub fn load_files(root: &Path, files: impl IntoIterator<Item = (PathBuf, Vec<u8>
         &mut log,
         [names(ACTIONS_DIR), names(TIMELINE_DIR)],
         &read,
-        &|_| false,
+        &is_dir,
         &|_, _| true,
     );
     log
+}
+
+/// The finding for a file over the size limit.
+fn too_large(rel: &Path, size: u64) -> Diagnostic {
+    Diagnostic::new(
+        Code::FileTooLarge,
+        rel,
+        None,
+        format!("is {size} bytes; the limit is {MAX_FILE_BYTES} bytes"),
+    )
+}
+
+/// The finding for a symbolic link, which is never followed.
+fn symlink(rel: &Path) -> Diagnostic {
+    Diagnostic::new(
+        Code::Symlink,
+        rel,
+        None,
+        "is a symbolic link; oslog does not follow links in a log",
+    )
+    .with_hint("replace the link with the file itself")
 }
 
 type ReadFn<'a> = dyn Fn(&Path) -> Result<Source, Diagnostic> + Sync + 'a;

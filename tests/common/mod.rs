@@ -77,13 +77,17 @@ pub fn head_changes(repo: &Repository) -> Vec<(git2::Delta, std::path::PathBuf)>
     out
 }
 
-/// Run the oslog binary in `dir` with colour off, today fixed at 1 July 2019, and `env` set.
+/// Run the oslog binary in `dir` with colour off, today fixed at 1 July 2019, and `env` set. The
+/// variables git gives a hook are removed, so that tests run from a hook read their own repositories.
 pub fn oslog_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_oslog"));
     cmd.args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
-        .env("OSLOG_TODAY", "2019-07-01");
+        .env("OSLOG_TODAY", "2019-07-01")
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_INDEX_FILE")
+        .env_remove("GIT_WORK_TREE");
     for (k, v) in env {
         cmd.env(k, v);
     }
