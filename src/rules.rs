@@ -203,24 +203,21 @@ fn number_lists<'v>(
     actions.chain(milestones)
 }
 
-/// Whether the item at `i` repeats a number given earlier in its list.
-fn repeated(items: &[Option<u32>], i: usize) -> bool {
-    items[i].is_some() && items[..i].contains(&items[i])
-}
-
 fn duplicate_numbers(view: &View, out: &mut Vec<Diagnostic>) {
     for (file, spans, field, items) in number_lists(view) {
+        let mut first: HashMap<u32, usize> = HashMap::new();
         for (i, n) in items.iter().enumerate() {
-            let Some(n) = n.filter(|_| repeated(items, i)) else {
+            let Some(n) = *n else { continue };
+            let at = *first.entry(n).or_insert(i);
+            if at == i {
                 continue;
-            };
-            let first = items.iter().position(|x| *x == Some(n)).unwrap_or(0);
+            }
             out.push(
                 Diagnostic::new(
                     Code::DuplicateNumber,
                     file,
                     Some(spans.get(&format!("{field}[{i}]"))),
-                    format!("`{field}[{i}]` repeats {n}, already at `{field}[{first}]`"),
+                    format!("`{field}[{i}]` repeats {n}, already at `{field}[{at}]`"),
                 )
                 .with_hint("remove the repeated number"),
             );
@@ -235,6 +232,27 @@ fn references(view: &View, out: &mut Vec<Diagnostic>) {
         .filter_map(|a| a.v.id)
         .chain(view.unreadable_ids.iter().copied())
         .collect();
+    // Former numbers and where they went, for the hint of a dangling reference.
+    let mut moved: HashMap<u32, u32> = HashMap::new();
+    for a in &view.actions {
+        if let Some(id) = a.v.id {
+            for n in a.v.formerly.iter().flatten() {
+                moved.entry(*n).or_insert(id);
+            }
+        }
+    }
+    let dangling = |file: &Path, pos: Option<Pos>, field: &str, n: u32| {
+        let d = Diagnostic::new(
+            Code::DanglingReference,
+            file,
+            pos,
+            format!("`{field}` names action {n}, which does not exist"),
+        );
+        match moved.get(&n) {
+            Some(id) => d.with_hint(format!("action {n} was renumbered to {id}")),
+            None => d,
+        }
+    };
     for a in &view.actions {
         let v = &a.v;
         // A repeated number is `duplicate-number`; what is wrong with the number itself is said
@@ -249,54 +267,29 @@ fn references(view: &View, out: &mut Vec<Diagnostic>) {
                     format!("action {n} names itself in `{field}`"),
                 ));
             } else if !ids.contains(&n) {
-                out.push(dangling(a.file, pos, field, n, view));
+                out.push(dangling(a.file, pos, field, n));
             }
         }
-        for (i, n) in v.formerly.iter().enumerate() {
-            if n.is_some() && *n == v.id && !repeated(&v.formerly, i) {
-                out.push(Diagnostic::new(
-                    Code::SelfReference,
-                    a.file,
-                    Some(a.spans.get(&format!("formerly[{i}]"))),
-                    format!(
-                        "action {} lists its own number in `formerly`",
-                        n.unwrap_or(0)
-                    ),
-                ));
-            }
-        }
-    }
-    for m in &view.milestones {
-        for (i, n) in m.v.actions.iter().enumerate() {
-            let Some(n) = n.filter(|n| !ids.contains(n) && !repeated(&m.v.actions, i)) else {
-                continue;
-            };
-            out.push(dangling(
-                m.file,
-                Some(m.spans.get(&format!("actions[{i}]"))),
-                "actions",
-                n,
-                view,
+        let own =
+            v.id.and_then(|id| Some((id, v.formerly.iter().position(|n| *n == Some(id))?)));
+        if let Some((id, i)) = own {
+            out.push(Diagnostic::new(
+                Code::SelfReference,
+                a.file,
+                Some(a.spans.get(&format!("formerly[{i}]"))),
+                format!("action {id} lists its own number in `formerly`"),
             ));
         }
     }
-}
-
-fn dangling(file: &Path, pos: Option<Pos>, field: &str, n: u32, view: &View) -> Diagnostic {
-    let d = Diagnostic::new(
-        Code::DanglingReference,
-        file,
-        pos,
-        format!("`{field}` names action {n}, which does not exist"),
-    );
-    let moved = view
-        .actions
-        .iter()
-        .find(|a| a.v.formerly.contains(&Some(n)))
-        .and_then(|a| a.v.id);
-    match moved {
-        Some(id) => d.with_hint(format!("action {n} was renumbered to {id}")),
-        None => d,
+    for m in &view.milestones {
+        let mut seen = HashSet::new();
+        for (i, n) in m.v.actions.iter().enumerate() {
+            let Some(n) = n.filter(|n| seen.insert(*n) && !ids.contains(n)) else {
+                continue;
+            };
+            let pos = Some(m.spans.get(&format!("actions[{i}]")));
+            out.push(dangling(m.file, pos, "actions", n));
+        }
     }
 }
 

@@ -87,8 +87,9 @@ fn firsts<'s>(
     field: &'static str,
     items: &'s [Option<u32>],
 ) -> impl Iterator<Item = (&'static str, String, u32)> + 's {
+    let mut seen = std::collections::HashSet::new();
     items.iter().enumerate().filter_map(move |(i, n)| {
-        let n = (*n).filter(|n| !items[..i].contains(&Some(*n)))?;
+        let n = (*n).filter(|n| seen.insert(*n))?;
         Some((field, format!("{field}[{i}]"), n))
     })
 }
