@@ -2,6 +2,9 @@
 //! in a fresh git repository, the GitHub workflow's command lines run on that repository, and the
 //! generated completions and man page.
 
+mod common;
+
+use common::path_with_oslog;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -130,13 +133,6 @@ fn commit_all(root: &Path) -> git2::Repository {
         .unwrap();
     drop(tree);
     repo
-}
-
-/// A PATH on which `oslog` is the binary under test.
-fn path_with_oslog() -> std::ffi::OsString {
-    let bin = Path::new(OSLOG).parent().unwrap().to_path_buf();
-    let rest = std::env::var_os("PATH").unwrap_or_default();
-    std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&rest))).unwrap()
 }
 
 /// The `run:` scripts of the workflow's steps after the install step, with their names.

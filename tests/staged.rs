@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{oslog_with, write};
+use common::{oslog_with, path_with_oslog, write};
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -16,16 +16,6 @@ const ONE: &str =
 const TWO: &str = "id: 2\ntitle: Circulate the DPIA.\ntheme: governance\nraised: 2019-03\nstatus: ongoing\nlinks: [1]\n";
 /// Action 2 with a key the format does not define.
 const TWO_BROKEN: &str = "id: 2\ntitle: Circulate the DPIA.\ntheme: governance\nraised: 2019-03\nstatus: ongoing\nlinks: [1]\ncolour: red\n";
-
-/// A PATH on which `oslog` is the binary under test, for the hook.
-fn path_with_oslog() -> std::ffi::OsString {
-    let bin = Path::new(env!("CARGO_BIN_EXE_oslog"))
-        .parent()
-        .unwrap()
-        .to_path_buf();
-    let rest = std::env::var_os("PATH").unwrap_or_default();
-    std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&rest))).unwrap()
-}
 
 /// Run `git` in `dir` with a fixed identity and time, no user or system configuration, and the
 /// binary under test on PATH for the hook.

@@ -281,26 +281,38 @@ impl<'a> Decoder<'a> {
         }
     }
 
-    /// A list of numbers, each item in its place (`None` where it did not decode).
-    fn numbers(&mut self, path: &str, node: &Node) -> Vec<Option<u32>> {
+    /// Decode each item of the list `node` (at `path`) with `item`, each in its place; a value that
+    /// is not a list is reported as `wrong-type` (it should be `what`) and gives no items.
+    fn items<T>(
+        &mut self,
+        path: &str,
+        node: &Node,
+        what: &str,
+        mut item: impl FnMut(&mut Self, &str, &Node) -> T,
+    ) -> Vec<T> {
         let Kind::Seq(items) = &node.kind else {
-            if let Kind::Scalar { .. } = node.kind {
-                // A single number where a list belongs: accept the intent, but report the shape.
-                self.wrong_type(path, node, "a list of action numbers, such as [21, 24]");
-            } else {
-                self.wrong_type(path, node, "a list of action numbers");
-            }
+            self.wrong_type(path, node, what);
             return Vec::new();
         };
         items
             .iter()
             .enumerate()
-            .map(|(i, item)| {
+            .map(|(i, node)| {
                 let p = format!("{path}[{i}]");
-                self.spans.set(p.clone(), item.pos);
-                self.number(&p, item)
+                self.spans.set(p.clone(), node.pos);
+                item(self, &p, node)
             })
             .collect()
+    }
+
+    /// A list of numbers, each item in its place (`None` where it did not decode).
+    fn numbers(&mut self, path: &str, node: &Node) -> Vec<Option<u32>> {
+        // A single number where a list belongs: the intent is plain, so the hint shows the shape.
+        let what = match node.kind {
+            Kind::Scalar { .. } => "a list of action numbers, such as [21, 24]",
+            _ => "a list of action numbers",
+        };
+        self.items(path, node, what, Self::number)
     }
 
     fn date(&mut self, path: &str, node: &Node) -> Option<LogDate> {
@@ -398,25 +410,16 @@ impl<'a> Decoder<'a> {
 
     /// Decode the updates list, each item in its place.
     fn updates(&mut self, path: &str, node: &Node) -> Vec<UpdateParts> {
-        let Kind::Seq(items) = &node.kind else {
-            self.wrong_type(path, node, "a list of updates (`- text: …`)");
-            return Vec::new();
-        };
-        items
-            .iter()
-            .enumerate()
-            .map(|(i, item)| {
-                let p = format!("{path}[{i}]");
-                self.spans.set(p.clone(), item.pos);
-                let Some(f) = self.fields(item, &p, UPDATE_FIELDS, "an update") else {
-                    return UpdateParts::default();
-                };
-                UpdateParts {
-                    date: self.optional(&f, &p, "date", Self::date),
-                    text: self.required(&f, &p, "text", "an update", Self::string),
-                }
-            })
-            .collect()
+        let what = "a list of updates (`- text: …`)";
+        self.items(path, node, what, |d, p, item| {
+            let Some(f) = d.fields(item, p, UPDATE_FIELDS, "an update") else {
+                return UpdateParts::default();
+            };
+            UpdateParts {
+                date: d.optional(&f, p, "date", Self::date),
+                text: d.required(&f, p, "text", "an update", Self::string),
+            }
+        })
     }
 
     /// Decode a milestone file: its parts, or `None` when the document is not a mapping.
@@ -477,27 +480,16 @@ impl<'a> Decoder<'a> {
         self.spans.set("", root.pos);
         let f = self.fields(root, "", THEMES_FILE_FIELDS, "themes.yaml")?;
         let themes = self.required(&f, "", "themes", "themes.yaml", |d, p, list| {
-            let Kind::Seq(items) = &list.kind else {
-                d.wrong_type(p, list, "a list of themes");
-                return None;
-            };
-            if items.is_empty() {
+            let is_list = matches!(list.kind, Kind::Seq(_));
+            let themes = d.items(p, list, "a list of themes", Self::theme);
+            if is_list && themes.is_empty() {
                 d.report(
                     Code::NoThemes,
                     list.pos,
                     "themes.yaml defines no themes".into(),
                 );
             }
-            let themes = items
-                .iter()
-                .enumerate()
-                .map(|(i, item)| {
-                    let p = format!("themes[{i}]");
-                    d.spans.set(p.clone(), item.pos);
-                    d.theme(&p, item)
-                })
-                .collect();
-            Some(themes)
+            is_list.then_some(themes)
         });
         let members = self
             .optional(&f, "", "members", |d, p, n| Some(d.members(p, n)))
@@ -510,44 +502,21 @@ impl<'a> Decoder<'a> {
     }
 
     fn members(&mut self, path: &str, list: &Node) -> Vec<MemberParts> {
-        let Kind::Seq(items) = &list.kind else {
-            self.wrong_type(path, list, "a list of members");
-            return Vec::new();
-        };
-        items
-            .iter()
-            .enumerate()
-            .map(|(i, item)| {
-                let p = format!("{path}[{i}]");
-                self.spans.set(p.clone(), item.pos);
-                let Some(f) = self.fields(item, &p, MEMBER_FIELDS, "a member") else {
-                    return MemberParts::default();
-                };
-                MemberParts {
-                    name: self.required(&f, &p, "name", "a member", Self::string),
-                    themes: self
-                        .required(&f, &p, "themes", "a member", |d, p, n| Some(d.words(p, n)))
-                        .unwrap_or_default(),
-                }
-            })
-            .collect()
-    }
-
-    /// A list of single words, such as theme keys, each item in its place.
-    fn words(&mut self, path: &str, node: &Node) -> Vec<Option<String>> {
-        let Kind::Seq(items) = &node.kind else {
-            self.wrong_type(path, node, "a list, such as [governance, data-sharing]");
-            return Vec::new();
-        };
-        items
-            .iter()
-            .enumerate()
-            .map(|(i, item)| {
-                let p = format!("{path}[{i}]");
-                self.spans.set(p.clone(), item.pos);
-                self.word(&p, item)
-            })
-            .collect()
+        self.items(path, list, "a list of members", |d, p, item| {
+            let Some(f) = d.fields(item, p, MEMBER_FIELDS, "a member") else {
+                return MemberParts::default();
+            };
+            let words = |d: &mut Self, p: &str, n: &Node| {
+                let what = "a list, such as [governance, data-sharing]";
+                Some(d.items(p, n, what, Self::word))
+            };
+            MemberParts {
+                name: d.required(&f, p, "name", "a member", Self::string),
+                themes: d
+                    .required(&f, p, "themes", "a member", words)
+                    .unwrap_or_default(),
+            }
+        })
     }
 
     fn boolean(&mut self, path: &str, node: &Node) -> Option<bool> {

@@ -93,3 +93,13 @@ pub fn oslog_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> std::proce
     }
     cmd.output().unwrap()
 }
+
+/// A PATH on which `oslog` is the binary under test, for hooks and scripts that run it.
+pub fn path_with_oslog() -> std::ffi::OsString {
+    let bin = Path::new(env!("CARGO_BIN_EXE_oslog"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let rest = std::env::var_os("PATH").unwrap_or_default();
+    std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&rest))).unwrap()
+}
