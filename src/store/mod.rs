@@ -518,7 +518,10 @@ pub fn load_stored(root: &Path, files: &BTreeMap<PathBuf, Stored>) -> Log {
                 Code::StrayFile,
                 "is a folder where a record file belongs",
             )),
-            None => Err(fail(Code::Io, "cannot read: not found")),
+            None => Err(fail(
+                Code::Io,
+                "is not in git: not in the commit read, or not staged",
+            )),
         }
     };
     let mut log = Log {
