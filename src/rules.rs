@@ -5,66 +5,215 @@
 //! The rules see every record file as far as it decoded: a whole record, or the parts of one with
 //! errors ([`crate::store::Partial`]). So a file's unknown theme or dangling link is reported in the
 //! same run as its unknown key. A rule checks only fields that decoded, and skips a record when a
-//! field it rests on is missing or broken, so that no finding is reported falsely.
+//! field it rests on is missing or broken, so that no finding is reported falsely. The view borrows
+//! from the records: checking a large log copies none of their text.
 
 use crate::diag::{Code, Diagnostic, Pos};
-use crate::model::{theme_hint, ActionParts, MilestoneParts, Status, ThemesParts};
+use crate::model::{
+    theme_hint, Action, ActionParts, Deadline, LogDate, Milestone, MilestoneParts, Status,
+    ThemesParts,
+};
 use crate::store::{Loaded, Log, Spans};
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
-/// A record file as the rules see it: where it is, where its fields are, and what decoded.
-struct Seen<'a, T: Clone> {
+/// A list of numbers as the rules see it: a whole record's, or a record's parts with their gaps.
+#[derive(Clone, Copy)]
+enum Numbers<'a> {
+    Whole(&'a [u32]),
+    Parts(&'a [Option<u32>]),
+}
+
+impl<'a> Numbers<'a> {
+    /// Each item in its place, `None` where it did not decode.
+    fn iter(self) -> impl Iterator<Item = Option<u32>> + 'a {
+        let (whole, parts): (&[u32], &[Option<u32>]) = match self {
+            Numbers::Whole(w) => (w, &[]),
+            Numbers::Parts(p) => (&[], p),
+        };
+        whole.iter().map(|n| Some(*n)).chain(parts.iter().copied())
+    }
+
+    fn is_empty(self) -> bool {
+        match self {
+            Numbers::Whole(w) => w.is_empty(),
+            Numbers::Parts(p) => p.is_empty(),
+        }
+    }
+
+    /// Each number that decoded, with the index of its first place and of every place: what is
+    /// wrong with a number is said at its first place, a repeat at each later one.
+    fn places(self) -> impl Iterator<Item = (usize, usize, u32)> + 'a {
+        let mut first: HashMap<u32, usize> = HashMap::new();
+        self.iter()
+            .enumerate()
+            .filter_map(move |(i, n)| n.map(|n| (*first.entry(n).or_insert(i), i, n)))
+    }
+}
+
+/// An action file as the rules see it: where it is and where its fields are, and each field that
+/// decoded.
+struct Act<'a> {
     file: &'a Path,
     spans: &'a Spans,
-    v: Cow<'a, T>,
+    id: Option<u32>,
+    title: Option<&'a str>,
+    theme: Option<&'a str>,
+    raised: Option<LogDate>,
+    deadline: Option<Deadline>,
+    status: Option<Status>,
+    links: Numbers<'a>,
+    merged_into: Numbers<'a>,
+    duplicate_of: Option<u32>,
+    formerly: Numbers<'a>,
+    artefacts: Numbers<'a>,
+    /// Each update's date in its place: `None` when it has none, or it did not decode.
+    dates: Vec<Option<LogDate>>,
+    /// The fields present whose value gave a finding; none for a whole record.
+    broken: Option<&'a BTreeSet<String>>,
+}
+
+impl<'a> Act<'a> {
+    fn whole(l: &'a Loaded<Action>) -> Act<'a> {
+        let a = &l.value;
+        Act {
+            file: &l.file,
+            spans: &l.spans,
+            id: Some(a.id),
+            title: Some(&a.title),
+            theme: Some(&a.theme),
+            raised: Some(a.raised),
+            deadline: a.deadline,
+            status: Some(a.status),
+            links: Numbers::Whole(&a.links),
+            merged_into: Numbers::Whole(&a.merged_into),
+            duplicate_of: a.duplicate_of,
+            formerly: Numbers::Whole(&a.formerly),
+            artefacts: Numbers::Whole(&a.artefacts),
+            dates: a.updates.iter().map(|u| u.date).collect(),
+            broken: None,
+        }
+    }
+
+    fn parts(l: &'a Loaded<ActionParts>) -> Act<'a> {
+        let a = &l.value;
+        Act {
+            file: &l.file,
+            spans: &l.spans,
+            id: a.id,
+            title: a.title.as_deref(),
+            theme: a.theme.as_deref(),
+            raised: a.raised,
+            deadline: a.deadline,
+            status: a.status,
+            links: Numbers::Parts(&a.links),
+            merged_into: Numbers::Parts(&a.merged_into),
+            duplicate_of: a.duplicate_of,
+            formerly: Numbers::Parts(&a.formerly),
+            artefacts: Numbers::Parts(&a.artefacts),
+            dates: a.updates.iter().map(|u| u.date).collect(),
+            broken: Some(&a.broken),
+        }
+    }
+
+    /// Whether `field` is present in the file but gave a finding.
+    fn is_broken(&self, field: &str) -> bool {
+        self.broken.is_some_and(|b| b.contains(field))
+    }
+
+    /// The lists of numbers, by field.
+    fn lists(&self) -> [(&'static str, Numbers<'a>); 4] {
+        [
+            ("links", self.links),
+            ("merged_into", self.merged_into),
+            ("formerly", self.formerly),
+            ("artefacts", self.artefacts),
+        ]
+    }
+
+    /// Every action number it refers to, once per field at its first place: (field, path, number).
+    fn references(&self) -> impl Iterator<Item = (&'static str, String, u32)> + 'a {
+        let firsts = |field: &'static str, list: Numbers<'a>| {
+            list.places()
+                .filter(|(first, i, _)| first == i)
+                .map(move |(_, i, n)| (field, format!("{field}[{i}]"), n))
+        };
+        firsts("links", self.links)
+            .chain(firsts("merged_into", self.merged_into))
+            .chain(
+                self.duplicate_of
+                    .map(|n| ("duplicate_of", "duplicate_of".to_string(), n)),
+            )
+    }
+}
+
+/// A milestone file as the rules see it.
+struct Mil<'a> {
+    file: &'a Path,
+    spans: &'a Spans,
+    id: Option<&'a str>,
+    actions: Numbers<'a>,
+}
+
+impl<'a> Mil<'a> {
+    fn whole(l: &'a Loaded<Milestone>) -> Mil<'a> {
+        Mil {
+            file: &l.file,
+            spans: &l.spans,
+            id: Some(&l.value.id),
+            actions: Numbers::Whole(&l.value.actions),
+        }
+    }
+
+    fn parts(l: &'a Loaded<MilestoneParts>) -> Mil<'a> {
+        Mil {
+            file: &l.file,
+            spans: &l.spans,
+            id: l.value.id.as_deref(),
+            actions: Numbers::Parts(&l.value.actions),
+        }
+    }
+}
+
+/// themes.yaml as the rules see it.
+struct ThemesFile<'a> {
+    file: &'a Path,
+    spans: &'a Spans,
+    v: Cow<'a, ThemesParts>,
 }
 
 /// Every action and milestone file and themes.yaml, whole or in parts.
 struct View<'a> {
-    themes: Option<Seen<'a, ThemesParts>>,
+    themes: Option<ThemesFile<'a>>,
     /// In order of id, then of file name, so that the first of two files with one id is the first
     /// by name.
-    actions: Vec<Seen<'a, ActionParts>>,
-    milestones: Vec<Seen<'a, MilestoneParts>>,
+    actions: Vec<Act<'a>>,
+    milestones: Vec<Mil<'a>>,
     /// Action numbers of files that did not load, by their names.
     unreadable_ids: &'a [u32],
-}
-
-impl<'a, T: Clone> Seen<'a, T> {
-    fn whole<W>(l: &'a Loaded<W>) -> Self
-    where
-        T: From<&'a W>,
-    {
-        Seen {
-            file: &l.file,
-            spans: &l.spans,
-            v: Cow::Owned(T::from(&l.value)),
-        }
-    }
-
-    fn parts(l: &'a Loaded<T>) -> Self {
-        Seen {
-            file: &l.file,
-            spans: &l.spans,
-            v: Cow::Borrowed(&l.value),
-        }
-    }
 }
 
 impl<'a> View<'a> {
     fn of(log: &'a Log) -> View<'a> {
         let themes = match (&log.themes, &log.partial.themes) {
-            (Some(t), _) => Some(Seen::whole(t)),
-            (None, t) => t.as_ref().map(Seen::parts),
+            (Some(t), _) => Some(ThemesFile {
+                file: &t.file,
+                spans: &t.spans,
+                v: Cow::Owned((&t.value).into()),
+            }),
+            (None, Some(t)) => Some(ThemesFile {
+                file: &t.file,
+                spans: &t.spans,
+                v: Cow::Borrowed(&t.value),
+            }),
+            (None, None) => None,
         };
-        let mut actions: Vec<Seen<ActionParts>> = log.actions.iter().map(Seen::whole).collect();
-        actions.extend(log.partial.actions.iter().map(Seen::parts));
-        actions.sort_by(|a, b| (a.v.id, a.file).cmp(&(b.v.id, b.file)));
-        let mut milestones: Vec<Seen<MilestoneParts>> =
-            log.milestones.iter().map(Seen::whole).collect();
-        milestones.extend(log.partial.milestones.iter().map(Seen::parts));
+        let mut actions: Vec<Act> = log.actions.iter().map(Act::whole).collect();
+        actions.extend(log.partial.actions.iter().map(Act::parts));
+        actions.sort_by(|a, b| (a.id, a.file).cmp(&(b.id, b.file)));
+        let mut milestones: Vec<Mil> = log.milestones.iter().map(Mil::whole).collect();
+        milestones.extend(log.partial.milestones.iter().map(Mil::parts));
         milestones.sort_by(|a, b| a.file.cmp(b.file));
         View {
             themes,
@@ -93,7 +242,7 @@ pub fn check(log: &Log) -> Vec<Diagnostic> {
 fn duplicate_ids(view: &View, out: &mut Vec<Diagnostic>) {
     let mut first: HashMap<u32, &Path> = HashMap::new();
     for a in &view.actions {
-        let Some(id) = a.v.id else { continue };
+        let Some(id) = a.id else { continue };
         match first.get(&id) {
             Some(prev) => out.push(
                 Diagnostic::new(
@@ -111,9 +260,7 @@ fn duplicate_ids(view: &View, out: &mut Vec<Diagnostic>) {
     }
     let mut seen: HashMap<&str, &Path> = HashMap::new();
     for m in &view.milestones {
-        let Some(id) = m.v.id.as_deref() else {
-            continue;
-        };
+        let Some(id) = m.id else { continue };
         match seen.get(id) {
             Some(prev) => out.push(Diagnostic::new(
                 Code::DuplicateId,
@@ -151,7 +298,7 @@ fn themes(view: &View, out: &mut Vec<Diagnostic>) {
     };
     let known = |key: &str| keys.iter().any(|(k, _)| *k == key);
     for a in &view.actions {
-        let Some(theme) = a.v.theme.as_deref().filter(|k| !known(k)) else {
+        let Some(theme) = a.theme.filter(|k| !known(k)) else {
             continue;
         };
         let d = Diagnostic::new(
@@ -182,42 +329,23 @@ fn themes(view: &View, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// The lists of numbers of every action and milestone, with the file, its spans and the field.
-fn number_lists<'v>(
-    view: &'v View,
-) -> impl Iterator<Item = (&'v Path, &'v Spans, &'static str, &'v [Option<u32>])> {
+fn duplicate_numbers(view: &View, out: &mut Vec<Diagnostic>) {
     let actions = view.actions.iter().flat_map(|a| {
-        let v = &a.v;
-        [
-            ("links", v.links.as_slice()),
-            ("merged_into", v.merged_into.as_slice()),
-            ("formerly", v.formerly.as_slice()),
-            ("artefacts", v.artefacts.as_slice()),
-        ]
-        .map(|(field, items)| (a.file, a.spans, field, items))
+        a.lists()
+            .map(|(field, list)| (a.file, a.spans, field, list))
     });
     let milestones = view
         .milestones
         .iter()
-        .map(|m| (m.file, m.spans, "actions", m.v.actions.as_slice()));
-    actions.chain(milestones)
-}
-
-fn duplicate_numbers(view: &View, out: &mut Vec<Diagnostic>) {
-    for (file, spans, field, items) in number_lists(view) {
-        let mut first: HashMap<u32, usize> = HashMap::new();
-        for (i, n) in items.iter().enumerate() {
-            let Some(n) = *n else { continue };
-            let at = *first.entry(n).or_insert(i);
-            if at == i {
-                continue;
-            }
+        .map(|m| (m.file, m.spans, "actions", m.actions));
+    for (file, spans, field, list) in actions.chain(milestones) {
+        for (first, i, n) in list.places().filter(|(first, i, _)| first != i) {
             out.push(
                 Diagnostic::new(
                     Code::DuplicateNumber,
                     file,
                     Some(spans.get(&format!("{field}[{i}]"))),
-                    format!("`{field}[{i}]` repeats {n}, already at `{field}[{at}]`"),
+                    format!("`{field}[{i}]` repeats {n}, already at `{field}[{first}]`"),
                 )
                 .with_hint("remove the repeated number"),
             );
@@ -229,15 +357,15 @@ fn references(view: &View, out: &mut Vec<Diagnostic>) {
     let ids: HashSet<u32> = view
         .actions
         .iter()
-        .filter_map(|a| a.v.id)
+        .filter_map(|a| a.id)
         .chain(view.unreadable_ids.iter().copied())
         .collect();
     // Former numbers and where they went, for the hint of a dangling reference.
     let mut moved: HashMap<u32, u32> = HashMap::new();
     for a in &view.actions {
-        if let Some(id) = a.v.id {
-            for n in a.v.formerly.iter().flatten() {
-                moved.entry(*n).or_insert(id);
+        if let Some(id) = a.id {
+            for n in a.formerly.iter().flatten() {
+                moved.entry(n).or_insert(id);
             }
         }
     }
@@ -254,12 +382,11 @@ fn references(view: &View, out: &mut Vec<Diagnostic>) {
         }
     };
     for a in &view.actions {
-        let v = &a.v;
         // A repeated number is `duplicate-number`; what is wrong with the number itself is said
         // once, at its first place.
-        for (field, path, n) in v.references() {
+        for (field, path, n) in a.references() {
             let pos = Some(a.spans.get(&path));
-            if Some(n) == v.id {
+            if Some(n) == a.id {
                 out.push(Diagnostic::new(
                     Code::SelfReference,
                     a.file,
@@ -271,7 +398,7 @@ fn references(view: &View, out: &mut Vec<Diagnostic>) {
             }
         }
         let own =
-            v.id.and_then(|id| Some((id, v.formerly.iter().position(|n| *n == Some(id))?)));
+            a.id.and_then(|id| Some((id, a.formerly.iter().position(|n| n == Some(id))?)));
         if let Some((id, i)) = own {
             out.push(Diagnostic::new(
                 Code::SelfReference,
@@ -282,11 +409,8 @@ fn references(view: &View, out: &mut Vec<Diagnostic>) {
         }
     }
     for m in &view.milestones {
-        let mut seen = HashSet::new();
-        for (i, n) in m.v.actions.iter().enumerate() {
-            let Some(n) = n.filter(|n| seen.insert(*n) && !ids.contains(n)) else {
-                continue;
-            };
+        let firsts = m.actions.places().filter(|(first, i, _)| first == i);
+        for (_, i, n) in firsts.filter(|(_, _, n)| !ids.contains(n)) {
             let pos = Some(m.spans.get(&format!("actions[{i}]")));
             out.push(dangling(m.file, pos, "actions", n));
         }
@@ -297,11 +421,11 @@ fn merge_cycles(view: &View, out: &mut Vec<Diagnostic>) {
     let graph: BTreeMap<u32, Vec<u32>> = view
         .actions
         .iter()
-        .filter_map(|a| Some((a.v.id?, a.v.merged_into.iter().flatten().copied().collect())))
+        .filter_map(|a| Some((a.id?, a.merged_into.iter().flatten().collect())))
         .collect();
     let mut reported: HashSet<u32> = HashSet::new();
     for a in &view.actions {
-        let Some(start) = a.v.id else { continue };
+        let Some(start) = a.id else { continue };
         // Follow merges from each action; a path that returns to its start is a cycle.
         let mut stack: Vec<(u32, Vec<u32>)> = vec![(start, vec![start])];
         let mut visited = HashSet::new();
@@ -332,9 +456,8 @@ fn merge_cycles(view: &View, out: &mut Vec<Diagnostic>) {
 
 fn dates_and_order(view: &View, out: &mut Vec<Diagnostic>) {
     for a in &view.actions {
-        let v = &a.v;
-        let deadline = v.deadline.and_then(|d| d.date());
-        if let (Some(d), Some(raised)) = (deadline, v.raised) {
+        let deadline = a.deadline.and_then(|d| d.date());
+        if let (Some(d), Some(raised)) = (deadline, a.raised) {
             if d.wholly_before(&raised) {
                 out.push(Diagnostic::new(
                     Code::DeadlineBeforeRaised,
@@ -344,9 +467,9 @@ fn dates_and_order(view: &View, out: &mut Vec<Diagnostic>) {
                 ));
             }
         }
-        let mut last: Option<crate::model::LogDate> = None;
-        for (i, u) in v.updates.iter().enumerate() {
-            let Some(date) = u.date else { continue };
+        let mut last: Option<LogDate> = None;
+        for (i, date) in a.dates.iter().enumerate() {
+            let Some(date) = *date else { continue };
             if let Some(prev) = last.filter(|prev| date.wholly_before(prev)) {
                 out.push(
                     Diagnostic::new(
@@ -365,15 +488,14 @@ fn dates_and_order(view: &View, out: &mut Vec<Diagnostic>) {
 
 fn closed_without_reason(view: &View, out: &mut Vec<Diagnostic>) {
     for a in &view.actions {
-        let v = &a.v;
         let reasons = ["merged_into", "duplicate_of", "updates"];
-        if v.status == Some(Status::Closed)
-            && v.merged_into.is_empty()
-            && v.duplicate_of.is_none()
-            && v.updates.is_empty()
-            && !reasons.iter().any(|r| v.is_broken(r))
+        if a.status == Some(Status::Closed)
+            && a.merged_into.is_empty()
+            && a.duplicate_of.is_none()
+            && a.dates.is_empty()
+            && !reasons.iter().any(|r| a.is_broken(r))
         {
-            let id = v.id.map_or_else(String::new, |id| format!(" {id}"));
+            let id = a.id.map_or_else(String::new, |id| format!(" {id}"));
             out.push(
                 Diagnostic::new(
                     Code::ClosedWithoutReason,
@@ -400,10 +522,10 @@ fn title_key(t: &str) -> String {
 fn duplicate_titles(view: &View, out: &mut Vec<Diagnostic>) {
     // A record takes part when its number and title decoded and its `duplicate_of` did not break:
     // whether it declares the other a duplicate must be known.
-    let mut by_title: HashMap<String, Vec<(u32, &Seen<ActionParts>)>> = HashMap::new();
+    let mut by_title: HashMap<String, Vec<(u32, &Act)>> = HashMap::new();
     for a in &view.actions {
-        if let (Some(id), Some(title)) = (a.v.id, &a.v.title) {
-            if !a.v.is_broken("duplicate_of") {
+        if let (Some(id), Some(title)) = (a.id, a.title) {
+            if !a.is_broken("duplicate_of") {
                 by_title.entry(title_key(title)).or_default().push((id, a));
             }
         }
@@ -411,20 +533,20 @@ fn duplicate_titles(view: &View, out: &mut Vec<Diagnostic>) {
     let mut groups: Vec<_> = by_title.into_values().filter(|g| g.len() > 1).collect();
     groups.sort_by_key(|g| (g[0].0, g[0].1.file));
     // Whether one of the two declares itself a duplicate of the other.
-    let declared = |(x, xv): &(u32, &Seen<ActionParts>), (y, yv): &(u32, &Seen<ActionParts>)| {
-        xv.v.duplicate_of == Some(*y) || yv.v.duplicate_of == Some(*x)
+    let declared = |(x, xa): &(u32, &Act), (y, ya): &(u32, &Act)| {
+        xa.duplicate_of == Some(*y) || ya.duplicate_of == Some(*x)
     };
     for group in groups {
         for (pos, a) in group.iter().enumerate().skip(1) {
             let Some((other, _)) = group[..pos].iter().find(|o| !declared(a, o)) else {
                 continue;
             };
-            let (id, seen) = a;
+            let (id, act) = a;
             out.push(
                 Diagnostic::new(
                     Code::DuplicateTitle,
-                    seen.file,
-                    Some(seen.spans.get("title")),
+                    act.file,
+                    Some(act.spans.get("title")),
                     format!("action {id} has the same title as action {other}"),
                 )
                 .with_hint(format!(

@@ -82,171 +82,141 @@ pub struct MemberParts {
     pub themes: Vec<Option<String>>,
 }
 
-/// Each number of a list that decoded, at its first place: (field, path of the item, number).
-fn firsts<'s>(
-    field: &'static str,
-    items: &'s [Option<u32>],
-) -> impl Iterator<Item = (&'static str, String, u32)> + 's {
-    let mut seen = std::collections::HashSet::new();
-    items.iter().enumerate().filter_map(move |(i, n)| {
-        let n = (*n).filter(|n| seen.insert(*n))?;
-        Some((field, format!("{field}[{i}]"), n))
-    })
-}
-
-/// Every item of a list, when each decoded.
-fn all<T: Clone>(items: &[Option<T>]) -> Option<Vec<T>> {
-    items.iter().cloned().collect()
-}
-
 impl ActionParts {
-    /// The whole action, when every required field and every item decoded and nothing is broken.
-    pub fn whole(&self) -> Option<Action> {
-        if !self.broken.is_empty() {
-            return None;
-        }
-        let updates = self
-            .updates
+    /// The whole action, when every required field and every item decoded and nothing is broken;
+    /// otherwise the parts as they were (boxed: a broken file is the rare case).
+    pub fn into_whole(self) -> Result<Action, Box<Self>> {
+        let complete = self.broken.is_empty()
+            && [
+                &self.links,
+                &self.merged_into,
+                &self.formerly,
+                &self.artefacts,
+            ]
             .iter()
-            .map(|u| {
-                Some(Update {
-                    date: u.date,
-                    text: u.text.clone()?,
-                })
-            })
-            .collect::<Option<Vec<_>>>()?;
-        Some(Action {
-            id: self.id?,
-            title: self.title.clone()?,
-            theme: self.theme.clone()?,
-            owner: self.owner.clone(),
-            raised: self.raised?,
-            deadline: self.deadline,
-            status: self.status?,
-            signed_off: self.signed_off,
-            links: all(&self.links)?,
-            merged_into: all(&self.merged_into)?,
-            duplicate_of: self.duplicate_of,
-            formerly: all(&self.formerly)?,
-            artefacts: all(&self.artefacts)?,
-            updates,
-        })
-    }
-
-    /// Every action number it refers to that decoded, once per field, with the field and the
-    /// path of its first place (such as `links[2]`).
-    pub fn references(&self) -> impl Iterator<Item = (&'static str, String, u32)> + '_ {
-        firsts("links", &self.links)
-            .chain(firsts("merged_into", &self.merged_into))
-            .chain(
-                self.duplicate_of
-                    .map(|n| ("duplicate_of", "duplicate_of".to_string(), n)),
-            )
-    }
-
-    /// Whether `field` is present in the file but gave a finding.
-    pub fn is_broken(&self, field: &str) -> bool {
-        self.broken.contains(field)
-    }
-}
-
-impl From<&Action> for ActionParts {
-    fn from(a: &Action) -> Self {
-        let some = |ns: &[u32]| ns.iter().copied().map(Some).collect();
-        ActionParts {
-            id: Some(a.id),
-            title: Some(a.title.clone()),
-            theme: Some(a.theme.clone()),
-            owner: a.owner.clone(),
-            raised: Some(a.raised),
-            deadline: a.deadline,
-            status: Some(a.status),
-            signed_off: a.signed_off,
-            links: some(&a.links),
-            merged_into: some(&a.merged_into),
-            duplicate_of: a.duplicate_of,
-            formerly: some(&a.formerly),
-            artefacts: some(&a.artefacts),
-            updates: a
-                .updates
-                .iter()
-                .map(|u| UpdateParts {
-                    date: u.date,
-                    text: Some(u.text.clone()),
-                })
-                .collect(),
-            broken: BTreeSet::new(),
+            .all(|items| items.iter().all(Option::is_some))
+            && self.updates.iter().all(|u| u.text.is_some());
+        match self {
+            ActionParts {
+                id: Some(id),
+                title: Some(title),
+                theme: Some(theme),
+                raised: Some(raised),
+                status: Some(status),
+                owner,
+                deadline,
+                signed_off,
+                links,
+                merged_into,
+                duplicate_of,
+                formerly,
+                artefacts,
+                updates,
+                ..
+            } if complete => Ok(Action {
+                id,
+                title,
+                theme,
+                owner,
+                raised,
+                deadline,
+                status,
+                signed_off,
+                links: links.into_iter().flatten().collect(),
+                merged_into: merged_into.into_iter().flatten().collect(),
+                duplicate_of,
+                formerly: formerly.into_iter().flatten().collect(),
+                artefacts: artefacts.into_iter().flatten().collect(),
+                updates: updates
+                    .into_iter()
+                    .filter_map(|u| {
+                        Some(Update {
+                            date: u.date,
+                            text: u.text?,
+                        })
+                    })
+                    .collect(),
+            }),
+            parts => Err(Box::new(parts)),
         }
     }
 }
 
 impl MilestoneParts {
     /// The whole milestone, when every required field and every item decoded and nothing is
-    /// broken.
-    pub fn whole(&self) -> Option<Milestone> {
-        if !self.broken.is_empty() {
-            return None;
-        }
-        Some(Milestone {
-            id: self.id.clone()?,
-            date: self.date?,
-            kind: self.kind?,
-            title: self.title.clone()?,
-            by: self.by.clone(),
-            objective: self.objective.clone(),
-            status: self.status?,
-            actions: all(&self.actions)?,
-        })
-    }
-}
-
-impl From<&Milestone> for MilestoneParts {
-    fn from(m: &Milestone) -> Self {
-        MilestoneParts {
-            id: Some(m.id.clone()),
-            date: Some(m.date),
-            kind: Some(m.kind),
-            title: Some(m.title.clone()),
-            by: m.by.clone(),
-            objective: m.objective.clone(),
-            status: Some(m.status),
-            actions: m.actions.iter().copied().map(Some).collect(),
-            broken: BTreeSet::new(),
+    /// broken; otherwise the parts as they were.
+    pub fn into_whole(self) -> Result<Milestone, Box<Self>> {
+        let complete = self.broken.is_empty() && self.actions.iter().all(Option::is_some);
+        match self {
+            MilestoneParts {
+                id: Some(id),
+                date: Some(date),
+                kind: Some(kind),
+                title: Some(title),
+                status: Some(status),
+                by,
+                objective,
+                actions,
+                ..
+            } if complete => Ok(Milestone {
+                id,
+                date,
+                kind,
+                title,
+                by,
+                objective,
+                status,
+                actions: actions.into_iter().flatten().collect(),
+            }),
+            parts => Err(Box::new(parts)),
         }
     }
 }
 
 impl ThemesParts {
-    /// The whole themes file, when every theme and member decoded and nothing is broken.
-    pub fn whole(&self) -> Option<Themes> {
-        if !self.broken.is_empty() {
-            return None;
+    /// The whole themes file, when every theme and member decoded and nothing is broken;
+    /// otherwise the parts as they were.
+    pub fn into_whole(self) -> Result<Themes, Box<Self>> {
+        let theme_complete =
+            |t: &ThemeParts| t.key.is_some() && t.name.is_some() && t.colour.is_some();
+        let member_complete =
+            |m: &MemberParts| m.name.is_some() && m.themes.iter().all(Option::is_some);
+        let complete = self.broken.is_empty()
+            && self
+                .themes
+                .as_ref()
+                .is_some_and(|t| t.iter().all(theme_complete))
+            && self.members.iter().all(member_complete);
+        match self {
+            ThemesParts {
+                themes: Some(themes),
+                members,
+                ..
+            } if complete => Ok(Themes {
+                themes: themes
+                    .into_iter()
+                    .filter_map(|t| {
+                        Some(Theme {
+                            key: t.key?,
+                            name: t.name?,
+                            colour: t.colour?,
+                            description: t.description,
+                            public_owners: t.public_owners.unwrap_or(false),
+                        })
+                    })
+                    .collect(),
+                members: members
+                    .into_iter()
+                    .filter_map(|m| {
+                        Some(Member {
+                            name: m.name?,
+                            themes: m.themes.into_iter().flatten().collect(),
+                        })
+                    })
+                    .collect(),
+            }),
+            parts => Err(Box::new(parts)),
         }
-        let themes = self
-            .themes
-            .as_ref()?
-            .iter()
-            .map(|t| {
-                Some(Theme {
-                    key: t.key.clone()?,
-                    name: t.name.clone()?,
-                    colour: t.colour.clone()?,
-                    description: t.description.clone(),
-                    public_owners: t.public_owners.unwrap_or(false),
-                })
-            })
-            .collect::<Option<Vec<_>>>()?;
-        let members = self
-            .members
-            .iter()
-            .map(|m| {
-                Some(Member {
-                    name: m.name.clone()?,
-                    themes: all(&m.themes)?,
-                })
-            })
-            .collect::<Option<Vec<_>>>()?;
-        Some(Themes { themes, members })
     }
 
     /// Every theme's key with its name where it decoded, when every key decoded: the keys actions
@@ -292,39 +262,38 @@ impl From<&Themes> for ThemesParts {
 mod tests {
     use super::*;
 
+    fn parts() -> ActionParts {
+        ActionParts {
+            id: Some(7),
+            title: Some("T".into()),
+            theme: Some("x".into()),
+            raised: Some(LogDate::parse("2019-01").unwrap()),
+            status: Some(Status::Closed),
+            links: vec![Some(1), Some(2)],
+            updates: vec![UpdateParts {
+                date: None,
+                text: Some("Withdrawn.".into()),
+            }],
+            ..ActionParts::default()
+        }
+    }
+
     #[test]
-    fn a_whole_record_comes_back_whole() {
-        let mut a = super::super::sample(7, Status::Closed);
-        a.links = vec![1, 2];
-        a.updates = vec![Update {
-            date: None,
-            text: "Withdrawn.".into(),
-        }];
-        assert_eq!(ActionParts::from(&a).whole(), Some(a));
+    fn parts_that_all_decoded_are_a_whole_record() {
+        let a = parts().into_whole().unwrap();
+        assert_eq!((a.id, a.links, a.updates.len()), (7, vec![1, 2], 1));
     }
 
     #[test]
     fn a_missing_item_or_a_broken_field_is_not_whole() {
-        let a = super::super::sample(7, Status::Ongoing);
-        let mut p = ActionParts::from(&a);
+        let mut p = parts();
         p.links = vec![Some(1), None];
-        assert_eq!(p.whole(), None);
-        let mut p = ActionParts::from(&a);
+        assert_eq!(p.clone().into_whole(), Err(Box::new(p)));
+        let mut p = parts();
         p.broken.insert("owner".into());
-        assert_eq!(p.whole(), None);
-        let refs: Vec<_> = ActionParts {
-            links: vec![None, Some(3), Some(3)],
-            duplicate_of: Some(4),
-            ..ActionParts::default()
-        }
-        .references()
-        .collect();
-        assert_eq!(
-            refs,
-            vec![
-                ("links", "links[1]".to_string(), 3),
-                ("duplicate_of", "duplicate_of".to_string(), 4)
-            ]
-        );
+        assert!(p.into_whole().is_err());
+        let mut p = parts();
+        p.updates[0].text = None;
+        assert!(p.into_whole().is_err());
     }
 }

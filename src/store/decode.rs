@@ -603,7 +603,7 @@ mod tests {
     fn decode(text: &str) -> (Option<crate::model::Action>, Vec<(Code, u32)>) {
         let doc = yaml::parse(text).unwrap();
         let mut d = Decoder::new(Path::new("actions/001.yaml"));
-        let a = d.action(&doc.root).and_then(|p| p.whole());
+        let a = d.action(&doc.root).and_then(|p| p.into_whole().ok());
         (
             a,
             d.diags
@@ -663,7 +663,7 @@ mod tests {
                 "updates[0].date"
             ]
         );
-        assert_eq!(p.whole(), None);
+        assert!(p.into_whole().is_err());
     }
 
     #[test]
@@ -736,13 +736,13 @@ mod tests {
             yaml::parse("id: 2019-09-x\ndate: 2019-09\nkind: reprot\ntitle: T\nstatus: done\n")
                 .unwrap();
         let mut d = Decoder::new(Path::new("t"));
-        assert!(d.milestone(&doc.root).unwrap().whole().is_none());
+        assert!(d.milestone(&doc.root).unwrap().into_whole().is_err());
         assert_eq!(d.diags[0].code, Code::UnknownKind);
         assert_eq!(d.diags[0].hint.as_deref(), Some("did you mean `report`?"));
         let doc = yaml::parse("themes:\n  - key: Data Sharing\n    name: D\n    colour: green\n")
             .unwrap();
         let mut d = Decoder::new(Path::new("themes.yaml"));
-        assert!(d.themes(&doc.root).unwrap().whole().is_none());
+        assert!(d.themes(&doc.root).unwrap().into_whole().is_err());
         let c: Vec<Code> = d.diags.iter().map(|x| x.code).collect();
         assert_eq!(c, vec![Code::InvalidThemeKey, Code::InvalidColour]);
     }

@@ -286,13 +286,20 @@ pub fn decode(kind: RecordKind, rel: &Path, src: &Source) -> Decoded {
             diags,
         };
     };
-    let whole = if has_errors { None } else { parts.whole() };
-    let Some(whole) = whole else {
-        return Decoded {
-            record: None,
-            part: Some(parts.part(shell)),
-            diags,
-        };
+    let whole = if has_errors {
+        Err(Box::new(parts))
+    } else {
+        parts.into_whole()
+    };
+    let whole = match whole {
+        Ok(whole) => whole,
+        Err(parts) => {
+            return Decoded {
+                record: None,
+                part: Some(parts.part(shell)),
+                diags,
+            }
+        }
     };
     let canonical_text = whole.emit(&shell.header);
     let canonical = !src.had_bom
@@ -345,16 +352,25 @@ enum Whole {
 }
 
 impl Parts {
-    fn whole(&self) -> Option<Whole> {
+    fn into_whole(self) -> Result<Whole, Box<Parts>> {
         match self {
-            Parts::Action(p) => p.whole().map(Whole::Action),
-            Parts::Milestone(p) => p.whole().map(Whole::Milestone),
-            Parts::Themes(p) => p.whole().map(Whole::Themes),
+            Parts::Action(p) => p
+                .into_whole()
+                .map(Whole::Action)
+                .map_err(|p| Box::new(Parts::Action(*p))),
+            Parts::Milestone(p) => p
+                .into_whole()
+                .map(Whole::Milestone)
+                .map_err(|p| Box::new(Parts::Milestone(*p))),
+            Parts::Themes(p) => p
+                .into_whole()
+                .map(Whole::Themes)
+                .map_err(|p| Box::new(Parts::Themes(*p))),
         }
     }
 
-    fn part(self, shell: Loaded<()>) -> Part {
-        match self {
+    fn part(self: Box<Self>, shell: Loaded<()>) -> Part {
+        match *self {
             Parts::Action(p) => Part::Action(shell.with(p)),
             Parts::Milestone(p) => Part::Milestone(shell.with(p)),
             Parts::Themes(p) => Part::Themes(shell.with(p)),
