@@ -14,7 +14,8 @@ Examples:
 
 Exit codes:
   0  success; for validate and fmt --check, nothing to report
-  1  findings that fail (validate, fmt --check)
+  1  findings that fail (validate, fmt --check); with --strict, a reading command that leaves
+     out a record file that does not load
   2  could not run: no log root, an I/O error, bad arguments, or a refused change (nothing is written)
 
 The log root is the nearest folder, from the current one upwards, that holds themes.yaml.";

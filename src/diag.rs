@@ -75,6 +75,7 @@ codes! {
     MilestoneDateMismatch = "milestone-date-mismatch", Error, "a milestone's id does not start with its date";
     DanglingReference = "dangling-reference", Error, "links, merged_into, duplicate_of or a milestone's actions name an action that does not exist";
     SelfReference = "self-reference", Error, "an action links to, merges into or duplicates itself";
+    DuplicateNumber = "duplicate-number", Error, "a list of numbers (links, merged_into, formerly, artefacts, a milestone's actions) names one number twice";
     MergeCycle = "merge-cycle", Error, "actions merged into each other in a cycle";
     EmptyText = "empty-text", Error, "a title, update text or name is empty";
     SignedOffBeforeRaised = "signed-off-before-raised", Error, "the sign-off date is earlier than the month the action was raised";
@@ -90,6 +91,7 @@ codes! {
     ClosedWithoutReason = "closed-without-reason", Warning, "a closed action with no merged_into, duplicate_of or explaining update";
     DuplicateTitle = "duplicate-title", Warning, "two actions have the same title and neither declares duplicate_of the other";
     CommentNotKept = "comment-not-kept", Warning, "a comment inside a record, which oslog's writers cannot keep";
+    MergeConflict = "merge-conflict", Error, "a file is in conflict in the git index, with no one version to check (`oslog validate --staged` only)";
     NumberCollision = "number-collision", Error, "an action number (or milestone id) this branch adds that the base revision has given to another record";
     InterruptedWrite = "interrupted-write", Error, "an oslog write was interrupted: its journal or a temporary file is left; run `oslog recover`";
 }

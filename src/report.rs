@@ -110,6 +110,8 @@ pub struct ActionsReport {
     pub over_time_source: String,
     pub by_theme: Vec<ThemeCounts>,
     pub milestones: Vec<MilestoneMark>,
+    /// The record files that did not load and are left out of the report, as its note names them.
+    pub left_out: Vec<String>,
 }
 
 /// Build the report of `actions` as of `today`; in `public` mode, owners are withheld unless their
@@ -236,6 +238,7 @@ pub fn actions(
         over_time_source: DATED_FIELDS.into(),
         by_theme,
         milestones: marks,
+        left_out: Vec::new(),
     }
 }
 

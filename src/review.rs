@@ -48,6 +48,8 @@ pub struct MonthlyReport {
     /// The themes the report covers.
     pub themes: Vec<ThemeInfo>,
     pub parts: Vec<Part>,
+    /// The record files that did not load and are left out of the report, as its note names them.
+    pub left_out: Vec<String>,
 }
 
 /// What the monthly update is built from.
@@ -245,6 +247,7 @@ pub fn monthly(
                 items: milestones,
             },
         ],
+        left_out: Vec::new(),
     }
 }
 
@@ -342,6 +345,8 @@ pub struct AnnualReport {
     /// Milestones of the year in no theme: (done, slipped).
     pub milestones_done: usize,
     pub milestones_slipped: usize,
+    /// The record files that did not load and are left out of the report, as its note names them.
+    pub left_out: Vec<String>,
 }
 
 /// A status with the latest update after it, if any.
@@ -505,6 +510,7 @@ pub fn annual(input: &Inputs, commits: &[CommitChanges], year: i32) -> AnnualRep
         sources,
         milestones_done: all(MilestoneStatus::Done),
         milestones_slipped: all(MilestoneStatus::Slipped),
+        left_out: Vec::new(),
     }
 }
 

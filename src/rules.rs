@@ -1,192 +1,446 @@
 //! The rules that look across records: themes exist, references resolve, merges do not loop, ids are
-//! unique, and the warnings about dates, order and duplicates. Each rule adds findings; none stops the
-//! others.
+//! unique, lists name each number once, and the warnings about dates, order and duplicates. Each
+//! rule adds findings; none stops the others.
+//!
+//! The rules see every record file as far as it decoded: a whole record, or the parts of one with
+//! errors ([`crate::store::Partial`]). So a file's unknown theme or dangling link is reported in the
+//! same run as its unknown key. A rule checks only fields that decoded, and skips a record when a
+//! field it rests on is missing or broken, so that no finding is reported falsely. The view borrows
+//! from the records: checking a large log copies none of their text.
 
-use crate::diag::{Code, Diagnostic};
-use crate::model::Status;
-use crate::store::Log;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use crate::diag::{Code, Diagnostic, Pos};
+use crate::model::{
+    theme_hint, Action, ActionParts, Deadline, LogDate, Milestone, MilestoneParts, Status,
+    ThemesParts,
+};
+use crate::store::{Loaded, Log, Spans};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::Path;
+
+/// A list of numbers as the rules see it: a whole record's, or a record's parts with their gaps.
+#[derive(Clone, Copy)]
+enum Numbers<'a> {
+    Whole(&'a [u32]),
+    Parts(&'a [Option<u32>]),
+}
+
+impl<'a> Numbers<'a> {
+    /// Each item in its place, `None` where it did not decode.
+    fn iter(self) -> impl Iterator<Item = Option<u32>> + 'a {
+        let (whole, parts): (&[u32], &[Option<u32>]) = match self {
+            Numbers::Whole(w) => (w, &[]),
+            Numbers::Parts(p) => (&[], p),
+        };
+        whole.iter().map(|n| Some(*n)).chain(parts.iter().copied())
+    }
+
+    fn is_empty(self) -> bool {
+        match self {
+            Numbers::Whole(w) => w.is_empty(),
+            Numbers::Parts(p) => p.is_empty(),
+        }
+    }
+
+    /// Each number that decoded, with the index of its first place and of every place: what is
+    /// wrong with a number is said at its first place, a repeat at each later one.
+    fn places(self) -> impl Iterator<Item = (usize, usize, u32)> + 'a {
+        let mut first: HashMap<u32, usize> = HashMap::new();
+        self.iter()
+            .enumerate()
+            .filter_map(move |(i, n)| n.map(|n| (*first.entry(n).or_insert(i), i, n)))
+    }
+}
+
+/// An action file as the rules see it: where it is and where its fields are, and each field that
+/// decoded.
+struct Act<'a> {
+    file: &'a Path,
+    spans: &'a Spans,
+    id: Option<u32>,
+    title: Option<&'a str>,
+    theme: Option<&'a str>,
+    raised: Option<LogDate>,
+    deadline: Option<Deadline>,
+    signed_off: Option<LogDate>,
+    status: Option<Status>,
+    links: Numbers<'a>,
+    merged_into: Numbers<'a>,
+    duplicate_of: Option<u32>,
+    formerly: Numbers<'a>,
+    artefacts: Numbers<'a>,
+    /// Each update's date in its place: `None` when it has none, or it did not decode.
+    dates: Vec<Option<LogDate>>,
+    /// The fields present whose value gave a finding; none for a whole record.
+    broken: Option<&'a BTreeSet<String>>,
+}
+
+impl<'a> Act<'a> {
+    fn whole(l: &'a Loaded<Action>) -> Act<'a> {
+        let a = &l.value;
+        Act {
+            file: &l.file,
+            spans: &l.spans,
+            id: Some(a.id),
+            title: Some(&a.title),
+            theme: Some(&a.theme),
+            raised: Some(a.raised),
+            deadline: a.deadline,
+            signed_off: a.signed_off,
+            status: Some(a.status),
+            links: Numbers::Whole(&a.links),
+            merged_into: Numbers::Whole(&a.merged_into),
+            duplicate_of: a.duplicate_of,
+            formerly: Numbers::Whole(&a.formerly),
+            artefacts: Numbers::Whole(&a.artefacts),
+            dates: a.updates.iter().map(|u| u.date).collect(),
+            broken: None,
+        }
+    }
+
+    fn parts(l: &'a Loaded<ActionParts>) -> Act<'a> {
+        let a = &l.value;
+        Act {
+            file: &l.file,
+            spans: &l.spans,
+            id: a.id,
+            title: a.title.as_deref(),
+            theme: a.theme.as_deref(),
+            raised: a.raised,
+            deadline: a.deadline,
+            signed_off: a.signed_off,
+            status: a.status,
+            links: Numbers::Parts(&a.links),
+            merged_into: Numbers::Parts(&a.merged_into),
+            duplicate_of: a.duplicate_of,
+            formerly: Numbers::Parts(&a.formerly),
+            artefacts: Numbers::Parts(&a.artefacts),
+            dates: a.updates.iter().map(|u| u.date).collect(),
+            broken: Some(&a.broken),
+        }
+    }
+
+    /// Whether `field` is present in the file but gave a finding.
+    fn is_broken(&self, field: &str) -> bool {
+        self.broken.is_some_and(|b| b.contains(field))
+    }
+
+    /// The lists of numbers, by field.
+    fn lists(&self) -> [(&'static str, Numbers<'a>); 4] {
+        [
+            ("links", self.links),
+            ("merged_into", self.merged_into),
+            ("formerly", self.formerly),
+            ("artefacts", self.artefacts),
+        ]
+    }
+
+    /// Every action number it refers to, once per field at its first place: (field, path, number).
+    fn references(&self) -> impl Iterator<Item = (&'static str, String, u32)> + 'a {
+        let firsts = |field: &'static str, list: Numbers<'a>| {
+            list.places()
+                .filter(|(first, i, _)| first == i)
+                .map(move |(_, i, n)| (field, format!("{field}[{i}]"), n))
+        };
+        firsts("links", self.links)
+            .chain(firsts("merged_into", self.merged_into))
+            .chain(
+                self.duplicate_of
+                    .map(|n| ("duplicate_of", "duplicate_of".to_string(), n)),
+            )
+    }
+}
+
+/// A milestone file as the rules see it.
+struct Mil<'a> {
+    file: &'a Path,
+    spans: &'a Spans,
+    id: Option<&'a str>,
+    actions: Numbers<'a>,
+}
+
+impl<'a> Mil<'a> {
+    fn whole(l: &'a Loaded<Milestone>) -> Mil<'a> {
+        Mil {
+            file: &l.file,
+            spans: &l.spans,
+            id: Some(&l.value.id),
+            actions: Numbers::Whole(&l.value.actions),
+        }
+    }
+
+    fn parts(l: &'a Loaded<MilestoneParts>) -> Mil<'a> {
+        Mil {
+            file: &l.file,
+            spans: &l.spans,
+            id: l.value.id.as_deref(),
+            actions: Numbers::Parts(&l.value.actions),
+        }
+    }
+}
+
+/// themes.yaml as the rules see it.
+struct ThemesFile<'a> {
+    file: &'a Path,
+    spans: &'a Spans,
+    v: Cow<'a, ThemesParts>,
+}
+
+/// Every action and milestone file and themes.yaml, whole or in parts.
+struct View<'a> {
+    themes: Option<ThemesFile<'a>>,
+    /// In order of id, then of file name, so that the first of two files with one id is the first
+    /// by name.
+    actions: Vec<Act<'a>>,
+    milestones: Vec<Mil<'a>>,
+    /// Action numbers of files that did not load, by their names.
+    unreadable_ids: &'a [u32],
+}
+
+impl<'a> View<'a> {
+    fn of(log: &'a Log) -> View<'a> {
+        let themes = match (&log.themes, &log.partial.themes) {
+            (Some(t), _) => Some(ThemesFile {
+                file: &t.file,
+                spans: &t.spans,
+                v: Cow::Owned((&t.value).into()),
+            }),
+            (None, Some(t)) => Some(ThemesFile {
+                file: &t.file,
+                spans: &t.spans,
+                v: Cow::Borrowed(&t.value),
+            }),
+            (None, None) => None,
+        };
+        let mut actions: Vec<Act> = log.actions.iter().map(Act::whole).collect();
+        actions.extend(log.partial.actions.iter().map(Act::parts));
+        actions.sort_by(|a, b| (a.id, a.file).cmp(&(b.id, b.file)));
+        let mut milestones: Vec<Mil> = log.milestones.iter().map(Mil::whole).collect();
+        milestones.extend(log.partial.milestones.iter().map(Mil::parts));
+        milestones.sort_by(|a, b| a.file.cmp(b.file));
+        View {
+            themes,
+            actions,
+            milestones,
+            unreadable_ids: &log.unreadable_ids,
+        }
+    }
+}
 
 /// Every cross-record finding for a loaded log.
 pub fn check(log: &Log) -> Vec<Diagnostic> {
+    let view = View::of(log);
     let mut out = Vec::new();
-    duplicate_ids(log, &mut out);
-    themes(log, &mut out);
-    references(log, &mut out);
-    merge_cycles(log, &mut out);
-    dates_and_order(log, &mut out);
-    closed_without_reason(log, &mut out);
-    duplicate_titles(log, &mut out);
+    duplicate_ids(&view, &mut out);
+    themes(&view, &mut out);
+    duplicate_numbers(&view, &mut out);
+    references(&view, &mut out);
+    merge_cycles(&view, &mut out);
+    dates_and_order(&view, &mut out);
+    closed_without_reason(&view, &mut out);
+    duplicate_titles(&view, &mut out);
     out
 }
 
-fn duplicate_ids(log: &Log, out: &mut Vec<Diagnostic>) {
-    let mut first: HashMap<u32, &std::path::Path> = HashMap::new();
-    for a in &log.actions {
-        if let Some(prev) = first.insert(a.value.id, &a.file) {
-            out.push(
+fn duplicate_ids(view: &View, out: &mut Vec<Diagnostic>) {
+    let mut first: HashMap<u32, &Path> = HashMap::new();
+    for a in &view.actions {
+        let Some(id) = a.id else { continue };
+        match first.get(&id) {
+            Some(prev) => out.push(
                 Diagnostic::new(
                     Code::DuplicateId,
-                    &a.file,
+                    a.file,
                     Some(a.spans.get("id")),
-                    format!("action {} is also in {}", a.value.id, prev.display()),
+                    format!("action {id} is also in {}", prev.display()),
                 )
                 .with_hint("give one of them a free number above every number in use"),
-            );
-            first.insert(a.value.id, prev);
+            ),
+            None => {
+                first.insert(id, a.file);
+            }
         }
     }
-    let mut seen: HashMap<&str, &std::path::Path> = HashMap::new();
-    for m in &log.milestones {
-        if let Some(prev) = seen.insert(&m.value.id, &m.file) {
-            out.push(Diagnostic::new(
+    let mut seen: HashMap<&str, &Path> = HashMap::new();
+    for m in &view.milestones {
+        let Some(id) = m.id else { continue };
+        match seen.get(id) {
+            Some(prev) => out.push(Diagnostic::new(
                 Code::DuplicateId,
-                &m.file,
+                m.file,
                 Some(m.spans.get("id")),
-                format!("milestone `{}` is also in {}", m.value.id, prev.display()),
-            ));
-            seen.insert(&m.value.id, prev);
-        }
-    }
-}
-
-fn themes(log: &Log, out: &mut Vec<Diagnostic>) {
-    let Some(themes) = &log.themes else { return };
-    let mut seen = HashSet::new();
-    for (i, t) in themes.value.themes.iter().enumerate() {
-        if !seen.insert(t.key.as_str()) {
-            out.push(Diagnostic::new(
-                Code::DuplicateThemeKey,
-                &themes.file,
-                Some(themes.spans.get(&format!("themes[{i}].key"))),
-                format!("theme key `{}` is defined twice", t.key),
-            ));
-        }
-    }
-    let keys: Vec<&str> = themes.value.themes.iter().map(|t| t.key.as_str()).collect();
-    for a in &log.actions {
-        if !keys.contains(&a.value.theme.as_str()) {
-            let d = Diagnostic::new(
-                Code::UnknownTheme,
-                &a.file,
-                Some(a.spans.get("theme")),
-                format!("unknown theme `{}`", a.value.theme),
-            );
-            out.push(d.with_hint(themes.value.hint_for(&a.value.theme)));
-        }
-    }
-    for (i, m) in themes.value.members.iter().enumerate() {
-        for (j, key) in m.themes.iter().enumerate() {
-            if !keys.contains(&key.as_str()) {
-                let d = Diagnostic::new(
-                    Code::UnknownTheme,
-                    &themes.file,
-                    Some(themes.spans.get(&format!("members[{i}].themes[{j}]"))),
-                    format!("member `{}` follows unknown theme `{key}`", m.name),
-                );
-                out.push(d.with_hint(themes.value.hint_for(key)));
+                format!("milestone `{id}` is also in {}", prev.display()),
+            )),
+            None => {
+                seen.insert(id, m.file);
             }
         }
     }
 }
 
-fn references(log: &Log, out: &mut Vec<Diagnostic>) {
-    let ids: HashSet<u32> = log
+fn themes(view: &View, out: &mut Vec<Diagnostic>) {
+    let Some(t) = &view.themes else { return };
+    let mut seen = HashSet::new();
+    for (i, theme) in t.v.themes.iter().flatten().enumerate() {
+        let Some(key) = theme.key.as_deref() else {
+            continue;
+        };
+        if !seen.insert(key) {
+            out.push(Diagnostic::new(
+                Code::DuplicateThemeKey,
+                t.file,
+                Some(t.spans.get(&format!("themes[{i}].key"))),
+                format!("theme key `{key}` is defined twice"),
+            ));
+        }
+    }
+    // Which keys are unknown can be said only when every key decoded (and there is one: an empty
+    // list is `no-themes` already).
+    let Some(keys) = t.v.keys().filter(|k| !k.is_empty()) else {
+        return;
+    };
+    let known = |key: &str| keys.iter().any(|(k, _)| *k == key);
+    for a in &view.actions {
+        let Some(theme) = a.theme.filter(|k| !known(k)) else {
+            continue;
+        };
+        let d = Diagnostic::new(
+            Code::UnknownTheme,
+            a.file,
+            Some(a.spans.get("theme")),
+            format!("unknown theme `{theme}`"),
+        );
+        out.push(d.with_hint(theme_hint(theme, &keys)));
+    }
+    for (i, m) in t.v.members.iter().enumerate() {
+        for (j, key) in m.themes.iter().enumerate() {
+            let Some(key) = key.as_deref().filter(|k| !known(k)) else {
+                continue;
+            };
+            let who = match &m.name {
+                Some(name) => format!("member `{name}`"),
+                None => format!("member {}", i + 1),
+            };
+            let d = Diagnostic::new(
+                Code::UnknownTheme,
+                t.file,
+                Some(t.spans.get(&format!("members[{i}].themes[{j}]"))),
+                format!("{who} follows unknown theme `{key}`"),
+            );
+            out.push(d.with_hint(theme_hint(key, &keys)));
+        }
+    }
+}
+
+fn duplicate_numbers(view: &View, out: &mut Vec<Diagnostic>) {
+    let actions = view.actions.iter().flat_map(|a| {
+        a.lists()
+            .map(|(field, list)| (a.file, a.spans, field, list))
+    });
+    let milestones = view
+        .milestones
+        .iter()
+        .map(|m| (m.file, m.spans, "actions", m.actions));
+    for (file, spans, field, list) in actions.chain(milestones) {
+        for (first, i, n) in list.places().filter(|(first, i, _)| first != i) {
+            out.push(
+                Diagnostic::new(
+                    Code::DuplicateNumber,
+                    file,
+                    Some(spans.get(&format!("{field}[{i}]"))),
+                    format!("`{field}[{i}]` repeats {n}, already at `{field}[{first}]`"),
+                )
+                .with_hint("remove the repeated number"),
+            );
+        }
+    }
+}
+
+fn references(view: &View, out: &mut Vec<Diagnostic>) {
+    let ids: HashSet<u32> = view
         .actions
         .iter()
-        .map(|a| a.value.id)
-        .chain(log.unreadable_ids.iter().copied())
+        .filter_map(|a| a.id)
+        .chain(view.unreadable_ids.iter().copied())
         .collect();
-    for a in &log.actions {
-        let mut index: HashMap<&str, usize> = HashMap::new();
-        for (field, n) in a.value.references() {
-            let i = index.entry(field).or_default();
-            let path = if field == "duplicate_of" {
-                field.to_string()
-            } else {
-                format!("{field}[{i}]")
-            };
-            *i += 1;
+    // Former numbers and where they went, for the hint of a dangling reference.
+    let mut moved: HashMap<u32, u32> = HashMap::new();
+    for a in &view.actions {
+        if let Some(id) = a.id {
+            for n in a.formerly.iter().flatten() {
+                moved.entry(n).or_insert(id);
+            }
+        }
+    }
+    let dangling = |file: &Path, pos: Option<Pos>, field: &str, n: u32| {
+        let d = Diagnostic::new(
+            Code::DanglingReference,
+            file,
+            pos,
+            format!("`{field}` names action {n}, which does not exist"),
+        );
+        match moved.get(&n) {
+            Some(id) => d.with_hint(format!("action {n} was renumbered to {id}")),
+            None => d,
+        }
+    };
+    for a in &view.actions {
+        // A repeated number is `duplicate-number`; what is wrong with the number itself is said
+        // once, at its first place.
+        for (field, path, n) in a.references() {
             let pos = Some(a.spans.get(&path));
-            if n == a.value.id {
+            if Some(n) == a.id {
                 out.push(Diagnostic::new(
                     Code::SelfReference,
-                    &a.file,
+                    a.file,
                     pos,
                     format!("action {n} names itself in `{field}`"),
                 ));
             } else if !ids.contains(&n) {
-                out.push(dangling(&a.file, pos, field, n, log));
+                out.push(dangling(a.file, pos, field, n));
             }
         }
-    }
-    for a in &log.actions {
-        for (i, n) in a.value.formerly.iter().enumerate() {
-            if *n == a.value.id {
-                out.push(Diagnostic::new(
-                    Code::SelfReference,
-                    &a.file,
-                    Some(a.spans.get(&format!("formerly[{i}]"))),
-                    format!("action {n} lists its own number in `formerly`"),
-                ));
-            }
+        let own =
+            a.id.and_then(|id| Some((id, a.formerly.iter().position(|n| n == Some(id))?)));
+        if let Some((id, i)) = own {
+            out.push(Diagnostic::new(
+                Code::SelfReference,
+                a.file,
+                Some(a.spans.get(&format!("formerly[{i}]"))),
+                format!("action {id} lists its own number in `formerly`"),
+            ));
         }
     }
-    for m in &log.milestones {
-        for (i, n) in m.value.actions.iter().enumerate() {
-            if !ids.contains(n) {
-                out.push(dangling(
-                    &m.file,
-                    Some(m.spans.get(&format!("actions[{i}]"))),
-                    "actions",
-                    *n,
-                    log,
-                ));
-            }
+    for m in &view.milestones {
+        let firsts = m.actions.places().filter(|(first, i, _)| first == i);
+        for (_, i, n) in firsts.filter(|(_, _, n)| !ids.contains(n)) {
+            let pos = Some(m.spans.get(&format!("actions[{i}]")));
+            out.push(dangling(m.file, pos, "actions", n));
         }
     }
 }
 
-fn dangling(
-    file: &std::path::Path,
-    pos: Option<crate::diag::Pos>,
-    field: &str,
-    n: u32,
-    log: &Log,
-) -> Diagnostic {
-    let d = Diagnostic::new(
-        Code::DanglingReference,
-        file,
-        pos,
-        format!("`{field}` names action {n}, which does not exist"),
-    );
-    match log.actions.iter().find(|a| a.value.formerly.contains(&n)) {
-        Some(moved) => d.with_hint(format!("action {n} was renumbered to {}", moved.value.id)),
-        None => d,
-    }
-}
-
-fn merge_cycles(log: &Log, out: &mut Vec<Diagnostic>) {
-    let graph: BTreeMap<u32, &[u32]> = log
+fn merge_cycles(view: &View, out: &mut Vec<Diagnostic>) {
+    let graph: BTreeMap<u32, Vec<u32>> = view
         .actions
         .iter()
-        .map(|a| (a.value.id, a.value.merged_into.as_slice()))
+        .filter_map(|a| Some((a.id?, a.merged_into.iter().flatten().collect())))
         .collect();
     let mut reported: HashSet<u32> = HashSet::new();
-    for a in &log.actions {
+    for a in &view.actions {
+        let Some(start) = a.id else { continue };
         // Follow merges from each action; a path that returns to its start is a cycle.
-        let start = a.value.id;
         let mut stack: Vec<(u32, Vec<u32>)> = vec![(start, vec![start])];
         let mut visited = HashSet::new();
         while let Some((node, path)) = stack.pop() {
-            for next in graph.get(&node).copied().unwrap_or_default() {
+            for next in graph.get(&node).map(Vec::as_slice).unwrap_or_default() {
                 if *next == start && *next != node && !reported.contains(&start) {
                     let cycle: Vec<String> =
                         path.iter().chain([&start]).map(u32::to_string).collect();
                     reported.extend(path.iter().copied());
                     out.push(Diagnostic::new(
                         Code::MergeCycle,
-                        &a.file,
+                        a.file,
                         Some(a.spans.get("merged_into")),
                         format!(
                             "actions are merged into each other in a cycle: {}",
@@ -203,68 +457,70 @@ fn merge_cycles(log: &Log, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn dates_and_order(log: &Log, out: &mut Vec<Diagnostic>) {
-    for a in &log.actions {
-        let raised = a.value.raised;
+fn dates_and_order(view: &View, out: &mut Vec<Diagnostic>) {
+    for a in &view.actions {
         let dated = [
             (
                 Code::DeadlineBeforeRaised,
                 "deadline",
                 "deadline",
-                a.value.deadline.and_then(|d| d.date()),
+                a.deadline.and_then(|d| d.date()),
             ),
             (
                 Code::SignedOffBeforeRaised,
                 "signed_off",
                 "sign-off",
-                a.value.signed_off,
+                a.signed_off,
             ),
         ];
         for (code, field, what, date) in dated {
-            if let Some(d) = date.filter(|d| d.wholly_before(&raised)) {
+            if let (Some(d), Some(raised)) = (date, a.raised) {
+                if !d.wholly_before(&raised) {
+                    continue;
+                }
                 out.push(Diagnostic::new(
                     code,
-                    &a.file,
+                    a.file,
                     Some(a.spans.get(field)),
                     format!("{what} {d} is before the action was raised ({raised})"),
                 ));
             }
         }
-        let mut last: Option<(usize, crate::model::LogDate)> = None;
-        for (i, u) in a.value.updates.iter().enumerate() {
-            let Some(date) = u.date else { continue };
-            if let Some((_, prev)) = last {
-                if date.wholly_before(&prev) {
-                    out.push(
-                        Diagnostic::new(
-                            Code::UpdatesOutOfOrder,
-                            &a.file,
-                            Some(a.spans.get(&format!("updates[{i}]"))),
-                            format!("update dated {date} comes after one dated {prev}"),
-                        )
-                        .with_hint("updates are listed oldest first"),
-                    );
-                }
+        let mut last: Option<LogDate> = None;
+        for (i, date) in a.dates.iter().enumerate() {
+            let Some(date) = *date else { continue };
+            if let Some(prev) = last.filter(|prev| date.wholly_before(prev)) {
+                out.push(
+                    Diagnostic::new(
+                        Code::UpdatesOutOfOrder,
+                        a.file,
+                        Some(a.spans.get(&format!("updates[{i}]"))),
+                        format!("update dated {date} comes after one dated {prev}"),
+                    )
+                    .with_hint("updates are listed oldest first"),
+                );
             }
-            last = Some((i, date));
+            last = Some(date);
         }
     }
 }
 
-fn closed_without_reason(log: &Log, out: &mut Vec<Diagnostic>) {
-    for a in &log.actions {
-        let v = &a.value;
-        if v.status == Status::Closed
-            && v.merged_into.is_empty()
-            && v.duplicate_of.is_none()
-            && v.updates.is_empty()
+fn closed_without_reason(view: &View, out: &mut Vec<Diagnostic>) {
+    for a in &view.actions {
+        let reasons = ["merged_into", "duplicate_of", "updates"];
+        if a.status == Some(Status::Closed)
+            && a.merged_into.is_empty()
+            && a.duplicate_of.is_none()
+            && a.dates.is_empty()
+            && !reasons.iter().any(|r| a.is_broken(r))
         {
+            let id = a.id.map_or_else(String::new, |id| format!(" {id}"));
             out.push(
                 Diagnostic::new(
                     Code::ClosedWithoutReason,
-                    &a.file,
+                    a.file,
                     Some(a.spans.get("status")),
-                    format!("action {} is closed with no reason", v.id),
+                    format!("action{id} is closed with no reason"),
                 )
                 .with_hint(
                     "add `merged_into`, `duplicate_of`, or an update that explains the closure",
@@ -282,43 +538,40 @@ fn title_key(t: &str) -> String {
         .collect()
 }
 
-fn duplicate_titles(log: &Log, out: &mut Vec<Diagnostic>) {
-    let mut by_title: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, a) in log.actions.iter().enumerate() {
-        by_title
-            .entry(title_key(&a.value.title))
-            .or_default()
-            .push(i);
-    }
-    let mut groups: Vec<Vec<usize>> = by_title.into_values().filter(|g| g.len() > 1).collect();
-    groups.sort();
-    for group in groups {
-        for (pos, &i) in group.iter().enumerate().skip(1) {
-            let a = &log.actions[i];
-            let earlier = group[..pos].iter().map(|&j| &log.actions[j]);
-            let declared =
-                |x: &crate::store::Loaded<crate::model::Action>,
-                 y: &crate::store::Loaded<crate::model::Action>| {
-                    x.value.duplicate_of == Some(y.value.id)
-                        || y.value.duplicate_of == Some(x.value.id)
-                };
-            if let Some(other) = earlier.clone().find(|o| !declared(a, o)) {
-                out.push(
-                    Diagnostic::new(
-                        Code::DuplicateTitle,
-                        &a.file,
-                        Some(a.spans.get("title")),
-                        format!(
-                            "action {} has the same title as action {}",
-                            a.value.id, other.value.id
-                        ),
-                    )
-                    .with_hint(format!(
-                        "if it repeats action {}, add `duplicate_of: {}`",
-                        other.value.id, other.value.id
-                    )),
-                );
+fn duplicate_titles(view: &View, out: &mut Vec<Diagnostic>) {
+    // A record takes part when its number and title decoded and its `duplicate_of` did not break:
+    // whether it declares the other a duplicate must be known.
+    let mut by_title: HashMap<String, Vec<(u32, &Act)>> = HashMap::new();
+    for a in &view.actions {
+        if let (Some(id), Some(title)) = (a.id, a.title) {
+            if !a.is_broken("duplicate_of") {
+                by_title.entry(title_key(title)).or_default().push((id, a));
             }
+        }
+    }
+    let mut groups: Vec<_> = by_title.into_values().filter(|g| g.len() > 1).collect();
+    groups.sort_by_key(|g| (g[0].0, g[0].1.file));
+    // Whether one of the two declares itself a duplicate of the other.
+    let declared = |(x, xa): &(u32, &Act), (y, ya): &(u32, &Act)| {
+        xa.duplicate_of == Some(*y) || ya.duplicate_of == Some(*x)
+    };
+    for group in groups {
+        for (pos, a) in group.iter().enumerate().skip(1) {
+            let Some((other, _)) = group[..pos].iter().find(|o| !declared(a, o)) else {
+                continue;
+            };
+            let (id, act) = a;
+            out.push(
+                Diagnostic::new(
+                    Code::DuplicateTitle,
+                    act.file,
+                    Some(act.spans.get("title")),
+                    format!("action {id} has the same title as action {other}"),
+                )
+                .with_hint(format!(
+                    "if it repeats action {other}, add `duplicate_of: {other}`"
+                )),
+            );
         }
     }
 }

@@ -512,7 +512,12 @@ fn as_of_reads_the_log_at_a_commit_without_a_checkout() {
         dir.path(),
         &["list", "--as-of", "HEAD~4", "--format", "json"],
     );
-    let ids: Vec<&Value> = v.as_array().unwrap().iter().map(|a| &a["id"]).collect();
+    let ids: Vec<&Value> = v["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| &a["id"])
+        .collect();
     assert_eq!(ids, vec![1, 2], "{v:#}");
     let v = json(
         dir.path(),

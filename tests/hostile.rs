@@ -179,3 +179,31 @@ fn no_log_root_exits_2_with_one_clear_line() {
     );
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
 }
+
+#[test]
+fn a_list_repeating_one_number_gives_one_finding_per_repeat() {
+    // One long line holding 20,000 repeats: each finding is drawn from that line, so its snippet
+    // must not cost a pass over the line.
+    let dir = tempfile::tempdir().unwrap();
+    base(dir.path());
+    let links = vec!["1"; 20_000].join(", ");
+    let text = format!("id: 2\ntitle: Repeats.\ntheme: governance\nraised: 2018-10\nstatus: ongoing\nlinks: [{links}]\n");
+    std::fs::write(dir.path().join("actions/002.yaml"), text).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_oslog"))
+        .arg("validate")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let human = String::from_utf8_lossy(&out.stdout);
+    let found = human
+        .lines()
+        .filter(|l| l.starts_with("error[duplicate-number]"))
+        .count();
+    assert_eq!(found, 19_999);
+    assert!(
+        human.ends_with("failed: 19999 errors, 0 warnings in 1 file (2 actions, 0 milestones and 1 theme loaded from 3 files)\n"),
+        "{}",
+        &human[human.len().saturating_sub(300)..]
+    );
+}

@@ -2,6 +2,9 @@
 //! in a fresh git repository, the GitHub workflow's command lines run on that repository, and the
 //! generated completions and man page.
 
+mod common;
+
+use common::path_with_oslog;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -161,13 +164,6 @@ fn commit_all(root: &Path) -> git2::Repository {
     repo
 }
 
-/// A PATH on which `oslog` is the binary under test.
-fn path_with_oslog() -> std::ffi::OsString {
-    let bin = Path::new(OSLOG).parent().unwrap().to_path_buf();
-    let rest = std::env::var_os("PATH").unwrap_or_default();
-    std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&rest))).unwrap()
-}
-
 /// The `run:` scripts of the workflow's steps after the install step, with their names.
 fn workflow_steps() -> Vec<(String, String)> {
     let src = std::fs::read_to_string(".github/workflows/oslog.yml").unwrap();
@@ -239,7 +235,7 @@ fn the_workflow_commands_pass_on_a_new_log_and_annotate_a_broken_one() {
 #[test]
 fn the_hook_installs_refuses_a_foreign_hook_and_stops_a_bad_commit() {
     let (_tmp, root) = new_log();
-    commit_all(&root);
+    let repo = commit_all(&root);
     let hook = root.join(".git/hooks/pre-commit");
 
     std::fs::create_dir_all(hook.parent().unwrap()).unwrap();
@@ -262,13 +258,19 @@ fn the_hook_installs_refuses_a_foreign_hook_and_stops_a_bad_commit() {
             .current_dir(&root)
             .env("PATH", path_with_oslog())
             .env("NO_COLOR", "1")
+            .env_remove("GIT_INDEX_FILE")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status()
             .unwrap()
     };
     assert!(run_hook().success());
+    // The hook checks what is staged: a broken file only on disk is not its business.
     std::fs::write(root.join("actions/002.yaml"), "id: 2\n").unwrap();
+    assert!(run_hook().success());
+    let mut index = repo.index().unwrap();
+    index.add_path(Path::new("actions/002.yaml")).unwrap();
+    index.write().unwrap();
     assert!(!run_hook().success());
 }
 

@@ -15,15 +15,23 @@ use std::path::{Path, PathBuf};
 /// with a comment inside the record, is left untouched and reported. The files are rewritten all or
 /// nothing: if fmt is interrupted, the next writing command (or `oslog recover`) completes it.
 ///
+/// With --check --staged, the files are read from the git index, as they will be committed: this
+/// is what the pre-commit hook of `oslog hooks install` runs.
+///
 /// Examples:
 ///   oslog fmt
 ///   oslog fmt --check
+///   oslog fmt --check --staged
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
     /// Change nothing; list the files that are not canonical and exit 1 if there are any.
     #[arg(long)]
     pub check: bool,
+
+    /// With --check: check the files as staged in the git index, not the working tree.
+    #[arg(long, requires = "check")]
+    pub staged: bool,
 }
 
 /// A file that is not canonical, with its canonical text.
@@ -37,7 +45,11 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     let root = ctx.root()?;
     // Formatting rewrites files it read, so it holds the log's lock like every other change.
     let lock = (!args.check).then(|| ctx.lock(&root)).transpose()?;
-    let log = store::load(&root)?;
+    let log = if args.staged {
+        store::load_stored(&root, &crate::git::staged_files(&root)?)
+    } else {
+        store::load(&root)?
+    };
     let prefix = ctx.display_prefix(&root);
     let shown = |f: &Path| prefix.join(f).display().to_string();
     let mut failed = false;

@@ -1,6 +1,7 @@
-//! `oslog hooks install`: a plain git pre-commit hook that runs `oslog validate --strict` and
-//! `oslog fmt --check`, for teams that do not use the pre-commit framework. A hook that oslog did
-//! not write is never replaced without `--force`.
+//! `oslog hooks install`: a plain git pre-commit hook that runs `oslog validate --strict --staged`
+//! and `oslog fmt --check --staged`, for teams that do not use the pre-commit framework, so that it
+//! checks exactly what is being committed. A hook that oslog wrote (it carries [`MARK`]) is brought up
+//! to date by installing again; one that oslog did not write is never replaced without `--force`.
 
 use super::{Context, Outcome};
 use anyhow::{Context as _, Result};
@@ -25,11 +26,15 @@ pub enum HooksCommand {
     Install(InstallArgs),
 }
 
-/// Install a git pre-commit hook that runs `oslog validate --strict` and `oslog fmt --check`.
+/// Install a git pre-commit hook that runs `oslog validate --strict --staged` and
+/// `oslog fmt --check --staged`.
 ///
-/// The hook goes where git runs hooks from (core.hooksPath, or .git/hooks). It checks the
-/// files in the working tree; `git commit --no-verify` skips it once. A pre-commit hook that
-/// oslog did not write is left alone, and the command exits 1, unless --force is given.
+/// The hook goes where git runs hooks from (core.hooksPath, or .git/hooks). It checks the files
+/// as staged for the commit (the git index, including the one `git commit -a` and
+/// `git commit PATH` prepare), not the working tree; `git commit --no-verify` skips it once.
+/// Installing again updates a hook that oslog wrote, such as one from an earlier version. A
+/// pre-commit hook that oslog did not write is left alone, and the command exits 1, unless --force
+/// is given.
 ///
 /// Examples:
 ///   oslog hooks install
@@ -54,14 +59,15 @@ pub fn hook_script(log_dir: &Path) -> String {
     format!(
         "#!/bin/sh\n\
          {MARK}\n\
-         # Checks the action log before every commit; `git commit --no-verify` skips it once.\n\
+         # Checks the action log as staged for each commit (the git index, not the working tree);\n\
+         # `git commit --no-verify` skips it once.\n\
          set -e\n\
          if ! command -v oslog >/dev/null 2>&1; then\n\
          \x20 echo 'oslog is not on PATH; install it (cargo install --path <oslog source>) or commit with --no-verify' >&2\n\
          \x20 exit 1\n\
          fi\n\
-         oslog -C '{dir}' validate --strict\n\
-         oslog -C '{dir}' fmt --check\n"
+         oslog -C '{dir}' validate --strict --staged\n\
+         oslog -C '{dir}' fmt --check --staged\n"
     )
 }
 
@@ -79,21 +85,31 @@ fn install(args: InstallArgs, ctx: &Context, out: &mut dyn Write) -> Result<Outc
     let log_dir = root.strip_prefix(&workdir).unwrap_or(&root);
     let path = repo.hooks.join("pre-commit");
     let shown = path.strip_prefix(&workdir).unwrap_or(&path).display();
-    if let Ok(existing) = std::fs::read_to_string(&path) {
-        if !existing.contains(MARK) && !args.force {
+    let script = hook_script(log_dir);
+    let existing = std::fs::read_to_string(&path).ok();
+    let done = match existing.as_deref() {
+        None => "installed",
+        Some(text) if text == script => {
+            make_executable(&path)?;
+            writeln!(out, "{shown} is up to date")?;
+            return Ok(Outcome::Success);
+        }
+        Some(text) if text.contains(MARK) => "updated",
+        Some(_) if args.force => "replaced",
+        Some(_) => {
             writeln!(
                 out,
                 "refused: {shown} exists and was not written by oslog; \
-                 add `oslog validate --strict` to it, or replace it with --force"
+                 add `oslog validate --strict --staged` to it, or replace it with --force"
             )?;
             return Ok(Outcome::Failure);
         }
-    }
+    };
     std::fs::create_dir_all(&repo.hooks)
         .with_context(|| format!("cannot create folder {}", repo.hooks.display()))?;
-    crate::store::write_atomic(&path, &hook_script(log_dir))?;
+    crate::store::write_atomic(&path, &script)?;
     make_executable(&path)?;
-    writeln!(out, "installed {shown}")?;
+    writeln!(out, "{done} {shown}")?;
     Ok(Outcome::Success)
 }
 
@@ -117,7 +133,7 @@ mod tests {
     fn the_script_runs_from_the_repository_top_in_the_log_folder() {
         let s = hook_script(Path::new("docs/it's log"));
         assert!(s.starts_with("#!/bin/sh\n") && s.contains(MARK));
-        assert!(s.contains(r"oslog -C 'docs/it'\''s log' validate --strict"));
-        assert!(hook_script(Path::new("")).contains("oslog -C '.' fmt --check"));
+        assert!(s.contains(r"oslog -C 'docs/it'\''s log' validate --strict --staged"));
+        assert!(hook_script(Path::new("")).contains("oslog -C '.' fmt --check --staged"));
     }
 }

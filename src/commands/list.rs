@@ -15,6 +15,9 @@ use std::io::Write;
 /// or @ are prefixed with ' so that spreadsheets do not run them. Columns: id, title, theme, owner,
 /// raised, deadline, status, signed_off, updates.
 ///
+/// An action file that does not load is left out of the list, with a warning on stderr naming it
+/// (and in JSON, under `left_out`); --strict makes that exit 1.
+///
 /// Examples:
 ///   oslog list --status open --theme data-sharing
 ///   oslog list --overdue --sort deadline
@@ -56,6 +59,16 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Table)]
     pub format: FormatArg,
+    /// Exit 1 when a record file does not load and is left out of the list.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// The JSON document of `list`: the actions, and the record files left out.
+#[derive(serde::Serialize)]
+struct Listed<'a> {
+    actions: &'a [&'a crate::model::Action],
+    left_out: &'a [store::LeftOut],
 }
 
 /// The output formats of `list`.
@@ -108,6 +121,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         }
         _ => ctx.load_log()?,
     };
+    let outcome = ctx.warn_left_out(&log, args.strict)?;
     let mut actions: Vec<_> = log
         .actions
         .iter()
@@ -138,7 +152,11 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     };
     match args.format {
         FormatArg::Json => {
-            serde_json::to_writer_pretty(&mut *out, &actions)?;
+            let listed = Listed {
+                actions: &actions,
+                left_out: &log.left_out,
+            };
+            serde_json::to_writer_pretty(&mut *out, &listed)?;
             writeln!(out)?;
         }
         FormatArg::Csv => records::csv(out, &Grid::of(&actions, &columns))?,
@@ -153,5 +171,5 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
             )?;
         }
     }
-    Ok(Outcome::Success)
+    Ok(outcome)
 }

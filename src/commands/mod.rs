@@ -119,13 +119,25 @@ impl Context {
         };
         let repo = crate::git::Repo::open(&root)?;
         let rev = repo.resolve(spec)?;
-        let log = crate::store::load_committed(&root, repo.files_at(rev)?);
+        let log = crate::store::load_stored(&root, &repo.files_at(rev)?);
         let today = if self.today_given {
             self.today
         } else {
             repo.date(rev)?
         };
         Ok((log, today))
+    }
+
+    /// Warn on stderr, one line per file, about the record files `log` left out of a reading
+    /// command's answer, and say how the command ends: with `strict`, a left-out file fails it.
+    pub fn warn_left_out(&self, log: &crate::store::Log, strict: bool) -> Result<Outcome> {
+        let prefix = self.display_prefix(&log.root);
+        crate::output::left_out(&mut std::io::stderr().lock(), &prefix, &log.left_out)?;
+        Ok(if strict && !log.left_out.is_empty() {
+            Outcome::Failure
+        } else {
+            Outcome::Success
+        })
     }
 
     /// The commit a reading command's history ends at: the `--as-of` commit, or HEAD.

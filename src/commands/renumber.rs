@@ -112,8 +112,8 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         let repo = repo.as_ref().map_err(|e| anyhow::anyhow!("{e:#}"))?;
         let rev = repo.resolve(spec)?;
         let base = repo.merge_base_with_head(rev)?;
-        let rev_log = store::load_committed(&root, repo.files_at(rev)?);
-        let base_log = store::load_committed(&root, repo.files_at(base)?);
+        let rev_log = store::load_stored(&root, &repo.files_at(rev)?);
+        let base_log = store::load_stored(&root, &repo.files_at(base)?);
         for c in renumber::branch_collisions(&log, &base_log, &rev_log) {
             let Some(id) = c.action else { continue };
             if let Some(theirs) = rev_log.actions.iter().find(|a| a.value.id == id) {

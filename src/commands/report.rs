@@ -24,7 +24,9 @@ use std::path::PathBuf;
 /// the issues resolved, not resolved and outstanding, with the year's figures.
 ///
 /// With the global --as-of DATE|REV the report shows the log as it was then. --public withholds
-/// owners unless themes.yaml marks the theme's owners public (`public_owners: true`).
+/// owners unless themes.yaml marks the theme's owners public (`public_owners: true`). A record file
+/// that does not load is left out: a note in the report lists it, a warning on stderr names it, and
+/// --strict makes that exit 1 (the report is still written).
 ///
 /// Examples:
 ///   oslog report actions --format html --out action-log.html
@@ -141,6 +143,10 @@ pub struct Common {
     /// The version for publication: owners withheld unless their theme's owners are public.
     #[arg(long)]
     pub public: bool,
+
+    /// Exit 1 when a record file does not load and is left out of the report.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// The output formats of a report.
@@ -162,9 +168,11 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
 
 fn actions(args: ActionsArgs, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     let (log, today) = ctx.load_log()?;
+    let outcome = ctx.warn_left_out(&log, args.common.strict)?;
     let (themes, actions, milestones) = log.records();
     let mut report =
         crate::report::actions(&themes, &actions, &milestones, today, args.common.public);
+    report.left_out = crate::output::left_out_files(&log.left_out);
     // The chart follows git history where the log has one; a log outside git keeps its dates.
     if let Ok(repo) = Repo::open(&ctx.root()?) {
         let commits = oldest_first(repo.changes(ctx.history_tip(&repo)?, None)?);
@@ -180,7 +188,8 @@ fn actions(args: ActionsArgs, ctx: &Context, out: &mut dyn Write) -> Result<Outc
         crate::output::report_md::actions,
         crate::output::html::actions,
     );
-    emit(&args.common, render, &report, out)
+    emit(&args.common, render, &report, out)?;
+    Ok(outcome)
 }
 
 fn monthly(
@@ -233,15 +242,18 @@ fn monthly(
         today,
         public: args.common.public,
     };
+    let outcome = ctx.warn_left_out(&log, args.common.strict)?;
     let mut report = review::monthly(&input, &commits, since, only.as_deref());
     if let Some(name) = member {
         report.member = themes.member(&name).map(|m| m.name.clone());
     }
+    report.left_out = crate::output::left_out_files(&log.left_out);
     let render: Renderers<_> = (
         crate::output::report_md::monthly,
         crate::output::html::monthly,
     );
-    emit(&args.common, render, &report, out)
+    emit(&args.common, render, &report, out)?;
+    Ok(outcome)
 }
 
 fn annual(args: AnnualArgs, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
@@ -256,12 +268,15 @@ fn annual(args: AnnualArgs, ctx: &Context, out: &mut dyn Write) -> Result<Outcom
         today,
         public: args.common.public,
     };
-    let report = review::annual(&input, &commits, args.year);
+    let outcome = ctx.warn_left_out(&log, args.common.strict)?;
+    let mut report = review::annual(&input, &commits, args.year);
+    report.left_out = crate::output::left_out_files(&log.left_out);
     let render: Renderers<_> = (
         crate::output::report_md::annual,
         crate::output::html::annual,
     );
-    emit(&args.common, render, &report, out)
+    emit(&args.common, render, &report, out)?;
+    Ok(outcome)
 }
 
 /// The history's changes, oldest first (the walk gives them newest first).
@@ -284,7 +299,7 @@ fn emit<R>(
     (md, html): Renderers<R>,
     report: &R,
     out: &mut dyn Write,
-) -> Result<Outcome> {
+) -> Result<()> {
     let mut buf = Vec::new();
     match common.format {
         FormatArg::Md => md(&mut buf, report)?,
@@ -298,5 +313,5 @@ fn emit<R>(
         }
         None => out.write_all(&buf)?,
     }
-    Ok(Outcome::Success)
+    Ok(())
 }

@@ -13,6 +13,8 @@ use std::io::Write;
 /// Besides the record: the actions that link to it, merged into it or repeat it, and the milestones
 /// that cite it. In the text format a comment numbers each update (`# update 2`): the numbers that
 /// `oslog update N --amend K` and `--remove K` take.
+/// A record file that mentions N but does not load cannot be counted among these: a
+/// warning on stderr names it (and in JSON, `left_out`); --strict makes that exit 1.
 ///
 /// Examples:
 ///   oslog show 16
@@ -28,6 +30,9 @@ pub struct Args {
     /// it), json or yaml.
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     pub format: FormatArg,
+    /// Exit 1 when a record file does not load and is left out of what refers to N.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// The output formats of `show`.
@@ -42,6 +47,7 @@ pub enum FormatArg {
 struct Shown<'a> {
     action: &'a crate::model::Action,
     referenced_by: query::Related,
+    left_out: &'a [store::LeftOut],
 }
 
 /// Run `oslog show`.
@@ -58,6 +64,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         })?,
     };
     let i = crate::change::find_action(&log, args.id)?;
+    let outcome = ctx.warn_left_out(&log, args.strict)?;
     let action = &log.actions[i].value;
     let actions: Vec<_> = log.actions.iter().map(|a| &a.value).collect();
     let milestones: Vec<_> = log.milestones.iter().map(|m| &m.value).collect();
@@ -67,6 +74,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
             let shown = Shown {
                 action,
                 referenced_by: related,
+                left_out: &log.left_out,
             };
             serde_json::to_writer_pretty(&mut *out, &shown)?;
             writeln!(out)?;
@@ -83,5 +91,5 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
             crate::output::related(out, &related, ctx.paint)?;
         }
     }
-    Ok(Outcome::Success)
+    Ok(outcome)
 }

@@ -12,8 +12,9 @@ use std::io::Write;
 /// Show the dashboard, or move action N to STATUS.
 ///
 /// With no arguments: counts by theme and status, overdue actions, actions proposed complete and
-/// awaiting sign-off, and milestones due in the next 90 days. Records that fail to load are left out
-/// of the figures and counted in a warning; run `oslog validate` to see why.
+/// awaiting sign-off, and milestones due in the next 90 days. A record file that does not load is
+/// left out of the figures, with a warning on stderr naming it (and in JSON, `left_out`); run
+/// `oslog validate` to see why. --strict makes that exit 1.
 ///
 /// With N STATUS: not-started → ongoing → proposed-complete → complete, or closed. Moving to complete
 /// needs --signed-off DATE; moving back from complete or closed needs --reopen and --note; closing
@@ -65,6 +66,17 @@ pub struct Args {
     /// Output format of the dashboard.
     #[arg(long, value_enum, default_value_t = FormatArg::Table)]
     pub format: FormatArg,
+    /// Exit 1 when a record file does not load and is left out of the dashboard.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// The dashboard as JSON: its figures, and the record files left out of them.
+#[derive(serde::Serialize)]
+struct DashboardJson<'a> {
+    #[serde(flatten)]
+    dashboard: &'a crate::query::Dashboard,
+    left_out: &'a [crate::store::LeftOut],
 }
 
 /// The output formats of `status`: those of the history commands, a table or JSON.
@@ -79,6 +91,9 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
 }
 
 fn move_action(id: u32, args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
+    if args.strict {
+        bail!("--strict applies to the dashboard (oslog status --strict), not to a move");
+    }
     let Some(to) = args.status else {
         bail!(
             "give the new status of action {id}: oslog status {id} STATUS (one of {})",
@@ -118,29 +133,19 @@ fn dashboard(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> 
         bail!("--note, --date, --signed-off, --reopen, --merged-into, --duplicate-of and --commit need an action: oslog status N STATUS");
     }
     let (log, today) = ctx.load_log()?;
+    let outcome = ctx.warn_left_out(&log, args.strict)?;
     let (themes, actions, milestones) = log.records();
     let dash = crate::query::dashboard(&themes, &actions, &milestones, today);
     match args.format {
         FormatArg::Table => crate::output::table::dashboard(out, &dash, ctx.paint)?,
         FormatArg::Json => {
-            serde_json::to_writer_pretty(&mut *out, &dash)?;
+            let json = DashboardJson {
+                dashboard: &dash,
+                left_out: &log.left_out,
+            };
+            serde_json::to_writer_pretty(&mut *out, &json)?;
             writeln!(out)?;
         }
     }
-    let failed = log
-        .diags
-        .iter()
-        .filter(|d| d.severity == crate::diag::Severity::Error)
-        .map(|d| &d.file)
-        .collect::<std::collections::BTreeSet<_>>();
-    if !failed.is_empty() && args.format == FormatArg::Table {
-        writeln!(
-            out,
-            "\nwarning: {} file{} could not be loaded and {} left out; run `oslog validate`",
-            failed.len(),
-            if failed.len() == 1 { "" } else { "s" },
-            if failed.len() == 1 { "is" } else { "are" }
-        )?;
-    }
-    Ok(Outcome::Success)
+    Ok(outcome)
 }

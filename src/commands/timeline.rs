@@ -9,7 +9,9 @@ use std::io::Write;
 /// Show the timeline's milestones, by year.
 ///
 /// --upcoming keeps planned or slipped milestones from today on; --overdue keeps planned
-/// milestones whose date has passed (as of today, or --today).
+/// milestones whose date has passed (as of today, or --today). A milestone file that does not load
+/// is left out, with a warning on stderr naming it (and in JSON, under `left_out`); --strict makes
+/// that exit 1.
 ///
 /// Examples:
 ///   oslog timeline
@@ -33,6 +35,17 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Table)]
     pub format: FormatArg,
+
+    /// Exit 1 when a record file does not load and is left out of the timeline.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// The JSON document of `timeline`: the milestones, and the record files left out.
+#[derive(serde::Serialize)]
+struct Listed<'a> {
+    milestones: &'a [&'a Milestone],
+    left_out: &'a [crate::store::LeftOut],
 }
 
 /// The formats are those of `oslog list`.
@@ -80,6 +93,7 @@ fn grid(ms: &[&Milestone]) -> Grid {
 /// Run `oslog timeline`.
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     let (log, today) = ctx.load_log()?;
+    let outcome = ctx.warn_left_out(&log, args.strict)?;
     let mut ms: Vec<&Milestone> = log
         .milestones
         .iter()
@@ -89,7 +103,11 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     ms.sort_by(|a, b| a.date.cmp(&b.date).then(a.id.cmp(&b.id)));
     match args.format {
         FormatArg::Json => {
-            serde_json::to_writer_pretty(&mut *out, &ms)?;
+            let listed = Listed {
+                milestones: &ms,
+                left_out: &log.left_out,
+            };
+            serde_json::to_writer_pretty(&mut *out, &listed)?;
             writeln!(out)?;
         }
         FormatArg::Csv => records::csv(out, &grid(&ms))?,
@@ -114,7 +132,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
             )?;
         }
     }
-    Ok(Outcome::Success)
+    Ok(outcome)
 }
 
 #[cfg(test)]
@@ -141,6 +159,7 @@ mod tests {
             overdue,
             kind,
             format: FormatArg::Table,
+            strict: false,
         }
     }
 

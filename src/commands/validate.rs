@@ -11,11 +11,15 @@ use std::io::Write;
 /// Errors always fail; warnings fail with --strict. Exit 0 when nothing fails, 1 when something
 /// does, 2 when the log could not be read at all.
 ///
+/// With --staged, the log is read from the git index, as it will be committed, instead of the
+/// working tree: this is what the pre-commit hook of `oslog hooks install` runs.
+///
 /// Examples:
 ///   oslog validate
 ///   oslog validate --strict --format github
 ///   oslog validate --format json | jq '.diagnostics[] | .code'
 ///   oslog validate --base origin/main
+///   oslog validate --strict --staged
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
@@ -32,6 +36,12 @@ pub struct Args {
     /// (number-collision).
     #[arg(long, value_name = "REV")]
     pub base: Option<String>,
+
+    /// Check the files as staged in the git index (what `git commit` would commit: the index git
+    /// gives a hook in GIT_INDEX_FILE, else the repository's), not the working tree. A file in
+    /// conflict is a finding (merge-conflict); a file added with `git add -N` is not staged yet.
+    #[arg(long)]
+    pub staged: bool,
 
     /// List every finding code with its severity and meaning, and exit.
     #[arg(long)]
@@ -64,7 +74,14 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         return Ok(Outcome::Success);
     }
     let root = ctx.root()?;
-    let log = crate::store::load(&root)?;
+    let files = args
+        .staged
+        .then(|| crate::git::staged_files(&root))
+        .transpose()?;
+    let log = match &files {
+        Some(files) => crate::store::load_stored(&root, files),
+        None => crate::store::load(&root)?,
+    };
     let mut diags = log.diags.clone();
     // A conflict's finding, with what git knows of the file's ancestor.
     for (file, conflict) in crate::git::conflicts(&root, &log) {
@@ -90,7 +107,11 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         FormatArg::Github => Format::Github,
     };
     let prefix = ctx.display_prefix(&root);
-    let source = |rel: &std::path::Path| crate::store::read_source(&root, rel).ok().map(|s| s.text);
+    // Snippets come from the files checked: the staged ones, or the working tree's.
+    let source = |rel: &std::path::Path| match &files {
+        Some(files) => staged_text(files, rel),
+        None => crate::store::read_source(&root, rel).ok().map(|s| s.text),
+    };
     diagnostics::render(out, format, &diags, checked, &prefix, ctx.paint, &source)?;
     Ok(if Summary::of(&diags).fails(args.strict) {
         Outcome::Failure
@@ -99,8 +120,21 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     })
 }
 
-/// The number collisions between this branch (the working tree) and `spec`, and the links and
-/// submodules `spec` has in a record's place.
+/// The text of a staged file, for snippets.
+fn staged_text(
+    files: &std::collections::BTreeMap<std::path::PathBuf, crate::store::Stored>,
+    rel: &std::path::Path,
+) -> Option<String> {
+    match files.get(rel)? {
+        crate::store::Stored::Blob(bytes) => crate::store::source_from_bytes(bytes.clone())
+            .ok()
+            .map(|s| s.text),
+        _ => None,
+    }
+}
+
+/// The number collisions between this branch (the working tree, or the index) and `spec`, and the
+/// links and submodules `spec` has in a record's place.
 fn against_base(
     root: &std::path::Path,
     log: &crate::store::Log,
@@ -114,11 +148,11 @@ fn against_base(
     // the comparison, so it is reported, under `spec`'s name.
     let not_files: std::collections::BTreeSet<std::path::PathBuf> = rev_files
         .iter()
-        .filter(|(_, c)| !matches!(c, crate::store::Committed::File(_)))
+        .filter(|(_, c)| !matches!(c, crate::store::Stored::Blob(_)))
         .map(|(p, _)| p.clone())
         .collect();
-    let rev_log = crate::store::load_committed(root, rev_files);
-    let base_log = crate::store::load_committed(root, repo.files_at(base)?);
+    let rev_log = crate::store::load_stored(root, &rev_files);
+    let base_log = crate::store::load_stored(root, &repo.files_at(base)?);
     let mut out: Vec<diag::Diagnostic> = rev_log
         .diags
         .iter()

@@ -5,6 +5,7 @@ mod cache;
 pub mod commit;
 mod config;
 mod conflicts;
+mod index;
 mod pack;
 mod paths;
 pub mod repo;
@@ -12,6 +13,7 @@ mod tree;
 
 pub use config::{exclude_own_files, install_merge_driver};
 pub use conflicts::conflicts;
+pub use index::staged_files;
 pub use paths::{repo_paths, RepoPaths};
 pub use repo::numbers::highest_removed_number;
 pub use repo::{explain_damage, Bound, Repo, Rev};

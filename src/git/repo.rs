@@ -15,7 +15,7 @@ mod trail;
 use super::cache::{self, Entries, Known, Step};
 use super::tree::{Kind, RawTree};
 use crate::history::{self, CommitChanges, CommitInfo, Entry, FileDiff, NotAFile, Rec, Version};
-use crate::store::{self, Committed, Record, RecordKind, ACTIONS_DIR, THEMES_FILE, TIMELINE_DIR};
+use crate::store::{self, Record, RecordKind, Stored, ACTIONS_DIR, THEMES_FILE, TIMELINE_DIR};
 use anyhow::{anyhow, bail, Context, Result};
 use chrono::NaiveDate;
 use git2::{ErrorClass, ErrorCode, ObjectType, Oid, Repository, Sort};
@@ -79,30 +79,7 @@ impl Repo {
         // repository gives an error rather than another object's bytes. The walk's large tree
         // objects, where hashing would cost the most, come from the pack reader, which checks CRCs.
         git2::opts::strict_hash_verification(true);
-        let repo = Repository::discover(root).map_err(|_| {
-            anyhow!(
-                "{} is not in a git repository; the history commands and --as-of read the log's git history (run `git init` and commit the log)",
-                root.display()
-            )
-        })?;
-        let workdir = repo.workdir().ok_or_else(|| {
-            anyhow!(
-                "the repository at {} is bare; run oslog in a clone with a work tree",
-                repo.path().display()
-            )
-        })?;
-        let canon = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
-        let root = canon(root);
-        let rel = root.strip_prefix(canon(workdir)).with_context(|| {
-            format!(
-                "the log root {} is outside the repository's work tree",
-                root.display()
-            )
-        })?;
-        let mut prefix = rel.to_string_lossy().replace('\\', "/");
-        if !prefix.is_empty() {
-            prefix.push('/');
-        }
+        let (repo, root, prefix) = discover(root)?;
         match repo.head() {
             Ok(_) => {}
             Err(e) if e.code() == ErrorCode::UnbornBranch || e.code() == ErrorCode::NotFound => {
@@ -446,30 +423,31 @@ impl Repo {
     /// What a commit holds at each path of the log (relative to the log root), for loading the log
     /// as it was without a checkout: the bytes of each file, and links, submodules and folders as
     /// such, so that they are reported rather than read or passed over.
-    pub fn files_at(&self, rev: Rev) -> Result<Vec<(PathBuf, Committed)>> {
+    pub fn files_at(&self, rev: Rev) -> Result<BTreeMap<PathBuf, Stored>> {
         let tree = self.commit(rev.0)?.tree_id();
-        let content = |id: Oid, kind: Option<Kind>, rel: &Path| -> Result<Committed> {
+        let content = |id: Oid, kind: Option<Kind>, rel: &Path| -> Result<Stored> {
             Ok(match kind {
-                Some(Kind::File) => Committed::File(self.blob(id, &rel.to_string_lossy())?),
-                Some(Kind::Symlink) => Committed::Symlink,
-                Some(Kind::Submodule) => Committed::Submodule,
-                None => Committed::Folder,
+                Some(Kind::File) => Stored::Blob(self.blob(id, &rel.to_string_lossy())?),
+                Some(Kind::Symlink) => Stored::Symlink,
+                Some(Kind::Submodule) => Stored::Submodule,
+                None => Stored::Folder,
             })
         };
-        let mut out = Vec::new();
+        let mut out = BTreeMap::new();
         if let Some((id, kind)) = self.lookup_entry(tree, THEMES_FILE, false)? {
             let rel = PathBuf::from(THEMES_FILE);
-            out.push((rel.clone(), content(id, kind, &rel)?));
+            let c = content(id, kind, &rel)?;
+            out.insert(rel, c);
         }
         for (dir, _) in DIRS {
             if let Some(sub) = self.subtree(Some(tree), dir)? {
                 for e in self.raw_tree(Some(sub))?.iter() {
                     let rel = Path::new(dir).join(String::from_utf8_lossy(e.name).as_ref());
                     let c = content(e.oid(), e.kind(), &rel)?;
-                    out.push((rel, c));
+                    out.insert(rel, c);
                 }
             } else if let Some((_, Some(Kind::Symlink))) = self.lookup_entry(tree, dir, false)? {
-                out.push((PathBuf::from(dir), Committed::Symlink));
+                out.insert(PathBuf::from(dir), Stored::Symlink);
             }
         }
         Ok(out)
@@ -663,6 +641,37 @@ pub(super) fn read_tree<'a>(odb: &'a git2::Odb<'a>, id: Oid) -> Result<git2::Odb
         bail!("the git repository is damaged: object {id} is not a tree; {FSCK}");
     }
     Ok(obj)
+}
+
+/// The repository that holds the log at `root`, with the root (canonical) and the root's path in
+/// the work tree: empty, or ending in `/`. A bare repository, or a root outside the work tree, is
+/// refused.
+pub(super) fn discover(root: &Path) -> Result<(Repository, PathBuf, String)> {
+    let repo = Repository::discover(root).map_err(|_| {
+        anyhow!(
+            "{} is not in a git repository; the history commands, --as-of and --staged read the log's git repository (run `git init` and commit the log)",
+            root.display()
+        )
+    })?;
+    let workdir = repo.workdir().ok_or_else(|| {
+        anyhow!(
+            "the repository at {} is bare; run oslog in a clone with a work tree",
+            repo.path().display()
+        )
+    })?;
+    let canon = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let root = canon(root);
+    let rel = root.strip_prefix(canon(workdir)).with_context(|| {
+        format!(
+            "the log root {} is outside the repository's work tree",
+            root.display()
+        )
+    })?;
+    let mut prefix = rel.to_string_lossy().replace('\\', "/");
+    if !prefix.is_empty() {
+        prefix.push('/');
+    }
+    Ok((repo, root, prefix))
 }
 
 /// Say plainly when an error comes from a damaged repository (an object that cannot be read or

@@ -4,9 +4,11 @@
 pub mod change;
 mod date;
 pub mod lifecycle;
+mod parts;
 mod status;
 
 pub use date::{DateError, Deadline, LogDate, DATE_PATTERN};
+pub use parts::{ActionParts, MemberParts, MilestoneParts, ThemeParts, ThemesParts, UpdateParts};
 pub use status::{MilestoneKind, MilestoneStatus, Status};
 
 use schemars::JsonSchema;
@@ -294,16 +296,12 @@ impl Themes {
     /// What to suggest for a theme key that is not one of these: the key of a theme with that
     /// name, or the nearest key, or the list of keys.
     pub fn hint_for(&self, key: &str) -> String {
-        let keys = self.themes.iter().map(|t| t.key.as_str());
-        let by_name = self
+        let themes: Vec<(&str, Option<&str>)> = self
             .themes
             .iter()
-            .find(|t| t.name.eq_ignore_ascii_case(key))
-            .map(|t| t.key.as_str());
-        match by_name.or_else(|| closest(key, keys.clone())) {
-            Some(k) => format!("did you mean `{k}`?"),
-            None => format!("the themes are: {}", keys.collect::<Vec<_>>().join(", ")),
-        }
+            .map(|t| (t.key.as_str(), Some(t.name.as_str())))
+            .collect();
+        theme_hint(key, &themes)
     }
 
     /// The error for an unknown theme key, with [`Themes::hint_for`]; `None` when the key is known.
@@ -318,6 +316,20 @@ impl Themes {
         self.members
             .iter()
             .find(|m| m.name.to_lowercase() == name.to_lowercase())
+    }
+}
+
+/// What to suggest for `key` among themes given as (key, name where known): the key of a theme with
+/// that name, or the nearest key, or the list of keys.
+pub fn theme_hint(key: &str, themes: &[(&str, Option<&str>)]) -> String {
+    let keys = themes.iter().map(|(k, _)| *k);
+    let by_name = themes
+        .iter()
+        .find(|(_, name)| name.is_some_and(|n| n.eq_ignore_ascii_case(key)))
+        .map(|(k, _)| *k);
+    match by_name.or_else(|| closest(key, keys.clone())) {
+        Some(k) => format!("did you mean `{k}`?"),
+        None => format!("the themes are: {}", keys.collect::<Vec<_>>().join(", ")),
     }
 }
 

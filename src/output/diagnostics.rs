@@ -1,6 +1,7 @@
 //! Rendering findings: rustc-like text with the offending line and a caret, JSON for programs, and
 //! GitHub workflow commands for pull-request annotations.
 
+use super::printable;
 use super::style::Paint;
 use crate::diag::{Diagnostic, Severity, Summary};
 use serde::Serialize;
@@ -54,7 +55,7 @@ fn human(
     paint: Paint,
     source: &dyn Fn(&Path) -> Option<String>,
 ) -> io::Result<()> {
-    let mut cache: std::collections::HashMap<&Path, Option<String>> =
+    let mut cache: std::collections::HashMap<&Path, Option<Lines>> =
         std::collections::HashMap::new();
     for d in diags {
         let label = match d.severity {
@@ -72,17 +73,21 @@ fn human(
             (Some(l), None) => format!("{}:{l}", shown(prefix, &d.file)),
             _ => shown(prefix, &d.file),
         };
-        let text = cache.entry(&d.file).or_insert_with(|| source(&d.file));
+        let lines = cache
+            .entry(&d.file)
+            .or_insert_with(|| source(&d.file).map(Lines::new));
+        // A caret further right than any snippet would show is not drawn: the location says where.
         let line_text = d
             .line
-            .and_then(|l| text.as_deref()?.lines().nth(l as usize - 1));
+            .filter(|_| d.column.unwrap_or(1) as usize <= SNIPPET_COLUMNS)
+            .and_then(|l| lines.as_ref()?.get(l as usize));
         let gutter = d.line.map(|l| l.to_string().len()).unwrap_or(1);
         let pad = " ".repeat(gutter);
         writeln!(w, "{pad}{} {location}", paint.accent("-->"))?;
         if let (Some(l), Some(line)) = (d.line, line_text) {
             let col = d.column.unwrap_or(1) as usize;
             let shown_line = printable(&line.chars().take(200).collect::<String>());
-            let rest: String = line.chars().skip(col - 1).collect();
+            let rest: String = line.chars().skip(col - 1).take(SNIPPET_COLUMNS).collect();
             let width = token_width(&rest);
             let lead: String = line
                 .chars()
@@ -150,6 +155,38 @@ fn human(
     }
 }
 
+/// How far right a snippet's caret may be drawn. Lines are cut at 200 characters when shown, but a
+/// caret a little past that still says where on the line the finding is; one at column 500,000 of a
+/// huge line would cost a pass over the line for each finding.
+const SNIPPET_COLUMNS: usize = 1000;
+
+/// A file's text with where each of its lines starts, so that each finding finds its line at once.
+struct Lines {
+    text: String,
+    starts: Vec<usize>,
+}
+
+impl Lines {
+    fn new(text: String) -> Lines {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Lines { text, starts }
+    }
+
+    /// Line `n` (1-based) as `str::lines` gives it: without its line ending, and no empty line after
+    /// a final line break.
+    fn get(&self, n: usize) -> Option<&str> {
+        let start = *self.starts.get(n.checked_sub(1)?)?;
+        let end = self.starts.get(n).map_or(self.text.len(), |next| next - 1);
+        if start == self.text.len() {
+            return None;
+        }
+        let line = &self.text[start..end];
+        Some(line.strip_suffix('\r').unwrap_or(line))
+    }
+}
+
 /// The width of the token that starts `rest`: a quoted string, a list item, a key, or the rest of the line.
 fn token_width(rest: &str) -> usize {
     let chars: Vec<char> = rest.chars().collect();
@@ -180,19 +217,6 @@ fn token_width(rest: &str) -> usize {
         }
     };
     n.clamp(1, 80)
-}
-
-/// Text safe to print on a terminal: control characters (other than tab) shown as escapes.
-fn printable(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_control() && c != '\t' {
-                c.escape_unicode().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
 }
 
 fn plural(n: usize) -> &'static str {
@@ -278,6 +302,19 @@ fn github(w: &mut dyn Write, diags: &[Diagnostic], prefix: &Path) -> io::Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_are_found_as_str_lines_finds_them() {
+        for text in ["", "a", "a\n", "a\nb", "a\r\nb\n\n", "\n\nc"] {
+            let lines = Lines::new(text.to_string());
+            let expected: Vec<&str> = text.lines().collect();
+            let found: Vec<&str> = (1..=expected.len() + 2)
+                .filter_map(|n| lines.get(n))
+                .collect();
+            assert_eq!(found, expected, "{text:?}");
+            assert_eq!(lines.get(0), None);
+        }
+    }
 
     #[test]
     fn github_commands_escape_their_parts() {

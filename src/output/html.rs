@@ -13,10 +13,12 @@ use minijinja::Environment;
 use serde::Serialize;
 use std::io::Write;
 
-/// The templates, by name: the base page, a shared theme legend, and one per report.
-const TEMPLATES: [(&str, &str); 5] = [
+/// The templates, by name: the base page, a shared theme legend, the shared note on left-out files,
+/// and one per report.
+const TEMPLATES: [(&str, &str); 6] = [
     ("base.html", include_str!("templates/base.html")),
     ("legend.html", include_str!("templates/legend.html")),
+    ("left_out.html", include_str!("templates/left_out.html")),
     ("actions.html", include_str!("templates/actions.html")),
     ("monthly.html", include_str!("templates/monthly.html")),
     ("annual.html", include_str!("templates/annual.html")),
@@ -379,6 +381,7 @@ struct AnnualPage<'a> {
     milestones_done: usize,
     milestones_slipped: usize,
     themes: Vec<ThemeRow<'a>>,
+    left_out: &'a [String],
 }
 
 /// Write the annual report as one self-contained HTML document.
@@ -399,6 +402,7 @@ pub fn annual(w: &mut dyn Write, r: &AnnualReport) -> anyhow::Result<()> {
                 slips_text: crate::review::slips_text(t),
             })
             .collect(),
+        left_out: &r.left_out,
     };
     let totals = Totals {
         raised: r.themes.iter().map(|t| t.raised).sum(),

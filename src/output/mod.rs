@@ -13,6 +13,46 @@ pub mod report_md;
 pub mod style;
 pub mod table;
 
+/// Text safe to print on a terminal: control characters (other than tab) shown as escapes.
+pub fn printable(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() && c != '\t' {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// The left-out record files as a report names them: relative to the log root, terminal-safe.
+pub fn left_out_files(left_out: &[crate::store::LeftOut]) -> Vec<String> {
+    left_out
+        .iter()
+        .map(|l| printable(&l.file.display().to_string()))
+        .collect()
+}
+
+/// One warning line for each record file left out of an answer, with the path as the user sees it
+/// under `prefix` (the log root as shown).
+pub fn left_out(
+    w: &mut dyn std::io::Write,
+    prefix: &std::path::Path,
+    left_out: &[crate::store::LeftOut],
+) -> std::io::Result<()> {
+    for l in left_out {
+        let codes: Vec<&str> = l.codes.iter().map(|c| c.as_str()).collect();
+        writeln!(
+            w,
+            "oslog: warning: {} does not load ({}); it is left out; run `oslog validate`",
+            printable(&prefix.join(&l.file).display().to_string()),
+            codes.join(", ")
+        )?;
+    }
+    Ok(())
+}
+
 /// Report a write: `summary (path)`, then the commit when one was made.
 pub fn written(
     w: &mut dyn std::io::Write,

@@ -39,12 +39,31 @@ fn end_intro(w: &mut dyn Write, public: bool) -> io::Result<()> {
     writeln!(w)
 }
 
+/// The note naming the record files left out of a report, when there are any.
+fn left_out(w: &mut dyn Write, files: &[String]) -> io::Result<()> {
+    if files.is_empty() {
+        return Ok(());
+    }
+    let what = match files.len() {
+        1 => "1 file of the log does not load and is".to_string(),
+        n => format!("{n} files of the log do not load and are"),
+    };
+    let names: Vec<String> = files.iter().map(|f| text(f)).collect();
+    writeln!(w)?;
+    writeln!(
+        w,
+        "> **Incomplete:** {what} left out of this report: {}. Run `oslog validate` to see why.",
+        names.join(", ")
+    )
+}
+
 /// Write the action log as Markdown.
 pub fn actions(w: &mut dyn Write, r: &ActionsReport) -> io::Result<()> {
     writeln!(w, "# {}", text(&r.title))?;
     writeln!(w)?;
     write!(w, "As of {}.", r.as_of_long)?;
     end_intro(w, r.public)?;
+    left_out(w, &r.left_out)?;
     writeln!(w)?;
     writeln!(w, "Themes:")?;
     for t in &r.themes {
@@ -143,6 +162,7 @@ pub fn monthly(w: &mut dyn Write, r: &MonthlyReport) -> io::Result<()> {
         write!(w, " For {}: {}.", text(m), names.join(", "))?;
     }
     end_intro(w, r.public)?;
+    left_out(w, &r.left_out)?;
     for p in &r.parts {
         writeln!(w)?;
         writeln!(w, "## {} ({})", p.title, p.items.len())?;
@@ -161,6 +181,7 @@ pub fn annual(w: &mut dyn Write, r: &AnnualReport) -> io::Result<()> {
     writeln!(w)?;
     write!(w, "The year {}, as of {}.", r.year, r.as_of_long)?;
     end_intro(w, r.public)?;
+    left_out(w, &r.left_out)?;
     writeln!(w)?;
     writeln!(w, "## Figures")?;
     writeln!(w)?;

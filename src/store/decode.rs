@@ -1,15 +1,16 @@
 //! Turning a YAML [`Node`] tree into model records, reporting every problem in the file rather than the
-//! first. Each record comes back with [`Spans`]: the position of every field and list item, so that
-//! later rules can point at the exact line.
+//! first. A record comes back as its parts ([`ActionParts`] and the like): every field that decoded,
+//! even when others did not, and the fields that gave a finding. With them come [`Spans`]: the
+//! position of every field and list item, so that later rules can point at the exact line.
 
 use super::yaml::{Kind, Node, Style};
 use crate::diag::{Code, Diagnostic, Pos};
 use crate::model::{
-    closest, is_colour, is_kebab, Action, Deadline, LogDate, Member, Milestone, MilestoneKind,
-    MilestoneStatus, Status, Theme, Themes, Update, ACTION_FIELDS, MAX_ID, MEMBER_FIELDS,
-    MILESTONE_FIELDS, THEMES_FILE_FIELDS, THEME_FIELDS, UPDATE_FIELDS,
+    closest, is_colour, is_kebab, ActionParts, Deadline, LogDate, MemberParts, MilestoneKind,
+    MilestoneParts, MilestoneStatus, Status, ThemeParts, ThemesParts, UpdateParts, ACTION_FIELDS,
+    MAX_ID, MEMBER_FIELDS, MILESTONE_FIELDS, THEMES_FILE_FIELDS, THEME_FIELDS, UPDATE_FIELDS,
 };
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// Where each field of a record starts, keyed by a path such as `status`, `links[1]` or `updates[0].date`.
@@ -38,6 +39,8 @@ pub struct Decoder<'a> {
     file: &'a Path,
     pub diags: Vec<Diagnostic>,
     pub spans: Spans,
+    /// The paths of the fields that are present but gave a finding.
+    broken: BTreeSet<String>,
 }
 
 /// The fields of one mapping, after unknown and duplicate keys were reported.
@@ -63,6 +66,7 @@ impl<'a> Decoder<'a> {
             file,
             diags: Vec::new(),
             spans: Spans::default(),
+            broken: BTreeSet::new(),
         }
     }
 
@@ -172,29 +176,43 @@ impl<'a> Decoder<'a> {
         })
     }
 
-    fn required<'n>(
+    /// Read `node`, the value at `path`, with `read`; a value that gives a finding is noted as
+    /// broken, so that no rule takes it for an absent one.
+    fn read<T>(
         &mut self,
-        f: &Fields<'n>,
+        path: &str,
+        node: &Node,
+        read: impl FnOnce(&mut Self, &str, &Node) -> Option<T>,
+    ) -> Option<T> {
+        let before = self.diags.len();
+        let value = read(self, path, node);
+        if self.diags.len() > before {
+            self.broken.insert(path.to_string());
+        }
+        value
+    }
+
+    /// Read the required field `key` of `f` with `read`, reporting it when it is absent or empty.
+    fn required<T>(
+        &mut self,
+        f: &Fields,
         path: &str,
         key: &str,
         what: &str,
-    ) -> Option<&'n Node> {
-        let node = f.get(key);
-        if node.is_none() {
+        read: impl FnOnce(&mut Self, &str, &Node) -> Option<T>,
+    ) -> Option<T> {
+        let full = join(path, key);
+        let Some(node) = f.get(key) else {
             let present = f.entries.iter().any(|(k, _)| *k == key);
-            let msg = if present {
-                format!("`{}` is empty", join(path, key))
+            let (msg, pos) = if present {
+                (format!("`{full}` is empty"), self.spans.get(&full))
             } else {
-                format!("missing required field `{}` in {what}", join(path, key))
-            };
-            let pos = if present {
-                self.spans.get(&join(path, key))
-            } else {
-                f.pos
+                (format!("missing required field `{full}` in {what}"), f.pos)
             };
             self.report(Code::MissingField, pos, msg);
-        }
-        node
+            return None;
+        };
+        self.read(&full, node, read)
     }
 
     fn string(&mut self, path: &str, node: &Node) -> Option<String> {
@@ -263,25 +281,38 @@ impl<'a> Decoder<'a> {
         }
     }
 
-    fn numbers(&mut self, path: &str, node: &Node) -> Vec<u32> {
+    /// Decode each item of the list `node` (at `path`) with `item`, each in its place; a value that
+    /// is not a list is reported as `wrong-type` (it should be `what`) and gives no items.
+    fn items<T>(
+        &mut self,
+        path: &str,
+        node: &Node,
+        what: &str,
+        mut item: impl FnMut(&mut Self, &str, &Node) -> T,
+    ) -> Vec<T> {
         let Kind::Seq(items) = &node.kind else {
-            if let Kind::Scalar { .. } = node.kind {
-                // A single number where a list belongs: accept the intent, but report the shape.
-                self.wrong_type(path, node, "a list of action numbers, such as [21, 24]");
-            } else {
-                self.wrong_type(path, node, "a list of action numbers");
-            }
+            self.wrong_type(path, node, what);
             return Vec::new();
         };
-        let mut out = Vec::new();
-        for (i, item) in items.iter().enumerate() {
-            let p = format!("{path}[{i}]");
-            self.spans.set(p.clone(), item.pos);
-            if let Some(n) = self.number(&p, item) {
-                out.push(n);
-            }
-        }
-        out
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, node)| {
+                let p = format!("{path}[{i}]");
+                self.spans.set(p.clone(), node.pos);
+                item(self, &p, node)
+            })
+            .collect()
+    }
+
+    /// A list of numbers, each item in its place (`None` where it did not decode).
+    fn numbers(&mut self, path: &str, node: &Node) -> Vec<Option<u32>> {
+        // A single number where a list belongs: the intent is plain, so the hint shows the shape.
+        let what = match node.kind {
+            Kind::Scalar { .. } => "a list of action numbers, such as [21, 24]",
+            _ => "a list of action numbers",
+        };
+        self.items(path, node, what, Self::number)
     }
 
     fn date(&mut self, path: &str, node: &Node) -> Option<LogDate> {
@@ -314,72 +345,49 @@ impl<'a> Decoder<'a> {
         read: impl FnOnce(&mut Self, &str, &Node) -> Option<T>,
     ) -> Option<T> {
         let node = f.get(key)?;
-        read(self, &join(path, key), node)
+        self.read(&join(path, key), node, read)
     }
 
-    /// Decode an action file.
-    pub fn action(&mut self, root: &Node) -> Option<Action> {
+    /// An optional list of numbers: empty when absent.
+    fn number_list(&mut self, f: &Fields, key: &str) -> Vec<Option<u32>> {
+        self.optional(f, "", key, |d, p, n| Some(d.numbers(p, n)))
+            .unwrap_or_default()
+    }
+
+    /// Decode an action file: its parts, or `None` when the document is not a mapping.
+    pub fn action(&mut self, root: &Node) -> Option<ActionParts> {
         self.spans.set("", root.pos);
         let f = self.fields(root, "", ACTION_FIELDS, "an action")?;
         let what = "an action";
-        let id = self
-            .required(&f, "", "id", what)
-            .and_then(|n| self.number("id", n));
-        let title = self
-            .required(&f, "", "title", what)
-            .and_then(|n| self.string("title", n));
-        let theme = self
-            .required(&f, "", "theme", what)
-            .and_then(|n| self.word("theme", n));
-        let raised = self
-            .required(&f, "", "raised", what)
-            .and_then(|n| self.date("raised", n));
-        let status = self
-            .required(&f, "", "status", what)
-            .and_then(|n| self.status(n));
-        let owner = self.optional(&f, "", "owner", Self::string);
-        let deadline = self.optional(&f, "", "deadline", |d, p, n| {
-            let text = d.date_text(p, n)?;
-            Deadline::parse(&text)
-                .map_err(|e| {
-                    d.report(Code::InvalidDate, n.pos, format!("`{p}`: {}", e.message))
-                        .hint = e.hint
-                })
-                .ok()
-        });
-        let signed_off = self.optional(&f, "", "signed_off", Self::date);
-        let links = self
-            .optional(&f, "", "links", |d, p, n| Some(d.numbers(p, n)))
-            .unwrap_or_default();
-        let merged_into = self
-            .optional(&f, "", "merged_into", |d, p, n| Some(d.numbers(p, n)))
-            .unwrap_or_default();
-        let duplicate_of = self.optional(&f, "", "duplicate_of", Self::number);
-        let formerly = self
-            .optional(&f, "", "formerly", |d, p, n| Some(d.numbers(p, n)))
-            .unwrap_or_default();
-        let artefacts = self
-            .optional(&f, "", "artefacts", |d, p, n| Some(d.numbers(p, n)))
-            .unwrap_or_default();
-        let updates = self
-            .optional(&f, "", "updates", |d, p, n| Some(d.updates(p, n)))
-            .unwrap_or_default();
-        Some(Action {
-            id: id?,
-            title: title?,
-            theme: theme?,
-            owner,
-            raised: raised?,
-            deadline,
-            status: status?,
-            signed_off,
-            links,
-            merged_into,
-            duplicate_of,
-            formerly,
-            artefacts,
-            updates: updates.into_iter().collect::<Option<Vec<_>>>()?,
-        })
+        let mut a = ActionParts {
+            id: self.required(&f, "", "id", what, Self::number),
+            title: self.required(&f, "", "title", what, Self::string),
+            theme: self.required(&f, "", "theme", what, Self::word),
+            raised: self.required(&f, "", "raised", what, Self::date),
+            status: self.required(&f, "", "status", what, |d, _, n| d.status(n)),
+            owner: self.optional(&f, "", "owner", Self::string),
+            deadline: self.optional(&f, "", "deadline", |d, p, n| {
+                let text = d.date_text(p, n)?;
+                Deadline::parse(&text)
+                    .map_err(|e| {
+                        d.report(Code::InvalidDate, n.pos, format!("`{p}`: {}", e.message))
+                            .hint = e.hint
+                    })
+                    .ok()
+            }),
+            signed_off: self.optional(&f, "", "signed_off", Self::date),
+            links: self.number_list(&f, "links"),
+            merged_into: self.number_list(&f, "merged_into"),
+            duplicate_of: self.optional(&f, "", "duplicate_of", Self::number),
+            formerly: self.number_list(&f, "formerly"),
+            artefacts: self.number_list(&f, "artefacts"),
+            updates: self
+                .optional(&f, "", "updates", |d, p, n| Some(d.updates(p, n)))
+                .unwrap_or_default(),
+            broken: BTreeSet::new(),
+        };
+        a.broken = std::mem::take(&mut self.broken);
+        Some(a)
     }
 
     fn status(&mut self, node: &Node) -> Option<Status> {
@@ -400,45 +408,31 @@ impl<'a> Decoder<'a> {
         })
     }
 
-    /// Decode the updates list; an item that fails is `None`, so the action is not built from half of it.
-    fn updates(&mut self, path: &str, node: &Node) -> Vec<Option<Update>> {
-        let Kind::Seq(items) = &node.kind else {
-            self.wrong_type(path, node, "a list of updates (`- text: …`)");
-            return vec![None];
-        };
-        items
-            .iter()
-            .enumerate()
-            .map(|(i, item)| {
-                let p = format!("{path}[{i}]");
-                self.spans.set(p.clone(), item.pos);
-                let f = self.fields(item, &p, UPDATE_FIELDS, "an update")?;
-                let date = self.optional(&f, &p, "date", Self::date);
-                let date_ok = f.get("date").is_none() || date.is_some();
-                let text = self
-                    .required(&f, &p, "text", "an update")
-                    .and_then(|n| self.string(&join(&p, "text"), n));
-                date_ok.then_some(())?;
-                Some(Update { date, text: text? })
-            })
-            .collect()
+    /// Decode the updates list, each item in its place.
+    fn updates(&mut self, path: &str, node: &Node) -> Vec<UpdateParts> {
+        let what = "a list of updates (`- text: …`)";
+        self.items(path, node, what, |d, p, item| {
+            let Some(f) = d.fields(item, p, UPDATE_FIELDS, "an update") else {
+                return UpdateParts::default();
+            };
+            UpdateParts {
+                date: d.optional(&f, p, "date", Self::date),
+                text: d.required(&f, p, "text", "an update", Self::string),
+            }
+        })
     }
 
-    /// Decode a milestone file.
-    pub fn milestone(&mut self, root: &Node) -> Option<Milestone> {
+    /// Decode a milestone file: its parts, or `None` when the document is not a mapping.
+    pub fn milestone(&mut self, root: &Node) -> Option<MilestoneParts> {
         self.spans.set("", root.pos);
         let f = self.fields(root, "", MILESTONE_FIELDS, "a milestone")?;
         let what = "a milestone";
-        let id = self
-            .required(&f, "", "id", what)
-            .and_then(|n| self.string("id", n));
-        let date = self
-            .required(&f, "", "date", what)
-            .and_then(|n| self.date("date", n));
-        let kind = self.required(&f, "", "kind", what).and_then(|n| {
-            let text = self.word("kind", n)?;
+        let id = self.required(&f, "", "id", what, Self::string);
+        let date = self.required(&f, "", "date", what, Self::date);
+        let kind = self.required(&f, "", "kind", what, |d, p, n| {
+            let text = d.word(p, n)?;
             MilestoneKind::parse(&text).or_else(|| {
-                let d = self.report(
+                let r = d.report(
                     Code::UnknownKind,
                     n.pos,
                     format!(
@@ -446,18 +440,16 @@ impl<'a> Decoder<'a> {
                         MilestoneKind::choices()
                     ),
                 );
-                d.hint = closest(&text, MilestoneKind::ALL.iter().map(|k| k.as_str()))
+                r.hint = closest(&text, MilestoneKind::ALL.iter().map(|k| k.as_str()))
                     .map(|k| format!("did you mean `{k}`?"));
                 None
             })
         });
-        let title = self
-            .required(&f, "", "title", what)
-            .and_then(|n| self.string("title", n));
-        let status = self.required(&f, "", "status", what).and_then(|n| {
-            let text = self.word("status", n)?;
+        let title = self.required(&f, "", "title", what, Self::string);
+        let status = self.required(&f, "", "status", what, |d, p, n| {
+            let text = d.word(p, n)?;
             MilestoneStatus::parse(&text).or_else(|| {
-                let d = self.report(
+                let r = d.report(
                     Code::UnknownStatus,
                     n.pos,
                     format!(
@@ -465,110 +457,66 @@ impl<'a> Decoder<'a> {
                         MilestoneStatus::choices()
                     ),
                 );
-                d.hint = closest(&text, MilestoneStatus::ALL.iter().map(|k| k.as_str()))
+                r.hint = closest(&text, MilestoneStatus::ALL.iter().map(|k| k.as_str()))
                     .map(|k| format!("did you mean `{k}`?"));
                 None
             })
         });
-        let by = self.optional(&f, "", "by", Self::string);
-        let objective = self.optional(&f, "", "objective", Self::string);
-        let actions = self
-            .optional(&f, "", "actions", |d, p, n| Some(d.numbers(p, n)))
-            .unwrap_or_default();
-        Some(Milestone {
-            id: id?,
-            date: date?,
-            kind: kind?,
-            title: title?,
-            by,
-            objective,
-            status: status?,
-            actions,
+        Some(MilestoneParts {
+            id,
+            date,
+            kind,
+            title,
+            by: self.optional(&f, "", "by", Self::string),
+            objective: self.optional(&f, "", "objective", Self::string),
+            status,
+            actions: self.number_list(&f, "actions"),
+            broken: std::mem::take(&mut self.broken),
         })
     }
 
-    /// Decode `themes.yaml`.
-    pub fn themes(&mut self, root: &Node) -> Option<Themes> {
+    /// Decode `themes.yaml`: its parts, or `None` when the document is not a mapping.
+    pub fn themes(&mut self, root: &Node) -> Option<ThemesParts> {
         self.spans.set("", root.pos);
         let f = self.fields(root, "", THEMES_FILE_FIELDS, "themes.yaml")?;
-        let list = self.required(&f, "", "themes", "themes.yaml")?;
-        let Kind::Seq(items) = &list.kind else {
-            self.wrong_type("themes", list, "a list of themes");
-            return None;
-        };
-        if items.is_empty() {
-            self.report(
-                Code::NoThemes,
-                list.pos,
-                "themes.yaml defines no themes".into(),
-            );
-        }
-        let mut themes = Vec::new();
-        let mut ok = true;
-        for (i, item) in items.iter().enumerate() {
-            let p = format!("themes[{i}]");
-            self.spans.set(p.clone(), item.pos);
-            match self.theme(&p, item) {
-                Some(t) => themes.push(t),
-                None => ok = false,
+        let themes = self.required(&f, "", "themes", "themes.yaml", |d, p, list| {
+            let is_list = matches!(list.kind, Kind::Seq(_));
+            let themes = d.items(p, list, "a list of themes", Self::theme);
+            if is_list && themes.is_empty() {
+                d.report(
+                    Code::NoThemes,
+                    list.pos,
+                    "themes.yaml defines no themes".into(),
+                );
             }
-        }
-        let members = match f.get("members") {
-            Some(list) => self.members(list),
-            None => Some(Vec::new()),
-        };
-        ok &= members.is_some();
-        ok.then(|| Themes {
+            is_list.then_some(themes)
+        });
+        let members = self
+            .optional(&f, "", "members", |d, p, n| Some(d.members(p, n)))
+            .unwrap_or_default();
+        Some(ThemesParts {
             themes,
-            members: members.unwrap_or_default(),
+            members,
+            broken: std::mem::take(&mut self.broken),
         })
     }
 
-    fn members(&mut self, list: &Node) -> Option<Vec<Member>> {
-        let Kind::Seq(items) = &list.kind else {
-            self.wrong_type("members", list, "a list of members");
-            return None;
-        };
-        let mut out = Vec::new();
-        let mut ok = true;
-        for (i, item) in items.iter().enumerate() {
-            let p = format!("members[{i}]");
-            self.spans.set(p.clone(), item.pos);
-            let member = self
-                .fields(item, &p, MEMBER_FIELDS, "a member")
-                .and_then(|f| {
-                    let name = self
-                        .required(&f, &p, "name", "a member")
-                        .and_then(|n| self.string(&join(&p, "name"), n));
-                    let themes = self
-                        .required(&f, &p, "themes", "a member")
-                        .and_then(|n| self.words(&join(&p, "themes"), n));
-                    Some(Member {
-                        name: name?,
-                        themes: themes?,
-                    })
-                });
-            match member {
-                Some(m) => out.push(m),
-                None => ok = false,
+    fn members(&mut self, path: &str, list: &Node) -> Vec<MemberParts> {
+        self.items(path, list, "a list of members", |d, p, item| {
+            let Some(f) = d.fields(item, p, MEMBER_FIELDS, "a member") else {
+                return MemberParts::default();
+            };
+            let words = |d: &mut Self, p: &str, n: &Node| {
+                let what = "a list, such as [governance, data-sharing]";
+                Some(d.items(p, n, what, Self::word))
+            };
+            MemberParts {
+                name: d.required(&f, p, "name", "a member", Self::string),
+                themes: d
+                    .required(&f, p, "themes", "a member", words)
+                    .unwrap_or_default(),
             }
-        }
-        ok.then_some(out)
-    }
-
-    /// A list of single words, such as theme keys.
-    fn words(&mut self, path: &str, node: &Node) -> Option<Vec<String>> {
-        let Kind::Seq(items) = &node.kind else {
-            self.wrong_type(path, node, "a list, such as [governance, data-sharing]");
-            return None;
-        };
-        let mut out = Vec::new();
-        for (i, item) in items.iter().enumerate() {
-            let p = format!("{path}[{i}]");
-            self.spans.set(p.clone(), item.pos);
-            out.push(self.word(&p, item)?);
-        }
-        Some(out)
+        })
     }
 
     fn boolean(&mut self, path: &str, node: &Node) -> Option<bool> {
@@ -584,12 +532,14 @@ impl<'a> Decoder<'a> {
         }
     }
 
-    fn theme(&mut self, p: &str, item: &Node) -> Option<Theme> {
-        let f = self.fields(item, p, THEME_FIELDS, "a theme")?;
-        let key = self.required(&f, p, "key", "a theme").and_then(|n| {
-            let k = self.word(&join(p, "key"), n)?;
+    fn theme(&mut self, p: &str, item: &Node) -> ThemeParts {
+        let Some(f) = self.fields(item, p, THEME_FIELDS, "a theme") else {
+            return ThemeParts::default();
+        };
+        let key = self.required(&f, p, "key", "a theme", |d, path, n| {
+            let k = d.word(path, n)?;
             if !is_kebab(&k) {
-                self.report(
+                d.report(
                     Code::InvalidThemeKey,
                     n.pos,
                     format!("theme key `{k}` is not kebab-case"),
@@ -600,23 +550,11 @@ impl<'a> Decoder<'a> {
             }
             Some(k)
         });
-        let name = self
-            .required(&f, p, "name", "a theme")
-            .and_then(|n| self.string(&join(p, "name"), n));
-        let colour_node = self.required(&f, p, "colour", "a theme");
-        if colour_node.is_none() && f.entries.iter().any(|(k, _)| *k == "colour") {
-            // `colour: #9467bd` unquoted is an empty value followed by a comment.
-            if let Some(d) = self.diags.last_mut() {
-                d.hint = Some(
-                    "`#` starts a comment in YAML; quote the colour, such as `colour: \"#9467bd\"`"
-                        .into(),
-                );
-            }
-        }
-        let colour = colour_node.and_then(|n| {
-            let c = self.word(&join(p, "colour"), n)?;
+        let name = self.required(&f, p, "name", "a theme", Self::string);
+        let colour = self.required(&f, p, "colour", "a theme", |d, path, n| {
+            let c = d.word(path, n)?;
             if !is_colour(&c) {
-                self.report(
+                d.report(
                     Code::InvalidColour,
                     n.pos,
                     format!("colour `{c}` is not of the form #rrggbb"),
@@ -626,15 +564,25 @@ impl<'a> Decoder<'a> {
             }
             Some(c.to_ascii_lowercase())
         });
-        let description = self.optional(&f, p, "description", Self::string);
-        let public_owners = self.optional(&f, p, "public_owners", Self::boolean);
-        Some(Theme {
-            key: key?,
-            name: name?,
-            colour: colour?,
-            description,
-            public_owners: public_owners.unwrap_or(false),
-        })
+        if colour.is_none()
+            && f.get("colour").is_none()
+            && f.entries.iter().any(|(k, _)| *k == "colour")
+        {
+            // `colour: #9467bd` unquoted is an empty value followed by a comment.
+            if let Some(d) = self.diags.last_mut() {
+                d.hint = Some(
+                    "`#` starts a comment in YAML; quote the colour, such as `colour: \"#9467bd\"`"
+                        .into(),
+                );
+            }
+        }
+        ThemeParts {
+            key,
+            name,
+            colour,
+            description: self.optional(&f, p, "description", Self::string),
+            public_owners: self.optional(&f, p, "public_owners", Self::boolean),
+        }
     }
 }
 
@@ -651,10 +599,11 @@ mod tests {
     use super::*;
     use crate::store::yaml;
 
-    fn decode(text: &str) -> (Option<Action>, Vec<(Code, u32)>) {
+    /// The whole action (if the text gives one) and the findings.
+    fn decode(text: &str) -> (Option<crate::model::Action>, Vec<(Code, u32)>) {
         let doc = yaml::parse(text).unwrap();
         let mut d = Decoder::new(Path::new("actions/001.yaml"));
-        let a = d.action(&doc.root);
+        let a = d.action(&doc.root).and_then(|p| p.into_whole().ok());
         (
             a,
             d.diags
@@ -689,6 +638,32 @@ mod tests {
                 (Code::WrongType, 7)
             ]
         );
+    }
+
+    #[test]
+    fn a_file_with_errors_keeps_what_decoded() {
+        let text = "id: 7\ntitle: \"\"\ntheme: governance\nraised: 2019-02\nstatus: closed\nlinks: [2, x, 3]\nmerged_into: 4\nupdates:\n  - date: 2019-13\n    text: a\n  - text: b\n";
+        let doc = yaml::parse(text).unwrap();
+        let mut d = Decoder::new(Path::new("actions/007.yaml"));
+        let p = d.action(&doc.root).unwrap();
+        assert_eq!((p.id, p.title.as_deref()), (Some(7), None));
+        assert_eq!(p.theme.as_deref(), Some("governance"));
+        assert_eq!(p.links, vec![Some(2), None, Some(3)]);
+        assert!(p.merged_into.is_empty());
+        assert_eq!(p.updates.len(), 2);
+        assert_eq!(p.updates[1].text.as_deref(), Some("b"));
+        let broken: Vec<&str> = p.broken.iter().map(String::as_str).collect();
+        assert_eq!(
+            broken,
+            [
+                "links",
+                "merged_into",
+                "title",
+                "updates",
+                "updates[0].date"
+            ]
+        );
+        assert!(p.into_whole().is_err());
     }
 
     #[test]
@@ -761,13 +736,13 @@ mod tests {
             yaml::parse("id: 2019-09-x\ndate: 2019-09\nkind: reprot\ntitle: T\nstatus: done\n")
                 .unwrap();
         let mut d = Decoder::new(Path::new("t"));
-        assert!(d.milestone(&doc.root).is_none());
+        assert!(d.milestone(&doc.root).unwrap().into_whole().is_err());
         assert_eq!(d.diags[0].code, Code::UnknownKind);
         assert_eq!(d.diags[0].hint.as_deref(), Some("did you mean `report`?"));
         let doc = yaml::parse("themes:\n  - key: Data Sharing\n    name: D\n    colour: green\n")
             .unwrap();
         let mut d = Decoder::new(Path::new("themes.yaml"));
-        assert!(d.themes(&doc.root).is_none());
+        assert!(d.themes(&doc.root).unwrap().into_whole().is_err());
         let c: Vec<Code> = d.diags.iter().map(|x| x.code).collect();
         assert_eq!(c, vec![Code::InvalidThemeKey, Code::InvalidColour]);
     }

@@ -20,10 +20,11 @@ pub use write::{
     add_lines, add_lines_aside, create_new, is_temporary, path_in, write_aside, write_atomic,
 };
 
-use crate::diag::{Code, Diagnostic, Pos};
-use crate::model::{Action, Milestone, Themes};
+use crate::diag::{Code, Diagnostic, Pos, Severity};
+use crate::model::{Action, ActionParts, Milestone, MilestoneParts, Themes, ThemesParts};
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The `.gitignore` lines (relative to the log root) for oslog's own files: the write lock, an
@@ -66,9 +67,32 @@ pub struct Log {
     pub unreadable_ids: Vec<u32>,
     /// Milestone ids claimed by files that failed to load.
     pub unreadable_milestones: Vec<String>,
+    /// What decoded of the files that did not load, for validate's rules; writers and queries never
+    /// see these.
+    pub partial: Partial,
+    /// The files that hold (or should hold) a record but did not load, in the order read: what a
+    /// query over this log leaves out.
+    pub left_out: Vec<LeftOut>,
     pub diags: Vec<Diagnostic>,
     /// How many files were read.
     pub files: usize,
+}
+
+/// A record file that did not load, with the codes of its errors.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct LeftOut {
+    /// The file, relative to the log root.
+    pub file: PathBuf,
+    /// The codes of the file's errors, each once, in the order found.
+    pub codes: Vec<Code>,
+}
+
+/// The parts of the files that did not load whole.
+#[derive(Clone, Debug, Default)]
+pub struct Partial {
+    pub themes: Option<Loaded<ThemesParts>>,
+    pub actions: Vec<Loaded<ActionParts>>,
+    pub milestones: Vec<Loaded<MilestoneParts>>,
 }
 
 impl Log {
@@ -117,7 +141,7 @@ pub fn read_source(root: &Path, rel: &Path) -> Result<Source, Diagnostic> {
     let meta = std::fs::symlink_metadata(&path)
         .map_err(|e| fail(Code::Io, None, format!("cannot read: {e}")))?;
     if meta.file_type().is_symlink() {
-        return Err(linked_file(rel));
+        return Err(symlink(rel));
     }
     if meta.is_dir() {
         return Err(folder_in_place(rel));
@@ -130,14 +154,7 @@ pub fn read_source(root: &Path, rel: &Path) -> Result<Source, Diagnostic> {
         ));
     }
     if meta.len() > MAX_FILE_BYTES {
-        return Err(fail(
-            Code::FileTooLarge,
-            None,
-            format!(
-                "is {} bytes; the limit is {MAX_FILE_BYTES} bytes",
-                meta.len()
-            ),
-        ));
+        return Err(too_large(rel, meta.len()));
     }
     // Read at most one byte past the limit, so a file that grew since the check is still refused,
     // into a buffer sized from the check (which also spares the size lookup of `fs::read`).
@@ -207,6 +224,21 @@ pub enum Record {
     Themes(Loaded<Themes>),
 }
 
+/// What decoded of a file that has errors, for validate's rules.
+pub enum Part {
+    Action(Loaded<ActionParts>),
+    Milestone(Loaded<MilestoneParts>),
+    Themes(Loaded<ThemesParts>),
+}
+
+/// One decoded file: its record when the file has no errors, otherwise what decoded of it, and
+/// every finding about the file itself.
+pub struct Decoded {
+    pub record: Option<Record>,
+    pub part: Option<Part>,
+    pub diags: Vec<Diagnostic>,
+}
+
 /// Parse and decode one file's text. Returns the record (if it decoded without errors) and every
 /// finding about the file itself. A file with merge conflict markers has the one finding that says
 /// so (see `conflict.rs`), not the YAML errors they cause.
@@ -215,48 +247,43 @@ pub fn decode_source(
     rel: &Path,
     src: &Source,
 ) -> (Option<Record>, Vec<Diagnostic>) {
+    let d = decode(kind, rel, src);
+    (d.record, d.diags)
+}
+
+/// Parse and decode one file's text: its record when it has no errors, or its parts when it has. A
+/// file with merge conflict markers has the one finding that says so (see `conflict.rs`), not the
+/// YAML errors they cause.
+pub fn decode(kind: RecordKind, rel: &Path, src: &Source) -> Decoded {
     match conflict::Conflict::find(kind, rel, &src.text) {
-        Some(c) => (None, vec![c.diagnostic(rel)]),
+        Some(c) => Decoded {
+            record: None,
+            part: None,
+            diags: vec![c.diagnostic(rel)],
+        },
         None => decode_plain(kind, rel, src),
     }
 }
 
-/// [`decode_source`] without looking for conflict markers: for the sides of a conflict.
-fn decode_plain(kind: RecordKind, rel: &Path, src: &Source) -> (Option<Record>, Vec<Diagnostic>) {
+/// [`decode`] without looking for conflict markers: for the sides of a conflict.
+fn decode_plain(kind: RecordKind, rel: &Path, src: &Source) -> Decoded {
     let doc = match yaml::parse(&src.text) {
         Ok(d) => d,
         Err(e) => {
             let mut d = Diagnostic::new(e.code, rel, e.pos, e.message);
             d.hint = e.hint;
-            return (None, vec![d]);
+            return Decoded {
+                record: None,
+                part: None,
+                diags: vec![d],
+            };
         }
     };
     let mut dec = decode::Decoder::new(rel);
-    let record = match kind {
-        RecordKind::Action => dec.action(&doc.root).map(|v| {
-            let text = emit::action(&v, &doc.header_comments);
-            (
-                text,
-                Box::new(move |l: Loaded<()>| Record::Action(l.with(v)))
-                    as Box<dyn FnOnce(Loaded<()>) -> Record>,
-            )
-        }),
-        RecordKind::Milestone => dec.milestone(&doc.root).map(|v| {
-            let text = emit::milestone(&v, &doc.header_comments);
-            (
-                text,
-                Box::new(move |l: Loaded<()>| Record::Milestone(l.with(v)))
-                    as Box<dyn FnOnce(Loaded<()>) -> Record>,
-            )
-        }),
-        RecordKind::Themes => dec.themes(&doc.root).map(|v| {
-            let text = emit::themes(&v, &doc.header_comments);
-            (
-                text,
-                Box::new(move |l: Loaded<()>| Record::Themes(l.with(v)))
-                    as Box<dyn FnOnce(Loaded<()>) -> Record>,
-            )
-        }),
+    let parts = match kind {
+        RecordKind::Action => dec.action(&doc.root).map(Parts::Action),
+        RecordKind::Milestone => dec.milestone(&doc.root).map(Parts::Milestone),
+        RecordKind::Themes => dec.themes(&doc.root).map(Parts::Themes),
     };
     let mut diags = dec.diags;
     for pos in &doc.interior_comments {
@@ -265,51 +292,129 @@ fn decode_plain(kind: RecordKind, rel: &Path, src: &Source) -> (Option<Record>, 
                 .with_hint("move the comment above the first key, or into an update"),
         );
     }
-    let has_errors = diags
-        .iter()
-        .any(|d| d.severity == crate::diag::Severity::Error);
-    let record = match record {
-        Some((canonical_text, make)) if !has_errors => {
-            let canonical = !src.had_bom
-                && !src.had_crlf
-                && canonical_text == src.text
-                && doc.interior_comments.is_empty();
-            // A file with comments inside gets `comment-not-kept` findings instead: `oslog fmt` would
-            // refuse to drop those comments, so its hint would mislead.
-            if !canonical && doc.interior_comments.is_empty() {
-                let why = if src.had_crlf {
-                    "has CRLF line endings; the canonical layout uses LF"
-                } else if src.had_bom {
-                    "starts with a byte-order mark"
-                } else {
-                    "is not in the canonical layout"
-                };
-                diags.push(
-                    Diagnostic::new(
-                        Code::NonCanonical,
-                        rel,
-                        if src.had_crlf || src.had_bom {
-                            Some(Pos::new(1, 1))
-                        } else {
-                            first_difference(&src.text, &canonical_text)
-                        },
-                        why.to_string(),
-                    )
-                    .with_hint("run `oslog fmt`"),
-                );
-            }
-            let shell = Loaded {
-                value: (),
-                file: rel.to_path_buf(),
-                spans: dec.spans,
-                header: doc.header_comments,
-                canonical,
-            };
-            Some(make(shell))
-        }
-        _ => None,
+    let has_errors = diags.iter().any(|d| d.severity == Severity::Error);
+    let shell = Loaded {
+        value: (),
+        file: rel.to_path_buf(),
+        spans: dec.spans,
+        header: doc.header_comments,
+        canonical: false,
     };
-    (record, diags)
+    let Some(parts) = parts else {
+        return Decoded {
+            record: None,
+            part: None,
+            diags,
+        };
+    };
+    let whole = if has_errors {
+        Err(Box::new(parts))
+    } else {
+        parts.into_whole()
+    };
+    let whole = match whole {
+        Ok(whole) => whole,
+        Err(parts) => {
+            return Decoded {
+                record: None,
+                part: Some(parts.part(shell)),
+                diags,
+            }
+        }
+    };
+    let canonical_text = whole.emit(&shell.header);
+    let canonical = !src.had_bom
+        && !src.had_crlf
+        && canonical_text == src.text
+        && doc.interior_comments.is_empty();
+    // A file with comments inside gets `comment-not-kept` findings instead: `oslog fmt` would
+    // refuse to drop those comments, so its hint would mislead.
+    if !canonical && doc.interior_comments.is_empty() {
+        let why = if src.had_crlf {
+            "has CRLF line endings; the canonical layout uses LF"
+        } else if src.had_bom {
+            "starts with a byte-order mark"
+        } else {
+            "is not in the canonical layout"
+        };
+        diags.push(
+            Diagnostic::new(
+                Code::NonCanonical,
+                rel,
+                if src.had_crlf || src.had_bom {
+                    Some(Pos::new(1, 1))
+                } else {
+                    first_difference(&src.text, &canonical_text)
+                },
+                why.to_string(),
+            )
+            .with_hint("run `oslog fmt`"),
+        );
+    }
+    Decoded {
+        record: Some(whole.record(Loaded { canonical, ..shell })),
+        part: None,
+        diags,
+    }
+}
+
+/// The parts of a file of any kind, before they are judged whole or not.
+enum Parts {
+    Action(ActionParts),
+    Milestone(MilestoneParts),
+    Themes(ThemesParts),
+}
+
+/// A whole value of any kind.
+enum Whole {
+    Action(Action),
+    Milestone(Milestone),
+    Themes(Themes),
+}
+
+impl Parts {
+    fn into_whole(self) -> Result<Whole, Box<Parts>> {
+        match self {
+            Parts::Action(p) => p
+                .into_whole()
+                .map(Whole::Action)
+                .map_err(|p| Box::new(Parts::Action(*p))),
+            Parts::Milestone(p) => p
+                .into_whole()
+                .map(Whole::Milestone)
+                .map_err(|p| Box::new(Parts::Milestone(*p))),
+            Parts::Themes(p) => p
+                .into_whole()
+                .map(Whole::Themes)
+                .map_err(|p| Box::new(Parts::Themes(*p))),
+        }
+    }
+
+    fn part(self: Box<Self>, shell: Loaded<()>) -> Part {
+        match *self {
+            Parts::Action(p) => Part::Action(shell.with(p)),
+            Parts::Milestone(p) => Part::Milestone(shell.with(p)),
+            Parts::Themes(p) => Part::Themes(shell.with(p)),
+        }
+    }
+}
+
+impl Whole {
+    fn emit(&self, header: &[String]) -> String {
+        match self {
+            Whole::Action(v) => emit::action(v, header),
+            Whole::Milestone(v) => emit::milestone(v, header),
+            Whole::Themes(v) => emit::themes(v, header),
+        }
+    }
+
+    fn record(self, shell: Loaded<()>) -> Record {
+        match self {
+            Whole::Action(v) => Record::Action(shell.with(v)),
+            Whole::Milestone(v) => Record::Milestone(shell.with(v)),
+            Whole::Themes(v) => Record::Themes(shell.with(v)),
+        }
+    }
 }
 
 impl Loaded<()> {
@@ -386,17 +491,6 @@ pub fn mentions_number(text: &str, n: u32) -> bool {
     text.match_indices(&digits).any(|(at, _)| fits(at))
 }
 
-/// A symbolic link where a record file (or themes.yaml) belongs.
-fn linked_file(rel: &Path) -> Diagnostic {
-    Diagnostic::new(
-        Code::Symlink,
-        rel,
-        None,
-        "is a symbolic link; oslog does not follow links in a log",
-    )
-    .with_hint("replace the link with the file itself")
-}
-
 /// A folder where a record file belongs.
 fn folder_in_place(rel: &Path) -> Diagnostic {
     Diagnostic::new(
@@ -419,74 +513,92 @@ fn linked_folder(dir: &str) -> Diagnostic {
     .with_hint("replace the link with the folder itself")
 }
 
-/// What a commit holds at a path of the log: git records links and submodules beside files and
-/// folders, and a log loaded from a commit reports them as the working tree's would be.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Committed {
-    File(Vec<u8>),
-    Symlink,
-    Submodule,
-    Folder,
-}
-
 /// Load a log from its files given as (path relative to the root, bytes); `root` only names the log
 /// in findings. The same rules apply as for [`load`].
 pub fn load_files(root: &Path, files: impl IntoIterator<Item = (PathBuf, Vec<u8>)>) -> Log {
-    load_committed(
-        root,
-        files
-            .into_iter()
-            .map(|(path, bytes)| (path, Committed::File(bytes))),
-    )
+    let files: BTreeMap<PathBuf, Stored> = files
+        .into_iter()
+        .map(|(path, bytes)| (path, Stored::Blob(bytes)))
+        .collect();
+    load_stored(root, &files)
 }
 
-/// Load a log from what a commit holds at each path (relative to the root) of `actions/`,
-/// `timeline/` and themes.yaml, as [`load`] loads the working tree: a link or a submodule is a
-/// finding (`symlink`, `stray-file`), never read and never passed over.
-pub fn load_committed(root: &Path, files: impl IntoIterator<Item = (PathBuf, Committed)>) -> Log {
-    let files: std::collections::BTreeMap<PathBuf, Committed> = files.into_iter().collect();
+/// A file of the log as git holds it: its bytes, or what stands in their place.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Stored {
+    /// A file's contents.
+    Blob(Vec<u8>),
+    /// A file too large to read, with its size in bytes.
+    TooLarge(u64),
+    /// A symbolic link, which oslog never follows.
+    Symlink,
+    /// A submodule.
+    Submodule,
+    /// A path in conflict (unmerged), with no one version to read.
+    Conflicted,
+    /// A path whose name is not valid UTF-8 (shown with replacement characters).
+    BadName,
+    /// A folder (a tree) where a record file belongs.
+    Folder,
+}
+
+/// Load a log from the files git holds, such as the staged ones, keyed by their path relative to
+/// the root; `root` only names the log in findings. A file git holds in a form oslog does not read
+/// (a link, a conflict, …) gets a finding; a path below a folder of records makes that folder a
+/// stray entry, as on disk.
+pub fn load_stored(root: &Path, files: &BTreeMap<PathBuf, Stored>) -> Log {
+    // Each entry directly in `dir`: a file's name, or the name of a folder that holds files.
     let names = |dir: &str| -> Vec<String> {
-        files
+        let mut names: Vec<String> = files
             .keys()
-            .filter(|p| p.parent() == Some(Path::new(dir)))
-            .filter_map(|p| Some(p.file_name()?.to_str()?.to_string()))
-            .collect()
+            .filter_map(|p| p.strip_prefix(dir).ok()?.iter().next())
+            .filter_map(|n| Some(n.to_str()?.to_string()))
+            .collect();
+        names.dedup();
+        names
+    };
+    let is_dir = |rel: &Path| {
+        files.get(rel) == Some(&Stored::Folder)
+            || files.keys().any(|p| p != rel && p.starts_with(rel))
     };
     let read = |rel: &Path| -> Result<Source, Diagnostic> {
-        let fail = |code, pos, msg: String| Diagnostic::new(code, rel, pos, msg);
-        let bytes =
-            match files.get(rel) {
-                None => return Err(fail(Code::Io, None, "cannot read: not found".into())),
-                Some(Committed::File(bytes)) => bytes,
-                Some(Committed::Symlink) => return Err(linked_file(rel)),
-                Some(Committed::Folder) => return Err(folder_in_place(rel)),
-                Some(Committed::Submodule) => return Err(fail(
-                    Code::StrayFile,
-                    None,
-                    "is a submodule (a commit of another repository) where a record file belongs"
-                        .into(),
-                )
-                .with_hint("remove it with `git rm`")),
-            };
-        if bytes.len() as u64 > MAX_FILE_BYTES {
-            return Err(fail(
-                Code::FileTooLarge,
-                None,
-                format!(
-                    "is {} bytes; the limit is {MAX_FILE_BYTES} bytes",
-                    bytes.len()
-                ),
-            ));
+        let fail = |code, msg: &str| Diagnostic::new(code, rel, None, msg);
+        match files.get(rel) {
+            Some(Stored::Blob(bytes)) if bytes.len() as u64 > MAX_FILE_BYTES => {
+                Err(too_large(rel, bytes.len() as u64))
+            }
+            Some(Stored::Blob(bytes)) => source_from_bytes(bytes.clone())
+                .map_err(|(pos, msg)| Diagnostic::new(Code::InvalidUtf8, rel, Some(pos), msg)),
+            Some(Stored::TooLarge(size)) => Err(too_large(rel, *size)),
+            Some(Stored::Symlink) => Err(symlink(rel)),
+            Some(Stored::Submodule) => Err(fail(
+                Code::StrayFile,
+                "is a submodule (a commit of another repository) where a record file belongs",
+            )
+            .with_hint("remove it with `git rm`")),
+            Some(Stored::Conflicted) => Err(fail(
+                Code::MergeConflict,
+                "is in conflict in the git index: the merge left more than one version",
+            )
+            .with_hint("resolve the conflict, then `git add` the file")),
+            Some(Stored::Folder) => Err(folder_in_place(rel)),
+            Some(Stored::BadName) => Err(fail(
+                Code::StrayFile,
+                "has a file name that is not valid UTF-8",
+            )),
+            None if is_dir(rel) => Err(folder_in_place(rel)),
+            None => Err(fail(
+                Code::Io,
+                "is not in git: not in the commit read, or not staged",
+            )),
         }
-        source_from_bytes(bytes.clone())
-            .map_err(|(pos, msg)| fail(Code::InvalidUtf8, Some(pos), msg))
     };
     let mut log = Log {
         root: root.to_path_buf(),
         ..Log::default()
     };
     for dir in [ACTIONS_DIR, TIMELINE_DIR] {
-        if files.get(Path::new(dir)) == Some(&Committed::Symlink) {
+        if files.get(Path::new(dir)) == Some(&Stored::Symlink) {
             log.diags.push(linked_folder(dir));
         }
     }
@@ -494,10 +606,31 @@ pub fn load_committed(root: &Path, files: impl IntoIterator<Item = (PathBuf, Com
         &mut log,
         [names(ACTIONS_DIR), names(TIMELINE_DIR)],
         &read,
-        &|rel| files.get(rel) == Some(&Committed::Folder),
+        &is_dir,
         &|_, _| true,
     );
     log
+}
+
+/// The finding for a file over the size limit.
+fn too_large(rel: &Path, size: u64) -> Diagnostic {
+    Diagnostic::new(
+        Code::FileTooLarge,
+        rel,
+        None,
+        format!("is {size} bytes; the limit is {MAX_FILE_BYTES} bytes"),
+    )
+}
+
+/// The finding for a symbolic link, which is never followed.
+fn symlink(rel: &Path) -> Diagnostic {
+    Diagnostic::new(
+        Code::Symlink,
+        rel,
+        None,
+        "is a symbolic link; oslog does not follow links in a log",
+    )
+    .with_hint("replace the link with the file itself")
 }
 
 type ReadFn<'a> = dyn Fn(&Path) -> Result<Source, Diagnostic> + Sync + 'a;
@@ -511,13 +644,22 @@ fn fill(log: &mut Log, listed: [Vec<String>; 2], read: &ReadFn, is_dir: &IsDirFn
     match read(&themes_rel) {
         Ok(src) => {
             log.files += 1;
-            let (rec, diags) = decode_source(RecordKind::Themes, &themes_rel, &src);
-            log.diags.extend(diags);
-            if let Some(Record::Themes(t)) = rec {
+            let decoded = decode(RecordKind::Themes, &themes_rel, &src);
+            if decoded.record.is_none() {
+                log.leave_out(&themes_rel, &decoded.diags);
+            }
+            log.diags.extend(decoded.diags);
+            if let Some(Record::Themes(t)) = decoded.record {
                 log.themes = Some(t);
             }
+            if let Some(Part::Themes(t)) = decoded.part {
+                log.partial.themes = Some(t);
+            }
         }
-        Err(d) => log.diags.push(d),
+        Err(d) => {
+            log.leave_out(&themes_rel, std::slice::from_ref(&d));
+            log.diags.push(d);
+        }
     }
     let kinds = [
         (ACTIONS_DIR, RecordKind::Action),
@@ -575,6 +717,7 @@ struct FileLoad {
     /// Whether the file was read but left unparsed (see [`load_where`]).
     skipped: bool,
     record: Option<Record>,
+    part: Option<Part>,
 }
 
 fn load_file(
@@ -590,6 +733,7 @@ fn load_file(
         read: false,
         skipped: false,
         record: None,
+        part: None,
     };
     if matches!(name, ".gitkeep" | ".keep") {
         return out;
@@ -628,14 +772,25 @@ fn load_file(
         out.skipped = true;
         return out;
     }
-    let (rec, diags) = decode_source(kind, rel, &src);
-    out.diags = diags;
-    match &rec {
-        Some(Record::Action(a)) => out.diags.extend(check_action_name(a, name)),
-        Some(Record::Milestone(m)) => out.diags.extend(check_milestone_name(m, name)),
-        _ => {}
-    }
-    out.record = rec;
+    let decoded = decode(kind, rel, &src);
+    out.diags = decoded.diags;
+    // A file's name is checked against whatever decoded of its id, whole record or not.
+    let named = match (&decoded.record, &decoded.part) {
+        (Some(Record::Action(a)), _) => check_action_name(rel, &a.spans, Some(a.value.id), name),
+        (_, Some(Part::Action(a))) => check_action_name(rel, &a.spans, a.value.id, name),
+        (Some(Record::Milestone(m)), _) => {
+            let v = &m.value;
+            check_milestone_name(rel, &m.spans, Some(&v.id), Some(v.date), name)
+        }
+        (_, Some(Part::Milestone(m))) => {
+            let v = &m.value;
+            check_milestone_name(rel, &m.spans, v.id.as_deref(), v.date, name)
+        }
+        _ => Vec::new(),
+    };
+    out.diags.extend(named);
+    out.record = decoded.record;
+    out.part = decoded.part;
     out
 }
 
@@ -645,6 +800,13 @@ impl Log {
         let yaml = name.ends_with(".yaml") || name.ends_with(".yml");
         let unreadable = yaml && !name.starts_with('.') && !file.skipped && file.record.is_none();
         self.files += usize::from(file.read);
+        if unreadable {
+            let dir = match kind {
+                RecordKind::Action => ACTIONS_DIR,
+                _ => TIMELINE_DIR,
+            };
+            self.leave_out(&Path::new(dir).join(name), &file.diags);
+        }
         self.diags.extend(file.diags);
         match file.record {
             Some(Record::Action(a)) => {
@@ -658,70 +820,109 @@ impl Log {
             }
             Some(Record::Milestone(m)) => self.milestones.push(m),
             Some(Record::Themes(_)) => {}
-            None if unreadable && kind == RecordKind::Action => {
+            None if unreadable => {
                 let stem = name.trim_end_matches(".yaml").trim_end_matches(".yml");
-                self.unreadable_ids.extend(stem.parse::<u32>().ok());
+                match kind {
+                    RecordKind::Action => self.unreadable_ids.extend(stem.parse::<u32>().ok()),
+                    _ => self.unreadable_milestones.push(stem.to_string()),
+                }
             }
-            None if unreadable => self
-                .unreadable_milestones
-                .push(name.trim_end_matches(".yaml").to_string()),
             None => {}
+        }
+        match file.part {
+            Some(Part::Action(a)) => self.partial.actions.push(a),
+            Some(Part::Milestone(m)) => self.partial.milestones.push(m),
+            Some(Part::Themes(_)) | None => {}
         }
     }
 }
 
-fn check_action_name(a: &Loaded<Action>, name: &str) -> Option<Diagnostic> {
-    let expected = Action::file_name(a.value.id);
-    if name == expected {
-        return None;
+impl Log {
+    /// Note that `file` did not load, for the errors among `diags`.
+    fn leave_out(&mut self, file: &Path, diags: &[Diagnostic]) {
+        let mut codes = Vec::new();
+        for d in diags.iter().filter(|d| d.severity == Severity::Error) {
+            if !codes.contains(&d.code) {
+                codes.push(d.code);
+            }
+        }
+        self.left_out.push(LeftOut {
+            file: file.to_path_buf(),
+            codes,
+        });
     }
-    let pos = Some(a.spans.get("id"));
+}
+
+/// The finding when an action's file name is not the one for its id, if the id decoded.
+fn check_action_name(file: &Path, spans: &Spans, id: Option<u32>, name: &str) -> Vec<Diagnostic> {
+    let Some(id) = id else { return Vec::new() };
+    let expected = Action::file_name(id);
+    if name == expected {
+        return Vec::new();
+    }
+    let pos = Some(spans.get("id"));
     let diag =
         match action_id_from_name(name).or_else(|| name.trim_end_matches(".yml").parse().ok()) {
-            Some(n) if n != a.value.id => Diagnostic::new(
+            Some(n) if n != id => Diagnostic::new(
                 Code::IdMismatch,
-                &a.file,
+                file,
                 pos,
-                format!("id {} disagrees with the file name {name}", a.value.id),
+                format!("id {id} disagrees with the file name {name}"),
             )
             .with_hint(format!(
-                "the file for action {} is {ACTIONS_DIR}/{expected}; for action {n}, set `id: {n}`",
-                a.value.id
-            )),
+            "the file for action {id} is {ACTIONS_DIR}/{expected}; for action {n}, set `id: {n}`"
+        )),
             _ => Diagnostic::new(
                 Code::BadFileName,
-                &a.file,
+                file,
                 pos,
-                format!(
-                    "action {} should be in {ACTIONS_DIR}/{expected}",
-                    a.value.id
-                ),
+                format!("action {id} should be in {ACTIONS_DIR}/{expected}"),
             )
             .with_hint(format!("rename {name} to {expected}")),
         };
-    Some(diag)
+    vec![diag]
 }
 
-fn check_milestone_name(m: &Loaded<Milestone>, name: &str) -> Vec<Diagnostic> {
+/// The findings about a milestone's id, its date and its file name, as far as they decoded.
+fn check_milestone_name(
+    file: &Path,
+    spans: &Spans,
+    id: Option<&str>,
+    date: Option<crate::model::LogDate>,
+    name: &str,
+) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    let id = &m.value.id;
-    let pos = Some(m.spans.get("id"));
+    let Some(id) = id else { return diags };
+    let pos = Some(spans.get("id"));
     match crate::model::split_milestone_id(id) {
-        None => diags.push(
-            Diagnostic::new(Code::InvalidMilestoneId, &m.file, pos, format!("milestone id `{id}` is not a date (YYYY-MM or YYYY-MM-DD) followed by a kebab-case slug"))
-                .with_hint(format!("for example `{}-open-space-annual-report`", m.value.date)),
-        ),
-        Some((date, _)) if date != m.value.date => diags.push(
-            Diagnostic::new(Code::MilestoneDateMismatch, &m.file, pos, format!("milestone id `{id}` starts with {date}, but its date is {}", m.value.date))
-                .with_hint("the id begins with the milestone's date; change one of them"),
-        ),
-        Some(_) => {}
+        None => {
+            let example = date.map_or_else(|| "2019-09".to_string(), |d| d.to_string());
+            diags.push(
+                Diagnostic::new(Code::InvalidMilestoneId, file, pos, format!("milestone id `{id}` is not a date (YYYY-MM or YYYY-MM-DD) followed by a kebab-case slug"))
+                    .with_hint(format!("for example `{example}-open-space-annual-report`")),
+            )
+        }
+        Some((from_id, _)) => {
+            if let Some(date) = date.filter(|d| *d != from_id) {
+                diags.push(
+                    Diagnostic::new(
+                        Code::MilestoneDateMismatch,
+                        file,
+                        pos,
+                        format!(
+                            "milestone id `{id}` starts with {from_id}, but its date is {date}"
+                        ),
+                    )
+                    .with_hint("the id begins with the milestone's date; change one of them"),
+                );
+            }
+        }
     }
     if name != format!("{id}.yaml") {
         diags.push(
             Diagnostic::new(
                 Code::IdMismatch,
-                &m.file,
+                file,
                 pos,
                 format!("id `{id}` disagrees with the file name {name}"),
             )

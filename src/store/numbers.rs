@@ -70,8 +70,9 @@ fn flow_numbers(v: &str) -> Option<Vec<u32>> {
 fn parsed_in_full(text: &str, name: &Path) -> u32 {
     let Ok(doc) = yaml::parse(text) else { return 0 };
     let mut dec = decode::Decoder::new(name);
+    // Whatever decoded counts, even from a file with errors: its numbers are still claimed.
     dec.action(&doc.root)
-        .map(|a| a.formerly.into_iter().chain([a.id]).max().unwrap_or(0))
+        .and_then(|a| a.formerly.into_iter().chain([a.id]).flatten().max())
         .unwrap_or(0)
 }
 
@@ -95,6 +96,13 @@ mod tests {
         assert_eq!(next_free_id(dir.path()).unwrap(), 201);
         std::fs::write(actions.join("1000.yaml"), "broken: [").unwrap();
         assert_eq!(next_free_id(dir.path()).unwrap(), 1001);
+        // A file with errors still claims the numbers that decoded.
+        std::fs::write(
+            actions.join("009.yaml"),
+            "id: 9\nformerly:\n  - 2000\ncolour: red\n",
+        )
+        .unwrap();
+        assert_eq!(next_free_id(dir.path()).unwrap(), 2001);
     }
 
     #[test]

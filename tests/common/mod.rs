@@ -161,13 +161,17 @@ pub fn head_changes(repo: &Repository) -> Vec<(git2::Delta, std::path::PathBuf)>
     out
 }
 
-/// Run the oslog binary in `dir` with colour off, today fixed at 1 July 2019, and `env` set.
+/// Run the oslog binary in `dir` with colour off, today fixed at 1 July 2019, and `env` set. The
+/// variables git gives a hook are removed, so that tests run from a hook read their own repositories.
 pub fn oslog_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_oslog"));
     cmd.args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
-        .env("OSLOG_TODAY", "2019-07-01");
+        .env("OSLOG_TODAY", "2019-07-01")
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_INDEX_FILE")
+        .env_remove("GIT_WORK_TREE");
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -206,4 +210,14 @@ pub fn git_as(dir: &Path, who: &str, date: &str, args: &[&str]) -> String {
         String::from_utf8_lossy(&o.stderr)
     );
     String::from_utf8_lossy(&o.stdout).trim().to_string()
+}
+
+/// A PATH on which `oslog` is the binary under test, for hooks and scripts that run it.
+pub fn path_with_oslog() -> std::ffi::OsString {
+    let bin = Path::new(env!("CARGO_BIN_EXE_oslog"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let rest = std::env::var_os("PATH").unwrap_or_default();
+    std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&rest))).unwrap()
 }
