@@ -122,7 +122,7 @@ pub fn milestone(base: Option<&Milestone>, a: &Milestone, b: &Milestone) -> Merg
     let mut c = Vec::new();
     let (mut ours, mut theirs) = (a.clone(), a.clone());
     merge_fields!(base, a, b => ours, theirs, c;
-        scalars: id, date, kind, title, by, objective, status;
+        scalars: id, date, kind, title, description, by, objective, status;
         lists: actions);
     Merged {
         ours,

@@ -91,6 +91,8 @@ pub struct MilestoneMark {
     pub date: LogDate,
     pub label: String,
     pub title: String,
+    /// The text it was taken from, or empty.
+    pub description: String,
     pub status: MilestoneStatus,
     pub kind: MilestoneKind,
 }
@@ -222,6 +224,7 @@ pub fn actions(
             date: m.date,
             label: m.date.long(),
             title: m.title.clone(),
+            description: m.description.clone().unwrap_or_default(),
             status: m.status,
             kind: m.kind,
         })
@@ -374,6 +377,7 @@ mod tests {
             date: LogDate::parse(date).unwrap(),
             kind: MilestoneKind::Workshop,
             title: "Workshop".into(),
+            description: None,
             by: None,
             objective: None,
             status: MilestoneStatus::Done,

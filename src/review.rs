@@ -16,6 +16,8 @@ pub struct Item {
     /// The action's number, or the milestone's id.
     pub id: String,
     pub title: String,
+    /// For a milestone, the text it was taken from; otherwise empty.
+    pub description: String,
     pub theme: ThemeInfo,
     /// What happened: "ongoing → complete", "July 2019 → September 2019", an update's text.
     pub detail: String,
@@ -81,6 +83,7 @@ impl Inputs<'_> {
         Item {
             id: a.id.to_string(),
             title: a.title.clone(),
+            description: String::new(),
             theme: self.info(&a.theme),
             detail,
             when,
@@ -190,6 +193,7 @@ pub fn monthly(
         .map(|m| Item {
             id: m.id.clone(),
             title: m.title.clone(),
+            description: m.description.clone().unwrap_or_default(),
             theme: ThemeInfo {
                 key: String::new(),
                 name: m.kind.as_str().into(),

@@ -115,9 +115,9 @@ proptest! {
     }
 
     #[test]
-    fn milestones_round_trip(slug in "[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,3}", d in date(), title in text(), by in prop::option::of(text()), objective in prop::option::of(text()), actions in numbers(),
+    fn milestones_round_trip(slug in "[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,3}", d in date(), title in text(), description in prop::option::of(text()), by in prop::option::of(text()), objective in prop::option::of(text()), actions in numbers(),
                              kind in prop::sample::select(MilestoneKind::ALL.to_vec()), status in prop::sample::select(MilestoneStatus::ALL.to_vec())) {
-        let m = Milestone { id: format!("{d}-{slug}"), date: d, kind, title, by, objective, status, actions };
+        let m = Milestone { id: format!("{d}-{slug}"), date: d, kind, title, description, by, objective, status, actions };
         let first = emit::milestone(&m, &[]);
         let Record::Milestone(back) = reload(RecordKind::Milestone, &first) else { panic!("not a milestone") };
         prop_assert_eq!(&back.value, &m);

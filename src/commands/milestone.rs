@@ -37,6 +37,10 @@ pub enum Sub {
         kind: MilestoneKind,
         #[arg(long)]
         title: String,
+        /// The text the milestone was taken from, verbatim (such as a row of a published
+        /// timetable).
+        #[arg(long)]
+        description: Option<String>,
         /// The kebab-case part of the id (default: from the title).
         #[arg(long)]
         slug: Option<String>,
@@ -75,6 +79,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
             date,
             kind,
             title,
+            description,
             slug,
             by,
             objective,
@@ -87,6 +92,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
                 date,
                 kind,
                 title: title.trim().to_string(),
+                description: description.filter(|d| !d.trim().is_empty()),
                 by,
                 objective,
                 status: MilestoneStatus::Planned,

@@ -146,6 +146,7 @@ mod tests {
             date: LogDate::parse(date).unwrap(),
             kind,
             title: "T".into(),
+            description: None,
             by: None,
             objective: None,
             status,

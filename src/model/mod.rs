@@ -169,6 +169,9 @@ pub struct Milestone {
     /// What happens.
     #[schemars(length(min = 1))]
     pub title: String,
+    /// The text the milestone was taken from, verbatim (such as a row of a published timetable).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// Who delivers it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub by: Option<String>,
@@ -197,6 +200,7 @@ pub const MILESTONE_FIELDS: &[&str] = &[
     "date",
     "kind",
     "title",
+    "description",
     "by",
     "objective",
     "status",

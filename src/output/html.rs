@@ -242,6 +242,7 @@ struct Mark {
     colour: &'static str,
     label: String,
     title: String,
+    description: String,
     status: &'static str,
     above: bool,
 }
@@ -297,6 +298,7 @@ fn strip(r: &ActionsReport) -> Strip {
                 colour: milestone_colour(m.status),
                 label: if fits { m.label.clone() } else { String::new() },
                 title: m.title.clone(),
+                description: m.description.clone(),
                 status: m.status.as_str(),
                 above: side == 0,
             }

@@ -129,6 +129,10 @@ fn items(w: &mut dyn Write, items: &[Item], theme: bool, when: &str) -> io::Resu
     writeln!(w, "| No. |{theme_head} Action | Detail | {when} | Owner |")?;
     writeln!(w, "| ---: |{theme_rule} --- | --- | --- | --- |")?;
     for i in items {
+        let mut title = text(&i.title);
+        if !i.description.is_empty() {
+            title = format!("{title}: {}", text(&i.description));
+        }
         let theme_cell = if theme {
             format!(" {} |", text(&i.theme.name))
         } else {
@@ -138,7 +142,7 @@ fn items(w: &mut dyn Write, items: &[Item], theme: bool, when: &str) -> io::Resu
             w,
             "| {} |{theme_cell} {} | {} | {} | {} |",
             text(&i.id),
-            text(&i.title),
+            title,
             text(&i.detail),
             text(&i.when),
             text(&i.owner)

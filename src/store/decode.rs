@@ -467,6 +467,7 @@ impl<'a> Decoder<'a> {
             date,
             kind,
             title,
+            description: self.optional(&f, "", "description", Self::string),
             by: self.optional(&f, "", "by", Self::string),
             objective: self.optional(&f, "", "objective", Self::string),
             status,

@@ -72,6 +72,7 @@ pub fn milestone(m: &Milestone, header: &[String]) -> String {
     w.raw("date", &m.date.to_string());
     w.raw("kind", m.kind.as_str());
     w.string("title", &m.title);
+    w.opt_string("description", m.description.as_deref());
     w.opt_string("by", m.by.as_deref());
     w.opt_string("objective", m.objective.as_deref());
     w.raw("status", m.status.as_str());
