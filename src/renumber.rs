@@ -493,6 +493,7 @@ mod tests {
             objective: Some("see actions 5, 97".into()),
             status: MilestoneStatus::Planned,
             actions: vec![97],
+            source: None,
         };
         let tree = Tree {
             actions: vec![

@@ -368,6 +368,7 @@ mod tests {
                 public_owners,
             }],
             members: vec![],
+            sources: vec![],
         }
     }
 
@@ -382,6 +383,7 @@ mod tests {
             objective: None,
             status: MilestoneStatus::Done,
             actions: vec![],
+            source: None,
         }
     }
 

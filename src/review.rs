@@ -631,6 +631,7 @@ mod tests {
                 })
                 .collect(),
             members: vec![],
+            sources: vec![],
         }
     }
 

@@ -175,3 +175,162 @@ fn the_reports_show_a_milestones_description() {
         "the strip's mark says it: {html}"
     );
 }
+
+/// Two sources: minutes that may be published, and a paper for members only.
+const SOURCES: &str = "sources:\n  - key: minutes\n    name: The minutes\n    public: true\n  - key: members-paper\n    name: A paper for members only\n    description: To be viewed only by members.\n";
+
+fn themes_with_sources() -> String {
+    format!("{THEMES}{SOURCES}")
+}
+
+#[test]
+fn a_record_names_a_source_that_themes_yaml_declares() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    common::write(root, "themes.yaml", &themes_with_sources());
+    common::write(
+        root,
+        "actions/001.yaml",
+        "id: 1\ntitle: First action\ntheme: governance\nraised: 2019-01\nstatus: ongoing\nsource: minutes\n",
+    );
+    common::write(
+        root,
+        "timeline/2019-09-annual-report.yaml",
+        &format!("{}source: members-paper\n", milestone("")),
+    );
+    let checked = oslog(root, &["validate", "--strict"]);
+    assert!(checked.status.success(), "{}", common::shown(&checked));
+    let formatted = oslog(root, &["fmt", "--check"]);
+    assert!(formatted.status.success(), "{}", common::shown(&formatted));
+
+    // A source that is not declared, on an action and on a milestone.
+    common::write(
+        root,
+        "actions/002.yaml",
+        "id: 2\ntitle: Second action\ntheme: governance\nraised: 2019-01\nstatus: ongoing\nsource: minuets\n",
+    );
+    common::write(
+        root,
+        "timeline/2019-10-workshop.yaml",
+        "id: 2019-10-workshop\ndate: 2019-10\nkind: workshop\ntitle: Workshop\nstatus: planned\nsource: memo\n",
+    );
+    let found = oslog(root, &["validate", "--format", "json"]);
+    assert_eq!(found.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&found.stdout).unwrap();
+    let seen: Vec<(String, String, String)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["file"].as_str().unwrap().to_string(),
+                d["hint"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (
+                "unknown-source".to_string(),
+                "actions/002.yaml".to_string(),
+                "did you mean `minutes`?".to_string()
+            ),
+            (
+                "unknown-source".to_string(),
+                "timeline/2019-10-workshop.yaml".to_string(),
+                "the sources are: minutes, members-paper".to_string()
+            ),
+        ]
+    );
+
+    // Without a `sources:` list, any source is unknown, and the hint says where to declare it.
+    common::write(root, "themes.yaml", THEMES);
+    std::fs::remove_file(root.join("actions/002.yaml")).unwrap();
+    std::fs::remove_file(root.join("timeline/2019-10-workshop.yaml")).unwrap();
+    let found = String::from_utf8(oslog(root, &["validate"]).stdout).unwrap();
+    assert_eq!(found.matches("error[unknown-source]").count(), 2, "{found}");
+    assert!(
+        found.contains("declare it under `sources:` in themes.yaml"),
+        "{found}"
+    );
+}
+
+#[test]
+fn a_change_of_source_shows_in_the_trail() {
+    let dir = repo(&themes_with_sources(), "");
+    let root = dir.path();
+    common::write(
+        root,
+        "actions/001.yaml",
+        "id: 1\ntitle: First action\ntheme: governance\nraised: 2019-01\nstatus: ongoing\nsource: minutes\n",
+    );
+    commit(root, 2, "Where action 1 came from");
+    let history = stdout(&oslog(root, &["history", "1"]));
+    assert!(history.contains("  source: (none) → minutes"), "{history}");
+}
+
+#[test]
+fn add_and_milestone_add_take_a_declared_source_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    common::write(root, "themes.yaml", &themes_with_sources());
+    let add = |source: &str| {
+        let mut args = common::add_args("First action").to_vec();
+        args.extend(["--source", source]);
+        oslog(root, &args)
+    };
+    let refused = add("minuets");
+    assert_eq!(
+        refused.status.code(),
+        Some(2),
+        "{}",
+        common::shown(&refused)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&refused.stderr),
+        "oslog: error: unknown source `minuets`; did you mean `minutes`?\n"
+    );
+    assert!(!root.join("actions/001.yaml").exists());
+    stdout(&add("minutes"));
+    assert!(std::fs::read_to_string(root.join("actions/001.yaml"))
+        .unwrap()
+        .ends_with("status: not-started\nsource: minutes\n"));
+
+    let milestone = |source: &str| {
+        oslog(
+            root,
+            &[
+                "milestone",
+                "add",
+                "--date",
+                "2019-09",
+                "--kind",
+                "report",
+                "--title",
+                "Annual report",
+                "--description",
+                ROW,
+                "--source",
+                source,
+            ],
+        )
+    };
+    let refused = milestone("memo");
+    assert_eq!(
+        refused.status.code(),
+        Some(2),
+        "{}",
+        common::shown(&refused)
+    );
+    assert!(!root.join("timeline/2019-09-annual-report.yaml").exists());
+    stdout(&milestone("members-paper"));
+    assert_eq!(
+        std::fs::read_to_string(root.join("timeline/2019-09-annual-report.yaml")).unwrap(),
+        format!(
+            "{}source: members-paper\n",
+            crate::milestone(&format!("description: {ROW}\n"))
+        )
+    );
+}

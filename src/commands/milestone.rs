@@ -52,6 +52,9 @@ pub enum Sub {
         /// An action that feeds it (repeatable).
         #[arg(long = "action", value_name = "N")]
         actions: Vec<u32>,
+        /// Where the milestone came from: a key of the sources in themes.yaml.
+        #[arg(long, value_name = "KEY")]
+        source: Option<String>,
         /// Commit the new file with git.
         #[arg(long)]
         commit: bool,
@@ -84,6 +87,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
             by,
             objective,
             actions,
+            source,
             commit,
         } => {
             let slug = slug.unwrap_or_else(|| slugify(&title));
@@ -97,6 +101,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
                 objective,
                 status: MilestoneStatus::Planned,
                 actions,
+                source,
             };
             if crate::model::split_milestone_id(&m.id).is_none() {
                 bail!("`{slug}` is not a kebab-case slug; give one with --slug");

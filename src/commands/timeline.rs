@@ -151,6 +151,7 @@ mod tests {
             objective: None,
             status,
             actions: vec![],
+            source: None,
         }
     }
 

@@ -153,6 +153,7 @@ pub fn action_changes(old: &Action, new: &Action) -> Vec<Change> {
             numbers(&old.artefacts),
             numbers(&new.artefacts),
         ),
+        Change::changed("source", old.source.clone(), new.source.clone()),
     ]
     .into_iter()
     .flatten()
@@ -188,6 +189,7 @@ pub fn milestone_changes(old: &Milestone, new: &Milestone) -> Vec<Change> {
             Some(new.status.to_string()),
         ),
         Change::changed("actions", numbers(&old.actions), numbers(&new.actions)),
+        Change::changed("source", old.source.clone(), new.source.clone()),
     ]
     .into_iter()
     .flatten()
@@ -367,6 +369,7 @@ mod tests {
             objective: None,
             status: crate::model::MilestoneStatus::Planned,
             actions: vec![],
+            source: None,
         }
     }
 

@@ -7,8 +7,9 @@ use super::yaml::{Kind, Node, Style};
 use crate::diag::{Code, Diagnostic, Pos};
 use crate::model::{
     closest, is_colour, is_kebab, ActionParts, Deadline, LogDate, MemberParts, MilestoneKind,
-    MilestoneParts, MilestoneStatus, Status, ThemeParts, ThemesParts, UpdateParts, ACTION_FIELDS,
-    MAX_ID, MEMBER_FIELDS, MILESTONE_FIELDS, THEMES_FILE_FIELDS, THEME_FIELDS, UPDATE_FIELDS,
+    MilestoneParts, MilestoneStatus, SourceParts, Status, ThemeParts, ThemesParts, UpdateParts,
+    ACTION_FIELDS, MAX_ID, MEMBER_FIELDS, MILESTONE_FIELDS, SOURCE_FIELDS, THEMES_FILE_FIELDS,
+    THEME_FIELDS, UPDATE_FIELDS,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -381,6 +382,7 @@ impl<'a> Decoder<'a> {
             duplicate_of: self.optional(&f, "", "duplicate_of", Self::number),
             formerly: self.number_list(&f, "formerly"),
             artefacts: self.number_list(&f, "artefacts"),
+            source: self.optional(&f, "", "source", Self::word),
             updates: self
                 .optional(&f, "", "updates", |d, p, n| Some(d.updates(p, n)))
                 .unwrap_or_default(),
@@ -472,6 +474,7 @@ impl<'a> Decoder<'a> {
             objective: self.optional(&f, "", "objective", Self::string),
             status,
             actions: self.number_list(&f, "actions"),
+            source: self.optional(&f, "", "source", Self::word),
             broken: std::mem::take(&mut self.broken),
         })
     }
@@ -495,9 +498,13 @@ impl<'a> Decoder<'a> {
         let members = self
             .optional(&f, "", "members", |d, p, n| Some(d.members(p, n)))
             .unwrap_or_default();
+        let sources = self
+            .optional(&f, "", "sources", |d, p, n| Some(d.sources(p, n)))
+            .unwrap_or_default();
         Some(ThemesParts {
             themes,
             members,
+            sources,
             broken: std::mem::take(&mut self.broken),
         })
     }
@@ -516,6 +523,34 @@ impl<'a> Decoder<'a> {
                 themes: d
                     .required(&f, p, "themes", "a member", words)
                     .unwrap_or_default(),
+            }
+        })
+    }
+
+    fn sources(&mut self, path: &str, list: &Node) -> Vec<SourceParts> {
+        self.items(path, list, "a list of sources", |d, p, item| {
+            let Some(f) = d.fields(item, p, SOURCE_FIELDS, "a source") else {
+                return SourceParts::default();
+            };
+            SourceParts {
+                key: d.required(&f, p, "key", "a source", |d, path, n| {
+                    let k = d.word(path, n)?;
+                    if !is_kebab(&k) {
+                        d.report(
+                            Code::InvalidSourceKey,
+                            n.pos,
+                            format!("source key `{k}` is not kebab-case"),
+                        )
+                        .hint = Some(
+                            "use lower-case words joined by dashes, such as `minutes-2019`".into(),
+                        );
+                        return None;
+                    }
+                    Some(k)
+                }),
+                name: d.required(&f, p, "name", "a source", Self::string),
+                description: d.optional(&f, p, "description", Self::string),
+                public: d.optional(&f, p, "public", Self::boolean),
             }
         })
     }

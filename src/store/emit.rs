@@ -39,6 +39,7 @@ fn action_with(a: &Action, header: &[String], numbered: bool) -> String {
     }
     w.numbers("formerly", &a.formerly);
     w.numbers("artefacts", &a.artefacts);
+    w.opt_string("source", a.source.as_deref());
     if !a.updates.is_empty() {
         w.out.push_str("updates:\n");
         for (k, u) in a.updates.iter().enumerate() {
@@ -77,6 +78,7 @@ pub fn milestone(m: &Milestone, header: &[String]) -> String {
     w.opt_string("objective", m.objective.as_deref());
     w.raw("status", m.status.as_str());
     w.numbers("actions", &m.actions);
+    w.opt_string("source", m.source.as_deref());
     w.out
 }
 
@@ -106,6 +108,22 @@ pub fn themes(t: &Themes, header: &[String]) -> String {
             w.scalar_at("name", &m.name, 4);
             let keys: Vec<String> = m.themes.iter().map(|k| plain_or_quoted(k)).collect();
             let _ = writeln!(w.out, "    themes: [{}]", keys.join(", "));
+        }
+    }
+    if !t.sources.is_empty() {
+        w.out.push_str("sources:\n");
+        for s in &t.sources {
+            w.out.push_str("  - ");
+            w.scalar_at("key", &s.key, 4);
+            w.out.push_str("    ");
+            w.scalar_at("name", &s.name, 4);
+            if let Some(d) = &s.description {
+                w.out.push_str("    ");
+                w.scalar_at("description", d, 4);
+            }
+            if s.public {
+                w.out.push_str("    public: true\n");
+            }
         }
     }
     w.out
