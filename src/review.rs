@@ -52,6 +52,8 @@ pub struct MonthlyReport {
     pub parts: Vec<Part>,
     /// The record files that did not load and are left out of the report, as its note names them.
     pub left_out: Vec<String>,
+    /// In a public version, the sentence on the records it leaves out for their source; or empty.
+    pub withheld: String,
 }
 
 /// What the monthly update is built from.
@@ -252,6 +254,7 @@ pub fn monthly(
             },
         ],
         left_out: Vec::new(),
+        withheld: String::new(),
     }
 }
 
@@ -351,6 +354,8 @@ pub struct AnnualReport {
     pub milestones_slipped: usize,
     /// The record files that did not load and are left out of the report, as its note names them.
     pub left_out: Vec<String>,
+    /// In a public version, the sentence on the records it leaves out for their source; or empty.
+    pub withheld: String,
 }
 
 /// A status with the latest update after it, if any.
@@ -515,6 +520,7 @@ pub fn annual(input: &Inputs, commits: &[CommitChanges], year: i32) -> AnnualRep
         milestones_done: all(MilestoneStatus::Done),
         milestones_slipped: all(MilestoneStatus::Slipped),
         left_out: Vec::new(),
+        withheld: String::new(),
     }
 }
 

@@ -334,3 +334,67 @@ fn add_and_milestone_add_take_a_declared_source_only() {
         )
     );
 }
+
+#[test]
+fn a_public_report_leaves_out_the_records_of_a_source_not_for_publication() {
+    let dir = repo(&themes_with_sources(), "");
+    let root = dir.path();
+    let restricted = "Action from the members paper";
+    let file = "timeline/2019-09-annual-report.yaml";
+    let row = milestone(&format!("description: {ROW}\nby: Academia\n"))
+        .replace("title: Annual report", "title: Timetable row");
+    common::write(root, file, &format!("{row}source: members-paper\n"));
+    common::write(
+        root,
+        "actions/002.yaml",
+        &format!("id: 2\ntitle: {restricted}\ntheme: governance\nraised: 2019-01\nstatus: not-started\nsource: members-paper\n"),
+    );
+    common::write(
+        root,
+        "timeline/2019-08-workshop.yaml",
+        "id: 2019-08-workshop\ndate: 2019-08\nkind: workshop\ntitle: Summer workshop\nstatus: planned\n",
+    );
+    commit(root, 2, "Records from the members' paper");
+    let moved = std::fs::read_to_string(root.join("actions/002.yaml"))
+        .unwrap()
+        .replace("not-started", "ongoing");
+    common::write(root, "actions/002.yaml", &moved);
+    commit(root, 3, "Work on the paper's action");
+
+    // At the end of July, when the commits are news.
+    let late = |args: &[&str]| common::oslog_with(root, args, &[("OSLOG_TODAY", "2019-07-31")]);
+    // The milestones that reports show: in the action log's strip and the monthly update's list.
+    let monthly = stdout(&late(&["report", "monthly", "--since", "2019-06-01"]));
+    assert!(monthly.contains("Timetable row") && monthly.contains("Summer workshop"));
+    let reports: [&[&str]; 3] = [
+        &["report", "actions"],
+        &["report", "monthly", "--since", "2019-06-01"],
+        &["report", "annual", "--year", "2019"],
+    ];
+    for args in reports {
+        for format in ["md", "html"] {
+            let all = stdout(&late(&[args, &["--format", format]].concat()));
+            let public = stdout(&late(&[args, &["--format", format, "--public"]].concat()));
+            for text in ["First action", "Summer workshop"] {
+                assert_eq!(
+                    public.contains(text),
+                    all.contains(text),
+                    "{args:?} {format} --public keeps {text}"
+                );
+            }
+            for text in [restricted, "Timetable row", "Academia driven"] {
+                assert!(
+                    !public.contains(text),
+                    "{args:?} {format} --public shows {text}"
+                );
+            }
+            assert!(all.contains(restricted), "{args:?} {format}");
+            let note =
+                "It leaves out 1 action and 1 milestone whose source is not for publication.";
+            assert!(
+                public.contains(note) && !all.contains(note),
+                "{args:?} {format}: {public}"
+            );
+        }
+    }
+}

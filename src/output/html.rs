@@ -384,6 +384,7 @@ struct AnnualPage<'a> {
     milestones_slipped: usize,
     themes: Vec<ThemeRow<'a>>,
     left_out: &'a [String],
+    withheld: &'a str,
 }
 
 /// Write the annual report as one self-contained HTML document.
@@ -405,6 +406,7 @@ pub fn annual(w: &mut dyn Write, r: &AnnualReport) -> anyhow::Result<()> {
             })
             .collect(),
         left_out: &r.left_out,
+        withheld: &r.withheld,
     };
     let totals = Totals {
         raised: r.themes.iter().map(|t| t.raised).sum(),

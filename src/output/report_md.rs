@@ -28,13 +28,17 @@ pub fn text(s: &str) -> String {
     out
 }
 
-/// End the line under a report's title, saying whether this is the public version.
-fn end_intro(w: &mut dyn Write, public: bool) -> io::Result<()> {
+/// End the line under a report's title, saying whether this is the public version and what it left
+/// out for its source.
+fn end_intro(w: &mut dyn Write, public: bool, withheld: &str) -> io::Result<()> {
     if public {
         write!(
             w,
             " Public version: owners are withheld except where a theme's owners are public."
         )?;
+    }
+    if !withheld.is_empty() {
+        write!(w, " {}", text(withheld))?;
     }
     writeln!(w)
 }
@@ -62,7 +66,7 @@ pub fn actions(w: &mut dyn Write, r: &ActionsReport) -> io::Result<()> {
     writeln!(w, "# {}", text(&r.title))?;
     writeln!(w)?;
     write!(w, "As of {}.", r.as_of_long)?;
-    end_intro(w, r.public)?;
+    end_intro(w, r.public, &r.withheld)?;
     left_out(w, &r.left_out)?;
     writeln!(w)?;
     writeln!(w, "Themes:")?;
@@ -165,7 +169,7 @@ pub fn monthly(w: &mut dyn Write, r: &MonthlyReport) -> io::Result<()> {
         let names: Vec<String> = r.themes.iter().map(|t| text(&t.name)).collect();
         write!(w, " For {}: {}.", text(m), names.join(", "))?;
     }
-    end_intro(w, r.public)?;
+    end_intro(w, r.public, &r.withheld)?;
     left_out(w, &r.left_out)?;
     for p in &r.parts {
         writeln!(w)?;
@@ -184,7 +188,7 @@ pub fn annual(w: &mut dyn Write, r: &AnnualReport) -> io::Result<()> {
     writeln!(w, "# {}", text(&r.title))?;
     writeln!(w)?;
     write!(w, "The year {}, as of {}.", r.year, r.as_of_long)?;
-    end_intro(w, r.public)?;
+    end_intro(w, r.public, &r.withheld)?;
     left_out(w, &r.left_out)?;
     writeln!(w)?;
     writeln!(w, "## Figures")?;
