@@ -58,7 +58,7 @@ fn readme() -> String {
     std::fs::read_to_string(root().join("README.md")).unwrap()
 }
 
-/// The README's "Data notes" section, up to the next section.
+/// The README's "Data notes" section, up to the next section, with its lines joined.
 fn data_notes() -> String {
     let readme = readme();
     let start = readme
@@ -66,7 +66,7 @@ fn data_notes() -> String {
         .expect("README.md has its data notes");
     let rest = &readme[start..];
     let end = rest[3..].find("\n## ").map_or(rest.len(), |i| i + 3);
-    rest[..end].to_string()
+    rest[..end].replace('\n', " ")
 }
 
 #[test]
@@ -109,9 +109,14 @@ fn runs_of_spaces_are_collapsed_in_every_text() {
         }
     }
     for m in log.milestones.iter().map(|m| &m.value) {
-        for t in [Some(&m.title), m.by.as_ref(), m.objective.as_ref()]
-            .into_iter()
-            .flatten()
+        for t in [
+            Some(&m.title),
+            m.description.as_ref(),
+            m.by.as_ref(),
+            m.objective.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
         {
             if t.contains("  ") {
                 found.push(format!("{}: {t:?}", m.id));
@@ -239,5 +244,328 @@ fn the_readme_dashboard_is_the_logs() {
             status.lines().any(|l| l == line),
             "the README's line is not in `oslog status`: {line}\n{status}"
         );
+    }
+}
+/// Appendix A of *Open Space – the future v1.0*, row by row as printed (30 rows, two of them printed
+/// twice), with the milestone that holds each: the row's year and month as printed, and its text
+/// with the PDF's line breaks mended.
+const APPENDIX_A: [(&str, &str, &str); 30] = [
+    (
+        "2019 September",
+        "2019-09-open-space-annual-report",
+        "Academia driven by civil society engagement in the Open Space. Academic holds the pen receiving direction from Open Space on the summary of issues discussed and resolved, discussed and not resolved, and outstanding issues that still require work. Objective - start the public debate for the Public Consultation and inform the input into the Practitioners thoughts on the Code of Practice.",
+    ),
+    (
+        "2019 October",
+        "2019-10-draft-public-guide-consultation",
+        "Home Office working in partnership with the College of Policing publish the draft Public Guide formal (practitioner) consultation. Objective – Publish a guide for public consumption that details the expected standards, how these should be interpreted and what impact these standards might have to individual data subjects.",
+    ),
+    (
+        "2019 October",
+        "2019-10-draft-code-of-practice-consultation",
+        "Home Office working in partnership with the College of Policing publish the draft Code of Practice formal (practitioner) consultation on Code of Practice published in public domain. Objective – Publish a draft set of legal principles to become legally binding upon Chief officers in England and Wales and administratively binding on all LEDS Users.",
+    ),
+    (
+        "2019 November",
+        "2019-11-dpia",
+        "Home Office publishes its DPIA updating the PIA that covers the PNC/PND/LEDS. Objective – Legal requirement to write and to publish details of the DPIA.",
+    ),
+    (
+        "2019 November",
+        "2019-11-law-enforcement-user-organisations",
+        "Home Office publishes (limited) details of law enforcement user organisations and the purposes for which they use PNC and PND. Objective – Legal requirement aligned to the DPIA. With sufficient details to aid understanding of the DPIA.",
+    ),
+    (
+        "2019 November",
+        "2019-11-policy-equality-statement",
+        "Home Office publishes Policy Equality Statement details of law enforcement user organisations and the purposes for which they use PNC and PND. Objective – Legal requirement to aligned to the DPIA. With sufficient details to aid understanding of the DPIA.",
+    ),
+    (
+        "2020 June",
+        "2020-06-code-of-practice-public-consultation",
+        "Code of Practice Public consultation updated with comments received. Objective - conclude the public debate on the Code of Practice with a three-month consultation especially about National Register of Missing Persons",
+    ),
+    (
+        "2020 June",
+        "2020-06-public-guide-consultation",
+        "Public Guide to assist understanding of the Code of Practice consultation updated with comments received. Objective - conclude the public debate on the Code of Practice/Public Guide with a three-month consultation especially about National Register of Missing Persons",
+    ),
+    (
+        "2020 September",
+        "2020-09-open-space-annual-report",
+        "Academia driven by civil society engagement in the Open Space. Academic holds the pen receiving direction from Open Space on the summary of issues discussed and resolved, discussed and not resolved, and outstanding issues that still require work. Objective - start the public debate for the Public Consultation and inform the input into the Practitioners thoughts on the Code of Practice. This links to the desire from Biometrics commissioner to start a public debate.",
+    ),
+    (
+        "2020 November",
+        "2020-11-dpia",
+        "Home Office publishes its DPIA (2020) updating the 2019 version updating on mitigating actions. Objective – Legal requirement to write and to publish details of the DPIA.",
+    ),
+    (
+        "2020 November",
+        "2020-11-law-enforcement-user-organisations",
+        "Home Office refreshes publication of details of law enforcement user organisations and the purposes for which they use PNC and PND. Objective – Legal requirement aligned to the DPIA. With sufficient details to aid understanding of the DPIA",
+    ),
+    (
+        "2020 November",
+        "2020-11-policy-equality-statement",
+        "Home Office publishes Policy Equality Statement details of law enforcement user organisations and the purposes for which they use PNC and PND. Objective – Legal requirement aligned to the DPIA. With sufficient details to aid understanding of the DPIA",
+    ),
+    (
+        "2020 December",
+        "2020-12-parliamentary-laying-code-and-public-guide",
+        "Parliamentary laying of updated Code of Practice and Public Guide",
+    ),
+    (
+        "2021 January",
+        "2021-01-nca-early-nrmp-stats",
+        "NCA – Publish early stats on the National Register of Missing Persons",
+    ),
+    (
+        "2021 June",
+        "2021-06-refreshed-code-of-practice-consultation",
+        "Refreshed Code of Practice Public consultation updated with comments received. Objective - conclude the public debate on the Code of Practice with a three-month consultation especially about Initial use of LEDS with PNC data",
+    ),
+    (
+        "2021 June",
+        "2021-06-refreshed-code-of-practice-consultation",
+        "Refreshed Code of Practice Public consultation updated with comments received. Objective - conclude the public debate on the Code of Practice with a three-month consultation especially about Initial use of LEDS with PNC data",
+    ),
+    (
+        "2021 September",
+        "2021-09-open-space-annual-report",
+        "Academia driven by civil society engagement in the Open Space. Academic holds the pen receiving direction from Open Space on the summary of issues discussed and resolved, discussed and not resolved, and outstanding issues that still require work.",
+    ),
+    (
+        "2021 November",
+        "2021-11-dpia",
+        "Home Office publishes its DPIA (2021) updating the 2020 version updating on mitigating actions. Objective – Legal requirement to write and to publish details of the DPIA.",
+    ),
+    (
+        "2021 November",
+        "2021-11-law-enforcement-user-organisations",
+        "Home Office refreshes publication of details of law enforcement user organisations and the purposes for which they use PNC and PND. Objective – Legal requirement aligned to the DPIA. With sufficient details to aid understanding of the DPIA",
+    ),
+    (
+        "2021 November",
+        "2021-11-policy-equality-statement",
+        "Home Office publishes Policy Equality Statement details of law enforcement user organisations and the purposes for which they use PNC and PND. Objective – Legal requirement aligned to the DPIA. With sufficient details to aid understanding of the DPIA",
+    ),
+    (
+        "2021 December",
+        "2021-12-parliamentary-laying-code-and-public-guide",
+        "Parliamentary laying of updated Code of Practice and Public Guide",
+    ),
+    (
+        "2022 February",
+        "2022-02-nrmp-full-year-report",
+        "Home Office report to refer to (NCA) full year National Register of Missing Persons statistics and narrative. Initial PNC in LEDS operation",
+    ),
+    (
+        "2022 June",
+        "2022-06-refreshed-code-of-practice-consultation",
+        "Home Office Refreshed Code of Practice Public consultation updated with comments received. Objective - conclude the public debate on the Code of Practice with a three-month consultation especially about Initial use of LEDS with PND data",
+    ),
+    (
+        "2022 June",
+        "2022-06-refreshed-code-of-practice-consultation",
+        "Home Office Refreshed Code of Practice Public consultation updated with comments received. Objective - conclude the public debate on the Code of Practice with a three-month consultation especially about Initial use of LEDS with PND data",
+    ),
+    (
+        "2022 September",
+        "2022-09-open-space-annual-report",
+        "Academia driven by civil society engagement in the Open Space. Academic holds the pen receiving direction from Open Space on the summary of issues discussed and resolved, discussed and not resolved, and outstanding issues that still require work.",
+    ),
+    (
+        "2022 November",
+        "2022-11-dpia",
+        "Home Office publishes its DPIA (2022) updating the 2021 version updating on mitigating actions. Objective – Legal requirement to write and to publish details of the DPIA.",
+    ),
+    (
+        "2022 November",
+        "2022-11-law-enforcement-user-organisations",
+        "Home Office refreshes publication of details of law enforcement user organisations and the purposes for which they use PNC and PND. Objective – Legal requirement aligned to the DPIA. With sufficient details to aid understanding of the DPIA",
+    ),
+    (
+        "2022 November",
+        "2022-11-policy-equality-statement",
+        "Home Office publishes Policy Equality Statement details of law enforcement user organisations and the purposes for which they use PNC and PND. Objective – Legal requirement aligned to the DPIA. With sufficient details to understanding of the DPIA",
+    ),
+    (
+        "2022 December",
+        "2022-12-parliamentary-laying-code-and-public-guide",
+        "Parliamentary laying of updated Code of Practice and Public Guide",
+    ),
+    (
+        "2023 February",
+        "2023-02-nrmp-full-year-report",
+        "Home Office report to refer to (NCA) full year National Register of Missing Persons statistics and narrative. Full year of PNC data in LEDS operation and partial PND in LEDS operation.",
+    ),
+];
+
+#[test]
+fn every_appendix_a_row_is_a_milestone_with_its_text_verbatim() {
+    let log = log();
+    let mut held = std::collections::BTreeSet::new();
+    for (printed, id, text) in APPENDIX_A {
+        let m = milestone(&log, id);
+        assert_eq!(m.description.as_deref(), Some(text), "{printed}: {id}");
+        assert_eq!(m.source.as_deref(), Some("appendix-a"), "{id}");
+        assert_eq!(m.date.to_string(), id[..7], "{id}");
+        assert_eq!(m.status.as_str(), "planned", "{id}: a candidate timeframe");
+        // The objective is the row's words after "Objective –", with a capital.
+        if let Some((_, after)) = text
+            .split_once("Objective – ")
+            .or_else(|| text.split_once("Objective - "))
+        {
+            let mut chars = after.chars();
+            let first = chars.next().unwrap().to_uppercase().to_string();
+            assert_eq!(
+                m.objective.as_deref(),
+                Some(format!("{first}{}", chars.as_str()).as_str()),
+                "{id}"
+            );
+        } else {
+            assert_eq!(m.objective, None, "{id}");
+        }
+        held.insert(id);
+    }
+    assert_eq!(held.len(), 28, "two rows are printed twice");
+    for m in log.milestones.iter().map(|m| &m.value) {
+        if !held.contains(m.id.as_str()) {
+            assert_eq!(m.kind.as_str(), "workshop", "{}", m.id);
+            assert_eq!(m.source.as_deref(), Some("editorial"), "{}", m.id);
+            assert_eq!(m.description, None, "{}", m.id);
+        }
+    }
+    // The September rows name no deliverable; their title is the paper's own name for the report.
+    for year in 2019..=2022 {
+        let m = milestone(&log, &format!("{year}-09-open-space-annual-report"));
+        assert_eq!(m.title, "Open Space annual report");
+        assert!(m.description.as_deref().unwrap().contains(
+            "Academic holds the pen receiving direction from Open Space on the summary of issues \
+             discussed and resolved, discussed and not resolved, and outstanding issues that still \
+             require work."
+        ));
+    }
+}
+
+#[test]
+fn every_record_says_where_it_came_from() {
+    let log = log();
+    let themes = &log.themes.as_ref().unwrap().value;
+    let sources: Vec<(&str, bool)> = themes
+        .sources
+        .iter()
+        .map(|s| (s.key.as_str(), s.public))
+        .collect();
+    assert_eq!(
+        sources,
+        [
+            ("log-2019", true),
+            ("appendix-a", false),
+            ("editorial", true)
+        ]
+    );
+    let paper = themes
+        .sources
+        .iter()
+        .find(|s| s.key == "appendix-a")
+        .unwrap();
+    let terms = paper.description.as_deref().unwrap();
+    assert!(terms.contains("is not a statement of Home Office policy or intention"));
+    assert!(terms.contains(
+        "is to be circulated to and viewed only by members of the LEDS and HOB Open Space"
+    ));
+    for a in log.actions.iter().map(|a| &a.value) {
+        assert_eq!(a.source.as_deref(), Some("log-2019"), "{}", a.id);
+    }
+    let notes = data_notes();
+    for said in ["log-2019", "appendix-a", "editorial", "--public"] {
+        assert!(notes.contains(said), "the data notes say what {said} is");
+    }
+}
+
+#[test]
+fn a_public_report_of_the_log_leaves_out_appendix_a() {
+    let public = oslog(&["report", "actions", "--public", "--format", "html"]);
+    assert!(public.contains("It leaves out 28 milestones whose source is not for publication."));
+    assert_eq!(public.matches("<circle").count(), 7, "the workshops only");
+    for (_, _, text) in APPENDIX_A {
+        assert!(!public.contains(text));
+    }
+    assert!(!public.contains(": Open Space annual report (planned)"));
+    let circulated = oslog(&["report", "actions", "--format", "html"]);
+    assert_eq!(circulated.matches("<circle").count(), 35);
+    assert!(circulated.contains(": Open Space annual report (planned)"));
+    assert!(!circulated.contains("It leaves out"));
+}
+
+#[test]
+fn the_milestone_links_are_the_documented_editorial_ones() {
+    let log = log();
+    let linked: Vec<(&str, Vec<u32>)> = log
+        .milestones
+        .iter()
+        .map(|m| &m.value)
+        .filter(|m| !m.actions.is_empty() && m.kind.as_str() != "workshop")
+        .map(|m| (m.id.as_str(), m.actions.clone()))
+        .collect();
+    assert_eq!(
+        linked,
+        [
+            (
+                "2019-09-open-space-annual-report",
+                vec![106, 112, 113, 114, 115, 116]
+            ),
+            (
+                "2019-10-draft-code-of-practice-consultation",
+                vec![13, 96, 121, 123]
+            ),
+            ("2019-11-dpia", vec![19]),
+        ]
+    );
+    let notes = data_notes();
+    for said in [
+        "Appendix A links no actions",
+        "(106, 112–116)",
+        "13, 96, 121 and 123",
+        "These will feed into the Data Protection Impact Assessment",
+    ] {
+        assert!(notes.contains(said), "the data notes document {said}");
+    }
+}
+
+#[test]
+fn the_data_notes_counts_are_the_files() {
+    let log = log();
+    let notes = data_notes();
+    let actions = log.actions.len();
+    let numbers: std::collections::BTreeSet<u32> = log
+        .actions
+        .iter()
+        .flat_map(|a| std::iter::once(a.value.id).chain(a.value.formerly.iter().copied()))
+        .filter(|n| *n <= 138)
+        .collect();
+    let moved = log
+        .actions
+        .iter()
+        .filter(|a| !a.value.formerly.is_empty())
+        .count();
+    let workshops = log
+        .milestones
+        .iter()
+        .filter(|m| m.value.kind.as_str() == "workshop")
+        .count();
+    let rows = log.milestones.len() - workshops;
+    assert_eq!((actions, numbers.len(), moved), (140, 138, 2));
+    assert_eq!((log.milestones.len(), rows, workshops), (35, 28, 7));
+    for said in [
+        format!("{actions} action files"),
+        format!("the {} distinct numbers 1 to 138", numbers.len()),
+        format!("{} milestones", log.milestones.len()),
+        format!("{rows} distinct rows of Appendix A's {}", APPENDIX_A.len()),
+        format!("{workshops} workshops"),
+    ] {
+        assert!(notes.contains(&said), "the data notes say {said:?}");
     }
 }
