@@ -398,3 +398,36 @@ fn a_public_report_leaves_out_the_records_of_a_source_not_for_publication() {
         }
     }
 }
+
+#[test]
+fn a_public_report_fails_closed_when_it_cannot_read_the_sources() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    common::write(
+        root,
+        "actions/001.yaml",
+        "id: 1\ntitle: Minuted action\ntheme: governance\nraised: 2019-01\nstatus: ongoing\nsource: minutes\n",
+    );
+    common::write(
+        root,
+        "actions/002.yaml",
+        "id: 2\ntitle: Own action\ntheme: governance\nraised: 2019-01\nstatus: ongoing\n",
+    );
+    let public = |themes: &str| {
+        common::write(root, "themes.yaml", themes);
+        String::from_utf8(oslog(root, &["report", "actions", "--public"]).stdout).unwrap()
+    };
+    let shown = public(&themes_with_sources());
+    assert!(shown.contains("Minuted action") && shown.contains("Own action"));
+    // A themes.yaml that does not load (a colour that is not one) declares no source public.
+    let shown = public(&themes_with_sources().replace("\"#1f77b4\"", "blue"));
+    assert!(!shown.contains("Minuted action"), "{shown}");
+    assert!(shown.contains("Own action") && shown.contains("It leaves out 1 action"));
+    // Nor does a source declared twice, once not public.
+    let twice = format!(
+        "{}  - key: minutes\n    name: Draft minutes\n",
+        themes_with_sources()
+    );
+    let shown = public(&twice);
+    assert!(!shown.contains("Minuted action"), "{shown}");
+}
