@@ -285,22 +285,34 @@ fn duplicate_ids(view: &View, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn themes(view: &View, out: &mut Vec<Diagnostic>) {
-    let Some(t) = &view.themes else { return };
+/// A key of the list `list` of themes.yaml (`themes`, `sources`) that repeats an earlier one, as
+/// `code`, at each repeat.
+fn duplicate_keys<'a>(
+    t: &ThemesFile,
+    list: &str,
+    keys: impl Iterator<Item = Option<&'a str>>,
+    code: Code,
+    out: &mut Vec<Diagnostic>,
+) {
     let mut seen = HashSet::new();
-    for (i, theme) in t.v.themes.iter().flatten().enumerate() {
-        let Some(key) = theme.key.as_deref() else {
-            continue;
-        };
+    for (i, key) in keys.enumerate() {
+        let Some(key) = key else { continue };
         if !seen.insert(key) {
+            let what = list.trim_end_matches('s');
             out.push(Diagnostic::new(
-                Code::DuplicateThemeKey,
+                code,
                 t.file,
-                Some(t.spans.get(&format!("themes[{i}].key"))),
-                format!("theme key `{key}` is defined twice"),
+                Some(t.spans.get(&format!("{list}[{i}].key"))),
+                format!("{what} key `{key}` is defined twice"),
             ));
         }
     }
+}
+
+fn themes(view: &View, out: &mut Vec<Diagnostic>) {
+    let Some(t) = &view.themes else { return };
+    let keys = t.v.themes.iter().flatten().map(|t| t.key.as_deref());
+    duplicate_keys(t, "themes", keys, Code::DuplicateThemeKey, out);
     // Which keys are unknown can be said only when every key decoded (and there is one: an empty
     // list is `no-themes` already).
     let Some(keys) = t.v.keys().filter(|k| !k.is_empty()) else {
@@ -342,20 +354,8 @@ fn themes(view: &View, out: &mut Vec<Diagnostic>) {
 /// Source keys are unique, and every record's source is one of them.
 fn sources(view: &View, out: &mut Vec<Diagnostic>) {
     let Some(t) = &view.themes else { return };
-    let mut seen = HashSet::new();
-    for (i, source) in t.v.sources.iter().enumerate() {
-        let Some(key) = source.key.as_deref() else {
-            continue;
-        };
-        if !seen.insert(key) {
-            out.push(Diagnostic::new(
-                Code::DuplicateSourceKey,
-                t.file,
-                Some(t.spans.get(&format!("sources[{i}].key"))),
-                format!("source key `{key}` is defined twice"),
-            ));
-        }
-    }
+    let keys = t.v.sources.iter().map(|s| s.key.as_deref());
+    duplicate_keys(t, "sources", keys, Code::DuplicateSourceKey, out);
     // As for themes: which sources are unknown can be said only when every key decoded.
     let Some(keys) = t.v.source_keys() else {
         return;

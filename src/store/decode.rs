@@ -534,25 +534,38 @@ impl<'a> Decoder<'a> {
             };
             SourceParts {
                 key: d.required(&f, p, "key", "a source", |d, path, n| {
-                    let k = d.word(path, n)?;
-                    if !is_kebab(&k) {
-                        d.report(
-                            Code::InvalidSourceKey,
-                            n.pos,
-                            format!("source key `{k}` is not kebab-case"),
-                        )
-                        .hint = Some(
-                            "use lower-case words joined by dashes, such as `minutes-2019`".into(),
-                        );
-                        return None;
-                    }
-                    Some(k)
+                    d.key(path, n, Code::InvalidSourceKey, "source", "minutes-2019")
                 }),
                 name: d.required(&f, p, "name", "a source", Self::string),
                 description: d.optional(&f, p, "description", Self::string),
                 public: d.optional(&f, p, "public", Self::boolean),
             }
         })
+    }
+
+    /// A kebab-case key of a theme or a source (`what`); any other is reported as `code`, with
+    /// `example` as a key to follow.
+    fn key(
+        &mut self,
+        path: &str,
+        node: &Node,
+        code: Code,
+        what: &str,
+        example: &str,
+    ) -> Option<String> {
+        let k = self.word(path, node)?;
+        if !is_kebab(&k) {
+            self.report(
+                code,
+                node.pos,
+                format!("{what} key `{k}` is not kebab-case"),
+            )
+            .hint = Some(format!(
+                "use lower-case words joined by dashes, such as `{example}`"
+            ));
+            return None;
+        }
+        Some(k)
     }
 
     fn boolean(&mut self, path: &str, node: &Node) -> Option<bool> {
@@ -573,18 +586,7 @@ impl<'a> Decoder<'a> {
             return ThemeParts::default();
         };
         let key = self.required(&f, p, "key", "a theme", |d, path, n| {
-            let k = d.word(path, n)?;
-            if !is_kebab(&k) {
-                d.report(
-                    Code::InvalidThemeKey,
-                    n.pos,
-                    format!("theme key `{k}` is not kebab-case"),
-                )
-                .hint =
-                    Some("use lower-case words joined by dashes, such as `data-sharing`".into());
-                return None;
-            }
-            Some(k)
+            d.key(path, n, Code::InvalidThemeKey, "theme", "data-sharing")
         });
         let name = self.required(&f, p, "name", "a theme", Self::string);
         let colour = self.required(&f, p, "colour", "a theme", |d, path, n| {

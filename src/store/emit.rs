@@ -87,19 +87,15 @@ pub fn themes(t: &Themes, header: &[String]) -> String {
     let mut w = Writer::new(header);
     w.out.push_str("themes:\n");
     for theme in &t.themes {
-        w.out.push_str("  - ");
-        w.scalar_at("key", &theme.key, 4);
-        w.out.push_str("    ");
-        w.scalar_at("name", &theme.name, 4);
-        w.out.push_str("    ");
-        w.scalar_at("colour", &theme.colour, 4);
-        if let Some(d) = &theme.description {
-            w.out.push_str("    ");
-            w.scalar_at("description", d, 4);
-        }
-        if theme.public_owners {
-            w.out.push_str("    public_owners: true\n");
-        }
+        w.list_item(
+            &[
+                ("key", Some(&theme.key)),
+                ("name", Some(&theme.name)),
+                ("colour", Some(&theme.colour)),
+                ("description", theme.description.as_deref()),
+            ],
+            ("public_owners", theme.public_owners),
+        );
     }
     if !t.members.is_empty() {
         w.out.push_str("members:\n");
@@ -113,17 +109,14 @@ pub fn themes(t: &Themes, header: &[String]) -> String {
     if !t.sources.is_empty() {
         w.out.push_str("sources:\n");
         for s in &t.sources {
-            w.out.push_str("  - ");
-            w.scalar_at("key", &s.key, 4);
-            w.out.push_str("    ");
-            w.scalar_at("name", &s.name, 4);
-            if let Some(d) = &s.description {
-                w.out.push_str("    ");
-                w.scalar_at("description", d, 4);
-            }
-            if s.public {
-                w.out.push_str("    public: true\n");
-            }
+            w.list_item(
+                &[
+                    ("key", Some(&s.key)),
+                    ("name", Some(&s.name)),
+                    ("description", s.description.as_deref()),
+                ],
+                ("public", s.public),
+            );
         }
     }
     w.out
@@ -170,6 +163,22 @@ impl Writer {
         if !values.is_empty() {
             let list: Vec<String> = values.iter().map(u32::to_string).collect();
             let _ = writeln!(self.out, "{key}: [{}]", list.join(", "));
+        }
+    }
+
+    /// One mapping of a block list (a theme, a source): its string fields that are set, in order,
+    /// the first after `  - `, then `flag: true` when the flag is set.
+    fn list_item(&mut self, fields: &[(&str, Option<&str>)], (flag, set): (&str, bool)) {
+        let mut prefix = "  - ";
+        for (key, value) in fields {
+            if let Some(value) = value {
+                self.out.push_str(prefix);
+                self.scalar_at(key, value, 4);
+                prefix = "    ";
+            }
+        }
+        if set {
+            let _ = writeln!(self.out, "    {flag}: true");
         }
     }
 
