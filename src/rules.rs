@@ -356,8 +356,12 @@ fn sources(view: &View, out: &mut Vec<Diagnostic>) {
     let Some(t) = &view.themes else { return };
     let keys = t.v.sources.iter().map(|s| s.key.as_deref());
     duplicate_keys(t, "sources", keys, Code::DuplicateSourceKey, out);
-    // As for themes: which sources are unknown can be said only when every key decoded.
-    let Some(keys) = t.v.source_keys() else {
+    // As for themes: which sources are unknown can be said only when every key decoded, and a
+    // `sources:` that is broken with no key decoded (not a list) declares nothing that is known.
+    let Some(keys) =
+        t.v.source_keys()
+            .filter(|k| !k.is_empty() || !t.v.broken.contains("sources"))
+    else {
         return;
     };
     let records = view

@@ -255,6 +255,15 @@ fn a_record_names_a_source_that_themes_yaml_declares() {
         found.contains("declare it under `sources:` in themes.yaml"),
         "{found}"
     );
+
+    // A `sources:` that is not a list is the one finding: which sources it meant is not known.
+    common::write(root, "themes.yaml", &format!("{THEMES}sources: minutes\n"));
+    let found = String::from_utf8(oslog(root, &["validate"]).stdout).unwrap();
+    assert!(
+        found.contains("error[wrong-type]: `sources` should be a list"),
+        "{found}"
+    );
+    assert!(!found.contains("unknown-source"), "{found}");
 }
 
 #[test]
