@@ -174,6 +174,7 @@ fn action(id: u32, themes: &[&str], rng: &mut SplitMix) -> Action {
         duplicate_of: None,
         formerly: vec![],
         artefacts: vec![],
+        source: None,
         updates,
     }
 }

@@ -150,6 +150,9 @@ fn check_new_action(root: &Path, a: &Action) -> Result<()> {
     if let Some(message) = themes.unknown(&a.theme) {
         bail!("{message}");
     }
+    if let Some(message) = themes.unknown_source(a.source.as_deref()) {
+        bail!("{message}");
+    }
     for n in &a.links {
         if !root
             .join(store::ACTIONS_DIR)

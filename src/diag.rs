@@ -71,6 +71,7 @@ codes! {
     UnknownStatus = "unknown-status", Error, "a status that is not one of the defined statuses";
     UnknownKind = "unknown-kind", Error, "a milestone kind that is not one of the defined kinds";
     UnknownTheme = "unknown-theme", Error, "an action's or a member's theme is not a key of themes.yaml";
+    UnknownSource = "unknown-source", Error, "an action's or a milestone's source is not one of the sources in themes.yaml";
     InvalidMilestoneId = "invalid-milestone-id", Error, "a milestone id that is not a date followed by a kebab-case slug";
     MilestoneDateMismatch = "milestone-date-mismatch", Error, "a milestone's id does not start with its date";
     DanglingReference = "dangling-reference", Error, "links, merged_into, duplicate_of or a milestone's actions name an action that does not exist";
@@ -84,6 +85,8 @@ codes! {
     InvalidThemeKey = "invalid-theme-key", Error, "a theme key that is not kebab-case";
     InvalidColour = "invalid-colour", Error, "a theme colour that is not #rrggbb";
     NoThemes = "no-themes", Error, "themes.yaml defines no themes";
+    DuplicateSourceKey = "duplicate-source-key", Error, "two sources share a key";
+    InvalidSourceKey = "invalid-source-key", Error, "a source key that is not kebab-case";
     // Warnings
     NonCanonical = "non-canonical", Warning, "the file is not in the canonical layout; run `oslog fmt`";
     DeadlineBeforeRaised = "deadline-before-raised", Warning, "the deadline is earlier than the month the action was raised";

@@ -174,6 +174,7 @@ fn initial_fields(rec: &Rec) -> Vec<Change> {
                 deadline: None,
                 signed_off: None,
                 duplicate_of: None,
+                source: None,
                 ..a.clone()
             };
             let mut c = change::action_changes(&blank, a);

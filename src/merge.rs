@@ -105,7 +105,7 @@ pub fn action(base: Option<&Action>, a: &Action, b: &Action) -> Merged<Action> {
     let mut c = Vec::new();
     let (mut ours, mut theirs) = (a.clone(), a.clone());
     merge_fields!(base, a, b => ours, theirs, c;
-        scalars: id, title, theme, owner, raised, deadline, status, signed_off, duplicate_of;
+        scalars: id, title, theme, owner, raised, deadline, status, signed_off, duplicate_of, source;
         lists: links, merged_into, formerly, artefacts);
     let (x, y) = updates(base.map(|o| &o.updates[..]), &a.updates, &b.updates, &mut c);
     ours.updates = x;
@@ -122,7 +122,7 @@ pub fn milestone(base: Option<&Milestone>, a: &Milestone, b: &Milestone) -> Merg
     let mut c = Vec::new();
     let (mut ours, mut theirs) = (a.clone(), a.clone());
     merge_fields!(base, a, b => ours, theirs, c;
-        scalars: id, date, kind, title, by, objective, status;
+        scalars: id, date, kind, title, description, by, objective, status, source;
         lists: actions);
     Merged {
         ours,

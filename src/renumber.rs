@@ -322,6 +322,7 @@ pub fn plan(
     let milestone_texts = tree.milestones.iter().map(|(file, m)| {
         let texts = [
             Some(m.title.as_str()),
+            m.description.as_deref(),
             m.objective.as_deref(),
             m.by.as_deref(),
         ];
@@ -487,10 +488,12 @@ mod tests {
             date: LogDate::parse("2019-09").unwrap(),
             kind: MilestoneKind::Report,
             title: "Report".into(),
+            description: Some("as given, with action 97".into()),
             by: None,
             objective: Some("see actions 5, 97".into()),
             status: MilestoneStatus::Planned,
             actions: vec![97],
+            source: None,
         };
         let tree = Tree {
             actions: vec![
@@ -543,8 +546,10 @@ mod tests {
             mentions,
             vec![
                 ("actions/097.yaml", 97),
+                ("timeline/2019-09-report.yaml", 97),
                 ("timeline/2019-09-report.yaml", 97)
-            ]
+            ],
+            "in its description and in its objective"
         );
 
         // Had 097.yaml lost instead, the references would have followed it; 139.yaml stays, so its

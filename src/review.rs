@@ -16,6 +16,8 @@ pub struct Item {
     /// The action's number, or the milestone's id.
     pub id: String,
     pub title: String,
+    /// For a milestone, the text it was taken from; otherwise empty.
+    pub description: String,
     pub theme: ThemeInfo,
     /// What happened: "ongoing → complete", "July 2019 → September 2019", an update's text.
     pub detail: String,
@@ -50,6 +52,8 @@ pub struct MonthlyReport {
     pub parts: Vec<Part>,
     /// The record files that did not load and are left out of the report, as its note names them.
     pub left_out: Vec<String>,
+    /// In a public version, the sentence on the records it leaves out for their source; or empty.
+    pub withheld: String,
 }
 
 /// What the monthly update is built from.
@@ -81,6 +85,7 @@ impl Inputs<'_> {
         Item {
             id: a.id.to_string(),
             title: a.title.clone(),
+            description: String::new(),
             theme: self.info(&a.theme),
             detail,
             when,
@@ -190,6 +195,7 @@ pub fn monthly(
         .map(|m| Item {
             id: m.id.clone(),
             title: m.title.clone(),
+            description: m.description.clone().unwrap_or_default(),
             theme: ThemeInfo {
                 key: String::new(),
                 name: m.kind.as_str().into(),
@@ -248,6 +254,7 @@ pub fn monthly(
             },
         ],
         left_out: Vec::new(),
+        withheld: String::new(),
     }
 }
 
@@ -347,6 +354,8 @@ pub struct AnnualReport {
     pub milestones_slipped: usize,
     /// The record files that did not load and are left out of the report, as its note names them.
     pub left_out: Vec<String>,
+    /// In a public version, the sentence on the records it leaves out for their source; or empty.
+    pub withheld: String,
 }
 
 /// A status with the latest update after it, if any.
@@ -511,6 +520,7 @@ pub fn annual(input: &Inputs, commits: &[CommitChanges], year: i32) -> AnnualRep
         milestones_done: all(MilestoneStatus::Done),
         milestones_slipped: all(MilestoneStatus::Slipped),
         left_out: Vec::new(),
+        withheld: String::new(),
     }
 }
 
@@ -627,6 +637,7 @@ mod tests {
                 })
                 .collect(),
             members: vec![],
+            sources: vec![],
         }
     }
 

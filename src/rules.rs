@@ -10,8 +10,8 @@
 
 use crate::diag::{Code, Diagnostic, Pos};
 use crate::model::{
-    theme_hint, Action, ActionParts, Deadline, LogDate, Milestone, MilestoneParts, Status,
-    ThemesParts,
+    source_hint, theme_hint, Action, ActionParts, Deadline, LogDate, Milestone, MilestoneParts,
+    Status, ThemesParts,
 };
 use crate::store::{Loaded, Log, Spans};
 use std::borrow::Cow;
@@ -60,6 +60,7 @@ struct Act<'a> {
     id: Option<u32>,
     title: Option<&'a str>,
     theme: Option<&'a str>,
+    source: Option<&'a str>,
     raised: Option<LogDate>,
     deadline: Option<Deadline>,
     signed_off: Option<LogDate>,
@@ -84,6 +85,7 @@ impl<'a> Act<'a> {
             id: Some(a.id),
             title: Some(&a.title),
             theme: Some(&a.theme),
+            source: a.source.as_deref(),
             raised: Some(a.raised),
             deadline: a.deadline,
             signed_off: a.signed_off,
@@ -106,6 +108,7 @@ impl<'a> Act<'a> {
             id: a.id,
             title: a.title.as_deref(),
             theme: a.theme.as_deref(),
+            source: a.source.as_deref(),
             raised: a.raised,
             deadline: a.deadline,
             signed_off: a.signed_off,
@@ -157,6 +160,7 @@ struct Mil<'a> {
     spans: &'a Spans,
     id: Option<&'a str>,
     actions: Numbers<'a>,
+    source: Option<&'a str>,
 }
 
 impl<'a> Mil<'a> {
@@ -166,6 +170,7 @@ impl<'a> Mil<'a> {
             spans: &l.spans,
             id: Some(&l.value.id),
             actions: Numbers::Whole(&l.value.actions),
+            source: l.value.source.as_deref(),
         }
     }
 
@@ -175,6 +180,7 @@ impl<'a> Mil<'a> {
             spans: &l.spans,
             id: l.value.id.as_deref(),
             actions: Numbers::Parts(&l.value.actions),
+            source: l.value.source.as_deref(),
         }
     }
 }
@@ -233,6 +239,7 @@ pub fn check(log: &Log) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     duplicate_ids(&view, &mut out);
     themes(&view, &mut out);
+    sources(&view, &mut out);
     duplicate_numbers(&view, &mut out);
     references(&view, &mut out);
     merge_cycles(&view, &mut out);
@@ -278,22 +285,34 @@ fn duplicate_ids(view: &View, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn themes(view: &View, out: &mut Vec<Diagnostic>) {
-    let Some(t) = &view.themes else { return };
+/// A key of the list `list` of themes.yaml (`themes`, `sources`) that repeats an earlier one, as
+/// `code`, at each repeat.
+fn duplicate_keys<'a>(
+    t: &ThemesFile,
+    list: &str,
+    keys: impl Iterator<Item = Option<&'a str>>,
+    code: Code,
+    out: &mut Vec<Diagnostic>,
+) {
     let mut seen = HashSet::new();
-    for (i, theme) in t.v.themes.iter().flatten().enumerate() {
-        let Some(key) = theme.key.as_deref() else {
-            continue;
-        };
+    for (i, key) in keys.enumerate() {
+        let Some(key) = key else { continue };
         if !seen.insert(key) {
+            let what = list.trim_end_matches('s');
             out.push(Diagnostic::new(
-                Code::DuplicateThemeKey,
+                code,
                 t.file,
-                Some(t.spans.get(&format!("themes[{i}].key"))),
-                format!("theme key `{key}` is defined twice"),
+                Some(t.spans.get(&format!("{list}[{i}].key"))),
+                format!("{what} key `{key}` is defined twice"),
             ));
         }
     }
+}
+
+fn themes(view: &View, out: &mut Vec<Diagnostic>) {
+    let Some(t) = &view.themes else { return };
+    let keys = t.v.themes.iter().flatten().map(|t| t.key.as_deref());
+    duplicate_keys(t, "themes", keys, Code::DuplicateThemeKey, out);
     // Which keys are unknown can be said only when every key decoded (and there is one: an empty
     // list is `no-themes` already).
     let Some(keys) = t.v.keys().filter(|k| !k.is_empty()) else {
@@ -329,6 +348,38 @@ fn themes(view: &View, out: &mut Vec<Diagnostic>) {
             );
             out.push(d.with_hint(theme_hint(key, &keys)));
         }
+    }
+}
+
+/// Source keys are unique, and every record's source is one of them.
+fn sources(view: &View, out: &mut Vec<Diagnostic>) {
+    let Some(t) = &view.themes else { return };
+    let keys = t.v.sources.iter().map(|s| s.key.as_deref());
+    duplicate_keys(t, "sources", keys, Code::DuplicateSourceKey, out);
+    // As for themes: which sources are unknown can be said only when every key decoded, and a
+    // `sources:` that is broken with no key decoded (not a list) declares nothing that is known.
+    let Some(keys) =
+        t.v.source_keys()
+            .filter(|k| !k.is_empty() || !t.v.broken.contains("sources"))
+    else {
+        return;
+    };
+    let records = view
+        .actions
+        .iter()
+        .map(|a| (a.file, a.spans, a.source))
+        .chain(view.milestones.iter().map(|m| (m.file, m.spans, m.source)));
+    for (file, spans, source) in records {
+        let Some(key) = source.filter(|k| !keys.contains(k)) else {
+            continue;
+        };
+        let d = Diagnostic::new(
+            Code::UnknownSource,
+            file,
+            Some(spans.get("source")),
+            format!("unknown source `{key}`"),
+        );
+        out.push(d.with_hint(source_hint(key, &keys)));
     }
 }
 

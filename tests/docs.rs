@@ -4,7 +4,8 @@
 use clap::CommandFactory;
 use oslog::diag::Code;
 use oslog::model::{
-    ACTION_FIELDS, MEMBER_FIELDS, MILESTONE_FIELDS, THEMES_FILE_FIELDS, THEME_FIELDS, UPDATE_FIELDS,
+    ACTION_FIELDS, MEMBER_FIELDS, MILESTONE_FIELDS, SOURCE_FIELDS, THEMES_FILE_FIELDS,
+    THEME_FIELDS, UPDATE_FIELDS,
 };
 
 fn read(path: &str) -> String {
@@ -36,6 +37,7 @@ fn every_field_is_documented() {
         .chain(THEME_FIELDS)
         .chain(THEMES_FILE_FIELDS)
         .chain(MEMBER_FIELDS)
+        .chain(SOURCE_FIELDS)
         .chain(UPDATE_FIELDS)
     {
         assert!(

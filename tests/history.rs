@@ -692,7 +692,7 @@ fn the_history_cache_gives_the_answers_a_cold_walk_gives() {
         "the run that fills the cache"
     );
     let text = std::fs::read_to_string(cache_file(dir.path())).unwrap();
-    assert!(text.starts_with("oslog-history-cache 4 "), "{text}");
+    assert!(text.starts_with(CACHE_FORMAT), "{text}");
     assert_eq!(answers(dir.path(), true), cold, "the runs that read it");
 
     // A new commit on top: the cache has every commit but the tip, and must not hide it.
@@ -730,6 +730,9 @@ fn forge(text: &str, head: &str, change: &dyn Fn(&mut Value)) -> Vec<u8> {
 }
 
 /// Ways a cache file can be damaged, each with the bytes to put in its place.
+/// The start of a cache file's first line: the format oslog writes.
+const CACHE_FORMAT: &str = "oslog-history-cache 5 ";
+
 fn damaged(good: &str) -> Vec<(&'static str, Vec<u8>)> {
     let mut flipped = good.to_string().into_bytes();
     let at = good.find("actions/001.yaml").unwrap();
@@ -744,7 +747,8 @@ fn damaged(good: &str) -> Vec<(&'static str, Vec<u8>)> {
         ("not text", vec![0xff, 0xfe, 0, 1, 2]),
         (
             "another version",
-            good.replacen(" 4 ", " 999 ", 1).into_bytes(),
+            good.replacen(CACHE_FORMAT, "oslog-history-cache 999 ", 1)
+                .into_bytes(),
         ),
     ]
 }
@@ -796,7 +800,7 @@ fn a_damaged_or_foreign_cache_is_detected_and_rebuilt() {
             );
             let now = std::fs::read(path).unwrap();
             assert_ne!(now, bytes, "{what}: the cache is rewritten");
-            assert!(now.starts_with(b"oslog-history-cache 4 "), "{what}");
+            assert!(now.starts_with(CACHE_FORMAT.as_bytes()), "{what}");
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Reports from hostile text: markup, quotes, ampersands, `javascript:` links, attribute breakouts,
-//! pipes and line breaks in titles, owners and updates come out escaped in HTML and inert in Markdown.
+//! pipes and line breaks in titles, owners, updates and a milestone's description come out escaped
+//! in HTML and inert in Markdown.
 
 use std::path::Path;
 use std::process::Command;
@@ -20,6 +21,12 @@ fn log(dir: &Path) {
         format!(
             "id: 1\ntitle: {quoted}\ntheme: governance\nowner: {quoted}\nraised: 2019-02\nstatus: ongoing\nupdates:\n  - date: 2019-03\n    text: {multi}\n"
         ),
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.join("timeline")).unwrap();
+    std::fs::write(
+        dir.join("timeline/2019-09-report.yaml"),
+        format!("id: 2019-09-report\ndate: 2019-09\nkind: report\ntitle: Report\ndescription: {multi}\nstatus: planned\n"),
     )
     .unwrap();
 }
@@ -47,8 +54,8 @@ fn html_escapes_text_from_the_log() {
     assert!(html.contains("&amp; "));
     assert!(html.contains("&quot;&gt;&lt;img"), "quotes escaped");
     assert!(!html.contains("href=\"javascript:"), "no javascript: link");
-    // The title, the owner and the update each appear escaped.
-    assert!(html.matches("&lt;script&gt;").count() >= 3);
+    // The title, the owner, the update and the milestone's description each appear escaped.
+    assert!(html.matches("&lt;script&gt;").count() >= 4);
 }
 
 #[test]

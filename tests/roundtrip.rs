@@ -2,8 +2,8 @@
 //! writing it again gives the same data and the same text, and the result is valid.
 
 use oslog::model::{
-    Action, Deadline, LogDate, Member, Milestone, MilestoneKind, MilestoneStatus, Status, Theme,
-    Themes, Update,
+    Action, Deadline, LogDate, Member, Milestone, MilestoneKind, MilestoneStatus, RecordSource,
+    Status, Theme, Themes, Update,
 };
 use oslog::store::{decode_source, emit, source_from_bytes, Record, RecordKind};
 use proptest::prelude::*;
@@ -37,6 +37,9 @@ fn date() -> impl Strategy<Value = LogDate> {
     })
 }
 
+/// A kebab-case key of a theme or a source.
+const KEY: &str = "[a-z]{1,8}(-[a-z0-9]{1,5}){0,2}";
+
 fn numbers() -> impl Strategy<Value = Vec<u32>> {
     prop::collection::vec(1u32..=999_999, 0..4)
 }
@@ -61,6 +64,7 @@ fn action() -> impl Strategy<Value = Action> {
         prop::option::of(1u32..=999_999),
         numbers(),
         numbers(),
+        prop::option::of(KEY),
     );
     let updates = prop::collection::vec(
         (prop::option::of(date()), text()).prop_map(|(date, text)| Update { date, text }),
@@ -70,7 +74,7 @@ fn action() -> impl Strategy<Value = Action> {
         |(
             (id, title, theme, owner, raised, deadline),
             status,
-            (signed_off, links, merged_into, duplicate_of, formerly, artefacts),
+            (signed_off, links, merged_into, duplicate_of, formerly, artefacts, source),
             updates,
         )| Action {
             id,
@@ -86,6 +90,7 @@ fn action() -> impl Strategy<Value = Action> {
             duplicate_of,
             formerly,
             artefacts,
+            source,
             updates,
         },
     )
@@ -115,9 +120,9 @@ proptest! {
     }
 
     #[test]
-    fn milestones_round_trip(slug in "[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,3}", d in date(), title in text(), by in prop::option::of(text()), objective in prop::option::of(text()), actions in numbers(),
+    fn milestones_round_trip(slug in "[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,3}", d in date(), title in text(), description in prop::option::of(text()), by in prop::option::of(text()), objective in prop::option::of(text()), actions in numbers(), source in prop::option::of(KEY),
                              kind in prop::sample::select(MilestoneKind::ALL.to_vec()), status in prop::sample::select(MilestoneStatus::ALL.to_vec())) {
-        let m = Milestone { id: format!("{d}-{slug}"), date: d, kind, title, by, objective, status, actions };
+        let m = Milestone { id: format!("{d}-{slug}"), date: d, kind, title, description, by, objective, status, actions, source };
         let first = emit::milestone(&m, &[]);
         let Record::Milestone(back) = reload(RecordKind::Milestone, &first) else { panic!("not a milestone") };
         prop_assert_eq!(&back.value, &m);
@@ -126,10 +131,12 @@ proptest! {
 
     #[test]
     fn themes_round_trip(themes in prop::collection::vec(("[a-z]{1,8}(-[a-z]{1,5}){0,2}", text(), "#[0-9a-f]{6}", prop::option::of(text()), any::<bool>()), 1..5),
-                         members in prop::collection::vec((text(), prop::collection::vec("[a-z]{1,8}(-[a-z]{1,5}){0,2}", 0..4)), 0..4)) {
+                         members in prop::collection::vec((text(), prop::collection::vec("[a-z]{1,8}(-[a-z]{1,5}){0,2}", 0..4)), 0..4),
+                         sources in prop::collection::vec((KEY, text(), prop::option::of(text()), any::<bool>()), 0..4)) {
         let t = Themes {
             themes: themes.into_iter().map(|(key, name, colour, description, public_owners)| Theme { key, name, colour, description, public_owners }).collect(),
             members: members.into_iter().map(|(name, themes)| Member { name, themes }).collect(),
+            sources: sources.into_iter().map(|(key, name, description, public)| RecordSource { key, name, description, public }).collect(),
         };
         let first = emit::themes(&t, &[]);
         let Record::Themes(back) = reload(RecordKind::Themes, &first) else { panic!("not themes") };

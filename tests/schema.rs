@@ -4,7 +4,8 @@
 
 use oslog::commands::schema::{generate, SchemaKind};
 use oslog::model::{
-    ACTION_FIELDS, MEMBER_FIELDS, MILESTONE_FIELDS, THEMES_FILE_FIELDS, THEME_FIELDS, UPDATE_FIELDS,
+    ACTION_FIELDS, MEMBER_FIELDS, MILESTONE_FIELDS, SOURCE_FIELDS, THEMES_FILE_FIELDS,
+    THEME_FIELDS, UPDATE_FIELDS,
 };
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
@@ -106,6 +107,10 @@ fn properties_are_the_decoders_fields() {
     assert_eq!(
         property_names(&themes["definitions"]["Theme"]),
         names(THEME_FIELDS)
+    );
+    assert_eq!(
+        property_names(&themes["definitions"]["RecordSource"]),
+        names(SOURCE_FIELDS)
     );
 }
 

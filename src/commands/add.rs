@@ -44,6 +44,9 @@ pub struct Args {
     /// A first update, dated today.
     #[arg(long)]
     pub note: Option<String>,
+    /// Where the action came from: a key of the sources in themes.yaml.
+    #[arg(long, value_name = "KEY")]
+    pub source: Option<String>,
     /// Commit the new file with git.
     #[arg(long)]
     pub commit: bool,
@@ -74,6 +77,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         duplicate_of: None,
         formerly: vec![],
         artefacts: vec![],
+        source: args.source,
         updates: args
             .note
             .filter(|n| !n.trim().is_empty())

@@ -64,6 +64,7 @@ pub fn example_themes() -> Themes {
             ),
         ],
         members: Vec::new(),
+        sources: Vec::new(),
     }
 }
 

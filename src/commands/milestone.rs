@@ -37,6 +37,10 @@ pub enum Sub {
         kind: MilestoneKind,
         #[arg(long)]
         title: String,
+        /// The text the milestone was taken from, verbatim (such as a row of a published
+        /// timetable).
+        #[arg(long)]
+        description: Option<String>,
         /// The kebab-case part of the id (default: from the title).
         #[arg(long)]
         slug: Option<String>,
@@ -48,6 +52,9 @@ pub enum Sub {
         /// An action that feeds it (repeatable).
         #[arg(long = "action", value_name = "N")]
         actions: Vec<u32>,
+        /// Where the milestone came from: a key of the sources in themes.yaml.
+        #[arg(long, value_name = "KEY")]
+        source: Option<String>,
         /// Commit the new file with git.
         #[arg(long)]
         commit: bool,
@@ -75,10 +82,12 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
             date,
             kind,
             title,
+            description,
             slug,
             by,
             objective,
             actions,
+            source,
             commit,
         } => {
             let slug = slug.unwrap_or_else(|| slugify(&title));
@@ -87,10 +96,12 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
                 date,
                 kind,
                 title: title.trim().to_string(),
+                description: description.filter(|d| !d.trim().is_empty()),
                 by,
                 objective,
                 status: MilestoneStatus::Planned,
                 actions,
+                source,
             };
             if crate::model::split_milestone_id(&m.id).is_none() {
                 bail!("`{slug}` is not a kebab-case slug; give one with --slug");

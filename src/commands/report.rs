@@ -3,8 +3,10 @@
 
 use super::{Context, Outcome};
 use crate::git::{Bound, Repo};
-use crate::model::LogDate;
+use crate::model::{Action, LogDate, Milestone, Themes};
+use crate::report::Withheld;
 use crate::review;
+use crate::store::Log;
 use anyhow::{bail, Context as _, Result};
 use chrono::Months;
 use std::io::Write;
@@ -24,7 +26,9 @@ use std::path::PathBuf;
 /// the issues resolved, not resolved and outstanding, with the year's figures.
 ///
 /// With the global --as-of DATE|REV the report shows the log as it was then. --public withholds
-/// owners unless themes.yaml marks the theme's owners public (`public_owners: true`). A record file
+/// owners unless themes.yaml marks the theme's owners public (`public_owners: true`), and leaves
+/// out every action and milestone whose `source` themes.yaml does not declare `public: true`,
+/// saying how many it left out. A record file
 /// that does not load is left out: a note in the report lists it, a warning on stderr names it, and
 /// --strict makes that exit 1 (the report is still written).
 ///
@@ -140,7 +144,8 @@ pub struct Common {
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 
-    /// The version for publication: owners withheld unless their theme's owners are public.
+    /// The version for publication: owners withheld unless their theme's owners are public, and
+    /// records left out unless their source (if they name one) is declared public.
     #[arg(long)]
     pub public: bool,
 
@@ -166,16 +171,27 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     }
 }
 
+/// The records a report may carry, and what it left out: every record, or in a public version those
+/// whose source may be published.
+fn records(log: &Log, public: bool) -> (Themes, Vec<&Action>, Vec<&Milestone>, Withheld) {
+    let (themes, actions, milestones) = log.records();
+    let withheld = Withheld::of(&themes, &actions, &milestones, public);
+    let (actions, milestones) = withheld.kept(actions, milestones);
+    (themes, actions, milestones, withheld)
+}
+
 fn actions(args: ActionsArgs, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     let (log, today) = ctx.load_log()?;
     let outcome = ctx.warn_left_out(&log, args.common.strict)?;
-    let (themes, actions, milestones) = log.records();
+    let (themes, actions, milestones, withheld) = records(&log, args.common.public);
     let mut report =
         crate::report::actions(&themes, &actions, &milestones, today, args.common.public);
     report.left_out = crate::output::left_out_files(&log.left_out);
+    report.withheld = withheld.note();
     // The chart follows git history where the log has one; a log outside git keeps its dates.
     if let Ok(repo) = Repo::open(&ctx.root()?) {
-        let commits = oldest_first(repo.changes(ctx.history_tip(&repo)?, None)?);
+        let commits =
+            withheld.kept_history(oldest_first(repo.changes(ctx.history_tip(&repo)?, None)?));
         let (points, from) = review::over_time(&commits, &report.over_time, today);
         if let Some(from) = from {
             report.over_time = points;
@@ -199,7 +215,7 @@ fn monthly(
     out: &mut dyn Write,
 ) -> Result<Outcome> {
     let (log, today) = ctx.load_log()?;
-    let (themes, actions, milestones) = log.records();
+    let (themes, actions, milestones, withheld) = records(&log, args.common.public);
     let only = match &member {
         Some(name) => match themes.member(name) {
             Some(m) => Some(m.themes.clone()),
@@ -235,6 +251,7 @@ fn monthly(
     };
     // The update is as of `today`: commits made after it (with an earlier --today) are not news yet.
     commits.retain(|c| c.commit.as_ref().is_none_or(|i| i.date <= today));
+    let commits = withheld.kept_history(commits);
     let input = review::Inputs {
         themes: &themes,
         actions: &actions,
@@ -248,6 +265,7 @@ fn monthly(
         report.member = themes.member(&name).map(|m| m.name.clone());
     }
     report.left_out = crate::output::left_out_files(&log.left_out);
+    report.withheld = withheld.note();
     let render: Renderers<_> = (
         crate::output::report_md::monthly,
         crate::output::html::monthly,
@@ -258,9 +276,9 @@ fn monthly(
 
 fn annual(args: AnnualArgs, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     let (log, today) = ctx.load_log()?;
-    let (themes, actions, milestones) = log.records();
+    let (themes, actions, milestones, withheld) = records(&log, args.common.public);
     let repo = Repo::open(&ctx.root()?)?;
-    let commits = oldest_first(repo.changes(ctx.history_tip(&repo)?, None)?);
+    let commits = withheld.kept_history(oldest_first(repo.changes(ctx.history_tip(&repo)?, None)?));
     let input = review::Inputs {
         themes: &themes,
         actions: &actions,
@@ -271,6 +289,7 @@ fn annual(args: AnnualArgs, ctx: &Context, out: &mut dyn Write) -> Result<Outcom
     let outcome = ctx.warn_left_out(&log, args.common.strict)?;
     let mut report = review::annual(&input, &commits, args.year);
     report.left_out = crate::output::left_out_files(&log.left_out);
+    report.withheld = withheld.note();
     let render: Renderers<_> = (
         crate::output::report_md::annual,
         crate::output::html::annual,

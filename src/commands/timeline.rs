@@ -146,10 +146,12 @@ mod tests {
             date: LogDate::parse(date).unwrap(),
             kind,
             title: "T".into(),
+            description: None,
             by: None,
             objective: None,
             status,
             actions: vec![],
+            source: None,
         }
     }
 

@@ -153,6 +153,7 @@ pub fn action_changes(old: &Action, new: &Action) -> Vec<Change> {
             numbers(&old.artefacts),
             numbers(&new.artefacts),
         ),
+        Change::changed("source", old.source.clone(), new.source.clone()),
     ]
     .into_iter()
     .flatten()
@@ -175,6 +176,11 @@ pub fn milestone_changes(old: &Milestone, new: &Milestone) -> Vec<Change> {
             Some(new.kind.to_string()),
         ),
         Change::changed("title", Some(old.title.clone()), Some(new.title.clone())),
+        Change::changed(
+            "description",
+            old.description.clone(),
+            new.description.clone(),
+        ),
         Change::changed("by", old.by.clone(), new.by.clone()),
         Change::changed("objective", old.objective.clone(), new.objective.clone()),
         Change::changed(
@@ -183,6 +189,7 @@ pub fn milestone_changes(old: &Milestone, new: &Milestone) -> Vec<Change> {
             Some(new.status.to_string()),
         ),
         Change::changed("actions", numbers(&old.actions), numbers(&new.actions)),
+        Change::changed("source", old.source.clone(), new.source.clone()),
     ]
     .into_iter()
     .flatten()
@@ -357,10 +364,12 @@ mod tests {
             date: LogDate::parse("2019-09").unwrap(),
             kind: crate::model::MilestoneKind::Report,
             title: "r".into(),
+            description: None,
             by: None,
             objective: None,
             status: crate::model::MilestoneStatus::Planned,
             actions: vec![],
+            source: None,
         }
     }
 
@@ -522,6 +531,7 @@ mod tests {
             date: LogDate::parse("2019-10").unwrap(),
             kind: crate::model::MilestoneKind::Workshop,
             title: "s".into(),
+            description: Some("as given".into()),
             by: Some("HO".into()),
             objective: Some("o".into()),
             status: crate::model::MilestoneStatus::Slipped,
@@ -530,7 +540,7 @@ mod tests {
         };
         let mut changes = action_changes(&old, &new);
         changes.extend(milestone_changes(&m, &n));
-        assert_eq!(changes.len(), 19, "{changes:?}");
+        assert_eq!(changes.len(), 20, "{changes:?}");
         let json = serde_json::to_string(&changes).unwrap();
         let back: Vec<Change> = serde_json::from_str(&json).unwrap();
         assert_eq!(back, changes);

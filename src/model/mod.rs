@@ -8,7 +8,9 @@ mod parts;
 mod status;
 
 pub use date::{DateError, Deadline, LogDate, DATE_PATTERN};
-pub use parts::{ActionParts, MemberParts, MilestoneParts, ThemeParts, ThemesParts, UpdateParts};
+pub use parts::{
+    ActionParts, MemberParts, MilestoneParts, SourceParts, ThemeParts, ThemesParts, UpdateParts,
+};
 pub use status::{MilestoneKind, MilestoneStatus, Status};
 
 use schemars::JsonSchema;
@@ -72,6 +74,10 @@ pub struct Action {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(inner(range(min = 1, max = MAX_ID)))]
     pub artefacts: Vec<u32>,
+    /// Where the record came from: a key of the sources in themes.yaml.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(pattern(KEBAB_PATTERN))]
+    pub source: Option<String>,
     /// Progress, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub updates: Vec<Update>,
@@ -92,6 +98,7 @@ pub const ACTION_FIELDS: &[&str] = &[
     "duplicate_of",
     "formerly",
     "artefacts",
+    "source",
     "updates",
 ];
 
@@ -169,6 +176,9 @@ pub struct Milestone {
     /// What happens.
     #[schemars(length(min = 1))]
     pub title: String,
+    /// The text the milestone was taken from, verbatim (such as a row of a published timetable).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// Who delivers it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub by: Option<String>,
@@ -181,6 +191,10 @@ pub struct Milestone {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(inner(range(min = 1, max = MAX_ID)))]
     pub actions: Vec<u32>,
+    /// Where the record came from: a key of the sources in themes.yaml.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(pattern(KEBAB_PATTERN))]
+    pub source: Option<String>,
 }
 
 impl Milestone {
@@ -197,10 +211,12 @@ pub const MILESTONE_FIELDS: &[&str] = &[
     "date",
     "kind",
     "title",
+    "description",
     "by",
     "objective",
     "status",
     "actions",
+    "source",
 ];
 
 /// Split a milestone id into its date and slug, if it has the form `YYYY-MM[-DD]-slug`.
@@ -261,8 +277,32 @@ pub struct Member {
     pub themes: Vec<String>,
 }
 
+/// A source that records are taken from (a document, a set of minutes), declared in `themes.yaml`
+/// so that each record can say where it came from and public documents can leave out what may not
+/// be published.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct RecordSource {
+    /// The key records use in `source`; kebab-case, unique.
+    #[schemars(pattern(KEBAB_PATTERN))]
+    pub key: String,
+    /// What the source is.
+    #[schemars(length(min = 1))]
+    pub name: String,
+    /// More about it, such as the terms on which it was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Whether public documents (`--public`) may carry the records taken from it; left out unless
+    /// true.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub public: bool,
+}
+
+/// The field names of a source, in canonical order.
+pub const SOURCE_FIELDS: &[&str] = &["key", "name", "description", "public"];
+
 /// The top-level field names of `themes.yaml`, in canonical order.
-pub const THEMES_FILE_FIELDS: &[&str] = &["themes", "members"];
+pub const THEMES_FILE_FIELDS: &[&str] = &["themes", "members", "sources"];
 
 /// The field names of a member, in canonical order.
 pub const MEMBER_FIELDS: &[&str] = &["name", "themes"];
@@ -277,6 +317,9 @@ pub struct Themes {
     /// The members who registered the themes they follow.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub members: Vec<Member>,
+    /// The sources records may name in `source`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<RecordSource>,
 }
 
 impl Themes {
@@ -311,6 +354,27 @@ impl Themes {
             .then(|| format!("unknown theme `{key}`; {}", self.hint_for(key)))
     }
 
+    /// The error for a record's source that is not declared, with [`source_hint`]; `None` when it
+    /// is declared or there is none.
+    pub fn unknown_source(&self, source: Option<&str>) -> Option<String> {
+        let keys: Vec<&str> = self.sources.iter().map(|s| s.key.as_str()).collect();
+        let key = source.filter(|k| !keys.contains(k))?;
+        Some(format!(
+            "unknown source `{key}`; {}",
+            source_hint(key, &keys)
+        ))
+    }
+
+    /// Whether a record from `source` may appear in a public document: one that names no source, or
+    /// a source declared `public: true`. A source that is not declared is not public, nor is one
+    /// declared twice unless both say so.
+    pub fn publishable(&self, source: Option<&str>) -> bool {
+        source.is_none_or(|key| {
+            let mut declared = self.sources.iter().filter(|s| s.key == key).peekable();
+            declared.peek().is_some() && declared.all(|s| s.public)
+        })
+    }
+
     /// The member with this name (compared without regard to case).
     pub fn member(&self, name: &str) -> Option<&Member> {
         self.members
@@ -330,6 +394,18 @@ pub fn theme_hint(key: &str, themes: &[(&str, Option<&str>)]) -> String {
     match by_name.or_else(|| closest(key, keys.clone())) {
         Some(k) => format!("did you mean `{k}`?"),
         None => format!("the themes are: {}", keys.collect::<Vec<_>>().join(", ")),
+    }
+}
+
+/// What to suggest for a source `key` that is not among the declared `keys`: the nearest key, or
+/// the list of keys, or where to declare it.
+pub fn source_hint(key: &str, keys: &[&str]) -> String {
+    match closest(key, keys.iter().copied()) {
+        Some(k) => format!("did you mean `{k}`?"),
+        None if keys.is_empty() => {
+            "no sources are declared; declare it under `sources:` in themes.yaml".to_string()
+        }
+        None => format!("the sources are: {}", keys.join(", ")),
     }
 }
 
@@ -366,6 +442,7 @@ pub(crate) fn sample(id: u32, status: Status) -> Action {
         duplicate_of: None,
         formerly: vec![],
         artefacts: vec![],
+        source: None,
         updates: vec![],
     }
 }
@@ -451,6 +528,31 @@ mod tests {
         assert_eq!(a.insert_update(u(None, "i")), 8, "undated: last");
         let texts: String = a.updates.iter().map(|u| u.text.as_str()).collect();
         assert_eq!(texts, "ahbcedfgi");
+    }
+
+    #[test]
+    fn only_a_source_declared_public_is_publishable() {
+        let source = |key: &str, public| RecordSource {
+            key: key.into(),
+            name: key.into(),
+            description: None,
+            public,
+        };
+        let themes = Themes {
+            sources: vec![
+                source("minutes", true),
+                source("paper", false),
+                source("twice", true),
+                source("twice", false),
+            ],
+            ..Themes::default()
+        };
+        assert!(themes.publishable(None), "a record of the log's own");
+        assert!(themes.publishable(Some("minutes")));
+        assert!(!themes.publishable(Some("paper")));
+        assert!(!themes.publishable(Some("undeclared")));
+        assert!(!themes.publishable(Some("twice")));
+        assert!(!Themes::default().publishable(Some("minutes")));
     }
 
     #[test]

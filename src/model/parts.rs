@@ -4,8 +4,8 @@
 //! rules can still check what decoded of it while writers and queries see only whole records.
 
 use super::{
-    Action, Deadline, LogDate, Member, Milestone, MilestoneKind, MilestoneStatus, Status, Theme,
-    Themes, Update,
+    Action, Deadline, LogDate, Member, Milestone, MilestoneKind, MilestoneStatus, RecordSource,
+    Status, Theme, Themes, Update,
 };
 use std::collections::BTreeSet;
 
@@ -27,6 +27,7 @@ pub struct ActionParts {
     pub duplicate_of: Option<u32>,
     pub formerly: Vec<Option<u32>>,
     pub artefacts: Vec<Option<u32>>,
+    pub source: Option<String>,
     pub updates: Vec<UpdateParts>,
     /// The fields present in the file whose value gave a finding: a rule must not take one of
     /// these for an absent field.
@@ -47,11 +48,13 @@ pub struct MilestoneParts {
     pub date: Option<LogDate>,
     pub kind: Option<MilestoneKind>,
     pub title: Option<String>,
+    pub description: Option<String>,
     pub by: Option<String>,
     pub objective: Option<String>,
     pub status: Option<MilestoneStatus>,
     /// Each item in its place in the file, `None` where it did not decode.
     pub actions: Vec<Option<u32>>,
+    pub source: Option<String>,
     /// The fields present in the file whose value gave a finding.
     pub broken: BTreeSet<String>,
 }
@@ -61,6 +64,7 @@ pub struct MilestoneParts {
 pub struct ThemesParts {
     pub themes: Option<Vec<ThemeParts>>,
     pub members: Vec<MemberParts>,
+    pub sources: Vec<SourceParts>,
     /// The fields present in the file whose value gave a finding, such as `themes[1].colour`.
     pub broken: BTreeSet<String>,
 }
@@ -73,6 +77,15 @@ pub struct ThemeParts {
     pub colour: Option<String>,
     pub description: Option<String>,
     pub public_owners: Option<bool>,
+}
+
+/// A source, as far as it decoded.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SourceParts {
+    pub key: Option<String>,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub public: Option<bool>,
 }
 
 /// A member, as far as it decoded; `themes` keeps each key in its place.
@@ -111,6 +124,7 @@ impl ActionParts {
                 duplicate_of,
                 formerly,
                 artefacts,
+                source,
                 updates,
                 ..
             } if complete => Ok(Action {
@@ -127,6 +141,7 @@ impl ActionParts {
                 duplicate_of,
                 formerly: formerly.into_iter().flatten().collect(),
                 artefacts: artefacts.into_iter().flatten().collect(),
+                source,
                 updates: updates
                     .into_iter()
                     .filter_map(|u| {
@@ -154,19 +169,23 @@ impl MilestoneParts {
                 kind: Some(kind),
                 title: Some(title),
                 status: Some(status),
+                description,
                 by,
                 objective,
                 actions,
+                source,
                 ..
             } if complete => Ok(Milestone {
                 id,
                 date,
                 kind,
                 title,
+                description,
                 by,
                 objective,
                 status,
                 actions: actions.into_iter().flatten().collect(),
+                source,
             }),
             parts => Err(Box::new(parts)),
         }
@@ -181,16 +200,19 @@ impl ThemesParts {
             |t: &ThemeParts| t.key.is_some() && t.name.is_some() && t.colour.is_some();
         let member_complete =
             |m: &MemberParts| m.name.is_some() && m.themes.iter().all(Option::is_some);
+        let source_complete = |s: &SourceParts| s.key.is_some() && s.name.is_some();
         let complete = self.broken.is_empty()
             && self
                 .themes
                 .as_ref()
                 .is_some_and(|t| t.iter().all(theme_complete))
-            && self.members.iter().all(member_complete);
+            && self.members.iter().all(member_complete)
+            && self.sources.iter().all(source_complete);
         match self {
             ThemesParts {
                 themes: Some(themes),
                 members,
+                sources,
                 ..
             } if complete => Ok(Themes {
                 themes: themes
@@ -214,6 +236,17 @@ impl ThemesParts {
                         })
                     })
                     .collect(),
+                sources: sources
+                    .into_iter()
+                    .filter_map(|s| {
+                        Some(RecordSource {
+                            key: s.key?,
+                            name: s.name?,
+                            description: s.description,
+                            public: s.public.unwrap_or(false),
+                        })
+                    })
+                    .collect(),
             }),
             parts => Err(Box::new(parts)),
         }
@@ -227,6 +260,12 @@ impl ThemesParts {
             .iter()
             .map(|t| Some((t.key.as_deref()?, t.name.as_deref())))
             .collect()
+    }
+
+    /// Every source's key, when every key decoded: the sources records may name. `None` when some
+    /// key did not decode, since a record's source could be that key.
+    pub fn source_keys(&self) -> Option<Vec<&str>> {
+        self.sources.iter().map(|s| s.key.as_deref()).collect()
     }
 }
 
@@ -251,6 +290,16 @@ impl From<&Themes> for ThemesParts {
                 .map(|m| MemberParts {
                     name: Some(m.name.clone()),
                     themes: m.themes.iter().cloned().map(Some).collect(),
+                })
+                .collect(),
+            sources: t
+                .sources
+                .iter()
+                .map(|s| SourceParts {
+                    key: Some(s.key.clone()),
+                    name: Some(s.name.clone()),
+                    description: s.description.clone(),
+                    public: Some(s.public),
                 })
                 .collect(),
             broken: BTreeSet::new(),

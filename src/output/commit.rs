@@ -163,9 +163,10 @@ fn phrases(e: &Entry, diffs: &[FileDiff]) -> Vec<Phrase> {
 fn field_phrase(c: &Change) -> Phrase {
     let (old, new) = (c.old.as_deref(), c.new.as_deref());
     let fits = |v: Option<&str>| v.is_none_or(|v| short(v) == v);
-    let complete = fits(old) && fits(new) && !matches!(c.field, "title" | "objective");
+    let prose = matches!(c.field, "title" | "description" | "objective");
+    let complete = fits(old) && fits(new) && !prose;
     let text = match (c.field, old, new) {
-        ("title" | "objective", _, _) => format!("{} changed", c.field),
+        (f, _, _) if prose => format!("{f} changed"),
         ("status", Some(a), Some(b)) => format!("{a} → {b}"),
         (f, Some(a), Some(b)) => format!("{f} {} → {}", short(a), short(b)),
         (f, None, Some(b)) => format!("{f} set to {}", short(b)),

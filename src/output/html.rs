@@ -242,6 +242,7 @@ struct Mark {
     colour: &'static str,
     label: String,
     title: String,
+    description: String,
     status: &'static str,
     above: bool,
 }
@@ -297,6 +298,7 @@ fn strip(r: &ActionsReport) -> Strip {
                 colour: milestone_colour(m.status),
                 label: if fits { m.label.clone() } else { String::new() },
                 title: m.title.clone(),
+                description: m.description.clone(),
                 status: m.status.as_str(),
                 above: side == 0,
             }
@@ -382,6 +384,7 @@ struct AnnualPage<'a> {
     milestones_slipped: usize,
     themes: Vec<ThemeRow<'a>>,
     left_out: &'a [String],
+    withheld: &'a str,
 }
 
 /// Write the annual report as one self-contained HTML document.
@@ -403,6 +406,7 @@ pub fn annual(w: &mut dyn Write, r: &AnnualReport) -> anyhow::Result<()> {
             })
             .collect(),
         left_out: &r.left_out,
+        withheld: &r.withheld,
     };
     let totals = Totals {
         raised: r.themes.iter().map(|t| t.raised).sum(),

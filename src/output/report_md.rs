@@ -28,13 +28,17 @@ pub fn text(s: &str) -> String {
     out
 }
 
-/// End the line under a report's title, saying whether this is the public version.
-fn end_intro(w: &mut dyn Write, public: bool) -> io::Result<()> {
+/// End the line under a report's title, saying whether this is the public version and what it left
+/// out for its source.
+fn end_intro(w: &mut dyn Write, public: bool, withheld: &str) -> io::Result<()> {
     if public {
         write!(
             w,
             " Public version: owners are withheld except where a theme's owners are public."
         )?;
+    }
+    if !withheld.is_empty() {
+        write!(w, " {}", text(withheld))?;
     }
     writeln!(w)
 }
@@ -62,7 +66,7 @@ pub fn actions(w: &mut dyn Write, r: &ActionsReport) -> io::Result<()> {
     writeln!(w, "# {}", text(&r.title))?;
     writeln!(w)?;
     write!(w, "As of {}.", r.as_of_long)?;
-    end_intro(w, r.public)?;
+    end_intro(w, r.public, &r.withheld)?;
     left_out(w, &r.left_out)?;
     writeln!(w)?;
     writeln!(w, "Themes:")?;
@@ -129,6 +133,10 @@ fn items(w: &mut dyn Write, items: &[Item], theme: bool, when: &str) -> io::Resu
     writeln!(w, "| No. |{theme_head} Action | Detail | {when} | Owner |")?;
     writeln!(w, "| ---: |{theme_rule} --- | --- | --- | --- |")?;
     for i in items {
+        let mut title = text(&i.title);
+        if !i.description.is_empty() {
+            title = format!("{title}: {}", text(&i.description));
+        }
         let theme_cell = if theme {
             format!(" {} |", text(&i.theme.name))
         } else {
@@ -138,7 +146,7 @@ fn items(w: &mut dyn Write, items: &[Item], theme: bool, when: &str) -> io::Resu
             w,
             "| {} |{theme_cell} {} | {} | {} | {} |",
             text(&i.id),
-            text(&i.title),
+            title,
             text(&i.detail),
             text(&i.when),
             text(&i.owner)
@@ -161,7 +169,7 @@ pub fn monthly(w: &mut dyn Write, r: &MonthlyReport) -> io::Result<()> {
         let names: Vec<String> = r.themes.iter().map(|t| text(&t.name)).collect();
         write!(w, " For {}: {}.", text(m), names.join(", "))?;
     }
-    end_intro(w, r.public)?;
+    end_intro(w, r.public, &r.withheld)?;
     left_out(w, &r.left_out)?;
     for p in &r.parts {
         writeln!(w)?;
@@ -180,7 +188,7 @@ pub fn annual(w: &mut dyn Write, r: &AnnualReport) -> io::Result<()> {
     writeln!(w, "# {}", text(&r.title))?;
     writeln!(w)?;
     write!(w, "The year {}, as of {}.", r.year, r.as_of_long)?;
-    end_intro(w, r.public)?;
+    end_intro(w, r.public, &r.withheld)?;
     left_out(w, &r.left_out)?;
     writeln!(w)?;
     writeln!(w, "## Figures")?;

@@ -7,8 +7,9 @@ use super::yaml::{Kind, Node, Style};
 use crate::diag::{Code, Diagnostic, Pos};
 use crate::model::{
     closest, is_colour, is_kebab, ActionParts, Deadline, LogDate, MemberParts, MilestoneKind,
-    MilestoneParts, MilestoneStatus, Status, ThemeParts, ThemesParts, UpdateParts, ACTION_FIELDS,
-    MAX_ID, MEMBER_FIELDS, MILESTONE_FIELDS, THEMES_FILE_FIELDS, THEME_FIELDS, UPDATE_FIELDS,
+    MilestoneParts, MilestoneStatus, SourceParts, Status, ThemeParts, ThemesParts, UpdateParts,
+    ACTION_FIELDS, MAX_ID, MEMBER_FIELDS, MILESTONE_FIELDS, SOURCE_FIELDS, THEMES_FILE_FIELDS,
+    THEME_FIELDS, UPDATE_FIELDS,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -381,6 +382,7 @@ impl<'a> Decoder<'a> {
             duplicate_of: self.optional(&f, "", "duplicate_of", Self::number),
             formerly: self.number_list(&f, "formerly"),
             artefacts: self.number_list(&f, "artefacts"),
+            source: self.optional(&f, "", "source", Self::word),
             updates: self
                 .optional(&f, "", "updates", |d, p, n| Some(d.updates(p, n)))
                 .unwrap_or_default(),
@@ -467,10 +469,12 @@ impl<'a> Decoder<'a> {
             date,
             kind,
             title,
+            description: self.optional(&f, "", "description", Self::string),
             by: self.optional(&f, "", "by", Self::string),
             objective: self.optional(&f, "", "objective", Self::string),
             status,
             actions: self.number_list(&f, "actions"),
+            source: self.optional(&f, "", "source", Self::word),
             broken: std::mem::take(&mut self.broken),
         })
     }
@@ -494,9 +498,13 @@ impl<'a> Decoder<'a> {
         let members = self
             .optional(&f, "", "members", |d, p, n| Some(d.members(p, n)))
             .unwrap_or_default();
+        let sources = self
+            .optional(&f, "", "sources", |d, p, n| Some(d.sources(p, n)))
+            .unwrap_or_default();
         Some(ThemesParts {
             themes,
             members,
+            sources,
             broken: std::mem::take(&mut self.broken),
         })
     }
@@ -519,6 +527,47 @@ impl<'a> Decoder<'a> {
         })
     }
 
+    fn sources(&mut self, path: &str, list: &Node) -> Vec<SourceParts> {
+        self.items(path, list, "a list of sources", |d, p, item| {
+            let Some(f) = d.fields(item, p, SOURCE_FIELDS, "a source") else {
+                return SourceParts::default();
+            };
+            SourceParts {
+                key: d.required(&f, p, "key", "a source", |d, path, n| {
+                    d.key(path, n, Code::InvalidSourceKey, "source", "minutes-2019")
+                }),
+                name: d.required(&f, p, "name", "a source", Self::string),
+                description: d.optional(&f, p, "description", Self::string),
+                public: d.optional(&f, p, "public", Self::boolean),
+            }
+        })
+    }
+
+    /// A kebab-case key of a theme or a source (`what`); any other is reported as `code`, with
+    /// `example` as a key to follow.
+    fn key(
+        &mut self,
+        path: &str,
+        node: &Node,
+        code: Code,
+        what: &str,
+        example: &str,
+    ) -> Option<String> {
+        let k = self.word(path, node)?;
+        if !is_kebab(&k) {
+            self.report(
+                code,
+                node.pos,
+                format!("{what} key `{k}` is not kebab-case"),
+            )
+            .hint = Some(format!(
+                "use lower-case words joined by dashes, such as `{example}`"
+            ));
+            return None;
+        }
+        Some(k)
+    }
+
     fn boolean(&mut self, path: &str, node: &Node) -> Option<bool> {
         match &node.kind {
             Kind::Scalar { text, style } if *style == Style::Plain && text == "true" => Some(true),
@@ -537,18 +586,7 @@ impl<'a> Decoder<'a> {
             return ThemeParts::default();
         };
         let key = self.required(&f, p, "key", "a theme", |d, path, n| {
-            let k = d.word(path, n)?;
-            if !is_kebab(&k) {
-                d.report(
-                    Code::InvalidThemeKey,
-                    n.pos,
-                    format!("theme key `{k}` is not kebab-case"),
-                )
-                .hint =
-                    Some("use lower-case words joined by dashes, such as `data-sharing`".into());
-                return None;
-            }
-            Some(k)
+            d.key(path, n, Code::InvalidThemeKey, "theme", "data-sharing")
         });
         let name = self.required(&f, p, "name", "a theme", Self::string);
         let colour = self.required(&f, p, "colour", "a theme", |d, path, n| {

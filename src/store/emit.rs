@@ -39,6 +39,7 @@ fn action_with(a: &Action, header: &[String], numbered: bool) -> String {
     }
     w.numbers("formerly", &a.formerly);
     w.numbers("artefacts", &a.artefacts);
+    w.opt_string("source", a.source.as_deref());
     if !a.updates.is_empty() {
         w.out.push_str("updates:\n");
         for (k, u) in a.updates.iter().enumerate() {
@@ -72,10 +73,12 @@ pub fn milestone(m: &Milestone, header: &[String]) -> String {
     w.raw("date", &m.date.to_string());
     w.raw("kind", m.kind.as_str());
     w.string("title", &m.title);
+    w.opt_string("description", m.description.as_deref());
     w.opt_string("by", m.by.as_deref());
     w.opt_string("objective", m.objective.as_deref());
     w.raw("status", m.status.as_str());
     w.numbers("actions", &m.actions);
+    w.opt_string("source", m.source.as_deref());
     w.out
 }
 
@@ -84,19 +87,15 @@ pub fn themes(t: &Themes, header: &[String]) -> String {
     let mut w = Writer::new(header);
     w.out.push_str("themes:\n");
     for theme in &t.themes {
-        w.out.push_str("  - ");
-        w.scalar_at("key", &theme.key, 4);
-        w.out.push_str("    ");
-        w.scalar_at("name", &theme.name, 4);
-        w.out.push_str("    ");
-        w.scalar_at("colour", &theme.colour, 4);
-        if let Some(d) = &theme.description {
-            w.out.push_str("    ");
-            w.scalar_at("description", d, 4);
-        }
-        if theme.public_owners {
-            w.out.push_str("    public_owners: true\n");
-        }
+        w.list_item(
+            &[
+                ("key", Some(&theme.key)),
+                ("name", Some(&theme.name)),
+                ("colour", Some(&theme.colour)),
+                ("description", theme.description.as_deref()),
+            ],
+            ("public_owners", theme.public_owners),
+        );
     }
     if !t.members.is_empty() {
         w.out.push_str("members:\n");
@@ -105,6 +104,19 @@ pub fn themes(t: &Themes, header: &[String]) -> String {
             w.scalar_at("name", &m.name, 4);
             let keys: Vec<String> = m.themes.iter().map(|k| plain_or_quoted(k)).collect();
             let _ = writeln!(w.out, "    themes: [{}]", keys.join(", "));
+        }
+    }
+    if !t.sources.is_empty() {
+        w.out.push_str("sources:\n");
+        for s in &t.sources {
+            w.list_item(
+                &[
+                    ("key", Some(&s.key)),
+                    ("name", Some(&s.name)),
+                    ("description", s.description.as_deref()),
+                ],
+                ("public", s.public),
+            );
         }
     }
     w.out
@@ -151,6 +163,22 @@ impl Writer {
         if !values.is_empty() {
             let list: Vec<String> = values.iter().map(u32::to_string).collect();
             let _ = writeln!(self.out, "{key}: [{}]", list.join(", "));
+        }
+    }
+
+    /// One mapping of a block list (a theme, a source): its string fields that are set, in order,
+    /// the first after `  - `, then `flag: true` when the flag is set.
+    fn list_item(&mut self, fields: &[(&str, Option<&str>)], (flag, set): (&str, bool)) {
+        let mut prefix = "  - ";
+        for (key, value) in fields {
+            if let Some(value) = value {
+                self.out.push_str(prefix);
+                self.scalar_at(key, value, 4);
+                prefix = "    ";
+            }
+        }
+        if set {
+            let _ = writeln!(self.out, "    {flag}: true");
         }
     }
 
