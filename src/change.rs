@@ -232,8 +232,8 @@ fn check_decodes(kind: RecordKind, file: &Path, text: &str) -> Result<()> {
 /// a deadline before `raised`, …). Findings that were there before are not this change's doing.
 fn refuse_new_findings(before: &Log, after: &Log) -> Result<()> {
     let key = |d: &Diagnostic| (d.code, d.file.clone(), d.message.clone());
-    let old: HashSet<_> = crate::rules::check(before).iter().map(key).collect();
-    let new: Vec<Diagnostic> = crate::rules::check(after)
+    let old: HashSet<_> = crate::validate::check(before).iter().map(key).collect();
+    let new: Vec<Diagnostic> = crate::validate::check(after)
         .into_iter()
         .filter(|d| !old.contains(&key(d)))
         .collect();

@@ -3,7 +3,7 @@
 //! `themes.yaml`. This crate is the library behind the `oslog` binary.
 //!
 //! Layout: `model` holds the domain types and pure rules; `store` reads and writes files (and is the
-//! only place that knows YAML); `rules` checks a loaded log; `diag` defines findings; `output` renders;
+//! only place that knows YAML); `validate` checks a loaded log; `diag` defines findings; `output` renders;
 //! `cli` and `commands` are the command line. Domain code never prints.
 
 pub mod change;
@@ -19,8 +19,8 @@ pub mod query;
 pub mod renumber;
 pub mod report;
 pub mod review;
-pub mod rules;
 pub mod store;
+pub mod validate;
 
 use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -10,7 +10,6 @@
 //! that is the file every reader opens for 97.
 
 use crate::model::{Action, Milestone};
-use crate::store::Log;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -120,73 +119,6 @@ pub fn losers(claims: &[Claim]) -> BTreeMap<u32, (Claim, Vec<Claim>)> {
             (id, (keeper, moving))
         })
         .collect()
-}
-
-/// A record this branch adds whose number (or milestone id) the base revision has meanwhile given
-/// to a different record.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Collision {
-    /// The action number, or `None` for a milestone.
-    pub action: Option<u32>,
-    /// The id as written: `139` or `2019-10-workshop-7`.
-    pub id: String,
-    /// The branch's file.
-    pub file: PathBuf,
-    /// The base revision's file and title.
-    pub theirs: PathBuf,
-    pub their_title: String,
-}
-
-/// The records of `tree` that are absent at `merge_base` and whose id `rev` holds for a record that
-/// is also absent at `merge_base` and is not the same record (same title and raised, or same title and
-/// date for a milestone).
-pub fn branch_collisions(tree: &Log, merge_base: &Log, rev: &Log) -> Vec<Collision> {
-    let mut out = Vec::new();
-    let base_ids: BTreeSet<u32> = merge_base.actions.iter().map(|a| a.value.id).collect();
-    for a in tree
-        .actions
-        .iter()
-        .filter(|a| !base_ids.contains(&a.value.id))
-    {
-        let theirs = rev
-            .actions
-            .iter()
-            .find(|r| r.value.id == a.value.id && !r.value.same_record(&a.value));
-        if let Some(r) = theirs {
-            out.push(Collision {
-                action: Some(a.value.id),
-                id: a.value.id.to_string(),
-                file: a.file.clone(),
-                theirs: r.file.clone(),
-                their_title: r.value.title.clone(),
-            });
-        }
-    }
-    let base_ms: BTreeSet<&str> = merge_base
-        .milestones
-        .iter()
-        .map(|m| m.value.id.as_str())
-        .collect();
-    for m in tree
-        .milestones
-        .iter()
-        .filter(|m| !base_ms.contains(m.value.id.as_str()))
-    {
-        let theirs = rev
-            .milestones
-            .iter()
-            .find(|r| r.value.id == m.value.id && !r.value.same_record(&m.value));
-        if let Some(r) = theirs {
-            out.push(Collision {
-                action: None,
-                id: m.value.id.clone(),
-                file: m.file.clone(),
-                theirs: r.file.clone(),
-                their_title: r.value.title.clone(),
-            });
-        }
-    }
-    out
 }
 
 /// Whether a record of `tree` refers to the record in `file` under `id`: a reference to a number
@@ -598,48 +530,6 @@ mod tests {
             mentioned("Links to action 21")[0].1,
             "Links to action 21",
             "short texts are quoted whole"
-        );
-    }
-
-    #[test]
-    fn branch_collisions_are_new_ids_the_base_gave_to_other_records() {
-        let log = |files: &[(&str, &str)]| {
-            crate::store::load_files(
-                Path::new("."),
-                files
-                    .iter()
-                    .map(|(p, t)| (PathBuf::from(p), t.as_bytes().to_vec())),
-            )
-        };
-        let a = |id: u32, title: &str| {
-            format!("id: {id}\ntitle: {title}\ntheme: t\nraised: 2019-01\nstatus: ongoing\n")
-        };
-        let m = |title: &str| {
-            format!(
-                "id: 2019-10-ws\ndate: 2019-10\nkind: workshop\ntitle: {title}\nstatus: planned\n"
-            )
-        };
-        let base = log(&[("actions/001.yaml", &a(1, "One"))]);
-        let ours = log(&[
-            ("actions/001.yaml", &a(1, "One, edited")),
-            ("actions/002.yaml", &a(2, "Ours")),
-            ("actions/003.yaml", &a(3, "Same")),
-            ("timeline/2019-10-ws.yaml", &m("Workshop 7")),
-        ]);
-        let theirs = log(&[
-            ("actions/001.yaml", &a(1, "One")),
-            ("actions/002.yaml", &a(2, "Theirs")),
-            ("actions/003.yaml", &a(3, "Same")),
-            ("timeline/2019-10-ws.yaml", &m("Workshop 8")),
-        ]);
-        let found: Vec<(Option<u32>, String)> = branch_collisions(&ours, &base, &theirs)
-            .into_iter()
-            .map(|c| (c.action, c.id))
-            .collect();
-        assert_eq!(
-            found,
-            vec![(Some(2), "2".into()), (None, "2019-10-ws".into())],
-            "1 was there before; 3 is the same record on both sides"
         );
     }
 }

@@ -114,7 +114,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         let base = repo.merge_base_with_head(rev)?;
         let rev_log = store::load_stored(&root, &repo.files_at(rev)?);
         let base_log = store::load_stored(&root, &repo.files_at(base)?);
-        for c in renumber::branch_collisions(&log, &base_log, &rev_log) {
+        for c in crate::validate::branch_collisions(&log, &base_log, &rev_log) {
             let Some(id) = c.action else { continue };
             if let Some(theirs) = rev_log.actions.iter().find(|a| a.value.id == id) {
                 claims.push(claim(&theirs.file, &theirs.value, true));
@@ -246,7 +246,7 @@ fn check(root: &Path, log: &Log, texts: &[(PathBuf, PathBuf, String)]) -> Result
     let after = store::load_files(root, files);
     let count = |l: &Log| -> BTreeMap<Code, usize> {
         let mut m = BTreeMap::new();
-        for d in l.diags.iter().chain(&crate::rules::check(l)) {
+        for d in l.diags.iter().chain(&crate::validate::check(l)) {
             if d.severity == Severity::Error {
                 *m.entry(d.code).or_default() += 1;
             }
