@@ -11,7 +11,6 @@ pub mod cli;
 pub mod commands;
 pub mod diag;
 pub mod git;
-pub mod history;
 pub mod merge;
 pub mod model;
 pub mod output;
@@ -20,6 +19,7 @@ pub mod renumber;
 pub mod report;
 pub mod review;
 pub mod store;
+pub mod trail;
 pub mod validate;
 
 use std::io::{IsTerminal, Write};

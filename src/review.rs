@@ -3,9 +3,9 @@
 //! commits `git::Repo::changes` returns and the log's current records, and return plain data that
 //! `output/report_md.rs` and `output/html.rs` render; nothing here reads git or formats markup.
 
-use crate::history::{CommitChanges, Event};
 use crate::model::{Action, Deadline, LogDate, Milestone, MilestoneStatus, Status, Themes};
 use crate::report::{self, Point, ThemeInfo};
+use crate::trail::{CommitChanges, Event};
 use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -152,7 +152,7 @@ pub fn monthly(
                         );
                         moves.push(input.item(a, detail, when.clone()));
                     }
-                    "updates" if ch.op == crate::model::change::Op::Added => {
+                    "updates" if ch.op == crate::trail::change::Op::Added => {
                         updates.push(input.item(a, to.to_string(), when.clone()));
                     }
                     _ => {}
@@ -367,7 +367,7 @@ pub fn annual(input: &Inputs, commits: &[CommitChanges], year: i32) -> AnnualRep
         .filter(|c| c.commit.as_ref().is_some_and(|i| in_year(i.date)))
         .cloned()
         .collect();
-    let slips = crate::history::slips(&year_commits, 0);
+    let slips = crate::trail::slips(&year_commits, 0);
     // Worked on: changed in a commit of the year (additions record the log, not work on it).
     let worked: BTreeSet<u32> = year_commits
         .iter()
@@ -465,7 +465,7 @@ pub fn annual(input: &Inputs, commits: &[CommitChanges], year: i32) -> AnnualRep
                 .count(),
             completed,
             closed,
-            median_days: crate::history::median(days),
+            median_days: crate::trail::median(days),
             slipped_actions: theme_slips.len(),
             slips: theme_slips.iter().map(|s| s.moves).sum(),
             milestones_done: ms(MilestoneStatus::Done),
@@ -606,9 +606,9 @@ pub fn over_time(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::history::{CommitInfo, Entry};
-    use crate::model::change::{Change, Op};
     use crate::model::{sample, Theme};
+    use crate::trail::change::{Change, Op};
+    use crate::trail::{CommitInfo, Entry};
 
     fn day(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

@@ -48,7 +48,7 @@ struct Report<'a> {
     shallow: bool,
     warnings: &'a [String],
     flagged: usize,
-    entries: &'a [crate::history::Entry],
+    entries: &'a [crate::trail::Entry],
 }
 
 /// Run `oslog diff`.
@@ -101,14 +101,14 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
             serde_json::to_writer_pretty(&mut *out, &report)?;
             writeln!(out)?;
         }
-        FormatArg::Md => crate::output::history::diff_markdown(out, &range, &entries, &warnings)?,
+        FormatArg::Md => crate::output::trail::diff_markdown(out, &range, &entries, &warnings)?,
         FormatArg::Table => {
-            crate::output::history::warnings(out, &warnings, ctx.paint)?;
+            crate::output::trail::warnings(out, &warnings, ctx.paint)?;
             writeln!(out, "{}", ctx.paint.bold(&format!("Changes {range}")))?;
             if entries.is_empty() {
                 writeln!(out, "  none")?;
             }
-            crate::output::history::entries(out, &entries, true, ctx.paint)?;
+            crate::output::trail::entries(out, &entries, true, ctx.paint)?;
         }
     }
     Ok(Outcome::Success)

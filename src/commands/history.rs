@@ -54,10 +54,10 @@ struct Report<'a> {
 
 #[derive(Serialize)]
 struct Row<'a> {
-    commit: Option<&'a crate::history::CommitInfo>,
+    commit: Option<&'a crate::trail::CommitInfo>,
     uncommitted: bool,
     #[serde(flatten)]
-    entry: &'a crate::history::Entry,
+    entry: &'a crate::trail::Entry,
 }
 
 /// Run `oslog history N`.
@@ -89,7 +89,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
             writeln!(out)?;
         }
         FormatArg::Table => {
-            crate::output::history::warnings(out, &warnings, ctx.paint)?;
+            crate::output::trail::warnings(out, &warnings, ctx.paint)?;
             if trail.is_empty() {
                 writeln!(out, "no changes to action {} in the history", args.action)?;
             } else {
@@ -103,7 +103,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
                     .iter()
                     .flat_map(|c| c.entries.iter().map(|e| e.action))
                     .collect();
-                crate::output::history::commits(out, &trail, ids.len() > 1, ctx.paint)?;
+                crate::output::trail::commits(out, &trail, ids.len() > 1, ctx.paint)?;
             }
         }
     }

@@ -3,7 +3,7 @@
 use super::history::FormatArg;
 use super::{Context, Outcome};
 use crate::git::{Bound, Repo};
-use crate::history::{self, Entry};
+use crate::trail::Entry;
 use anyhow::Result;
 use serde::Serialize;
 use std::io::Write;
@@ -52,7 +52,7 @@ struct Report<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     detached: Option<&'a str>,
     warnings: &'a [String],
-    commits: &'a [history::CommitChanges],
+    commits: &'a [crate::trail::CommitChanges],
 }
 
 /// Run `oslog log`.
@@ -87,7 +87,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
             .is_none_or(|t| e.theme.as_ref() == Some(t))
             && args.field.as_ref().is_none_or(|f| e.touches(f))
     };
-    let commits = history::filter(commits, keep);
+    let commits = crate::trail::filter(commits, keep);
     let warnings = repo.warnings();
     match args.format {
         FormatArg::Json => {
@@ -101,11 +101,11 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
             writeln!(out)?;
         }
         FormatArg::Table => {
-            crate::output::history::warnings(out, &warnings, ctx.paint)?;
+            crate::output::trail::warnings(out, &warnings, ctx.paint)?;
             if commits.is_empty() {
                 writeln!(out, "no changes")?;
             }
-            crate::output::history::commits(out, &commits, true, ctx.paint)?;
+            crate::output::trail::commits(out, &commits, true, ctx.paint)?;
         }
     }
     Ok(Outcome::Success)

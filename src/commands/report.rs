@@ -280,9 +280,7 @@ fn annual(args: AnnualArgs, ctx: &Context, out: &mut dyn Write) -> Result<Outcom
 }
 
 /// The history's changes, oldest first (the walk gives them newest first).
-fn oldest_first(
-    mut commits: Vec<crate::history::CommitChanges>,
-) -> Vec<crate::history::CommitChanges> {
+fn oldest_first(mut commits: Vec<crate::trail::CommitChanges>) -> Vec<crate::trail::CommitChanges> {
     commits.reverse();
     commits
 }

@@ -36,7 +36,7 @@ struct Report<'a> {
     shallow: bool,
     warnings: &'a [String],
     #[serde(flatten)]
-    slips: &'a crate::history::Slips,
+    slips: &'a crate::trail::Slips,
 }
 
 /// Run `oslog slips`.
@@ -45,7 +45,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     let repo = Repo::open(&root)?;
     let mut commits = repo.changes(repo.head()?, None)?;
     commits.reverse();
-    let slips = crate::history::slips(&commits, args.top);
+    let slips = crate::trail::slips(&commits, args.top);
     let warnings = repo.warnings();
     match args.format {
         FormatArg::Json => {
@@ -58,8 +58,8 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
             writeln!(out)?;
         }
         FormatArg::Table => {
-            crate::output::history::warnings(out, &warnings, ctx.paint)?;
-            crate::output::history::slips(out, &slips, ctx.paint)?;
+            crate::output::trail::warnings(out, &warnings, ctx.paint)?;
+            crate::output::trail::slips(out, &slips, ctx.paint)?;
         }
     }
     Ok(Outcome::Success)

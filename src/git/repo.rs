@@ -14,8 +14,8 @@ mod trail;
 
 use super::cache::{self, Entries, Known, Step};
 use super::tree::{Kind, RawTree};
-use crate::history::{self, CommitChanges, CommitInfo, Entry, FileDiff, NotAFile, Rec, Version};
 use crate::store::{self, Record, RecordKind, Stored, ACTIONS_DIR, THEMES_FILE, TIMELINE_DIR};
+use crate::trail::{CommitChanges, CommitInfo, Entry, FileDiff, NotAFile, Rec, Version};
 use anyhow::{anyhow, bail, Context, Result};
 use chrono::NaiveDate;
 use git2::{ErrorClass, ErrorCode, ObjectType, Oid, Repository, Sort};
@@ -366,7 +366,7 @@ impl Repo {
     fn step_entries(&self, step: &Step) -> Result<Vec<Entry>> {
         let diffs = self.step_diffs(step)?;
         let moves = self.confirmed_moves(step, &diffs)?;
-        Ok(history::entries_with_moves(&diffs, &moves))
+        Ok(crate::trail::entries_with_moves(&diffs, &moves))
     }
 
     /// The cached record changes, if the cache agrees with the repository about `newest`, the newest
@@ -403,7 +403,7 @@ impl Repo {
         let old_tree = self.commit(a.0)?.tree_id();
         if let Some(b) = b {
             let new_tree = self.commit(b.0)?.tree_id();
-            return Ok(history::entries(
+            return Ok(crate::trail::entries(
                 &self.tree_diffs(Some(old_tree), Some(new_tree))?,
             ));
         }
@@ -417,7 +417,7 @@ impl Repo {
                 diffs.extend(self.worktree_diff(committed.get(name).copied(), kind, &file)?);
             }
         }
-        Ok(history::entries(&diffs))
+        Ok(crate::trail::entries(&diffs))
     }
 
     /// What a commit holds at each path of the log (relative to the log root), for loading the log

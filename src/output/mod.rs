@@ -4,7 +4,6 @@
 
 pub mod commit;
 pub mod diagnostics;
-pub mod history;
 pub mod html;
 pub mod prompt;
 pub mod records;
@@ -12,6 +11,7 @@ pub mod renumber;
 pub mod report_md;
 pub mod style;
 pub mod table;
+pub mod trail;
 
 /// Text safe to print on a terminal: control characters (other than tab) shown as escapes.
 pub fn printable(s: &str) -> String {

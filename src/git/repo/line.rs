@@ -333,7 +333,7 @@ pub(super) fn kind_of(file: &str) -> RecordKind {
 }
 
 impl Step {
-    pub(crate) fn info(&self) -> crate::history::CommitInfo {
+    pub(crate) fn info(&self) -> crate::trail::CommitInfo {
         describe(self.id, self.time, self.offset, &self.author, &self.summary)
     }
 }

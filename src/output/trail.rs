@@ -3,8 +3,8 @@
 
 use super::style::Paint;
 use super::table::ellipsis;
-use crate::history::{CommitChanges, Entry, Event, Slips};
-use crate::model::change::{Change, Flag, Op};
+use crate::trail::change::{Change, Flag, Op};
+use crate::trail::{CommitChanges, Entry, Event, Slips};
 use std::io::{self, Write};
 
 /// How long a text value may be on one line before it is cut.
