@@ -4,7 +4,7 @@
 use super::{Context, Outcome};
 use crate::git::{Bound, Repo};
 use crate::model::LogDate;
-use crate::review;
+use crate::report::monthly as review;
 use anyhow::{bail, Context as _, Result};
 use chrono::Months;
 use std::io::Write;
@@ -171,7 +171,7 @@ fn actions(args: ActionsArgs, ctx: &Context, out: &mut dyn Write) -> Result<Outc
     let outcome = ctx.warn_left_out(&log, args.common.strict)?;
     let (themes, actions, milestones) = log.records();
     let mut report =
-        crate::report::actions(&themes, &actions, &milestones, today, args.common.public);
+        crate::report::actions::actions(&themes, &actions, &milestones, today, args.common.public);
     report.left_out = crate::output::left_out_files(&log.left_out);
     // The chart follows git history where the log has one; a log outside git keeps its dates.
     if let Ok(repo) = Repo::open(&ctx.root()?) {

@@ -2,7 +2,7 @@
 
 use super::{Context, Outcome};
 use crate::model::Action;
-use crate::query;
+use crate::report::dashboard as query;
 use crate::store::{self, emit};
 use anyhow::Result;
 use serde::Serialize;

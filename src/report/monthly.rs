@@ -3,8 +3,8 @@
 //! commits `git::Repo::changes` returns and the log's current records, and return plain data that
 //! `output/report_md.rs` and `output/html.rs` render; nothing here reads git or formats markup.
 
+use super::actions::{self as report, Point, ThemeInfo};
 use crate::model::{Action, Deadline, LogDate, Milestone, MilestoneStatus, Status, Themes};
-use crate::report::{self, Point, ThemeInfo};
 use crate::trail::{CommitChanges, Event};
 use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;

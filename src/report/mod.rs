@@ -1,0 +1,5 @@
+//! Answers and reports as data.
+
+pub mod actions;
+pub mod dashboard;
+pub mod monthly;
