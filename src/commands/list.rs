@@ -4,7 +4,7 @@ use super::{Context, Outcome};
 use crate::cli::{parse_date, parse_day, parse_status};
 use crate::model::{LogDate, Status};
 use crate::output::records::{self, Column, Grid};
-use crate::report::dashboard::Filter;
+use crate::report::Filter;
 use crate::store;
 use anyhow::Result;
 use std::io::Write;

@@ -4,7 +4,7 @@
 use super::{Context, Outcome};
 use crate::git::{Bound, Repo};
 use crate::model::LogDate;
-use crate::report::monthly as review;
+use crate::report::{annual, monthly, over_time};
 use anyhow::{bail, Context as _, Result};
 use chrono::Months;
 use std::io::Write;
@@ -176,7 +176,7 @@ fn actions(args: ActionsArgs, ctx: &Context, out: &mut dyn Write) -> Result<Outc
     // The chart follows git history where the log has one; a log outside git keeps its dates.
     if let Ok(repo) = Repo::open(&ctx.root()?) {
         let commits = oldest_first(repo.changes(ctx.history_tip(&repo)?, None)?);
-        let (points, from) = review::over_time(&commits, &report.over_time, today);
+        let (points, from) = over_time::from_history(&commits, &report.over_time, today);
         if let Some(from) = from {
             report.over_time = points;
             report.over_time_source = format!(
@@ -235,7 +235,7 @@ fn monthly(
     };
     // The update is as of `today`: commits made after it (with an earlier --today) are not news yet.
     commits.retain(|c| c.commit.as_ref().is_none_or(|i| i.date <= today));
-    let input = review::Inputs {
+    let input = monthly::Inputs {
         themes: &themes,
         actions: &actions,
         milestones: &milestones,
@@ -243,7 +243,7 @@ fn monthly(
         public: args.common.public,
     };
     let outcome = ctx.warn_left_out(&log, args.common.strict)?;
-    let mut report = review::monthly(&input, &commits, since, only.as_deref());
+    let mut report = monthly::monthly(&input, &commits, since, only.as_deref());
     if let Some(name) = member {
         report.member = themes.member(&name).map(|m| m.name.clone());
     }
@@ -261,7 +261,7 @@ fn annual(args: AnnualArgs, ctx: &Context, out: &mut dyn Write) -> Result<Outcom
     let (themes, actions, milestones) = log.records();
     let repo = Repo::open(&ctx.root()?)?;
     let commits = oldest_first(repo.changes(ctx.history_tip(&repo)?, None)?);
-    let input = review::Inputs {
+    let input = monthly::Inputs {
         themes: &themes,
         actions: &actions,
         milestones: &milestones,
@@ -269,7 +269,7 @@ fn annual(args: AnnualArgs, ctx: &Context, out: &mut dyn Write) -> Result<Outcom
         public: args.common.public,
     };
     let outcome = ctx.warn_left_out(&log, args.common.strict)?;
-    let mut report = review::annual(&input, &commits, args.year);
+    let mut report = annual::annual(&input, &commits, args.year);
     report.left_out = crate::output::left_out_files(&log.left_out);
     let render: Renderers<_> = (
         crate::output::report_md::annual,

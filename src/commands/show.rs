@@ -2,7 +2,6 @@
 
 use super::{Context, Outcome};
 use crate::model::Action;
-use crate::report::dashboard as query;
 use crate::store::{self, emit};
 use anyhow::Result;
 use serde::Serialize;
@@ -46,7 +45,7 @@ pub enum FormatArg {
 #[derive(Serialize)]
 struct Shown<'a> {
     action: &'a crate::model::Action,
-    referenced_by: query::Related,
+    referenced_by: crate::report::Related,
     left_out: &'a [store::LeftOut],
 }
 
@@ -68,7 +67,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     let action = &log.actions[i].value;
     let actions: Vec<_> = log.actions.iter().map(|a| &a.value).collect();
     let milestones: Vec<_> = log.milestones.iter().map(|m| &m.value).collect();
-    let related = query::related(args.id, &actions, &milestones);
+    let related = crate::report::related(args.id, &actions, &milestones);
     match args.format {
         FormatArg::Json => {
             let shown = Shown {

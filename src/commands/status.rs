@@ -75,7 +75,7 @@ pub struct Args {
 #[derive(serde::Serialize)]
 struct DashboardJson<'a> {
     #[serde(flatten)]
-    dashboard: &'a crate::report::dashboard::Dashboard,
+    dashboard: &'a crate::report::Dashboard,
     left_out: &'a [crate::store::LeftOut],
 }
 
@@ -135,7 +135,7 @@ fn dashboard(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> 
     let (log, today) = ctx.load_log()?;
     let outcome = ctx.warn_left_out(&log, args.strict)?;
     let (themes, actions, milestones) = log.records();
-    let dash = crate::report::dashboard::dashboard(&themes, &actions, &milestones, today);
+    let dash = crate::report::dashboard(&themes, &actions, &milestones, today);
     match args.format {
         FormatArg::Table => crate::output::table::dashboard(out, &dash, ctx.paint)?,
         FormatArg::Json => {

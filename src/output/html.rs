@@ -7,8 +7,8 @@
 //! adds no procedural macros and few crates to the build.
 
 use crate::model::{MilestoneStatus, Status};
-use crate::report::actions::ActionsReport;
-use crate::report::monthly::{AnnualReport, MonthlyReport, ThemeYear};
+use crate::report::annual::{self, AnnualReport, ThemeYear};
+use crate::report::{ActionsReport, MonthlyReport};
 use minijinja::Environment;
 use serde::Serialize;
 use std::io::Write;
@@ -76,7 +76,7 @@ fn over_time(r: &ActionsReport) -> LineChart {
         .max(1) as f64;
     let x = |i: usize| MARGIN + (WIDTH - 2.0 * MARGIN) * i as f64 / n;
     let y = |v: usize| HEIGHT - MARGIN - (HEIGHT - 2.0 * MARGIN) * v as f64 / max;
-    let line = |label, colour, get: &dyn Fn(&crate::report::actions::Point) -> usize| Line {
+    let line = |label, colour, get: &dyn Fn(&crate::report::Point) -> usize| Line {
         label,
         colour,
         points: r
@@ -399,7 +399,7 @@ pub fn annual(w: &mut dyn Write, r: &AnnualReport) -> anyhow::Result<()> {
             .iter()
             .map(|t| ThemeRow {
                 t,
-                slips_text: crate::report::monthly::slips_text(t),
+                slips_text: annual::slips_text(t),
             })
             .collect(),
         left_out: &r.left_out,
@@ -414,7 +414,7 @@ pub fn annual(w: &mut dyn Write, r: &AnnualReport) -> anyhow::Result<()> {
         .render(minijinja::context! {
             r => minijinja::Value::from(minijinja::value::Serde(&page)),
             totals => minijinja::Value::from(minijinja::value::Serde(&totals)),
-            footnote => crate::report::monthly::footnote(r),
+            footnote => annual::footnote(r),
         })?;
     w.write_all(html.as_bytes())?;
     Ok(())

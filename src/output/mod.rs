@@ -140,7 +140,7 @@ pub fn interrupted(
 /// What refers to an action, one line per kind of reference that has any.
 pub fn related(
     w: &mut dyn std::io::Write,
-    r: &crate::report::dashboard::Related,
+    r: &crate::report::Related,
     paint: style::Paint,
 ) -> std::io::Result<()> {
     let numbers = |ns: &[u32]| crate::model::lifecycle::numbers(ns);

@@ -2,8 +2,9 @@
 //! neutralise HTML and link syntax, so that a title cannot inject markup or a `javascript:` link into
 //! a rendered page, and pipes and line breaks cannot break a table.
 
-use crate::report::actions::ActionsReport;
-use crate::report::monthly::{AnnualReport, Item, MonthlyReport};
+use crate::report::annual::{self, AnnualReport};
+use crate::report::monthly::{Item, MonthlyReport};
+use crate::report::ActionsReport;
 use std::io::{self, Write};
 
 /// Text from the log made inert as Markdown: HTML, link and emphasis characters escaped, line breaks
@@ -201,13 +202,13 @@ pub fn annual(w: &mut dyn Write, r: &AnnualReport) -> io::Result<()> {
             t.median_days
                 .map(|d| format!("{d:.0}"))
                 .unwrap_or_else(|| "–".into()),
-            crate::report::monthly::slips_text(t),
+            annual::slips_text(t),
             t.milestones_done,
             t.milestones_slipped
         )?;
     }
     writeln!(w)?;
-    writeln!(w, "¹ {}", crate::report::monthly::footnote(r))?;
+    writeln!(w, "¹ {}", annual::footnote(r))?;
     for t in &r.themes {
         writeln!(w)?;
         writeln!(w, "## {}", text(&t.theme.name))?;

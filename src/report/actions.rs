@@ -3,23 +3,16 @@
 //! the figures its charts draw. Renderers in `output/report_md.rs` and `output/html.rs` turn it into
 //! Markdown and HTML; nothing here formats markup.
 
+use super::over_time::{self, Point, DATED_FIELDS};
+use super::theme::{owner, theme_infos, ThemeInfo};
 use crate::model::{
     Action, Deadline, LogDate, Milestone, MilestoneKind, MilestoneStatus, Status, Themes,
 };
 use chrono::NaiveDate;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 /// How many of an action's latest updates the report shows.
 pub const LATEST_UPDATES: usize = 2;
-
-/// A theme as the report shows it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct ThemeInfo {
-    pub key: String,
-    pub name: String,
-    pub colour: String,
-}
 
 /// A dated line of progress.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -67,15 +60,6 @@ pub struct Section {
     pub intro: &'static str,
     pub count: usize,
     pub groups: Vec<Group>,
-}
-
-/// A point of the open-against-completed chart.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Point {
-    /// The month, YYYY-MM.
-    pub month: String,
-    pub open: usize,
-    pub completed: usize,
 }
 
 /// One theme's counts per status, in the order of [`Status::ALL`].
@@ -234,49 +218,11 @@ pub fn actions(
         public,
         themes: infos,
         sections,
-        over_time: over_time(actions, today),
+        over_time: over_time::dated(actions, today),
         over_time_source: DATED_FIELDS.into(),
         by_theme,
         milestones: marks,
         left_out: Vec::new(),
-    }
-}
-
-/// The caption of an over-time chart drawn from the log's own dates.
-pub const DATED_FIELDS: &str =
-    "Drawn from the dates in the log: when each action was raised, and when it was signed off or last updated.";
-
-/// The themes of themes.yaml in order, then any theme an action names that themes.yaml lacks.
-pub fn theme_infos(themes: &Themes, actions: &[&Action]) -> Vec<ThemeInfo> {
-    let mut infos: Vec<ThemeInfo> = themes
-        .themes
-        .iter()
-        .map(|t| ThemeInfo {
-            key: t.key.clone(),
-            name: t.name.clone(),
-            colour: t.colour.clone(),
-        })
-        .collect();
-    for a in actions {
-        if !infos.iter().any(|t| t.key == a.theme) {
-            infos.push(ThemeInfo {
-                key: a.theme.clone(),
-                name: a.theme.clone(),
-                colour: "#777777".into(),
-            });
-        }
-    }
-    infos
-}
-
-/// An action's owner as a report shows it: "withheld" in public mode unless the theme's owners are
-/// public.
-pub fn owner(themes: &Themes, a: &Action, public: bool) -> String {
-    let owner_public = themes.get(&a.theme).is_some_and(|t| t.public_owners);
-    match &a.owner {
-        Some(_) if public && !owner_public => "withheld".to_string(),
-        Some(o) => o.clone(),
-        None => String::new(),
     }
 }
 
@@ -305,55 +251,11 @@ fn outcome(a: &Action) -> String {
     parts.join("; ")
 }
 
-/// When an action was completed or closed: its sign-off, else its last dated update.
-pub fn finished(a: &Action) -> Option<LogDate> {
-    if a.status.is_open() {
-        return None;
-    }
-    a.signed_off
-        .or_else(|| a.updates.iter().rev().find_map(|u| u.date))
-        .or(Some(a.raised))
-}
-
-/// Open and finished actions at the end of each month, from the month the first action was raised
-/// to `today`: drawn from the log's own dates (raised, signed off, dated updates).
-pub fn over_time(actions: &[&Action], today: NaiveDate) -> Vec<Point> {
-    let Some(first) = actions.iter().map(|a| a.raised.year_month()).min() else {
-        return Vec::new();
-    };
-    let last = LogDate::from_day(today).year_month();
-    let mut raised: BTreeMap<(i32, u32), usize> = BTreeMap::new();
-    let mut done: BTreeMap<(i32, u32), usize> = BTreeMap::new();
-    for a in actions {
-        *raised.entry(a.raised.year_month()).or_default() += 1;
-        if let Some(d) = finished(a) {
-            *done
-                .entry(d.year_month().max(a.raised.year_month()))
-                .or_default() += 1;
-        }
-    }
-    let (mut open, mut completed) = (0usize, 0usize);
-    let mut out = Vec::new();
-    let (mut y, mut m) = first;
-    while (y, m) <= last {
-        let r = raised.get(&(y, m)).copied().unwrap_or(0);
-        let c = done.get(&(y, m)).copied().unwrap_or(0);
-        completed += c;
-        open = open + r - c.min(open + r);
-        out.push(Point {
-            month: format!("{y:04}-{m:02}"),
-            open,
-            completed,
-        });
-        (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::{sample, Theme};
+    use crate::report::sample::day;
 
     fn themes(public_owners: bool) -> Themes {
         Themes {
@@ -379,10 +281,6 @@ mod tests {
             status: MilestoneStatus::Done,
             actions: vec![],
         }
-    }
-
-    fn day(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
     }
 
     #[test]
@@ -431,26 +329,5 @@ mod tests {
         assert_eq!(owner(false, true), "withheld");
         assert_eq!(owner(true, true), "Jane Smith");
         assert_eq!(owner(false, false), "Jane Smith");
-    }
-
-    #[test]
-    fn over_time_counts_open_and_completed_by_month() {
-        let a = sample(1, Status::Ongoing);
-        let mut b = sample(2, Status::Complete);
-        b.signed_off = Some(LogDate::parse("2019-03").unwrap());
-        let points = over_time(&[&a, &b], day("2019-04-10"));
-        let got: Vec<(&str, usize, usize)> = points
-            .iter()
-            .map(|p| (p.month.as_str(), p.open, p.completed))
-            .collect();
-        assert_eq!(
-            got,
-            vec![
-                ("2019-01", 2, 0),
-                ("2019-02", 2, 0),
-                ("2019-03", 1, 1),
-                ("2019-04", 1, 1)
-            ]
-        );
     }
 }
