@@ -6,19 +6,17 @@
 //! only place that knows YAML); `validate` checks a loaded log; `diag` defines findings; `output` renders;
 //! `cli` and `commands` are the command line. Domain code never prints.
 
-pub mod change;
 pub mod cli;
 pub mod commands;
 pub mod diag;
 pub mod git;
-pub mod merge;
 pub mod model;
 pub mod output;
-pub mod renumber;
 pub mod report;
 pub mod store;
 pub mod trail;
 pub mod validate;
+pub mod write;
 
 use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};

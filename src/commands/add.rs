@@ -1,10 +1,10 @@
 //! `oslog add`: a new action under the next free number.
 
 use super::{Context, Outcome};
-use crate::change::{self, Draft};
 use crate::cli::{parse_date, parse_deadline};
 use crate::model::{Action, Deadline, LogDate, Status, Update};
 use crate::output::prompt;
+use crate::write::{self, Draft};
 use anyhow::{bail, Result};
 use std::io::{IsTerminal, Write};
 
@@ -84,7 +84,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
             .into_iter()
             .collect(),
     };
-    let (a, written) = change::create_action(&ctx.lock(&root)?, Draft { action }, args.commit)?;
+    let (a, written) = write::create_action(&ctx.lock(&root)?, Draft { action }, args.commit)?;
     ctx.written(out, &root, &format!("added action {}", a.id), &written)
 }
 
@@ -115,7 +115,7 @@ fn complete(mut args: Args, interactive: bool, root: &std::path::Path) -> Result
         args.title = Some(prompt::ask("Title", "what was agreed")?.ok_or_else(ended)?);
     }
     if missing.contains(&"--theme") {
-        let themes = change::themes(root).ok();
+        let themes = write::themes(root).ok();
         let help = match &themes {
             Some(t) => t
                 .themes

@@ -1,9 +1,9 @@
 //! `oslog edit`: change an action's fields other than its status and updates.
 
 use super::{Context, Outcome};
-use crate::change;
 use crate::cli::parse_deadline;
 use crate::model::{lifecycle, Action, Deadline, LogDate};
+use crate::write;
 use anyhow::{bail, Result};
 use std::io::Write;
 
@@ -55,7 +55,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     let today = LogDate::from_day(ctx.today);
     let id = args.id;
     let mut changed = Vec::new();
-    let (_, written) = change::action(&ctx.lock(&root)?, id, args.commit, |log, current| {
+    let (_, written) = write::action(&ctx.lock(&root)?, id, args.commit, |log, current| {
         let next = edited(current, &args, today, &mut changed)?;
         if changed.is_empty() {
             bail!("nothing to change: action {id} already has these values");

@@ -4,10 +4,10 @@
 //! fields changed differently on both sides. `--install` sets it up for this clone.
 
 use super::{Context, Outcome};
-use crate::merge::Markers;
 use crate::model::{ACTION_FIELDS, MILESTONE_FIELDS};
 use crate::store::conflict::MARKER_SIZE;
 use crate::store::{self, emit, Record, RecordKind, Source, ACTIONS_DIR, TIMELINE_DIR};
+use crate::write::merge::Markers;
 use anyhow::{bail, Context as _, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -148,7 +148,7 @@ fn merge(kind: RecordKind, path: &Path, base: &str, a: &str, b: &str, markers: &
                 Some(Record::Action(o)) => Some(o.value),
                 _ => None,
             };
-            let m = crate::merge::action(o.as_ref(), &x.value, &y.value);
+            let m = crate::write::merge::action(o.as_ref(), &x.value, &y.value);
             (
                 (!x.value.same_record(&y.value)).then_some(
                     "both sides added a different action under this number; after the merge, `oslog renumber` keeps both (ours keeps the number)",
@@ -170,7 +170,7 @@ fn merge(kind: RecordKind, path: &Path, base: &str, a: &str, b: &str, markers: &
                 Some(Record::Milestone(o)) => Some(o.value),
                 _ => None,
             };
-            let m = crate::merge::milestone(o.as_ref(), &x.value, &y.value);
+            let m = crate::write::merge::milestone(o.as_ref(), &x.value, &y.value);
             (
                 (!x.value.same_record(&y.value)).then_some(
                     "both sides added a different milestone with this id; keep one and give the other a new slug",
@@ -205,7 +205,7 @@ fn merge(kind: RecordKind, path: &Path, base: &str, a: &str, b: &str, markers: &
         return Merged::Clean(ours_text);
     }
     Merged::Conflict {
-        text: crate::merge::with_markers(&ours_text, &theirs_text, fields, markers),
+        text: crate::write::merge::with_markers(&ours_text, &theirs_text, fields, markers),
         why: format!("{} changed differently on both sides", conflicts.join(", ")),
     }
 }

@@ -154,7 +154,7 @@ impl Context {
         out: &mut dyn Write,
         root: &Path,
         summary: &str,
-        written: &crate::change::Written,
+        written: &crate::write::Written,
     ) -> Result<Outcome> {
         let shown = self.display_prefix(root).join(&written.file);
         crate::output::written(out, summary, &shown, written.commit.as_ref())?;

@@ -4,9 +4,9 @@
 
 use super::{Context, Outcome};
 use crate::diag::{Code, Severity};
-use crate::renumber::{self, Claim, Tree};
 use crate::store::conflict::Sides;
 use crate::store::{self, emit, Log, THEMES_FILE};
+use crate::write::renumber::{self, Claim, Tree};
 use anyhow::{bail, Result};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
@@ -198,7 +198,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         if n == 1 { "" } else { "s" }
     )?;
     if let Some((c, touched)) = committer {
-        let committed = crate::change::commit_files(c, &touched)?;
+        let committed = crate::write::commit_files(c, &touched)?;
         crate::output::committed(out, &committed)?;
     }
     Ok(Outcome::Success)

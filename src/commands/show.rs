@@ -62,7 +62,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
                 || store::mentions_number(text, args.id)
         })?,
     };
-    let i = crate::change::find_action(&log, args.id)?;
+    let i = crate::write::find_action(&log, args.id)?;
     let outcome = ctx.warn_left_out(&log, args.strict)?;
     let action = &log.actions[i].value;
     let actions: Vec<_> = log.actions.iter().map(|a| &a.value).collect();

@@ -2,10 +2,10 @@
 //! action number and a status, a move along the action's lifecycle.
 
 use super::{Context, Outcome};
-use crate::change;
 use crate::cli::{parse_date, parse_status};
 use crate::model::lifecycle::{self, Move};
 use crate::model::{LogDate, Status};
+use crate::write;
 use anyhow::{bail, Result};
 use std::io::Write;
 
@@ -114,7 +114,7 @@ fn move_action(id: u32, args: Args, ctx: &Context, out: &mut dyn Write) -> Resul
     };
     let today = LogDate::from_day(ctx.today);
     let mut from = to;
-    let (_, written) = change::action(&ctx.lock(&root)?, id, args.commit, |_, current| {
+    let (_, written) = write::action(&ctx.lock(&root)?, id, args.commit, |_, current| {
         from = current.status;
         Ok(lifecycle::apply(current, &request, today)?)
     })?;

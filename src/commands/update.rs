@@ -1,9 +1,9 @@
 //! `oslog update`: add a progress update to an action, in date order, or correct or remove one.
 
 use super::{Context, Outcome};
-use crate::change;
 use crate::cli::parse_date;
 use crate::model::{Action, LogDate, Update};
+use crate::write;
 use anyhow::{bail, Result};
 use std::io::Write;
 
@@ -56,7 +56,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     let root = ctx.root()?;
     let id = args.id;
     let mut summary = String::new();
-    let (_, written) = change::action(&ctx.lock(&root)?, id, args.commit, |_, current| {
+    let (_, written) = write::action(&ctx.lock(&root)?, id, args.commit, |_, current| {
         let mut next = current.clone();
         match (args.amend, args.remove) {
             (Some(k), _) => {
