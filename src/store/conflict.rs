@@ -121,7 +121,7 @@ impl Conflict {
                     had_bom: false,
                     had_crlf: false,
                 };
-                super::decode_plain(kind, rel, &src).record
+                super::record::decode_plain(kind, rel, &src).record
             };
             (side(a), side(b))
         });
