@@ -10,7 +10,8 @@
 //! an action that came in with the merged branch is the removed one only if the branch had it in the
 //! removed file where it left the line.
 
-use super::{action_file, Repo, Rev};
+use super::changes::action_file;
+use super::{Repo, Rev};
 use crate::git::cache::Step;
 use crate::model::Action;
 use crate::store::{RecordKind, ACTIONS_DIR};
