@@ -53,12 +53,15 @@ impl<W: Write> Write for Stdout<W> {
     }
 }
 
+/// The command line: the global options around a subcommand.
+pub type CommandLine = cli::Cli<commands::Command>;
+
 /// The process exit code for a run.
-pub fn run(cli: cli::Cli) -> anyhow::Result<commands::Outcome> {
+pub fn run(cli: CommandLine) -> anyhow::Result<commands::Outcome> {
     let stdout = std::io::stdout();
-    let ctx = commands::Context::new(&cli, stdout.is_terminal())?;
+    let ctx = commands::Context::new(&cli.global, stdout.is_terminal())?;
     let mut out = std::io::BufWriter::new(Stdout(stdout.lock()));
-    let outcome = commands::dispatch(cli, &ctx, &mut out)?;
+    let outcome = commands::dispatch(cli.command, &ctx, &mut out)?;
     out.flush()?;
     Ok(outcome)
 }

@@ -159,7 +159,7 @@ fn missing_examples(cmd: &mut clap::Command, path: &str, missing: &mut Vec<Strin
 
 #[test]
 fn every_command_has_examples_in_its_help() {
-    let mut cmd = oslog::cli::Cli::command();
+    let mut cmd = oslog::CommandLine::command();
     cmd.build();
     let mut missing = Vec::new();
     missing_examples(&mut cmd, "oslog", &mut missing);

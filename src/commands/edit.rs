@@ -1,7 +1,6 @@
 //! `oslog edit`: change an action's fields other than its status and updates.
 
 use super::{Context, Outcome};
-use crate::cli::parse_deadline;
 use crate::model::{lifecycle, Action, Deadline, LogDate};
 use crate::write;
 use anyhow::{bail, Result};
@@ -33,7 +32,7 @@ pub struct Args {
     #[arg(long)]
     pub owner: Option<String>,
     /// A new deadline: YYYY-MM, YYYY-MM-DD or `monthly`.
-    #[arg(long, value_parser = parse_deadline, value_name = "DATE")]
+    #[arg(long, value_parser = Deadline::parse, value_name = "DATE")]
     pub deadline: Option<Deadline>,
     /// Add a related action (repeatable).
     #[arg(long = "link", value_name = "N")]

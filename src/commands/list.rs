@@ -1,7 +1,7 @@
 //! `oslog list`: the actions that pass the filters, as a table, JSON, CSV or Markdown.
 
+use super::args::parse_status;
 use super::{Context, Outcome};
-use crate::cli::{parse_date, parse_day, parse_status};
 use crate::model::{LogDate, Status};
 use crate::output::records::{self, Column, Grid};
 use crate::report::Filter;
@@ -39,13 +39,13 @@ pub struct Args {
     #[arg(long)]
     pub overdue: bool,
     /// Only actions whose deadline ends before this day.
-    #[arg(long, value_parser = parse_day, value_name = "YYYY-MM-DD")]
+    #[arg(long, value_parser = LogDate::parse_day, value_name = "YYYY-MM-DD")]
     pub due_before: Option<chrono::NaiveDate>,
     /// Only actions whose deadline begins after this day.
-    #[arg(long, value_parser = parse_day, value_name = "YYYY-MM-DD")]
+    #[arg(long, value_parser = LogDate::parse_day, value_name = "YYYY-MM-DD")]
     pub due_after: Option<chrono::NaiveDate>,
     /// Only actions raised in this month or on this day.
-    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    #[arg(long, value_parser = LogDate::parse, value_name = "DATE")]
     pub raised: Option<LogDate>,
     /// Only actions whose title or an update contains this text (any case).
     #[arg(long, value_name = "TEXT")]

@@ -1,7 +1,6 @@
 //! `oslog milestone`: add a milestone to the timeline, or change its status.
 
 use super::{Context, Outcome};
-use crate::cli::parse_date;
 use crate::model::{LogDate, Milestone, MilestoneKind, MilestoneStatus};
 use crate::write;
 use anyhow::{bail, Result};
@@ -30,7 +29,7 @@ pub enum Sub {
     #[command(verbatim_doc_comment)]
     Add {
         /// YYYY-MM or YYYY-MM-DD.
-        #[arg(long, value_parser = parse_date)]
+        #[arg(long, value_parser = LogDate::parse)]
         date: LogDate,
         /// workshop, publication, consultation, report, statistics or parliament.
         #[arg(long)]

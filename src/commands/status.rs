@@ -1,8 +1,8 @@
 //! `oslog status`: with no arguments, the dashboard of the log as of today (or `--today`); with an
 //! action number and a status, a move along the action's lifecycle.
 
+use super::args::parse_status;
 use super::{Context, Outcome};
-use crate::cli::{parse_date, parse_status};
 use crate::model::lifecycle::{self, Move};
 use crate::model::{LogDate, Status};
 use crate::write;
@@ -45,11 +45,11 @@ pub struct Args {
     pub note: Option<String>,
     /// The date of the appended update (default: today; not after today). It goes in date order
     /// among the action's updates.
-    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    #[arg(long, value_parser = LogDate::parse, value_name = "DATE")]
     pub date: Option<LogDate>,
     /// The meeting at which members signed completion off (needed for complete): not after today,
     /// nor before the action was raised.
-    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    #[arg(long, value_parser = LogDate::parse, value_name = "DATE")]
     pub signed_off: Option<LogDate>,
     /// Move an action back from complete or closed (needs --note).
     #[arg(long)]

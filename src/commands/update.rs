@@ -1,7 +1,6 @@
 //! `oslog update`: add a progress update to an action, in date order, or correct or remove one.
 
 use super::{Context, Outcome};
-use crate::cli::parse_date;
 use crate::model::{Action, LogDate, Update};
 use crate::write;
 use anyhow::{bail, Result};
@@ -33,7 +32,7 @@ pub struct Args {
     pub text: Option<String>,
     /// The update's date: YYYY-MM or YYYY-MM-DD, not after today (default: today; with --amend, the
     /// new date).
-    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    #[arg(long, value_parser = LogDate::parse, value_name = "DATE")]
     pub date: Option<LogDate>,
     /// Correct update K (numbered as `oslog show N` lists them) with TEXT, --date, or both.
     #[arg(long, value_name = "K", conflicts_with = "remove")]

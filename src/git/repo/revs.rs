@@ -35,7 +35,7 @@ impl Repo {
 
     /// Read `DATE|REV` as a bound of a range.
     pub fn bound(&self, spec: &str) -> Result<Bound> {
-        if let Some(day) = parse_day(spec) {
+        if let Ok(day) = crate::model::LogDate::parse_day(spec) {
             return Ok(Bound::Date(day));
         }
         let obj = self.repo.revparse_single(spec).map_err(|_| {
@@ -188,10 +188,4 @@ pub(super) fn describe(
         date,
         summary: summary.to_string(),
     }
-}
-
-fn parse_day(s: &str) -> Option<NaiveDate> {
-    (s.len() == 10)
-        .then(|| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
-        .flatten()
 }
