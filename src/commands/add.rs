@@ -83,7 +83,8 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
             .into_iter()
             .collect(),
     };
-    let (a, written) = write::create_action(&ctx.lock(&root)?, Draft { action }, args.commit)?;
+    let (a, written) =
+        write::create_action(&ctx.lock(&root)?, Draft { action }, ctx.commit(args.commit))?;
     ctx.written(out, &root, &format!("added action {}", a.id), &written)
 }
 

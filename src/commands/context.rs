@@ -66,14 +66,18 @@ impl Context {
         crate::store::find_root(&self.start)
     }
 
-    /// Take the write lock of the log at `root`, first completing what an interrupted write left
-    /// (and saying so on stderr). Every command that writes record files holds it.
+    /// Take the write lock of the log at `root` (see `write::lock`), saying on stderr what completing
+    /// an interrupted write did.
     pub fn lock(&self, root: &Path) -> Result<crate::store::Lock> {
-        let lock = crate::store::Lock::acquire(root, crate::store::LOCK_TIMEOUT)?;
-        crate::git::exclude_own_files(root, crate::store::GITIGNORE);
-        let done = crate::store::recover(&lock)?;
+        let (lock, done) = crate::write::lock(root)?;
         crate::output::recovery(&mut std::io::stderr(), &done, "oslog: ")?;
         Ok(lock)
+    }
+
+    /// With `--commit`, how a writing command's commit is worded: by the renderer of commit
+    /// messages.
+    pub fn commit(&self, commit: bool) -> Option<crate::write::Message> {
+        commit.then_some(crate::output::commit::message as crate::write::Message)
     }
 
     /// The log a reading command shows, with the day to evaluate it on: the working tree as of today,

@@ -54,20 +54,25 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     let today = LogDate::from_day(ctx.today);
     let id = args.id;
     let mut changed = Vec::new();
-    let (_, written) = write::action(&ctx.lock(&root)?, id, args.commit, |log, current| {
-        let next = edited(current, &args, today, &mut changed)?;
-        if changed.is_empty() {
-            bail!("nothing to change: action {id} already has these values");
-        }
-        if let Some(message) = args
-            .theme
-            .as_deref()
-            .and_then(|t| log.themes.as_ref()?.value.unknown(t))
-        {
-            bail!("{message}");
-        }
-        Ok(next)
-    })?;
+    let (_, written) = write::action(
+        &ctx.lock(&root)?,
+        id,
+        ctx.commit(args.commit),
+        |log, current| {
+            let next = edited(current, &args, today, &mut changed)?;
+            if changed.is_empty() {
+                bail!("nothing to change: action {id} already has these values");
+            }
+            if let Some(message) = args
+                .theme
+                .as_deref()
+                .and_then(|t| log.themes.as_ref()?.value.unknown(t))
+            {
+                bail!("{message}");
+            }
+            Ok(next)
+        },
+    )?;
     ctx.written(
         out,
         &root,

@@ -95,12 +95,12 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
                 bail!("`{slug}` is not a kebab-case slug; give one with --slug");
             }
             let id = m.id.clone();
-            let written = write::create_milestone(&ctx.lock(&root)?, m, commit)?;
+            let written = write::create_milestone(&ctx.lock(&root)?, m, ctx.commit(commit))?;
             ctx.written(out, &root, &format!("added milestone {id}"), &written)?;
         }
         Sub::Status { id, status, commit } => {
             let mut from = status;
-            let (_, written) = write::milestone(&ctx.lock(&root)?, &id, commit, |m| {
+            let (_, written) = write::milestone(&ctx.lock(&root)?, &id, ctx.commit(commit), |m| {
                 from = m.status;
                 if m.status == status {
                     bail!("milestone {id} is already {status}");

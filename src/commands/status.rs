@@ -114,10 +114,15 @@ fn move_action(id: u32, args: Args, ctx: &Context, out: &mut dyn Write) -> Resul
     };
     let today = LogDate::from_day(ctx.today);
     let mut from = to;
-    let (_, written) = write::action(&ctx.lock(&root)?, id, args.commit, |_, current| {
-        from = current.status;
-        Ok(lifecycle::apply(current, &request, today)?)
-    })?;
+    let (_, written) = write::action(
+        &ctx.lock(&root)?,
+        id,
+        ctx.commit(args.commit),
+        |_, current| {
+            from = current.status;
+            Ok(lifecycle::apply(current, &request, today)?)
+        },
+    )?;
     ctx.written(out, &root, &format!("action {id}: {from} → {to}"), &written)
 }
 

@@ -13,7 +13,7 @@ use crate::diag::{Code, Diagnostic, Severity};
 use crate::model::{Action, ActionParts, Milestone, MilestoneParts, Themes, ThemesParts};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// Everything in a log root: the records that loaded, and the findings from loading.
@@ -392,6 +392,75 @@ fn load_file(
 }
 
 impl Log {
+    /// This log as it will be once the record files `files` (each `(from, to, text)`, relative to
+    /// the root) are written, without reading anything: what `from` held, its record and its
+    /// findings, gives way to what loading `text` from `to` gives, as [`load`] would load it.
+    pub fn with_files(&self, files: &[(&Path, &Path, &str)]) -> Log {
+        let gone: BTreeSet<&Path> = files.iter().map(|(from, _, _)| *from).collect();
+        let mut out = self.clone();
+        for from in &gone {
+            out.forget_claims(self, from);
+        }
+        let kept = |file: &Path| !gone.contains(file);
+        out.actions.retain(|a| kept(&a.file));
+        out.milestones.retain(|m| kept(&m.file));
+        out.partial.actions.retain(|a| kept(&a.file));
+        out.partial.milestones.retain(|m| kept(&m.file));
+        out.diags.retain(|d| kept(&d.file));
+        out.left_out.retain(|l| kept(&l.file));
+        out.files = out.files.saturating_sub(gone.len());
+        for (_, to, text) in files {
+            let kind = match to.starts_with(TIMELINE_DIR) {
+                true => RecordKind::Milestone,
+                false => RecordKind::Action,
+            };
+            let name = to.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            let read = |_: &Path| {
+                Ok(Source {
+                    text: text.to_string(),
+                    had_bom: false,
+                    had_crlf: false,
+                })
+            };
+            let file = load_file(kind, to, name, &read, &|_| false, &|_, _| true);
+            out.add(kind, name, file);
+        }
+        out.actions.sort_by_key(|a| a.value.id);
+        out.milestones.sort_by(|a, b| a.value.id.cmp(&b.value.id));
+        out
+    }
+
+    /// Drop the number or milestone id that the file `from` of `loaded` claimed by its name (see
+    /// [`Log::add`]), if it claimed one.
+    fn forget_claims(&mut self, loaded: &Log, from: &Path) {
+        let Some(stem) = from
+            .file_name()
+            .and_then(|n| n.to_str())
+            .map(|n| n.trim_end_matches(".yaml").trim_end_matches(".yml"))
+        else {
+            return;
+        };
+        let left_out = loaded.left_out.iter().any(|l| l.file == from);
+        if from.starts_with(TIMELINE_DIR) {
+            if let Some(i) = self.unreadable_milestones.iter().position(|m| m == stem) {
+                if left_out {
+                    self.unreadable_milestones.remove(i);
+                }
+            }
+            return;
+        }
+        let Ok(n) = stem.parse::<u32>() else { return };
+        let mismatched = loaded
+            .actions
+            .iter()
+            .any(|a| a.file == from && a.value.id != n);
+        if let Some(i) = self.unreadable_ids.iter().position(|m| *m == n) {
+            if left_out || mismatched {
+                self.unreadable_ids.remove(i);
+            }
+        }
+    }
+
     /// Take in what loading the record file `name` gave.
     fn add(&mut self, kind: RecordKind, name: &str, file: FileLoad) {
         let yaml = name.ends_with(".yaml") || name.ends_with(".yml");
@@ -503,5 +572,87 @@ mod tests {
         assert!(files.contains(&PathBuf::from("actions/002.yaml")));
         assert!(!files.contains(&PathBuf::from("actions/001.yaml")));
         assert_eq!(log.unreadable_ids, vec![2]);
+    }
+
+    #[test]
+    fn a_log_with_files_written_is_the_log_loaded_from_them() {
+        let themes = "themes:\n  - key: t\n    name: T\n    colour: \"#000000\"\n";
+        let action = |id: u32, extra: &str| {
+            format!(
+                "id: {id}\ntitle: Action {id}\ntheme: t\nraised: 2019-01\nstatus: ongoing\n{extra}"
+            )
+        };
+        let mut files: BTreeMap<PathBuf, String> = [
+            ("themes.yaml", themes.to_string()),
+            ("actions/001.yaml", action(1, "links: [9]\n")),
+            ("actions/002.yaml", "id: 2\nbroken: [".to_string()),
+            ("actions/003.yaml", action(4, "")),
+            ("actions/copy.yaml", action(1, "")),
+            (
+                "timeline/2019-09-x.yaml",
+                "id: 2019-09-x\nkind: nope\n".to_string(),
+            ),
+        ]
+        .into_iter()
+        .map(|(p, t)| (PathBuf::from(p), t))
+        .collect();
+        let load = |files: &BTreeMap<PathBuf, String>| {
+            load_files(
+                Path::new("."),
+                files
+                    .iter()
+                    .map(|(p, t)| (p.clone(), t.clone().into_bytes())),
+            )
+        };
+        let before = load(&files);
+        assert_eq!(before.unreadable_ids, vec![2, 3]);
+        assert_eq!(before.unreadable_milestones, vec!["2019-09-x"]);
+        // A fix in place, a broken file mended, a mismatched name renamed, a copy moved, a
+        // milestone mended, and an action that breaks.
+        let writes = [
+            ("actions/001.yaml", "actions/001.yaml", action(1, "")),
+            ("actions/002.yaml", "actions/002.yaml", action(2, "")),
+            ("actions/003.yaml", "actions/004.yaml", action(4, "")),
+            (
+                "actions/copy.yaml",
+                "actions/005.yaml",
+                action(5, "links: [77]\n"),
+            ),
+            (
+                "timeline/2019-09-x.yaml",
+                "timeline/2019-09-x.yaml",
+                "id: 2019-09-x\ndate: 2019-09\nkind: report\ntitle: X\nstatus: planned\n"
+                    .to_string(),
+            ),
+        ];
+        let after = before.with_files(
+            &writes
+                .iter()
+                .map(|(f, t, text)| (Path::new(*f), Path::new(*t), text.as_str()))
+                .collect::<Vec<_>>(),
+        );
+        for (from, to, text) in &writes {
+            files.remove(Path::new(*from));
+            files.insert(PathBuf::from(to), text.clone());
+        }
+        let loaded = load(&files);
+        let sorted = |l: &Log| {
+            let mut d: Vec<String> = l.diags.iter().map(|d| format!("{d:?}")).collect();
+            d.sort();
+            d
+        };
+        assert_eq!(sorted(&after), sorted(&loaded));
+        let ids = |l: &Log| -> Vec<(u32, PathBuf)> {
+            l.actions
+                .iter()
+                .map(|a| (a.value.id, a.file.clone()))
+                .collect()
+        };
+        assert_eq!(ids(&after), ids(&loaded));
+        assert_eq!(after.unreadable_ids, loaded.unreadable_ids);
+        assert_eq!(after.unreadable_milestones, loaded.unreadable_milestones);
+        assert_eq!(after.left_out, loaded.left_out);
+        assert_eq!(after.milestones.len(), loaded.milestones.len());
+        assert_eq!(after.files, loaded.files);
     }
 }

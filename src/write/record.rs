@@ -1,46 +1,31 @@
-//! Changing the log safely. Every command that writes goes through here, holding the log's lock
-//! (which the command takes, completing any interrupted write first): it loads the record, applies
-//! the change, checks that the result decodes and that the whole log gains no finding, and only then
-//! writes the canonical text atomically (and commits it with `--commit`). A refused change is an
+//! The changes to one record: moving an action along its lifecycle, an update, an edit, a
+//! milestone's status, and new actions and milestones. Each loads the log under its lock, applies
+//! the change, checks the result (`check.rs`) and writes it (`apply.rs`); a refused change is an
 //! error and leaves every file as it was.
 
-use crate::diag::{Code, Diagnostic, Severity};
-use crate::git::commit::{Committed, Committer};
+use super::apply::{self, finish, Message, Rewrite, Written};
+use super::check;
+use crate::git::commit::Committer;
 use crate::model::{Action, Milestone};
-use crate::store::{self, emit, Loaded, Lock, Log, RecordKind, Source};
+use crate::store::{self, emit, Lock, Log, RecordKind};
 use anyhow::{anyhow, bail, Result};
-use std::collections::HashSet;
-use std::path::{Path, PathBuf};
-
-/// What a write did, for the command to report.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Written {
-    /// The file written, relative to the log root.
-    pub file: PathBuf,
-    /// The commit, with `--commit`.
-    pub commit: Option<Committed>,
-}
+use std::path::Path;
 
 /// Load the log under its lock and apply `change` to action `id`. `change` returns the new action,
 /// or a refusal.
 pub fn action(
     lock: &Lock,
     id: u32,
-    commit: bool,
+    commit: Option<Message>,
     change: impl FnOnce(&Log, &Action) -> Result<Action>,
 ) -> Result<(Action, Written)> {
-    let root = lock.root();
-    let log = store::load(root)?;
+    let log = store::load(lock.root())?;
     let i = find_action(&log, id)?;
     let current = &log.actions[i];
-    refuse_if_unwritable(&log, &current.file)?;
+    check::unwritable(&log, &current.file)?;
     let next = change(&log, &current.value)?;
     let text = emit::action(&next, &current.header);
-    check_decodes(RecordKind::Action, &current.file, &text)?;
-    let mut after = log.clone();
-    after.actions[i].value = next.clone();
-    refuse_new_findings(&log, &after)?;
-    let written = write(root, &current.file, &text, commit)?;
+    let written = rewrite(lock, &log, &current.file, text, commit)?;
     Ok((next, written))
 }
 
@@ -48,11 +33,10 @@ pub fn action(
 pub fn milestone(
     lock: &Lock,
     id: &str,
-    commit: bool,
+    commit: Option<Message>,
     change: impl FnOnce(&Milestone) -> Result<Milestone>,
 ) -> Result<(Milestone, Written)> {
-    let root = lock.root();
-    let log = store::load(root)?;
+    let log = store::load(lock.root())?;
     let Some(i) = log.milestones.iter().position(|m| m.value.id == id) else {
         let ids = log.milestones.iter().map(|m| m.value.id.as_str());
         let hint = crate::model::closest(id, ids)
@@ -61,20 +45,37 @@ pub fn milestone(
         bail!("no milestone `{id}` in {}{hint}", store::TIMELINE_DIR);
     };
     let current = &log.milestones[i];
-    refuse_if_unwritable(&log, &current.file)?;
+    check::unwritable(&log, &current.file)?;
     let next = change(&current.value)?;
     let text = emit::milestone(&next, &current.header);
-    check_decodes(RecordKind::Milestone, &current.file, &text)?;
-    let mut after = log.clone();
-    after.milestones[i].value = next.clone();
-    refuse_new_findings(&log, &after)?;
-    let written = write(root, &current.file, &text, commit)?;
+    let written = rewrite(lock, &log, &current.file, text, commit)?;
     Ok((next, written))
+}
+
+/// Check the new text of `file` against the whole log, then write it in its place.
+fn rewrite(
+    lock: &Lock,
+    log: &Log,
+    file: &Path,
+    text: String,
+    commit: Option<Message>,
+) -> Result<Written> {
+    let files = [Rewrite {
+        from: file.to_path_buf(),
+        to: file.to_path_buf(),
+        text,
+    }];
+    check::no_new_findings(log, &files)?;
+    let commit = apply::write(lock, &files, commit)?;
+    Ok(Written {
+        file: file.to_path_buf(),
+        commit,
+    })
 }
 
 /// Create a new record file exclusively after checking it against the whole log: for a milestone,
 /// whose id the user chose, so a clash is an error rather than a new number.
-pub fn create_milestone(lock: &Lock, m: Milestone, commit: bool) -> Result<Written> {
+pub fn create_milestone(lock: &Lock, m: Milestone, commit: Option<Message>) -> Result<Written> {
     let root = lock.root();
     let log = store::load(root)?;
     let file = Path::new(store::TIMELINE_DIR).join(format!("{}.yaml", m.id));
@@ -82,22 +83,13 @@ pub fn create_milestone(lock: &Lock, m: Milestone, commit: bool) -> Result<Writt
         bail!("{} already exists", file.display());
     }
     let text = emit::milestone(&m, &[]);
-    check_decodes(RecordKind::Milestone, &file, &text)?;
-    let mut after = log.clone();
-    after.milestones.push(Loaded {
-        value: m.clone(),
-        file: file.clone(),
-        spans: Default::default(),
-        header: vec![],
-        canonical: true,
-    });
-    refuse_new_findings(&log, &after)?;
-    let committer = prepare(root, &file, commit)?;
-    std::fs::create_dir_all(root.join(store::TIMELINE_DIR))?;
-    if !store::create_new(&store::path_in(root, &file)?, &text)? {
-        bail!("{} already exists", file.display());
-    }
-    finish(file, committer)
+    let new = Rewrite {
+        from: file.clone(),
+        to: file.clone(),
+        text,
+    };
+    check::no_new_findings(&log, std::slice::from_ref(&new))?;
+    apply::create(lock, file, &new.text, commit)
 }
 
 /// A new action as the user described it; its number is chosen when it is written.
@@ -110,13 +102,19 @@ pub struct Draft {
 /// out while the number is chosen and the file created, and the file is created exclusively besides.
 /// The record is checked first, without loading the whole log: its theme must exist, its links must
 /// name existing actions, and its deadline may not precede `raised`.
-pub fn create_action(lock: &Lock, draft: Draft, commit: bool) -> Result<(Action, Written)> {
+pub fn create_action(
+    lock: &Lock,
+    draft: Draft,
+    commit: Option<Message>,
+) -> Result<(Action, Written)> {
     let root = lock.root();
     let mut a = draft.action;
     check_new_action(root, &a)?;
     // Under the log's lock, concurrent adds commit one after another instead of finding git's index
     // held; git's index is held from before the number is claimed to the end.
-    let committer = commit.then(|| Committer::prepare(root)).transpose()?;
+    let committer = commit
+        .map(|m| Ok::<_, anyhow::Error>((Committer::prepare(root)?, m)))
+        .transpose()?;
     std::fs::create_dir_all(root.join(store::ACTIONS_DIR))?;
     // Numbers whose files are gone stay used: they were circulated.
     let gone = crate::git::highest_removed_number(root)?;
@@ -130,11 +128,11 @@ pub fn create_action(lock: &Lock, draft: Draft, commit: bool) -> Result<(Action,
         }
         let file = Path::new(store::ACTIONS_DIR).join(Action::file_name(a.id));
         let text = emit::action(&a, &[]);
-        check_decodes(RecordKind::Action, &file, &text)?;
+        check::decodes(RecordKind::Action, &file, &text)?;
         if !store::create_new(&store::path_in(root, &file)?, &text)? {
             continue;
         }
-        if let Some(c) = &committer {
+        if let Some((c, _)) = &committer {
             if let Err(e) = c.refuse_staged(std::slice::from_ref(&file)) {
                 let _ = std::fs::remove_file(root.join(&file));
                 return Err(e);
@@ -197,87 +195,4 @@ pub fn find_action(log: &Log, id: u32) -> Result<usize> {
         );
     }
     bail!("no action {id} in {}", store::ACTIONS_DIR)
-}
-
-/// Refuse to rewrite a file that has errors or holds comments the writer would drop.
-fn refuse_if_unwritable(log: &Log, file: &Path) -> Result<()> {
-    if let Some(d) = log.diags.iter().find(|d| {
-        d.file == file && (d.severity == Severity::Error || d.code == Code::CommentNotKept)
-    }) {
-        bail!(
-            "{} cannot be rewritten without loss: {} [{}]; fix it first (see `oslog validate`)",
-            file.display(),
-            d.message,
-            d.code
-        );
-    }
-    Ok(())
-}
-
-fn check_decodes(kind: RecordKind, file: &Path, text: &str) -> Result<()> {
-    let src = Source {
-        text: text.to_string(),
-        had_bom: false,
-        had_crlf: false,
-    };
-    let (record, diags) = store::decode_source(kind, file, &src);
-    match diags.iter().find(|d| d.severity == Severity::Error) {
-        Some(d) => bail!("the new {} would be invalid: {}", file.display(), d.message),
-        None if record.is_none() => bail!("the new {} would be invalid", file.display()),
-        None => Ok(()),
-    }
-}
-
-/// Refuse a change that would add a finding anywhere in the log (a dangling reference, a merge cycle,
-/// a deadline before `raised`, …). Findings that were there before are not this change's doing.
-fn refuse_new_findings(before: &Log, after: &Log) -> Result<()> {
-    let key = |d: &Diagnostic| (d.code, d.file.clone(), d.message.clone());
-    let old: HashSet<_> = crate::validate::check(before).iter().map(key).collect();
-    let new: Vec<Diagnostic> = crate::validate::check(after)
-        .into_iter()
-        .filter(|d| !old.contains(&key(d)))
-        .collect();
-    if let Some(d) = new.first() {
-        let mut msg = format!(
-            "refused: the change would make {} invalid: {} [{}]",
-            d.file.display(),
-            d.message,
-            d.code
-        );
-        if let Some(h) = &d.hint {
-            msg.push_str(&format!(" (hint: {h})"));
-        }
-        bail!(msg);
-    }
-    Ok(())
-}
-
-/// With `--commit`, the repository prepared before anything is written: no operation in progress,
-/// git's index held, and no staged changes of `file` that are not oslog's.
-fn prepare(root: &Path, file: &Path, commit: bool) -> Result<Option<Committer>> {
-    if !commit {
-        return Ok(None);
-    }
-    let c = Committer::prepare(root)?;
-    c.refuse_staged(&[file.to_path_buf()])?;
-    Ok(Some(c))
-}
-
-fn write(root: &Path, file: &Path, text: &str, commit: bool) -> Result<Written> {
-    let committer = prepare(root, file, commit)?;
-    store::write_atomic(&store::path_in(root, file)?, text)?;
-    finish(file.to_path_buf(), committer)
-}
-
-fn finish(file: PathBuf, committer: Option<Committer>) -> Result<Written> {
-    let commit = match committer {
-        Some(c) => Some(commit_files(c, std::slice::from_ref(&file))?),
-        None => None,
-    };
-    Ok(Written { file, commit })
-}
-
-/// Commit `files` with the message of what the commit holds.
-pub fn commit_files(c: Committer, files: &[PathBuf]) -> Result<Committed> {
-    c.commit(files, crate::output::commit::message)
 }
