@@ -44,12 +44,6 @@ pub struct Global {
     #[arg(long, global = true, env = "OSLOG_TODAY", value_name = "YYYY-MM-DD", value_parser = LogDate::parse_day)]
     pub today: Option<chrono::NaiveDate>,
 
-    /// Read the log as it was at this commit, or at the last commit on or before this day, from git
-    /// objects without a checkout (for status, list, show, timeline and report actions; dates are then evaluated as
-    /// of that commit's day unless --today is given).
-    #[arg(long, global = true, value_name = "DATE|REV")]
-    pub as_of: Option<String>,
-
     /// When to use colour.
     #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
     pub color: ColorWhen,

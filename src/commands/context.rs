@@ -1,10 +1,16 @@
-//! What every command may need, resolved once from the global options: the folder it runs in (and
-//! the log root found from there), the day, the colour choice, and `--as-of`.
+//! What every command may need, resolved once: from the global options, the folder it runs in (and
+//! the log root found from there), the day and the colour choice; and for the commands that read the
+//! log as it was, `--as-of` resolved into a [`Snapshot`].
 
+use super::args::AsOf;
 use super::Outcome;
 use crate::cli::{ColorWhen, Global};
+use crate::git::{Repo, Rev};
 use crate::output::style::Paint;
+use crate::store::{KeepFn, Log};
 use anyhow::Result;
+use chrono::NaiveDate;
+use std::cell::OnceCell;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -13,14 +19,30 @@ pub struct Context {
     /// The folder the command runs in (`-C`, or the current folder).
     pub start: PathBuf,
     /// Today, or the `--today` override.
-    pub today: chrono::NaiveDate,
+    pub today: NaiveDate,
     /// Colour for standard output.
     pub paint: Paint,
-    pub verbose: bool,
-    /// `--as-of`: the commit or day whose log the reading commands show.
-    pub as_of: Option<String>,
     /// Whether `--today` (or OSLOG_TODAY) fixed the day.
     pub today_given: bool,
+    /// The log root, once found.
+    root: OnceCell<PathBuf>,
+}
+
+/// The log a reading command shows, with `--as-of` resolved once: the working tree, or the commit
+/// it names, and the day the log's dates are evaluated on.
+#[derive(Clone, Copy, Debug)]
+pub struct Snapshot {
+    /// The commit read, with `--as-of`; `None` for the working tree.
+    pub rev: Option<Rev>,
+    /// Today; with `--as-of`, the commit's day unless `--today` was given.
+    pub today: NaiveDate,
+}
+
+impl Snapshot {
+    /// The commit the history behind this log ends at: its own, or HEAD.
+    pub fn tip(&self, repo: &Repo) -> Result<Rev> {
+        self.rev.map_or_else(|| repo.head(), Ok)
+    }
 }
 
 impl Context {
@@ -43,9 +65,8 @@ impl Context {
             start,
             today,
             paint: Paint { on },
-            verbose: cli.verbose,
-            as_of: cli.as_of.clone(),
             today_given: cli.today.is_some(),
+            root: OnceCell::new(),
         })
     }
 
@@ -61,9 +82,13 @@ impl Context {
         Ok(())
     }
 
-    /// The log root for this run.
+    /// The log root for this run, found the first time it is asked for.
     pub fn root(&self) -> Result<PathBuf> {
-        crate::store::find_root(&self.start)
+        if let Some(root) = self.root.get() {
+            return Ok(root.clone());
+        }
+        let root = crate::store::find_root(&self.start)?;
+        Ok(self.root.get_or_init(|| root).clone())
     }
 
     /// Take the write lock of the log at `root` (see `write::lock`), saying on stderr what completing
@@ -80,24 +105,52 @@ impl Context {
         commit.then_some(crate::output::commit::message as crate::write::Message)
     }
 
-    /// The log a reading command shows, with the day to evaluate it on: the working tree as of today,
-    /// or with `--as-of` the log at that commit, as of the commit's day unless `--today` was given.
-    pub fn load_log(&self) -> Result<(crate::store::Log, chrono::NaiveDate)> {
-        let root = self.root()?;
-        let Some(spec) = &self.as_of else {
-            let log = crate::store::load(&root)?;
-            crate::output::interrupted(&mut std::io::stderr(), &log.diags)?;
-            return Ok((log, self.today));
+    /// Resolve `--as-of` into the log a reading command shows: with a day or revision, the commit
+    /// it names, as of that commit's day unless `--today` was given; without, the working tree as of
+    /// today.
+    pub fn snapshot(&self, as_of: &AsOf) -> Result<Snapshot> {
+        let Some(spec) = &as_of.as_of else {
+            return Ok(Snapshot {
+                rev: None,
+                today: self.today,
+            });
         };
-        let repo = crate::git::Repo::open(&root)?;
+        let repo = Repo::open(&self.root()?)?;
         let rev = repo.resolve(spec)?;
-        let log = crate::store::load_stored(&root, &repo.files_at(rev)?);
-        let today = if self.today_given {
-            self.today
-        } else {
-            repo.date(rev)?
+        let today = match self.today_given {
+            true => self.today,
+            false => repo.date(rev)?,
         };
-        Ok((log, today))
+        Ok(Snapshot {
+            rev: Some(rev),
+            today,
+        })
+    }
+
+    /// The log of `snap`: read from its commit's objects without a checkout, or loaded from the
+    /// working tree with a warning on stderr when a write was interrupted there.
+    pub fn load(&self, snap: &Snapshot) -> Result<Log> {
+        let root = self.root()?;
+        match snap.rev {
+            Some(rev) => Ok(crate::store::load_stored(
+                &root,
+                &Repo::open(&root)?.files_at(rev)?,
+            )),
+            None => {
+                let log = crate::store::load(&root)?;
+                crate::output::interrupted(&mut std::io::stderr(), &log.diags)?;
+                Ok(log)
+            }
+        }
+    }
+
+    /// The log of `snap` for a question about some records only: from the working tree, only the
+    /// record files `keep` accepts are parsed (see `store::load_where`); from a commit, all of them.
+    pub fn load_where(&self, snap: &Snapshot, keep: &KeepFn) -> Result<Log> {
+        match snap.rev {
+            Some(_) => self.load(snap),
+            None => crate::store::load_where(&self.root()?, keep),
+        }
     }
 
     /// Warn on stderr, one line per file, about the record files `log` left out of a reading
@@ -110,14 +163,6 @@ impl Context {
         } else {
             Outcome::Success
         })
-    }
-
-    /// The commit a reading command's history ends at: the `--as-of` commit, or HEAD.
-    pub fn history_tip(&self, repo: &crate::git::Repo) -> Result<crate::git::Rev> {
-        match &self.as_of {
-            Some(spec) => repo.resolve(spec),
-            None => repo.head(),
-        }
     }
 
     /// Tell the user what a writing command wrote (and committed), with the path as they see it.

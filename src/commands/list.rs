@@ -1,6 +1,6 @@
 //! `oslog list`: the actions that pass the filters, as a table, JSON, CSV or Markdown.
 
-use super::args::parse_status;
+use super::args::{parse_status, AsOf};
 use super::{Context, Outcome};
 use crate::model::{LogDate, Status};
 use crate::output::records::{self, Column, Grid};
@@ -62,6 +62,8 @@ pub struct Args {
     /// Exit 1 when a record file does not load and is left out of the list.
     #[arg(long)]
     pub strict: bool,
+    #[command(flatten)]
+    pub as_of: AsOf,
 }
 
 /// The JSON document of `list`: the actions, and the record files left out.
@@ -112,15 +114,17 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     };
     // With --theme, a file that holds none of the theme keys cannot match, so it is read but not
     // parsed; a file with a backslash is always parsed, since a YAML escape could spell a key.
-    let (log, today) = match &ctx.as_of {
-        None if !filter.themes.is_empty() => {
+    let snap = ctx.snapshot(&args.as_of)?;
+    let log = match filter.themes.is_empty() {
+        true => ctx.load(&snap)?,
+        false => {
             let keep = |_: &str, text: &str| {
                 text.contains('\\') || filter.themes.iter().any(|t| text.contains(t.as_str()))
             };
-            (store::load_where(&ctx.root()?, &keep)?, ctx.today)
+            ctx.load_where(&snap, &keep)?
         }
-        _ => ctx.load_log()?,
     };
+    let today = snap.today;
     let outcome = ctx.warn_left_out(&log, args.strict)?;
     let mut actions: Vec<_> = log
         .actions

@@ -28,7 +28,7 @@ pub mod timeline;
 pub mod update;
 pub mod validate;
 
-pub use context::Context;
+pub use context::{Context, Snapshot};
 
 use anyhow::Result;
 use clap::Subcommand;
@@ -73,19 +73,6 @@ pub enum Command {
 
 /// Run the parsed command, writing its output to `out`.
 pub fn dispatch(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
-    let reads_log = matches!(
-        command,
-        Command::Status(_)
-            | Command::List(_)
-            | Command::Show(_)
-            | Command::Timeline(_)
-            | Command::Report(_)
-    );
-    if ctx.as_of.is_some() && !reads_log {
-        anyhow::bail!(
-            "--as-of applies to status, list, show, timeline and report; the history commands take --since and --until or a range"
-        );
-    }
     let result = match command {
         Command::Validate(args) => validate::run(args, ctx, out),
         Command::Fmt(args) => fmt::run(args, ctx, out),

@@ -1,6 +1,7 @@
 //! `oslog report`: the documents the secretariat circulates, in Markdown or as one self-contained
 //! HTML file.
 
+use super::args::AsOf;
 use super::{Context, Outcome};
 use crate::git::{Bound, Repo};
 use crate::model::LogDate;
@@ -23,7 +24,7 @@ use std::path::PathBuf;
 /// is the same limited to the themes a member follows; `report annual --year YYYY` gives, per theme,
 /// the issues resolved, not resolved and outstanding, with the year's figures.
 ///
-/// With the global --as-of DATE|REV the report shows the log as it was then. --public withholds
+/// With --as-of DATE|REV the report shows the log as it was then. --public withholds
 /// owners unless themes.yaml marks the theme's owners public (`public_owners: true`). A record file
 /// that does not load is left out: a note in the report lists it, a warning on stderr names it, and
 /// --strict makes that exit 1 (the report is still written).
@@ -31,7 +32,7 @@ use std::path::PathBuf;
 /// Examples:
 ///   oslog report actions --format html --out action-log.html
 ///   oslog report actions --public --format md
-///   oslog --as-of 2019-05-01 report actions --format html --out may.html
+///   oslog report actions --as-of 2019-05-01 --format html --out may.html
 ///   oslog report monthly --since 2019-06-01 --format html --out june.html
 ///   oslog report digest --member "Liberty"
 ///   oslog report annual --year 2019 --format html --out annual-2019.html
@@ -40,6 +41,9 @@ use std::path::PathBuf;
 pub struct Args {
     #[command(subcommand)]
     pub report: Report,
+
+    #[command(flatten)]
+    pub as_of: AsOf,
 }
 
 /// The reports.
@@ -99,12 +103,12 @@ pub struct DigestArgs {
 /// or given a dated update during it, and still open. Outstanding: every other open action. Figures
 /// per theme: raised, completed and closed in the year; median days from raised to complete; the
 /// deadline moves committed during the year; milestones of the theme's actions done and slipped.
-/// The report shows the log as it is now; add the global --as-of YYYY-12-31 for the year's end.
+/// The report shows the log as it is now; add --as-of YYYY-12-31 for the year's end.
 ///
 /// Examples:
 ///   oslog report annual --year 2019
 ///   oslog report annual --year 2019 --format html --out annual-2019.html
-///   oslog --as-of 2019-12-31 report annual --year 2019 --public
+///   oslog report annual --year 2019 --as-of 2019-12-31 --public
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct AnnualArgs {
@@ -158,16 +162,19 @@ pub enum FormatArg {
 
 /// Run `oslog report`.
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
+    let as_of = &args.as_of;
     match args.report {
-        Report::Actions(a) => actions(a, ctx, out),
-        Report::Monthly(a) => monthly(a, None, ctx, out),
-        Report::Digest(a) => monthly(a.monthly, Some(a.member), ctx, out),
-        Report::Annual(a) => annual(a, ctx, out),
+        Report::Actions(a) => actions(a, as_of, ctx, out),
+        Report::Monthly(a) => monthly(a, None, as_of, ctx, out),
+        Report::Digest(a) => monthly(a.monthly, Some(a.member), as_of, ctx, out),
+        Report::Annual(a) => annual(a, as_of, ctx, out),
     }
 }
 
-fn actions(args: ActionsArgs, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
-    let (log, today) = ctx.load_log()?;
+fn actions(args: ActionsArgs, as_of: &AsOf, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
+    let snap = ctx.snapshot(as_of)?;
+    let log = ctx.load(&snap)?;
+    let today = snap.today;
     let outcome = ctx.warn_left_out(&log, args.common.strict)?;
     let (themes, actions, milestones) = log.records();
     let mut report =
@@ -175,7 +182,7 @@ fn actions(args: ActionsArgs, ctx: &Context, out: &mut dyn Write) -> Result<Outc
     report.left_out = crate::output::left_out_files(&log.left_out);
     // The chart follows git history where the log has one; a log outside git keeps its dates.
     if let Ok(repo) = Repo::open(&ctx.root()?) {
-        let commits = oldest_first(repo.changes(ctx.history_tip(&repo)?, None)?);
+        let commits = oldest_first(repo.changes(snap.tip(&repo)?, None)?);
         let (points, from) = over_time::from_history(&commits, &report.over_time, today);
         if let Some(from) = from {
             report.over_time = points;
@@ -195,10 +202,13 @@ fn actions(args: ActionsArgs, ctx: &Context, out: &mut dyn Write) -> Result<Outc
 fn monthly(
     args: MonthlyArgs,
     member: Option<String>,
+    as_of: &AsOf,
     ctx: &Context,
     out: &mut dyn Write,
 ) -> Result<Outcome> {
-    let (log, today) = ctx.load_log()?;
+    let snap = ctx.snapshot(as_of)?;
+    let log = ctx.load(&snap)?;
+    let today = snap.today;
     let (themes, actions, milestones) = log.records();
     let only = match &member {
         Some(name) => match themes.member(name) {
@@ -222,7 +232,7 @@ fn monthly(
         .since
         .clone()
         .unwrap_or_else(|| (today - Months::new(1)).format("%Y-%m-%d").to_string());
-    let tip = ctx.history_tip(&repo)?;
+    let tip = snap.tip(&repo)?;
     let (mut commits, since) = match repo.bound(&spec)? {
         Bound::Rev(r) => (repo.changes(tip, Some(r))?, spec),
         Bound::Date(d) => (
@@ -256,11 +266,13 @@ fn monthly(
     Ok(outcome)
 }
 
-fn annual(args: AnnualArgs, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
-    let (log, today) = ctx.load_log()?;
+fn annual(args: AnnualArgs, as_of: &AsOf, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
+    let snap = ctx.snapshot(as_of)?;
+    let log = ctx.load(&snap)?;
+    let today = snap.today;
     let (themes, actions, milestones) = log.records();
     let repo = Repo::open(&ctx.root()?)?;
-    let commits = oldest_first(repo.changes(ctx.history_tip(&repo)?, None)?);
+    let commits = oldest_first(repo.changes(snap.tip(&repo)?, None)?);
     let input = monthly::Inputs {
         themes: &themes,
         actions: &actions,

@@ -1,5 +1,6 @@
 //! `oslog show`: one action in full, with what refers to it from elsewhere in the log.
 
+use super::args::AsOf;
 use super::{Context, Outcome};
 use crate::model::Action;
 use crate::store::{self, emit};
@@ -32,6 +33,8 @@ pub struct Args {
     /// Exit 1 when a record file does not load and is left out of what refers to N.
     #[arg(long)]
     pub strict: bool,
+    #[command(flatten)]
+    pub as_of: AsOf,
 }
 
 /// The output formats of `show`.
@@ -54,14 +57,12 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     // Without --as-of, only the action's own file and the files that mention its number are parsed:
     // every file must still be read to find what refers to it, but parsing is most of the cost. A
     // file with a backslash is always parsed, since a YAML escape could spell the number.
-    let log = match ctx.as_of {
-        Some(_) => ctx.load_log()?.0,
-        None => store::load_where(&ctx.root()?, &|name, text| {
-            name == Action::file_name(args.id)
-                || text.contains('\\')
-                || store::mentions_number(text, args.id)
-        })?,
-    };
+    let snap = ctx.snapshot(&args.as_of)?;
+    let log = ctx.load_where(&snap, &|name, text| {
+        name == Action::file_name(args.id)
+            || text.contains('\\')
+            || store::mentions_number(text, args.id)
+    })?;
     let i = crate::write::find_action(&log, args.id)?;
     let outcome = ctx.warn_left_out(&log, args.strict)?;
     let action = &log.actions[i].value;

@@ -1,7 +1,7 @@
 //! `oslog status`: with no arguments, the dashboard of the log as of today (or `--today`); with an
 //! action number and a status, a move along the action's lifecycle.
 
-use super::args::parse_status;
+use super::args::{parse_status, AsOf};
 use super::{Context, Outcome};
 use crate::model::lifecycle::{self, Move};
 use crate::model::{LogDate, Status};
@@ -69,6 +69,8 @@ pub struct Args {
     /// Exit 1 when a record file does not load and is left out of the dashboard.
     #[arg(long)]
     pub strict: bool,
+    #[command(flatten)]
+    pub as_of: AsOf,
 }
 
 /// The dashboard as JSON: its figures, and the record files left out of them.
@@ -93,6 +95,9 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
 fn move_action(id: u32, args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     if args.strict {
         bail!("--strict applies to the dashboard (oslog status --strict), not to a move");
+    }
+    if args.as_of.as_of.is_some() {
+        bail!("--as-of applies to the dashboard (oslog status --as-of DATE|REV), not to a move");
     }
     let Some(to) = args.status else {
         bail!(
@@ -137,10 +142,11 @@ fn dashboard(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> 
     if moving {
         bail!("--note, --date, --signed-off, --reopen, --merged-into, --duplicate-of and --commit need an action: oslog status N STATUS");
     }
-    let (log, today) = ctx.load_log()?;
+    let snap = ctx.snapshot(&args.as_of)?;
+    let log = ctx.load(&snap)?;
     let outcome = ctx.warn_left_out(&log, args.strict)?;
     let (themes, actions, milestones) = log.records();
-    let dash = crate::report::dashboard(&themes, &actions, &milestones, today);
+    let dash = crate::report::dashboard(&themes, &actions, &milestones, snap.today);
     match args.format {
         FormatArg::Table => crate::output::table::dashboard(out, &dash, ctx.paint)?,
         FormatArg::Json => {

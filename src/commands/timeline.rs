@@ -1,5 +1,6 @@
 //! `oslog timeline`: the milestones, by year, with filters and the formats of `list`.
 
+use super::args::AsOf;
 use super::{Context, Outcome};
 use crate::model::{Milestone, MilestoneKind, MilestoneStatus};
 use crate::output::records::{self, Grid};
@@ -39,6 +40,9 @@ pub struct Args {
     /// Exit 1 when a record file does not load and is left out of the timeline.
     #[arg(long)]
     pub strict: bool,
+
+    #[command(flatten)]
+    pub as_of: AsOf,
 }
 
 /// The JSON document of `timeline`: the milestones, and the record files left out.
@@ -92,7 +96,9 @@ fn grid(ms: &[&Milestone]) -> Grid {
 
 /// Run `oslog timeline`.
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
-    let (log, today) = ctx.load_log()?;
+    let snap = ctx.snapshot(&args.as_of)?;
+    let log = ctx.load(&snap)?;
+    let today = snap.today;
     let outcome = ctx.warn_left_out(&log, args.strict)?;
     let mut ms: Vec<&Milestone> = log
         .milestones
@@ -160,6 +166,7 @@ mod tests {
             kind,
             format: FormatArg::Table,
             strict: false,
+            as_of: AsOf::default(),
         }
     }
 
