@@ -1,6 +1,6 @@
 //! `oslog list`: the actions that pass the filters, as a table, JSON, CSV or Markdown.
 
-use super::args::{parse_status, AsOf};
+use super::args::{formats, parse_status, AsOf, Format, LISTS};
 use super::{Context, Outcome};
 use crate::model::{LogDate, Status};
 use crate::output::records::{self, Column, Grid};
@@ -57,8 +57,8 @@ pub struct Args {
     #[arg(long, value_delimiter = ',', value_parser = parse_column)]
     pub columns: Vec<Column>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
-    pub format: FormatArg,
+    #[arg(long, default_value = "table", value_parser = formats(LISTS))]
+    pub format: Format,
     /// Exit 1 when a record file does not load and is left out of the list.
     #[arg(long)]
     pub strict: bool,
@@ -71,15 +71,6 @@ pub struct Args {
 struct Listed<'a> {
     actions: &'a [&'a crate::model::Action],
     left_out: &'a [store::LeftOut],
-}
-
-/// The output formats of `list`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum FormatArg {
-    Table,
-    Json,
-    Csv,
-    Markdown,
 }
 
 fn parse_status_or_open(s: &str) -> Result<Vec<Status>, String> {
@@ -155,17 +146,16 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         args.columns
     };
     match args.format {
-        FormatArg::Json => {
+        Format::Json => {
             let listed = Listed {
                 actions: &actions,
                 left_out: &log.left_out,
             };
-            serde_json::to_writer_pretty(&mut *out, &listed)?;
-            writeln!(out)?;
+            crate::output::json::write(out, &listed)?;
         }
-        FormatArg::Csv => records::csv(out, &Grid::of(&actions, &columns))?,
-        FormatArg::Markdown => records::markdown(out, &Grid::of(&actions, &columns))?,
-        FormatArg::Table => {
+        Format::Csv => records::csv(out, &Grid::of(&actions, &columns))?,
+        Format::Markdown => records::markdown(out, &Grid::of(&actions, &columns))?,
+        _ => {
             crate::output::table::grid(out, &Grid::of(&actions, &columns), ctx.paint)?;
             writeln!(
                 out,

@@ -1,6 +1,6 @@
 //! `oslog log`: every change to actions and milestones, newest first, from git.
 
-use super::history::FormatArg;
+use super::args::{formats, Format, TABLE_OR_JSON};
 use super::{Context, Outcome};
 use crate::git::{Bound, Repo};
 use crate::trail::Entry;
@@ -42,8 +42,8 @@ pub struct Args {
     pub field: Option<String>,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
-    pub format: FormatArg,
+    #[arg(long, default_value = "table", value_parser = formats(TABLE_OR_JSON))]
+    pub format: Format,
 }
 
 #[derive(Serialize)]
@@ -90,17 +90,16 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     let commits = crate::trail::filter(commits, keep);
     let warnings = repo.warnings();
     match args.format {
-        FormatArg::Json => {
+        Format::Json => {
             let report = Report {
                 shallow: repo.shallow(),
                 detached: repo.detached.as_deref(),
                 warnings: &warnings,
                 commits: &commits,
             };
-            serde_json::to_writer_pretty(&mut *out, &report)?;
-            writeln!(out)?;
+            crate::output::json::write(out, &report)?;
         }
-        FormatArg::Table => {
+        _ => {
             crate::output::trail::warnings(out, &warnings, ctx.paint)?;
             if commits.is_empty() {
                 writeln!(out, "no changes")?;

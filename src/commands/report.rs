@@ -1,7 +1,7 @@
 //! `oslog report`: the documents the secretariat circulates, in Markdown or as one self-contained
 //! HTML file.
 
-use super::args::AsOf;
+use super::args::{formats, AsOf, Format};
 use super::{Context, Outcome};
 use crate::git::{Bound, Repo};
 use crate::model::LogDate;
@@ -137,8 +137,8 @@ pub struct ActionsArgs {
 #[derive(Debug, clap::Args)]
 pub struct Common {
     /// Output format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Md)]
-    pub format: FormatArg,
+    #[arg(long, default_value = "md", value_parser = formats(FORMATS))]
+    pub format: Format,
 
     /// Write to FILE instead of standard output.
     #[arg(long, value_name = "FILE")]
@@ -154,11 +154,7 @@ pub struct Common {
 }
 
 /// The output formats of a report.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum FormatArg {
-    Md,
-    Html,
-}
+const FORMATS: &[(Format, &str)] = &[(Format::Md, ""), (Format::Html, "")];
 
 /// Run `oslog report`.
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
@@ -312,8 +308,8 @@ fn emit<R>(
 ) -> Result<()> {
     let mut buf = Vec::new();
     match common.format {
-        FormatArg::Md => md(&mut buf, report)?,
-        FormatArg::Html => html(&mut buf, report)?,
+        Format::Md => md(&mut buf, report)?,
+        _ => html(&mut buf, report)?,
     }
     match &common.out {
         Some(path) => {

@@ -1,6 +1,6 @@
 //! `oslog show`: one action in full, with what refers to it from elsewhere in the log.
 
-use super::args::AsOf;
+use super::args::{formats, AsOf, Format};
 use super::{Context, Outcome};
 use crate::model::Action;
 use crate::store::{self, emit};
@@ -28,8 +28,8 @@ pub struct Args {
     pub id: u32,
     /// Output format: text (the record as in its file with its updates numbered, then what refers to
     /// it), json or yaml.
-    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
-    pub format: FormatArg,
+    #[arg(long, default_value = "text", value_parser = formats(FORMATS))]
+    pub format: Format,
     /// Exit 1 when a record file does not load and is left out of what refers to N.
     #[arg(long)]
     pub strict: bool,
@@ -38,12 +38,7 @@ pub struct Args {
 }
 
 /// The output formats of `show`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum FormatArg {
-    Text,
-    Json,
-    Yaml,
-}
+const FORMATS: &[(Format, &str)] = &[(Format::Text, ""), (Format::Json, ""), (Format::Yaml, "")];
 
 #[derive(Serialize)]
 struct Shown<'a> {
@@ -70,17 +65,16 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     let milestones: Vec<_> = log.milestones.iter().map(|m| &m.value).collect();
     let related = crate::report::related(args.id, &actions, &milestones);
     match args.format {
-        FormatArg::Json => {
+        Format::Json => {
             let shown = Shown {
                 action,
                 referenced_by: related,
                 left_out: &log.left_out,
             };
-            serde_json::to_writer_pretty(&mut *out, &shown)?;
-            writeln!(out)?;
+            crate::output::json::write(out, &shown)?;
         }
-        FormatArg::Yaml => out.write_all(emit::action(action, &[]).as_bytes())?,
-        FormatArg::Text => {
+        Format::Yaml => out.write_all(emit::action(action, &[]).as_bytes())?,
+        _ => {
             writeln!(
                 out,
                 "{}",

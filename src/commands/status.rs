@@ -1,6 +1,7 @@
 //! `oslog status`: with no arguments, the dashboard of the log as of today (or `--today`); with an
 //! action number and a status, a move along the action's lifecycle.
 
+use super::args::{formats, Format, TABLE_OR_JSON};
 use super::args::{parse_status, AsOf};
 use super::{Context, Outcome};
 use crate::model::lifecycle::{self, Move};
@@ -64,8 +65,8 @@ pub struct Args {
     #[arg(long)]
     pub commit: bool,
     /// Output format of the dashboard.
-    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
-    pub format: FormatArg,
+    #[arg(long, default_value = "table", value_parser = formats(TABLE_OR_JSON))]
+    pub format: Format,
     /// Exit 1 when a record file does not load and is left out of the dashboard.
     #[arg(long)]
     pub strict: bool,
@@ -80,9 +81,6 @@ struct DashboardJson<'a> {
     dashboard: &'a crate::report::Dashboard,
     left_out: &'a [crate::store::LeftOut],
 }
-
-/// The output formats of `status`: those of the history commands, a table or JSON.
-pub use super::history::FormatArg;
 
 /// Run `oslog status`: the dashboard, or a move when a number is given.
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
@@ -148,15 +146,14 @@ fn dashboard(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> 
     let (themes, actions, milestones) = log.records();
     let dash = crate::report::dashboard(&themes, &actions, &milestones, snap.today);
     match args.format {
-        FormatArg::Table => crate::output::table::dashboard(out, &dash, ctx.paint)?,
-        FormatArg::Json => {
+        Format::Json => {
             let json = DashboardJson {
                 dashboard: &dash,
                 left_out: &log.left_out,
             };
-            serde_json::to_writer_pretty(&mut *out, &json)?;
-            writeln!(out)?;
+            crate::output::json::write(out, &json)?;
         }
+        _ => crate::output::table::dashboard(out, &dash, ctx.paint)?,
     }
     Ok(outcome)
 }

@@ -1,6 +1,6 @@
 //! `oslog timeline`: the milestones, by year, with filters and the formats of `list`.
 
-use super::args::AsOf;
+use super::args::{formats, AsOf, Format, LISTS};
 use super::{Context, Outcome};
 use crate::model::{Milestone, MilestoneKind, MilestoneStatus};
 use crate::output::records::{self, Grid};
@@ -34,8 +34,8 @@ pub struct Args {
     pub kind: Vec<MilestoneKind>,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
-    pub format: FormatArg,
+    #[arg(long, default_value = "table", value_parser = formats(LISTS))]
+    pub format: Format,
 
     /// Exit 1 when a record file does not load and is left out of the timeline.
     #[arg(long)]
@@ -51,9 +51,6 @@ struct Listed<'a> {
     milestones: &'a [&'a Milestone],
     left_out: &'a [crate::store::LeftOut],
 }
-
-/// The formats are those of `oslog list`.
-pub use super::list::FormatArg;
 
 /// Whether a milestone passes the filters on `today`.
 fn keep(m: &Milestone, args: &Args, today: chrono::NaiveDate) -> bool {
@@ -108,17 +105,16 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         .collect();
     ms.sort_by(|a, b| a.date.cmp(&b.date).then(a.id.cmp(&b.id)));
     match args.format {
-        FormatArg::Json => {
+        Format::Json => {
             let listed = Listed {
                 milestones: &ms,
                 left_out: &log.left_out,
             };
-            serde_json::to_writer_pretty(&mut *out, &listed)?;
-            writeln!(out)?;
+            crate::output::json::write(out, &listed)?;
         }
-        FormatArg::Csv => records::csv(out, &grid(&ms))?,
-        FormatArg::Markdown => records::markdown(out, &grid(&ms))?,
-        FormatArg::Table => {
+        Format::Csv => records::csv(out, &grid(&ms))?,
+        Format::Markdown => records::markdown(out, &grid(&ms))?,
+        _ => {
             let mut years: Vec<i32> = ms.iter().map(|m| m.date.year_month().0).collect();
             years.dedup();
             for year in years {
@@ -164,7 +160,7 @@ mod tests {
             upcoming,
             overdue,
             kind,
-            format: FormatArg::Table,
+            format: Format::Table,
             strict: false,
             as_of: AsOf::default(),
         }

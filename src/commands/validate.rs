@@ -1,5 +1,6 @@
 //! `oslog validate`: every finding in every file, with stable codes, as text, JSON or GitHub annotations.
 
+use super::args::{self, formats};
 use super::{Context, Outcome};
 use crate::diag::{Code, Summary};
 use crate::output::diagnostics::{self, Checked, Format};
@@ -28,8 +29,8 @@ pub struct Args {
     pub strict: bool,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
-    pub format: FormatArg,
+    #[arg(long, default_value = "human", value_parser = formats(FORMATS))]
+    pub format: args::Format,
 
     /// Also compare with REV (such as origin/main), read from git: report every action number or
     /// milestone id this branch adds that REV has meanwhile given to another record
@@ -49,15 +50,20 @@ pub struct Args {
 }
 
 /// The output formats of `validate`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum FormatArg {
-    /// rustc-like text with the offending line.
-    Human,
-    /// One JSON document with a summary and the findings.
-    Json,
-    /// GitHub workflow commands (`::error file=…,line=…::…`) for pull-request annotations.
-    Github,
-}
+const FORMATS: &[(args::Format, &str)] = &[
+    (
+        args::Format::Human,
+        "rustc-like text with the offending line",
+    ),
+    (
+        args::Format::Json,
+        "One JSON document with a summary and the findings",
+    ),
+    (
+        args::Format::Github,
+        "GitHub workflow commands (`::error file=…,line=…::…`) for pull-request annotations",
+    ),
+];
 
 /// Run `oslog validate`.
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
@@ -90,9 +96,9 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         themes: log.themes.as_ref().map_or(0, |t| t.value.themes.len()),
     };
     let format = match args.format {
-        FormatArg::Human => Format::Human,
-        FormatArg::Json => Format::Json,
-        FormatArg::Github => Format::Github,
+        args::Format::Json => Format::Json,
+        args::Format::Github => Format::Github,
+        _ => Format::Human,
     };
     let prefix = ctx.display_prefix(&root);
     // Snippets come from the files checked: the staged ones, or the working tree's.

@@ -5,6 +5,7 @@
 pub mod commit;
 pub mod diagnostics;
 pub mod html;
+pub mod json;
 pub mod prompt;
 pub mod records;
 pub mod renumber;
