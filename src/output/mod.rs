@@ -6,6 +6,7 @@ pub mod commit;
 pub mod diagnostics;
 pub mod html;
 pub mod json;
+pub mod markdown;
 pub mod prompt;
 pub mod records;
 pub mod renumber;

@@ -1,33 +1,12 @@
-//! The reports as Markdown. Every value from the log goes through [`cell`] or [`text`], which
-//! neutralise HTML and link syntax, so that a title cannot inject markup or a `javascript:` link into
+//! The reports as Markdown. Every value from the log goes through `markdown::text`, which
+//! neutralises HTML and link syntax, so that a title cannot inject markup or a `javascript:` link into
 //! a rendered page, and pipes and line breaks cannot break a table.
 
+use super::markdown::text;
 use crate::report::annual::{self, AnnualReport};
 use crate::report::monthly::{Item, MonthlyReport};
 use crate::report::ActionsReport;
 use std::io::{self, Write};
-
-/// Text from the log made inert as Markdown: HTML, link and emphasis characters escaped, line breaks
-/// as spaces.
-pub fn text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\r' => {}
-            '\n' => out.push(' '),
-            '\\' | '[' | ']' | '(' | ')' | '*' | '_' | '`' | '|' | '#' | '!' | '~' => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// End the line under a report's title, saying whether this is the public version.
 fn end_intro(w: &mut dyn Write, public: bool) -> io::Result<()> {
@@ -227,17 +206,4 @@ pub fn annual(w: &mut dyn Write, r: &AnnualReport) -> io::Result<()> {
         }
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn text_neutralises_markup_links_and_table_breaks() {
-        assert_eq!(
-            text("<script>alert(1)</script> & [x](javascript:alert(1)) a|b\nc"),
-            "&lt;script&gt;alert\\(1\\)&lt;/script&gt; &amp; \\[x\\]\\(javascript:alert\\(1\\)\\) a\\|b c"
-        );
-    }
 }
