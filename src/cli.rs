@@ -56,7 +56,7 @@ pub struct Global {
 /// When to colour output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ColorWhen {
-    /// Colour on a terminal, unless NO_COLOR is set (CLICOLOR_FORCE forces it).
+    /// Colour on a terminal, unless NO_COLOR is set or CLICOLOR=0 (CLICOLOR_FORCE forces it).
     Auto,
     Always,
     Never,

@@ -59,7 +59,11 @@ pub type CommandLine = cli::Cli<commands::Command>;
 /// The process exit code for a run.
 pub fn run(cli: CommandLine) -> anyhow::Result<commands::Outcome> {
     let stdout = std::io::stdout();
-    let ctx = commands::Context::new(&cli.global, stdout.is_terminal())?;
+    let ctx = commands::Context::new(
+        &cli.global,
+        stdout.is_terminal(),
+        std::io::stderr().is_terminal(),
+    )?;
     let mut out = std::io::BufWriter::new(Stdout(stdout.lock()));
     let outcome = commands::dispatch(cli.command, &ctx, &mut out)?;
     out.flush()?;

@@ -66,6 +66,71 @@ fn colour_follows_the_flag_and_the_environment() {
     ));
 }
 
+/// Run `shell` (a command line that starts `oslog`) on a pseudo-terminal made by util-linux's
+/// `script`, in `root`, with a cleared colour environment, `TERM=xterm` and `env`; what the terminal
+/// showed, or None when `script` is missing.
+fn on_terminal(root: &Path, shell: &str, env: &[(&str, &str)]) -> Option<String> {
+    let bin = Path::new(OSLOG).parent().unwrap();
+    let path = std::env::join_paths(std::iter::once(bin.to_path_buf()).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))
+    .unwrap();
+    let mut cmd = Command::new("script");
+    cmd.args(["-qec", shell, "/dev/null"])
+        .current_dir(root)
+        .env("PATH", path)
+        .env("TERM", "xterm")
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("CLICOLOR")
+        .stdin(Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().ok()?;
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn on_a_terminal_colour_follows_clicolor_and_each_stream_is_asked_on_its_own() {
+    let log = broken_log();
+    let root = log.path();
+    let Some(screen) = on_terminal(root, "oslog validate", &[]) else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "util-linux `script` is needed for this test"
+        );
+        return;
+    };
+    assert!(screen.contains('\x1b'), "a terminal is coloured: {screen}");
+    let screen = on_terminal(root, "oslog validate", &[("CLICOLOR", "0")]).unwrap();
+    assert!(
+        !screen.contains('\x1b'),
+        "CLICOLOR=0 turns colour off: {screen}"
+    );
+
+    // A file that does not load is left out of `list` with a warning on stderr, the terminal, while
+    // standard output goes to a file.
+    std::fs::write(
+        root.join("actions/002.yaml"),
+        "id: 2\ntitle: Broken\ntheme: governance\nraised: 2019-01\nstatus: wrong\n",
+    )
+    .unwrap();
+    let screen = on_terminal(root, "oslog list > listed.txt", &[]).unwrap();
+    assert!(screen.contains("warning:"), "{screen}");
+    assert!(
+        screen.contains('\x1b'),
+        "stderr on a terminal is coloured: {screen}"
+    );
+    let listed = std::fs::read_to_string(root.join("listed.txt")).unwrap();
+    assert!(
+        !listed.contains('\x1b'),
+        "stdout to a file is not: {listed}"
+    );
+    let screen = on_terminal(root, "oslog list > listed.txt", &[("NO_COLOR", "1")]).unwrap();
+    assert!(!screen.contains('\x1b'), "{screen}");
+}
+
 #[test]
 fn a_closed_pipe_ends_the_run_quietly() {
     // Enough findings to overflow any pipe buffer, so oslog is still writing when the reader goes.

@@ -22,6 +22,8 @@ pub struct Context {
     pub today: NaiveDate,
     /// Colour for standard output.
     pub paint: Paint,
+    /// Colour for standard error, chosen on its own: either stream may be a terminal.
+    pub paint_err: Paint,
     /// Whether `--today` (or OSLOG_TODAY) fixed the day.
     pub today_given: bool,
     /// The log root, once found.
@@ -47,16 +49,15 @@ impl Snapshot {
 
 impl Context {
     /// Resolve the global options.
-    pub fn new(cli: &Global, stdout_is_terminal: bool) -> Result<Context> {
+    pub fn new(
+        cli: &Global,
+        stdout_is_terminal: bool,
+        stderr_is_terminal: bool,
+    ) -> Result<Context> {
         let cwd = std::env::current_dir()?;
         let start = match &cli.dir {
             Some(d) => cwd.join(d),
             None => cwd,
-        };
-        let on = match cli.color {
-            ColorWhen::Always => true,
-            ColorWhen::Never => false,
-            ColorWhen::Auto => auto_colour(stdout_is_terminal),
         };
         let today = cli
             .today
@@ -64,7 +65,12 @@ impl Context {
         Ok(Context {
             start,
             today,
-            paint: Paint { on },
+            paint: Paint {
+                on: colour(cli.color, stdout_is_terminal),
+            },
+            paint_err: Paint {
+                on: colour(cli.color, stderr_is_terminal),
+            },
             today_given: cli.today.is_some(),
             root: OnceCell::new(),
         })
@@ -138,7 +144,7 @@ impl Context {
             )),
             None => {
                 let log = crate::store::load(&root)?;
-                crate::output::interrupted(&mut std::io::stderr(), &log.diags)?;
+                crate::output::interrupted(&mut std::io::stderr(), &log.diags, self.paint_err)?;
                 Ok(log)
             }
         }
@@ -157,7 +163,8 @@ impl Context {
     /// command's answer, and say how the command ends: with `strict`, a left-out file fails it.
     pub fn warn_left_out(&self, log: &crate::store::Log, strict: bool) -> Result<Outcome> {
         let prefix = self.display_prefix(&log.root);
-        crate::output::left_out(&mut std::io::stderr().lock(), &prefix, &log.left_out)?;
+        let mut err = std::io::stderr().lock();
+        crate::output::left_out(&mut err, &prefix, &log.left_out, self.paint_err)?;
         Ok(if strict && !log.left_out.is_empty() {
             Outcome::Failure
         } else {
@@ -190,13 +197,17 @@ impl Context {
     }
 }
 
-fn auto_colour(is_terminal: bool) -> bool {
-    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
-    if set("NO_COLOR") {
-        return false;
+/// Whether to colour a stream: as `--color` says, or with `auto` by the conventions: never with
+/// `NO_COLOR`, always with `CLICOLOR_FORCE` (other than `0`), never with `CLICOLOR=0`, and
+/// otherwise on a terminal that is not `TERM=dumb`.
+fn colour(when: ColorWhen, is_terminal: bool) -> bool {
+    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    match when {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto if var("NO_COLOR").is_some() => false,
+        ColorWhen::Auto if var("CLICOLOR_FORCE").is_some_and(|v| v != "0") => true,
+        ColorWhen::Auto if var("CLICOLOR").is_some_and(|v| v == "0") => false,
+        ColorWhen::Auto => is_terminal && std::env::var_os("TERM").is_none_or(|t| t != "dumb"),
     }
-    if std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| !v.is_empty() && v != "0") {
-        return true;
-    }
-    is_terminal && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
 }

@@ -48,7 +48,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     let lock = (!args.dry_run).then(|| ctx.lock(&root)).transpose()?;
     let log = store::load(&root)?;
     if args.dry_run {
-        crate::output::interrupted(&mut std::io::stderr(), &log.diags)?;
+        crate::output::interrupted(&mut std::io::stderr(), &log.diags, ctx.paint_err)?;
     }
     // Files where a merge left two different actions under one number are split: ours stays.
     let conflicts = crate::git::conflicts(&root, &log);

@@ -42,12 +42,14 @@ pub fn left_out(
     w: &mut dyn std::io::Write,
     prefix: &std::path::Path,
     left_out: &[crate::store::LeftOut],
+    paint: style::Paint,
 ) -> std::io::Result<()> {
     for l in left_out {
         let codes: Vec<&str> = l.codes.iter().map(|c| c.as_str()).collect();
         writeln!(
             w,
-            "oslog: warning: {} does not load ({}); it is left out; run `oslog validate`",
+            "oslog: {} {} does not load ({}); it is left out; run `oslog validate`",
+            paint.warning("warning:"),
             printable(&prefix.join(&l.file).display().to_string()),
             codes.join(", ")
         )?;
@@ -126,12 +128,14 @@ pub fn recovery(
 pub fn interrupted(
     w: &mut dyn std::io::Write,
     diags: &[crate::diag::Diagnostic],
+    paint: style::Paint,
 ) -> std::io::Result<()> {
     let code = crate::diag::Code::InterruptedWrite;
     if let Some(d) = diags.iter().find(|d| d.code == code) {
         writeln!(
             w,
-            "oslog: warning: [{code}] {} {}; run `oslog recover`",
+            "oslog: {} [{code}] {} {}; run `oslog recover`",
+            paint.warning("warning:"),
             d.file.display(),
             d.message
         )?;
