@@ -240,9 +240,13 @@ fn the_hook_installs_refuses_a_foreign_hook_and_stops_a_bad_commit() {
 
     std::fs::create_dir_all(hook.parent().unwrap()).unwrap();
     std::fs::write(&hook, "#!/bin/sh\necho ours\n").unwrap();
+    // A refused change: exit 2, one line on stderr, and the hook left as it was.
     let refused = oslog(&root, &["hooks", "install"]);
-    assert_exit(&refused, 1);
-    assert!(text(&refused.stdout).contains("--force"));
+    assert_exit(&refused, 2);
+    assert!(text(&refused.stdout).is_empty());
+    let err = text(&refused.stderr);
+    assert!(err.starts_with("oslog: error: refused: "), "{err}");
+    assert!(err.contains("--force") && err.lines().count() == 1, "{err}");
     assert_eq!(
         std::fs::read_to_string(&hook).unwrap(),
         "#!/bin/sh\necho ours\n"
