@@ -5,7 +5,7 @@ use super::args::{formats, AsOf, Format};
 use super::{Context, Outcome};
 use crate::git::{Bound, Repo};
 use crate::model::LogDate;
-use crate::report::{annual, monthly, over_time};
+use crate::report::{annual, monthly};
 use anyhow::{bail, Context as _, Result};
 use chrono::Months;
 use std::io::Write;
@@ -173,20 +173,20 @@ fn actions(args: ActionsArgs, as_of: &AsOf, ctx: &Context, out: &mut dyn Write) 
     let today = snap.today;
     let outcome = ctx.warn_left_out(&log, args.common.strict)?;
     let (themes, actions, milestones) = log.records();
-    let mut report =
-        crate::report::actions::actions(&themes, &actions, &milestones, today, args.common.public);
-    report.left_out = crate::output::left_out_files(&log.left_out);
     // The chart follows git history where the log has one; a log outside git keeps its dates.
-    if let Ok(repo) = Repo::open(&ctx.root()?) {
-        let commits = oldest_first(repo.changes(snap.tip(&repo)?, None)?);
-        let (points, from) = over_time::from_history(&commits, &report.over_time, today);
-        if let Some(from) = from {
-            report.over_time = points;
-            report.over_time_source = format!(
-                "From {from} on, drawn from git history (each action's status at the end of the month); before that, from the dates in the log."
-            );
-        }
-    }
+    let history = match Repo::open(&ctx.root()?) {
+        Ok(repo) => oldest_first(repo.changes(snap.tip(&repo)?, None)?),
+        Err(_) => Vec::new(),
+    };
+    let mut report = crate::report::actions::actions(
+        &themes,
+        &actions,
+        &milestones,
+        &history,
+        today,
+        args.common.public,
+    );
+    report.left_out = crate::output::left_out_files(&log.left_out);
     let render: Renderers<_> = (
         crate::output::report_md::actions,
         crate::output::html::actions,

@@ -3,11 +3,12 @@
 //! the figures its charts draw. Renderers in `output/report_md.rs` and `output/html.rs` turn it into
 //! Markdown and HTML; nothing here formats markup.
 
-use super::over_time::{self, Point, DATED_FIELDS};
+use super::over_time::{over_time, Point};
 use super::theme::{owner, theme_infos, ThemeInfo};
 use crate::model::{
     Action, Deadline, LogDate, Milestone, MilestoneKind, MilestoneStatus, Status, Themes,
 };
+use crate::trail::CommitChanges;
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -98,12 +99,14 @@ pub struct ActionsReport {
     pub left_out: Vec<String>,
 }
 
-/// Build the report of `actions` as of `today`; in `public` mode, owners are withheld unless their
-/// theme marks them public.
+/// Build the report of `actions` as of `today`, its chart drawn from `history` (the log's commits,
+/// oldest first; none for a log outside git) where it can be; in `public` mode, owners are withheld
+/// unless their theme marks them public.
 pub fn actions(
     themes: &Themes,
     actions: &[&Action],
     milestones: &[&Milestone],
+    history: &[CommitChanges],
     today: NaiveDate,
     public: bool,
 ) -> ActionsReport {
@@ -211,6 +214,7 @@ pub fn actions(
         })
         .collect();
     marks.sort_by_key(|m| m.date.sort_key());
+    let (over_time, over_time_source) = over_time(actions, history, today);
     ActionsReport {
         title: "Action log".into(),
         as_of: today,
@@ -218,8 +222,8 @@ pub fn actions(
         public,
         themes: infos,
         sections,
-        over_time: over_time::dated(actions, today),
-        over_time_source: DATED_FIELDS.into(),
+        over_time,
+        over_time_source,
         by_theme,
         milestones: marks,
         left_out: Vec::new(),
@@ -296,6 +300,7 @@ mod tests {
             &themes(false),
             &[&open, &proposed, &merged],
             &[&w],
+            &[],
             day("2019-07-01"),
             false,
         );
@@ -316,6 +321,7 @@ mod tests {
             actions(
                 &themes(public_owners),
                 &[&a],
+                &[],
                 &[],
                 day("2019-07-01"),
                 public,

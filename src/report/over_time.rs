@@ -1,5 +1,6 @@
-//! The open-against-completed figures of the action log's chart: drawn from the log's own dates, or
-//! from git history for the months it covers.
+//! The open-against-completed chart of the action log, in one place: each month's figures drawn from
+//! git history for the months it covers, and from the log's own dates before them (or throughout, for
+//! a log without history), with the caption that says which.
 
 use crate::model::{Action, LogDate, Status};
 use crate::trail::{CommitChanges, Event};
@@ -17,11 +18,31 @@ pub struct Point {
 }
 
 /// The caption of an over-time chart drawn from the log's own dates.
-pub const DATED_FIELDS: &str =
+const DATED_FIELDS: &str =
     "Drawn from the dates in the log: when each action was raised, and when it was signed off or last updated.";
 
+/// Open and completed actions at the end of each month up to `today`, with the chart's caption:
+/// from the history (`commits`, oldest first; commits after `today` left out) for the months it
+/// covers, and from the log's own dates before them, or throughout when there is no history.
+pub fn over_time(
+    actions: &[&Action],
+    commits: &[CommitChanges],
+    today: NaiveDate,
+) -> (Vec<Point>, String) {
+    let dated = dated(actions, today);
+    match from_history(commits, &dated, today) {
+        (points, Some(from)) => (
+            points,
+            format!(
+                "From {from} on, drawn from git history (each action's status at the end of the month); before that, from the dates in the log."
+            ),
+        ),
+        _ => (dated, DATED_FIELDS.to_string()),
+    }
+}
+
 /// When an action was completed or closed: its sign-off, else its last dated update.
-pub fn finished(a: &Action) -> Option<LogDate> {
+fn finished(a: &Action) -> Option<LogDate> {
     if a.status.is_open() {
         return None;
     }
@@ -32,7 +53,7 @@ pub fn finished(a: &Action) -> Option<LogDate> {
 
 /// Open and finished actions at the end of each month, from the month the first action was raised
 /// to `today`: drawn from the log's own dates (raised, signed off, dated updates).
-pub fn dated(actions: &[&Action], today: NaiveDate) -> Vec<Point> {
+fn dated(actions: &[&Action], today: NaiveDate) -> Vec<Point> {
     let Some(first) = actions.iter().map(|a| a.raised.year_month()).min() else {
         return Vec::new();
     };
@@ -68,7 +89,7 @@ pub fn dated(actions: &[&Action], today: NaiveDate) -> Vec<Point> {
 /// Open and finished actions at the end of each month, from git history (`commits`, oldest first)
 /// for the months it covers and from `dated` (the log's own dates) before it. Returns the points and
 /// the first month drawn from history, if any. Commits after `today` are left out.
-pub fn from_history(
+fn from_history(
     commits: &[CommitChanges],
     dated: &[Point],
     today: NaiveDate,
@@ -209,5 +230,27 @@ mod tests {
         );
         let (points, from) = from_history(&[], &dated, day("2019-04-02"));
         assert_eq!((points, from), (dated, None));
+    }
+
+    #[test]
+    fn the_caption_says_where_the_figures_come_from() {
+        let a = sample(1, Status::Ongoing);
+        let (points, caption) = over_time(&[&a], &[], day("2019-02-10"));
+        assert_eq!((points.len(), caption.as_str()), (2, DATED_FIELDS));
+        let added = entry(
+            1,
+            Event::Added,
+            "x",
+            vec![change("status", Op::Changed, None, "ongoing")],
+        );
+        let (_, caption) = over_time(
+            &[&a],
+            &[commit("2019-02-03", vec![added])],
+            day("2019-02-10"),
+        );
+        assert!(
+            caption.starts_with("From 2019-02 on, drawn from git history"),
+            "{caption}"
+        );
     }
 }
