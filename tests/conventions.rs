@@ -2,12 +2,12 @@
 //! NO_COLOR, CLICOLOR_FORCE and --color respected; a closed pipe ends the run quietly; an error is
 //! one line on stderr (its causes with -v); and every command's --help has examples.
 
+mod common;
+
 use clap::CommandFactory;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Stdio};
-
-const OSLOG: &str = env!("CARGO_BIN_EXE_oslog");
+use std::process::Stdio;
 
 /// A log with one action whose theme is unknown, so that `validate` reports an error.
 fn broken_log() -> tempfile::TempDir {
@@ -30,11 +30,8 @@ fn broken_log() -> tempfile::TempDir {
 /// Run `oslog validate` in `root` with a cleared colour environment plus `env`, and say whether the
 /// output holds an ANSI escape.
 fn coloured(root: &Path, args: &[&str], env: &[(&str, &str)]) -> bool {
-    let mut cmd = Command::new(OSLOG);
-    cmd.arg("validate")
-        .args(args)
-        .current_dir(root)
-        .env_remove("NO_COLOR")
+    let mut cmd = common::oslog_command(root, &[&["validate"], args].concat());
+    cmd.env_remove("NO_COLOR")
         .env_remove("CLICOLOR_FORCE")
         .env_remove("CLICOLOR");
     for (k, v) in env {
@@ -66,36 +63,11 @@ fn colour_follows_the_flag_and_the_environment() {
     ));
 }
 
-/// Run `shell` (a command line that starts `oslog`) on a pseudo-terminal made by util-linux's
-/// `script`, in `root`, with a cleared colour environment, `TERM=xterm` and `env`; what the terminal
-/// showed, or None when `script` is missing.
-fn on_terminal(root: &Path, shell: &str, env: &[(&str, &str)]) -> Option<String> {
-    let bin = Path::new(OSLOG).parent().unwrap();
-    let path = std::env::join_paths(std::iter::once(bin.to_path_buf()).chain(
-        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
-    ))
-    .unwrap();
-    let mut cmd = Command::new("script");
-    cmd.args(["-qec", shell, "/dev/null"])
-        .current_dir(root)
-        .env("PATH", path)
-        .env("TERM", "xterm")
-        .env_remove("NO_COLOR")
-        .env_remove("CLICOLOR_FORCE")
-        .env_remove("CLICOLOR")
-        .stdin(Stdio::null());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().ok()?;
-    Some(String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
 #[test]
 fn on_a_terminal_colour_follows_clicolor_and_each_stream_is_asked_on_its_own() {
     let log = broken_log();
     let root = log.path();
-    let Some(screen) = on_terminal(root, "oslog validate", &[]) else {
+    let Some((_, screen)) = common::on_terminal(root, "oslog validate", "", &[]) else {
         assert!(
             std::env::var_os("CI").is_none(),
             "util-linux `script` is needed for this test"
@@ -103,7 +75,8 @@ fn on_a_terminal_colour_follows_clicolor_and_each_stream_is_asked_on_its_own() {
         return;
     };
     assert!(screen.contains('\x1b'), "a terminal is coloured: {screen}");
-    let screen = on_terminal(root, "oslog validate", &[("CLICOLOR", "0")]).unwrap();
+    let (_, screen) =
+        common::on_terminal(root, "oslog validate", "", &[("CLICOLOR", "0")]).unwrap();
     assert!(
         !screen.contains('\x1b'),
         "CLICOLOR=0 turns colour off: {screen}"
@@ -116,7 +89,7 @@ fn on_a_terminal_colour_follows_clicolor_and_each_stream_is_asked_on_its_own() {
         "id: 2\ntitle: Broken\ntheme: governance\nraised: 2019-01\nstatus: wrong\n",
     )
     .unwrap();
-    let screen = on_terminal(root, "oslog list > listed.txt", &[]).unwrap();
+    let (_, screen) = common::on_terminal(root, "oslog list > listed.txt", "", &[]).unwrap();
     assert!(screen.contains("warning:"), "{screen}");
     assert!(
         screen.contains('\x1b'),
@@ -127,7 +100,8 @@ fn on_a_terminal_colour_follows_clicolor_and_each_stream_is_asked_on_its_own() {
         !listed.contains('\x1b'),
         "stdout to a file is not: {listed}"
     );
-    let screen = on_terminal(root, "oslog list > listed.txt", &[("NO_COLOR", "1")]).unwrap();
+    let (_, screen) =
+        common::on_terminal(root, "oslog list > listed.txt", "", &[("NO_COLOR", "1")]).unwrap();
     assert!(!screen.contains('\x1b'), "{screen}");
 }
 
@@ -142,10 +116,7 @@ fn a_closed_pipe_ends_the_run_quietly() {
         )
         .unwrap();
     }
-    let mut child = Command::new(OSLOG)
-        .arg("validate")
-        .current_dir(log.path())
-        .env("NO_COLOR", "1")
+    let mut child = common::oslog_command(log.path(), &["validate"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -170,8 +141,7 @@ fn a_closed_pipe_is_quiet_for_every_output_format() {
         ["list", "--format", "markdown"],
         ["list", "--format", "table"],
     ] {
-        let mut child = Command::new(OSLOG)
-            .args(args)
+        let mut child = common::oslog_command(Path::new(env!("CARGO_MANIFEST_DIR")), &args)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -190,15 +160,11 @@ fn a_closed_pipe_is_quiet_for_every_output_format() {
 fn an_error_is_one_line_and_its_causes_come_with_verbose() {
     let tmp = tempfile::tempdir().unwrap();
     let run = |verbose: bool| {
-        let mut cmd = Command::new(OSLOG);
-        if verbose {
-            cmd.arg("-v");
-        }
-        let out = cmd
-            .args(["-C", "missing", "validate"])
-            .current_dir(tmp.path())
-            .output()
-            .unwrap();
+        let args: &[&str] = match verbose {
+            true => &["-v", "-C", "missing", "validate"],
+            false => &["-C", "missing", "validate"],
+        };
+        let out = common::oslog(tmp.path(), args);
         assert_eq!(out.status.code(), Some(2));
         assert!(out.stdout.is_empty());
         String::from_utf8(out.stderr).unwrap()

@@ -8,13 +8,10 @@ use common::path_with_oslog;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-const OSLOG: &str = env!("CARGO_BIN_EXE_oslog");
-
+/// oslog as a new team runs it: on the day it is.
 fn oslog(dir: &Path, args: &[&str]) -> Output {
-    Command::new(OSLOG)
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
+    common::oslog_command(dir, args)
+        .env_remove("OSLOG_TODAY")
         .env_remove("CLICOLOR_FORCE")
         .output()
         .unwrap()
@@ -105,11 +102,7 @@ fn oslogs_own_files_stay_out_of_git() {
     // What a killed write leaves, as well.
     std::fs::write(root.join(".oslog-journal"), "{}").unwrap();
     std::fs::write(root.join("actions/.oslog-Ab12Cd.tmp"), "id: 2\n").unwrap();
-    let status = std::process::Command::new("git")
-        .args(["status", "--porcelain", "--untracked-files=all"])
-        .current_dir(&root)
-        .output()
-        .unwrap();
+    let status = common::git(&root, &["status", "--porcelain", "--untracked-files=all"]);
     assert_eq!(text(&status.stdout), "?? actions/001.yaml\n");
 }
 

@@ -1,8 +1,9 @@
 //! Reports from hostile text: markup, quotes, ampersands, `javascript:` links, attribute breakouts,
 //! pipes and line breaks in titles, owners and updates come out escaped in HTML and inert in Markdown.
 
+mod common;
+
 use std::path::Path;
-use std::process::Command;
 
 const HOSTILE: &str = r#"<script>alert("x")</script> & 'q' "><img src=x onerror=alert(1)> [link](javascript:alert(1)) a|b"#;
 
@@ -25,12 +26,7 @@ fn log(dir: &Path) {
 }
 
 fn report(dir: &Path, format: &str) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_oslog"))
-        .current_dir(dir)
-        .env("OSLOG_TODAY", "2019-07-01")
-        .args(["report", "actions", "--format", format])
-        .output()
-        .unwrap();
+    let out = common::oslog(dir, &["report", "actions", "--format", format]);
     assert!(out.status.success(), "{out:?}");
     String::from_utf8(out.stdout).unwrap()
 }
