@@ -2,8 +2,9 @@
 
 use super::args::{formats, AsOf, Format, LISTS};
 use super::{Context, Outcome};
-use crate::model::{Milestone, MilestoneKind, MilestoneStatus};
+use crate::model::{Milestone, MilestoneKind};
 use crate::output::records::{self, Grid};
+use crate::report::filter::MilestoneFilter;
 use anyhow::Result;
 use std::io::Write;
 
@@ -52,17 +53,6 @@ struct Listed<'a> {
     left_out: &'a [crate::store::LeftOut],
 }
 
-/// Whether a milestone passes the filters on `today`.
-fn keep(m: &Milestone, args: &Args, today: chrono::NaiveDate) -> bool {
-    let pending = matches!(
-        m.status,
-        MilestoneStatus::Planned | MilestoneStatus::Slipped
-    );
-    (args.kind.is_empty() || args.kind.contains(&m.kind))
-        && (!args.upcoming || (pending && m.date.last_day() >= today))
-        && (!args.overdue || (m.status == MilestoneStatus::Planned && m.date.last_day() < today))
-}
-
 fn grid(ms: &[&Milestone]) -> Grid {
     let actions = |m: &Milestone| {
         m.actions
@@ -93,6 +83,11 @@ fn grid(ms: &[&Milestone]) -> Grid {
 
 /// Run `oslog timeline`.
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
+    let filter = MilestoneFilter {
+        upcoming: args.upcoming,
+        overdue: args.overdue,
+        kinds: args.kind.clone(),
+    };
     let snap = ctx.snapshot(&args.as_of)?;
     let log = ctx.load(&snap)?;
     let today = snap.today;
@@ -101,7 +96,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         .milestones
         .iter()
         .map(|m| &m.value)
-        .filter(|m| keep(m, &args, today))
+        .filter(|m| filter.matches(m, today))
         .collect();
     ms.sort_by(|a, b| a.date.cmp(&b.date).then(a.id.cmp(&b.id)));
     match args.format {
@@ -135,57 +130,4 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         }
     }
     Ok(outcome)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::LogDate;
-
-    fn m(date: &str, status: MilestoneStatus, kind: MilestoneKind) -> Milestone {
-        Milestone {
-            id: format!("{date}-x"),
-            date: LogDate::parse(date).unwrap(),
-            kind,
-            title: "T".into(),
-            by: None,
-            objective: None,
-            status,
-            actions: vec![],
-        }
-    }
-
-    fn args(upcoming: bool, overdue: bool, kind: Vec<MilestoneKind>) -> Args {
-        Args {
-            upcoming,
-            overdue,
-            kind,
-            format: Format::Table,
-            strict: false,
-            as_of: AsOf::default(),
-        }
-    }
-
-    #[test]
-    fn filters() {
-        let today = chrono::NaiveDate::from_ymd_opt(2019, 7, 15).unwrap();
-        let july = m("2019-07", MilestoneStatus::Planned, MilestoneKind::Workshop);
-        let may = m("2019-05", MilestoneStatus::Planned, MilestoneKind::Report);
-        let done = m("2019-05", MilestoneStatus::Done, MilestoneKind::Workshop);
-        assert!(
-            keep(&july, &args(true, false, vec![]), today),
-            "the current month is upcoming"
-        );
-        assert!(!keep(&may, &args(true, false, vec![]), today));
-        assert!(keep(&may, &args(false, true, vec![]), today));
-        assert!(
-            !keep(&done, &args(false, true, vec![]), today),
-            "done is never overdue"
-        );
-        assert!(!keep(
-            &may,
-            &args(false, false, vec![MilestoneKind::Workshop]),
-            today
-        ));
-    }
 }

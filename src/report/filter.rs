@@ -1,6 +1,6 @@
-//! The filters of `oslog list`: which actions an answer keeps.
+//! The filters of `oslog list` and `oslog timeline`: which actions and milestones an answer keeps.
 
-use crate::model::{Action, Status};
+use crate::model::{Action, Milestone, MilestoneKind, MilestoneStatus, Status};
 use chrono::NaiveDate;
 
 /// The filters of `oslog list`; every one given must match.
@@ -47,5 +47,76 @@ impl Filter {
                 .grep
                 .as_deref()
                 .is_none_or(|g| has(&a.title, g) || a.updates.iter().any(|u| has(&u.text, g)))
+    }
+}
+
+/// The filters of `oslog timeline`; every one given must match.
+#[derive(Clone, Debug, Default)]
+pub struct MilestoneFilter {
+    /// Planned or slipped milestones from today on.
+    pub upcoming: bool,
+    /// Planned milestones whose date has passed.
+    pub overdue: bool,
+    /// Any of these kinds (empty: all).
+    pub kinds: Vec<MilestoneKind>,
+}
+
+impl MilestoneFilter {
+    /// Whether `m` passes every filter, as of `today`.
+    pub fn matches(&self, m: &Milestone, today: NaiveDate) -> bool {
+        let pending = matches!(
+            m.status,
+            MilestoneStatus::Planned | MilestoneStatus::Slipped
+        );
+        (self.kinds.is_empty() || self.kinds.contains(&m.kind))
+            && (!self.upcoming || (pending && m.date.last_day() >= today))
+            && (!self.overdue
+                || (m.status == MilestoneStatus::Planned && m.date.last_day() < today))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::LogDate;
+
+    fn m(date: &str, status: MilestoneStatus, kind: MilestoneKind) -> Milestone {
+        Milestone {
+            id: format!("{date}-x"),
+            date: LogDate::parse(date).unwrap(),
+            kind,
+            title: "T".into(),
+            by: None,
+            objective: None,
+            status,
+            actions: vec![],
+        }
+    }
+
+    fn filter(upcoming: bool, overdue: bool, kinds: Vec<MilestoneKind>) -> MilestoneFilter {
+        MilestoneFilter {
+            upcoming,
+            overdue,
+            kinds,
+        }
+    }
+
+    #[test]
+    fn milestones_by_date_status_and_kind() {
+        let today = chrono::NaiveDate::from_ymd_opt(2019, 7, 15).unwrap();
+        let july = m("2019-07", MilestoneStatus::Planned, MilestoneKind::Workshop);
+        let may = m("2019-05", MilestoneStatus::Planned, MilestoneKind::Report);
+        let done = m("2019-05", MilestoneStatus::Done, MilestoneKind::Workshop);
+        assert!(
+            filter(true, false, vec![]).matches(&july, today),
+            "the current month is upcoming"
+        );
+        assert!(!filter(true, false, vec![]).matches(&may, today));
+        assert!(filter(false, true, vec![]).matches(&may, today));
+        assert!(
+            !filter(false, true, vec![]).matches(&done, today),
+            "done is never overdue"
+        );
+        assert!(!filter(false, false, vec![MilestoneKind::Workshop]).matches(&may, today));
     }
 }
