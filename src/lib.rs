@@ -2,9 +2,32 @@
 //! (`actions/NNN.yaml`) and per timeline milestone (`timeline/<date>-<slug>.yaml`), with the themes in
 //! `themes.yaml`. This crate is the library behind the `oslog` binary.
 //!
-//! Layout: `model` holds the domain types and pure rules; `store` reads and writes files (and is the
-//! only place that knows YAML); `validate` checks a loaded log; `diag` defines findings; `output` renders;
-//! `cli` and `commands` are the command line. Domain code never prints.
+//! # Crate map
+//!
+//! A feature has its domain folder, its renderer in `output/` and its command in `commands/`; the
+//! domain folders are named after the README's sections. From the bottom up, each layer imports only
+//! those below it, and nothing below `output/` prints:
+//!
+//! - `diag`: findings as data, each with a stable kebab-case code.
+//! - `model/`: actions, milestones, themes, dates, statuses, the lifecycle: pure types and rules.
+//! - `store/`: the log on disk: the root, reading under limits, YAML, decoding, the canonical layout,
+//!   atomic writes, the journal of writes of several files, the lock.
+//! - `trail/`: the audit trail as data: what each commit changed, record by record and field by
+//!   field, and the slips read from it. Pure; `git/` fills it.
+//! - `git/`: the only module that talks to git: records at a commit or in the index, the history
+//!   walked into trail entries (and cached), commits.
+//! - `validate/`: everything `oslog validate` checks: rules across records, collisions with a base.
+//! - `report/`: answers and reports as data: the dashboard, the filters, what refers to an action,
+//!   the action log, the monthly update and digest, the annual report.
+//! - `write/`: every change to the files, one way: lock, load, change, check (one refusal rule),
+//!   write, commit; renumbering and the merge driver's merge of a record.
+//! - `output/`: renderers: diagnostics, tables, the trail as text, reports in Markdown and HTML,
+//!   commit messages, the one JSON writer and the one Markdown escaper.
+//! - `commands/`: one file per subcommand, the context they run in (`--as-of` resolved once into a
+//!   snapshot, colour chosen once) and the arguments they share; `cli` holds the global options.
+//!
+//! `docs/architecture.md` draws the layers and follows one read (`oslog list`) and one write
+//! (`oslog status N STATUS --commit`) through them.
 
 pub mod cli;
 pub mod commands;

@@ -1,6 +1,9 @@
 //! Everything that turns data into text for people or programs: diagnostics in human, JSON and
-//! GitHub form, tables, and the styles used on a terminal. Commands hand data to these functions with
-//! the writer to fill; nothing here decides what is true.
+//! GitHub form (`diagnostics.rs`), tables (`table.rs`, `records.rs`), the audit trail (`trail.rs`),
+//! the reports in Markdown and HTML (`report_md.rs`, `html.rs`), commit messages (`commit.rs`), the
+//! one JSON writer (`json.rs`), the one Markdown escaper (`markdown.rs`), and the styles used on a
+//! terminal (`style.rs`). Commands hand data to these functions with the writer to fill; nothing here
+//! decides what is true.
 
 pub mod commit;
 pub mod diagnostics;
