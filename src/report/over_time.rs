@@ -157,18 +157,22 @@ mod tests {
     use crate::report::sample::{change, commit, day, entry};
     use crate::trail::change::Op;
 
+    /// Each point as (month, open, completed).
+    fn figures(points: &[Point]) -> Vec<(&str, usize, usize)> {
+        points
+            .iter()
+            .map(|p| (p.month.as_str(), p.open, p.completed))
+            .collect()
+    }
+
     #[test]
     fn over_time_counts_open_and_completed_by_month() {
         let a = sample(1, Status::Ongoing);
         let mut b = sample(2, Status::Complete);
         b.signed_off = Some(LogDate::parse("2019-03").unwrap());
         let points = dated(&[&a, &b], day("2019-04-10"));
-        let got: Vec<(&str, usize, usize)> = points
-            .iter()
-            .map(|p| (p.month.as_str(), p.open, p.completed))
-            .collect();
         assert_eq!(
-            got,
+            figures(&points),
             vec![
                 ("2019-01", 2, 0),
                 ("2019-02", 2, 0),
@@ -215,12 +219,8 @@ mod tests {
         ];
         let (points, from) = from_history(&commits, &dated, day("2019-04-02"));
         assert_eq!(from.as_deref(), Some("2019-02"));
-        let got: Vec<(&str, usize, usize)> = points
-            .iter()
-            .map(|p| (p.month.as_str(), p.open, p.completed))
-            .collect();
         assert_eq!(
-            got,
+            figures(&points),
             vec![
                 ("2019-01", 5, 0),
                 ("2019-02", 2, 0),

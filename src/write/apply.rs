@@ -55,21 +55,26 @@ pub fn write(lock: &Lock, files: &[Rewrite], commit: Option<Message>) -> Result<
     let committer = prepare(root, &touched, commit)?;
     match files {
         [f] if f.from == f.to => store::write_atomic(&store::path_in(root, &f.to)?, &f.text)?,
-        _ => {
-            let replacements: Vec<store::Replacement> = files
-                .iter()
-                .map(|f| store::Replacement {
-                    from: &f.from,
-                    to: &f.to,
-                    contents: &f.text,
-                })
-                .collect();
-            store::replace_all(lock, &replacements)?;
-        }
+        _ => write_all(lock, files)?,
     }
     committer
         .map(|(c, message)| c.commit(&touched, message))
         .transpose()
+}
+
+/// Write `files` under `lock` all or nothing, through the journal: if a step fails, the files
+/// already written get their old contents back, and a write that is killed is completed by the
+/// next writer (see `store/journal.rs`).
+pub fn write_all(lock: &Lock, files: &[Rewrite]) -> Result<()> {
+    let replacements: Vec<store::Replacement> = files
+        .iter()
+        .map(|f| store::Replacement {
+            from: &f.from,
+            to: &f.to,
+            contents: &f.text,
+        })
+        .collect();
+    store::replace_all(lock, &replacements)
 }
 
 /// Create the record file `file`, which has passed the checks, under `lock` with `text`, never over
