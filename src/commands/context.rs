@@ -25,7 +25,7 @@ pub struct Context {
     /// Colour for standard error, chosen on its own: either stream may be a terminal.
     pub paint_err: Paint,
     /// Whether `--today` (or OSLOG_TODAY) fixed the day.
-    pub today_given: bool,
+    today_given: bool,
     /// The log root, once found.
     root: OnceCell<PathBuf>,
 }

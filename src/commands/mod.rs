@@ -39,7 +39,8 @@ use std::io::Write;
 pub enum Outcome {
     /// Exit 0.
     Success,
-    /// Exit 1: findings that fail, or a refused change.
+    /// Exit 1: findings that fail, a merge the driver leaves in conflict, or with `--strict` a
+    /// record file left out of an answer. (A refused change is an error: exit 2.)
     Failure,
 }
 

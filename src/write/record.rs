@@ -113,7 +113,7 @@ pub fn create_action(
     // Under the log's lock, concurrent adds commit one after another instead of finding git's index
     // held; git's index is held from before the number is claimed to the end.
     let committer = commit
-        .map(|m| Ok::<_, anyhow::Error>((Committer::prepare(root)?, m)))
+        .map(|m| Committer::prepare(root).map(|c| (c, m)))
         .transpose()?;
     std::fs::create_dir_all(root.join(store::ACTIONS_DIR))?;
     // Numbers whose files are gone stay used: they were circulated.
