@@ -1,4 +1,6 @@
-//! The value parsers and arguments that several commands share.
+//! What several commands' arguments share: the parser of a status, `--as-of` (for the commands
+//! that read the log as it was), and the one [`Format`] enum, of which each command's `--format`
+//! offers its own choice.
 
 use crate::model::Status;
 
