@@ -14,6 +14,7 @@ pub mod emit;
 pub mod fault;
 mod journal;
 mod load;
+mod loaded;
 mod lock;
 mod names;
 mod numbers;
@@ -30,10 +31,11 @@ pub use load::{
     load, load_files, load_stored, load_where, mentions_number, KeepFn, LeftOut, Log, Partial,
     Stored,
 };
+pub use loaded::{Loaded, Part, Record, RecordKind};
 pub use lock::{lock_held, Lock, LOCK_FILE, LOCK_TIMEOUT};
 pub use names::action_id_from_name;
 pub use numbers::{highest_in, next_free_id, number_of_name};
-pub use record::{decode, decode_source, Decoded, Loaded, Part, Record, RecordKind};
+pub use record::{decode, decode_source, find_conflict, Decoded};
 pub use source::{read_source, source_from_bytes, Source};
 
 use anyhow::{bail, Context, Result};

@@ -2,44 +2,12 @@
 //! keeps, and whether it is in the canonical layout; or, for a file with errors, what decoded of it
 //! and every finding about it. The YAML tree comes from `yaml.rs`, the values from `decode.rs`.
 
-use super::{conflict, emit, yaml, Source, Spans};
+use super::conflict::Conflict;
+use super::loaded::{Loaded, Part, Record, RecordKind};
+use super::{emit, yaml, Source};
 use crate::diag::{Code, Diagnostic, Pos, Severity};
 use crate::model::{Action, ActionParts, Milestone, MilestoneParts, Themes, ThemesParts};
-use std::path::{Path, PathBuf};
-
-/// A record as loaded: its value, its file (relative to the root), and where its fields are.
-#[derive(Clone, Debug)]
-pub struct Loaded<T> {
-    pub value: T,
-    pub file: PathBuf,
-    pub spans: Spans,
-    /// Comment lines before the first key, which writers keep.
-    pub header: Vec<String>,
-    /// Whether the file is byte-for-byte in the canonical layout.
-    pub canonical: bool,
-}
-
-/// What kind of record a file holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RecordKind {
-    Action,
-    Milestone,
-    Themes,
-}
-
-/// A decoded file of any kind.
-pub enum Record {
-    Action(Loaded<Action>),
-    Milestone(Loaded<Milestone>),
-    Themes(Loaded<Themes>),
-}
-
-/// What decoded of a file that has errors, for validate's rules.
-pub enum Part {
-    Action(Loaded<ActionParts>),
-    Milestone(Loaded<MilestoneParts>),
-    Themes(Loaded<ThemesParts>),
-}
+use std::path::Path;
 
 /// One decoded file: its record when the file has no errors, otherwise what decoded of it, and
 /// every finding about the file itself.
@@ -65,7 +33,7 @@ pub fn decode_source(
 /// file with merge conflict markers has the one finding that says so (see `conflict.rs`), not the
 /// YAML errors they cause.
 pub fn decode(kind: RecordKind, rel: &Path, src: &Source) -> Decoded {
-    match conflict::Conflict::find(kind, rel, &src.text) {
+    match find_conflict(kind, rel, &src.text) {
         Some(c) => Decoded {
             record: None,
             part: None,
@@ -75,8 +43,21 @@ pub fn decode(kind: RecordKind, rel: &Path, src: &Source) -> Decoded {
     }
 }
 
+/// The merge conflict in the text of the record file `rel`, if it has conflict markers, with each
+/// side decoded as a record of `kind`.
+pub fn find_conflict(kind: RecordKind, rel: &Path, text: &str) -> Option<Conflict> {
+    Conflict::find(text, |side| {
+        let src = Source {
+            text: side,
+            had_bom: false,
+            had_crlf: false,
+        };
+        decode_plain(kind, rel, &src).record
+    })
+}
+
 /// [`decode`] without looking for conflict markers: for the sides of a conflict.
-pub(super) fn decode_plain(kind: RecordKind, rel: &Path, src: &Source) -> Decoded {
+fn decode_plain(kind: RecordKind, rel: &Path, src: &Source) -> Decoded {
     let doc = match yaml::parse(&src.text) {
         Ok(d) => d,
         Err(e) => {
