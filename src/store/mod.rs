@@ -1,11 +1,11 @@
 //! The log on disk. Reading: finding the log root, reading each file under explicit limits
 //! (`source.rs`), the YAML tree (`yaml.rs`, the only module that knows YAML), decoding records with
-//! their positions (`decode.rs`, `record.rs`), file names (`names.rs`) and whole logs from the
-//! working tree, a commit or the index (`load.rs`). Writing: the canonical layout (`emit.rs`), atomic
-//! writes of one file (`atomic.rs`), writes of several all or nothing (`journal.rs`), the write lock
-//! (`lock.rs`), conflict markers (`conflict.rs`), free numbers (`numbers.rs`) and the debug builds'
-//! fault points (`fault.rs`). Problems in the log's files become findings; only problems with the
-//! machine (an unreadable root) are errors.
+//! their positions (`decode.rs`, `record.rs`, into the types of `loaded.rs`), file names
+//! (`names.rs`) and whole logs from the working tree, a commit or the index (`load.rs`). Writing:
+//! the canonical layout (`emit.rs`), atomic writes of one file (`atomic.rs`), writes of several all
+//! or nothing (`journal.rs`), the write lock (`lock.rs`), conflict markers (`conflict.rs`), free
+//! numbers (`numbers.rs`) and the debug builds' fault points (`fault.rs`). Problems in the log's
+//! files become findings; only problems with the machine (an unreadable root) are errors.
 
 mod atomic;
 pub mod conflict;
