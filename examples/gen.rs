@@ -10,10 +10,10 @@
 //! Usage: cargo run --release --example gen -- DIR [--actions N] [--commits M] [--taskwarrior FILE]
 
 use anyhow::{bail, Context, Result};
-use oslog::history::{FileDiff, Rec, Version};
 use oslog::model::{Action, Deadline, LogDate, Status, Update};
 use oslog::output::commit::message;
 use oslog::store::emit;
+use oslog::trail::{FileDiff, Rec, Version};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

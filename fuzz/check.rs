@@ -33,7 +33,7 @@ pub fn check(target: Target, bytes: &[u8]) {
 
     let log = oslog::store::load_files(Path::new("."), files.clone());
     let mut diags = log.diags.clone();
-    diags.extend(oslog::rules::check(&log));
+    diags.extend(oslog::validate::check(&log));
     oslog::diag::sort(&mut diags);
     let source = |rel: &Path| {
         files

@@ -2,25 +2,44 @@
 //! (`actions/NNN.yaml`) and per timeline milestone (`timeline/<date>-<slug>.yaml`), with the themes in
 //! `themes.yaml`. This crate is the library behind the `oslog` binary.
 //!
-//! Layout: `model` holds the domain types and pure rules; `store` reads and writes files (and is the
-//! only place that knows YAML); `rules` checks a loaded log; `diag` defines findings; `output` renders;
-//! `cli` and `commands` are the command line. Domain code never prints.
+//! # Crate map
+//!
+//! A feature has its domain folder, its renderer in `output/` and its command in `commands/`; the
+//! domain folders are named after the README's sections. From the bottom up, each layer imports only
+//! those below it, and nothing below `output/` prints:
+//!
+//! - `diag`: findings as data, each with a stable kebab-case code.
+//! - `model/`: actions, milestones, themes, dates, statuses, the lifecycle: pure types and rules.
+//! - `store/`: the log on disk: the root, reading under limits, YAML, decoding, the canonical layout,
+//!   atomic writes, the journal of writes of several files, the lock.
+//! - `trail/`: the audit trail as data: what each commit changed, record by record and field by
+//!   field, and the slips read from it. Pure; `git/` fills it.
+//! - `git/`: the only module that talks to git: records at a commit or in the index, the history
+//!   walked into trail entries (and cached), commits.
+//! - `validate/`: everything `oslog validate` checks: rules across records, collisions with a base.
+//! - `report/`: answers and reports as data: the dashboard, the filters, what refers to an action,
+//!   the action log, the monthly update and digest, the annual report.
+//! - `write/`: every change to the files, one way: lock, load, change, check (one refusal rule),
+//!   write, commit; renumbering and the merge driver's merge of a record.
+//! - `output/`: renderers: diagnostics, tables, the trail as text, reports in Markdown and HTML,
+//!   commit messages, the one JSON writer and the one Markdown escaper.
+//! - `commands/`: one file per subcommand, the context they run in (`--as-of` resolved once into a
+//!   snapshot, colour chosen once) and the arguments they share; `cli` holds the global options.
+//!
+//! `docs/architecture.md` draws the layers and follows one read (`oslog list`) and one write
+//! (`oslog status N STATUS --commit`) through them.
 
-pub mod change;
 pub mod cli;
 pub mod commands;
 pub mod diag;
 pub mod git;
-pub mod history;
-pub mod merge;
 pub mod model;
 pub mod output;
-pub mod query;
-pub mod renumber;
 pub mod report;
-pub mod review;
-pub mod rules;
 pub mod store;
+pub mod trail;
+pub mod validate;
+pub mod write;
 
 use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -57,12 +76,19 @@ impl<W: Write> Write for Stdout<W> {
     }
 }
 
+/// The command line: the global options around a subcommand.
+pub type CommandLine = cli::Cli<commands::Command>;
+
 /// The process exit code for a run.
-pub fn run(cli: cli::Cli) -> anyhow::Result<commands::Outcome> {
+pub fn run(cli: CommandLine) -> anyhow::Result<commands::Outcome> {
     let stdout = std::io::stdout();
-    let ctx = commands::Context::new(&cli, stdout.is_terminal())?;
+    let ctx = commands::Context::new(
+        &cli.global,
+        stdout.is_terminal(),
+        std::io::stderr().is_terminal(),
+    )?;
     let mut out = std::io::BufWriter::new(Stdout(stdout.lock()));
-    let outcome = commands::dispatch(cli, &ctx, &mut out)?;
+    let outcome = commands::dispatch(cli.command, &ctx, &mut out)?;
     out.flush()?;
     Ok(outcome)
 }

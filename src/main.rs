@@ -4,8 +4,8 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = oslog::cli::Cli::parse();
-    let verbose = cli.verbose;
+    let cli = oslog::CommandLine::parse();
+    let verbose = cli.global.verbose;
     match oslog::run(cli) {
         Ok(oslog::commands::Outcome::Success) => ExitCode::SUCCESS,
         Ok(oslog::commands::Outcome::Failure) => ExitCode::from(1),

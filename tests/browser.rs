@@ -4,6 +4,8 @@
 //! `target/browser/` as an artefact. Without /usr/bin/chromium the test fails under CI=true (where
 //! `.ci/run` installs it) and is skipped elsewhere.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -48,10 +50,7 @@ fn chromium(page: &Path, extra: &[&str]) -> String {
 
 fn render(dir: &Path, name: &str, args: &[&str]) -> PathBuf {
     let page = dir.join(name);
-    let out = Command::new(env!("CARGO_BIN_EXE_oslog"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("OSLOG_TODAY", "2019-07-01")
-        .args(args)
+    let out = common::oslog_command(Path::new(env!("CARGO_MANIFEST_DIR")), args)
         .arg("--out")
         .arg(&page)
         .output()
@@ -91,12 +90,10 @@ fn the_action_log_renders_in_chromium() {
     );
     let dom = chromium(&page, &["--dump-dom"]);
     // The log's own counts, from its files, as of the same day.
-    let list = Command::new(env!("CARGO_BIN_EXE_oslog"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("OSLOG_TODAY", "2019-07-01")
-        .args(["list", "--format", "csv", "--columns", "status"])
-        .output()
-        .unwrap();
+    let list = common::oslog(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        &["list", "--format", "csv", "--columns", "status"],
+    );
     let statuses = String::from_utf8(list.stdout).unwrap();
     let count = |f: &dyn Fn(&str) -> bool| statuses.lines().skip(1).filter(|l| f(l)).count();
     let expected = [

@@ -4,11 +4,12 @@
 //! are run by the `git` command, so that git calls `oslog merge-driver` as it would for a user.
 
 mod common;
-use common::{commit, git_merge, log_repo, snapshot, switch, write};
+use common::{commit, git_merge, log_repo, oslog_with, snapshot, switch, write};
 use git2::Repository;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
+/// The binary under test, as git runs it for the merge driver.
 const OSLOG: &str = env!("CARGO_BIN_EXE_oslog");
 const THEMES: &str =
     "themes:\n  - key: governance\n    name: Governance\n    colour: \"#1f77b4\"\n";
@@ -26,21 +27,15 @@ fn action(id: u32, title: &str, extra: &str) -> String {
     )
 }
 
-fn read(root: &Path, rel: &str) -> String {
-    std::fs::read_to_string(root.join(rel)).unwrap()
-}
+/// The day these scenarios run on: after every date they give.
+const TODAY: (&str, &str) = ("OSLOG_TODAY", "2019-07-31");
 
 fn oslog(dir: &Path, args: &[&str]) -> Output {
-    oslog_env(dir, args, &[])
+    oslog_with(dir, args, &[TODAY])
 }
 
-fn oslog_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(OSLOG);
-    cmd.args(args).current_dir(dir).env("NO_COLOR", "1");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().unwrap()
+fn read(root: &Path, rel: &str) -> String {
+    std::fs::read_to_string(root.join(rel)).unwrap()
 }
 
 fn text(o: &Output) -> String {
@@ -261,7 +256,7 @@ fn a_renumber_that_fails_midway_leaves_nothing_changed() {
     for fault in faults {
         let dir = seed_with_collisions();
         let before = snapshot(dir.path());
-        let failed = oslog_env(dir.path(), &["renumber"], &[fault]);
+        let failed = oslog_with(dir.path(), &["renumber"], &[TODAY, fault]);
         assert_eq!(code(&failed), 2, "{fault:?}: {}", text(&failed));
         assert!(
             text(&failed).contains("nothing was changed"),
@@ -481,11 +476,7 @@ fn renumber_commit_records_the_rename_and_the_references() {
     want.sort();
     assert_eq!(changed, want);
     // The work tree matches the commit for every file renumber touched; the staged note stays staged.
-    let status = Command::new("git")
-        .args(["status", "--porcelain"])
-        .current_dir(root)
-        .output()
-        .unwrap();
+    let status = common::git(root, &["status", "--porcelain"]);
     assert_eq!(String::from_utf8_lossy(&status.stdout), "A  notes.txt\n");
     // The trail goes back through the file that held the moved record, not the file named 139.
     let history = text(&oslog(root, &["history", "140", "--format", "json"]));

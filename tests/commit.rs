@@ -266,11 +266,7 @@ fn an_abort_at_any_step_leaves_head_and_index_old_or_new_together() {
 #[test]
 fn oslog_holds_the_index_lock_from_the_write_to_the_end() {
     let f = Fixture::new();
-    let child = Command::new(env!("CARGO_BIN_EXE_oslog"))
-        .args(MOVE)
-        .current_dir(&f.root)
-        .env("NO_COLOR", "1")
-        .env("OSLOG_TODAY", "2019-07-01")
+    let child = common::oslog_command(&f.root, MOVE)
         .env("OSLOG_DELAY", "commit-objects:3000")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -528,19 +524,10 @@ fn concurrent_adds_commit_one_after_another() {
     let f = Fixture::new();
     let children: Vec<_> = (0..6)
         .map(|i| {
-            Command::new(env!("CARGO_BIN_EXE_oslog"))
-                .args([
-                    "add",
-                    "--theme",
-                    "governance",
-                    "--raised",
-                    "2019-07",
-                    "--commit",
-                ])
-                .arg("--title")
-                .arg(format!("Concurrent action {i}"))
-                .current_dir(&f.root)
-                .env("OSLOG_TODAY", "2019-07-01")
+            let title = format!("Concurrent action {i}");
+            let mut args = common::add_args(&title).to_vec();
+            args.push("--commit");
+            common::oslog_command(&f.root, &args)
                 .stdin(std::process::Stdio::null())
                 .stdout(std::process::Stdio::piped())
                 .stderr(std::process::Stdio::piped())

@@ -2,12 +2,12 @@
 //! NO_COLOR, CLICOLOR_FORCE and --color respected; a closed pipe ends the run quietly; an error is
 //! one line on stderr (its causes with -v); and every command's --help has examples.
 
+mod common;
+
 use clap::CommandFactory;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Stdio};
-
-const OSLOG: &str = env!("CARGO_BIN_EXE_oslog");
+use std::process::Stdio;
 
 /// A log with one action whose theme is unknown, so that `validate` reports an error.
 fn broken_log() -> tempfile::TempDir {
@@ -30,11 +30,8 @@ fn broken_log() -> tempfile::TempDir {
 /// Run `oslog validate` in `root` with a cleared colour environment plus `env`, and say whether the
 /// output holds an ANSI escape.
 fn coloured(root: &Path, args: &[&str], env: &[(&str, &str)]) -> bool {
-    let mut cmd = Command::new(OSLOG);
-    cmd.arg("validate")
-        .args(args)
-        .current_dir(root)
-        .env_remove("NO_COLOR")
+    let mut cmd = common::oslog_command(root, &[&["validate"], args].concat());
+    cmd.env_remove("NO_COLOR")
         .env_remove("CLICOLOR_FORCE")
         .env_remove("CLICOLOR");
     for (k, v) in env {
@@ -67,6 +64,48 @@ fn colour_follows_the_flag_and_the_environment() {
 }
 
 #[test]
+fn on_a_terminal_colour_follows_clicolor_and_each_stream_is_asked_on_its_own() {
+    let log = broken_log();
+    let root = log.path();
+    let Some((_, screen)) = common::on_terminal(root, "oslog validate", "", &[]) else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "util-linux `script` is needed for this test"
+        );
+        return;
+    };
+    assert!(screen.contains('\x1b'), "a terminal is coloured: {screen}");
+    let (_, screen) =
+        common::on_terminal(root, "oslog validate", "", &[("CLICOLOR", "0")]).unwrap();
+    assert!(
+        !screen.contains('\x1b'),
+        "CLICOLOR=0 turns colour off: {screen}"
+    );
+
+    // A file that does not load is left out of `list` with a warning on stderr, the terminal, while
+    // standard output goes to a file.
+    std::fs::write(
+        root.join("actions/002.yaml"),
+        "id: 2\ntitle: Broken\ntheme: governance\nraised: 2019-01\nstatus: wrong\n",
+    )
+    .unwrap();
+    let (_, screen) = common::on_terminal(root, "oslog list > listed.txt", "", &[]).unwrap();
+    assert!(screen.contains("warning:"), "{screen}");
+    assert!(
+        screen.contains('\x1b'),
+        "stderr on a terminal is coloured: {screen}"
+    );
+    let listed = std::fs::read_to_string(root.join("listed.txt")).unwrap();
+    assert!(
+        !listed.contains('\x1b'),
+        "stdout to a file is not: {listed}"
+    );
+    let (_, screen) =
+        common::on_terminal(root, "oslog list > listed.txt", "", &[("NO_COLOR", "1")]).unwrap();
+    assert!(!screen.contains('\x1b'), "{screen}");
+}
+
+#[test]
 fn a_closed_pipe_ends_the_run_quietly() {
     // Enough findings to overflow any pipe buffer, so oslog is still writing when the reader goes.
     let log = broken_log();
@@ -77,10 +116,7 @@ fn a_closed_pipe_ends_the_run_quietly() {
         )
         .unwrap();
     }
-    let mut child = Command::new(OSLOG)
-        .arg("validate")
-        .current_dir(log.path())
-        .env("NO_COLOR", "1")
+    let mut child = common::oslog_command(log.path(), &["validate"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -105,8 +141,7 @@ fn a_closed_pipe_is_quiet_for_every_output_format() {
         ["list", "--format", "markdown"],
         ["list", "--format", "table"],
     ] {
-        let mut child = Command::new(OSLOG)
-            .args(args)
+        let mut child = common::oslog_command(Path::new(env!("CARGO_MANIFEST_DIR")), &args)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -125,15 +160,11 @@ fn a_closed_pipe_is_quiet_for_every_output_format() {
 fn an_error_is_one_line_and_its_causes_come_with_verbose() {
     let tmp = tempfile::tempdir().unwrap();
     let run = |verbose: bool| {
-        let mut cmd = Command::new(OSLOG);
-        if verbose {
-            cmd.arg("-v");
-        }
-        let out = cmd
-            .args(["-C", "missing", "validate"])
-            .current_dir(tmp.path())
-            .output()
-            .unwrap();
+        let args: &[&str] = match verbose {
+            true => &["-v", "-C", "missing", "validate"],
+            false => &["-C", "missing", "validate"],
+        };
+        let out = common::oslog(tmp.path(), args);
         assert_eq!(out.status.code(), Some(2));
         assert!(out.stdout.is_empty());
         String::from_utf8(out.stderr).unwrap()
@@ -159,7 +190,7 @@ fn missing_examples(cmd: &mut clap::Command, path: &str, missing: &mut Vec<Strin
 
 #[test]
 fn every_command_has_examples_in_its_help() {
-    let mut cmd = oslog::cli::Cli::command();
+    let mut cmd = oslog::CommandLine::command();
     cmd.build();
     let mut missing = Vec::new();
     missing_examples(&mut cmd, "oslog", &mut missing);

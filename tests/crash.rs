@@ -5,7 +5,6 @@ mod common;
 use common::{commit, log_repo, snapshot, switch, write};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 const THEMES: &str =
     "themes:\n  - key: governance\n    name: Governance\n    colour: \"#9467bd\"\n";
@@ -29,12 +28,7 @@ fn canonical(id: u32) -> String {
 }
 
 fn fmt_with(dir: &Path, var: &str, n: &str) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_oslog"))
-        .arg("fmt")
-        .env(var, n)
-        .current_dir(dir)
-        .output()
-        .unwrap()
+    common::oslog_with(dir, &["fmt"], &[(var, n)])
 }
 
 #[test]
@@ -79,11 +73,7 @@ fn an_abort_midway_is_named_by_validate_and_completed_by_the_next_writer() {
         );
     }
     // What the killed write left is named with its fix, not reported as a stray file.
-    let v = Command::new(env!("CARGO_BIN_EXE_oslog"))
-        .args(["validate", "--format", "json"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
+    let v = common::oslog(dir.path(), &["validate", "--format", "json"]);
     let json: serde_json::Value = serde_json::from_slice(&v.stdout).unwrap();
     let codes: Vec<(&str, &str)> = json["diagnostics"]
         .as_array()
@@ -111,11 +101,7 @@ fn an_abort_midway_is_named_by_validate_and_completed_by_the_next_writer() {
         let now = std::fs::read_to_string(dir.path().join(name)).unwrap();
         assert_eq!(now, canonical(i as u32 + 1));
     }
-    let v = Command::new(env!("CARGO_BIN_EXE_oslog"))
-        .args(["validate", "--strict"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
+    let v = common::oslog(dir.path(), &["validate", "--strict"]);
     assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stdout));
 }
 
@@ -153,23 +139,9 @@ fn fixture() -> tempfile::TempDir {
     dir
 }
 
-/// `oslog args` in `dir` with a fixed day and no fault injected.
-fn command(dir: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_oslog"));
-    cmd.args(args)
-        .current_dir(dir)
-        .env("OSLOG_TODAY", "2019-07-01")
-        .env_remove("OSLOG_FAIL_WRITE")
-        .env_remove("OSLOG_ABORT_WRITE");
-    cmd
-}
-
 fn oslog(dir: &Path, args: &[&str], fault: Option<(&str, &str)>) -> std::process::Output {
-    let mut cmd = command(dir, args);
-    if let Some((var, n)) = fault {
-        cmd.env(var, n);
-    }
-    cmd.output().unwrap()
+    let fault: Vec<(&str, &str)> = fault.into_iter().collect();
+    common::oslog_with(dir, args, &fault)
 }
 
 const WRITING_COMMANDS: &[&[&str]] = &[
@@ -312,7 +284,7 @@ fn concurrent_status_and_update_on_one_action_both_keep_their_change() {
     for round in 0..5 {
         let dir = fixture();
         let spawn = |args: &[&str]| {
-            command(dir.path(), args)
+            common::oslog_command(dir.path(), args)
                 .stdout(std::process::Stdio::null())
                 .spawn()
                 .unwrap()

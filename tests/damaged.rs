@@ -297,7 +297,7 @@ fn a_symlink_or_submodule_in_actions_is_reported() {
     git(root, &["update-index", "--add", "--cacheinfo", &entry]);
     git(root, &["commit", "--quiet", "-m", "A link and a submodule"]);
 
-    let o = oslog(root, &["--as-of", "HEAD", "status"], true);
+    let o = oslog(root, &["status", "--as-of", "HEAD"], true);
     let err = String::from_utf8_lossy(&o.stderr);
     for file in ["actions/002.yaml", "actions/003.yaml"] {
         assert!(

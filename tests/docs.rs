@@ -50,7 +50,7 @@ fn every_field_is_documented() {
 #[test]
 fn every_subcommand_is_in_the_readme() {
     let readme = read("README.md");
-    for sub in oslog::cli::Cli::command().get_subcommands() {
+    for sub in oslog::CommandLine::command().get_subcommands() {
         let name = format!("oslog {}", sub.get_name());
         assert!(
             readme.contains(&name),

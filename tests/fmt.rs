@@ -8,7 +8,6 @@ use common::{copy_dir, snapshot};
 use oslog::model::{Action, Milestone, Themes};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// The fixture folder of a trycmd case.
 fn fixture(case: &str) -> PathBuf {
@@ -31,13 +30,7 @@ struct Run {
 }
 
 fn oslog(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_oslog"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("OSLOG_TODAY", "2019-07-01")
-        .output()
-        .unwrap();
+    let out = common::oslog(dir, args);
     let run = Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),

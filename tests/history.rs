@@ -653,7 +653,7 @@ fn answers(dir: &Path, cache: bool) -> Vec<String> {
         &["log", "--since", "2019-07-03"],
         &["log", "--since", "HEAD~3", "--format", "json"],
         &["slips", "--format", "json"],
-        &["--as-of", "2019-07-04", "status"],
+        &["status", "--as-of", "2019-07-04"],
         &["report", "monthly", "--since", "2019-07-01"],
     ];
     runs.iter()

@@ -2,8 +2,9 @@
 //! log), a 50 MB file, a pipe, and many findings at once. Each must give a finding with a code and a
 //! file, exit 1, and never hang or panic.
 
+mod common;
+
 use std::path::Path;
-use std::process::Command;
 
 fn base(dir: &Path) {
     std::fs::create_dir_all(dir.join("actions")).unwrap();
@@ -21,11 +22,7 @@ fn base(dir: &Path) {
 }
 
 fn validate(dir: &Path) -> (i32, serde_json::Value, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_oslog"))
-        .args(["validate", "--format", "json"])
-        .current_dir(dir)
-        .output()
-        .unwrap();
+    let out = common::oslog(dir, &["validate", "--format", "json"]);
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
     assert!(!stderr.contains("panicked"), "panic: {stderr}");
     let json = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
@@ -102,19 +99,7 @@ fn a_linked_actions_folder_is_neither_read_nor_written_through() {
         "{json}"
     );
     assert_eq!(json["checked"]["actions"], 0);
-    let add = Command::new(env!("CARGO_BIN_EXE_oslog"))
-        .args([
-            "add",
-            "--title",
-            "T.",
-            "--theme",
-            "governance",
-            "--raised",
-            "2019-07",
-        ])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
+    let add = common::oslog(dir.path(), &common::add_args("T."));
     assert_eq!(add.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&add.stderr).contains("is a symbolic link"));
     let outside_files = std::fs::read_dir(outside.path().join("actions"))
@@ -156,7 +141,7 @@ fn a_pipe_is_reported_not_read() {
     let dir = tempfile::tempdir().unwrap();
     base(dir.path());
     let fifo = dir.path().join("actions/002.yaml");
-    let status = Command::new("mkfifo").arg(&fifo).status();
+    let status = std::process::Command::new("mkfifo").arg(&fifo).status();
     if !status.is_ok_and(|s| s.success()) {
         return; // mkfifo is part of coreutils; without it there is nothing to test.
     }
@@ -189,11 +174,7 @@ fn a_list_repeating_one_number_gives_one_finding_per_repeat() {
     let links = vec!["1"; 20_000].join(", ");
     let text = format!("id: 2\ntitle: Repeats.\ntheme: governance\nraised: 2018-10\nstatus: ongoing\nlinks: [{links}]\n");
     std::fs::write(dir.path().join("actions/002.yaml"), text).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_oslog"))
-        .arg("validate")
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
+    let out = common::oslog(dir.path(), &["validate"]);
     assert_eq!(out.status.code(), Some(1));
     let human = String::from_utf8_lossy(&out.stdout);
     let found = human

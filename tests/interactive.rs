@@ -1,8 +1,14 @@
 //! `oslog add` on a terminal asks for missing fields and asks again after a wrong answer. The terminal
 //! is a real pseudo-terminal made by util-linux's `script`, which feeds it the typed lines.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+mod common;
+
+use std::path::Path;
+
+/// `oslog ARGS` on a terminal, with `typed` as the keyboard.
+fn on_terminal(dir: &Path, args: &str, typed: &str) -> Option<(i32, String)> {
+    common::on_terminal(dir, &format!("oslog {args}"), typed, &[])
+}
 
 fn valid_log() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -18,30 +24,6 @@ fn valid_log() -> tempfile::TempDir {
         std::fs::copy(format!("tests/cmd/valid.in/{file}"), dir.path().join(file)).unwrap();
     }
     dir
-}
-
-/// Run `oslog ARGS` on a pseudo-terminal with `typed` as the keyboard; None when `script` is missing.
-fn on_terminal(dir: &std::path::Path, args: &str, typed: &str) -> Option<(i32, String)> {
-    let cmd = format!("{} {args}", env!("CARGO_BIN_EXE_oslog"));
-    let mut child = Command::new("script")
-        .args(["-qec", &cmd, "/dev/null"])
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .ok()?;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(typed.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    Some((
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).to_string(),
-    ))
 }
 
 #[test]

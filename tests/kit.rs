@@ -8,13 +8,10 @@ use common::path_with_oslog;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-const OSLOG: &str = env!("CARGO_BIN_EXE_oslog");
-
+/// oslog as a new team runs it: on the day it is.
 fn oslog(dir: &Path, args: &[&str]) -> Output {
-    Command::new(OSLOG)
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
+    common::oslog_command(dir, args)
+        .env_remove("OSLOG_TODAY")
         .env_remove("CLICOLOR_FORCE")
         .output()
         .unwrap()
@@ -105,11 +102,7 @@ fn oslogs_own_files_stay_out_of_git() {
     // What a killed write leaves, as well.
     std::fs::write(root.join(".oslog-journal"), "{}").unwrap();
     std::fs::write(root.join("actions/.oslog-Ab12Cd.tmp"), "id: 2\n").unwrap();
-    let status = std::process::Command::new("git")
-        .args(["status", "--porcelain", "--untracked-files=all"])
-        .current_dir(&root)
-        .output()
-        .unwrap();
+    let status = common::git(&root, &["status", "--porcelain", "--untracked-files=all"]);
     assert_eq!(text(&status.stdout), "?? actions/001.yaml\n");
 }
 
@@ -240,9 +233,13 @@ fn the_hook_installs_refuses_a_foreign_hook_and_stops_a_bad_commit() {
 
     std::fs::create_dir_all(hook.parent().unwrap()).unwrap();
     std::fs::write(&hook, "#!/bin/sh\necho ours\n").unwrap();
+    // A refused change: exit 2, one line on stderr, and the hook left as it was.
     let refused = oslog(&root, &["hooks", "install"]);
-    assert_exit(&refused, 1);
-    assert!(text(&refused.stdout).contains("--force"));
+    assert_exit(&refused, 2);
+    assert!(text(&refused.stdout).is_empty());
+    let err = text(&refused.stderr);
+    assert!(err.starts_with("oslog: error: refused: "), "{err}");
+    assert!(err.contains("--force") && err.lines().count() == 1, "{err}");
     assert_eq!(
         std::fs::read_to_string(&hook).unwrap(),
         "#!/bin/sh\necho ours\n"

@@ -3,17 +3,12 @@
 //! `themes.yaml` would validate (and `fmt` would rewrite) the repository's own log. A temporary folder
 //! has no log above it.
 
+mod common;
+
 use std::path::Path;
-use std::process::Command;
 
 fn oslog(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_oslog"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("OSLOG_TODAY", "2019-07-01")
-        .output()
-        .unwrap();
+    let out = common::oslog(dir, args);
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),

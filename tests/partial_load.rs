@@ -1,8 +1,9 @@
 //! `show N` and `list --theme` parse only the files that can matter; these cases check that the
 //! files they skip could not have changed the answer.
 
+mod common;
+
 use std::path::Path;
-use std::process::Command;
 
 const THEMES: &str = "themes:\n  - key: data-sharing\n    name: Data Sharing\n    colour: \"#2ca02c\"\n  - key: governance\n    name: Governance\n    colour: \"#9467bd\"\n";
 
@@ -26,13 +27,7 @@ fn log() -> tempfile::TempDir {
 }
 
 fn oslog(root: &Path, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_oslog"))
-        .arg("-C")
-        .arg(root)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
+    let out = common::oslog(root, args);
     assert!(
         out.status.success(),
         "{}",

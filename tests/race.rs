@@ -36,12 +36,8 @@ fn two_branches() -> (tempfile::TempDir, Repository) {
 }
 
 fn oslog(root: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_oslog"));
-    cmd.args(args)
-        .current_dir(root)
-        .env("NO_COLOR", "1")
-        .env("OSLOG_TODAY", "2019-07-01")
-        .stdin(Stdio::null())
+    let mut cmd = common::oslog_command(root, args);
+    cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     cmd

@@ -2,8 +2,9 @@
 //! pipes and line breaks in titles, owners, updates and a milestone's description come out escaped
 //! in HTML and inert in Markdown.
 
+mod common;
+
 use std::path::Path;
-use std::process::Command;
 
 const HOSTILE: &str = r#"<script>alert("x")</script> & 'q' "><img src=x onerror=alert(1)> [link](javascript:alert(1)) a|b"#;
 
@@ -32,12 +33,7 @@ fn log(dir: &Path) {
 }
 
 fn report(dir: &Path, format: &str) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_oslog"))
-        .current_dir(dir)
-        .env("OSLOG_TODAY", "2019-07-01")
-        .args(["report", "actions", "--format", format])
-        .output()
-        .unwrap();
+    let out = common::oslog(dir, &["report", "actions", "--format", format]);
     assert!(out.status.success(), "{out:?}");
     String::from_utf8(out.stdout).unwrap()
 }

@@ -78,7 +78,7 @@ impl Log {
     }
 
     fn oslog(&self, args: &[&str]) -> Output {
-        common::oslog_with(self.path(), args, &[])
+        common::oslog(self.path(), args)
     }
 
     fn json(&self, args: &[&str]) -> Value {

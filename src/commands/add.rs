@@ -1,10 +1,9 @@
 //! `oslog add`: a new action under the next free number.
 
 use super::{Context, Outcome};
-use crate::change::{self, Draft};
-use crate::cli::{parse_date, parse_deadline};
 use crate::model::{Action, Deadline, LogDate, Status, Update};
 use crate::output::prompt;
+use crate::write::{self, Draft};
 use anyhow::{bail, Result};
 use std::io::{IsTerminal, Write};
 
@@ -33,10 +32,10 @@ pub struct Args {
     #[arg(long)]
     pub owner: Option<String>,
     /// The meeting that raised it: YYYY-MM or YYYY-MM-DD, not after today.
-    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    #[arg(long, value_parser = LogDate::parse, value_name = "DATE")]
     pub raised: Option<LogDate>,
     /// When it is due: YYYY-MM, YYYY-MM-DD or `monthly`.
-    #[arg(long, value_parser = parse_deadline, value_name = "DATE")]
+    #[arg(long, value_parser = Deadline::parse, value_name = "DATE")]
     pub deadline: Option<Deadline>,
     /// A related action (repeatable).
     #[arg(long = "link", value_name = "N")]
@@ -88,7 +87,8 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
             .into_iter()
             .collect(),
     };
-    let (a, written) = change::create_action(&ctx.lock(&root)?, Draft { action }, args.commit)?;
+    let (a, written) =
+        write::create_action(&ctx.lock(&root)?, Draft { action }, ctx.commit(args.commit))?;
     ctx.written(out, &root, &format!("added action {}", a.id), &written)
 }
 
@@ -119,7 +119,7 @@ fn complete(mut args: Args, interactive: bool, root: &std::path::Path) -> Result
         args.title = Some(prompt::ask("Title", "what was agreed")?.ok_or_else(ended)?);
     }
     if missing.contains(&"--theme") {
-        let themes = change::themes(root).ok();
+        let themes = write::themes(root).ok();
         let help = match &themes {
             Some(t) => t
                 .themes
@@ -139,9 +139,9 @@ fn complete(mut args: Args, interactive: bool, root: &std::path::Path) -> Result
     }
     while args.raised.is_none() {
         let answer = prompt::ask("Raised", "YYYY-MM or YYYY-MM-DD")?.ok_or_else(ended)?;
-        match parse_date(&answer) {
+        match LogDate::parse(&answer) {
             Ok(d) => args.raised = Some(d),
-            Err(e) => prompt::refuse(&e)?,
+            Err(e) => prompt::refuse(&e.to_string())?,
         }
     }
     Ok(args)

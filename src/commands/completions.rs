@@ -25,7 +25,7 @@ pub struct Args {
 
 /// Run `oslog completions`.
 pub fn run(args: Args, _ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
-    let mut cmd = crate::cli::Cli::command();
+    let mut cmd = crate::cli::Cli::<super::Command>::command();
     clap_complete::generate(args.shell, &mut cmd, "oslog", out);
     Ok(Outcome::Success)
 }

@@ -1,5 +1,6 @@
 //! `oslog diff [A..B]`: a semantic diff of the log for pull-request review.
 
+use super::args::{formats, Format};
 use super::{Context, Outcome};
 use crate::git::Repo;
 use anyhow::{bail, Result};
@@ -28,18 +29,19 @@ pub struct Args {
     pub range: Option<String>,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
-    pub format: FormatArg,
+    #[arg(long, default_value = "table", value_parser = formats(FORMATS))]
+    pub format: Format,
 }
 
 /// The output formats of `diff`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum FormatArg {
-    Table,
-    Json,
-    /// A short Markdown summary for a PR comment or $GITHUB_STEP_SUMMARY.
-    Md,
-}
+const FORMATS: &[(Format, &str)] = &[
+    (Format::Table, ""),
+    (Format::Json, ""),
+    (
+        Format::Md,
+        "A short Markdown summary for a PR comment or $GITHUB_STEP_SUMMARY",
+    ),
+];
 
 #[derive(Serialize)]
 struct Report<'a> {
@@ -48,7 +50,7 @@ struct Report<'a> {
     shallow: bool,
     warnings: &'a [String],
     flagged: usize,
-    entries: &'a [crate::history::Entry],
+    entries: &'a [crate::trail::Entry],
 }
 
 /// Run `oslog diff`.
@@ -89,7 +91,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     let entries = repo.compare(from, to)?;
     let range = format!("{from_name}..{to_name}");
     match args.format {
-        FormatArg::Json => {
+        Format::Json => {
             let report = Report {
                 from: from.short(),
                 to: to.map_or_else(|| "working tree".to_string(), |t| t.short()),
@@ -98,17 +100,16 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
                 flagged: entries.iter().filter(|e| !e.flags.is_empty()).count(),
                 entries: &entries,
             };
-            serde_json::to_writer_pretty(&mut *out, &report)?;
-            writeln!(out)?;
+            crate::output::json::write(out, &report)?;
         }
-        FormatArg::Md => crate::output::history::diff_markdown(out, &range, &entries, &warnings)?,
-        FormatArg::Table => {
-            crate::output::history::warnings(out, &warnings, ctx.paint)?;
+        Format::Md => crate::output::trail::diff_markdown(out, &range, &entries, &warnings)?,
+        _ => {
+            crate::output::trail::warnings(out, &warnings, ctx.paint)?;
             writeln!(out, "{}", ctx.paint.bold(&format!("Changes {range}")))?;
             if entries.is_empty() {
                 writeln!(out, "  none")?;
             }
-            crate::output::history::entries(out, &entries, true, ctx.paint)?;
+            crate::output::trail::entries(out, &entries, true, ctx.paint)?;
         }
     }
     Ok(Outcome::Success)

@@ -1,9 +1,8 @@
 //! `oslog edit`: change an action's fields other than its status and updates.
 
 use super::{Context, Outcome};
-use crate::change;
-use crate::cli::parse_deadline;
 use crate::model::{lifecycle, Action, Deadline, LogDate};
+use crate::write;
 use anyhow::{bail, Result};
 use std::io::Write;
 
@@ -33,7 +32,7 @@ pub struct Args {
     #[arg(long)]
     pub owner: Option<String>,
     /// A new deadline: YYYY-MM, YYYY-MM-DD or `monthly`.
-    #[arg(long, value_parser = parse_deadline, value_name = "DATE")]
+    #[arg(long, value_parser = Deadline::parse, value_name = "DATE")]
     pub deadline: Option<Deadline>,
     /// Add a related action (repeatable).
     #[arg(long = "link", value_name = "N")]
@@ -55,20 +54,25 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     let today = LogDate::from_day(ctx.today);
     let id = args.id;
     let mut changed = Vec::new();
-    let (_, written) = change::action(&ctx.lock(&root)?, id, args.commit, |log, current| {
-        let next = edited(current, &args, today, &mut changed)?;
-        if changed.is_empty() {
-            bail!("nothing to change: action {id} already has these values");
-        }
-        if let Some(message) = args
-            .theme
-            .as_deref()
-            .and_then(|t| log.themes.as_ref()?.value.unknown(t))
-        {
-            bail!("{message}");
-        }
-        Ok(next)
-    })?;
+    let (_, written) = write::action(
+        &ctx.lock(&root)?,
+        id,
+        ctx.commit(args.commit),
+        |log, current| {
+            let next = edited(current, &args, today, &mut changed)?;
+            if changed.is_empty() {
+                bail!("nothing to change: action {id} already has these values");
+            }
+            if let Some(message) = args
+                .theme
+                .as_deref()
+                .and_then(|t| log.themes.as_ref()?.value.unknown(t))
+            {
+                bail!("{message}");
+            }
+            Ok(next)
+        },
+    )?;
     ctx.written(
         out,
         &root,

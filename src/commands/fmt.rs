@@ -3,9 +3,10 @@
 use super::{Context, Outcome};
 use crate::diag::{Code, Severity};
 use crate::store::{self, emit, Log};
+use crate::write::Rewrite;
 use anyhow::Result;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Rewrite every record into the canonical layout, so that diffs stay minimal.
 ///
@@ -32,12 +33,6 @@ pub struct Args {
     /// With --check: check the files as staged in the git index, not the working tree.
     #[arg(long, requires = "check")]
     pub staged: bool,
-}
-
-/// A file that is not canonical, with its canonical text.
-struct Pending {
-    file: PathBuf,
-    text: String,
 }
 
 /// Run `oslog fmt`.
@@ -71,27 +66,19 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         failed = true;
     }
 
-    let pending: Vec<Pending> = pending(&log)
+    let pending: Vec<Rewrite> = pending(&log)
         .into_iter()
-        .filter(|p| !blocked.contains(&p.file.as_path()))
+        .filter(|p| !blocked.contains(&p.from.as_path()))
         .collect();
     if let Some(lock) = &lock {
-        let files: Vec<store::Replacement> = pending
-            .iter()
-            .map(|p| store::Replacement {
-                from: &p.file,
-                to: &p.file,
-                contents: &p.text,
-            })
-            .collect();
-        store::replace_all(lock, &files)?;
+        crate::write::write_all(lock, &pending)?;
     }
     for p in &pending {
         if args.check {
-            writeln!(out, "not canonical: {}", shown(&p.file))?;
+            writeln!(out, "not canonical: {}", shown(&p.from))?;
             failed = true;
         } else {
-            writeln!(out, "formatted {}", shown(&p.file))?;
+            writeln!(out, "formatted {}", shown(&p.from))?;
         }
     }
     if pending.is_empty() && !failed {
@@ -104,23 +91,27 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     })
 }
 
-fn pending(log: &Log) -> Vec<Pending> {
+/// Every file that is not canonical, with its canonical text.
+fn pending(log: &Log) -> Vec<Rewrite> {
     let mut out = Vec::new();
     if let Some(t) = log.themes.as_ref().filter(|t| !t.canonical) {
-        out.push(Pending {
-            file: t.file.clone(),
+        out.push(Rewrite {
+            from: t.file.clone(),
+            to: t.file.clone(),
             text: emit::themes(&t.value, &t.header),
         });
     }
     for a in log.actions.iter().filter(|a| !a.canonical) {
-        out.push(Pending {
-            file: a.file.clone(),
+        out.push(Rewrite {
+            from: a.file.clone(),
+            to: a.file.clone(),
             text: emit::action(&a.value, &a.header),
         });
     }
     for m in log.milestones.iter().filter(|m| !m.canonical) {
-        out.push(Pending {
-            file: m.file.clone(),
+        out.push(Rewrite {
+            from: m.file.clone(),
+            to: m.file.clone(),
             text: emit::milestone(&m.value, &m.header),
         });
     }

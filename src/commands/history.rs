@@ -1,5 +1,6 @@
 //! `oslog history N`: every change to one action, newest first, from git.
 
+use super::args::{formats, Format, TABLE_OR_JSON};
 use super::{Context, Outcome};
 use crate::git::Repo;
 use anyhow::Result;
@@ -31,15 +32,8 @@ pub struct Args {
     pub action: u32,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
-    pub format: FormatArg,
-}
-
-/// The output formats of the history commands and of `status`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum FormatArg {
-    Table,
-    Json,
+    #[arg(long, default_value = "table", value_parser = formats(TABLE_OR_JSON))]
+    pub format: Format,
 }
 
 #[derive(Serialize)]
@@ -54,10 +48,10 @@ struct Report<'a> {
 
 #[derive(Serialize)]
 struct Row<'a> {
-    commit: Option<&'a crate::history::CommitInfo>,
+    commit: Option<&'a crate::trail::CommitInfo>,
     uncommitted: bool,
     #[serde(flatten)]
-    entry: &'a crate::history::Entry,
+    entry: &'a crate::trail::Entry,
 }
 
 /// Run `oslog history N`.
@@ -67,7 +61,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     let trail = repo.action_trail(args.action)?;
     let warnings = repo.warnings();
     match args.format {
-        FormatArg::Json => {
+        Format::Json => {
             let changes = trail
                 .iter()
                 .flat_map(|c| {
@@ -85,11 +79,10 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
                 warnings: &warnings,
                 changes,
             };
-            serde_json::to_writer_pretty(&mut *out, &report)?;
-            writeln!(out)?;
+            crate::output::json::write(out, &report)?;
         }
-        FormatArg::Table => {
-            crate::output::history::warnings(out, &warnings, ctx.paint)?;
+        _ => {
+            crate::output::trail::warnings(out, &warnings, ctx.paint)?;
             if trail.is_empty() {
                 writeln!(out, "no changes to action {} in the history", args.action)?;
             } else {
@@ -103,7 +96,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
                     .iter()
                     .flat_map(|c| c.entries.iter().map(|e| e.action))
                     .collect();
-                crate::output::history::commits(out, &trail, ids.len() > 1, ctx.paint)?;
+                crate::output::trail::commits(out, &trail, ids.len() > 1, ctx.paint)?;
             }
         }
     }

@@ -4,7 +4,7 @@
 //! to date by installing again; one that oslog did not write is never replaced without `--force`.
 
 use super::{Context, Outcome};
-use anyhow::{Context as _, Result};
+use anyhow::{bail, Context as _, Result};
 use std::io::Write;
 use std::path::Path;
 
@@ -33,8 +33,8 @@ pub enum HooksCommand {
 /// as staged for the commit (the git index, including the one `git commit -a` and
 /// `git commit PATH` prepare), not the working tree; `git commit --no-verify` skips it once.
 /// Installing again updates a hook that oslog wrote, such as one from an earlier version. A
-/// pre-commit hook that oslog did not write is left alone, and the command exits 1, unless --force
-/// is given.
+/// pre-commit hook that oslog did not write is left alone, and the command is refused (exit 2),
+/// unless --force is given.
 ///
 /// Examples:
 ///   oslog hooks install
@@ -96,14 +96,10 @@ fn install(args: InstallArgs, ctx: &Context, out: &mut dyn Write) -> Result<Outc
         }
         Some(text) if text.contains(MARK) => "updated",
         Some(_) if args.force => "replaced",
-        Some(_) => {
-            writeln!(
-                out,
-                "refused: {shown} exists and was not written by oslog; \
-                 add `oslog validate --strict --staged` to it, or replace it with --force"
-            )?;
-            return Ok(Outcome::Failure);
-        }
+        Some(_) => bail!(
+            "refused: {shown} exists and was not written by oslog; \
+             add `oslog validate --strict --staged` to it, or replace it with --force"
+        ),
     };
     std::fs::create_dir_all(&repo.hooks)
         .with_context(|| format!("cannot create folder {}", repo.hooks.display()))?;

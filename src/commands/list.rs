@@ -1,10 +1,10 @@
 //! `oslog list`: the actions that pass the filters, as a table, JSON, CSV or Markdown.
 
+use super::args::{formats, parse_status, AsOf, Format, LISTS};
 use super::{Context, Outcome};
-use crate::cli::{parse_date, parse_day, parse_status};
 use crate::model::{LogDate, Status};
 use crate::output::records::{self, Column, Grid};
-use crate::query::Filter;
+use crate::report::Filter;
 use crate::store;
 use anyhow::Result;
 use std::io::Write;
@@ -39,13 +39,13 @@ pub struct Args {
     #[arg(long)]
     pub overdue: bool,
     /// Only actions whose deadline ends before this day.
-    #[arg(long, value_parser = parse_day, value_name = "YYYY-MM-DD")]
+    #[arg(long, value_parser = LogDate::parse_day, value_name = "YYYY-MM-DD")]
     pub due_before: Option<chrono::NaiveDate>,
     /// Only actions whose deadline begins after this day.
-    #[arg(long, value_parser = parse_day, value_name = "YYYY-MM-DD")]
+    #[arg(long, value_parser = LogDate::parse_day, value_name = "YYYY-MM-DD")]
     pub due_after: Option<chrono::NaiveDate>,
     /// Only actions raised in this month or on this day.
-    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    #[arg(long, value_parser = LogDate::parse, value_name = "DATE")]
     pub raised: Option<LogDate>,
     /// Only actions whose title or an update contains this text (any case).
     #[arg(long, value_name = "TEXT")]
@@ -57,11 +57,13 @@ pub struct Args {
     #[arg(long, value_delimiter = ',', value_parser = parse_column)]
     pub columns: Vec<Column>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
-    pub format: FormatArg,
+    #[arg(long, default_value = "table", value_parser = formats(LISTS))]
+    pub format: Format,
     /// Exit 1 when a record file does not load and is left out of the list.
     #[arg(long)]
     pub strict: bool,
+    #[command(flatten)]
+    pub as_of: AsOf,
 }
 
 /// The JSON document of `list`: the actions, and the record files left out.
@@ -69,15 +71,6 @@ pub struct Args {
 struct Listed<'a> {
     actions: &'a [&'a crate::model::Action],
     left_out: &'a [store::LeftOut],
-}
-
-/// The output formats of `list`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum FormatArg {
-    Table,
-    Json,
-    Csv,
-    Markdown,
 }
 
 fn parse_status_or_open(s: &str) -> Result<Vec<Status>, String> {
@@ -112,15 +105,17 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     };
     // With --theme, a file that holds none of the theme keys cannot match, so it is read but not
     // parsed; a file with a backslash is always parsed, since a YAML escape could spell a key.
-    let (log, today) = match &ctx.as_of {
-        None if !filter.themes.is_empty() => {
+    let snap = ctx.snapshot(&args.as_of)?;
+    let log = match filter.themes.is_empty() {
+        true => ctx.load(&snap)?,
+        false => {
             let keep = |_: &str, text: &str| {
                 text.contains('\\') || filter.themes.iter().any(|t| text.contains(t.as_str()))
             };
-            (store::load_where(&ctx.root()?, &keep)?, ctx.today)
+            ctx.load_where(&snap, &keep)?
         }
-        _ => ctx.load_log()?,
     };
+    let today = snap.today;
     let outcome = ctx.warn_left_out(&log, args.strict)?;
     let mut actions: Vec<_> = log
         .actions
@@ -151,17 +146,16 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         args.columns
     };
     match args.format {
-        FormatArg::Json => {
+        Format::Json => {
             let listed = Listed {
                 actions: &actions,
                 left_out: &log.left_out,
             };
-            serde_json::to_writer_pretty(&mut *out, &listed)?;
-            writeln!(out)?;
+            crate::output::json::write(out, &listed)?;
         }
-        FormatArg::Csv => records::csv(out, &Grid::of(&actions, &columns))?,
-        FormatArg::Markdown => records::markdown(out, &Grid::of(&actions, &columns))?,
-        FormatArg::Table => {
+        Format::Csv => records::csv(out, &Grid::of(&actions, &columns))?,
+        Format::Markdown => records::markdown(out, &Grid::of(&actions, &columns))?,
+        _ => {
             crate::output::table::grid(out, &Grid::of(&actions, &columns), ctx.paint)?;
             writeln!(
                 out,

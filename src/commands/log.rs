@@ -1,9 +1,9 @@
 //! `oslog log`: every change to actions and milestones, newest first, from git.
 
-use super::history::FormatArg;
+use super::args::{formats, Format, TABLE_OR_JSON};
 use super::{Context, Outcome};
 use crate::git::{Bound, Repo};
-use crate::history::{self, Entry};
+use crate::trail::Entry;
 use anyhow::Result;
 use serde::Serialize;
 use std::io::Write;
@@ -42,8 +42,8 @@ pub struct Args {
     pub field: Option<String>,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
-    pub format: FormatArg,
+    #[arg(long, default_value = "table", value_parser = formats(TABLE_OR_JSON))]
+    pub format: Format,
 }
 
 #[derive(Serialize)]
@@ -52,7 +52,7 @@ struct Report<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     detached: Option<&'a str>,
     warnings: &'a [String],
-    commits: &'a [history::CommitChanges],
+    commits: &'a [crate::trail::CommitChanges],
 }
 
 /// Run `oslog log`.
@@ -87,25 +87,24 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
             .is_none_or(|t| e.theme.as_ref() == Some(t))
             && args.field.as_ref().is_none_or(|f| e.touches(f))
     };
-    let commits = history::filter(commits, keep);
+    let commits = crate::trail::filter(commits, keep);
     let warnings = repo.warnings();
     match args.format {
-        FormatArg::Json => {
+        Format::Json => {
             let report = Report {
                 shallow: repo.shallow(),
                 detached: repo.detached.as_deref(),
                 warnings: &warnings,
                 commits: &commits,
             };
-            serde_json::to_writer_pretty(&mut *out, &report)?;
-            writeln!(out)?;
+            crate::output::json::write(out, &report)?;
         }
-        FormatArg::Table => {
-            crate::output::history::warnings(out, &warnings, ctx.paint)?;
+        _ => {
+            crate::output::trail::warnings(out, &warnings, ctx.paint)?;
             if commits.is_empty() {
                 writeln!(out, "no changes")?;
             }
-            crate::output::history::commits(out, &commits, true, ctx.paint)?;
+            crate::output::trail::commits(out, &commits, true, ctx.paint)?;
         }
     }
     Ok(Outcome::Success)

@@ -24,7 +24,7 @@ pub struct Args {
 
 /// Run `oslog man`.
 pub fn run(args: Args, _ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
-    let cmd = crate::cli::Cli::command();
+    let cmd = crate::cli::Cli::<super::Command>::command();
     match args.out_dir {
         None => clap_mangen::Man::new(cmd).render(out)?,
         Some(dir) => {

@@ -1,13 +1,12 @@
 //! `oslog merge-driver`: the git merge driver for action and milestone files. Git calls it with the
 //! common ancestor, our version (which it overwrites with the result) and theirs; it merges them field
-//! by field (see `merge.rs`) and writes the canonical result, with conflict markers around only the
-//! fields changed differently on both sides. `--install` sets it up for this clone.
+//! by field (see `write/merge.rs`) and writes the canonical result atomically, with conflict markers
+//! around only the fields changed differently on both sides. `--install` sets it up for this clone.
 
 use super::{Context, Outcome};
-use crate::merge::Markers;
-use crate::model::{ACTION_FIELDS, MILESTONE_FIELDS};
 use crate::store::conflict::MARKER_SIZE;
-use crate::store::{self, emit, Record, RecordKind, Source, ACTIONS_DIR, TIMELINE_DIR};
+use crate::store::{self, RecordKind, ACTIONS_DIR, TIMELINE_DIR};
+use crate::write::merge::{self, Markers, MergedFile};
 use anyhow::{bail, Context as _, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -59,12 +58,6 @@ pub struct Args {
     pub marker_size: Option<usize>,
 }
 
-/// What merging one file gave.
-enum Merged {
-    Clean(String),
-    Conflict { text: String, why: String },
-}
-
 /// Run `oslog merge-driver`.
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     if args.install {
@@ -93,120 +86,16 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     let [base, a, b] = texts;
     let (base, a, b) = (base?, a?, b?);
     let target = at(&ours);
-    match merge(kind, &path, &base, &a, &b, &markers) {
-        Merged::Clean(text) => {
+    match merge::texts(kind, &path, &base, &a, &b, &markers) {
+        MergedFile::Clean(text) => {
             store::write_atomic(&target, &text)?;
             Ok(Outcome::Success)
         }
-        Merged::Conflict { text, why } => {
+        MergedFile::Conflict { text, why } => {
             store::write_atomic(&target, &text)?;
             writeln!(out, "oslog: conflict in {}: {why}", path.display())?;
             Ok(Outcome::Failure)
         }
-    }
-}
-
-/// Merge the three texts of the record file `path`.
-fn merge(kind: RecordKind, path: &Path, base: &str, a: &str, b: &str, markers: &Markers) -> Merged {
-    let decode = |text: &str| {
-        let src = Source {
-            text: text.to_string(),
-            had_bom: false,
-            had_crlf: false,
-        };
-        let (rec, diags) = store::decode_source(kind, path, &src);
-        rec.ok_or_else(|| diags.first().map_or(String::new(), |d| d.message.clone()))
-    };
-    // Git's ancestor is empty when both sides added the file.
-    let o = (!base.trim().is_empty()).then(|| decode(base)).transpose();
-    let whole = |why: String| Merged::Conflict {
-        text: markers.wrap(a, b),
-        why,
-    };
-    let (o, x, y) = match (o, decode(a), decode(b)) {
-        (Ok(o), Ok(x), Ok(y)) => (o, x, y),
-        (o, x, y) => {
-            let first = [o.err(), x.err(), y.err()].into_iter().flatten().next();
-            return whole(format!(
-                "a version does not load ({}); both are kept whole between the markers, to merge by hand",
-                first.unwrap_or_default()
-            ));
-        }
-    };
-    let header = |r: &Record| match r {
-        Record::Action(l) => l.header.clone(),
-        Record::Milestone(l) => l.header.clone(),
-        Record::Themes(l) => l.header.clone(),
-    };
-    let (ours_header, theirs_header) = (header(&x), header(&y));
-    let added_on_both = o.is_none();
-    // Per kind: whether the sides are two different records (and what to do then), both whole
-    // texts, and the field-by-field merge.
-    let (two, whole_texts, (ours_text, theirs_text, conflicts, fields)) = match (o, x, y) {
-        (o, Record::Action(x), Record::Action(y)) => {
-            let o = match o {
-                Some(Record::Action(o)) => Some(o.value),
-                _ => None,
-            };
-            let m = crate::merge::action(o.as_ref(), &x.value, &y.value);
-            (
-                (!x.value.same_record(&y.value)).then_some(
-                    "both sides added a different action under this number; after the merge, `oslog renumber` keeps both (ours keeps the number)",
-                ),
-                (
-                    emit::action(&x.value, &ours_header),
-                    emit::action(&y.value, &theirs_header),
-                ),
-                (
-                    emit::action(&m.ours, &ours_header),
-                    emit::action(&m.theirs, &ours_header),
-                    m.conflicts,
-                    ACTION_FIELDS,
-                ),
-            )
-        }
-        (o, Record::Milestone(x), Record::Milestone(y)) => {
-            let o = match o {
-                Some(Record::Milestone(o)) => Some(o.value),
-                _ => None,
-            };
-            let m = crate::merge::milestone(o.as_ref(), &x.value, &y.value);
-            (
-                (!x.value.same_record(&y.value)).then_some(
-                    "both sides added a different milestone with this id; keep one and give the other a new slug",
-                ),
-                (
-                    emit::milestone(&x.value, &ours_header),
-                    emit::milestone(&y.value, &theirs_header),
-                ),
-                (
-                    emit::milestone(&m.ours, &ours_header),
-                    emit::milestone(&m.theirs, &ours_header),
-                    m.conflicts,
-                    MILESTONE_FIELDS,
-                ),
-            )
-        }
-        _ => {
-            return whole(format!(
-                "{} is not an action or milestone file",
-                path.display()
-            ))
-        }
-    };
-    // Two records are never merged into one: both stay whole.
-    if let Some(why) = two.filter(|_| added_on_both) {
-        return Merged::Conflict {
-            text: markers.wrap(&whole_texts.0, &whole_texts.1),
-            why: why.to_string(),
-        };
-    }
-    if conflicts.is_empty() {
-        return Merged::Clean(ours_text);
-    }
-    Merged::Conflict {
-        text: crate::merge::with_markers(&ours_text, &theirs_text, fields, markers),
-        why: format!("{} changed differently on both sides", conflicts.join(", ")),
     }
 }
 

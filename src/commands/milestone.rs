@@ -1,9 +1,8 @@
 //! `oslog milestone`: add a milestone to the timeline, or change its status.
 
 use super::{Context, Outcome};
-use crate::change;
-use crate::cli::parse_date;
 use crate::model::{LogDate, Milestone, MilestoneKind, MilestoneStatus};
+use crate::write;
 use anyhow::{bail, Result};
 use std::io::Write;
 
@@ -30,7 +29,7 @@ pub enum Sub {
     #[command(verbatim_doc_comment)]
     Add {
         /// YYYY-MM or YYYY-MM-DD.
-        #[arg(long, value_parser = parse_date)]
+        #[arg(long, value_parser = LogDate::parse)]
         date: LogDate,
         /// workshop, publication, consultation, report, statistics or parliament.
         #[arg(long)]
@@ -107,12 +106,12 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
                 bail!("`{slug}` is not a kebab-case slug; give one with --slug");
             }
             let id = m.id.clone();
-            let written = change::create_milestone(&ctx.lock(&root)?, m, commit)?;
+            let written = write::create_milestone(&ctx.lock(&root)?, m, ctx.commit(commit))?;
             ctx.written(out, &root, &format!("added milestone {id}"), &written)?;
         }
         Sub::Status { id, status, commit } => {
             let mut from = status;
-            let (_, written) = change::milestone(&ctx.lock(&root)?, &id, commit, |m| {
+            let (_, written) = write::milestone(&ctx.lock(&root)?, &id, ctx.commit(commit), |m| {
                 from = m.status;
                 if m.status == status {
                     bail!("milestone {id} is already {status}");

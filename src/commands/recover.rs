@@ -26,8 +26,7 @@ pub struct Args {}
 /// Run `oslog recover`.
 pub fn run(_args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     let root = ctx.root()?;
-    let lock = crate::store::Lock::acquire(&root, crate::store::LOCK_TIMEOUT)?;
-    let done = crate::store::recover(&lock)?;
+    let (_lock, done) = crate::write::lock(&root)?;
     if done.is_empty() {
         writeln!(out, "nothing to recover: no write was interrupted")?;
     }

@@ -1,11 +1,11 @@
 //! `oslog report`: the documents the secretariat circulates, in Markdown or as one self-contained
 //! HTML file.
 
+use super::args::{formats, AsOf, Format};
 use super::{Context, Outcome};
 use crate::git::{Bound, Repo};
 use crate::model::{Action, LogDate, Milestone, Themes};
-use crate::report::Withheld;
-use crate::review;
+use crate::report::{annual, monthly, Withheld};
 use crate::store::Log;
 use anyhow::{bail, Context as _, Result};
 use chrono::Months;
@@ -25,17 +25,17 @@ use std::path::PathBuf;
 /// is the same limited to the themes a member follows; `report annual --year YYYY` gives, per theme,
 /// the issues resolved, not resolved and outstanding, with the year's figures.
 ///
-/// With the global --as-of DATE|REV the report shows the log as it was then. --public withholds
-/// owners unless themes.yaml marks the theme's owners public (`public_owners: true`), and leaves
-/// out every action and milestone whose `source` themes.yaml does not declare `public: true`,
-/// saying how many it left out. A record file
+/// With --as-of DATE|REV the report shows the log as it was then. --public withholds owners unless
+/// themes.yaml marks the theme's owners public (`public_owners: true`), and leaves out every action
+/// and milestone whose `source` themes.yaml does not declare `public: true`, saying how many it left
+/// out. A record file
 /// that does not load is left out: a note in the report lists it, a warning on stderr names it, and
 /// --strict makes that exit 1 (the report is still written).
 ///
 /// Examples:
 ///   oslog report actions --format html --out action-log.html
 ///   oslog report actions --public --format md
-///   oslog --as-of 2019-05-01 report actions --format html --out may.html
+///   oslog report actions --as-of 2019-05-01 --format html --out may.html
 ///   oslog report monthly --since 2019-06-01 --format html --out june.html
 ///   oslog report digest --member "Liberty"
 ///   oslog report annual --year 2019 --format html --out annual-2019.html
@@ -44,6 +44,9 @@ use std::path::PathBuf;
 pub struct Args {
     #[command(subcommand)]
     pub report: Report,
+
+    #[command(flatten)]
+    pub as_of: AsOf,
 }
 
 /// The reports.
@@ -103,12 +106,12 @@ pub struct DigestArgs {
 /// or given a dated update during it, and still open. Outstanding: every other open action. Figures
 /// per theme: raised, completed and closed in the year; median days from raised to complete; the
 /// deadline moves committed during the year; milestones of the theme's actions done and slipped.
-/// The report shows the log as it is now; add the global --as-of YYYY-12-31 for the year's end.
+/// The report shows the log as it is now; add --as-of YYYY-12-31 for the year's end.
 ///
 /// Examples:
 ///   oslog report annual --year 2019
 ///   oslog report annual --year 2019 --format html --out annual-2019.html
-///   oslog --as-of 2019-12-31 report annual --year 2019 --public
+///   oslog report annual --year 2019 --as-of 2019-12-31 --public
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct AnnualArgs {
@@ -137,8 +140,8 @@ pub struct ActionsArgs {
 #[derive(Debug, clap::Args)]
 pub struct Common {
     /// Output format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Md)]
-    pub format: FormatArg,
+    #[arg(long, default_value = "md", value_parser = formats(FORMATS))]
+    pub format: Format,
 
     /// Write to FILE instead of standard output.
     #[arg(long, value_name = "FILE")]
@@ -155,19 +158,16 @@ pub struct Common {
 }
 
 /// The output formats of a report.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum FormatArg {
-    Md,
-    Html,
-}
+const FORMATS: &[(Format, &str)] = &[(Format::Md, ""), (Format::Html, "")];
 
 /// Run `oslog report`.
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
+    let as_of = &args.as_of;
     match args.report {
-        Report::Actions(a) => actions(a, ctx, out),
-        Report::Monthly(a) => monthly(a, None, ctx, out),
-        Report::Digest(a) => monthly(a.monthly, Some(a.member), ctx, out),
-        Report::Annual(a) => annual(a, ctx, out),
+        Report::Actions(a) => actions(a, as_of, ctx, out),
+        Report::Monthly(a) => monthly(a, None, as_of, ctx, out),
+        Report::Digest(a) => monthly(a.monthly, Some(a.member), as_of, ctx, out),
+        Report::Annual(a) => annual(a, as_of, ctx, out),
     }
 }
 
@@ -180,26 +180,27 @@ fn records(log: &Log, public: bool) -> (Themes, Vec<&Action>, Vec<&Milestone>, W
     (themes, actions, milestones, withheld)
 }
 
-fn actions(args: ActionsArgs, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
-    let (log, today) = ctx.load_log()?;
+fn actions(args: ActionsArgs, as_of: &AsOf, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
+    let snap = ctx.snapshot(as_of)?;
+    let log = ctx.load(&snap)?;
+    let today = snap.today;
     let outcome = ctx.warn_left_out(&log, args.common.strict)?;
     let (themes, actions, milestones, withheld) = records(&log, args.common.public);
-    let mut report =
-        crate::report::actions(&themes, &actions, &milestones, today, args.common.public);
+    // The chart follows git history where the log has one; a log outside git keeps its dates.
+    let history = match Repo::open(&ctx.root()?) {
+        Ok(repo) => withheld.kept_history(oldest_first(repo.changes(snap.tip(&repo)?, None)?)),
+        Err(_) => Vec::new(),
+    };
+    let mut report = crate::report::actions::actions(
+        &themes,
+        &actions,
+        &milestones,
+        &history,
+        today,
+        args.common.public,
+    );
     report.left_out = crate::output::left_out_files(&log.left_out);
     report.withheld = withheld.note();
-    // The chart follows git history where the log has one; a log outside git keeps its dates.
-    if let Ok(repo) = Repo::open(&ctx.root()?) {
-        let commits =
-            withheld.kept_history(oldest_first(repo.changes(ctx.history_tip(&repo)?, None)?));
-        let (points, from) = review::over_time(&commits, &report.over_time, today);
-        if let Some(from) = from {
-            report.over_time = points;
-            report.over_time_source = format!(
-                "From {from} on, drawn from git history (each action's status at the end of the month); before that, from the dates in the log."
-            );
-        }
-    }
     let render: Renderers<_> = (
         crate::output::report_md::actions,
         crate::output::html::actions,
@@ -211,10 +212,13 @@ fn actions(args: ActionsArgs, ctx: &Context, out: &mut dyn Write) -> Result<Outc
 fn monthly(
     args: MonthlyArgs,
     member: Option<String>,
+    as_of: &AsOf,
     ctx: &Context,
     out: &mut dyn Write,
 ) -> Result<Outcome> {
-    let (log, today) = ctx.load_log()?;
+    let snap = ctx.snapshot(as_of)?;
+    let log = ctx.load(&snap)?;
+    let today = snap.today;
     let (themes, actions, milestones, withheld) = records(&log, args.common.public);
     let only = match &member {
         Some(name) => match themes.member(name) {
@@ -238,7 +242,7 @@ fn monthly(
         .since
         .clone()
         .unwrap_or_else(|| (today - Months::new(1)).format("%Y-%m-%d").to_string());
-    let tip = ctx.history_tip(&repo)?;
+    let tip = snap.tip(&repo)?;
     let (mut commits, since) = match repo.bound(&spec)? {
         Bound::Rev(r) => (repo.changes(tip, Some(r))?, spec),
         Bound::Date(d) => (
@@ -252,7 +256,7 @@ fn monthly(
     // The update is as of `today`: commits made after it (with an earlier --today) are not news yet.
     commits.retain(|c| c.commit.as_ref().is_none_or(|i| i.date <= today));
     let commits = withheld.kept_history(commits);
-    let input = review::Inputs {
+    let input = monthly::Inputs {
         themes: &themes,
         actions: &actions,
         milestones: &milestones,
@@ -260,7 +264,7 @@ fn monthly(
         public: args.common.public,
     };
     let outcome = ctx.warn_left_out(&log, args.common.strict)?;
-    let mut report = review::monthly(&input, &commits, since, only.as_deref());
+    let mut report = monthly::monthly(&input, &commits, since, only.as_deref());
     if let Some(name) = member {
         report.member = themes.member(&name).map(|m| m.name.clone());
     }
@@ -274,12 +278,14 @@ fn monthly(
     Ok(outcome)
 }
 
-fn annual(args: AnnualArgs, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
-    let (log, today) = ctx.load_log()?;
+fn annual(args: AnnualArgs, as_of: &AsOf, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
+    let snap = ctx.snapshot(as_of)?;
+    let log = ctx.load(&snap)?;
+    let today = snap.today;
     let (themes, actions, milestones, withheld) = records(&log, args.common.public);
     let repo = Repo::open(&ctx.root()?)?;
-    let commits = withheld.kept_history(oldest_first(repo.changes(ctx.history_tip(&repo)?, None)?));
-    let input = review::Inputs {
+    let commits = withheld.kept_history(oldest_first(repo.changes(snap.tip(&repo)?, None)?));
+    let input = monthly::Inputs {
         themes: &themes,
         actions: &actions,
         milestones: &milestones,
@@ -287,7 +293,7 @@ fn annual(args: AnnualArgs, ctx: &Context, out: &mut dyn Write) -> Result<Outcom
         public: args.common.public,
     };
     let outcome = ctx.warn_left_out(&log, args.common.strict)?;
-    let mut report = review::annual(&input, &commits, args.year);
+    let mut report = annual::annual(&input, &commits, args.year);
     report.left_out = crate::output::left_out_files(&log.left_out);
     report.withheld = withheld.note();
     let render: Renderers<_> = (
@@ -299,9 +305,7 @@ fn annual(args: AnnualArgs, ctx: &Context, out: &mut dyn Write) -> Result<Outcom
 }
 
 /// The history's changes, oldest first (the walk gives them newest first).
-fn oldest_first(
-    mut commits: Vec<crate::history::CommitChanges>,
-) -> Vec<crate::history::CommitChanges> {
+fn oldest_first(mut commits: Vec<crate::trail::CommitChanges>) -> Vec<crate::trail::CommitChanges> {
     commits.reverse();
     commits
 }
@@ -321,8 +325,8 @@ fn emit<R>(
 ) -> Result<()> {
     let mut buf = Vec::new();
     match common.format {
-        FormatArg::Md => md(&mut buf, report)?,
-        FormatArg::Html => html(&mut buf, report)?,
+        Format::Md => md(&mut buf, report)?,
+        _ => html(&mut buf, report)?,
     }
     match &common.out {
         Some(path) => {

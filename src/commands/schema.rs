@@ -52,7 +52,6 @@ pub fn generate(kind: SchemaKind) -> serde_json::Value {
 
 /// Run `oslog schema`.
 pub fn run(args: Args, _ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
-    serde_json::to_writer_pretty(&mut *out, &generate(args.kind))?;
-    writeln!(out)?;
+    crate::output::json::write(out, &generate(args.kind))?;
     Ok(Outcome::Success)
 }

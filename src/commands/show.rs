@@ -1,8 +1,8 @@
 //! `oslog show`: one action in full, with what refers to it from elsewhere in the log.
 
+use super::args::{formats, AsOf, Format};
 use super::{Context, Outcome};
 use crate::model::Action;
-use crate::query;
 use crate::store::{self, emit};
 use anyhow::Result;
 use serde::Serialize;
@@ -28,25 +28,22 @@ pub struct Args {
     pub id: u32,
     /// Output format: text (the record as in its file with its updates numbered, then what refers to
     /// it), json or yaml.
-    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
-    pub format: FormatArg,
+    #[arg(long, default_value = "text", value_parser = formats(FORMATS))]
+    pub format: Format,
     /// Exit 1 when a record file does not load and is left out of what refers to N.
     #[arg(long)]
     pub strict: bool,
+    #[command(flatten)]
+    pub as_of: AsOf,
 }
 
 /// The output formats of `show`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum FormatArg {
-    Text,
-    Json,
-    Yaml,
-}
+const FORMATS: &[(Format, &str)] = &[(Format::Text, ""), (Format::Json, ""), (Format::Yaml, "")];
 
 #[derive(Serialize)]
 struct Shown<'a> {
     action: &'a crate::model::Action,
-    referenced_by: query::Related,
+    referenced_by: crate::report::Related,
     left_out: &'a [store::LeftOut],
 }
 
@@ -55,32 +52,29 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     // Without --as-of, only the action's own file and the files that mention its number are parsed:
     // every file must still be read to find what refers to it, but parsing is most of the cost. A
     // file with a backslash is always parsed, since a YAML escape could spell the number.
-    let log = match ctx.as_of {
-        Some(_) => ctx.load_log()?.0,
-        None => store::load_where(&ctx.root()?, &|name, text| {
-            name == Action::file_name(args.id)
-                || text.contains('\\')
-                || store::mentions_number(text, args.id)
-        })?,
-    };
-    let i = crate::change::find_action(&log, args.id)?;
+    let snap = ctx.snapshot(&args.as_of)?;
+    let log = ctx.load_where(&snap, &|name, text| {
+        name == Action::file_name(args.id)
+            || text.contains('\\')
+            || store::mentions_number(text, args.id)
+    })?;
+    let i = crate::write::find_action(&log, args.id)?;
     let outcome = ctx.warn_left_out(&log, args.strict)?;
     let action = &log.actions[i].value;
     let actions: Vec<_> = log.actions.iter().map(|a| &a.value).collect();
     let milestones: Vec<_> = log.milestones.iter().map(|m| &m.value).collect();
-    let related = query::related(args.id, &actions, &milestones);
+    let related = crate::report::related(args.id, &actions, &milestones);
     match args.format {
-        FormatArg::Json => {
+        Format::Json => {
             let shown = Shown {
                 action,
                 referenced_by: related,
                 left_out: &log.left_out,
             };
-            serde_json::to_writer_pretty(&mut *out, &shown)?;
-            writeln!(out)?;
+            crate::output::json::write(out, &shown)?;
         }
-        FormatArg::Yaml => out.write_all(emit::action(action, &[]).as_bytes())?,
-        FormatArg::Text => {
+        Format::Yaml => out.write_all(emit::action(action, &[]).as_bytes())?,
+        _ => {
             writeln!(
                 out,
                 "{}",

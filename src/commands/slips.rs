@@ -1,6 +1,6 @@
 //! `oslog slips`: how far each action's deadline moved over its history.
 
-use super::history::FormatArg;
+use super::args::{formats, Format, TABLE_OR_JSON};
 use super::{Context, Outcome};
 use crate::git::Repo;
 use anyhow::Result;
@@ -27,8 +27,8 @@ pub struct Args {
     pub top: usize,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
-    pub format: FormatArg,
+    #[arg(long, default_value = "table", value_parser = formats(TABLE_OR_JSON))]
+    pub format: Format,
 }
 
 #[derive(Serialize)]
@@ -36,7 +36,7 @@ struct Report<'a> {
     shallow: bool,
     warnings: &'a [String],
     #[serde(flatten)]
-    slips: &'a crate::history::Slips,
+    slips: &'a crate::trail::Slips,
 }
 
 /// Run `oslog slips`.
@@ -45,21 +45,20 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     let repo = Repo::open(&root)?;
     let mut commits = repo.changes(repo.head()?, None)?;
     commits.reverse();
-    let slips = crate::history::slips(&commits, args.top);
+    let slips = crate::trail::slips(&commits, args.top);
     let warnings = repo.warnings();
     match args.format {
-        FormatArg::Json => {
+        Format::Json => {
             let report = Report {
                 shallow: repo.shallow(),
                 warnings: &warnings,
                 slips: &slips,
             };
-            serde_json::to_writer_pretty(&mut *out, &report)?;
-            writeln!(out)?;
+            crate::output::json::write(out, &report)?;
         }
-        FormatArg::Table => {
-            crate::output::history::warnings(out, &warnings, ctx.paint)?;
-            crate::output::history::slips(out, &slips, ctx.paint)?;
+        _ => {
+            crate::output::trail::warnings(out, &warnings, ctx.paint)?;
+            crate::output::trail::slips(out, &slips, ctx.paint)?;
         }
     }
     Ok(Outcome::Success)

@@ -1,11 +1,12 @@
 //! `oslog status`: with no arguments, the dashboard of the log as of today (or `--today`); with an
 //! action number and a status, a move along the action's lifecycle.
 
+use super::args::{formats, Format, TABLE_OR_JSON};
+use super::args::{parse_status, AsOf};
 use super::{Context, Outcome};
-use crate::change;
-use crate::cli::{parse_date, parse_status};
 use crate::model::lifecycle::{self, Move};
 use crate::model::{LogDate, Status};
+use crate::write;
 use anyhow::{bail, Result};
 use std::io::Write;
 
@@ -45,11 +46,11 @@ pub struct Args {
     pub note: Option<String>,
     /// The date of the appended update (default: today; not after today). It goes in date order
     /// among the action's updates.
-    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    #[arg(long, value_parser = LogDate::parse, value_name = "DATE")]
     pub date: Option<LogDate>,
     /// The meeting at which members signed completion off (needed for complete): not after today,
     /// nor before the action was raised.
-    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    #[arg(long, value_parser = LogDate::parse, value_name = "DATE")]
     pub signed_off: Option<LogDate>,
     /// Move an action back from complete or closed (needs --note).
     #[arg(long)]
@@ -64,23 +65,22 @@ pub struct Args {
     #[arg(long)]
     pub commit: bool,
     /// Output format of the dashboard.
-    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
-    pub format: FormatArg,
+    #[arg(long, default_value = "table", value_parser = formats(TABLE_OR_JSON))]
+    pub format: Format,
     /// Exit 1 when a record file does not load and is left out of the dashboard.
     #[arg(long)]
     pub strict: bool,
+    #[command(flatten)]
+    pub as_of: AsOf,
 }
 
 /// The dashboard as JSON: its figures, and the record files left out of them.
 #[derive(serde::Serialize)]
 struct DashboardJson<'a> {
     #[serde(flatten)]
-    dashboard: &'a crate::query::Dashboard,
+    dashboard: &'a crate::report::Dashboard,
     left_out: &'a [crate::store::LeftOut],
 }
-
-/// The output formats of `status`: those of the history commands, a table or JSON.
-pub use super::history::FormatArg;
 
 /// Run `oslog status`: the dashboard, or a move when a number is given.
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
@@ -93,6 +93,9 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
 fn move_action(id: u32, args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     if args.strict {
         bail!("--strict applies to the dashboard (oslog status --strict), not to a move");
+    }
+    if args.as_of.as_of.is_some() {
+        bail!("--as-of applies to the dashboard (oslog status --as-of DATE|REV), not to a move");
     }
     let Some(to) = args.status else {
         bail!(
@@ -114,10 +117,15 @@ fn move_action(id: u32, args: Args, ctx: &Context, out: &mut dyn Write) -> Resul
     };
     let today = LogDate::from_day(ctx.today);
     let mut from = to;
-    let (_, written) = change::action(&ctx.lock(&root)?, id, args.commit, |_, current| {
-        from = current.status;
-        Ok(lifecycle::apply(current, &request, today)?)
-    })?;
+    let (_, written) = write::action(
+        &ctx.lock(&root)?,
+        id,
+        ctx.commit(args.commit),
+        |_, current| {
+            from = current.status;
+            Ok(lifecycle::apply(current, &request, today)?)
+        },
+    )?;
     ctx.written(out, &root, &format!("action {id}: {from} → {to}"), &written)
 }
 
@@ -132,20 +140,20 @@ fn dashboard(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> 
     if moving {
         bail!("--note, --date, --signed-off, --reopen, --merged-into, --duplicate-of and --commit need an action: oslog status N STATUS");
     }
-    let (log, today) = ctx.load_log()?;
+    let snap = ctx.snapshot(&args.as_of)?;
+    let log = ctx.load(&snap)?;
     let outcome = ctx.warn_left_out(&log, args.strict)?;
     let (themes, actions, milestones) = log.records();
-    let dash = crate::query::dashboard(&themes, &actions, &milestones, today);
+    let dash = crate::report::dashboard(&themes, &actions, &milestones, snap.today);
     match args.format {
-        FormatArg::Table => crate::output::table::dashboard(out, &dash, ctx.paint)?,
-        FormatArg::Json => {
+        Format::Json => {
             let json = DashboardJson {
                 dashboard: &dash,
                 left_out: &log.left_out,
             };
-            serde_json::to_writer_pretty(&mut *out, &json)?;
-            writeln!(out)?;
+            crate::output::json::write(out, &json)?;
         }
+        _ => crate::output::table::dashboard(out, &dash, ctx.paint)?,
     }
     Ok(outcome)
 }

@@ -1,8 +1,10 @@
 //! `oslog timeline`: the milestones, by year, with filters and the formats of `list`.
 
+use super::args::{formats, AsOf, Format, LISTS};
 use super::{Context, Outcome};
-use crate::model::{Milestone, MilestoneKind, MilestoneStatus};
+use crate::model::{Milestone, MilestoneKind};
 use crate::output::records::{self, Grid};
+use crate::report::filter::MilestoneFilter;
 use anyhow::Result;
 use std::io::Write;
 
@@ -33,12 +35,15 @@ pub struct Args {
     pub kind: Vec<MilestoneKind>,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
-    pub format: FormatArg,
+    #[arg(long, default_value = "table", value_parser = formats(LISTS))]
+    pub format: Format,
 
     /// Exit 1 when a record file does not load and is left out of the timeline.
     #[arg(long)]
     pub strict: bool,
+
+    #[command(flatten)]
+    pub as_of: AsOf,
 }
 
 /// The JSON document of `timeline`: the milestones, and the record files left out.
@@ -46,20 +51,6 @@ pub struct Args {
 struct Listed<'a> {
     milestones: &'a [&'a Milestone],
     left_out: &'a [crate::store::LeftOut],
-}
-
-/// The formats are those of `oslog list`.
-pub use super::list::FormatArg;
-
-/// Whether a milestone passes the filters on `today`.
-fn keep(m: &Milestone, args: &Args, today: chrono::NaiveDate) -> bool {
-    let pending = matches!(
-        m.status,
-        MilestoneStatus::Planned | MilestoneStatus::Slipped
-    );
-    (args.kind.is_empty() || args.kind.contains(&m.kind))
-        && (!args.upcoming || (pending && m.date.last_day() >= today))
-        && (!args.overdue || (m.status == MilestoneStatus::Planned && m.date.last_day() < today))
 }
 
 fn grid(ms: &[&Milestone]) -> Grid {
@@ -92,27 +83,33 @@ fn grid(ms: &[&Milestone]) -> Grid {
 
 /// Run `oslog timeline`.
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
-    let (log, today) = ctx.load_log()?;
+    let filter = MilestoneFilter {
+        upcoming: args.upcoming,
+        overdue: args.overdue,
+        kinds: args.kind.clone(),
+    };
+    let snap = ctx.snapshot(&args.as_of)?;
+    let log = ctx.load(&snap)?;
+    let today = snap.today;
     let outcome = ctx.warn_left_out(&log, args.strict)?;
     let mut ms: Vec<&Milestone> = log
         .milestones
         .iter()
         .map(|m| &m.value)
-        .filter(|m| keep(m, &args, today))
+        .filter(|m| filter.matches(m, today))
         .collect();
     ms.sort_by(|a, b| a.date.cmp(&b.date).then(a.id.cmp(&b.id)));
     match args.format {
-        FormatArg::Json => {
+        Format::Json => {
             let listed = Listed {
                 milestones: &ms,
                 left_out: &log.left_out,
             };
-            serde_json::to_writer_pretty(&mut *out, &listed)?;
-            writeln!(out)?;
+            crate::output::json::write(out, &listed)?;
         }
-        FormatArg::Csv => records::csv(out, &grid(&ms))?,
-        FormatArg::Markdown => records::markdown(out, &grid(&ms))?,
-        FormatArg::Table => {
+        Format::Csv => records::csv(out, &grid(&ms))?,
+        Format::Markdown => records::markdown(out, &grid(&ms))?,
+        _ => {
             let mut years: Vec<i32> = ms.iter().map(|m| m.date.year_month().0).collect();
             years.dedup();
             for year in years {
@@ -133,58 +130,4 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         }
     }
     Ok(outcome)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::LogDate;
-
-    fn m(date: &str, status: MilestoneStatus, kind: MilestoneKind) -> Milestone {
-        Milestone {
-            id: format!("{date}-x"),
-            date: LogDate::parse(date).unwrap(),
-            kind,
-            title: "T".into(),
-            description: None,
-            by: None,
-            objective: None,
-            status,
-            actions: vec![],
-            source: None,
-        }
-    }
-
-    fn args(upcoming: bool, overdue: bool, kind: Vec<MilestoneKind>) -> Args {
-        Args {
-            upcoming,
-            overdue,
-            kind,
-            format: FormatArg::Table,
-            strict: false,
-        }
-    }
-
-    #[test]
-    fn filters() {
-        let today = chrono::NaiveDate::from_ymd_opt(2019, 7, 15).unwrap();
-        let july = m("2019-07", MilestoneStatus::Planned, MilestoneKind::Workshop);
-        let may = m("2019-05", MilestoneStatus::Planned, MilestoneKind::Report);
-        let done = m("2019-05", MilestoneStatus::Done, MilestoneKind::Workshop);
-        assert!(
-            keep(&july, &args(true, false, vec![]), today),
-            "the current month is upcoming"
-        );
-        assert!(!keep(&may, &args(true, false, vec![]), today));
-        assert!(keep(&may, &args(false, true, vec![]), today));
-        assert!(
-            !keep(&done, &args(false, true, vec![]), today),
-            "done is never overdue"
-        );
-        assert!(!keep(
-            &may,
-            &args(false, false, vec![MilestoneKind::Workshop]),
-            today
-        ));
-    }
 }

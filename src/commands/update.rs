@@ -1,9 +1,8 @@
 //! `oslog update`: add a progress update to an action, in date order, or correct or remove one.
 
 use super::{Context, Outcome};
-use crate::change;
-use crate::cli::parse_date;
 use crate::model::{Action, LogDate, Update};
+use crate::write;
 use anyhow::{bail, Result};
 use std::io::Write;
 
@@ -33,7 +32,7 @@ pub struct Args {
     pub text: Option<String>,
     /// The update's date: YYYY-MM or YYYY-MM-DD, not after today (default: today; with --amend, the
     /// new date).
-    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    #[arg(long, value_parser = LogDate::parse, value_name = "DATE")]
     pub date: Option<LogDate>,
     /// Correct update K (numbered as `oslog show N` lists them) with TEXT, --date, or both.
     #[arg(long, value_name = "K", conflicts_with = "remove")]
@@ -56,53 +55,58 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     let root = ctx.root()?;
     let id = args.id;
     let mut summary = String::new();
-    let (_, written) = change::action(&ctx.lock(&root)?, id, args.commit, |_, current| {
-        let mut next = current.clone();
-        match (args.amend, args.remove) {
-            (Some(k), _) => {
-                let i = index_of(current, k)?;
-                let old = &current.updates[i];
-                if text.is_none() && args.date.is_none() {
-                    bail!("--amend {k}: give the new TEXT, a new --date, or both");
+    let (_, written) = write::action(
+        &ctx.lock(&root)?,
+        id,
+        ctx.commit(args.commit),
+        |_, current| {
+            let mut next = current.clone();
+            match (args.amend, args.remove) {
+                (Some(k), _) => {
+                    let i = index_of(current, k)?;
+                    let old = &current.updates[i];
+                    if text.is_none() && args.date.is_none() {
+                        bail!("--amend {k}: give the new TEXT, a new --date, or both");
+                    }
+                    let new = Update {
+                        date: args.date.or(old.date),
+                        text: text.unwrap_or_else(|| old.text.clone()),
+                    };
+                    if new == *old {
+                        bail!("nothing to change: update {k} of action {id} already reads so");
+                    }
+                    let at = if new.date == old.date {
+                        next.updates[i] = new.clone();
+                        i
+                    } else {
+                        next.updates.remove(i);
+                        next.insert_update(new.clone())
+                    };
+                    summary = format!("update {k} ({}) amended", date_of(old));
+                    if at != i || new.date != old.date {
+                        summary.push_str(&format!(": now update {} of {}", at + 1, date_of(&new)));
+                    }
                 }
-                let new = Update {
-                    date: args.date.or(old.date),
-                    text: text.unwrap_or_else(|| old.text.clone()),
-                };
-                if new == *old {
-                    bail!("nothing to change: update {k} of action {id} already reads so");
-                }
-                let at = if new.date == old.date {
-                    next.updates[i] = new.clone();
-                    i
-                } else {
+                (None, Some(k)) => {
+                    let i = index_of(current, k)?;
                     next.updates.remove(i);
-                    next.insert_update(new.clone())
-                };
-                summary = format!("update {k} ({}) amended", date_of(old));
-                if at != i || new.date != old.date {
-                    summary.push_str(&format!(": now update {} of {}", at + 1, date_of(&new)));
+                    summary = format!("update {k} ({}) removed", date_of(&current.updates[i]));
+                }
+                (None, None) => {
+                    let date = args.date.unwrap_or(LogDate::from_day(ctx.today));
+                    let at = next.insert_update(Update {
+                        date: Some(date),
+                        text: text.unwrap_or_default(),
+                    });
+                    summary = format!("update of {date} added");
+                    if at + 1 < next.updates.len() {
+                        summary.push_str(&format!(" as update {}, in date order", at + 1));
+                    }
                 }
             }
-            (None, Some(k)) => {
-                let i = index_of(current, k)?;
-                next.updates.remove(i);
-                summary = format!("update {k} ({}) removed", date_of(&current.updates[i]));
-            }
-            (None, None) => {
-                let date = args.date.unwrap_or(LogDate::from_day(ctx.today));
-                let at = next.insert_update(Update {
-                    date: Some(date),
-                    text: text.unwrap_or_default(),
-                });
-                summary = format!("update of {date} added");
-                if at + 1 < next.updates.len() {
-                    summary.push_str(&format!(" as update {}, in date order", at + 1));
-                }
-            }
-        }
-        Ok(next)
-    })?;
+            Ok(next)
+        },
+    )?;
     ctx.written(out, &root, &format!("action {id}: {summary}"), &written)
 }
 

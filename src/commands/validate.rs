@@ -1,7 +1,8 @@
 //! `oslog validate`: every finding in every file, with stable codes, as text, JSON or GitHub annotations.
 
+use super::args::{self, formats};
 use super::{Context, Outcome};
-use crate::diag::{self, Code, Summary};
+use crate::diag::{Code, Summary};
 use crate::output::diagnostics::{self, Checked, Format};
 use anyhow::Result;
 use std::io::Write;
@@ -28,8 +29,8 @@ pub struct Args {
     pub strict: bool,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
-    pub format: FormatArg,
+    #[arg(long, default_value = "human", value_parser = formats(FORMATS))]
+    pub format: args::Format,
 
     /// Also compare with REV (such as origin/main), read from git: report every action number or
     /// milestone id this branch adds that REV has meanwhile given to another record
@@ -49,15 +50,20 @@ pub struct Args {
 }
 
 /// The output formats of `validate`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum FormatArg {
-    /// rustc-like text with the offending line.
-    Human,
-    /// One JSON document with a summary and the findings.
-    Json,
-    /// GitHub workflow commands (`::error file=…,line=…::…`) for pull-request annotations.
-    Github,
-}
+const FORMATS: &[(args::Format, &str)] = &[
+    (
+        args::Format::Human,
+        "rustc-like text with the offending line",
+    ),
+    (
+        args::Format::Json,
+        "One JSON document with a summary and the findings",
+    ),
+    (
+        args::Format::Github,
+        "GitHub workflow commands (`::error file=…,line=…::…`) for pull-request annotations",
+    ),
+];
 
 /// Run `oslog validate`.
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
@@ -82,19 +88,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         Some(files) => crate::store::load_stored(&root, files),
         None => crate::store::load(&root)?,
     };
-    let mut diags = log.diags.clone();
-    // A conflict's finding, with what git knows of the file's ancestor.
-    for (file, conflict) in crate::git::conflicts(&root, &log) {
-        let code = Code::ConflictMarkers;
-        if let Some(d) = diags.iter_mut().find(|d| d.code == code && d.file == file) {
-            *d = conflict.diagnostic(&file);
-        }
-    }
-    diags.extend(crate::rules::check(&log));
-    if let Some(spec) = &args.base {
-        diags.extend(against_base(&root, &log, spec)?);
-    }
-    diag::sort(&mut diags);
+    let diags = crate::validate::findings(&root, &log, args.base.as_deref())?;
     let checked = Checked {
         files: log.files,
         actions: log.actions.len(),
@@ -102,9 +96,9 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         themes: log.themes.as_ref().map_or(0, |t| t.value.themes.len()),
     };
     let format = match args.format {
-        FormatArg::Human => Format::Human,
-        FormatArg::Json => Format::Json,
-        FormatArg::Github => Format::Github,
+        args::Format::Json => Format::Json,
+        args::Format::Github => Format::Github,
+        _ => Format::Human,
     };
     let prefix = ctx.display_prefix(&root);
     // Snippets come from the files checked: the staged ones, or the working tree's.
@@ -131,71 +125,4 @@ fn staged_text(
             .map(|s| s.text),
         _ => None,
     }
-}
-
-/// The number collisions between this branch (the working tree, or the index) and `spec`, and the
-/// links and submodules `spec` has in a record's place.
-fn against_base(
-    root: &std::path::Path,
-    log: &crate::store::Log,
-    spec: &str,
-) -> Result<Vec<diag::Diagnostic>> {
-    let repo = crate::git::Repo::open(root)?;
-    let rev = repo.resolve(spec)?;
-    let base = repo.merge_base_with_head(rev)?;
-    let rev_files = repo.files_at(rev)?;
-    // A link or submodule in a record's place on `spec` hides whatever number it stands for from
-    // the comparison, so it is reported, under `spec`'s name.
-    let not_files: std::collections::BTreeSet<std::path::PathBuf> = rev_files
-        .iter()
-        .filter(|(_, c)| !matches!(c, crate::store::Stored::Blob(_)))
-        .map(|(p, _)| p.clone())
-        .collect();
-    let rev_log = crate::store::load_stored(root, &rev_files);
-    let base_log = crate::store::load_stored(root, &repo.files_at(base)?);
-    let mut out: Vec<diag::Diagnostic> = rev_log
-        .diags
-        .iter()
-        .filter(|d| not_files.contains(&d.file))
-        .map(|d| diag::Diagnostic {
-            file: format!("{spec}:{}", d.file.display()).into(),
-            ..d.clone()
-        })
-        .collect();
-    let collisions = crate::renumber::branch_collisions(log, &base_log, &rev_log);
-    out.extend(collisions.into_iter().map(|c| {
-        let (what, hint) = match c.action {
-            Some(_) => (
-                format!("action {}", c.id),
-                format!("run: oslog renumber --onto {spec}"),
-            ),
-            None => (
-                format!("milestone `{}`", c.id),
-                "give this milestone another slug (rename its file and id)".to_string(),
-            ),
-        };
-        let spans = log
-            .actions
-            .iter()
-            .find(|a| a.file == c.file)
-            .map(|a| &a.spans)
-            .or_else(|| {
-                log.milestones
-                    .iter()
-                    .find(|m| m.file == c.file)
-                    .map(|m| &m.spans)
-            });
-        diag::Diagnostic::new(
-            Code::NumberCollision,
-            &c.file,
-            spans.map(|s| s.get("id")),
-            format!(
-                "{what} is new on this branch, but {spec} has given it to another record: {} ({})",
-                c.their_title,
-                c.theirs.display()
-            ),
-        )
-        .with_hint(hint)
-    }));
-    Ok(out)
 }

@@ -11,7 +11,7 @@
 //! so concurrent runs leave one whole file. Setting `OSLOG_NO_CACHE` turns it off.
 
 use super::tree::Kind as EntryKind;
-use crate::history::Entry;
+use crate::trail::Entry;
 use git2::{ObjectType, Oid};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};

@@ -13,8 +13,8 @@
 //! of the touched files in HEAD and on disk ([`FileDiff`]). No hooks run.
 
 use super::repo::decode;
-use crate::history::FileDiff;
 use crate::store::{fault, RecordKind, ACTIONS_DIR, TIMELINE_DIR};
+use crate::trail::FileDiff;
 use anyhow::{anyhow, bail, Context, Result};
 use git2::{Index, IndexEntry, IndexTime, Oid, Repository, RepositoryState};
 use std::fs::File;
@@ -274,11 +274,11 @@ impl Committer {
             diffs.push(FileDiff {
                 old: match old {
                     Some((id, _)) => decode(kind, &file, repo.find_blob(id)?.content().to_vec()),
-                    None => crate::history::Version::Absent,
+                    None => crate::trail::Version::Absent,
                 },
                 new: match &bytes {
                     Some(b) => decode(kind, &file, b.clone()),
-                    None => crate::history::Version::Absent,
+                    None => crate::trail::Version::Absent,
                 },
                 file,
             });

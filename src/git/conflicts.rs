@@ -62,7 +62,7 @@ pub fn conflicts(root: &Path, log: &Log) -> Vec<(PathBuf, Conflict)> {
                 _ => RecordKind::Themes,
             };
             let text = store::read_source(root, file).ok()?.text;
-            let found = Conflict::find(kind, file, &text)?;
+            let found = store::find_conflict(kind, file, &text)?;
             let settled = if one_record.contains(file) {
                 found.in_one_record()
             } else {

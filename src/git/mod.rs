@@ -1,5 +1,5 @@
 //! Everything that talks to git. These are the only modules that import `git2`; they hand back owned
-//! model and history types, so the rest of oslog never sees a git object.
+//! model and trail types, so the rest of oslog never sees a git object.
 
 mod cache;
 pub mod commit;

@@ -20,11 +20,35 @@ pub struct DateError {
     pub hint: Option<String>,
 }
 
+/// The message, then the hint in brackets: how the command line shows a refused date.
+impl fmt::Display for DateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.hint {
+            Some(h) => write!(f, "{} ({h})", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for DateError {}
+
 const MONTHS: [&str; 12] = [
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
 ];
 
 impl LogDate {
+    /// Parse a day, `YYYY-MM-DD` and nothing else: the form of `--today`, of the bounds of a
+    /// history range, and of the filters that compare with a day.
+    pub fn parse_day(s: &str) -> Result<NaiveDate, DateError> {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .ok()
+            .filter(|_| s.len() == 10)
+            .ok_or_else(|| DateError {
+                message: format!("`{s}` is not a day of the form YYYY-MM-DD"),
+                hint: None,
+            })
+    }
+
     /// Parse `YYYY-MM` or `YYYY-MM-DD`, refusing dates that do not exist.
     pub fn parse(s: &str) -> Result<LogDate, DateError> {
         let b = s.as_bytes();

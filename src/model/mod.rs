@@ -1,7 +1,6 @@
 //! The domain: actions, milestones and themes as plain data, with the pure rules about them. Nothing
 //! here reads files, talks to git or prints.
 
-pub mod change;
 mod date;
 pub mod lifecycle;
 mod parts;

@@ -1,14 +1,14 @@
 //! The message of a `--commit`, written from what the commit holds: the record changes between HEAD's
 //! version of each touched file and the version written, compared as the audit trail compares them
-//! (`history::entries`). So a message can never describe less than its commit, even when the file
+//! (`crate::trail::entries`). So a message can never describe less than its commit, even when the file
 //! held earlier uncommitted edits. The subject says what happened in a person's words
 //! (`Action 16: ongoing → complete`); the body lists every change when there is more to say; the
 //! trailers name the records (`Oslog-Action: 16`), and a status change or a renumbering.
 
-use super::history::{entry_lines_within, record_name};
 use super::table::ellipsis;
-use crate::history::{self, Entry, Event, FileDiff, Rec, Version};
-use crate::model::change::{update_diff, Change, Op, UpdateChange};
+use super::trail::{entry_lines_within, record_name};
+use crate::trail::change::{update_diff, Change, Op, UpdateChange};
+use crate::trail::{Entry, Event, FileDiff, Rec, Version};
 
 /// The width a subject keeps to, as git's tools expect.
 const SUBJECT_WIDTH: usize = 72;
@@ -21,7 +21,7 @@ struct Phrase {
 
 /// The commit message for these file changes.
 pub fn message(diffs: &[FileDiff]) -> String {
-    let entries = history::entries(diffs);
+    let entries = crate::trail::entries(diffs);
     let (subject, complete) = subject(&entries, diffs);
     let mut out = format!("{subject}\n");
     let many = entries.len() > 1;
@@ -226,8 +226,8 @@ fn trailers(entries: &[Entry]) -> Vec<(&'static str, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::change::sample_action;
     use crate::model::{Deadline, LogDate, Status, Update};
+    use crate::trail::change::sample_action;
 
     fn diff(
         file: &str,

@@ -260,8 +260,7 @@ fn json(
             })
             .collect(),
     };
-    serde_json::to_writer_pretty(&mut *w, &report)?;
-    writeln!(w)
+    super::json::write(w, &report)
 }
 
 /// Escape a value for a GitHub workflow command (data part).

@@ -7,8 +7,8 @@
 //! adds no procedural macros and few crates to the build.
 
 use crate::model::{MilestoneStatus, Status};
-use crate::report::ActionsReport;
-use crate::review::{AnnualReport, MonthlyReport, ThemeYear};
+use crate::report::annual::{self, AnnualReport, ThemeYear};
+use crate::report::{ActionsReport, MonthlyReport};
 use minijinja::Environment;
 use serde::Serialize;
 use std::io::Write;
@@ -402,7 +402,7 @@ pub fn annual(w: &mut dyn Write, r: &AnnualReport) -> anyhow::Result<()> {
             .iter()
             .map(|t| ThemeRow {
                 t,
-                slips_text: crate::review::slips_text(t),
+                slips_text: annual::slips_text(t),
             })
             .collect(),
         left_out: &r.left_out,
@@ -418,7 +418,7 @@ pub fn annual(w: &mut dyn Write, r: &AnnualReport) -> anyhow::Result<()> {
         .render(minijinja::context! {
             r => minijinja::Value::from(minijinja::value::Serde(&page)),
             totals => minijinja::Value::from(minijinja::value::Serde(&totals)),
-            footnote => crate::review::footnote(r),
+            footnote => annual::footnote(r),
         })?;
     w.write_all(html.as_bytes())?;
     Ok(())

@@ -1,17 +1,22 @@
 //! Everything that turns data into text for people or programs: diagnostics in human, JSON and
-//! GitHub form, tables, and the styles used on a terminal. Commands hand data to these functions with
-//! the writer to fill; nothing here decides what is true.
+//! GitHub form (`diagnostics.rs`), tables (`table.rs`, `records.rs`), the audit trail (`trail.rs`),
+//! the reports in Markdown and HTML (`report_md.rs`, `html.rs`), commit messages (`commit.rs`), the
+//! one JSON writer (`json.rs`), the one Markdown escaper (`markdown.rs`), and the styles used on a
+//! terminal (`style.rs`). Commands hand data to these functions with the writer to fill; nothing here
+//! decides what is true.
 
 pub mod commit;
 pub mod diagnostics;
-pub mod history;
 pub mod html;
+pub mod json;
+pub mod markdown;
 pub mod prompt;
 pub mod records;
 pub mod renumber;
 pub mod report_md;
 pub mod style;
 pub mod table;
+pub mod trail;
 
 /// Text safe to print on a terminal: control characters (other than tab) shown as escapes.
 pub fn printable(s: &str) -> String {
@@ -40,12 +45,14 @@ pub fn left_out(
     w: &mut dyn std::io::Write,
     prefix: &std::path::Path,
     left_out: &[crate::store::LeftOut],
+    paint: style::Paint,
 ) -> std::io::Result<()> {
     for l in left_out {
         let codes: Vec<&str> = l.codes.iter().map(|c| c.as_str()).collect();
         writeln!(
             w,
-            "oslog: warning: {} does not load ({}); it is left out; run `oslog validate`",
+            "oslog: {} {} does not load ({}); it is left out; run `oslog validate`",
+            paint.warning("warning:"),
             printable(&prefix.join(&l.file).display().to_string()),
             codes.join(", ")
         )?;
@@ -124,12 +131,14 @@ pub fn recovery(
 pub fn interrupted(
     w: &mut dyn std::io::Write,
     diags: &[crate::diag::Diagnostic],
+    paint: style::Paint,
 ) -> std::io::Result<()> {
     let code = crate::diag::Code::InterruptedWrite;
     if let Some(d) = diags.iter().find(|d| d.code == code) {
         writeln!(
             w,
-            "oslog: warning: [{code}] {} {}; run `oslog recover`",
+            "oslog: {} [{code}] {} {}; run `oslog recover`",
+            paint.warning("warning:"),
             d.file.display(),
             d.message
         )?;
@@ -140,7 +149,7 @@ pub fn interrupted(
 /// What refers to an action, one line per kind of reference that has any.
 pub fn related(
     w: &mut dyn std::io::Write,
-    r: &crate::query::Related,
+    r: &crate::report::Related,
     paint: style::Paint,
 ) -> std::io::Result<()> {
     let numbers = |ns: &[u32]| crate::model::lifecycle::numbers(ns);

@@ -1,6 +1,6 @@
 //! Lists of records as a grid of text cells, and the grid in each machine or document format: CSV
-//! (through the csv crate, with spreadsheet formulas neutralised), Markdown (pipes and line breaks
-//! escaped) and JSON. The terminal table is in `table.rs`.
+//! (through the csv crate, with spreadsheet formulas neutralised), Markdown (each cell escaped by
+//! `markdown.rs`) and JSON. The terminal table is in `table.rs`.
 
 use crate::model::Action;
 use std::io::{self, Write};
@@ -119,41 +119,18 @@ pub fn csv(w: &mut dyn Write, grid: &Grid) -> io::Result<()> {
     out.flush()
 }
 
-/// Text escaped for inline Markdown (GitHub flavoured), so that it shows as written and cannot open
-/// a link, an image, emphasis, code, a table cell or HTML: punctuation that means something inline is
-/// backslash-escaped, and `<`, `>` and `&` become entities. Line breaks are left as they are.
-pub fn markdown_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '!' | '|' | '~' => {
-                out.push('\\');
-                out.push(c);
-            }
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-/// A cell for a Markdown table: escaped as [`markdown_text`], line breaks as `<br>` (the only HTML
-/// in the output, since any `<` of the text itself is escaped).
-pub fn markdown_cell(cell: &str) -> String {
-    markdown_text(cell)
-        .replace("\r\n", "<br>")
-        .replace('\n', "<br>")
-}
-
 /// The grid as a Markdown table.
 pub fn markdown(w: &mut dyn Write, grid: &Grid) -> io::Result<()> {
     let line = |cells: Vec<String>| format!("| {} |", cells.join(" | "));
     writeln!(
         w,
         "{}",
-        line(grid.headers.iter().map(|h| markdown_cell(h)).collect())
+        line(
+            grid.headers
+                .iter()
+                .map(|h| super::markdown::cell(h))
+                .collect()
+        )
     )?;
     writeln!(
         w,
@@ -164,7 +141,7 @@ pub fn markdown(w: &mut dyn Write, grid: &Grid) -> io::Result<()> {
         writeln!(
             w,
             "{}",
-            line(row.iter().map(|c| markdown_cell(c)).collect())
+            line(row.iter().map(|c| super::markdown::cell(c)).collect())
         )?;
     }
     Ok(())
@@ -195,20 +172,7 @@ mod tests {
     }
 
     #[test]
-    fn markdown_escapes_pipes_and_line_breaks() {
-        assert_eq!(markdown_cell("a | b\nc"), "a \\| b<br>c");
-        assert_eq!(
-            markdown_cell("<script>x</script><br>"),
-            "&lt;script&gt;x&lt;/script&gt;&lt;br&gt;"
-        );
-        assert_eq!(
-            markdown_cell("[a](javascript:alert(1)) ![i](u)"),
-            "\\[a\\]\\(javascript:alert\\(1\\)\\) \\!\\[i\\]\\(u\\)"
-        );
-        assert_eq!(
-            markdown_cell("*b* `c` &amp; a\\"),
-            "\\*b\\* \\`c\\` &amp;amp; a\\\\"
-        );
+    fn markdown_tables_escape_their_cells() {
         let grid = Grid {
             headers: vec!["id".into(), "title".into()],
             rows: vec![vec!["16".into(), "x|y".into()]],

@@ -1,7 +1,7 @@
 //! The plan of `oslog renumber`, as text: each move, the files it touches and the mentions in free
 //! text that a person should check.
 
-use crate::renumber::Plan;
+use crate::write::renumber::Plan;
 use std::io::Write;
 
 /// Write the plan. `kept_on` names the base revision for records that keep their number there.

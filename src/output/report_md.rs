@@ -1,32 +1,12 @@
-//! The reports as Markdown. Every value from the log goes through [`cell`] or [`text`], which
-//! neutralise HTML and link syntax, so that a title cannot inject markup or a `javascript:` link into
+//! The reports as Markdown. Every value from the log goes through `markdown::text`, which
+//! neutralises HTML and link syntax, so that a title cannot inject markup or a `javascript:` link into
 //! a rendered page, and pipes and line breaks cannot break a table.
 
+use super::markdown::text;
+use crate::report::annual::{self, AnnualReport};
+use crate::report::monthly::{Item, MonthlyReport};
 use crate::report::ActionsReport;
-use crate::review::{AnnualReport, Item, MonthlyReport};
 use std::io::{self, Write};
-
-/// Text from the log made inert as Markdown: HTML, link and emphasis characters escaped, line breaks
-/// as spaces.
-pub fn text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\r' => {}
-            '\n' => out.push(' '),
-            '\\' | '[' | ']' | '(' | ')' | '*' | '_' | '`' | '|' | '#' | '!' | '~' => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// End the line under a report's title, saying whether this is the public version and what it left
 /// out for its source.
@@ -209,13 +189,13 @@ pub fn annual(w: &mut dyn Write, r: &AnnualReport) -> io::Result<()> {
             t.median_days
                 .map(|d| format!("{d:.0}"))
                 .unwrap_or_else(|| "–".into()),
-            crate::review::slips_text(t),
+            annual::slips_text(t),
             t.milestones_done,
             t.milestones_slipped
         )?;
     }
     writeln!(w)?;
-    writeln!(w, "¹ {}", crate::review::footnote(r))?;
+    writeln!(w, "¹ {}", annual::footnote(r))?;
     for t in &r.themes {
         writeln!(w)?;
         writeln!(w, "## {}", text(&t.theme.name))?;
@@ -234,17 +214,4 @@ pub fn annual(w: &mut dyn Write, r: &AnnualReport) -> io::Result<()> {
         }
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn text_neutralises_markup_links_and_table_breaks() {
-        assert_eq!(
-            text("<script>alert(1)</script> & [x](javascript:alert(1)) a|b\nc"),
-            "&lt;script&gt;alert\\(1\\)&lt;/script&gt; &amp; \\[x\\]\\(javascript:alert\\(1\\)\\) a\\|b c"
-        );
-    }
 }

@@ -1,5 +1,6 @@
-//! Terminal styles, applied only when colour is on (a terminal, `--color always`, or `CLICOLOR_FORCE`,
-//! and never with `NO_COLOR` or `--color never`).
+//! Terminal styles, applied only when colour is on for the stream written to (see
+//! `commands/context.rs`: a terminal, `--color always` or `CLICOLOR_FORCE`, and never with
+//! `NO_COLOR`, `CLICOLOR=0` or `--color never`).
 
 use anstyle::{AnsiColor, Color, RgbColor, Style};
 

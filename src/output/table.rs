@@ -2,7 +2,7 @@
 
 use super::style::{parse_hex, Paint};
 use crate::model::Status;
-use crate::query::{Brief, Dashboard};
+use crate::report::dashboard::{Brief, Dashboard, UPCOMING_DAYS};
 use comfy_table::{presets, Attribute, Cell, CellAlignment, Color, ContentArrangement, Table};
 use std::io::{self, Write};
 
@@ -105,7 +105,7 @@ pub fn dashboard(w: &mut dyn Write, d: &Dashboard, paint: Paint) -> io::Result<(
         "\n{}",
         paint.bold(&format!(
             "Milestones in the next {} days ({})",
-            crate::query::UPCOMING_DAYS,
+            UPCOMING_DAYS,
             d.upcoming_milestones.len()
         ))
     )?;

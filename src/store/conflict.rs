@@ -6,7 +6,7 @@
 //! two different actions under one number are split by `oslog renumber`; one record with fields
 //! changed on both sides is for a person to resolve.
 
-use super::{Loaded, Record, RecordKind, Source};
+use super::loaded::{Loaded, Record};
 use crate::diag::{Code, Diagnostic, Pos};
 use crate::model::{Action, Milestone};
 use std::path::Path;
@@ -111,20 +111,11 @@ pub struct Conflict {
 }
 
 impl Conflict {
-    /// The conflict in a file's text, if it has conflict markers.
-    pub fn find(kind: RecordKind, rel: &Path, text: &str) -> Option<Conflict> {
+    /// The conflict in a file's text, if it has conflict markers, with `decode` giving the record
+    /// each side holds (see `record::find_conflict`).
+    pub fn find(text: &str, decode: impl Fn(String) -> Option<Record>) -> Option<Conflict> {
         let line = first_marker(text)?;
-        let decoded = sides(text).map(|(a, b)| {
-            let side = |t: String| {
-                let src = Source {
-                    text: t,
-                    had_bom: false,
-                    had_crlf: false,
-                };
-                super::decode_plain(kind, rel, &src).record
-            };
-            (side(a), side(b))
-        });
+        let decoded = sides(text).map(|(a, b)| (decode(a), decode(b)));
         let sides = match decoded {
             Some((Some(Record::Action(a)), Some(Record::Action(b)))) => {
                 if a.value.id == b.value.id && !a.value.same_record(&b.value) {

@@ -12,9 +12,9 @@
 //! nothing has changed, and after it the new state is always reachable; the log is never left half
 //! old and half new.
 
+use super::atomic::{self, is_temporary, path_in, sync_folder};
 use super::fault;
 use super::lock::Lock;
-use super::write::{self, is_temporary, path_in, sync_folder};
 use super::{ACTIONS_DIR, MAX_FILE_BYTES, THEMES_FILE, TIMELINE_DIR};
 use crate::diag::{Code, Diagnostic};
 use anyhow::{anyhow, bail, Context, Result};
@@ -91,10 +91,10 @@ pub fn replace_all(lock: &Lock, files: &[Replacement]) -> Result<()> {
         // One file needs no journal: its rename is the whole write.
         ([e], true) => {
             let path = path_in(root, Path::new(&e.file))?;
-            if e.new && !write::create_new(&path, &e.text)? {
+            if e.new && !atomic::create_new(&path, &e.text)? {
                 bail!("{} already exists; nothing was changed", e.file);
             } else if !e.new {
-                write::write_atomic(&path, &e.text)?;
+                atomic::write_atomic(&path, &e.text)?;
             }
             return Ok(());
         }
@@ -105,7 +105,7 @@ pub fn replace_all(lock: &Lock, files: &[Replacement]) -> Result<()> {
         bail!("{JOURNAL_FILE} exists: an earlier write was interrupted; run `oslog recover` first");
     }
     let text = serde_json::to_string(&journal)?;
-    write::write_atomic(&at, &text).map_err(|e| anyhow!("{e:#}; nothing was changed"))?;
+    atomic::write_atomic(&at, &text).map_err(|e| anyhow!("{e:#}; nothing was changed"))?;
     let applied = fault::point("journal-written").and_then(|()| journal.apply(root, false));
     if let Err(e) = applied {
         return match journal.undo(root, &old) {
@@ -227,7 +227,7 @@ impl Journal {
                     _ => {}
                 }
             }
-            let tmp = write::temp_in(&path, &e.text)?;
+            let tmp = atomic::temp_in(&path, &e.text)?;
             let persisted = if e.new {
                 tmp.persist_noclobber(&path)
             } else {
@@ -277,7 +277,7 @@ impl Journal {
             let path = path_in(root, Path::new(file))?;
             let now = read_if_there(&path)?;
             match old.get(file) {
-                Some(bytes) if now.as_ref() != Some(bytes) => write::restore(&path, bytes)?,
+                Some(bytes) if now.as_ref() != Some(bytes) => atomic::restore(&path, bytes)?,
                 None if now.is_some() && now.as_deref() == new.map(|t| t.as_bytes()) => {
                     std::fs::remove_file(&path)?
                 }

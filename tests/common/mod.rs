@@ -1,5 +1,6 @@
-//! Helpers shared by the integration tests: copying fixture trees, writing files, and committing
-//! the whole working tree of a real repository with a fixed author and time.
+//! Helpers shared by the integration tests: the one runner of the oslog binary, copying fixture
+//! trees, writing files, and committing the whole working tree of a real repository with a fixed
+//! author and time.
 #![allow(dead_code)] // each test binary uses its own subset
 
 use git2::{Repository, Signature, Time};
@@ -161,9 +162,11 @@ pub fn head_changes(repo: &Repository) -> Vec<(git2::Delta, std::path::PathBuf)>
     out
 }
 
-/// Run the oslog binary in `dir` with colour off, today fixed at 1 July 2019, and `env` set. The
-/// variables git gives a hook are removed, so that tests run from a hook read their own repositories.
-pub fn oslog_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+/// The oslog binary under test, ready to run in `dir` with `args`: colour off, today fixed at 1 July
+/// 2019, no fault injected, and the variables git gives a hook removed, so that tests run from a
+/// hook read their own repositories. This is the one runner of the binary: `.output()` runs it, `.spawn()` starts it,
+/// and a test that needs another environment sets or removes variables on it.
+pub fn oslog_command(dir: &Path, args: &[&str]) -> std::process::Command {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_oslog"));
     cmd.args(args)
         .current_dir(dir)
@@ -172,10 +175,29 @@ pub fn oslog_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> std::proce
         .env_remove("GIT_DIR")
         .env_remove("GIT_INDEX_FILE")
         .env_remove("GIT_WORK_TREE");
-    for (k, v) in env {
-        cmd.env(k, v);
+    for fault in [
+        "OSLOG_FAIL_WRITE",
+        "OSLOG_ABORT_WRITE",
+        "OSLOG_FAIL_AT",
+        "OSLOG_ABORT_AT",
+        "OSLOG_DELAY",
+    ] {
+        cmd.env_remove(fault);
     }
-    cmd.output().unwrap()
+    cmd
+}
+
+/// Run the oslog binary (see [`oslog_command`]) with `env` set.
+pub fn oslog_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    oslog_command(dir, args)
+        .envs(env.iter().copied())
+        .output()
+        .unwrap()
+}
+
+/// Run the oslog binary (see [`oslog_command`]).
+pub fn oslog(dir: &Path, args: &[&str]) -> std::process::Output {
+    oslog_with(dir, args, &[])
 }
 
 /// A process's exit code, stdout and stderr, for an assertion's message.
@@ -220,4 +242,39 @@ pub fn path_with_oslog() -> std::ffi::OsString {
         .to_path_buf();
     let rest = std::env::var_os("PATH").unwrap_or_default();
     std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&rest))).unwrap()
+}
+
+/// Run `shell`, a command line that calls `oslog` (the binary under test), on a pseudo-terminal made
+/// by util-linux's `script`, in `dir`, with `typed` as the keyboard: colour variables cleared,
+/// `TERM=xterm`, today fixed at 1 July 2019, and `env` set. The exit code and what the terminal
+/// showed, or None when `script` is missing.
+pub fn on_terminal(
+    dir: &Path,
+    shell: &str,
+    typed: &str,
+    env: &[(&str, &str)],
+) -> Option<(i32, String)> {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = std::process::Command::new("script")
+        .args(["-qec", shell, "/dev/null"])
+        .current_dir(dir)
+        .env("PATH", path_with_oslog())
+        .env("TERM", "xterm")
+        .env("OSLOG_TODAY", "2019-07-01")
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("CLICOLOR")
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .ok()?;
+    child.stdin.take()?.write_all(typed.as_bytes()).ok()?;
+    let out = child.wait_with_output().ok()?;
+    Some((
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    ))
 }

@@ -4,7 +4,8 @@
 //! spread over threads, each with its own handle on the repository; the answers are put back in the
 //! line's order, so they do not depend on how the work was split.
 
-use super::{describe, read_blob, Repo, Rev, DIRS};
+use super::revs::describe;
+use super::{read_blob, Repo, Rev, DIRS};
 use crate::git::cache::{self, Known, Step, Touched};
 use crate::git::pack::Packs;
 use crate::git::tree::{self, Kind, RawTree, Side};
@@ -333,7 +334,7 @@ pub(super) fn kind_of(file: &str) -> RecordKind {
 }
 
 impl Step {
-    pub(crate) fn info(&self) -> crate::history::CommitInfo {
+    pub(crate) fn info(&self) -> crate::trail::CommitInfo {
         describe(self.id, self.time, self.offset, &self.author, &self.summary)
     }
 }

@@ -10,11 +10,12 @@
 //! an action that came in with the merged branch is the removed one only if the branch had it in the
 //! removed file where it left the line.
 
-use super::{action_file, Repo, Rev};
+use super::changes::action_file;
+use super::{Repo, Rev};
 use crate::git::cache::Step;
-use crate::history::{self, CommitChanges, FileDiff, Rec, Version};
 use crate::model::Action;
 use crate::store::{RecordKind, ACTIONS_DIR};
+use crate::trail::{CommitChanges, FileDiff, Rec, Version};
 use anyhow::{bail, Result};
 use git2::Oid;
 
@@ -70,7 +71,7 @@ impl Repo {
             }
             diffs.push(d);
         }
-        let entries = history::entries(&diffs);
+        let entries = crate::trail::entries(&diffs);
         if !entries.is_empty() {
             out.push(CommitChanges {
                 commit: None,
@@ -219,7 +220,7 @@ impl Repo {
         Ok(None)
     }
 
-    /// The renumberings of `step` (see `history::moves`) that are real. In a merge, an action that
+    /// The renumberings of `step` (see `crate::trail::moves`) that are real. In a merge, an action that
     /// came in with a merged branch is the removed action moved only if, traced back along that
     /// branch to where it left the line, it was in the removed file; otherwise the merge removed one
     /// record and brought another.
@@ -228,7 +229,7 @@ impl Repo {
         step: &Step,
         diffs: &[FileDiff],
     ) -> Result<Vec<(usize, usize)>> {
-        let moves = history::moves(diffs);
+        let moves = crate::trail::moves(diffs);
         if moves.is_empty() {
             return Ok(moves);
         }
@@ -277,7 +278,7 @@ impl Repo {
 fn record(out: &mut Option<&mut Vec<CommitChanges>>, step: &Step, diffs: &[FileDiff]) {
     let Some(out) = out else { return };
     let moves: &[(usize, usize)] = if diffs.len() == 2 { &[(0, 1)] } else { &[] };
-    let entries = history::entries_with_moves(diffs, moves);
+    let entries = crate::trail::entries_with_moves(diffs, moves);
     if !entries.is_empty() {
         out.push(CommitChanges {
             commit: Some(step.info()),

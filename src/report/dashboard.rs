@@ -1,5 +1,5 @@
-//! Questions asked of a loaded log, answered as plain data: the dashboard's counts and lists.
-//! Renderers in `output` turn these into tables, JSON or reports.
+//! The dashboard of `oslog status` as plain data: counts by theme and status, overdue actions, actions
+//! awaiting sign-off, and milestones ahead or overdue. `output/table.rs` renders it.
 
 use crate::model::{Action, Deadline, Milestone, MilestoneStatus, Status, Themes};
 use chrono::NaiveDate;
@@ -153,82 +153,5 @@ pub fn dashboard(
         awaiting_sign_off,
         upcoming_milestones: upcoming,
         overdue_milestones,
-    }
-}
-
-/// What refers to an action from elsewhere in the log.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Related {
-    /// Actions whose `links` name it.
-    pub linked_from: Vec<u32>,
-    /// Actions merged into it.
-    pub merged_from: Vec<u32>,
-    /// Actions that are duplicates of it.
-    pub duplicates: Vec<u32>,
-    /// Milestones that cite it.
-    pub milestones: Vec<String>,
-}
-
-/// What links to action `id`, merged into it, repeats it, or cites it.
-pub fn related(id: u32, actions: &[&Action], milestones: &[&Milestone]) -> Related {
-    let pick = |f: &dyn Fn(&Action) -> bool| -> Vec<u32> {
-        actions.iter().filter(|a| f(a)).map(|a| a.id).collect()
-    };
-    Related {
-        linked_from: pick(&|a| a.links.contains(&id)),
-        merged_from: pick(&|a| a.merged_into.contains(&id)),
-        duplicates: pick(&|a| a.duplicate_of == Some(id)),
-        milestones: milestones
-            .iter()
-            .filter(|m| m.actions.contains(&id))
-            .map(|m| m.id.clone())
-            .collect(),
-    }
-}
-
-/// The filters of `oslog list`; every one given must match.
-#[derive(Clone, Debug, Default)]
-pub struct Filter {
-    /// Any of these statuses (empty: all).
-    pub statuses: Vec<Status>,
-    pub themes: Vec<String>,
-    /// A case-insensitive part of the owner.
-    pub owner: Option<String>,
-    pub overdue: bool,
-    /// Deadline ends before this day.
-    pub due_before: Option<NaiveDate>,
-    /// Deadline starts after this day.
-    pub due_after: Option<NaiveDate>,
-    /// Raised in this month or on this day.
-    pub raised: Option<crate::model::LogDate>,
-    /// A case-insensitive part of the title or of an update.
-    pub grep: Option<String>,
-}
-
-impl Filter {
-    /// Whether `a` passes every filter, as of `today`.
-    pub fn matches(&self, a: &Action, today: NaiveDate) -> bool {
-        let has = |hay: &str, needle: &str| hay.to_lowercase().contains(&needle.to_lowercase());
-        let deadline = a.deadline.and_then(|d| d.date());
-        (self.statuses.is_empty() || self.statuses.contains(&a.status))
-            && (self.themes.is_empty() || self.themes.contains(&a.theme))
-            && self
-                .owner
-                .as_deref()
-                .is_none_or(|o| a.owner.as_deref().is_some_and(|ao| has(ao, o)))
-            && (!self.overdue || a.is_overdue(today))
-            && self
-                .due_before
-                .is_none_or(|d| deadline.is_some_and(|dl| dl.last_day() < d))
-            && self
-                .due_after
-                .is_none_or(|d| deadline.is_some_and(|dl| dl.first_day() > d))
-            && self.raised.is_none_or(|r| {
-                r.first_day() <= a.raised.first_day() && a.raised.last_day() <= r.last_day()
-            })
-            && self
-                .grep
-                .as_deref()
-                .is_none_or(|g| has(&a.title, g) || a.updates.iter().any(|u| has(&u.text, g)))
     }
 }

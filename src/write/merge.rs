@@ -1,9 +1,12 @@
 //! Three-way merges of one record, field by field, for `oslog merge-driver`. Updates appended on both
 //! sides are all kept, in date order, without duplicates; lists of numbers merge as sets (what either
 //! side removed stays removed); any other field changed on one side takes that side, and changed on
-//! both sides to different values is a conflict. Pure: the command reads and writes the files.
+//! both sides to different values is a conflict, written with markers around that field only. Pure:
+//! the command reads the three versions and writes the result.
 
-use crate::model::{Action, Milestone, Update};
+use crate::model::{Action, Milestone, Update, ACTION_FIELDS, MILESTONE_FIELDS};
+use crate::store::{self, emit, Record, RecordKind, Source};
+use std::path::Path;
 
 /// A merged record, and the fields that conflict. For a conflicted field, `ours` holds our value and
 /// `theirs` the same record with their value, so that both can be written out.
@@ -211,6 +214,126 @@ fn blocks(text: &str) -> Vec<(&str, String)> {
     out
 }
 
+/// What merging one file gave: a clean text, or one with conflict markers and why.
+pub enum MergedFile {
+    Clean(String),
+    Conflict { text: String, why: String },
+}
+
+/// Merge the three texts of the record file `path` (`base` is empty when both sides added it): field
+/// by field into one canonical text, or, where a field changed differently on both sides, with
+/// markers around that field; two different records added under one id, or a version that does not
+/// load, are kept whole between markers.
+pub fn texts(
+    kind: RecordKind,
+    path: &Path,
+    base: &str,
+    a: &str,
+    b: &str,
+    markers: &Markers,
+) -> MergedFile {
+    let decode = |text: &str| {
+        let src = Source {
+            text: text.to_string(),
+            had_bom: false,
+            had_crlf: false,
+        };
+        let (rec, diags) = store::decode_source(kind, path, &src);
+        rec.ok_or_else(|| diags.first().map_or(String::new(), |d| d.message.clone()))
+    };
+    // Git's ancestor is empty when both sides added the file.
+    let o = (!base.trim().is_empty()).then(|| decode(base)).transpose();
+    let whole = |why: String| MergedFile::Conflict {
+        text: markers.wrap(a, b),
+        why,
+    };
+    let (o, x, y) = match (o, decode(a), decode(b)) {
+        (Ok(o), Ok(x), Ok(y)) => (o, x, y),
+        (o, x, y) => {
+            let first = [o.err(), x.err(), y.err()].into_iter().flatten().next();
+            return whole(format!(
+                "a version does not load ({}); both are kept whole between the markers, to merge by hand",
+                first.unwrap_or_default()
+            ));
+        }
+    };
+    let header = |r: &Record| match r {
+        Record::Action(l) => l.header.clone(),
+        Record::Milestone(l) => l.header.clone(),
+        Record::Themes(l) => l.header.clone(),
+    };
+    let (ours_header, theirs_header) = (header(&x), header(&y));
+    let added_on_both = o.is_none();
+    // Per kind: whether the sides are two different records (and what to do then), both whole
+    // texts, and the field-by-field merge.
+    let (two, whole_texts, (ours_text, theirs_text, conflicts, fields)) = match (o, x, y) {
+        (o, Record::Action(x), Record::Action(y)) => {
+            let o = match o {
+                Some(Record::Action(o)) => Some(o.value),
+                _ => None,
+            };
+            let m = action(o.as_ref(), &x.value, &y.value);
+            (
+                (!x.value.same_record(&y.value)).then_some(
+                    "both sides added a different action under this number; after the merge, `oslog renumber` keeps both (ours keeps the number)",
+                ),
+                (
+                    emit::action(&x.value, &ours_header),
+                    emit::action(&y.value, &theirs_header),
+                ),
+                (
+                    emit::action(&m.ours, &ours_header),
+                    emit::action(&m.theirs, &ours_header),
+                    m.conflicts,
+                    ACTION_FIELDS,
+                ),
+            )
+        }
+        (o, Record::Milestone(x), Record::Milestone(y)) => {
+            let o = match o {
+                Some(Record::Milestone(o)) => Some(o.value),
+                _ => None,
+            };
+            let m = milestone(o.as_ref(), &x.value, &y.value);
+            (
+                (!x.value.same_record(&y.value)).then_some(
+                    "both sides added a different milestone with this id; keep one and give the other a new slug",
+                ),
+                (
+                    emit::milestone(&x.value, &ours_header),
+                    emit::milestone(&y.value, &theirs_header),
+                ),
+                (
+                    emit::milestone(&m.ours, &ours_header),
+                    emit::milestone(&m.theirs, &ours_header),
+                    m.conflicts,
+                    MILESTONE_FIELDS,
+                ),
+            )
+        }
+        _ => {
+            return whole(format!(
+                "{} is not an action or milestone file",
+                path.display()
+            ))
+        }
+    };
+    // Two records are never merged into one: both stay whole.
+    if let Some(why) = two.filter(|_| added_on_both) {
+        return MergedFile::Conflict {
+            text: markers.wrap(&whole_texts.0, &whole_texts.1),
+            why: why.to_string(),
+        };
+    }
+    if conflicts.is_empty() {
+        return MergedFile::Clean(ours_text);
+    }
+    MergedFile::Conflict {
+        text: with_markers(&ours_text, &theirs_text, fields, markers),
+        why: format!("{} changed differently on both sides", conflicts.join(", ")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -296,7 +419,7 @@ mod tests {
             theirs: "theirs",
         };
         assert_eq!(
-            with_markers(ours, theirs, crate::model::ACTION_FIELDS, &markers(7)),
+            with_markers(ours, theirs, ACTION_FIELDS, &markers(7)),
             "# head\nid: 1\n<<<<<<< ours\nstatus: complete\n=======\nstatus: closed\n>>>>>>> theirs\nupdates:\n  - text: a\n"
         );
         let theirs = "id: 1\nowner: HO\nstatus: complete\n";
@@ -304,7 +427,7 @@ mod tests {
             with_markers(
                 "id: 1\nstatus: complete\n",
                 theirs,
-                crate::model::ACTION_FIELDS,
+                ACTION_FIELDS,
                 &markers(9)
             ),
             "id: 1\n<<<<<<<<< ours\n=========\nowner: HO\n>>>>>>>>> theirs\nstatus: complete\n"

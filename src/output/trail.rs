@@ -3,8 +3,8 @@
 
 use super::style::Paint;
 use super::table::ellipsis;
-use crate::history::{CommitChanges, Entry, Event, Slips};
-use crate::model::change::{Change, Flag, Op};
+use crate::trail::change::{Change, Flag, Op};
+use crate::trail::{CommitChanges, Entry, Event, Slips};
 use std::io::{self, Write};
 
 /// How long a text value may be on one line before it is cut.
@@ -157,10 +157,6 @@ pub fn warnings(w: &mut dyn Write, warnings: &[String], paint: Paint) -> io::Res
     Ok(())
 }
 
-fn md_cell(s: &str) -> String {
-    super::records::markdown_text(s).replace('\n', " ")
-}
-
 /// The Markdown summary of a semantic diff, for a pull-request comment or `$GITHUB_STEP_SUMMARY`.
 pub fn diff_markdown(
     w: &mut dyn Write,
@@ -168,9 +164,9 @@ pub fn diff_markdown(
     entries: &[Entry],
     warnings: &[String],
 ) -> io::Result<()> {
-    writeln!(w, "## oslog diff {}\n", md_cell(range))?;
+    writeln!(w, "## oslog diff {}\n", super::markdown::text(range))?;
     for text in warnings {
-        writeln!(w, "> **Warning:** {}\n", md_cell(text))?;
+        writeln!(w, "> **Warning:** {}\n", super::markdown::text(text))?;
     }
     if entries.is_empty() {
         writeln!(w, "No changes to actions or milestones.")?;
@@ -190,7 +186,12 @@ pub fn diff_markdown(
         writeln!(w, "### Look twice\n")?;
         for e in flagged {
             let why: Vec<&str> = e.flags.iter().map(|f| f.about()).collect();
-            writeln!(w, "- **{}**: {}", md_cell(&record_name(e)), why.join("; "))?;
+            writeln!(
+                w,
+                "- **{}**: {}",
+                super::markdown::text(&record_name(e)),
+                why.join("; ")
+            )?;
         }
         writeln!(w)?;
     }
@@ -198,11 +199,14 @@ pub fn diff_markdown(
     writeln!(w, "| Record | Change |")?;
     writeln!(w, "| --- | --- |")?;
     for e in entries {
-        let lines: Vec<String> = entry_lines(e).iter().map(|l| md_cell(l)).collect();
+        let lines: Vec<String> = entry_lines(e)
+            .iter()
+            .map(|l| super::markdown::text(l))
+            .collect();
         writeln!(
             w,
             "| {} | {} |",
-            md_cell(&record_name(e)),
+            super::markdown::text(&record_name(e)),
             lines.join("<br>")
         )?;
     }

@@ -1,7 +1,8 @@
-//! Number collisions, planned as pure data: which records claim the same action number, which one
-//! keeps it, where the others move, which references are rewritten and which free-text mentions a
-//! person should check. Nothing here reads files or git; `commands/renumber.rs` gathers the facts
-//! (the working tree, the base revision, commit times) and applies the plan.
+//! Renumbering: which records claim the same action number, which one keeps it, where the others
+//! move, which references are rewritten and which free-text mentions a person should check. The
+//! plan itself is pure data; [`prepare`] gathers the facts it needs (the working tree's records and
+//! merge conflicts, the base revision, commit times) and gives the files to write, which then go
+//! the way of every write: the refusal rule, then all or nothing (see `write/mod.rs`).
 //!
 //! The keep rule, in order: the record on the base revision keeps its number; failing that, the one
 //! that other records refer to; failing that, the one committed first; failing that, the one raised
@@ -9,10 +10,133 @@
 //! means the record in the file named for that number (`links: [97]` means `actions/097.yaml`), since
 //! that is the file every reader opens for 97.
 
+use super::Rewrite;
 use crate::model::{Action, Milestone};
-use crate::store::Log;
+use crate::store::conflict::{Conflict, Sides};
+use crate::store::{self, emit, Log};
+use anyhow::Result;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+
+/// Work out the renumbering of `log`, the working tree at `root` with its merge `conflicts` (as
+/// `git::conflicts` finds them): every number two records claim inside the tree, every file where a
+/// merge left two different actions under one number (ours keeps it, theirs moves), and with `onto`
+/// every number this branch adds that that revision has meanwhile given to another record. Returns
+/// the plan and the files it writes, each with the header comments of the file it comes from.
+pub fn prepare(
+    root: &Path,
+    log: &Log,
+    conflicts: &[(PathBuf, Conflict)],
+    onto: Option<&str>,
+) -> Result<(Plan, Vec<Rewrite>)> {
+    let splits: Vec<_> = conflicts
+        .iter()
+        .filter_map(|(file, c)| match &c.sides {
+            Sides::TwoActions(ours, theirs) => Some((file.as_path(), ours, theirs)),
+            _ => None,
+        })
+        .collect();
+    let tree = Tree {
+        actions: log
+            .actions
+            .iter()
+            .map(|a| (a.file.as_path(), &a.value))
+            .chain(splits.iter().map(|(f, ours, _)| (*f, &ours.value)))
+            .collect(),
+        milestones: log
+            .milestones
+            .iter()
+            .map(|m| (m.file.as_path(), &m.value))
+            .collect(),
+        split: splits.iter().map(|(f, _, t)| (*f, &t.value)).collect(),
+    };
+    let claim = |file: &Path, a: &Action, on_base: bool| Claim {
+        file: file.to_path_buf(),
+        id: a.id,
+        title: a.title.clone(),
+        raised: a.raised,
+        on_base,
+        referred: !on_base && is_referred(&tree, file, a.id),
+        committed: None,
+    };
+    let mut claims: Vec<Claim> = tree
+        .actions
+        .iter()
+        .map(|(file, a)| claim(file, a, false))
+        .collect();
+    let mut taken: BTreeSet<u32> = tree
+        .actions
+        .iter()
+        .chain(&tree.split)
+        .flat_map(|(_, a)| a.formerly.iter().copied().chain([a.id]))
+        .collect();
+    taken.insert(crate::git::highest_removed_number(root)?);
+    let repo = crate::git::Repo::open(root);
+    if let Some(spec) = onto {
+        let repo = repo.as_ref().map_err(|e| anyhow::anyhow!("{e:#}"))?;
+        let rev = repo.resolve(spec)?;
+        let base = repo.merge_base_with_head(rev)?;
+        let rev_log = store::load_stored(root, &repo.files_at(rev)?);
+        let base_log = store::load_stored(root, &repo.files_at(base)?);
+        for c in crate::validate::branch_collisions(log, &base_log, &rev_log) {
+            let Some(id) = c.action else { continue };
+            if let Some(theirs) = rev_log.actions.iter().find(|a| a.value.id == id) {
+                claims.push(claim(&theirs.file, &theirs.value, true));
+            }
+        }
+        taken.extend(
+            rev_log
+                .actions
+                .iter()
+                .flat_map(|a| a.value.formerly.iter().copied().chain([a.value.id])),
+        );
+    }
+    let contested_ids: BTreeSet<u32> = losers(&claims).into_keys().collect();
+    if let Ok(repo) = &repo {
+        let files: Vec<PathBuf> = claims
+            .iter()
+            .filter(|c| !c.on_base && contested_ids.contains(&c.id))
+            .map(|c| c.file.clone())
+            .collect();
+        let times = repo.first_committed(&files)?;
+        for c in claims.iter_mut().filter(|c| !c.on_base) {
+            c.committed = times.get(&c.file).copied();
+        }
+    }
+    let plan = plan(&tree, &losers(&claims), &taken);
+    let header = |file: &Path| -> Vec<String> {
+        let loaded = log
+            .actions
+            .iter()
+            .find(|a| a.file == file)
+            .map(|a| &a.header);
+        let loaded = loaded.or_else(|| {
+            log.milestones
+                .iter()
+                .find(|m| m.file == file)
+                .map(|m| &m.header)
+        });
+        let ours = || {
+            splits
+                .iter()
+                .find(|(f, _, _)| *f == file)
+                .map(|(_, o, _)| &o.header)
+        };
+        loaded.or_else(ours).cloned().unwrap_or_default()
+    };
+    let actions = plan.actions.iter().map(|(from, to, a)| Rewrite {
+        from: from.clone(),
+        to: to.clone(),
+        text: emit::action(a, &header(from)),
+    });
+    let milestones = plan.milestones.iter().map(|(file, m)| Rewrite {
+        from: file.clone(),
+        to: file.clone(),
+        text: emit::milestone(m, &header(file)),
+    });
+    let files = actions.chain(milestones).collect();
+    Ok((plan, files))
+}
 
 /// One record that claims an action number.
 #[derive(Clone, Debug)]
@@ -120,73 +244,6 @@ pub fn losers(claims: &[Claim]) -> BTreeMap<u32, (Claim, Vec<Claim>)> {
             (id, (keeper, moving))
         })
         .collect()
-}
-
-/// A record this branch adds whose number (or milestone id) the base revision has meanwhile given
-/// to a different record.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Collision {
-    /// The action number, or `None` for a milestone.
-    pub action: Option<u32>,
-    /// The id as written: `139` or `2019-10-workshop-7`.
-    pub id: String,
-    /// The branch's file.
-    pub file: PathBuf,
-    /// The base revision's file and title.
-    pub theirs: PathBuf,
-    pub their_title: String,
-}
-
-/// The records of `tree` that are absent at `merge_base` and whose id `rev` holds for a record that
-/// is also absent at `merge_base` and is not the same record (same title and raised, or same title and
-/// date for a milestone).
-pub fn branch_collisions(tree: &Log, merge_base: &Log, rev: &Log) -> Vec<Collision> {
-    let mut out = Vec::new();
-    let base_ids: BTreeSet<u32> = merge_base.actions.iter().map(|a| a.value.id).collect();
-    for a in tree
-        .actions
-        .iter()
-        .filter(|a| !base_ids.contains(&a.value.id))
-    {
-        let theirs = rev
-            .actions
-            .iter()
-            .find(|r| r.value.id == a.value.id && !r.value.same_record(&a.value));
-        if let Some(r) = theirs {
-            out.push(Collision {
-                action: Some(a.value.id),
-                id: a.value.id.to_string(),
-                file: a.file.clone(),
-                theirs: r.file.clone(),
-                their_title: r.value.title.clone(),
-            });
-        }
-    }
-    let base_ms: BTreeSet<&str> = merge_base
-        .milestones
-        .iter()
-        .map(|m| m.value.id.as_str())
-        .collect();
-    for m in tree
-        .milestones
-        .iter()
-        .filter(|m| !base_ms.contains(m.value.id.as_str()))
-    {
-        let theirs = rev
-            .milestones
-            .iter()
-            .find(|r| r.value.id == m.value.id && !r.value.same_record(&m.value));
-        if let Some(r) = theirs {
-            out.push(Collision {
-                action: None,
-                id: m.value.id.clone(),
-                file: m.file.clone(),
-                theirs: r.file.clone(),
-                their_title: r.value.title.clone(),
-            });
-        }
-    }
-    out
 }
 
 /// Whether a record of `tree` refers to the record in `file` under `id`: a reference to a number
@@ -603,48 +660,6 @@ mod tests {
             mentioned("Links to action 21")[0].1,
             "Links to action 21",
             "short texts are quoted whole"
-        );
-    }
-
-    #[test]
-    fn branch_collisions_are_new_ids_the_base_gave_to_other_records() {
-        let log = |files: &[(&str, &str)]| {
-            crate::store::load_files(
-                Path::new("."),
-                files
-                    .iter()
-                    .map(|(p, t)| (PathBuf::from(p), t.as_bytes().to_vec())),
-            )
-        };
-        let a = |id: u32, title: &str| {
-            format!("id: {id}\ntitle: {title}\ntheme: t\nraised: 2019-01\nstatus: ongoing\n")
-        };
-        let m = |title: &str| {
-            format!(
-                "id: 2019-10-ws\ndate: 2019-10\nkind: workshop\ntitle: {title}\nstatus: planned\n"
-            )
-        };
-        let base = log(&[("actions/001.yaml", &a(1, "One"))]);
-        let ours = log(&[
-            ("actions/001.yaml", &a(1, "One, edited")),
-            ("actions/002.yaml", &a(2, "Ours")),
-            ("actions/003.yaml", &a(3, "Same")),
-            ("timeline/2019-10-ws.yaml", &m("Workshop 7")),
-        ]);
-        let theirs = log(&[
-            ("actions/001.yaml", &a(1, "One")),
-            ("actions/002.yaml", &a(2, "Theirs")),
-            ("actions/003.yaml", &a(3, "Same")),
-            ("timeline/2019-10-ws.yaml", &m("Workshop 8")),
-        ]);
-        let found: Vec<(Option<u32>, String)> = branch_collisions(&ours, &base, &theirs)
-            .into_iter()
-            .map(|c| (c.action, c.id))
-            .collect();
-        assert_eq!(
-            found,
-            vec![(Some(2), "2".into()), (None, "2019-10-ws".into())],
-            "1 was there before; 3 is the same record on both sides"
         );
     }
 }

@@ -1,8 +1,8 @@
-//! Field-level changes between two versions of a record, and the changes a reviewer must look at twice.
-//! This is the vocabulary of the audit trail (`history`, `log`, `diff`, `slips`): it compares values
-//! that were already loaded, wherever they came from, and knows nothing of git.
+//! Field-level changes between two versions of a record, and the changes a reviewer must look at twice:
+//! what each entry of the trail (`entry.rs`) says changed. It compares values that were already
+//! loaded, wherever they came from, and knows nothing of git.
 
-use super::{Action, Deadline, Milestone, Status, Update};
+use crate::model::{Action, Deadline, Milestone, Status, Update};
 use serde::{Deserialize, Serialize};
 
 /// What happened to a field.
@@ -42,9 +42,9 @@ struct StoredChange {
 impl<'de> Deserialize<'de> for Change {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Change, D::Error> {
         let c = StoredChange::deserialize(d)?;
-        let field = super::ACTION_FIELDS
+        let field = crate::model::ACTION_FIELDS
             .iter()
-            .chain(super::MILESTONE_FIELDS)
+            .chain(crate::model::MILESTONE_FIELDS)
             .find(|f| **f == c.field)
             .ok_or_else(|| serde::de::Error::custom(format!("unknown field `{}`", c.field)))?;
         Ok(Change {
@@ -345,7 +345,7 @@ pub(crate) fn sample_action(id: u32, status: Status, deadline: &str) -> Action {
         title: format!("action {id}"),
         theme: "gov".into(),
         deadline: Some(Deadline::parse(deadline).unwrap()),
-        ..super::sample(id, status)
+        ..crate::model::sample(id, status)
     }
 }
 

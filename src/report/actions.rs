@@ -3,24 +3,17 @@
 //! the figures its charts draw. Renderers in `output/report_md.rs` and `output/html.rs` turn it into
 //! Markdown and HTML; nothing here formats markup.
 
-use crate::history::CommitChanges;
+use super::over_time::{over_time, Point};
+use super::theme::{owner, theme_infos, ThemeInfo};
 use crate::model::{
     Action, Deadline, LogDate, Milestone, MilestoneKind, MilestoneStatus, Status, Themes,
 };
+use crate::trail::CommitChanges;
 use chrono::NaiveDate;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
 
 /// How many of an action's latest updates the report shows.
 pub const LATEST_UPDATES: usize = 2;
-
-/// A theme as the report shows it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct ThemeInfo {
-    pub key: String,
-    pub name: String,
-    pub colour: String,
-}
 
 /// A dated line of progress.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -70,15 +63,6 @@ pub struct Section {
     pub groups: Vec<Group>,
 }
 
-/// A point of the open-against-completed chart.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Point {
-    /// The month, YYYY-MM.
-    pub month: String,
-    pub open: usize,
-    pub completed: usize,
-}
-
 /// One theme's counts per status, in the order of [`Status::ALL`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ThemeCounts {
@@ -119,12 +103,14 @@ pub struct ActionsReport {
     pub withheld: String,
 }
 
-/// Build the report of `actions` as of `today`; in `public` mode, owners are withheld unless their
-/// theme marks them public.
+/// Build the report of `actions` as of `today`, its chart drawn from `history` (the log's commits,
+/// oldest first; none for a log outside git) where it can be; in `public` mode, owners are withheld
+/// unless their theme marks them public.
 pub fn actions(
     themes: &Themes,
     actions: &[&Action],
     milestones: &[&Milestone],
+    history: &[CommitChanges],
     today: NaiveDate,
     public: bool,
 ) -> ActionsReport {
@@ -233,6 +219,7 @@ pub fn actions(
         })
         .collect();
     marks.sort_by_key(|m| m.date.sort_key());
+    let (over_time, over_time_source) = over_time(actions, history, today);
     ActionsReport {
         title: "Action log".into(),
         as_of: today,
@@ -240,141 +227,12 @@ pub fn actions(
         public,
         themes: infos,
         sections,
-        over_time: over_time(actions, today),
-        over_time_source: DATED_FIELDS.into(),
+        over_time,
+        over_time_source,
         by_theme,
         milestones: marks,
         left_out: Vec::new(),
         withheld: String::new(),
-    }
-}
-
-/// What a public version of a report leaves out: the records whose `source` themes.yaml does not
-/// declare public ([`Themes::publishable`]), such as rows of a paper given to members only. They
-/// are left out whole, from the rows, the charts, the counts and the history the report reads.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Withheld {
-    pub actions: BTreeSet<u32>,
-    pub milestones: BTreeSet<String>,
-}
-
-impl Withheld {
-    /// The records a report over `actions` and `milestones` leaves out: none unless `public`.
-    pub fn of(
-        themes: &Themes,
-        actions: &[&Action],
-        milestones: &[&Milestone],
-        public: bool,
-    ) -> Withheld {
-        if !public {
-            return Withheld::default();
-        }
-        Withheld {
-            actions: actions
-                .iter()
-                .filter(|a| !themes.publishable(a.source.as_deref()))
-                .map(|a| a.id)
-                .collect(),
-            milestones: milestones
-                .iter()
-                .filter(|m| !themes.publishable(m.source.as_deref()))
-                .map(|m| m.id.clone())
-                .collect(),
-        }
-    }
-
-    /// The records that are not left out.
-    pub fn kept<'a>(
-        &self,
-        actions: Vec<&'a Action>,
-        milestones: Vec<&'a Milestone>,
-    ) -> (Vec<&'a Action>, Vec<&'a Milestone>) {
-        (
-            actions
-                .into_iter()
-                .filter(|a| !self.actions.contains(&a.id))
-                .collect(),
-            milestones
-                .into_iter()
-                .filter(|m| !self.milestones.contains(&m.id))
-                .collect(),
-        )
-    }
-
-    /// The history without the changes of the records left out, so that no chart or figure counts
-    /// them.
-    pub fn kept_history(&self, mut commits: Vec<CommitChanges>) -> Vec<CommitChanges> {
-        for c in &mut commits {
-            c.entries.retain(|e| {
-                !e.action.is_some_and(|n| self.actions.contains(&n))
-                    && !e
-                        .milestone
-                        .as_ref()
-                        .is_some_and(|m| self.milestones.contains(m))
-            });
-        }
-        commits
-    }
-
-    /// The sentence a public report carries about what it left out: empty when nothing was.
-    pub fn note(&self) -> String {
-        let count = |n: usize, what: &str| match n {
-            0 => None,
-            1 => Some(format!("1 {what}")),
-            n => Some(format!("{n} {what}s")),
-        };
-        let parts: Vec<String> = [
-            count(self.actions.len(), "action"),
-            count(self.milestones.len(), "milestone"),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        if parts.is_empty() {
-            return String::new();
-        }
-        format!(
-            "It leaves out {} whose source is not for publication.",
-            parts.join(" and ")
-        )
-    }
-}
-
-/// The caption of an over-time chart drawn from the log's own dates.
-pub const DATED_FIELDS: &str =
-    "Drawn from the dates in the log: when each action was raised, and when it was signed off or last updated.";
-
-/// The themes of themes.yaml in order, then any theme an action names that themes.yaml lacks.
-pub fn theme_infos(themes: &Themes, actions: &[&Action]) -> Vec<ThemeInfo> {
-    let mut infos: Vec<ThemeInfo> = themes
-        .themes
-        .iter()
-        .map(|t| ThemeInfo {
-            key: t.key.clone(),
-            name: t.name.clone(),
-            colour: t.colour.clone(),
-        })
-        .collect();
-    for a in actions {
-        if !infos.iter().any(|t| t.key == a.theme) {
-            infos.push(ThemeInfo {
-                key: a.theme.clone(),
-                name: a.theme.clone(),
-                colour: "#777777".into(),
-            });
-        }
-    }
-    infos
-}
-
-/// An action's owner as a report shows it: "withheld" in public mode unless the theme's owners are
-/// public.
-pub fn owner(themes: &Themes, a: &Action, public: bool) -> String {
-    let owner_public = themes.get(&a.theme).is_some_and(|t| t.public_owners);
-    match &a.owner {
-        Some(_) if public && !owner_public => "withheld".to_string(),
-        Some(o) => o.clone(),
-        None => String::new(),
     }
 }
 
@@ -403,55 +261,11 @@ fn outcome(a: &Action) -> String {
     parts.join("; ")
 }
 
-/// When an action was completed or closed: its sign-off, else its last dated update.
-pub fn finished(a: &Action) -> Option<LogDate> {
-    if a.status.is_open() {
-        return None;
-    }
-    a.signed_off
-        .or_else(|| a.updates.iter().rev().find_map(|u| u.date))
-        .or(Some(a.raised))
-}
-
-/// Open and finished actions at the end of each month, from the month the first action was raised
-/// to `today`: drawn from the log's own dates (raised, signed off, dated updates).
-pub fn over_time(actions: &[&Action], today: NaiveDate) -> Vec<Point> {
-    let Some(first) = actions.iter().map(|a| a.raised.year_month()).min() else {
-        return Vec::new();
-    };
-    let last = LogDate::from_day(today).year_month();
-    let mut raised: BTreeMap<(i32, u32), usize> = BTreeMap::new();
-    let mut done: BTreeMap<(i32, u32), usize> = BTreeMap::new();
-    for a in actions {
-        *raised.entry(a.raised.year_month()).or_default() += 1;
-        if let Some(d) = finished(a) {
-            *done
-                .entry(d.year_month().max(a.raised.year_month()))
-                .or_default() += 1;
-        }
-    }
-    let (mut open, mut completed) = (0usize, 0usize);
-    let mut out = Vec::new();
-    let (mut y, mut m) = first;
-    while (y, m) <= last {
-        let r = raised.get(&(y, m)).copied().unwrap_or(0);
-        let c = done.get(&(y, m)).copied().unwrap_or(0);
-        completed += c;
-        open = open + r - c.min(open + r);
-        out.push(Point {
-            month: format!("{y:04}-{m:02}"),
-            open,
-            completed,
-        });
-        (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::{sample, Theme};
+    use crate::report::sample::day;
 
     fn themes(public_owners: bool) -> Themes {
         Themes {
@@ -482,10 +296,6 @@ mod tests {
         }
     }
 
-    fn day(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-    }
-
     #[test]
     fn sections_split_by_status_and_raised_names_the_workshop() {
         let mut open = sample(1, Status::Ongoing);
@@ -499,6 +309,7 @@ mod tests {
             &themes(false),
             &[&open, &proposed, &merged],
             &[&w],
+            &[],
             day("2019-07-01"),
             false,
         );
@@ -520,6 +331,7 @@ mod tests {
                 &themes(public_owners),
                 &[&a],
                 &[],
+                &[],
                 day("2019-07-01"),
                 public,
             )
@@ -532,81 +344,5 @@ mod tests {
         assert_eq!(owner(false, true), "withheld");
         assert_eq!(owner(true, true), "Jane Smith");
         assert_eq!(owner(false, false), "Jane Smith");
-    }
-
-    #[test]
-    fn a_public_version_leaves_out_what_its_source_keeps_from_publication() {
-        let mut themes = themes(false);
-        themes.sources = vec![crate::model::RecordSource {
-            key: "minutes".into(),
-            name: "Minutes".into(),
-            description: None,
-            public: true,
-        }];
-        let own = sample(1, Status::Ongoing);
-        let mut minuted = sample(2, Status::Ongoing);
-        minuted.source = Some("minutes".into());
-        let mut paper = sample(3, Status::Ongoing);
-        paper.source = Some("paper".into());
-        let mut row = workshop("2019-09");
-        row.source = Some("paper".into());
-        let (actions, milestones) = (vec![&own, &minuted, &paper], vec![&row]);
-        assert_eq!(
-            Withheld::of(&themes, &actions, &milestones, false),
-            Withheld::default()
-        );
-        let w = Withheld::of(&themes, &actions, &milestones, true);
-        let (kept, kept_milestones) = w.kept(actions, milestones);
-        let ids: Vec<u32> = kept.iter().map(|a| a.id).collect();
-        assert_eq!((ids, kept_milestones.len()), (vec![1, 2], 0));
-        assert_eq!(
-            w.note(),
-            "It leaves out 1 action and 1 milestone whose source is not for publication."
-        );
-        assert_eq!(Withheld::default().note(), "");
-        let entry = |action: Option<u32>, milestone: Option<&str>| crate::history::Entry {
-            action,
-            milestone: milestone.map(String::from),
-            file: String::new(),
-            event: crate::history::Event::Changed,
-            from: None,
-            theme: None,
-            title: None,
-            changes: vec![],
-            flags: vec![],
-            was: None,
-            now: None,
-        };
-        let commits = vec![CommitChanges {
-            commit: None,
-            entries: vec![
-                entry(Some(1), None),
-                entry(Some(3), None),
-                entry(None, Some("2019-09-workshop")),
-            ],
-        }];
-        let kept = w.kept_history(commits);
-        assert_eq!(kept[0].entries, vec![entry(Some(1), None)]);
-    }
-
-    #[test]
-    fn over_time_counts_open_and_completed_by_month() {
-        let a = sample(1, Status::Ongoing);
-        let mut b = sample(2, Status::Complete);
-        b.signed_off = Some(LogDate::parse("2019-03").unwrap());
-        let points = over_time(&[&a, &b], day("2019-04-10"));
-        let got: Vec<(&str, usize, usize)> = points
-            .iter()
-            .map(|p| (p.month.as_str(), p.open, p.completed))
-            .collect();
-        assert_eq!(
-            got,
-            vec![
-                ("2019-01", 2, 0),
-                ("2019-02", 2, 0),
-                ("2019-03", 1, 1),
-                ("2019-04", 1, 1)
-            ]
-        );
     }
 }

@@ -1,0 +1,93 @@
+//! What several commands' arguments share: the parser of a status, `--as-of` (for the commands
+//! that read the log as it was), and the one [`Format`] enum, of which each command's `--format`
+//! offers its own choice.
+
+use crate::model::Status;
+
+/// Parse an action status, accepting the words people use for one ("in progress", "done").
+pub fn parse_status(s: &str) -> Result<Status, String> {
+    Status::parse(s)
+        .or_else(|| Status::from_alias(s))
+        .ok_or_else(|| format!("`{s}` is not a status; use one of {}", Status::choices()))
+}
+
+/// `--as-of`, for the commands that can read the log as it was: status, list, show, timeline and
+/// report (resolved by `Context::snapshot`).
+#[derive(Clone, Debug, Default, clap::Args)]
+pub struct AsOf {
+    /// Read the log as it was at this commit, or at the last commit on or before this day, from git
+    /// objects without a checkout; dates are then evaluated as of that commit's day unless --today is
+    /// given.
+    #[arg(long, global = true, value_name = "DATE|REV")]
+    pub as_of: Option<String>,
+}
+
+/// Every output format oslog writes. Each command's `--format` offers the ones it writes (see
+/// [`formats`]), so that one name means one format everywhere.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// A table (or text) for the terminal.
+    Table,
+    /// A record as in its file, with its updates numbered.
+    Text,
+    /// Findings as rustc-like text.
+    Human,
+    Json,
+    Csv,
+    /// A Markdown table.
+    Markdown,
+    /// A Markdown document.
+    Md,
+    Html,
+    Yaml,
+    /// GitHub workflow commands.
+    Github,
+}
+
+impl Format {
+    /// The format's name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Text => "text",
+            Format::Human => "human",
+            Format::Json => "json",
+            Format::Csv => "csv",
+            Format::Markdown => "markdown",
+            Format::Md => "md",
+            Format::Html => "html",
+            Format::Yaml => "yaml",
+            Format::Github => "github",
+        }
+    }
+}
+
+/// The formats of the answers read from the log or its history (status, history, log, slips).
+pub const TABLE_OR_JSON: &[(Format, &str)] = &[(Format::Table, ""), (Format::Json, "")];
+
+/// The formats of lists of records (list, timeline).
+pub const LISTS: &[(Format, &str)] = &[
+    (Format::Table, ""),
+    (Format::Json, ""),
+    (Format::Csv, ""),
+    (Format::Markdown, ""),
+];
+
+/// A `--format` parser that offers `offered`, in that order, each with its help in `--help` when
+/// it has one.
+pub fn formats(
+    offered: &'static [(Format, &'static str)],
+) -> impl clap::builder::TypedValueParser<Value = Format> {
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+    let values = offered.iter().map(|(f, help)| match help.is_empty() {
+        true => PossibleValue::new(f.name()),
+        false => PossibleValue::new(f.name()).help(*help),
+    });
+    PossibleValuesParser::new(values).map(move |name| {
+        offered
+            .iter()
+            .map(|(f, _)| *f)
+            .find(|f| f.name() == name)
+            .unwrap_or(offered[0].0)
+    })
+}

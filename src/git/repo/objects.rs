@@ -1,0 +1,183 @@
+//! Records read from git objects without a checkout: what a commit holds at each path of the log,
+//! tree objects looked up by name (kept for the walk, which reads each tree twice), and blobs decoded
+//! into records, each at most once.
+
+use super::damage::{damage, FSCK};
+use super::{Repo, Rev, DIRS};
+use crate::git::tree::{Kind, RawTree};
+use crate::store::{self, Record, RecordKind, Stored, THEMES_FILE};
+use crate::trail::{Rec, Version};
+use anyhow::{bail, Result};
+use git2::{ObjectType, Oid, Repository};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+impl Repo {
+    /// What a commit holds at each path of the log (relative to the log root), for loading the log
+    /// as it was without a checkout: the bytes of each file, and links, submodules and folders as
+    /// such, so that they are reported rather than read or passed over.
+    pub fn files_at(&self, rev: Rev) -> Result<BTreeMap<PathBuf, Stored>> {
+        let tree = self.commit(rev.0)?.tree_id();
+        let content = |id: Oid, kind: Option<Kind>, rel: &Path| -> Result<Stored> {
+            Ok(match kind {
+                Some(Kind::File) => Stored::Blob(self.blob(id, &rel.to_string_lossy())?),
+                Some(Kind::Symlink) => Stored::Symlink,
+                Some(Kind::Submodule) => Stored::Submodule,
+                None => Stored::Folder,
+            })
+        };
+        let mut out = BTreeMap::new();
+        if let Some((id, kind)) = self.lookup_entry(tree, THEMES_FILE, false)? {
+            let rel = PathBuf::from(THEMES_FILE);
+            let c = content(id, kind, &rel)?;
+            out.insert(rel, c);
+        }
+        for (dir, _) in DIRS {
+            if let Some(sub) = self.subtree(Some(tree), dir)? {
+                for e in self.raw_tree(Some(sub))?.iter() {
+                    let rel = Path::new(dir).join(String::from_utf8_lossy(e.name).as_ref());
+                    let c = content(e.oid(), e.kind(), &rel)?;
+                    out.insert(rel, c);
+                }
+            } else if let Some((_, Some(Kind::Symlink))) = self.lookup_entry(tree, dir, false)? {
+                out.insert(PathBuf::from(dir), Stored::Symlink);
+            }
+        }
+        Ok(out)
+    }
+
+    pub(super) fn blob(&self, id: Oid, file: &str) -> Result<Vec<u8>> {
+        read_blob(&self.repo, id, file)
+    }
+
+    /// The id of a file (`want_tree` false) or folder under the log root in `tree`, read from the raw
+    /// tree objects: looking a name up this way costs a scan of the bytes, not a parse of every entry.
+    pub(super) fn lookup(&self, tree: Oid, path: &str, want_tree: bool) -> Result<Option<Oid>> {
+        Ok(match self.lookup_entry(tree, path, want_tree)? {
+            Some((id, None)) if want_tree => Some(id),
+            Some((id, Some(Kind::File))) if !want_tree => Some(id),
+            _ => None,
+        })
+    }
+
+    /// The id and kind of the file, link or submodule at `path` under the log root in `tree`.
+    pub(super) fn file_entry(&self, tree: Oid, path: &str) -> Result<Option<(Oid, Kind)>> {
+        Ok(match self.lookup_entry(tree, path, false)? {
+            Some((id, Some(kind))) => Some((id, kind)),
+            _ => None,
+        })
+    }
+
+    /// The id of a folder (`want_tree`) or else of the file, link or submodule at `path` under the
+    /// log root in `tree`, with its kind (`None` for a folder).
+    fn lookup_entry(
+        &self,
+        tree: Oid,
+        path: &str,
+        want_tree: bool,
+    ) -> Result<Option<(Oid, Option<Kind>)>> {
+        let full = format!("{}{path}", self.prefix);
+        let parts: Vec<&str> = full.split('/').collect();
+        let mut at = tree;
+        for (i, part) in parts.iter().enumerate() {
+            let last = i + 1 == parts.len();
+            let raw = self.raw_tree(Some(at))?;
+            let Some(e) = raw.find(part.as_bytes(), !last || want_tree) else {
+                return Ok(None);
+            };
+            if last {
+                return Ok(Some((e.oid(), e.kind())));
+            }
+            at = e.oid();
+        }
+        Ok(None)
+    }
+
+    pub(super) fn subtree(&self, tree: Option<Oid>, dir: &str) -> Result<Option<Oid>> {
+        match tree {
+            Some(t) => self.lookup(t, dir, true),
+            None => Ok(None),
+        }
+    }
+
+    /// A tree object, indexed (empty for none). The last few are kept, since a walk reads each tree
+    /// twice: as a commit's, and as the parent of the commit before.
+    pub(super) fn raw_tree(&self, id: Option<Oid>) -> Result<Rc<RawTree>> {
+        let Some(id) = id else {
+            return Ok(Rc::new(RawTree::empty()));
+        };
+        if let Some((_, t)) = self.trees.borrow().iter().find(|(o, _)| *o == id) {
+            return Ok(t.clone());
+        }
+        let t = Rc::new(RawTree::new(
+            read_tree(&self.repo.odb()?, id)?.data().to_vec(),
+        ));
+        let mut trees = self.trees.borrow_mut();
+        if trees.len() >= 8 {
+            trees.remove(0);
+        }
+        trees.push((id, t.clone()));
+        Ok(t)
+    }
+
+    /// The record in a blob, decoded once and remembered by blob id. A blob that reads but does not
+    /// decode is `Unreadable`; one that cannot be read is an error (the repository is damaged).
+    pub(super) fn version(&self, id: Option<Oid>, kind: RecordKind, file: &str) -> Result<Version> {
+        let Some(id) = id else {
+            return Ok(Version::Absent);
+        };
+        if let Some(v) = self.cache.borrow().get(&id) {
+            return Ok(v.clone());
+        }
+        let v = decode(kind, file, self.blob(id, file)?);
+        self.cache.borrow_mut().insert(id, v.clone());
+        Ok(v)
+    }
+}
+
+/// A blob's bytes, read and checked against its id; `file` names it in an error.
+pub(in crate::git) fn read_blob(repo: &Repository, id: Oid, file: &str) -> Result<Vec<u8>> {
+    let what = format!("the blob of {file}");
+    Ok(repo
+        .find_blob(id)
+        .map_err(|e| damage(id, &what, &e))?
+        .content()
+        .to_vec())
+}
+
+/// A tree object, read through libgit2 and checked against its id.
+pub(in crate::git) fn read_tree<'a>(
+    odb: &'a git2::Odb<'a>,
+    id: Oid,
+) -> Result<git2::OdbObject<'a>> {
+    let obj = odb.read(id).map_err(|e| damage(id, "tree", &e))?;
+    if obj.kind() != ObjectType::Tree {
+        bail!("the git repository is damaged: object {id} is not a tree; {FSCK}");
+    }
+    Ok(obj)
+}
+
+pub(super) fn entry_map(raw: &RawTree) -> BTreeMap<String, (Oid, Kind)> {
+    raw.iter()
+        .filter_map(|e| Some((String::from_utf8_lossy(e.name).into_owned(), e.tracked()?)))
+        .collect()
+}
+
+pub(in crate::git) fn decode(kind: RecordKind, file: &str, bytes: Vec<u8>) -> Version {
+    if bytes.len() as u64 > store::MAX_FILE_BYTES {
+        return Version::Unreadable;
+    }
+    match store::source_from_bytes(bytes) {
+        Ok(src) => decode_source(kind, file, &src),
+        Err(_) => Version::Unreadable,
+    }
+}
+
+pub(super) fn decode_source(kind: RecordKind, file: &str, src: &store::Source) -> Version {
+    match store::decode_source(kind, Path::new(file), src).0 {
+        Some(Record::Action(a)) => Version::Present(Rec::Action(a.value)),
+        Some(Record::Milestone(m)) => Version::Present(Rec::Milestone(m.value)),
+        _ => Version::Unreadable,
+    }
+}

@@ -1,0 +1,256 @@
+//! The open-against-completed chart of the action log, in one place: each month's figures drawn from
+//! git history for the months it covers, and from the log's own dates before them (or throughout, for
+//! a log without history), with the caption that says which.
+
+use crate::model::{Action, LogDate, Status};
+use crate::trail::{CommitChanges, Event};
+use chrono::{Datelike, Months, NaiveDate};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A point of the open-against-completed chart.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Point {
+    /// The month, YYYY-MM.
+    pub month: String,
+    pub open: usize,
+    pub completed: usize,
+}
+
+/// The caption of an over-time chart drawn from the log's own dates.
+const DATED_FIELDS: &str =
+    "Drawn from the dates in the log: when each action was raised, and when it was signed off or last updated.";
+
+/// Open and completed actions at the end of each month up to `today`, with the chart's caption:
+/// from the history (`commits`, oldest first; commits after `today` left out) for the months it
+/// covers, and from the log's own dates before them, or throughout when there is no history.
+pub fn over_time(
+    actions: &[&Action],
+    commits: &[CommitChanges],
+    today: NaiveDate,
+) -> (Vec<Point>, String) {
+    let dated = dated(actions, today);
+    match from_history(commits, &dated, today) {
+        (points, Some(from)) => (
+            points,
+            format!(
+                "From {from} on, drawn from git history (each action's status at the end of the month); before that, from the dates in the log."
+            ),
+        ),
+        _ => (dated, DATED_FIELDS.to_string()),
+    }
+}
+
+/// When an action was completed or closed: its sign-off, else its last dated update.
+fn finished(a: &Action) -> Option<LogDate> {
+    if a.status.is_open() {
+        return None;
+    }
+    a.signed_off
+        .or_else(|| a.updates.iter().rev().find_map(|u| u.date))
+        .or(Some(a.raised))
+}
+
+/// Open and finished actions at the end of each month, from the month the first action was raised
+/// to `today`: drawn from the log's own dates (raised, signed off, dated updates).
+fn dated(actions: &[&Action], today: NaiveDate) -> Vec<Point> {
+    let Some(first) = actions.iter().map(|a| a.raised.year_month()).min() else {
+        return Vec::new();
+    };
+    let last = LogDate::from_day(today).year_month();
+    let mut raised: BTreeMap<(i32, u32), usize> = BTreeMap::new();
+    let mut done: BTreeMap<(i32, u32), usize> = BTreeMap::new();
+    for a in actions {
+        *raised.entry(a.raised.year_month()).or_default() += 1;
+        if let Some(d) = finished(a) {
+            *done
+                .entry(d.year_month().max(a.raised.year_month()))
+                .or_default() += 1;
+        }
+    }
+    let (mut open, mut completed) = (0usize, 0usize);
+    let mut out = Vec::new();
+    let (mut y, mut m) = first;
+    while (y, m) <= last {
+        let r = raised.get(&(y, m)).copied().unwrap_or(0);
+        let c = done.get(&(y, m)).copied().unwrap_or(0);
+        completed += c;
+        open = open + r - c.min(open + r);
+        out.push(Point {
+            month: format!("{y:04}-{m:02}"),
+            open,
+            completed,
+        });
+        (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+    }
+    out
+}
+
+/// Open and finished actions at the end of each month, from git history (`commits`, oldest first)
+/// for the months it covers and from `dated` (the log's own dates) before it. Returns the points and
+/// the first month drawn from history, if any. Commits after `today` are left out.
+fn from_history(
+    commits: &[CommitChanges],
+    dated: &[Point],
+    today: NaiveDate,
+) -> (Vec<Point>, Option<String>) {
+    let commits: Vec<&CommitChanges> = commits
+        .iter()
+        .filter(|c| c.commit.as_ref().is_some_and(|i| i.date <= today))
+        .collect();
+    let Some(first) = commits.first().and_then(|c| c.commit.as_ref()) else {
+        return (dated.to_vec(), None);
+    };
+    let month = |d: NaiveDate| format!("{:04}-{:02}", d.year(), d.month());
+    let start = month(first.date);
+    let mut out: Vec<Point> = dated.iter().filter(|p| p.month < start).cloned().collect();
+    let mut status: BTreeMap<u32, Status> = BTreeMap::new();
+    let mut next = 0;
+    let mut day = first.date.with_day(1).expect("the first of a month");
+    while day <= today {
+        let end = day + Months::new(1);
+        while let Some(c) = commits.get(next) {
+            let info = c.commit.as_ref().expect("filtered on commit");
+            if info.date >= end {
+                break;
+            }
+            for e in &c.entries {
+                let Some(id) = e.action else { continue };
+                match e.event {
+                    // Gone from the log: removed, or a link or submodule in its file's place.
+                    Event::Removed => {
+                        status.remove(&id);
+                    }
+                    Event::NotAFile if e.now.is_some() => {
+                        status.remove(&id);
+                    }
+                    Event::Renumbered => {
+                        if let Some(s) = e.from.and_then(|f| status.remove(&f)) {
+                            status.insert(id, s);
+                        }
+                    }
+                    _ => {}
+                }
+                for ch in e.changes.iter().filter(|c| c.field == "status") {
+                    if let Some(s) = ch.new.as_deref().and_then(Status::parse) {
+                        status.insert(id, s);
+                    }
+                }
+            }
+            next += 1;
+        }
+        let open = status.values().filter(|s| s.is_open()).count();
+        out.push(Point {
+            month: month(day),
+            open,
+            completed: status.len() - open,
+        });
+        day = end;
+    }
+    (out, Some(start))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::sample;
+    use crate::report::sample::{change, commit, day, entry};
+    use crate::trail::change::Op;
+
+    /// Each point as (month, open, completed).
+    fn figures(points: &[Point]) -> Vec<(&str, usize, usize)> {
+        points
+            .iter()
+            .map(|p| (p.month.as_str(), p.open, p.completed))
+            .collect()
+    }
+
+    #[test]
+    fn over_time_counts_open_and_completed_by_month() {
+        let a = sample(1, Status::Ongoing);
+        let mut b = sample(2, Status::Complete);
+        b.signed_off = Some(LogDate::parse("2019-03").unwrap());
+        let points = dated(&[&a, &b], day("2019-04-10"));
+        assert_eq!(
+            figures(&points),
+            vec![
+                ("2019-01", 2, 0),
+                ("2019-02", 2, 0),
+                ("2019-03", 1, 1),
+                ("2019-04", 1, 1)
+            ]
+        );
+    }
+
+    #[test]
+    fn over_time_uses_history_from_its_first_month_and_dates_before() {
+        let dated = vec![
+            Point {
+                month: "2019-01".into(),
+                open: 5,
+                completed: 0,
+            },
+            Point {
+                month: "2019-02".into(),
+                open: 9,
+                completed: 9,
+            },
+        ];
+        let added = |id, s| {
+            entry(
+                id,
+                Event::Added,
+                "x",
+                vec![change("status", Op::Changed, None, s)],
+            )
+        };
+        let commits = vec![
+            commit("2019-02-03", vec![added(1, "ongoing"), added(2, "ongoing")]),
+            commit(
+                "2019-03-20",
+                vec![entry(
+                    2,
+                    Event::Changed,
+                    "x",
+                    vec![change("status", Op::Changed, Some("ongoing"), "complete")],
+                )],
+            ),
+            commit("2019-09-01", vec![added(3, "ongoing")]),
+        ];
+        let (points, from) = from_history(&commits, &dated, day("2019-04-02"));
+        assert_eq!(from.as_deref(), Some("2019-02"));
+        assert_eq!(
+            figures(&points),
+            vec![
+                ("2019-01", 5, 0),
+                ("2019-02", 2, 0),
+                ("2019-03", 1, 1),
+                ("2019-04", 1, 1)
+            ]
+        );
+        let (points, from) = from_history(&[], &dated, day("2019-04-02"));
+        assert_eq!((points, from), (dated, None));
+    }
+
+    #[test]
+    fn the_caption_says_where_the_figures_come_from() {
+        let a = sample(1, Status::Ongoing);
+        let (points, caption) = over_time(&[&a], &[], day("2019-02-10"));
+        assert_eq!((points.len(), caption.as_str()), (2, DATED_FIELDS));
+        let added = entry(
+            1,
+            Event::Added,
+            "x",
+            vec![change("status", Op::Changed, None, "ongoing")],
+        );
+        let (_, caption) = over_time(
+            &[&a],
+            &[commit("2019-02-03", vec![added])],
+            day("2019-02-10"),
+        );
+        assert!(
+            caption.starts_with("From 2019-02 on, drawn from git history"),
+            "{caption}"
+        );
+    }
+}

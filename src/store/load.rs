@@ -1,0 +1,658 @@
+//! Loading a whole log: every record file of the working tree, of a commit or of the git index, read
+//! and decoded in parallel and taken in name order, into the records that loaded, what decoded of
+//! those that did not, and every finding. Only problems with the machine (a folder that cannot be
+//! listed) are errors.
+
+use super::names::{check_action_name, check_milestone_name};
+use super::source::{folder_in_place, symlink, too_large};
+use super::{
+    decode, is_temporary, journal, lock_held, read_source, source_from_bytes, Loaded, Part, Record,
+    RecordKind, Source, ACTIONS_DIR, MAX_FILE_BYTES, THEMES_FILE, TIMELINE_DIR,
+};
+use crate::diag::{Code, Diagnostic, Severity};
+use crate::model::{Action, ActionParts, Milestone, MilestoneParts, Themes, ThemesParts};
+use anyhow::{Context, Result};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// Everything in a log root: the records that loaded, and the findings from loading.
+#[derive(Clone, Debug, Default)]
+pub struct Log {
+    pub root: PathBuf,
+    pub themes: Option<Loaded<Themes>>,
+    pub actions: Vec<Loaded<Action>>,
+    pub milestones: Vec<Loaded<Milestone>>,
+    /// Action numbers claimed by files that failed to load, or by the name of a file whose id
+    /// disagrees with it, so that references to them are not reported as dangling on top of the
+    /// real problem.
+    pub unreadable_ids: Vec<u32>,
+    /// Milestone ids claimed by files that failed to load.
+    pub unreadable_milestones: Vec<String>,
+    /// What decoded of the files that did not load, for validate's rules; writers and queries never
+    /// see these.
+    pub partial: Partial,
+    /// The files that hold (or should hold) a record but did not load, in the order read: what a
+    /// query over this log leaves out.
+    pub left_out: Vec<LeftOut>,
+    pub diags: Vec<Diagnostic>,
+    /// How many files were read.
+    pub files: usize,
+}
+
+/// A record file that did not load, with the codes of its errors.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct LeftOut {
+    /// The file, relative to the log root.
+    pub file: PathBuf,
+    /// The codes of the file's errors, each once, in the order found.
+    pub codes: Vec<Code>,
+}
+
+/// The parts of the files that did not load whole.
+#[derive(Clone, Debug, Default)]
+pub struct Partial {
+    pub themes: Option<Loaded<ThemesParts>>,
+    pub actions: Vec<Loaded<ActionParts>>,
+    pub milestones: Vec<Loaded<MilestoneParts>>,
+}
+
+impl Log {
+    /// The records that loaded, for questions and reports: the themes (empty when themes.yaml did
+    /// not load), the actions and the milestones.
+    pub fn records(&self) -> (Themes, Vec<&Action>, Vec<&Milestone>) {
+        let themes = self
+            .themes
+            .as_ref()
+            .map(|t| t.value.clone())
+            .unwrap_or_default();
+        let actions = self.actions.iter().map(|a| &a.value).collect();
+        let milestones = self.milestones.iter().map(|m| &m.value).collect();
+        (themes, actions, milestones)
+    }
+}
+
+/// Load the whole log under `root`.
+pub fn load(root: &Path) -> Result<Log> {
+    load_where(root, &|_, _| true)
+}
+
+/// Load only the record files that `keep(name, text)` accepts, such as those that mention one
+/// number: every file is read, but only those kept are parsed, and only their findings are given.
+/// themes.yaml is always loaded.
+pub fn load_where(root: &Path, keep: &KeepFn) -> Result<Log> {
+    let mut log = Log {
+        root: root.to_path_buf(),
+        ..Log::default()
+    };
+    let actions = list_dir(root, ACTIONS_DIR, &mut log.diags)?;
+    let timeline = list_dir(root, TIMELINE_DIR, &mut log.diags)?;
+    log.diags.extend(journal::root_findings(root));
+    fill(
+        &mut log,
+        [actions, timeline],
+        &|rel| read_source(root, rel),
+        &|rel| root.join(rel).is_dir(),
+        keep,
+    );
+    // A write under way has its journal and temporary files; they are leftovers only once it ends.
+    let interrupted = |d: &Diagnostic| d.code == Code::InterruptedWrite;
+    if log.diags.iter().any(interrupted) && lock_held(root) {
+        log.diags.retain(|d| !interrupted(d));
+    }
+    Ok(log)
+}
+
+/// Whether `text` holds the number `n` as a whole run of digits (`42`, but not `142` or `4.2`).
+/// Numbers in records have no leading zeros, so every reference to `n` passes this test.
+pub fn mentions_number(text: &str, n: u32) -> bool {
+    let digits = n.to_string();
+    let bytes = text.as_bytes();
+    let fits = |at: usize| {
+        let end = at + digits.len();
+        let before = at == 0 || !bytes[at - 1].is_ascii_digit() && bytes[at - 1] != b'.';
+        let after = end == bytes.len() || !bytes[end].is_ascii_digit() && bytes[end] != b'.';
+        before && after
+    };
+    text.match_indices(&digits).any(|(at, _)| fits(at))
+}
+
+/// `actions/` or `timeline/` as a symbolic link.
+fn linked_folder(dir: &str) -> Diagnostic {
+    // Listing it would read, and writers would write, wherever it points.
+    Diagnostic::new(
+        Code::Symlink,
+        Path::new(dir),
+        None,
+        "is a symbolic link; its records are not read",
+    )
+    .with_hint("replace the link with the folder itself")
+}
+
+/// Load a log from its files given as (path relative to the root, bytes); `root` only names the log
+/// in findings. The same rules apply as for [`load`].
+pub fn load_files(root: &Path, files: impl IntoIterator<Item = (PathBuf, Vec<u8>)>) -> Log {
+    let files: BTreeMap<PathBuf, Stored> = files
+        .into_iter()
+        .map(|(path, bytes)| (path, Stored::Blob(bytes)))
+        .collect();
+    load_stored(root, &files)
+}
+
+/// A file of the log as git holds it: its bytes, or what stands in their place.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Stored {
+    /// A file's contents.
+    Blob(Vec<u8>),
+    /// A file too large to read, with its size in bytes.
+    TooLarge(u64),
+    /// A symbolic link, which oslog never follows.
+    Symlink,
+    /// A submodule.
+    Submodule,
+    /// A path in conflict (unmerged), with no one version to read.
+    Conflicted,
+    /// A path whose name is not valid UTF-8 (shown with replacement characters).
+    BadName,
+    /// A folder (a tree) where a record file belongs.
+    Folder,
+}
+
+/// Load a log from the files git holds, such as the staged ones, keyed by their path relative to
+/// the root; `root` only names the log in findings. A file git holds in a form oslog does not read
+/// (a link, a conflict, …) gets a finding; a path below a folder of records makes that folder a
+/// stray entry, as on disk.
+pub fn load_stored(root: &Path, files: &BTreeMap<PathBuf, Stored>) -> Log {
+    // Each entry directly in `dir`: a file's name, or the name of a folder that holds files.
+    let names = |dir: &str| -> Vec<String> {
+        let mut names: Vec<String> = files
+            .keys()
+            .filter_map(|p| p.strip_prefix(dir).ok()?.iter().next())
+            .filter_map(|n| Some(n.to_str()?.to_string()))
+            .collect();
+        names.dedup();
+        names
+    };
+    let is_dir = |rel: &Path| {
+        files.get(rel) == Some(&Stored::Folder)
+            || files.keys().any(|p| p != rel && p.starts_with(rel))
+    };
+    let read = |rel: &Path| -> Result<Source, Diagnostic> {
+        let fail = |code, msg: &str| Diagnostic::new(code, rel, None, msg);
+        match files.get(rel) {
+            Some(Stored::Blob(bytes)) if bytes.len() as u64 > MAX_FILE_BYTES => {
+                Err(too_large(rel, bytes.len() as u64))
+            }
+            Some(Stored::Blob(bytes)) => source_from_bytes(bytes.clone())
+                .map_err(|(pos, msg)| Diagnostic::new(Code::InvalidUtf8, rel, Some(pos), msg)),
+            Some(Stored::TooLarge(size)) => Err(too_large(rel, *size)),
+            Some(Stored::Symlink) => Err(symlink(rel)),
+            Some(Stored::Submodule) => Err(fail(
+                Code::StrayFile,
+                "is a submodule (a commit of another repository) where a record file belongs",
+            )
+            .with_hint("remove it with `git rm`")),
+            Some(Stored::Conflicted) => Err(fail(
+                Code::MergeConflict,
+                "is in conflict in the git index: the merge left more than one version",
+            )
+            .with_hint("resolve the conflict, then `git add` the file")),
+            Some(Stored::Folder) => Err(folder_in_place(rel)),
+            Some(Stored::BadName) => Err(fail(
+                Code::StrayFile,
+                "has a file name that is not valid UTF-8",
+            )),
+            None if is_dir(rel) => Err(folder_in_place(rel)),
+            None => Err(fail(
+                Code::Io,
+                "is not in git: not in the commit read, or not staged",
+            )),
+        }
+    };
+    let mut log = Log {
+        root: root.to_path_buf(),
+        ..Log::default()
+    };
+    for dir in [ACTIONS_DIR, TIMELINE_DIR] {
+        if files.get(Path::new(dir)) == Some(&Stored::Symlink) {
+            log.diags.push(linked_folder(dir));
+        }
+    }
+    fill(
+        &mut log,
+        [names(ACTIONS_DIR), names(TIMELINE_DIR)],
+        &read,
+        &is_dir,
+        &|_, _| true,
+    );
+    log
+}
+
+type ReadFn<'a> = dyn Fn(&Path) -> Result<Source, Diagnostic> + Sync + 'a;
+
+type IsDirFn<'a> = dyn Fn(&Path) -> bool + Sync + 'a;
+
+/// Which record files [`load_where`] parses, given the file name and its text.
+pub type KeepFn<'a> = dyn Fn(&str, &str) -> bool + Sync + 'a;
+
+/// Read themes.yaml and the listed record files into `log`.
+fn fill(log: &mut Log, listed: [Vec<String>; 2], read: &ReadFn, is_dir: &IsDirFn, keep: &KeepFn) {
+    let themes_rel = PathBuf::from(THEMES_FILE);
+    match read(&themes_rel) {
+        Ok(src) => {
+            log.files += 1;
+            let decoded = decode(RecordKind::Themes, &themes_rel, &src);
+            if decoded.record.is_none() {
+                log.leave_out(&themes_rel, &decoded.diags);
+            }
+            log.diags.extend(decoded.diags);
+            if let Some(Record::Themes(t)) = decoded.record {
+                log.themes = Some(t);
+            }
+            if let Some(Part::Themes(t)) = decoded.part {
+                log.partial.themes = Some(t);
+            }
+        }
+        Err(d) => {
+            log.leave_out(&themes_rel, std::slice::from_ref(&d));
+            log.diags.push(d);
+        }
+    }
+    let kinds = [
+        (ACTIONS_DIR, RecordKind::Action),
+        (TIMELINE_DIR, RecordKind::Milestone),
+    ];
+    for ((dir, kind), names) in kinds.into_iter().zip(listed) {
+        // Files are read and decoded in parallel; the results are taken in name order, so findings
+        // come out in the same order on every run.
+        let loaded: Vec<FileLoad> = names
+            .par_iter()
+            .map(|name| load_file(kind, &Path::new(dir).join(name), name, read, is_dir, keep))
+            .collect();
+        for (name, file) in names.iter().zip(loaded) {
+            log.add(kind, name, file);
+        }
+    }
+    log.actions.sort_by_key(|a| a.value.id);
+    log.milestones.sort_by(|a, b| a.value.id.cmp(&b.value.id));
+}
+
+/// The names of the entries of `root/dir`, sorted; a missing folder is an empty one.
+fn list_dir(root: &Path, dir: &str, diags: &mut Vec<Diagnostic>) -> Result<Vec<String>> {
+    let path = root.join(dir);
+    if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+        diags.push(linked_folder(dir));
+        return Ok(Vec::new());
+    }
+    let entries = match std::fs::read_dir(&path) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e).with_context(|| format!("cannot list {}", path.display())),
+    };
+    let mut names = Vec::new();
+    for entry in entries {
+        let entry = entry.with_context(|| format!("cannot list {}", path.display()))?;
+        match entry.file_name().into_string() {
+            Ok(name) => names.push(name),
+            Err(raw) => diags.push(Diagnostic::new(
+                Code::StrayFile,
+                Path::new(dir).join(&raw),
+                None,
+                "has a file name that is not valid UTF-8".to_string(),
+            )),
+        }
+    }
+    names.sort();
+    Ok(names)
+}
+
+/// What loading one record file gave: its findings, and its record if it decoded.
+struct FileLoad {
+    diags: Vec<Diagnostic>,
+    /// Whether the file was read (it counts in [`Log::files`]).
+    read: bool,
+    /// Whether the file was read but left unparsed (see [`load_where`]).
+    skipped: bool,
+    record: Option<Record>,
+    part: Option<Part>,
+}
+
+fn load_file(
+    kind: RecordKind,
+    rel: &Path,
+    name: &str,
+    read: &ReadFn,
+    is_dir: &IsDirFn,
+    keep: &KeepFn,
+) -> FileLoad {
+    let mut out = FileLoad {
+        diags: Vec::new(),
+        read: false,
+        skipped: false,
+        record: None,
+        part: None,
+    };
+    if matches!(name, ".gitkeep" | ".keep") {
+        return out;
+    }
+    if is_temporary(name) {
+        out.diags.push(journal::leftover(rel));
+        return out;
+    }
+    let is_yaml = name.ends_with(".yaml") || name.ends_with(".yml");
+    if !is_yaml || name.starts_with('.') {
+        let what = if kind == RecordKind::Action {
+            "an action"
+        } else {
+            "a milestone"
+        };
+        let msg = if is_dir(rel) {
+            format!("is a folder, not {what}")
+        } else {
+            format!("is not {what} file (records are .yaml files)")
+        };
+        out.diags.push(
+            Diagnostic::new(Code::StrayFile, rel, None, msg)
+                .with_hint("move it out of this folder"),
+        );
+        return out;
+    }
+    let src = match read(rel) {
+        Ok(s) => s,
+        Err(d) => {
+            out.diags.push(d);
+            return out;
+        }
+    };
+    out.read = true;
+    if !keep(name, &src.text) {
+        out.skipped = true;
+        return out;
+    }
+    let decoded = decode(kind, rel, &src);
+    out.diags = decoded.diags;
+    // A file's name is checked against whatever decoded of its id, whole record or not.
+    let named = match (&decoded.record, &decoded.part) {
+        (Some(Record::Action(a)), _) => check_action_name(rel, &a.spans, Some(a.value.id), name),
+        (_, Some(Part::Action(a))) => check_action_name(rel, &a.spans, a.value.id, name),
+        (Some(Record::Milestone(m)), _) => {
+            let v = &m.value;
+            check_milestone_name(rel, &m.spans, Some(&v.id), Some(v.date), name)
+        }
+        (_, Some(Part::Milestone(m))) => {
+            let v = &m.value;
+            check_milestone_name(rel, &m.spans, v.id.as_deref(), v.date, name)
+        }
+        _ => Vec::new(),
+    };
+    out.diags.extend(named);
+    out.record = decoded.record;
+    out.part = decoded.part;
+    out
+}
+
+impl Log {
+    /// This log as it will be once the record files `files` (each `(from, to, text)`, relative to
+    /// the root) are written, without reading anything: what `from` held, its record and its
+    /// findings, gives way to what loading `text` from `to` gives, as [`load`] would load it.
+    pub fn with_files(&self, files: &[(&Path, &Path, &str)]) -> Log {
+        let gone: BTreeSet<&Path> = files.iter().map(|(from, _, _)| *from).collect();
+        let mut out = self.clone();
+        for from in &gone {
+            out.forget_claims(self, from);
+        }
+        let kept = |file: &Path| !gone.contains(file);
+        out.actions.retain(|a| kept(&a.file));
+        out.milestones.retain(|m| kept(&m.file));
+        out.partial.actions.retain(|a| kept(&a.file));
+        out.partial.milestones.retain(|m| kept(&m.file));
+        out.diags.retain(|d| kept(&d.file));
+        out.left_out.retain(|l| kept(&l.file));
+        out.files = out.files.saturating_sub(gone.len());
+        for (_, to, text) in files {
+            let kind = match to.starts_with(TIMELINE_DIR) {
+                true => RecordKind::Milestone,
+                false => RecordKind::Action,
+            };
+            let name = to.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            let read = |_: &Path| {
+                Ok(Source {
+                    text: text.to_string(),
+                    had_bom: false,
+                    had_crlf: false,
+                })
+            };
+            let file = load_file(kind, to, name, &read, &|_| false, &|_, _| true);
+            out.add(kind, name, file);
+        }
+        out.actions.sort_by_key(|a| a.value.id);
+        out.milestones.sort_by(|a, b| a.value.id.cmp(&b.value.id));
+        out
+    }
+
+    /// Drop the number or milestone id that the file `from` of `loaded` claimed by its name (see
+    /// [`Log::add`]), if it claimed one.
+    fn forget_claims(&mut self, loaded: &Log, from: &Path) {
+        let Some(stem) = from
+            .file_name()
+            .and_then(|n| n.to_str())
+            .map(|n| n.trim_end_matches(".yaml").trim_end_matches(".yml"))
+        else {
+            return;
+        };
+        let left_out = loaded.left_out.iter().any(|l| l.file == from);
+        if from.starts_with(TIMELINE_DIR) {
+            if let Some(i) = self.unreadable_milestones.iter().position(|m| m == stem) {
+                if left_out {
+                    self.unreadable_milestones.remove(i);
+                }
+            }
+            return;
+        }
+        let Ok(n) = stem.parse::<u32>() else { return };
+        let mismatched = loaded
+            .actions
+            .iter()
+            .any(|a| a.file == from && a.value.id != n);
+        if let Some(i) = self.unreadable_ids.iter().position(|m| *m == n) {
+            if left_out || mismatched {
+                self.unreadable_ids.remove(i);
+            }
+        }
+    }
+
+    /// Take in what loading the record file `name` gave.
+    fn add(&mut self, kind: RecordKind, name: &str, file: FileLoad) {
+        let yaml = name.ends_with(".yaml") || name.ends_with(".yml");
+        let unreadable = yaml && !name.starts_with('.') && !file.skipped && file.record.is_none();
+        self.files += usize::from(file.read);
+        if unreadable {
+            let dir = match kind {
+                RecordKind::Action => ACTIONS_DIR,
+                _ => TIMELINE_DIR,
+            };
+            self.leave_out(&Path::new(dir).join(name), &file.diags);
+        }
+        self.diags.extend(file.diags);
+        match file.record {
+            Some(Record::Action(a)) => {
+                // A file whose id disagrees with its name claims the name's number too, so that
+                // references to that number are not reported as dangling on top of the mismatch.
+                let stem = name.trim_end_matches(".yaml").trim_end_matches(".yml");
+                if let Some(n) = stem.parse::<u32>().ok().filter(|n| *n != a.value.id) {
+                    self.unreadable_ids.push(n);
+                }
+                self.actions.push(a)
+            }
+            Some(Record::Milestone(m)) => self.milestones.push(m),
+            Some(Record::Themes(_)) => {}
+            None if unreadable => {
+                let stem = name.trim_end_matches(".yaml").trim_end_matches(".yml");
+                match kind {
+                    RecordKind::Action => self.unreadable_ids.extend(stem.parse::<u32>().ok()),
+                    _ => self.unreadable_milestones.push(stem.to_string()),
+                }
+            }
+            None => {}
+        }
+        match file.part {
+            Some(Part::Action(a)) => self.partial.actions.push(a),
+            Some(Part::Milestone(m)) => self.partial.milestones.push(m),
+            Some(Part::Themes(_)) | None => {}
+        }
+    }
+}
+
+impl Log {
+    /// Note that `file` did not load, for the errors among `diags`.
+    fn leave_out(&mut self, file: &Path, diags: &[Diagnostic]) {
+        let mut codes = Vec::new();
+        for d in diags.iter().filter(|d| d.severity == Severity::Error) {
+            if !codes.contains(&d.code) {
+                codes.push(d.code);
+            }
+        }
+        self.left_out.push(LeftOut {
+            file: file.to_path_buf(),
+            codes,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_number_is_mentioned_only_as_a_whole_run_of_digits() {
+        assert!(mentions_number("links: [42]", 42));
+        assert!(mentions_number("id: 42\n", 42));
+        assert!(mentions_number("42", 42));
+        assert!(mentions_number("links: [142, 42]", 42));
+        assert!(!mentions_number("links: [142, 420]", 42));
+        assert!(!mentions_number("raised: 2019-04.2", 2));
+        assert!(!mentions_number("version 4.2", 42));
+    }
+
+    #[test]
+    fn loading_in_parallel_keeps_the_order_of_findings() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(
+            root.join(THEMES_FILE),
+            "themes:\n  - key: t\n    name: T\n    colour: \"#000000\"\n",
+        )
+        .unwrap();
+        std::fs::create_dir(root.join(ACTIONS_DIR)).unwrap();
+        for n in 1..=200 {
+            let text = format!("id: {n}\ntitle: x\ntheme: t\nraised: 2019-01\nstatus: wrong\n");
+            std::fs::write(root.join(ACTIONS_DIR).join(Action::file_name(n)), text).unwrap();
+        }
+        let files: Vec<_> = load(root)
+            .unwrap()
+            .diags
+            .iter()
+            .map(|d| d.file.clone())
+            .collect();
+        let mut sorted = files.clone();
+        sorted.sort();
+        assert_eq!(files.len(), 200);
+        assert_eq!(files, sorted);
+    }
+
+    #[test]
+    fn load_where_parses_only_the_files_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir(root.join(ACTIONS_DIR)).unwrap();
+        std::fs::write(root.join(ACTIONS_DIR).join("001.yaml"), "id: 1\nbroken: [").unwrap();
+        std::fs::write(root.join(ACTIONS_DIR).join("002.yaml"), "id: 2\nbroken: [").unwrap();
+        let log = load_where(root, &|name, _| name == "002.yaml").unwrap();
+        let files: Vec<_> = log.diags.iter().map(|d| d.file.clone()).collect();
+        assert!(files.contains(&PathBuf::from("actions/002.yaml")));
+        assert!(!files.contains(&PathBuf::from("actions/001.yaml")));
+        assert_eq!(log.unreadable_ids, vec![2]);
+    }
+
+    #[test]
+    fn a_log_with_files_written_is_the_log_loaded_from_them() {
+        let themes = "themes:\n  - key: t\n    name: T\n    colour: \"#000000\"\n";
+        let action = |id: u32, extra: &str| {
+            format!(
+                "id: {id}\ntitle: Action {id}\ntheme: t\nraised: 2019-01\nstatus: ongoing\n{extra}"
+            )
+        };
+        let mut files: BTreeMap<PathBuf, String> = [
+            ("themes.yaml", themes.to_string()),
+            ("actions/001.yaml", action(1, "links: [9]\n")),
+            ("actions/002.yaml", "id: 2\nbroken: [".to_string()),
+            ("actions/003.yaml", action(4, "")),
+            ("actions/copy.yaml", action(1, "")),
+            (
+                "timeline/2019-09-x.yaml",
+                "id: 2019-09-x\nkind: nope\n".to_string(),
+            ),
+        ]
+        .into_iter()
+        .map(|(p, t)| (PathBuf::from(p), t))
+        .collect();
+        let load = |files: &BTreeMap<PathBuf, String>| {
+            load_files(
+                Path::new("."),
+                files
+                    .iter()
+                    .map(|(p, t)| (p.clone(), t.clone().into_bytes())),
+            )
+        };
+        let before = load(&files);
+        assert_eq!(before.unreadable_ids, vec![2, 3]);
+        assert_eq!(before.unreadable_milestones, vec!["2019-09-x"]);
+        // A fix in place, a broken file mended, a mismatched name renamed, a copy moved, a
+        // milestone mended, and an action that breaks.
+        let writes = [
+            ("actions/001.yaml", "actions/001.yaml", action(1, "")),
+            ("actions/002.yaml", "actions/002.yaml", action(2, "")),
+            ("actions/003.yaml", "actions/004.yaml", action(4, "")),
+            (
+                "actions/copy.yaml",
+                "actions/005.yaml",
+                action(5, "links: [77]\n"),
+            ),
+            (
+                "timeline/2019-09-x.yaml",
+                "timeline/2019-09-x.yaml",
+                "id: 2019-09-x\ndate: 2019-09\nkind: report\ntitle: X\nstatus: planned\n"
+                    .to_string(),
+            ),
+        ];
+        let after = before.with_files(
+            &writes
+                .iter()
+                .map(|(f, t, text)| (Path::new(*f), Path::new(*t), text.as_str()))
+                .collect::<Vec<_>>(),
+        );
+        for (from, to, text) in &writes {
+            files.remove(Path::new(*from));
+            files.insert(PathBuf::from(to), text.clone());
+        }
+        let loaded = load(&files);
+        let sorted = |l: &Log| {
+            let mut d: Vec<String> = l.diags.iter().map(|d| format!("{d:?}")).collect();
+            d.sort();
+            d
+        };
+        assert_eq!(sorted(&after), sorted(&loaded));
+        let ids = |l: &Log| -> Vec<(u32, PathBuf)> {
+            l.actions
+                .iter()
+                .map(|a| (a.value.id, a.file.clone()))
+                .collect()
+        };
+        assert_eq!(ids(&after), ids(&loaded));
+        assert_eq!(after.unreadable_ids, loaded.unreadable_ids);
+        assert_eq!(after.unreadable_milestones, loaded.unreadable_milestones);
+        assert_eq!(after.left_out, loaded.left_out);
+        assert_eq!(after.milestones.len(), loaded.milestones.len());
+        assert_eq!(after.files, loaded.files);
+    }
+}

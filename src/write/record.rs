@@ -1,0 +1,201 @@
+//! The changes to one record: moving an action along its lifecycle, an update, an edit, a
+//! milestone's status, and new actions and milestones. Each loads the log under its lock, applies
+//! the change, checks the result (`check.rs`) and writes it (`apply.rs`); a refused change is an
+//! error and leaves every file as it was.
+
+use super::apply::{self, finish, Message, Rewrite, Written};
+use super::check;
+use crate::git::commit::Committer;
+use crate::model::{Action, Milestone};
+use crate::store::{self, emit, Lock, Log, RecordKind};
+use anyhow::{anyhow, bail, Result};
+use std::path::Path;
+
+/// Load the log under its lock and apply `change` to action `id`. `change` returns the new action,
+/// or a refusal.
+pub fn action(
+    lock: &Lock,
+    id: u32,
+    commit: Option<Message>,
+    change: impl FnOnce(&Log, &Action) -> Result<Action>,
+) -> Result<(Action, Written)> {
+    let log = store::load(lock.root())?;
+    let i = find_action(&log, id)?;
+    let current = &log.actions[i];
+    check::unwritable(&log, &current.file)?;
+    let next = change(&log, &current.value)?;
+    let text = emit::action(&next, &current.header);
+    let written = rewrite(lock, &log, &current.file, text, commit)?;
+    Ok((next, written))
+}
+
+/// Load the log under its lock and apply `change` to milestone `id`.
+pub fn milestone(
+    lock: &Lock,
+    id: &str,
+    commit: Option<Message>,
+    change: impl FnOnce(&Milestone) -> Result<Milestone>,
+) -> Result<(Milestone, Written)> {
+    let log = store::load(lock.root())?;
+    let Some(i) = log.milestones.iter().position(|m| m.value.id == id) else {
+        let ids = log.milestones.iter().map(|m| m.value.id.as_str());
+        let hint = crate::model::closest(id, ids)
+            .map(|c| format!("; did you mean `{c}`?"))
+            .unwrap_or_default();
+        bail!("no milestone `{id}` in {}{hint}", store::TIMELINE_DIR);
+    };
+    let current = &log.milestones[i];
+    check::unwritable(&log, &current.file)?;
+    let next = change(&current.value)?;
+    let text = emit::milestone(&next, &current.header);
+    let written = rewrite(lock, &log, &current.file, text, commit)?;
+    Ok((next, written))
+}
+
+/// Check the new text of `file` against the whole log, then write it in its place.
+fn rewrite(
+    lock: &Lock,
+    log: &Log,
+    file: &Path,
+    text: String,
+    commit: Option<Message>,
+) -> Result<Written> {
+    let files = [Rewrite {
+        from: file.to_path_buf(),
+        to: file.to_path_buf(),
+        text,
+    }];
+    check::no_new_findings(log, &files)?;
+    let commit = apply::write(lock, &files, commit)?;
+    Ok(Written {
+        file: file.to_path_buf(),
+        commit,
+    })
+}
+
+/// Create a new record file exclusively after checking it against the whole log: for a milestone,
+/// whose id the user chose, so a clash is an error rather than a new number.
+pub fn create_milestone(lock: &Lock, m: Milestone, commit: Option<Message>) -> Result<Written> {
+    let root = lock.root();
+    let log = store::load(root)?;
+    let file = Path::new(store::TIMELINE_DIR).join(format!("{}.yaml", m.id));
+    if root.join(&file).exists() {
+        bail!("{} already exists", file.display());
+    }
+    let text = emit::milestone(&m, &[]);
+    let new = Rewrite {
+        from: file.clone(),
+        to: file.clone(),
+        text,
+    };
+    check::no_new_findings(&log, std::slice::from_ref(&new))?;
+    apply::create(lock, file, &new.text, commit)
+}
+
+/// A new action as the user described it; its number is chosen when it is written.
+pub struct Draft {
+    pub action: Action,
+}
+
+/// Write a new action under the next free number: above every number the files in the tree use and
+/// every number git history shows was used by a file since deleted. The lock keeps every other writer
+/// out while the number is chosen and the file created, and the file is created exclusively besides.
+/// The record is checked first, without loading the whole log: its theme must exist, its links must
+/// name existing actions, and its deadline may not precede `raised`.
+pub fn create_action(
+    lock: &Lock,
+    draft: Draft,
+    commit: Option<Message>,
+) -> Result<(Action, Written)> {
+    let root = lock.root();
+    let mut a = draft.action;
+    check_new_action(root, &a)?;
+    // Under the log's lock, concurrent adds commit one after another instead of finding git's index
+    // held; git's index is held from before the number is claimed to the end.
+    let committer = commit
+        .map(|m| Committer::prepare(root).map(|c| (c, m)))
+        .transpose()?;
+    std::fs::create_dir_all(root.join(store::ACTIONS_DIR))?;
+    // Numbers whose files are gone stay used: they were circulated.
+    let gone = crate::git::highest_removed_number(root)?;
+    for _ in 0..1000 {
+        a.id = store::next_free_id(root)?.max(gone + 1);
+        if a.id > crate::model::MAX_ID {
+            bail!(
+                "no free action number: the log has used every number up to {}",
+                crate::model::MAX_ID
+            );
+        }
+        let file = Path::new(store::ACTIONS_DIR).join(Action::file_name(a.id));
+        let text = emit::action(&a, &[]);
+        check::decodes(RecordKind::Action, &file, &text)?;
+        if !store::create_new(&store::path_in(root, &file)?, &text)? {
+            continue;
+        }
+        if let Some((c, _)) = &committer {
+            if let Err(e) = c.refuse_staged(std::slice::from_ref(&file)) {
+                let _ = std::fs::remove_file(root.join(&file));
+                return Err(e);
+            }
+        }
+        return Ok((a, finish(file, committer)?));
+    }
+    bail!("could not claim a free action number after 1000 tries")
+}
+
+fn check_new_action(root: &Path, a: &Action) -> Result<()> {
+    let themes = themes(root)?;
+    if let Some(message) = themes.unknown(&a.theme) {
+        bail!("{message}");
+    }
+    if let Some(message) = themes.unknown_source(a.source.as_deref()) {
+        bail!("{message}");
+    }
+    for n in &a.links {
+        if !root
+            .join(store::ACTIONS_DIR)
+            .join(Action::file_name(*n))
+            .exists()
+        {
+            bail!("--link {n}: there is no action {n}");
+        }
+    }
+    if let Some(d) = a.deadline.and_then(|d| d.date()) {
+        if d.wholly_before(&a.raised) {
+            bail!(
+                "the deadline {d} is before the action was raised ({})",
+                a.raised
+            );
+        }
+    }
+    if a.title.trim().is_empty() {
+        bail!("the title is empty");
+    }
+    Ok(())
+}
+
+/// The themes of the log at `root`, which must load without errors.
+pub fn themes(root: &Path) -> Result<crate::model::Themes> {
+    let rel = Path::new(store::THEMES_FILE);
+    let src =
+        store::read_source(root, rel).map_err(|d| anyhow!("{}: {}", rel.display(), d.message))?;
+    match store::decode_source(RecordKind::Themes, rel, &src) {
+        (Some(store::Record::Themes(t)), _) => Ok(t.value),
+        _ => bail!("{} has errors; run `oslog validate`", rel.display()),
+    }
+}
+
+/// The position of action `id` in the loaded log, or an error that says why it is not there.
+pub fn find_action(log: &Log, id: u32) -> Result<usize> {
+    if let Some(i) = log.actions.iter().position(|a| a.value.id == id) {
+        return Ok(i);
+    }
+    if log.unreadable_ids.contains(&id) {
+        bail!(
+            "action {id} cannot be read: {}/{} has errors; run `oslog validate`",
+            store::ACTIONS_DIR,
+            Action::file_name(id)
+        );
+    }
+    bail!("no action {id} in {}", store::ACTIONS_DIR)
+}
