@@ -265,7 +265,7 @@ fn outcome(a: &Action) -> String {
 mod tests {
     use super::*;
     use crate::model::{sample, Theme};
-    use crate::report::sample::day;
+    use crate::report::sample::{day, workshop};
 
     fn themes(public_owners: bool) -> Themes {
         Themes {
@@ -278,21 +278,6 @@ mod tests {
             }],
             members: vec![],
             sources: vec![],
-        }
-    }
-
-    fn workshop(date: &str) -> Milestone {
-        Milestone {
-            id: format!("{date}-workshop"),
-            date: LogDate::parse(date).unwrap(),
-            kind: MilestoneKind::Workshop,
-            title: "Workshop".into(),
-            description: None,
-            by: None,
-            objective: None,
-            status: MilestoneStatus::Done,
-            actions: vec![],
-            source: None,
         }
     }
 

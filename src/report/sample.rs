@@ -1,6 +1,6 @@
 //! Themes, entries and commits for the reports' tests.
 
-use crate::model::{Theme, Themes};
+use crate::model::{LogDate, Milestone, MilestoneKind, MilestoneStatus, Theme, Themes};
 use crate::trail::change::{Change, Op};
 use crate::trail::{CommitChanges, CommitInfo, Entry, Event};
 use chrono::NaiveDate;
@@ -23,6 +23,22 @@ pub fn themes() -> Themes {
             .collect(),
         members: vec![],
         sources: vec![],
+    }
+}
+
+/// A workshop held in the month (or on the day) `date`.
+pub fn workshop(date: &str) -> Milestone {
+    Milestone {
+        id: format!("{date}-workshop"),
+        date: LogDate::parse(date).unwrap(),
+        kind: MilestoneKind::Workshop,
+        title: "Workshop".into(),
+        description: None,
+        by: None,
+        objective: None,
+        status: MilestoneStatus::Done,
+        actions: vec![],
+        source: None,
     }
 }
 

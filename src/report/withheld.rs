@@ -100,22 +100,8 @@ impl Withheld {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{sample, LogDate, MilestoneKind, MilestoneStatus, Status};
-
-    fn workshop(date: &str) -> Milestone {
-        Milestone {
-            id: format!("{date}-workshop"),
-            date: LogDate::parse(date).unwrap(),
-            kind: MilestoneKind::Workshop,
-            title: "Workshop".into(),
-            description: None,
-            by: None,
-            objective: None,
-            status: MilestoneStatus::Done,
-            actions: vec![],
-            source: None,
-        }
-    }
+    use crate::model::{sample, Status};
+    use crate::report::sample::workshop;
 
     #[test]
     fn a_public_version_leaves_out_what_its_source_keeps_from_publication() {
