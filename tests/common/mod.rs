@@ -1,6 +1,6 @@
 //! Helpers shared by the integration tests: the one runner of the oslog binary, copying fixture
-//! trees, writing files, and committing the whole working tree of a real repository with a fixed
-//! author and time.
+//! trees, writing files, committing the whole working tree of a real repository with a fixed
+//! author and time, and rendering Markdown as GitHub does.
 #![allow(dead_code)] // each test binary uses its own subset
 
 use git2::{Repository, Signature, Time};
@@ -232,6 +232,21 @@ pub fn git_as(dir: &Path, who: &str, date: &str, args: &[&str]) -> String {
         String::from_utf8_lossy(&o.stderr)
     );
     String::from_utf8_lossy(&o.stdout).trim().to_string()
+}
+
+/// Markdown rendered to HTML as GitHub renders a comment: comrak with GitHub's extensions
+/// (tables, strikethrough, autolinks, task lists, footnotes, `$` math), raw HTML let through, so
+/// that a test sees what a reader would, including anything the escaper let through.
+pub fn markdown_html(md: &str) -> String {
+    let mut o = comrak::Options::default();
+    o.extension.table = true;
+    o.extension.strikethrough = true;
+    o.extension.autolink = true;
+    o.extension.tasklist = true;
+    o.extension.footnotes = true;
+    o.extension.math_dollars = true;
+    o.render.r#unsafe = true;
+    comrak::markdown_to_html(md, &o)
 }
 
 /// A PATH on which `oslog` is the binary under test, for hooks and scripts that run it.
