@@ -360,3 +360,81 @@ fn the_old_number_of_a_moved_action_ends_with_the_move() {
     );
     assert_eq!(trail(&log, 2).len(), 2);
 }
+
+/// Bob changes action 1 on a branch, merges main into it (bringing Cy's new title for action 1)
+/// and changes it again; Ann merges the branch. The merge means one change on main's
+/// line, Ann's, and its credit names the branch's two commits by Bob, not the branch's own merge.
+#[test]
+fn a_merged_change_is_credited_to_the_branch_commits_that_made_it() {
+    let log = Log::new();
+    log.git("Bob", &["checkout", "--quiet", "-b", "bob"]);
+    log.write(
+        "actions/001.yaml",
+        &action(1, "First action", "2019-07", "proposed-complete", ""),
+    );
+    log.commit("Bob", "Propose action 1 complete");
+    log.git("Cy", &["checkout", "--quiet", "main"]);
+    log.write(
+        "actions/001.yaml",
+        &action(1, "First action, renamed", "2019-07", "ongoing", ""),
+    );
+    log.commit("Cy", "Rename action 1");
+    log.git("Bob", &["checkout", "--quiet", "bob"]);
+    log.merge("Bob", "main");
+    log.write(
+        "actions/001.yaml",
+        &action(
+            1,
+            "First action, renamed",
+            "2019-07",
+            "proposed-complete",
+            "updates:\n  - text: Paper sent\n",
+        ),
+    );
+    log.commit("Bob", "Say why");
+    log.git("Ann", &["checkout", "--quiet", "main"]);
+    log.merge("Ann", "bob");
+
+    let v = log.json(&["log", "--format", "json"]);
+    let merge = &v["commits"][0];
+    assert_eq!(merge["commit"]["author"], "Ann");
+    let entry = &merge["entries"][0];
+    assert_eq!(entry["action"], 1);
+    let credit: Vec<(&str, &str)> = entry["credit"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no credit in {entry:#}"))
+        .iter()
+        .map(|c| {
+            (
+                c["author"].as_str().unwrap(),
+                c["summary"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        credit,
+        [("Bob", "Say why"), ("Bob", "Propose action 1 complete")]
+    );
+    // Commits that are not merges name no one else.
+    assert!(
+        v["commits"][1]["entries"][0].get("credit").is_none(),
+        "{v:#}"
+    );
+
+    let text = String::from_utf8(log.oslog(&["history", "1"]).stdout).unwrap();
+    assert!(
+        text.contains("Ann  Merge branch 'bob'\n  status: ongoing → proposed-complete\n  update added: Paper sent\n  by "),
+        "{text}"
+    );
+    assert!(text.contains("  Bob  Say why\n"), "{text}");
+    assert!(
+        text.contains("  Bob  Propose action 1 complete\n"),
+        "{text}"
+    );
+    let h = log.json(&["history", "1", "--format", "json"]);
+    assert_eq!(
+        h["changes"][0]["credit"].as_array().map(Vec::len),
+        Some(2),
+        "{h:#}"
+    );
+}

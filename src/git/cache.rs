@@ -23,8 +23,10 @@ use std::rc::Rc;
 /// by an oslog that computed it otherwise is ignored: 2 when an update moved by its date became one
 /// edit, 3 when a renumbering in a merge became one only if the merged branch had moved that record,
 /// 4 when links and submodules in a record's place became changes of their own, 5 when a
-/// milestone's `description` and a record's `source` became fields that load and are compared.
-const FORMAT: &str = "oslog-history-cache 5";
+/// milestone's `description` and a record's `source` became fields that load and are compared, 6
+/// when reviewers' flags covered more moves and a merge's changes named the merged branch's commits
+/// that made them.
+const FORMAT: &str = "oslog-history-cache 6";
 
 /// A record file a commit changed: its path under the log root, its ids before and after, and what
 /// it was on each side (a regular file, or a symbolic link or submodule in the record's place).

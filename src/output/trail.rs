@@ -1,31 +1,79 @@
-//! The audit trail as text: commits with their record changes (`history`, `log`, `diff`), the Markdown
-//! summary of `diff --format md`, and the slippage report of `slips`.
+//! The audit trail as text: commits with their record changes (`history`, `log`), the review of a
+//! range (`diff`) on a terminal and in Markdown, the phrases of commit messages, and the slippage
+//! report of `slips`. A person reads every value whole: on a terminal long lines wrap to its width,
+//! piped or in Markdown they are never cut; and a rewritten title or update shows the words it lost
+//! and gained.
 
+use super::markdown;
+use super::printable;
 use super::style::Paint;
 use super::table::ellipsis;
 use crate::trail::change::{Change, Flag, Op};
-use crate::trail::{CommitChanges, Entry, Event, Slips};
+use crate::trail::words::{words, Words};
+use crate::trail::{CommitChanges, CommitInfo, Entry, Event, Slips};
 use std::io::{self, Write};
 
-/// How long a text value may be on one line before it is cut.
-const WIDTH: usize = 72;
+/// How text reaches the reader: colour, and the width a terminal wraps lines to (`None` when the
+/// output is not a terminal: every line whole).
+#[derive(Clone, Copy, Debug)]
+pub struct Screen {
+    pub paint: Paint,
+    pub width: Option<usize>,
+}
 
-/// A value on one line, cut at `width` characters.
-fn value(v: &Option<String>, width: usize) -> String {
-    match v {
-        Some(s) => ellipsis(&s.replace('\n', " "), width),
-        None => "(none)".into(),
-    }
+/// A line as a reviewer reads it: the text both versions share (and labels), and the words a
+/// change removed and added.
+type Line = Vec<Words>;
+
+fn plain(s: impl Into<String>) -> Line {
+    vec![Words::Same(s.into())]
+}
+
+/// A value on one line, whole.
+fn value(v: Option<&str>) -> String {
+    v.map_or_else(|| "(none)".to_string(), |s| s.replace('\n', " "))
 }
 
 /// One change as a phrase: `status: ongoing → complete`, `update added: …`.
-fn change_text(c: &Change, width: usize) -> String {
-    let value = |v| value(v, width);
+fn phrase(c: &Change) -> String {
+    let v = |x: &Option<String>| value(x.as_deref());
     match c.op {
-        Op::Changed => format!("{}: {} → {}", c.field, value(&c.old), value(&c.new)),
-        Op::Added => format!("update added: {}", value(&c.new)),
-        Op::Edited => format!("update edited: {} → {}", value(&c.old), value(&c.new)),
-        Op::Removed => format!("update removed: {}", value(&c.old)),
+        Op::Changed => format!("{}: {} → {}", c.field, v(&c.old), v(&c.new)),
+        Op::Added => format!("update added: {}", v(&c.new)),
+        Op::Edited => format!("update edited: {} → {}", v(&c.old), v(&c.new)),
+        Op::Removed => format!("update removed: {}", v(&c.old)),
+    }
+}
+
+/// One change for a reviewer: a rewritten text (a title, a milestone's description, an update)
+/// word by word, anything else as its phrase.
+fn change_line(c: &Change) -> Line {
+    let label = match (c.op, c.field) {
+        (Op::Edited, _) => "update edited: ".to_string(),
+        (Op::Changed, "title" | "description" | "objective" | "by") => format!("{}: ", c.field),
+        _ => return plain(phrase(c)),
+    };
+    let pieces = match (&c.old, &c.new) {
+        (Some(old), Some(new)) => words(old, new),
+        _ => None,
+    };
+    match pieces {
+        Some(pieces) => std::iter::once(Words::Same(label)).chain(pieces).collect(),
+        None => plain(phrase(c)),
+    }
+}
+
+/// Why an entry's fields cannot be compared, for an unreadable version or what is not a file.
+fn odd_phrase(e: &Entry) -> String {
+    match (e.event, e.was, e.now) {
+        (Event::NotAFile, _, Some(now)) => format!(
+            "{} is {} here, not a record file; oslog does not read it",
+            e.file,
+            now.describe()
+        ),
+        (Event::NotAFile, Some(was), None) => format!("{} is no longer {}", e.file, was.describe()),
+        (Event::NotAFile, None, None) => format!("{} is not a record file", e.file),
+        _ => format!("changed, but one version of {} does not load", e.file),
     }
 }
 
@@ -38,14 +86,8 @@ pub fn record_name(e: &Entry) -> String {
     }
 }
 
-/// The lines that describe one entry, without the record's name, each value cut to fit a line.
+/// The lines that describe one entry in a commit message, one phrase per change, values whole.
 pub fn entry_lines(e: &Entry) -> Vec<String> {
-    entry_lines_within(e, WIDTH)
-}
-
-/// The lines that describe one entry, each value cut at `width` characters.
-pub fn entry_lines_within(e: &Entry, width: usize) -> Vec<String> {
-    let value = |v| value(v, width);
     match e.event {
         Event::Added => {
             let brief: Vec<String> = e
@@ -54,97 +96,168 @@ pub fn entry_lines_within(e: &Entry, width: usize) -> Vec<String> {
                 .filter(|c| matches!(c.field, "status" | "deadline" | "owner" | "date"))
                 .filter_map(|c| Some(format!("{} {}", c.field, c.new.as_deref()?)))
                 .collect();
-            vec![format!("added: {} ({})", value(&e.title), brief.join(", "))]
+            vec![format!(
+                "added: {} ({})",
+                value(e.title.as_deref()),
+                brief.join(", ")
+            )]
         }
-        Event::Removed => vec![format!("removed: {}", value(&e.title))],
-        Event::Unreadable => vec![format!(
-            "changed, but one version of {} does not load",
-            e.file
-        )],
-        Event::NotAFile => vec![match (e.was, e.now) {
-            (_, Some(now)) => format!(
-                "{} is {} here, not a record file; oslog does not read it",
-                e.file,
-                now.describe()
-            ),
-            (Some(was), None) => format!("{} is no longer {}", e.file, was.describe()),
-            (None, None) => format!("{} is not a record file", e.file),
-        }],
+        Event::Removed => vec![format!("removed: {}", value(e.title.as_deref()))],
+        Event::Unreadable | Event::NotAFile => vec![odd_phrase(e)],
         Event::Renumbered | Event::Changed => {
-            let mut lines = Vec::new();
-            if let Some(from) = e.from {
-                lines.push(format!("renumbered from #{from}"));
-            }
-            lines.extend(e.changes.iter().map(|c| change_text(c, width)));
-            lines
+            let from = e.from.map(|f| format!("renumbered from #{f}"));
+            from.into_iter()
+                .chain(e.changes.iter().map(phrase))
+                .collect()
         }
     }
 }
 
-fn commit_heading(w: &mut dyn Write, c: &CommitChanges, paint: Paint) -> io::Result<()> {
-    match &c.commit {
-        Some(ci) => writeln!(
-            w,
-            "{}  {}  {}  {}",
-            paint.accent(&ci.short),
-            ci.date,
-            ci.author,
-            paint.dim(&ellipsis(&ci.summary, 60))
-        ),
-        None => writeln!(w, "{}", paint.warning("uncommitted (working tree)")),
+/// The lines that describe one entry to a reviewer. With `titled`, the record's title heads them;
+/// without, an addition or removal says it. An addition lists every field it sets, one a line.
+fn review_lines(e: &Entry, titled: bool) -> Vec<Line> {
+    let what = |word: &str| match (&e.title, titled) {
+        (Some(t), false) => plain(format!("{word}: {}", value(Some(t)))),
+        _ => plain(word),
+    };
+    match e.event {
+        Event::Added => {
+            let fields = e.changes.iter().filter(|c| c.field != "title").map(|c| {
+                let v = value(c.new.as_deref());
+                plain(match c.op {
+                    Op::Added => format!("update: {v}"),
+                    _ => format!("{}: {v}", c.field),
+                })
+            });
+            std::iter::once(what("added")).chain(fields).collect()
+        }
+        Event::Removed => vec![what("removed")],
+        Event::Unreadable | Event::NotAFile => vec![plain(odd_phrase(e))],
+        Event::Renumbered | Event::Changed => {
+            let from = e.from.map(|f| plain(format!("renumbered from #{f}")));
+            from.into_iter()
+                .chain(e.changes.iter().map(change_line))
+                .collect()
+        }
     }
 }
 
-fn flag_lines(w: &mut dyn Write, flags: &[Flag], indent: &str, paint: Paint) -> io::Result<()> {
-    for f in flags {
-        writeln!(w, "{indent}{}", paint.warning(&format!("! {}", f.about())))?;
+/// A commit as one line: `1a2b3c4  2019-07-10  Bob  Complete 16`, safe for a terminal.
+fn commit_line(c: &CommitInfo, paint: Paint) -> String {
+    format!(
+        "{}  {}  {}  {}",
+        paint.accent(&c.short),
+        c.date,
+        printable(&c.author),
+        paint.dim(&printable(&c.summary))
+    )
+}
+
+/// Write `text` after `first`, wrapped to the screen's width with `rest` before each further line;
+/// whole when the screen has no width.
+fn wrapped(w: &mut dyn Write, s: Screen, first: &str, rest: &str, text: &str) -> io::Result<()> {
+    let Some(width) = s.width else {
+        return writeln!(w, "{first}{text}");
+    };
+    let options = textwrap::Options::new(width.max(20))
+        .initial_indent(first)
+        .subsequent_indent(rest);
+    for line in textwrap::wrap(text, options) {
+        writeln!(w, "{line}")?;
     }
     Ok(())
 }
 
-/// Write commits newest first. With `names`, each change line starts with its record (for `log`);
-/// without, the record is known (for `history`).
+/// A line for a terminal: removed and added words coloured (struck through, underlined), or, in
+/// plain text, marked as `git diff --word-diff` marks them: `[-removed-]{+added+}`.
+fn terminal_text(line: &[Words], paint: Paint) -> String {
+    let mut out = String::new();
+    let mark = |t: &str, style: fn(&Paint, &str) -> String| -> String {
+        // Word by word, so that a line wrapped inside a change starts uncoloured.
+        let flat = t.replace('\n', " ");
+        let marked: Vec<String> = flat.split(' ').map(|word| style(&paint, word)).collect();
+        marked.join(" ")
+    };
+    let mut after_removal = false;
+    for piece in line {
+        match piece {
+            Words::Same(t) => out.push_str(&t.replace('\n', " ")),
+            Words::Removed(t) if paint.on => out.push_str(&mark(t, Paint::removed)),
+            Words::Added(t) if paint.on => {
+                if after_removal {
+                    out.push(' ');
+                }
+                out.push_str(&mark(t, Paint::added));
+            }
+            Words::Removed(t) => out.push_str(&format!("[-{}-]", t.replace('\n', " "))),
+            Words::Added(t) => out.push_str(&format!("{{+{}+}}", t.replace('\n', " "))),
+        }
+        after_removal = matches!(piece, Words::Removed(_));
+    }
+    out
+}
+
+/// Write commits newest first. With `names`, each record's changes come under its number and
+/// title (for `log`); without, the record is known (for `history`).
 pub fn commits(
     w: &mut dyn Write,
     commits: &[CommitChanges],
     names: bool,
-    paint: Paint,
+    s: Screen,
 ) -> io::Result<()> {
     for (i, c) in commits.iter().enumerate() {
         if i > 0 {
             writeln!(w)?;
         }
-        commit_heading(w, c, paint)?;
-        entries(w, &c.entries, names, paint)?;
+        match &c.commit {
+            Some(ci) => wrapped(w, s, "", "  ", &commit_line(ci, s.paint))?,
+            None => writeln!(w, "{}", s.paint.warning("uncommitted (working tree)"))?,
+        }
+        entries(w, &c.entries, names, s)?;
     }
     Ok(())
 }
 
-/// Write record entries, one or more lines each.
-pub fn entries(w: &mut dyn Write, entries: &[Entry], names: bool, paint: Paint) -> io::Result<()> {
-    // Action numbers make a narrow column; a milestone's long id goes on a line of its own.
-    let width = entries
+/// Write record entries: with `names`, each under its record's name and title; then its changes,
+/// what to look at twice, and, for a change a merge brought, the merged branch's commits that made
+/// it.
+pub fn entries(w: &mut dyn Write, entries: &[Entry], names: bool, s: Screen) -> io::Result<()> {
+    // Action numbers make a narrow column; a milestone's long id goes past it.
+    let column = entries
         .iter()
         .filter(|e| e.action.is_some())
         .map(|e| record_name(e).chars().count())
         .max()
         .unwrap_or(0);
+    let pad = match names {
+        true => " ".repeat(column + 4),
+        false => "  ".to_string(),
+    };
+    let hang = format!("{pad}  ");
     for e in entries {
-        let full = record_name(e);
-        let (own_line, name) = match names {
-            false => (false, String::new()),
-            true if full.chars().count() > width => (true, format!("{:<width$}  ", "")),
-            true => (false, format!("{full:<width$}  ")),
-        };
-        if own_line {
-            writeln!(w, "  {}", paint.bold(&full))?;
+        if names {
+            let head = format!("  {:<column$}  ", record_name(e));
+            let title = value(e.title.as_deref());
+            let rest = " ".repeat(head.chars().count());
+            let first = format!("  {}", s.paint.bold(&head[2..]));
+            wrapped(w, s, &first, &rest, e.title.as_ref().map_or("", |_| &title))?;
         }
-        let pad = " ".repeat(name.chars().count());
-        for (j, line) in entry_lines(e).iter().enumerate() {
-            let lead = if j == 0 { &name } else { &pad };
-            writeln!(w, "  {}{line}", paint.bold(lead))?;
+        for line in review_lines(e, names) {
+            wrapped(w, s, &pad, &hang, &terminal_text(&line, s.paint))?;
         }
-        flag_lines(w, &e.flags, &format!("  {pad}"), paint)?;
+        for f in &e.flags {
+            let text = s.paint.warning(&format!("! {}", f.about()));
+            wrapped(w, s, &pad, &hang, &text)?;
+        }
+        for c in &e.credit {
+            wrapped(
+                w,
+                s,
+                &pad,
+                &hang,
+                &format!("by {}", commit_line(c, s.paint)),
+            )?;
+        }
     }
     Ok(())
 }
@@ -157,60 +270,214 @@ pub fn warnings(w: &mut dyn Write, warnings: &[String], paint: Paint) -> io::Res
     Ok(())
 }
 
-/// The Markdown summary of a semantic diff, for a pull-request comment or `$GITHUB_STEP_SUMMARY`.
-pub fn diff_markdown(
-    w: &mut dyn Write,
-    range: &str,
-    entries: &[Entry],
-    warnings: &[String],
-) -> io::Result<()> {
-    writeln!(w, "## oslog diff {}\n", super::markdown::text(range))?;
-    for text in warnings {
-        writeln!(w, "> **Warning:** {}\n", super::markdown::text(text))?;
-    }
-    if entries.is_empty() {
-        writeln!(w, "No changes to actions or milestones.")?;
-        return Ok(());
-    }
-    let count = |ev: Event| entries.iter().filter(|e| e.event == ev).count();
+/// Say, on stderr, that `a..b` compares two trees of which `a` is not an ancestor of `b`.
+pub fn diverged(w: &mut dyn Write, a: &str, b: &str, paint: Paint) -> io::Result<()> {
+    let (a, b) = (printable(a), printable(b));
     writeln!(
         w,
-        "{} changed, {} added, {} removed, {} renumbered.\n",
-        count(Event::Changed) + count(Event::Unreadable) + count(Event::NotAFile),
-        count(Event::Added),
-        count(Event::Removed),
-        count(Event::Renumbered)
-    )?;
-    let flagged: Vec<&Entry> = entries.iter().filter(|e| !e.flags.is_empty()).collect();
-    if !flagged.is_empty() {
-        writeln!(w, "### Look twice\n")?;
-        for e in flagged {
-            let why: Vec<&str> = e.flags.iter().map(|f| f.about()).collect();
-            writeln!(
-                w,
-                "- **{}**: {}",
-                super::markdown::text(&record_name(e)),
-                why.join("; ")
-            )?;
+        "oslog: {} {a} is not an ancestor of {b}, so {a}..{b} also shows the changes {a} made since they split, as if {b} had undone them; for {b}'s own changes run `oslog diff {a}...{b}`",
+        paint.warning("warning:")
+    )
+}
+
+/// A range's review: what was compared, and the record changes found.
+pub struct Review<'a> {
+    /// The range as written (`origin/main...HEAD`), or as the default reads.
+    pub range: &'a str,
+    /// For a three-dot range, the merge base's short id.
+    pub merge_base: Option<&'a str>,
+    /// The new side: a short commit id, or `working tree`.
+    pub to: &'a str,
+    pub entries: &'a [Entry],
+    pub warnings: &'a [String],
+}
+
+impl Review<'_> {
+    /// Where the changes run from and to, as a phrase.
+    fn scope(&self) -> String {
+        let to = match self.to {
+            "working tree" => "the working tree",
+            id => id,
+        };
+        match self.merge_base {
+            Some(base) => format!("since the merge base {base}, up to {to}"),
+            None => format!("up to {to}"),
         }
-        writeln!(w)?;
     }
-    writeln!(w, "### Changes\n")?;
-    writeln!(w, "| Record | Change |")?;
-    writeln!(w, "| --- | --- |")?;
-    for e in entries {
-        let lines: Vec<String> = entry_lines(e)
-            .iter()
-            .map(|l| super::markdown::text(l))
-            .collect();
-        writeln!(
-            w,
-            "| {} | {} |",
-            super::markdown::text(&record_name(e)),
-            lines.join("<br>")
-        )?;
+
+    /// How many records changed in each way, and how many to look at twice.
+    fn counts(&self) -> String {
+        let count = |ev: &[Event]| {
+            self.entries
+                .iter()
+                .filter(|e| ev.contains(&e.event))
+                .count()
+        };
+        let flagged = self.entries.iter().filter(|e| !e.flags.is_empty()).count();
+        format!(
+            "{} changed, {} added, {} removed, {} renumbered; {} to look at twice",
+            count(&[Event::Changed, Event::Unreadable, Event::NotAFile]),
+            count(&[Event::Added]),
+            count(&[Event::Removed]),
+            count(&[Event::Renumbered]),
+            flagged
+        )
     }
-    Ok(())
+}
+
+/// The review of a range on a terminal, or piped as plain text.
+pub fn review_text(w: &mut dyn Write, r: &Review, s: Screen) -> io::Result<()> {
+    warnings(w, r.warnings, s.paint)?;
+    let heading = s.paint.bold(&format!("Changes {}", printable(r.range)));
+    wrapped(w, s, "", "  ", &format!("{heading} ({})", r.scope()))?;
+    if r.entries.is_empty() {
+        return writeln!(w, "  none");
+    }
+    wrapped(w, s, "  ", "  ", &r.counts())?;
+    entries(w, r.entries, true, s)
+}
+
+/// A line in Markdown: removed words struck through, added ones in bold, everything escaped.
+fn markdown_line(line: &[Words]) -> String {
+    let mut out = String::new();
+    let mut after_removal = false;
+    for piece in line {
+        match piece {
+            Words::Same(t) => out.push_str(&markdown::text(t)),
+            Words::Removed(t) => out.push_str(&format!("~~{}~~", markdown::text(t))),
+            Words::Added(t) => {
+                if after_removal {
+                    out.push(' ');
+                }
+                out.push_str(&format!("**{}**", markdown::text(t)));
+            }
+        }
+        after_removal = matches!(piece, Words::Removed(_));
+    }
+    out
+}
+
+/// An entry's heading in Markdown: its record and title.
+fn markdown_name(e: &Entry) -> String {
+    let title = e
+        .title
+        .as_deref()
+        .map(|t| format!(" {}", markdown::text(t)));
+    format!(
+        "{}{}",
+        markdown::text(&record_name(e)),
+        title.unwrap_or_default()
+    )
+}
+
+fn reasons(flags: &[Flag]) -> String {
+    let why: Vec<&str> = flags.iter().map(|f| f.about()).collect();
+    why.join("; ")
+}
+
+/// The top of a review in Markdown: the heading, the counts and any warning.
+fn markdown_head(r: &Review) -> String {
+    let mut out = format!(
+        "## oslog diff {}
+
+",
+        markdown::code(r.range)
+    );
+    let scope = r.scope();
+    let mut cap = scope.chars();
+    let scope: String = cap
+        .next()
+        .map(|c| c.to_uppercase().chain(cap).collect())
+        .unwrap_or_default();
+    match r.entries.is_empty() {
+        true => out.push_str(&format!(
+            "{scope}: no changes to actions or milestones.\n\n"
+        )),
+        false => out.push_str(&format!("{scope}: {}.\n\n", r.counts())),
+    }
+    for text in r.warnings {
+        out.push_str(&format!("> **Warning:** {}\n\n", markdown::text(text)));
+    }
+    out
+}
+
+/// The item of a record in the list of what to look at twice.
+fn look_twice_item(e: &Entry) -> String {
+    format!("- **{}**: {}\n", markdown_name(e), reasons(&e.flags))
+}
+
+/// The whole review in Markdown.
+fn markdown_review(r: &Review) -> String {
+    let mut out = markdown_head(r);
+    if r.entries.is_empty() {
+        return out;
+    }
+    let flagged: Vec<&Entry> = r.entries.iter().filter(|e| !e.flags.is_empty()).collect();
+    if !flagged.is_empty() {
+        out.push_str("### Look twice\n\n");
+        for e in flagged {
+            out.push_str(&look_twice_item(e));
+        }
+        out.push('\n');
+    }
+    out.push_str("### Changes\n");
+    for e in r.entries {
+        out.push_str(&format!("\n#### {}\n\n", markdown_name(e)));
+        for line in review_lines(e, true) {
+            out.push_str(&format!("- {}\n", markdown_line(&line)));
+        }
+        if !e.flags.is_empty() {
+            out.push_str(&format!("- **Look twice:** {}\n", reasons(&e.flags)));
+        }
+    }
+    out
+}
+
+/// The review of a range in Markdown, for a pull-request comment or a job summary. With `limit`
+/// (a number of characters, and where the whole review is), a review longer than that becomes a
+/// summary that fits: the counts, and as many of the records to look at twice as fit.
+pub fn review_markdown(
+    w: &mut dyn Write,
+    r: &Review,
+    limit: Option<(usize, Option<&str>)>,
+) -> io::Result<()> {
+    let full = markdown_review(r);
+    let length = full.chars().count();
+    let Some((max, link)) = limit.filter(|(max, _)| length > *max) else {
+        return w.write_all(full.as_bytes());
+    };
+    let whole = match link {
+        Some(url) => markdown::link("the whole review", url),
+        None => "the whole review".to_string(),
+    };
+    let mut out = markdown_head(r);
+    out.push_str(&format!(
+        "This is a summary: {whole} is {length} characters, more than {max}; run `oslog diff` on the branch to see it.\n\n"
+    ));
+    let flagged: Vec<&Entry> = r.entries.iter().filter(|e| !e.flags.is_empty()).collect();
+    if !flagged.is_empty() {
+        out.push_str("### Look twice\n\n");
+        let more = |n: usize| format!("- and {n} more\n");
+        let mut shown = 0;
+        for e in &flagged {
+            let item = look_twice_item(e);
+            let left = flagged.len() - shown - 1;
+            let tail = if left > 0 {
+                more(left).chars().count()
+            } else {
+                0
+            };
+            if out.chars().count() + item.chars().count() + tail > max {
+                break;
+            }
+            out.push_str(&item);
+            shown += 1;
+        }
+        if shown < flagged.len() {
+            out.push_str(&more(flagged.len() - shown));
+        }
+    }
+    w.write_all(out.as_bytes())
 }
 
 /// The slippage report: the actions that slipped most, the median delay per theme, and every action
