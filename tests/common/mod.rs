@@ -174,7 +174,9 @@ pub fn oslog_command(dir: &Path, args: &[&str]) -> std::process::Command {
         .env("OSLOG_TODAY", "2019-07-01")
         .env_remove("GIT_DIR")
         .env_remove("GIT_INDEX_FILE")
-        .env_remove("GIT_WORK_TREE");
+        .env_remove("GIT_WORK_TREE")
+        // Run inside a GitHub workflow, `validate --format github` would write to its job summary.
+        .env_remove("GITHUB_STEP_SUMMARY");
     for fault in [
         "OSLOG_FAIL_WRITE",
         "OSLOG_ABORT_WRITE",
