@@ -6,57 +6,10 @@
 
 mod common;
 use serde_json::Value;
-use std::cell::Cell;
-use std::path::Path;
-use std::process::Output;
 
 const THEMES: &str = "themes:\n  - key: governance\n    name: Governance\n    colour: \"#1f77b4\"\n  - key: data-sharing\n    name: Data Sharing\n    colour: \"#2ca02c\"\n";
 
-/// A log in a git repository on branch `main`; each git command runs on the next day of July 2019.
-struct Log {
-    dir: tempfile::TempDir,
-    day: Cell<u32>,
-}
-
-impl Log {
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn git(&self, who: &str, args: &[&str]) -> String {
-        let day = self.day.get();
-        self.day.set(day + 1);
-        common::git_as(
-            self.path(),
-            who,
-            &format!("2019-07-{day:02}T12:00:00Z"),
-            args,
-        )
-    }
-
-    fn write(&self, rel: &str, text: &str) {
-        common::write(self.path(), rel, text);
-    }
-
-    fn commit(&self, who: &str, message: &str) {
-        self.git(who, &["add", "--all"]);
-        self.git(who, &["commit", "--quiet", "-m", message]);
-    }
-
-    fn oslog(&self, args: &[&str]) -> Output {
-        common::oslog(self.path(), args)
-    }
-
-    fn stdout(&self, args: &[&str]) -> String {
-        let o = self.oslog(args);
-        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", common::shown(&o));
-        String::from_utf8(o.stdout).unwrap()
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        serde_json::from_str(&self.stdout(args)).unwrap()
-    }
-}
+use common::GitLog as Log;
 
 const TERMS: &str =
     "HO to publish the terms of reference of the Open Space, with the names of its members";
@@ -75,11 +28,7 @@ fn action(id: u32, title: &str, theme: &str, deadline: &str, status: &str, extra
 /// rebased: Bob retitles action 1, reopens 2 (complete) and 3 (closed), moves 4's deadline later and
 /// rewrites its update, deletes 5 and adds his own action 6.
 fn stale_branch() -> Log {
-    let log = Log {
-        dir: tempfile::tempdir().unwrap(),
-        day: Cell::new(1),
-    };
-    log.git("Ann", &["init", "--quiet", "--initial-branch=main"]);
+    let log = Log::new();
     log.write("themes.yaml", THEMES);
     log.write(
         "actions/001.yaml",

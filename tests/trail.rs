@@ -5,9 +5,6 @@
 
 mod common;
 use serde_json::Value;
-use std::cell::Cell;
-use std::path::Path;
-use std::process::Output;
 
 const THEMES: &str =
     "themes:\n  - key: governance\n    name: Governance\n    colour: \"#1f77b4\"\n";
@@ -16,80 +13,22 @@ fn action(id: u32, title: &str, deadline: &str, status: &str, extra: &str) -> St
     format!("id: {id}\ntitle: {title}\ntheme: governance\nraised: 2019-01\ndeadline: {deadline}\nstatus: {status}\n{extra}")
 }
 
-/// A log in a git repository on branch `main`, whose commits each get the next day of July 2019.
-struct Log {
-    dir: tempfile::TempDir,
-    day: Cell<u32>,
-}
+use common::GitLog as Log;
 
-impl Log {
-    /// Actions 1 and 2, committed by Ann.
-    fn new() -> Log {
-        let log = Log {
-            dir: tempfile::tempdir().unwrap(),
-            day: Cell::new(1),
-        };
-        log.git("Ann", &["init", "--quiet", "--initial-branch=main"]);
-        log.git("Ann", &["config", "user.email", "people@example.org"]);
-        log.write("themes.yaml", THEMES);
-        log.write(
-            "actions/001.yaml",
-            &action(1, "First action", "2019-07", "ongoing", ""),
-        );
-        log.write(
-            "actions/002.yaml",
-            &action(2, "Second action", "2019-08", "not-started", ""),
-        );
-        log.commit("Ann", "Start the log");
-        log
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    /// Run git as `who` on the next day; its standard output.
-    fn git(&self, who: &str, args: &[&str]) -> String {
-        let day = self.day.get();
-        self.day.set(day + 1);
-        common::git_as(
-            self.path(),
-            who,
-            &format!("2019-07-{day:02}T12:00:00Z"),
-            args,
-        )
-    }
-
-    fn write(&self, rel: &str, text: &str) {
-        common::write(self.path(), rel, text);
-    }
-
-    fn commit(&self, who: &str, message: &str) {
-        self.git(who, &["add", "--all"]);
-        self.git(who, &["commit", "--quiet", "-m", message]);
-    }
-
-    fn merge(&self, who: &str, branch: &str) {
-        let message = format!("Merge branch '{branch}'");
-        self.git(
-            who,
-            &["merge", "--quiet", "--no-ff", "-m", &message, branch],
-        );
-    }
-
-    fn oslog(&self, args: &[&str]) -> Output {
-        common::oslog(self.path(), args)
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        let o = self.oslog(args);
-        assert!(
-            o.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-        serde_json::from_slice(&o.stdout).unwrap()
-    }
+/// Actions 1 and 2, committed by Ann.
+fn new_log() -> Log {
+    let log = Log::new();
+    log.write("themes.yaml", THEMES);
+    log.write(
+        "actions/001.yaml",
+        &action(1, "First action", "2019-07", "ongoing", ""),
+    );
+    log.write(
+        "actions/002.yaml",
+        &action(2, "Second action", "2019-08", "not-started", ""),
+    );
+    log.commit("Ann", "Start the log");
+    log
 }
 
 /// (author, event, action) of each change in `oslog history N --format json`.
@@ -112,7 +51,7 @@ fn trail(log: &Log, n: u32) -> Vec<(String, String, u64)> {
 /// Branches `a` (Ann) and `b` (Bob) each add action 3; `a` is merged into main first; `b` runs
 /// `oslog renumber --onto main --commit` (3 → 4). Main's 3 is Ann's; Bob's action is 4.
 fn two_branches_one_number() -> Log {
-    let log = Log::new();
+    let log = new_log();
     log.git("Ann", &["checkout", "--quiet", "-b", "a"]);
     log.write(
         "actions/003.yaml",
@@ -249,7 +188,7 @@ fn a_merge_that_drops_one_record_and_brings_another_is_not_a_renumbering() {
 /// number's file, and that file's later record is not part of it.
 #[test]
 fn a_move_on_the_line_is_followed_and_the_reused_number_is_not() {
-    let log = Log::new();
+    let log = new_log();
     log.write(
         "actions/002.yaml",
         &action(2, "Second action", "2019-09", "not-started", ""),
@@ -287,7 +226,7 @@ fn a_move_on_the_line_is_followed_and_the_reused_number_is_not() {
 /// error that says so.
 #[test]
 fn a_deleted_action_ends_with_its_removal_and_an_unused_number_is_an_error() {
-    let log = Log::new();
+    let log = new_log();
     log.write(
         "actions/002.yaml",
         &action(2, "Second action", "2019-08", "ongoing", ""),
@@ -338,7 +277,7 @@ fn a_deleted_action_ends_with_its_removal_and_an_unused_number_is_an_error() {
 /// The old number of a renumbered action: its trail ends with the move to the new number.
 #[test]
 fn the_old_number_of_a_moved_action_ends_with_the_move() {
-    let log = Log::new();
+    let log = new_log();
     std::fs::remove_file(log.path().join("actions/002.yaml")).unwrap();
     log.write(
         "actions/005.yaml",
@@ -366,7 +305,7 @@ fn the_old_number_of_a_moved_action_ends_with_the_move() {
 /// line, Ann's, and its credit names the branch's two commits by Bob, not the branch's own merge.
 #[test]
 fn a_merged_change_is_credited_to_the_branch_commits_that_made_it() {
-    let log = Log::new();
+    let log = new_log();
     log.git("Bob", &["checkout", "--quiet", "-b", "bob"]);
     log.write(
         "actions/001.yaml",

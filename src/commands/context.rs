@@ -209,9 +209,6 @@ impl Context {
     }
 }
 
-/// Whether to colour a stream: as `--color` says, or with `auto` by the conventions: never with
-/// `NO_COLOR`, always with `CLICOLOR_FORCE` (other than `0`), never with `CLICOLOR=0`, and
-/// otherwise on a terminal that is not `TERM=dumb`.
 /// The terminal's width in columns: `COLUMNS` when set (as a shell sets it), else what the terminal
 /// says, else 80.
 fn terminal_width() -> usize {
@@ -226,6 +223,9 @@ fn terminal_width() -> usize {
         .unwrap_or(80)
 }
 
+/// Whether to colour a stream: as `--color` says, or with `auto` by the conventions: never with
+/// `NO_COLOR`, always with `CLICOLOR_FORCE` (other than `0`), never with `CLICOLOR=0`, and
+/// otherwise on a terminal that is not `TERM=dumb`.
 fn colour(when: ColorWhen, is_terminal: bool) -> bool {
     let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
     match when {

@@ -113,7 +113,7 @@ fn range(repo: &Repo, spec: Option<&str>) -> Result<Range> {
     };
     if let Some((a, b)) = spec.split_once("...") {
         if b.starts_with('.') || b.contains("..") {
-            bail!("`{spec}` is not a range; write A...B, A..B, or A alone to compare with the working tree");
+            return Err(not_a_range(spec));
         }
         let a_rev = side(a)?.map_or_else(|| repo.head(), Ok)?;
         let b_rev = side(b)?;
@@ -128,7 +128,7 @@ fn range(repo: &Repo, spec: Option<&str>) -> Result<Range> {
     }
     let (a, b) = spec.split_once("..").unwrap_or((spec, ""));
     if b.starts_with('.') {
-        bail!("`{spec}` is not a range; write A...B, A..B, or A alone to compare with the working tree");
+        return Err(not_a_range(spec));
     }
     let from = side(a)?.map_or_else(|| repo.head(), Ok)?;
     let to = side(b)?;
@@ -141,6 +141,13 @@ fn range(repo: &Repo, spec: Option<&str>) -> Result<Range> {
         other: None,
         diverged: (!ancestor).then(|| (name(a, "HEAD"), name(b, "HEAD"))),
     })
+}
+
+fn not_a_range(spec: &str) -> anyhow::Error {
+    anyhow::anyhow!(
+        "`{}` is not a range; write A...B, A..B, or A alone to compare with the working tree",
+        crate::output::printable(spec)
+    )
 }
 
 /// Run `oslog diff`.
@@ -156,13 +163,14 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         crate::output::trail::diverged(&mut std::io::stderr(), a, b, ctx.paint_err)?;
     }
     let entries = repo.compare(range.from, range.to, range.other)?;
-    let merge_base = range.other.map(|_| range.from.short());
+    let from = range.from.short();
     let to = range
         .to
         .map_or_else(|| "working tree".to_string(), |t| t.short());
     let review = Review {
         range: &range.name,
-        merge_base: merge_base.as_deref(),
+        from: &from,
+        merge_base: range.other.is_some(),
         to: &to,
         entries: &entries,
         warnings: &warnings,
@@ -171,9 +179,9 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         Format::Json => {
             let report = Report {
                 range: &range.name,
-                from: range.from.short(),
+                from: from.clone(),
                 to: to.clone(),
-                merge_base: merge_base.clone(),
+                merge_base: range.other.map(|_| from.clone()),
                 shallow: repo.shallow(),
                 warnings: &warnings,
                 flagged: entries.iter().filter(|e| !e.flags.is_empty()).count(),

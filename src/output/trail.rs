@@ -236,11 +236,11 @@ pub fn entries(w: &mut dyn Write, entries: &[Entry], names: bool, s: Screen) -> 
     let hang = format!("{pad}  ");
     for e in entries {
         if names {
-            let head = format!("  {:<column$}  ", record_name(e));
-            let title = value(e.title.as_deref());
-            let rest = " ".repeat(head.chars().count());
-            let first = format!("  {}", s.paint.bold(&head[2..]));
-            wrapped(w, s, &first, &rest, e.title.as_ref().map_or("", |_| &title))?;
+            let name = format!("{:<column$}  ", record_name(e));
+            let rest = " ".repeat(name.chars().count() + 2);
+            let title = e.title.as_deref().map(|t| value(Some(t)));
+            let first = format!("  {}", s.paint.bold(&name));
+            wrapped(w, s, &first, &rest, &title.unwrap_or_default())?;
         }
         for line in review_lines(e, names) {
             wrapped(w, s, &pad, &hang, &terminal_text(&line, s.paint))?;
@@ -284,8 +284,10 @@ pub fn diverged(w: &mut dyn Write, a: &str, b: &str, paint: Paint) -> io::Result
 pub struct Review<'a> {
     /// The range as written (`origin/main...HEAD`), or as the default reads.
     pub range: &'a str,
-    /// For a three-dot range, the merge base's short id.
-    pub merge_base: Option<&'a str>,
+    /// The old side's short id: the merge base, for a three-dot range.
+    pub from: &'a str,
+    /// Whether `from` is the merge base of a three-dot range.
+    pub merge_base: bool,
     /// The new side: a short commit id, or `working tree`.
     pub to: &'a str,
     pub entries: &'a [Entry],
@@ -300,8 +302,8 @@ impl Review<'_> {
             id => id,
         };
         match self.merge_base {
-            Some(base) => format!("since the merge base {base}, up to {to}"),
-            None => format!("up to {to}"),
+            true => format!("since the merge base {}, up to {to}", self.from),
+            false => format!("from {}, up to {to}", self.from),
         }
     }
 

@@ -251,6 +251,78 @@ pub fn markdown_html(md: &str) -> String {
     comrak::markdown_to_html(md, &o)
 }
 
+/// An empty log's git repository on branch `main`, changed as a user changes it, with the `git`
+/// program: each git command runs as its author on the next day of July 2019, so that commits
+/// have fixed ids.
+pub struct GitLog {
+    dir: tempfile::TempDir,
+    day: std::cell::Cell<u32>,
+}
+
+impl GitLog {
+    /// A new repository, with nothing committed.
+    pub fn new() -> GitLog {
+        let log = GitLog {
+            dir: tempfile::tempdir().unwrap(),
+            day: std::cell::Cell::new(1),
+        };
+        log.git("Ann", &["init", "--quiet", "--initial-branch=main"]);
+        log.git("Ann", &["config", "user.email", "people@example.org"]);
+        log
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Run git as `who` on the next day; its standard output.
+    pub fn git(&self, who: &str, args: &[&str]) -> String {
+        let day = self.day.get();
+        self.day.set(day + 1);
+        git_as(
+            self.path(),
+            who,
+            &format!("2019-07-{day:02}T12:00:00Z"),
+            args,
+        )
+    }
+
+    pub fn write(&self, rel: &str, text: &str) {
+        write(self.path(), rel, text);
+    }
+
+    /// Commit everything in the working tree as `who`.
+    pub fn commit(&self, who: &str, message: &str) {
+        self.git(who, &["add", "--all"]);
+        self.git(who, &["commit", "--quiet", "-m", message]);
+    }
+
+    /// Merge `branch` into the branch checked out, always with a merge commit.
+    pub fn merge(&self, who: &str, branch: &str) {
+        let message = format!("Merge branch '{branch}'");
+        self.git(
+            who,
+            &["merge", "--quiet", "--no-ff", "-m", &message, branch],
+        );
+    }
+
+    pub fn oslog(&self, args: &[&str]) -> std::process::Output {
+        oslog(self.path(), args)
+    }
+
+    /// What oslog writes on standard output, which must exit 0.
+    pub fn stdout(&self, args: &[&str]) -> String {
+        let o = self.oslog(args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", shown(&o));
+        String::from_utf8(o.stdout).unwrap()
+    }
+
+    /// What oslog writes on standard output, as JSON.
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        serde_json::from_str(&self.stdout(args)).unwrap()
+    }
+}
+
 /// A PATH on which `oslog` is the binary under test, for hooks and scripts that run it.
 pub fn path_with_oslog() -> std::ffi::OsString {
     let bin = Path::new(env!("CARGO_BIN_EXE_oslog"))

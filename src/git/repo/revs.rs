@@ -50,7 +50,6 @@ impl Repo {
     /// The merge base of HEAD and `other`.
     pub fn merge_base_with_head(&self, other: Rev) -> Result<Rev> {
         self.merge_base(self.head()?, other)
-            .context("HEAD and the base revision have no common commit")
     }
 
     /// The best common ancestor of `a` and `b`, where `a...b` starts.
@@ -62,7 +61,11 @@ impl Repo {
                 a.short(),
                 b.short()
             ),
-            Err(_) => bail!("{} and {} have no common commit", a.short(), b.short()),
+            Err(_) => bail!(
+                "{} and {} have no common commit, so there is no merge base to start from",
+                a.short(),
+                b.short()
+            ),
         }
     }
 
