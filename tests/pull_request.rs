@@ -373,6 +373,28 @@ fn the_review_comment_reads_well_and_is_the_one_in_the_readme() {
     );
 }
 
+/// A workflow checks the pull request out at a detached HEAD: the review is the branch's, and says
+/// nothing about the checkout, which a review does not depend on.
+#[test]
+fn the_review_of_a_detached_checkout_is_the_branch_s_without_a_word_about_it() {
+    let log = stale_branch();
+    let on_branch = log.stdout(&["diff", "main...review", "--format", "md"]);
+    log.git("Bob", &["checkout", "--quiet", "--detach", "review"]);
+    let detached = log.stdout(&["diff", "main...HEAD", "--format", "md"]);
+    assert_eq!(
+        detached,
+        on_branch.replace("`main...review`", "`main...HEAD`"),
+        "{detached}"
+    );
+    let text = log.stdout(&["diff", "main...HEAD"]);
+    assert!(!text.contains("detached"), "{text}");
+    let v = log.json(&["diff", "main...HEAD", "--format", "json"]);
+    assert_eq!(v["warnings"], serde_json::json!([]), "{v:#}");
+    // The trail does depend on it, and says so.
+    let v = log.json(&["log", "--format", "json"]);
+    assert!(v.to_string().contains("HEAD is detached"), "{v:#}");
+}
+
 #[test]
 fn a_review_too_long_for_a_comment_is_summarised_and_links_the_whole() {
     let log = stale_branch();

@@ -157,7 +157,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     }
     let root = ctx.root()?;
     let repo = Repo::open(&root)?;
-    let warnings = repo.warnings();
+    let warnings: Vec<String> = repo.shallow_warning().into_iter().collect();
     let range = range(&repo, args.range.as_deref())?;
     if let Some((a, b)) = &range.diverged {
         crate::output::trail::diverged(&mut std::io::stderr(), a, b, ctx.paint_err)?;
