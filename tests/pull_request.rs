@@ -267,6 +267,16 @@ fn two_dots_keep_git_s_meaning_and_say_what_that_shows() {
     let o = log.oslog(&["diff", "main~1..main"]);
     assert_eq!(o.status.code(), Some(0));
     assert!(o.stderr.is_empty(), "{}", common::shown(&o));
+
+    // A range that runs backwards shows main's own change undone, and says so: the three dots
+    // would show nothing, the range the other way round shows the change as made.
+    let o = log.oslog(&["diff", "main..main~1"]);
+    assert_eq!(o.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(
+        err,
+        "oslog: warning: main~1 is an ancestor of main, so main..main~1 shows the changes main made since main~1 as if undone; for them as made run `oslog diff main~1..main`\n"
+    );
 }
 
 #[test]

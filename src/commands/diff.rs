@@ -21,7 +21,8 @@ use std::io::Write;
 ///   A...B  the changes of B since its merge base with A: what a pull request from B into A
 ///          brings. A... is A...HEAD up to the working tree.
 ///   A..B   the tree of A against the tree of B. When A is not an ancestor of B, that includes A's
-///          changes since they split, as if B had undone them; oslog then says so on stderr.
+///          changes since they split, as if B had undone them (or, when B is an ancestor of A,
+///          A's changes undone); oslog then says so on stderr.
 ///   A      A against the working tree (as A.. does).
 /// Without RANGE: the default branch (origin/HEAD, main or master) followed by `...`, up to the
 /// working tree: what the current branch changes.
@@ -89,8 +90,9 @@ struct Range {
     to: Option<Rev>,
     /// For a three-dot range: A, whose later changes are left out but whose numbers still count.
     other: Option<Rev>,
-    /// For a two-dot range whose A is not an ancestor of B: (A, B) as written.
-    diverged: Option<(String, String)>,
+    /// For a two-dot range whose A is not an ancestor of B: (A, B) as written, and whether B is
+    /// an ancestor of A (the range runs backwards).
+    diverged: Option<(String, String, bool)>,
 }
 
 /// Resolve RANGE (see `Args`).
@@ -132,14 +134,22 @@ fn range(repo: &Repo, spec: Option<&str>) -> Result<Range> {
     }
     let from = side(a)?.map_or_else(|| repo.head(), Ok)?;
     let to = side(b)?;
-    let ancestor = repo.is_ancestor(from, to.map_or_else(|| repo.head(), Ok)?)?;
+    let to_rev = to.map_or_else(|| repo.head(), Ok)?;
+    let ancestor = repo.is_ancestor(from, to_rev)?;
     let name = |s: &str, or: &str| if s.is_empty() { or } else { s }.to_string();
     Ok(Range {
         name: spec.to_string(),
         from,
         to,
         other: None,
-        diverged: (!ancestor).then(|| (name(a, "HEAD"), name(b, "HEAD"))),
+        diverged: match ancestor {
+            true => None,
+            false => Some((
+                name(a, "HEAD"),
+                name(b, "HEAD"),
+                repo.is_ancestor(to_rev, from)?,
+            )),
+        },
     })
 }
 
@@ -159,8 +169,9 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     let repo = Repo::open(&root)?;
     let warnings: Vec<String> = repo.shallow_warning().into_iter().collect();
     let range = range(&repo, args.range.as_deref())?;
-    if let Some((a, b)) = &range.diverged {
-        crate::output::trail::diverged(&mut std::io::stderr(), a, b, ctx.paint_err)?;
+    if let Some((a, b, backwards)) = &range.diverged {
+        let err = &mut std::io::stderr();
+        crate::output::trail::diverged(err, a, b, *backwards, ctx.paint_err)?;
     }
     let entries = repo.compare(range.from, range.to, range.other)?;
     let from = range.from.short();

@@ -270,14 +270,28 @@ pub fn warnings(w: &mut dyn Write, warnings: &[String], paint: Paint) -> io::Res
     Ok(())
 }
 
-/// Say, on stderr, that `a..b` compares two trees of which `a` is not an ancestor of `b`.
-pub fn diverged(w: &mut dyn Write, a: &str, b: &str, paint: Paint) -> io::Result<()> {
+/// Say, on stderr, that `a..b` compares two trees of which `a` is not an ancestor of `b`: either
+/// they split (`a...b` is what `b` brings), or `b` is an ancestor of `a` (`backwards`: `b..a` is
+/// what `a` made).
+pub fn diverged(
+    w: &mut dyn Write,
+    a: &str,
+    b: &str,
+    backwards: bool,
+    paint: Paint,
+) -> io::Result<()> {
     let (a, b) = (printable(a), printable(b));
-    writeln!(
-        w,
-        "oslog: {} {a} is not an ancestor of {b}, so {a}..{b} also shows the changes {a} made since they split, as if {b} had undone them; for {b}'s own changes run `oslog diff {a}...{b}`",
-        paint.warning("warning:")
-    )
+    let warning = paint.warning("warning:");
+    match backwards {
+        true => writeln!(
+            w,
+            "oslog: {warning} {b} is an ancestor of {a}, so {a}..{b} shows the changes {a} made since {b} as if undone; for them as made run `oslog diff {b}..{a}`"
+        ),
+        false => writeln!(
+            w,
+            "oslog: {warning} {a} is not an ancestor of {b}, so {a}..{b} also shows the changes {a} made since they split, as if {b} had undone them; for {b}'s own changes run `oslog diff {a}...{b}`"
+        ),
+    }
 }
 
 /// A range's review: what was compared, and the record changes found.
