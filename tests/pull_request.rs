@@ -405,6 +405,27 @@ fn the_review_of_a_detached_checkout_is_the_branch_s_without_a_word_about_it() {
     assert!(v.to_string().contains("HEAD is detached"), "{v:#}");
 }
 
+/// A branch that adds a record file that does not load: the review says so, and counts it apart
+/// from the changes it could read.
+#[test]
+fn a_record_that_does_not_load_is_said_so_and_counted_apart() {
+    let log = stale_branch();
+    log.git("Bob", &["checkout", "--quiet", "review"]);
+    log.write("actions/007.yaml", "id: 7\ntitle: [unclosed\n");
+    log.commit("Bob", "Add a broken action");
+    let text = log.stdout(&["diff", "main...review"]);
+    assert!(
+        text.contains(
+            "4 changed, 1 added, 1 removed, 0 renumbered, 1 that does not load; 5 to look at twice"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("  #7\n      actions/007.yaml does not load\n"),
+        "{text}"
+    );
+}
+
 #[test]
 fn a_review_too_long_for_a_comment_is_summarised_and_links_the_whole() {
     let log = stale_branch();

@@ -73,6 +73,8 @@ fn odd_phrase(e: &Entry) -> String {
         ),
         (Event::NotAFile, Some(was), None) => format!("{} is no longer {}", e.file, was.describe()),
         (Event::NotAFile, None, None) => format!("{} is not a record file", e.file),
+        // Without a title no version loads: the file is new, or was already broken.
+        _ if e.title.is_none() => format!("{} does not load", e.file),
         _ => format!("changed, but one version of {} does not load", e.file),
     }
 }
@@ -239,8 +241,10 @@ pub fn entries(w: &mut dyn Write, entries: &[Entry], names: bool, s: Screen) -> 
             let name = format!("{:<column$}  ", record_name(e));
             let rest = " ".repeat(name.chars().count() + 2);
             let title = e.title.as_deref().map(|t| value(Some(t)));
-            let first = format!("  {}", s.paint.bold(&name));
-            wrapped(w, s, &first, &rest, &title.unwrap_or_default())?;
+            match title {
+                Some(title) => wrapped(w, s, &format!("  {}", s.paint.bold(&name)), &rest, &title)?,
+                None => writeln!(w, "  {}", s.paint.bold(name.trim_end()))?,
+            }
         }
         for line in review_lines(e, names) {
             wrapped(w, s, &pad, &hang, &terminal_text(&line, s.paint))?;
@@ -330,9 +334,13 @@ impl Review<'_> {
                 .count()
         };
         let flagged = self.entries.iter().filter(|e| !e.flags.is_empty()).count();
+        let unreadable = match count(&[Event::Unreadable]) {
+            0 => String::new(),
+            n => format!(", {n} that {} not load", if n == 1 { "does" } else { "do" }),
+        };
         format!(
-            "{} changed, {} added, {} removed, {} renumbered; {} to look at twice",
-            count(&[Event::Changed, Event::Unreadable, Event::NotAFile]),
+            "{} changed, {} added, {} removed, {} renumbered{unreadable}; {} to look at twice",
+            count(&[Event::Changed, Event::NotAFile]),
             count(&[Event::Added]),
             count(&[Event::Removed]),
             count(&[Event::Renumbered]),
