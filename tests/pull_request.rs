@@ -461,6 +461,35 @@ fn a_review_too_long_for_a_comment_is_summarised_and_links_the_whole() {
         assert!(short.contains("### Look twice"), "{short}");
         assert!(!short.contains("### Changes"), "{short}");
     }
+    // With room for more than the records to look at twice, the summary goes on with as many of
+    // the records' sections as fit, whole, and says how many are left out.
+    let max = full.chars().count() - 300;
+    let short = log.stdout(&[
+        "diff",
+        "main...review",
+        "--format",
+        "md",
+        "--max-chars",
+        &max.to_string(),
+    ]);
+    assert!(short.chars().count() <= max, "{short}");
+    let (_, changes) = short.split_once("\n### Changes\n").expect(&short);
+    let (shown, more) = changes.rsplit_once("\nAnd ").expect(changes);
+    assert!(
+        full.contains(&format!("\n### Changes\n{shown}\n")),
+        "{short}"
+    );
+    assert!(
+        shown.contains(&format!("#### #\u{2060}1 {TERMS_REVISED}")),
+        "{short}"
+    );
+    assert!(
+        more.ends_with(" more records, in the whole review.\n"),
+        "{short}"
+    );
+    let html = common::markdown_html(&short);
+    assert!(!html.contains("<a ") && html.contains("<h4>"), "{html}");
+
     let o = log.oslog(&["diff", "main...review", "--max-chars", "10"]);
     assert_eq!(o.status.code(), Some(2), "{}", common::shown(&o));
 }

@@ -46,8 +46,8 @@ pub struct Args {
     pub format: Format,
 
     /// With --format md: when the review is longer than this many characters, write a summary that
-    /// fits (the counts, then as many flagged records as fit), for a pull-request comment (GitHub
-    /// takes at most 65,536).
+    /// fits (the counts, as many flagged records as fit, then as many records' sections, each
+    /// whole), for a pull-request comment (GitHub takes at most 65,536).
     #[arg(long, value_name = "N")]
     pub max_chars: Option<usize>,
 

@@ -430,6 +430,21 @@ fn look_twice_item(e: &Entry) -> String {
     format!("- **{}**: {}\n", markdown_name(e), reasons(&e.flags))
 }
 
+/// A record's section under "Changes": its name and title, then its changes, one item each.
+fn change_section(e: &Entry) -> String {
+    let mut out = format!("\n#### {}\n\n", markdown_name(e));
+    for line in review_lines(e, true) {
+        out.push_str(&format!("- {}\n", markdown_line(&line)));
+    }
+    if !e.flags.is_empty() {
+        out.push_str(&format!("- **Look twice:** {}\n", reasons(&e.flags)));
+    }
+    out
+}
+
+const LOOK_TWICE: &str = "### Look twice\n\n";
+const CHANGES: &str = "### Changes\n";
+
 /// The whole review in Markdown.
 fn markdown_review(r: &Review) -> String {
     let mut out = markdown_head(r);
@@ -438,28 +453,44 @@ fn markdown_review(r: &Review) -> String {
     }
     let flagged: Vec<&Entry> = r.entries.iter().filter(|e| !e.flags.is_empty()).collect();
     if !flagged.is_empty() {
-        out.push_str("### Look twice\n\n");
+        out.push_str(LOOK_TWICE);
         for e in flagged {
             out.push_str(&look_twice_item(e));
         }
         out.push('\n');
     }
-    out.push_str("### Changes\n");
+    out.push_str(CHANGES);
     for e in r.entries {
-        out.push_str(&format!("\n#### {}\n\n", markdown_name(e)));
-        for line in review_lines(e, true) {
-            out.push_str(&format!("- {}\n", markdown_line(&line)));
-        }
-        if !e.flags.is_empty() {
-            out.push_str(&format!("- **Look twice:** {}\n", reasons(&e.flags)));
-        }
+        out.push_str(&change_section(e));
     }
     out
 }
 
+/// Append to `out` as many of `items`, in order, as keep it within `max` characters together with
+/// the line that says how many were left out (`more`), and then that line.
+fn fit(out: &mut String, items: &[String], max: usize, more: impl Fn(usize) -> String) {
+    let mut length = out.chars().count();
+    for (i, item) in items.iter().enumerate() {
+        let left = items.len() - i - 1;
+        let tail = if left > 0 {
+            more(left).chars().count()
+        } else {
+            0
+        };
+        let size = item.chars().count();
+        if length + size + tail > max {
+            out.push_str(&more(items.len() - i));
+            return;
+        }
+        out.push_str(item);
+        length += size;
+    }
+}
+
 /// The review of a range in Markdown, for a pull-request comment or a job summary. With `limit`
 /// (a number of characters, and where the whole review is), a review longer than that becomes a
-/// summary that fits: the counts, and as many of the records to look at twice as fit.
+/// summary that fits: the counts, as many of the records to look at twice as fit, and then as many
+/// of the records' sections.
 pub fn review_markdown(
     w: &mut dyn Write,
     r: &Review,
@@ -478,28 +509,29 @@ pub fn review_markdown(
     out.push_str(&format!(
         "This is a summary: {whole} is {length} characters, more than {max}; run `oslog diff` on the branch to see it.\n\n"
     ));
-    let flagged: Vec<&Entry> = r.entries.iter().filter(|e| !e.flags.is_empty()).collect();
+    let flagged: Vec<String> = r
+        .entries
+        .iter()
+        .filter(|e| !e.flags.is_empty())
+        .map(look_twice_item)
+        .collect();
     if !flagged.is_empty() {
-        out.push_str("### Look twice\n\n");
-        let more = |n: usize| format!("- and {n} more\n");
-        let mut shown = 0;
-        for e in &flagged {
-            let item = look_twice_item(e);
-            let left = flagged.len() - shown - 1;
-            let tail = if left > 0 {
-                more(left).chars().count()
-            } else {
-                0
-            };
-            if out.chars().count() + item.chars().count() + tail > max {
-                break;
-            }
-            out.push_str(&item);
-            shown += 1;
-        }
-        if shown < flagged.len() {
-            out.push_str(&more(flagged.len() - shown));
-        }
+        out.push_str(LOOK_TWICE);
+        fit(&mut out, &flagged, max, |n| format!("- and {n} more\n"));
+    }
+    let sections: Vec<String> = r.entries.iter().map(change_section).collect();
+    let more = |n: usize| format!("\nAnd {n} more records, in the whole review.\n");
+    // The heading only when its first record fits under it.
+    let first = match sections.as_slice() {
+        [only] => only.chars().count(),
+        [first, ..] => first.chars().count() + more(sections.len() - 1).chars().count(),
+        [] => usize::MAX / 2,
+    };
+    let gap = usize::from(!flagged.is_empty());
+    if out.chars().count() + gap + CHANGES.len() + first <= max {
+        out.push_str(&"\n".repeat(gap));
+        out.push_str(CHANGES);
+        fit(&mut out, &sections, max, more);
     }
     w.write_all(out.as_bytes())
 }
