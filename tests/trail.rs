@@ -377,3 +377,60 @@ fn a_merged_change_is_credited_to_the_branch_commits_that_made_it() {
         "{h:#}"
     );
 }
+
+/// A shallow clone that holds a merge but not the merged branch cannot know who made the change
+/// the merge brought. Once the whole history is fetched it does: what the clone saw is not kept as
+/// if it were a fact of the merge's id.
+#[test]
+fn credit_unknown_in_a_shallow_clone_is_found_once_the_history_is_fetched() {
+    let log = new_log();
+    log.git("Bob", &["checkout", "--quiet", "-b", "bob"]);
+    log.write(
+        "actions/001.yaml",
+        &action(1, "First action", "2019-07", "proposed-complete", ""),
+    );
+    log.commit("Bob", "Propose action 1 complete");
+    log.git("Ann", &["checkout", "--quiet", "main"]);
+    log.merge("Ann", "bob");
+    log.write(
+        "actions/002.yaml",
+        &action(2, "Second action", "2019-08", "ongoing", ""),
+    );
+    log.commit("Ann", "Start action 2");
+
+    let clone = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", log.path().display());
+    common::git_as(
+        clone.path(),
+        "Ann",
+        "2019-08-01T12:00:00Z",
+        &["clone", "--quiet", "--depth", "3", &url, "log"],
+    );
+    let root = clone.path().join("log");
+    let credit = |args: &[&str]| -> Vec<String> {
+        let o = common::oslog(&root, args);
+        assert_eq!(o.status.code(), Some(0), "{}", common::shown(&o));
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        let merge = v["commits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["commit"]["summary"] == "Merge branch 'bob'")
+            .unwrap_or_else(|| panic!("no merge in {v:#}"));
+        let credit = merge["entries"][0]["credit"].as_array().cloned();
+        credit
+            .unwrap_or_default()
+            .iter()
+            .map(|c| c["summary"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let args = ["log", "--format", "json"];
+    assert_eq!(credit(&args), Vec::<String>::new());
+    common::git_as(
+        &root,
+        "Ann",
+        "2019-08-01T12:00:00Z",
+        &["fetch", "--quiet", "--unshallow"],
+    );
+    assert_eq!(credit(&args), ["Propose action 1 complete"]);
+}

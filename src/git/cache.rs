@@ -3,6 +3,8 @@
 //! record changes (`Entry`) that those file changes amount to, which `log` and the reports read. Both
 //! are facts of the commit's id (its tree and parents, and so the whole history behind it, are part of
 //! what the id hashes) and of oslog's version, so a record never goes stale; a walk uses the ones it has and computes the rest.
+//! A merge's record changes depend on its merged branch, which a shallow clone may have cut off, so
+//! a shallow clone keeps none of them.
 //!
 //! The cache lives in `<git dir>/oslog/`, one pair of files per log root within the repository. A file starts
 //! with a line naming the format, oslog's version and the SHA-1 of the rest; a file that fails any of

@@ -63,9 +63,14 @@ impl Repo {
             if let Some(path) = &self.entries_file {
                 let on_line: HashSet<Oid> = line.iter().map(|s| s.id).collect();
                 let keep_all = known.len() <= on_line.len() + 50_000;
+                // In a shallow clone a merged branch may be cut off, so what a merge's changes
+                // are (a renumbering confirmed, who made them) is not a fact of its id: not kept.
+                let cut = |id: &Oid| {
+                    self.shallow() && self.commit(*id).map_or(true, |c| c.parent_count() > 1)
+                };
                 let kept = known
                     .iter()
-                    .filter(|(id, _)| keep_all || on_line.contains(id));
+                    .filter(|(id, _)| (keep_all || on_line.contains(id)) && !cut(id));
                 // A cache that cannot be written costs only speed next time.
                 let _ = cache::save_entries(path, &self.prefix, kept);
             }
