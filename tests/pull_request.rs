@@ -268,6 +268,15 @@ fn two_dots_keep_git_s_meaning_and_say_what_that_shows() {
     assert_eq!(o.status.code(), Some(0));
     assert!(o.stderr.is_empty(), "{}", common::shown(&o));
 
+    // Up to the working tree, the ranges it names are as written.
+    log.git("Bob", &["checkout", "--quiet", "review"]);
+    let o = log.oslog(&["diff", "main.."]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "oslog: warning: main is not an ancestor of HEAD, so main.. also shows the changes main made since they split, as if HEAD had undone them; for HEAD's own changes run `oslog diff main...`\n"
+    );
+
     // A range that runs backwards shows main's own change undone, and says so: the three dots
     // would show nothing, the range the other way round shows the change as made.
     let o = log.oslog(&["diff", "main..main~1"]);

@@ -90,8 +90,8 @@ struct Range {
     to: Option<Rev>,
     /// For a three-dot range: A, whose later changes are left out but whose numbers still count.
     other: Option<Rev>,
-    /// For a two-dot range whose A is not an ancestor of B: (A, B) as written, and whether B is
-    /// an ancestor of A (the range runs backwards).
+    /// For a two-dot range whose A is not an ancestor of B: (A, B) as written (either may be
+    /// empty), and whether B is an ancestor of A (the range runs backwards).
     diverged: Option<(String, String, bool)>,
 }
 
@@ -136,7 +136,6 @@ fn range(repo: &Repo, spec: Option<&str>) -> Result<Range> {
     let to = side(b)?;
     let to_rev = to.map_or_else(|| repo.head(), Ok)?;
     let ancestor = repo.is_ancestor(from, to_rev)?;
-    let name = |s: &str, or: &str| if s.is_empty() { or } else { s }.to_string();
     Ok(Range {
         name: spec.to_string(),
         from,
@@ -145,8 +144,8 @@ fn range(repo: &Repo, spec: Option<&str>) -> Result<Range> {
         diverged: match ancestor {
             true => None,
             false => Some((
-                name(a, "HEAD"),
-                name(b, "HEAD"),
+                a.to_string(),
+                b.to_string(),
                 repo.is_ancestor(to_rev, from)?,
             )),
         },

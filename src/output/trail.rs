@@ -274,9 +274,9 @@ pub fn warnings(w: &mut dyn Write, warnings: &[String], paint: Paint) -> io::Res
     Ok(())
 }
 
-/// Say, on stderr, that `a..b` compares two trees of which `a` is not an ancestor of `b`: either
-/// they split (`a...b` is what `b` brings), or `b` is an ancestor of `a` (`backwards`: `b..a` is
-/// what `a` made).
+/// Say, on stderr, that `a..b` (as written: an empty side is HEAD, or for `b` the working tree)
+/// compares two trees of which `a` is not an ancestor of `b`: either they split (`a...b` is what
+/// `b` brings), or `b` is an ancestor of `a` (`backwards`: `b..a` is what `a` made).
 pub fn diverged(
     w: &mut dyn Write,
     a: &str,
@@ -285,15 +285,23 @@ pub fn diverged(
     paint: Paint,
 ) -> io::Result<()> {
     let (a, b) = (printable(a), printable(b));
+    let name = |s: &str| {
+        if s.is_empty() {
+            "HEAD".to_string()
+        } else {
+            s.to_string()
+        }
+    };
+    let (na, nb) = (name(&a), name(&b));
     let warning = paint.warning("warning:");
     match backwards {
         true => writeln!(
             w,
-            "oslog: {warning} {b} is an ancestor of {a}, so {a}..{b} shows the changes {a} made since {b} as if undone; for them as made run `oslog diff {b}..{a}`"
+            "oslog: {warning} {nb} is an ancestor of {na}, so {a}..{b} shows the changes {na} made since {nb} as if undone; for them as made run `oslog diff {b}..{a}`"
         ),
         false => writeln!(
             w,
-            "oslog: {warning} {a} is not an ancestor of {b}, so {a}..{b} also shows the changes {a} made since they split, as if {b} had undone them; for {b}'s own changes run `oslog diff {a}...{b}`"
+            "oslog: {warning} {na} is not an ancestor of {nb}, so {a}..{b} also shows the changes {na} made since they split, as if {nb} had undone them; for {nb}'s own changes run `oslog diff {a}...{b}`"
         ),
     }
 }
