@@ -114,6 +114,7 @@ fn no_mention_issue_or_link_survives_on_github() {
         "@octocat please look",
         "ask @github/security",
         "mail ann@example.org",
+        "a@.a and q@.fyr and x@-y.org and b@_c.org",
         "see #12 and GH-34 and owner/repo#56",
         "https://example.org/x and http://e.org",
         "www.example.org and WWW.Example.org",

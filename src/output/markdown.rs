@@ -12,8 +12,8 @@
 //! before `(` or `[` (no link can close), `<` before what could open a tag or an autolink, `&`
 //! before what would read as an entity, a trailing `#` that would close a heading, a backslash that
 //! would escape what follows, and every `` ` ``, `|` and `$`. What GitHub links after rendering,
-//! in a comment, is broken by an invisible word joiner (U+2060): an `@` before a name (a mention,
-//! or an e-mail address), `#` or `GH-` before a number (an issue), `://` and `www.` (a link).
+//! in a comment, is broken by an invisible word joiner (U+2060): an `@` before any text (a
+//! mention, or an e-mail address), `#` or `GH-` before a number (an issue), `://` and `www.` (a link).
 //! Control characters are dropped; a line break becomes a space (or, in a table cell, `<br>`, the
 //! one HTML tag the output holds). A value never starts a line, and no caller puts `(` or `[`
 //! right after one.
@@ -142,7 +142,9 @@ fn neutralise(s: &str) -> Vec<char> {
         let lower = |j: usize| chars.get(j).map(|c| c.to_ascii_lowercase());
         let starts_word = |j: usize| j == 0 || !chars[j - 1].is_alphanumeric();
         let joins = match c {
-            '@' => next.is_some_and(|n| n.is_ascii_alphanumeric()),
+            // A mention is `@` and a name; an e-mail address's domain may start with almost
+            // anything, so any `@` with text after it.
+            '@' => next.is_some_and(|n| !n.is_whitespace()),
             '#' => next.is_some_and(|n| n.is_ascii_digit()),
             ':' => next == Some('/') && chars.get(i + 2) == Some(&'/'),
             '-' => {
