@@ -152,7 +152,7 @@ fn a_link_goes_where_it_says() {
 
 proptest::proptest! {
     #[test]
-    fn any_text_renders_as_written(s in "[a-z0-9 *_~`\\[\\]()<>!&#;@:/.|$\\\\\n-]{0,24}") {
+    fn any_text_renders_as_written(s in "[a-zA-Z0-9 *_~`\\[\\]()<>!&#;@:/.|$\\\\\n\t+%=\"'{}^?,é-]{0,30}") {
         renders_as_written(&s);
     }
 }
