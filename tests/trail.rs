@@ -300,11 +300,8 @@ fn the_old_number_of_a_moved_action_ends_with_the_move() {
     assert_eq!(trail(&log, 2).len(), 2);
 }
 
-/// Bob changes action 1 on a branch, merges main into it (bringing Cy's new title for action 1)
-/// and changes it again; Ann merges the branch. The merge means one change on main's
-/// line, Ann's, and its credit names the branch's two commits by Bob, not the branch's own merge.
-#[test]
-fn a_merged_change_is_credited_to_the_branch_commits_that_made_it() {
+/// A log whose branch `bob` has one commit by Bob, which proposes action 1 complete.
+fn bob_proposes_action_1_on_a_branch() -> Log {
     let log = new_log();
     log.git("Bob", &["checkout", "--quiet", "-b", "bob"]);
     log.write(
@@ -312,6 +309,15 @@ fn a_merged_change_is_credited_to_the_branch_commits_that_made_it() {
         &action(1, "First action", "2019-07", "proposed-complete", ""),
     );
     log.commit("Bob", "Propose action 1 complete");
+    log
+}
+
+/// Bob changes action 1 on a branch, merges main into it (bringing Cy's new title for action 1)
+/// and changes it again; Ann merges the branch. The merge means one change on main's
+/// line, Ann's, and its credit names the branch's two commits by Bob, not the branch's own merge.
+#[test]
+fn a_merged_change_is_credited_to_the_branch_commits_that_made_it() {
+    let log = bob_proposes_action_1_on_a_branch();
     log.git("Cy", &["checkout", "--quiet", "main"]);
     log.write(
         "actions/001.yaml",
@@ -383,13 +389,7 @@ fn a_merged_change_is_credited_to_the_branch_commits_that_made_it() {
 /// if it were a fact of the merge's id.
 #[test]
 fn credit_unknown_in_a_shallow_clone_is_found_once_the_history_is_fetched() {
-    let log = new_log();
-    log.git("Bob", &["checkout", "--quiet", "-b", "bob"]);
-    log.write(
-        "actions/001.yaml",
-        &action(1, "First action", "2019-07", "proposed-complete", ""),
-    );
-    log.commit("Bob", "Propose action 1 complete");
+    let log = bob_proposes_action_1_on_a_branch();
     log.git("Ann", &["checkout", "--quiet", "main"]);
     log.merge("Ann", "bob");
     log.write(
