@@ -12,8 +12,8 @@
 //! - `model/`: actions, milestones, themes, dates, statuses, the lifecycle: pure types and rules.
 //! - `store/`: the log on disk: the root, reading under limits, YAML, decoding, the canonical layout,
 //!   atomic writes, the journal of writes of several files, the lock.
-//! - `trail/`: the audit trail as data: what each commit changed, record by record and field by
-//!   field, and the slips read from it. Pure; `git/` fills it.
+//! - `trail/`: the audit trail as data: what each commit changed, record by record, field by field
+//!   and word by word, and the slips read from it. Pure; `git/` fills it.
 //! - `git/`: the only module that talks to git: records at a commit or in the index, the history
 //!   walked into trail entries (and cached), commits.
 //! - `validate/`: everything `oslog validate` checks: rules across records, collisions with a base.

@@ -344,7 +344,7 @@ fn a_corrected_or_removed_update_shows_and_is_flagged_in_the_trail() {
     for line in [
         "update removed: 2019-06: Draft seen by the chair.",
         "! an update was removed",
-        "update edited: 2019-04-09: Substantive discussion on data sharing. → 2019-04-09: Discussion on data sharing.",
+        "update edited: 2019-04-09: [-Substantive discussion-]{+Discussion+} on data sharing.",
         "! an update was edited rather than appended",
     ] {
         assert!(history.contains(line), "{line} in\n{history}");

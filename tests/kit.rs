@@ -157,10 +157,28 @@ fn commit_all(root: &Path) -> git2::Repository {
     repo
 }
 
-/// The `run:` scripts of the workflow's steps after the install step, with their names.
-fn workflow_steps() -> Vec<(String, String)> {
+/// The workflow file, parsed.
+fn workflow() -> serde_json::Value {
     let src = std::fs::read_to_string(".github/workflows/oslog.yml").unwrap();
-    let doc = oslog::store::yaml::parse(&src).unwrap().root.to_json();
+    oslog::store::yaml::parse(&src).unwrap().root.to_json()
+}
+
+/// A step of the workflow after the install step: its name, `run:` script and `env:`.
+struct Step {
+    name: String,
+    run: String,
+    env: serde_json::Value,
+}
+
+impl Step {
+    /// Whether the step calls GitHub's API, which only GitHub can answer.
+    fn calls_github(&self) -> bool {
+        self.run.contains("gh api")
+    }
+}
+
+fn workflow_steps() -> Vec<Step> {
+    let doc = workflow();
     let steps = doc["jobs"]["check"]["steps"].as_array().unwrap();
     let install = steps
         .iter()
@@ -168,23 +186,26 @@ fn workflow_steps() -> Vec<(String, String)> {
         .expect("an install step");
     steps[install + 1..]
         .iter()
-        .map(|s| {
-            (
-                s["name"].as_str().unwrap().to_string(),
-                s["run"].as_str().unwrap().to_string(),
-            )
+        .map(|s| Step {
+            name: s["name"].as_str().unwrap().to_string(),
+            run: s["run"].as_str().unwrap().to_string(),
+            env: s["env"].clone(),
         })
         .collect()
 }
 
-fn run_step(root: &Path, script: &str, summary: &Path) -> Output {
+/// Run a step's script as the runner would, in `root`, with the runner's variables pointing into
+/// `tmp`: the job summary file, the runner's temporary folder, and the run's address.
+fn run_step(root: &Path, script: &str, tmp: &Path) -> Output {
     Command::new("sh")
         .arg("-ec")
         .arg(script)
         .current_dir(root)
         .env("PATH", path_with_oslog())
         .env("GITHUB_BASE_REF", "main")
-        .env("GITHUB_STEP_SUMMARY", summary)
+        .env("GITHUB_STEP_SUMMARY", tmp.join("summary.md"))
+        .env("RUNNER_TEMP", tmp)
+        .env("RUN_URL", "https://github.com/o/r/actions/runs/1")
         .env("NO_COLOR", "1")
         .output()
         .unwrap()
@@ -194,21 +215,21 @@ fn run_step(root: &Path, script: &str, summary: &Path) -> Output {
 fn the_workflow_commands_pass_on_a_new_log_and_annotate_a_broken_one() {
     let (tmp, root) = new_log();
     commit_all(&root);
-    let summary = tmp.path().join("summary.md");
     let steps = workflow_steps();
-    let names: Vec<&str> = steps.iter().map(|(n, _)| n.as_str()).collect();
+    let names: Vec<&str> = steps.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(
         names,
         [
             "Validate the log",
             "Check the canonical layout",
             "Check action numbers against the base branch",
-            "Summarise the change"
+            "Summarise the change",
+            "Comment on the pull request"
         ]
     );
-    for (name, script) in &steps {
-        let out = run_step(&root, script, &summary);
-        assert!(out.status.success(), "step `{name}` failed: {out:?}");
+    for step in steps.iter().filter(|s| !s.calls_github()) {
+        let out = run_step(&root, &step.run, tmp.path());
+        assert!(out.status.success(), "step `{}` failed: {out:?}", step.name);
     }
 
     std::fs::write(
@@ -216,13 +237,99 @@ fn the_workflow_commands_pass_on_a_new_log_and_annotate_a_broken_one() {
         "id: 1\ntitle: Share the paper\ntheme: governence\nraised: 2025-01\nstatus: ongoing\n",
     )
     .unwrap();
-    let out = run_step(&root, &steps[0].1, &summary);
+    let out = run_step(&root, &steps[0].run, tmp.path());
     assert!(!out.status.success());
     assert!(
         text(&out.stdout).contains("::error file=actions/001.yaml,line=3"),
         "{}",
         text(&out.stdout)
     );
+}
+
+/// A pull request that adds an action: the summary step writes the review into the job summary
+/// and the comment's body, with the marker the comment step finds its own comment by.
+#[test]
+fn the_review_goes_into_the_job_summary_and_the_comment_body() {
+    let (tmp, root) = new_log();
+    commit_all(&root);
+    assert_exit(
+        &oslog(&root, &common::add_args("Share the paper @octocat")),
+        0,
+    );
+    common::git(&root, &["add", "--all"]);
+    common::git(&root, &["commit", "--quiet", "-m", "Add an action"]);
+    let steps = workflow_steps();
+    let step = steps
+        .iter()
+        .find(|s| s.name == "Summarise the change")
+        .unwrap();
+    assert_eq!(
+        step.env["RUN_URL"],
+        "${{ github.server_url }}/${{ github.repository }}/actions/runs/${{ github.run_id }}"
+    );
+    let out = run_step(&root, &step.run, tmp.path());
+    assert_exit(&out, 0);
+    let summary = std::fs::read_to_string(tmp.path().join("summary.md")).unwrap();
+    assert!(
+        summary.starts_with("## oslog diff `origin/main...HEAD`\n"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("Share the paper @\u{2060}octocat"),
+        "{summary}"
+    );
+    let body = std::fs::read_to_string(tmp.path().join("oslog-comment.md")).unwrap();
+    assert_eq!(body, format!("<!-- oslog review -->\n{summary}"));
+
+    // The one step that is not run here: it posts that body, or updates the comment that starts
+    // with the marker, with the workflow's own token, which the workflow lets write comments.
+    let comment = steps.iter().find(|s| s.calls_github()).unwrap();
+    assert_eq!(comment.name, "Comment on the pull request");
+    assert_eq!(comment.env["GH_TOKEN"], "${{ github.token }}");
+    for part in [
+        "$RUNNER_TEMP/oslog-comment.md",
+        "startswith(\"<!-- oslog review -->\")",
+        "--method PATCH",
+        "--method POST",
+    ] {
+        assert!(comment.run.contains(part), "{part} in {}", comment.run);
+    }
+    assert_eq!(workflow()["permissions"]["pull-requests"], "write");
+}
+
+/// More findings than GitHub shows as annotations: every one is in the job summary too.
+#[test]
+fn every_finding_is_in_the_job_summary_beside_the_annotations() {
+    let (tmp, root) = new_log();
+    for n in 1..=12 {
+        std::fs::write(
+            root.join(format!("actions/{n:03}.yaml")),
+            format!("id: {n}\ntitle: Action <b>{n}</b>\ntheme: governence\nraised: 2025-01\nstatus: ongoing\n"),
+        )
+        .unwrap();
+    }
+    let steps = workflow_steps();
+    let out = run_step(&root, &steps[0].run, tmp.path());
+    assert_exit(&out, 1);
+    let stdout = text(&out.stdout);
+    assert_eq!(stdout.matches("::error ").count(), 12, "{stdout}");
+    assert!(
+        stdout.contains("::notice::12 errors; GitHub shows at most 10 of each kind as annotations: all are in the job summary"),
+        "{stdout}"
+    );
+    let summary = std::fs::read_to_string(tmp.path().join("summary.md")).unwrap();
+    assert!(
+        summary.starts_with("## oslog validate\n\n12 errors, 0 warnings in 12 files.\n"),
+        "{summary}"
+    );
+    for n in 1..=12 {
+        assert!(
+            summary.contains(&format!("`actions/{n:03}.yaml:3:8`")),
+            "{n}: {summary}"
+        );
+    }
+    let html = common::markdown_html(&summary);
+    assert!(!html.contains("<b>"), "{html}");
 }
 
 #[test]

@@ -108,7 +108,7 @@ fn a_change_of_description_shows_in_the_trail() {
     commit(root, 2, "The row's text");
     let log = stdout(&oslog(root, &["log"]));
     assert!(
-        log.contains("  2019-09-annual-report\n    description: (none) → Academia driven by civil"),
+        log.contains("  2019-09-annual-report  Annual report\n    description: (none) → Academia driven by civil"),
         "{log}"
     );
     let json: serde_json::Value =

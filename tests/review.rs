@@ -236,7 +236,9 @@ fn new_reports_escape_text_from_the_log() {
         &["report", "annual", "--year", "2019"],
     ] {
         let md = ok(dir.path(), args);
-        assert!(!md.contains("<script>"), "{args:?}");
+        let html = common::markdown_html(&md);
+        assert!(!html.contains("<script"), "{args:?}: {html}");
+        assert!(html.contains("&lt;script&gt;alert"), "{args:?}: {html}");
         let row = md
             .lines()
             .find(|l| l.starts_with("| 3 |"))

@@ -5,9 +5,6 @@
 
 mod common;
 use serde_json::Value;
-use std::cell::Cell;
-use std::path::Path;
-use std::process::Output;
 
 const THEMES: &str =
     "themes:\n  - key: governance\n    name: Governance\n    colour: \"#1f77b4\"\n";
@@ -16,80 +13,22 @@ fn action(id: u32, title: &str, deadline: &str, status: &str, extra: &str) -> St
     format!("id: {id}\ntitle: {title}\ntheme: governance\nraised: 2019-01\ndeadline: {deadline}\nstatus: {status}\n{extra}")
 }
 
-/// A log in a git repository on branch `main`, whose commits each get the next day of July 2019.
-struct Log {
-    dir: tempfile::TempDir,
-    day: Cell<u32>,
-}
+use common::GitLog as Log;
 
-impl Log {
-    /// Actions 1 and 2, committed by Ann.
-    fn new() -> Log {
-        let log = Log {
-            dir: tempfile::tempdir().unwrap(),
-            day: Cell::new(1),
-        };
-        log.git("Ann", &["init", "--quiet", "--initial-branch=main"]);
-        log.git("Ann", &["config", "user.email", "people@example.org"]);
-        log.write("themes.yaml", THEMES);
-        log.write(
-            "actions/001.yaml",
-            &action(1, "First action", "2019-07", "ongoing", ""),
-        );
-        log.write(
-            "actions/002.yaml",
-            &action(2, "Second action", "2019-08", "not-started", ""),
-        );
-        log.commit("Ann", "Start the log");
-        log
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    /// Run git as `who` on the next day; its standard output.
-    fn git(&self, who: &str, args: &[&str]) -> String {
-        let day = self.day.get();
-        self.day.set(day + 1);
-        common::git_as(
-            self.path(),
-            who,
-            &format!("2019-07-{day:02}T12:00:00Z"),
-            args,
-        )
-    }
-
-    fn write(&self, rel: &str, text: &str) {
-        common::write(self.path(), rel, text);
-    }
-
-    fn commit(&self, who: &str, message: &str) {
-        self.git(who, &["add", "--all"]);
-        self.git(who, &["commit", "--quiet", "-m", message]);
-    }
-
-    fn merge(&self, who: &str, branch: &str) {
-        let message = format!("Merge branch '{branch}'");
-        self.git(
-            who,
-            &["merge", "--quiet", "--no-ff", "-m", &message, branch],
-        );
-    }
-
-    fn oslog(&self, args: &[&str]) -> Output {
-        common::oslog(self.path(), args)
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        let o = self.oslog(args);
-        assert!(
-            o.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-        serde_json::from_slice(&o.stdout).unwrap()
-    }
+/// Actions 1 and 2, committed by Ann.
+fn new_log() -> Log {
+    let log = Log::new();
+    log.write("themes.yaml", THEMES);
+    log.write(
+        "actions/001.yaml",
+        &action(1, "First action", "2019-07", "ongoing", ""),
+    );
+    log.write(
+        "actions/002.yaml",
+        &action(2, "Second action", "2019-08", "not-started", ""),
+    );
+    log.commit("Ann", "Start the log");
+    log
 }
 
 /// (author, event, action) of each change in `oslog history N --format json`.
@@ -112,7 +51,7 @@ fn trail(log: &Log, n: u32) -> Vec<(String, String, u64)> {
 /// Branches `a` (Ann) and `b` (Bob) each add action 3; `a` is merged into main first; `b` runs
 /// `oslog renumber --onto main --commit` (3 → 4). Main's 3 is Ann's; Bob's action is 4.
 fn two_branches_one_number() -> Log {
-    let log = Log::new();
+    let log = new_log();
     log.git("Ann", &["checkout", "--quiet", "-b", "a"]);
     log.write(
         "actions/003.yaml",
@@ -249,7 +188,7 @@ fn a_merge_that_drops_one_record_and_brings_another_is_not_a_renumbering() {
 /// number's file, and that file's later record is not part of it.
 #[test]
 fn a_move_on_the_line_is_followed_and_the_reused_number_is_not() {
-    let log = Log::new();
+    let log = new_log();
     log.write(
         "actions/002.yaml",
         &action(2, "Second action", "2019-09", "not-started", ""),
@@ -287,7 +226,7 @@ fn a_move_on_the_line_is_followed_and_the_reused_number_is_not() {
 /// error that says so.
 #[test]
 fn a_deleted_action_ends_with_its_removal_and_an_unused_number_is_an_error() {
-    let log = Log::new();
+    let log = new_log();
     log.write(
         "actions/002.yaml",
         &action(2, "Second action", "2019-08", "ongoing", ""),
@@ -338,7 +277,7 @@ fn a_deleted_action_ends_with_its_removal_and_an_unused_number_is_an_error() {
 /// The old number of a renumbered action: its trail ends with the move to the new number.
 #[test]
 fn the_old_number_of_a_moved_action_ends_with_the_move() {
-    let log = Log::new();
+    let log = new_log();
     std::fs::remove_file(log.path().join("actions/002.yaml")).unwrap();
     log.write(
         "actions/005.yaml",
@@ -359,4 +298,139 @@ fn the_old_number_of_a_moved_action_ends_with_the_move() {
         "{v:#}"
     );
     assert_eq!(trail(&log, 2).len(), 2);
+}
+
+/// A log whose branch `bob` has one commit by Bob, which proposes action 1 complete.
+fn bob_proposes_action_1_on_a_branch() -> Log {
+    let log = new_log();
+    log.git("Bob", &["checkout", "--quiet", "-b", "bob"]);
+    log.write(
+        "actions/001.yaml",
+        &action(1, "First action", "2019-07", "proposed-complete", ""),
+    );
+    log.commit("Bob", "Propose action 1 complete");
+    log
+}
+
+/// Bob changes action 1 on a branch, merges main into it (bringing Cy's new title for action 1)
+/// and changes it again; Ann merges the branch. The merge means one change on main's
+/// line, Ann's, and its credit names the branch's two commits by Bob, not the branch's own merge.
+#[test]
+fn a_merged_change_is_credited_to_the_branch_commits_that_made_it() {
+    let log = bob_proposes_action_1_on_a_branch();
+    log.git("Cy", &["checkout", "--quiet", "main"]);
+    log.write(
+        "actions/001.yaml",
+        &action(1, "First action, renamed", "2019-07", "ongoing", ""),
+    );
+    log.commit("Cy", "Rename action 1");
+    log.git("Bob", &["checkout", "--quiet", "bob"]);
+    log.merge("Bob", "main");
+    log.write(
+        "actions/001.yaml",
+        &action(
+            1,
+            "First action, renamed",
+            "2019-07",
+            "proposed-complete",
+            "updates:\n  - text: Paper sent\n",
+        ),
+    );
+    log.commit("Bob", "Say why");
+    log.git("Ann", &["checkout", "--quiet", "main"]);
+    log.merge("Ann", "bob");
+
+    let v = log.json(&["log", "--format", "json"]);
+    let merge = &v["commits"][0];
+    assert_eq!(merge["commit"]["author"], "Ann");
+    let entry = &merge["entries"][0];
+    assert_eq!(entry["action"], 1);
+    let credit: Vec<(&str, &str)> = entry["credit"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no credit in {entry:#}"))
+        .iter()
+        .map(|c| {
+            (
+                c["author"].as_str().unwrap(),
+                c["summary"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        credit,
+        [("Bob", "Say why"), ("Bob", "Propose action 1 complete")]
+    );
+    // Commits that are not merges name no one else.
+    assert!(
+        v["commits"][1]["entries"][0].get("credit").is_none(),
+        "{v:#}"
+    );
+
+    let text = String::from_utf8(log.oslog(&["history", "1"]).stdout).unwrap();
+    assert!(
+        text.contains("Ann  Merge branch 'bob'\n  status: ongoing → proposed-complete\n  update added: Paper sent\n  by "),
+        "{text}"
+    );
+    assert!(text.contains("  Bob  Say why\n"), "{text}");
+    assert!(
+        text.contains("  Bob  Propose action 1 complete\n"),
+        "{text}"
+    );
+    let h = log.json(&["history", "1", "--format", "json"]);
+    assert_eq!(
+        h["changes"][0]["credit"].as_array().map(Vec::len),
+        Some(2),
+        "{h:#}"
+    );
+}
+
+/// A shallow clone that holds a merge but not the merged branch cannot know who made the change
+/// the merge brought. Once the whole history is fetched it does: what the clone saw is not kept as
+/// if it were a fact of the merge's id.
+#[test]
+fn credit_unknown_in_a_shallow_clone_is_found_once_the_history_is_fetched() {
+    let log = bob_proposes_action_1_on_a_branch();
+    log.git("Ann", &["checkout", "--quiet", "main"]);
+    log.merge("Ann", "bob");
+    log.write(
+        "actions/002.yaml",
+        &action(2, "Second action", "2019-08", "ongoing", ""),
+    );
+    log.commit("Ann", "Start action 2");
+
+    let clone = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", log.path().display());
+    common::git_as(
+        clone.path(),
+        "Ann",
+        "2019-08-01T12:00:00Z",
+        &["clone", "--quiet", "--depth", "3", &url, "log"],
+    );
+    let root = clone.path().join("log");
+    let credit = |args: &[&str]| -> Vec<String> {
+        let o = common::oslog(&root, args);
+        assert_eq!(o.status.code(), Some(0), "{}", common::shown(&o));
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        let merge = v["commits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["commit"]["summary"] == "Merge branch 'bob'")
+            .unwrap_or_else(|| panic!("no merge in {v:#}"));
+        let credit = merge["entries"][0]["credit"].as_array().cloned();
+        credit
+            .unwrap_or_default()
+            .iter()
+            .map(|c| c["summary"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let args = ["log", "--format", "json"];
+    assert_eq!(credit(&args), Vec::<String>::new());
+    common::git_as(
+        &root,
+        "Ann",
+        "2019-08-01T12:00:00Z",
+        &["fetch", "--quiet", "--unshallow"],
+    );
+    assert_eq!(credit(&args), ["Propose action 1 complete"]);
 }

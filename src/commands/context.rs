@@ -1,6 +1,6 @@
 //! What every command may need, resolved once: from the global options, the folder it runs in (and
-//! the log root found from there), the day and the colour choice; and for the commands that read the
-//! log as it was, `--as-of` resolved into a [`Snapshot`].
+//! the log root found from there), the day, the colour choice and the terminal's width; and for the
+//! commands that read the log as it was, `--as-of` resolved into a [`Snapshot`].
 
 use super::args::AsOf;
 use super::Outcome;
@@ -24,6 +24,9 @@ pub struct Context {
     pub paint: Paint,
     /// Colour for standard error, chosen on its own: either stream may be a terminal.
     pub paint_err: Paint,
+    /// The width of the terminal standard output is, which long lines wrap to; `None` when it is
+    /// not a terminal, so that piped output keeps every line whole.
+    pub width: Option<usize>,
     /// Whether `--today` (or OSLOG_TODAY) fixed the day.
     today_given: bool,
     /// The log root, once found.
@@ -71,6 +74,7 @@ impl Context {
             paint_err: Paint {
                 on: colour(cli.color, stderr_is_terminal),
             },
+            width: stdout_is_terminal.then(terminal_width),
             today_given: cli.today.is_some(),
             root: OnceCell::new(),
         })
@@ -86,6 +90,14 @@ impl Context {
             );
         }
         Ok(())
+    }
+
+    /// How standard output reaches the reader: its colour, and the width a terminal wraps to.
+    pub fn screen(&self) -> crate::output::trail::Screen {
+        crate::output::trail::Screen {
+            paint: self.paint,
+            width: self.width,
+        }
     }
 
     /// The log root for this run, found the first time it is asked for.
@@ -195,6 +207,20 @@ impl Context {
             None => root.to_path_buf(),
         }
     }
+}
+
+/// The terminal's width in columns: `COLUMNS` when set (as a shell sets it), else what the terminal
+/// says, else 80.
+fn terminal_width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse().ok())
+        .filter(|c| *c > 0)
+        .or_else(|| {
+            let (terminal_size::Width(w), _) = terminal_size::terminal_size_of(std::io::stdout())?;
+            Some(usize::from(w)).filter(|w| *w > 0)
+        })
+        .unwrap_or(80)
 }
 
 /// Whether to colour a stream: as `--color` says, or with `auto` by the conventions: never with

@@ -16,7 +16,11 @@ use std::io::Write;
 /// not the number: through renumbering (a file renamed with `formerly` naming the old number, from
 /// the commit of the move), and for an action that came in with a merge, into the merged branch's own
 /// commits. Otherwise history follows first parents: a merged branch's changes to an action already
-/// on the line appear once, at the merge commit.
+/// on the line appear once, at the merge commit, followed by the branch's own commits that made
+/// them ("by <commit> <day> <author> <subject>"), so the change is credited to whoever made it.
+///
+/// Every value is shown whole; on a terminal long lines wrap to its width, and an edited update or
+/// a new title shows its words removed and added.
 ///
 /// A deleted action's history starts with its removal (a renumbered one's old number, with the
 /// move). A number never used (in no commit on HEAD's first-parent line, nor the working tree) is an
@@ -96,7 +100,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
                     .iter()
                     .flat_map(|c| c.entries.iter().map(|e| e.action))
                     .collect();
-                crate::output::trail::commits(out, &trail, ids.len() > 1, ctx.paint)?;
+                crate::output::trail::commits(out, &trail, ids.len() > 1, ctx.screen())?;
             }
         }
     }

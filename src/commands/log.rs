@@ -11,7 +11,9 @@ use std::io::Write;
 /// All changes to actions and milestones, newest first, from git.
 ///
 /// Fields changed, updates added, and actions added, removed or renumbered: the raw material of the
-/// monthly update.
+/// monthly update. Each record's changes come under its number and title, every value whole (on a
+/// terminal, wrapped to its width). A merge's changes name the merged branch's own commits that
+/// made them ("by <commit> <day> <author> <subject>"), so credit goes to whoever made each change.
 ///
 /// DATE is YYYY-MM-DD and is compared with commit dates (as `git log --since` does); REV is any
 /// revision (a tag, branch or commit id). --since REV leaves REV itself out; --until REV starts there.
@@ -104,7 +106,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
             if commits.is_empty() {
                 writeln!(out, "no changes")?;
             }
-            crate::output::trail::commits(out, &commits, true, ctx.paint)?;
+            crate::output::trail::commits(out, &commits, true, ctx.screen())?;
         }
     }
     Ok(Outcome::Success)

@@ -1,10 +1,11 @@
-//! `oslog validate`: every finding in every file, with stable codes, as text, JSON or GitHub annotations.
+//! `oslog validate`: every finding in every file, with stable codes, as text, JSON or GitHub
+//! annotations (with every finding in the job summary too).
 
 use super::args::{self, formats};
 use super::{Context, Outcome};
 use crate::diag::{Code, Summary};
 use crate::output::diagnostics::{self, Checked, Format};
-use anyhow::Result;
+use anyhow::{Context as _, Result};
 use std::io::Write;
 
 /// Check every file of the log and report all findings, not just the first.
@@ -14,6 +15,10 @@ use std::io::Write;
 ///
 /// With --staged, the log is read from the git index, as it will be committed, instead of the
 /// working tree: this is what the pre-commit hook of `oslog hooks install` runs.
+///
+/// With --format github in a GitHub workflow (GITHUB_STEP_SUMMARY names a file), every finding is
+/// also appended to the job summary in Markdown, since GitHub shows at most 10 annotations of each
+/// kind per step; when there are more, a notice says where the rest are.
 ///
 /// Examples:
 ///   oslog validate
@@ -107,6 +112,18 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         None => crate::store::read_source(&root, rel).ok().map(|s| s.text),
     };
     diagnostics::render(out, format, &diags, checked, &prefix, ctx.paint, &source)?;
+    if format == Format::Github {
+        let summary = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty());
+        if let Some(path) = &summary {
+            let mut file = std::fs::OpenOptions::new()
+                .append(true)
+                .create(true)
+                .open(path)
+                .with_context(|| format!("cannot append to the job summary {}", path.display()))?;
+            diagnostics::summary_markdown(&mut file, &diags, &prefix)?;
+        }
+        diagnostics::github_notice(out, &diags, summary.is_some())?;
+    }
     Ok(if Summary::of(&diags).fails(args.strict) {
         Outcome::Failure
     } else {

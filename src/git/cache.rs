@@ -3,6 +3,8 @@
 //! record changes (`Entry`) that those file changes amount to, which `log` and the reports read. Both
 //! are facts of the commit's id (its tree and parents, and so the whole history behind it, are part of
 //! what the id hashes) and of oslog's version, so a record never goes stale; a walk uses the ones it has and computes the rest.
+//! A merge's record changes depend on its merged branch, which a shallow clone may have cut off, so
+//! a shallow clone keeps none of them.
 //!
 //! The cache lives in `<git dir>/oslog/`, one pair of files per log root within the repository. A file starts
 //! with a line naming the format, oslog's version and the SHA-1 of the rest; a file that fails any of
@@ -23,8 +25,10 @@ use std::rc::Rc;
 /// by an oslog that computed it otherwise is ignored: 2 when an update moved by its date became one
 /// edit, 3 when a renumbering in a merge became one only if the merged branch had moved that record,
 /// 4 when links and submodules in a record's place became changes of their own, 5 when a
-/// milestone's `description` and a record's `source` became fields that load and are compared.
-const FORMAT: &str = "oslog-history-cache 5";
+/// milestone's `description` and a record's `source` became fields that load and are compared, 6
+/// when reviewers' flags covered more moves and a merge's changes named the merged branch's commits
+/// that made them.
+const FORMAT: &str = "oslog-history-cache 6";
 
 /// A record file a commit changed: its path under the log root, its ids before and after, and what
 /// it was on each side (a regular file, or a symbolic link or submodule in the record's place).

@@ -141,22 +141,23 @@ impl Repo {
         })
     }
 
-    /// Warnings that belong with any answer read from this repository's history.
+    /// Warnings that belong with any answer read from the history that runs back from HEAD.
     pub fn warnings(&self) -> Vec<String> {
-        let mut w = Vec::new();
-        if let Some(at) = &self.detached {
-            w.push(format!(
-                "HEAD is detached at {at}; the history runs back from that commit"
-            ));
-        }
-        if !self.grafts.is_empty() {
-            let at: Vec<String> = self.grafts.iter().map(|o| Rev(*o).short()).collect();
-            w.push(format!(
-                "this is a shallow clone: the trail starts at the graft ({}); earlier changes are not known (run `git fetch --unshallow` for the whole history)",
-                at.join(", ")
-            ));
-        }
-        w
+        let detached = self
+            .detached
+            .as_ref()
+            .map(|at| format!("HEAD is detached at {at}; the history runs back from that commit"));
+        detached.into_iter().chain(self.shallow_warning()).collect()
+    }
+
+    /// The warning that belongs with a comparison of named commits, which does not depend on where
+    /// HEAD is (a workflow checks a pull request out detached): only a shallow clone's.
+    pub fn shallow_warning(&self) -> Option<String> {
+        let at: Vec<String> = self.grafts.iter().map(|o| Rev(*o).short()).collect();
+        (!at.is_empty()).then(|| format!(
+            "this is a shallow clone: the trail starts at the graft ({}); earlier changes are not known (run `git fetch --unshallow` for the whole history)",
+            at.join(", ")
+        ))
     }
 
     /// Whether the clone is shallow.

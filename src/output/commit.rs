@@ -6,7 +6,7 @@
 //! trailers name the records (`Oslog-Action: 16`), and a status change or a renumbering.
 
 use super::table::ellipsis;
-use super::trail::{entry_lines_within, record_name};
+use super::trail::{entry_lines, record_name};
 use crate::trail::change::{update_diff, Change, Op, UpdateChange};
 use crate::trail::{Entry, Event, FileDiff, Rec, Version};
 
@@ -33,7 +33,7 @@ pub fn message(diffs: &[FileDiff]) -> String {
             } else {
                 String::new()
             };
-            entry_lines_within(e, usize::MAX)
+            entry_lines(e)
                 .into_iter()
                 .map(move |l| format!("- {name}{l}"))
         })

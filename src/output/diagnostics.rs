@@ -1,5 +1,6 @@
-//! Rendering findings: rustc-like text with the offending line and a caret, JSON for programs, and
-//! GitHub workflow commands for pull-request annotations.
+//! Rendering findings: rustc-like text with the offending line and a caret, JSON for programs,
+//! GitHub workflow commands for pull-request annotations, and the Markdown of a workflow's job
+//! summary, which holds every finding where the annotations stop.
 
 use super::printable;
 use super::style::Paint;
@@ -296,6 +297,75 @@ fn github(w: &mut dyn Write, diags: &[Diagnostic], prefix: &Path) -> io::Result<
         writeln!(w, "::{kind} {}::{}", props.join(","), gh_data(&message))?;
     }
     Ok(())
+}
+
+/// How many annotations of each kind GitHub shows for one step.
+const GITHUB_SHOWN: usize = 10;
+
+/// After the annotations: a notice when there are more of a kind than GitHub shows, saying where
+/// they all are.
+pub fn github_notice(w: &mut dyn Write, diags: &[Diagnostic], summarised: bool) -> io::Result<()> {
+    let s = Summary::of(diags);
+    if s.errors <= GITHUB_SHOWN && s.warnings <= GITHUB_SHOWN {
+        return Ok(());
+    }
+    let mut counts = Vec::new();
+    for (n, kind) in [(s.errors, "error"), (s.warnings, "warning")] {
+        if n > GITHUB_SHOWN {
+            counts.push(format!("{n} {kind}{}", plural(n)));
+        }
+    }
+    let rest = match summarised {
+        true => "all are in the job summary",
+        false => "run `oslog validate` to see them all",
+    };
+    writeln!(
+        w,
+        "::notice::{}; GitHub shows at most {GITHUB_SHOWN} of each kind as annotations: {rest}",
+        gh_data(&counts.join(" and "))
+    )
+}
+
+/// Every finding as Markdown, for a workflow's job summary: a heading, the counts, and one item per
+/// finding with its place, code, message and hint.
+pub fn summary_markdown(w: &mut dyn Write, diags: &[Diagnostic], prefix: &Path) -> io::Result<()> {
+    use super::markdown::{code, text};
+    writeln!(w, "## oslog validate\n")?;
+    let s = Summary::of(diags);
+    if diags.is_empty() {
+        return writeln!(w, "No findings.\n");
+    }
+    let files: std::collections::HashSet<&Path> = diags.iter().map(|d| d.file.as_path()).collect();
+    writeln!(
+        w,
+        "{} error{}, {} warning{} in {} file{}.\n",
+        s.errors,
+        plural(s.errors),
+        s.warnings,
+        plural(s.warnings),
+        files.len(),
+        plural(files.len())
+    )?;
+    for d in diags {
+        let mut place = shown(prefix, &d.file);
+        for n in [d.line, d.column].into_iter().map_while(|n| n) {
+            place.push_str(&format!(":{n}"));
+        }
+        let severity = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let hint = d.hint.as_deref().map(|h| format!(" (hint: {})", text(h)));
+        writeln!(
+            w,
+            "- **{severity}** {} {}: {}{}",
+            code(d.code.as_str()),
+            code(&place),
+            text(&d.message),
+            hint.unwrap_or_default()
+        )?;
+    }
+    writeln!(w)
 }
 
 #[cfg(test)]

@@ -55,6 +55,26 @@ impl Paint {
         self.paint(Style::new().bold(), text)
     }
 
+    /// Red and struck through, for words a change removed.
+    pub fn removed(&self, text: &str) -> String {
+        self.paint(
+            Style::new()
+                .strikethrough()
+                .fg_color(Some(Color::Ansi(AnsiColor::Red))),
+            text,
+        )
+    }
+
+    /// Green and underlined, for words a change added.
+    pub fn added(&self, text: &str) -> String {
+        self.paint(
+            Style::new()
+                .underline()
+                .fg_color(Some(Color::Ansi(AnsiColor::Green))),
+            text,
+        )
+    }
+
     /// Dimmed, for secondary text.
     pub fn dim(&self, text: &str) -> String {
         self.paint(Style::new().dimmed(), text)

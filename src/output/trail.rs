@@ -1,31 +1,81 @@
-//! The audit trail as text: commits with their record changes (`history`, `log`, `diff`), the Markdown
-//! summary of `diff --format md`, and the slippage report of `slips`.
+//! The audit trail as text: commits with their record changes (`history`, `log`), the review of a
+//! range (`diff`) on a terminal and in Markdown, the phrases of commit messages, and the slippage
+//! report of `slips`. A person reads every value whole: on a terminal long lines wrap to its width,
+//! piped or in Markdown they are never cut; and a rewritten title or update shows the words it lost
+//! and gained.
 
+use super::markdown;
+use super::printable;
 use super::style::Paint;
 use super::table::ellipsis;
 use crate::trail::change::{Change, Flag, Op};
-use crate::trail::{CommitChanges, Entry, Event, Slips};
+use crate::trail::words::{words, Words};
+use crate::trail::{CommitChanges, CommitInfo, Entry, Event, Slips};
 use std::io::{self, Write};
 
-/// How long a text value may be on one line before it is cut.
-const WIDTH: usize = 72;
+/// How text reaches the reader: colour, and the width a terminal wraps lines to (`None` when the
+/// output is not a terminal: every line whole).
+#[derive(Clone, Copy, Debug)]
+pub struct Screen {
+    pub paint: Paint,
+    pub width: Option<usize>,
+}
 
-/// A value on one line, cut at `width` characters.
-fn value(v: &Option<String>, width: usize) -> String {
-    match v {
-        Some(s) => ellipsis(&s.replace('\n', " "), width),
-        None => "(none)".into(),
-    }
+/// A line as a reviewer reads it: the text both versions share (and labels), and the words a
+/// change removed and added.
+type Line = Vec<Words>;
+
+fn plain(s: impl Into<String>) -> Line {
+    vec![Words::Same(s.into())]
+}
+
+/// A value on one line, whole.
+fn value(v: Option<&str>) -> String {
+    v.map_or_else(|| "(none)".to_string(), |s| s.replace('\n', " "))
 }
 
 /// One change as a phrase: `status: ongoing → complete`, `update added: …`.
-fn change_text(c: &Change, width: usize) -> String {
-    let value = |v| value(v, width);
+fn phrase(c: &Change) -> String {
+    let v = |x: &Option<String>| value(x.as_deref());
     match c.op {
-        Op::Changed => format!("{}: {} → {}", c.field, value(&c.old), value(&c.new)),
-        Op::Added => format!("update added: {}", value(&c.new)),
-        Op::Edited => format!("update edited: {} → {}", value(&c.old), value(&c.new)),
-        Op::Removed => format!("update removed: {}", value(&c.old)),
+        Op::Changed => format!("{}: {} → {}", c.field, v(&c.old), v(&c.new)),
+        Op::Added => format!("update added: {}", v(&c.new)),
+        Op::Edited => format!("update edited: {} → {}", v(&c.old), v(&c.new)),
+        Op::Removed => format!("update removed: {}", v(&c.old)),
+    }
+}
+
+/// One change for a reviewer: a rewritten text (a title, a milestone's description, an update)
+/// word by word, anything else as its phrase.
+fn change_line(c: &Change) -> Line {
+    let label = match (c.op, c.field) {
+        (Op::Edited, _) => "update edited: ".to_string(),
+        (Op::Changed, "title" | "description" | "objective" | "by") => format!("{}: ", c.field),
+        _ => return plain(phrase(c)),
+    };
+    let pieces = match (&c.old, &c.new) {
+        (Some(old), Some(new)) => words(old, new),
+        _ => None,
+    };
+    match pieces {
+        Some(pieces) => std::iter::once(Words::Same(label)).chain(pieces).collect(),
+        None => plain(phrase(c)),
+    }
+}
+
+/// Why an entry's fields cannot be compared, for an unreadable version or what is not a file.
+fn odd_phrase(e: &Entry) -> String {
+    match (e.event, e.was, e.now) {
+        (Event::NotAFile, _, Some(now)) => format!(
+            "{} is {} here, not a record file; oslog does not read it",
+            e.file,
+            now.describe()
+        ),
+        (Event::NotAFile, Some(was), None) => format!("{} is no longer {}", e.file, was.describe()),
+        (Event::NotAFile, None, None) => format!("{} is not a record file", e.file),
+        // Without a title no version loads: the file is new, or was already broken.
+        _ if e.title.is_none() => format!("{} does not load", e.file),
+        _ => format!("changed, but one version of {} does not load", e.file),
     }
 }
 
@@ -38,14 +88,8 @@ pub fn record_name(e: &Entry) -> String {
     }
 }
 
-/// The lines that describe one entry, without the record's name, each value cut to fit a line.
+/// The lines that describe one entry in a commit message, one phrase per change, values whole.
 pub fn entry_lines(e: &Entry) -> Vec<String> {
-    entry_lines_within(e, WIDTH)
-}
-
-/// The lines that describe one entry, each value cut at `width` characters.
-pub fn entry_lines_within(e: &Entry, width: usize) -> Vec<String> {
-    let value = |v| value(v, width);
     match e.event {
         Event::Added => {
             let brief: Vec<String> = e
@@ -54,97 +98,170 @@ pub fn entry_lines_within(e: &Entry, width: usize) -> Vec<String> {
                 .filter(|c| matches!(c.field, "status" | "deadline" | "owner" | "date"))
                 .filter_map(|c| Some(format!("{} {}", c.field, c.new.as_deref()?)))
                 .collect();
-            vec![format!("added: {} ({})", value(&e.title), brief.join(", "))]
+            vec![format!(
+                "added: {} ({})",
+                value(e.title.as_deref()),
+                brief.join(", ")
+            )]
         }
-        Event::Removed => vec![format!("removed: {}", value(&e.title))],
-        Event::Unreadable => vec![format!(
-            "changed, but one version of {} does not load",
-            e.file
-        )],
-        Event::NotAFile => vec![match (e.was, e.now) {
-            (_, Some(now)) => format!(
-                "{} is {} here, not a record file; oslog does not read it",
-                e.file,
-                now.describe()
-            ),
-            (Some(was), None) => format!("{} is no longer {}", e.file, was.describe()),
-            (None, None) => format!("{} is not a record file", e.file),
-        }],
+        Event::Removed => vec![format!("removed: {}", value(e.title.as_deref()))],
+        Event::Unreadable | Event::NotAFile => vec![odd_phrase(e)],
         Event::Renumbered | Event::Changed => {
-            let mut lines = Vec::new();
-            if let Some(from) = e.from {
-                lines.push(format!("renumbered from #{from}"));
-            }
-            lines.extend(e.changes.iter().map(|c| change_text(c, width)));
-            lines
+            let from = e.from.map(|f| format!("renumbered from #{f}"));
+            from.into_iter()
+                .chain(e.changes.iter().map(phrase))
+                .collect()
         }
     }
 }
 
-fn commit_heading(w: &mut dyn Write, c: &CommitChanges, paint: Paint) -> io::Result<()> {
-    match &c.commit {
-        Some(ci) => writeln!(
-            w,
-            "{}  {}  {}  {}",
-            paint.accent(&ci.short),
-            ci.date,
-            ci.author,
-            paint.dim(&ellipsis(&ci.summary, 60))
-        ),
-        None => writeln!(w, "{}", paint.warning("uncommitted (working tree)")),
+/// The lines that describe one entry to a reviewer. With `titled`, the record's title heads them;
+/// without, an addition or removal says it. An addition lists every field it sets, one a line.
+fn review_lines(e: &Entry, titled: bool) -> Vec<Line> {
+    let what = |word: &str| match (&e.title, titled) {
+        (Some(t), false) => plain(format!("{word}: {}", value(Some(t)))),
+        _ => plain(word),
+    };
+    match e.event {
+        Event::Added => {
+            let fields = e.changes.iter().filter(|c| c.field != "title").map(|c| {
+                let v = value(c.new.as_deref());
+                plain(match c.op {
+                    Op::Added => format!("update: {v}"),
+                    _ => format!("{}: {v}", c.field),
+                })
+            });
+            std::iter::once(what("added")).chain(fields).collect()
+        }
+        Event::Removed => vec![what("removed")],
+        Event::Unreadable | Event::NotAFile => vec![plain(odd_phrase(e))],
+        Event::Renumbered | Event::Changed => {
+            let from = e.from.map(|f| plain(format!("renumbered from #{f}")));
+            from.into_iter()
+                .chain(e.changes.iter().map(change_line))
+                .collect()
+        }
     }
 }
 
-fn flag_lines(w: &mut dyn Write, flags: &[Flag], indent: &str, paint: Paint) -> io::Result<()> {
-    for f in flags {
-        writeln!(w, "{indent}{}", paint.warning(&format!("! {}", f.about())))?;
+/// A commit as one line: `1a2b3c4  2019-07-10  Bob  Complete 16`, safe for a terminal.
+fn commit_line(c: &CommitInfo, paint: Paint) -> String {
+    format!(
+        "{}  {}  {}  {}",
+        paint.accent(&c.short),
+        c.date,
+        printable(&c.author),
+        paint.dim(&printable(&c.summary))
+    )
+}
+
+/// Write `text` after `first`, wrapped to the screen's width with `rest` before each further line;
+/// whole when the screen has no width.
+fn wrapped(w: &mut dyn Write, s: Screen, first: &str, rest: &str, text: &str) -> io::Result<()> {
+    let Some(width) = s.width else {
+        return writeln!(w, "{first}{text}");
+    };
+    let options = textwrap::Options::new(width.max(20))
+        .initial_indent(first)
+        .subsequent_indent(rest);
+    for line in textwrap::wrap(text, options) {
+        writeln!(w, "{line}")?;
     }
     Ok(())
 }
 
-/// Write commits newest first. With `names`, each change line starts with its record (for `log`);
-/// without, the record is known (for `history`).
+/// A line for a terminal: removed and added words coloured (struck through, underlined), or, in
+/// plain text, marked as `git diff --word-diff` marks them: `[-removed-]{+added+}`.
+fn terminal_text(line: &[Words], paint: Paint) -> String {
+    let mut out = String::new();
+    let mark = |t: &str, style: fn(&Paint, &str) -> String| -> String {
+        // Word by word, so that a line wrapped inside a change starts uncoloured.
+        let flat = t.replace('\n', " ");
+        let marked: Vec<String> = flat.split(' ').map(|word| style(&paint, word)).collect();
+        marked.join(" ")
+    };
+    let mut after_removal = false;
+    for piece in line {
+        match piece {
+            Words::Same(t) => out.push_str(&t.replace('\n', " ")),
+            Words::Removed(t) if paint.on => out.push_str(&mark(t, Paint::removed)),
+            Words::Added(t) if paint.on => {
+                if after_removal {
+                    out.push(' ');
+                }
+                out.push_str(&mark(t, Paint::added));
+            }
+            Words::Removed(t) => out.push_str(&format!("[-{}-]", t.replace('\n', " "))),
+            Words::Added(t) => out.push_str(&format!("{{+{}+}}", t.replace('\n', " "))),
+        }
+        after_removal = matches!(piece, Words::Removed(_));
+    }
+    out
+}
+
+/// Write commits newest first. With `names`, each record's changes come under its number and
+/// title (for `log`); without, the record is known (for `history`).
 pub fn commits(
     w: &mut dyn Write,
     commits: &[CommitChanges],
     names: bool,
-    paint: Paint,
+    s: Screen,
 ) -> io::Result<()> {
     for (i, c) in commits.iter().enumerate() {
         if i > 0 {
             writeln!(w)?;
         }
-        commit_heading(w, c, paint)?;
-        entries(w, &c.entries, names, paint)?;
+        match &c.commit {
+            Some(ci) => wrapped(w, s, "", "  ", &commit_line(ci, s.paint))?,
+            None => writeln!(w, "{}", s.paint.warning("uncommitted (working tree)"))?,
+        }
+        entries(w, &c.entries, names, s)?;
     }
     Ok(())
 }
 
-/// Write record entries, one or more lines each.
-pub fn entries(w: &mut dyn Write, entries: &[Entry], names: bool, paint: Paint) -> io::Result<()> {
-    // Action numbers make a narrow column; a milestone's long id goes on a line of its own.
-    let width = entries
+/// Write record entries: with `names`, each under its record's name and title; then its changes,
+/// what to look at twice, and, for a change a merge brought, the merged branch's commits that made
+/// it.
+pub fn entries(w: &mut dyn Write, entries: &[Entry], names: bool, s: Screen) -> io::Result<()> {
+    // Action numbers make a narrow column; a milestone's long id goes past it.
+    let column = entries
         .iter()
         .filter(|e| e.action.is_some())
         .map(|e| record_name(e).chars().count())
         .max()
         .unwrap_or(0);
+    let pad = match names {
+        true => " ".repeat(column + 4),
+        false => "  ".to_string(),
+    };
+    let hang = format!("{pad}  ");
     for e in entries {
-        let full = record_name(e);
-        let (own_line, name) = match names {
-            false => (false, String::new()),
-            true if full.chars().count() > width => (true, format!("{:<width$}  ", "")),
-            true => (false, format!("{full:<width$}  ")),
-        };
-        if own_line {
-            writeln!(w, "  {}", paint.bold(&full))?;
+        if names {
+            let name = format!("{:<column$}  ", record_name(e));
+            let rest = " ".repeat(name.chars().count() + 2);
+            let title = e.title.as_deref().map(|t| value(Some(t)));
+            match title {
+                Some(title) => wrapped(w, s, &format!("  {}", s.paint.bold(&name)), &rest, &title)?,
+                None => writeln!(w, "  {}", s.paint.bold(name.trim_end()))?,
+            }
         }
-        let pad = " ".repeat(name.chars().count());
-        for (j, line) in entry_lines(e).iter().enumerate() {
-            let lead = if j == 0 { &name } else { &pad };
-            writeln!(w, "  {}{line}", paint.bold(lead))?;
+        for line in review_lines(e, names) {
+            wrapped(w, s, &pad, &hang, &terminal_text(&line, s.paint))?;
         }
-        flag_lines(w, &e.flags, &format!("  {pad}"), paint)?;
+        for f in &e.flags {
+            let text = s.paint.warning(&format!("! {}", f.about()));
+            wrapped(w, s, &pad, &hang, &text)?;
+        }
+        for c in &e.credit {
+            wrapped(
+                w,
+                s,
+                &pad,
+                &hang,
+                &format!("by {}", commit_line(c, s.paint)),
+            )?;
+        }
     }
     Ok(())
 }
@@ -157,60 +274,274 @@ pub fn warnings(w: &mut dyn Write, warnings: &[String], paint: Paint) -> io::Res
     Ok(())
 }
 
-/// The Markdown summary of a semantic diff, for a pull-request comment or `$GITHUB_STEP_SUMMARY`.
-pub fn diff_markdown(
+/// Say, on stderr, that `a..b` (as written: an empty side is HEAD, or for `b` the working tree)
+/// compares two trees of which `a` is not an ancestor of `b`: either they split (`a...b` is what
+/// `b` brings), or `b` is an ancestor of `a` (`backwards`: `b..a` is what `a` made).
+pub fn diverged(
     w: &mut dyn Write,
-    range: &str,
-    entries: &[Entry],
-    warnings: &[String],
+    a: &str,
+    b: &str,
+    backwards: bool,
+    paint: Paint,
 ) -> io::Result<()> {
-    writeln!(w, "## oslog diff {}\n", super::markdown::text(range))?;
-    for text in warnings {
-        writeln!(w, "> **Warning:** {}\n", super::markdown::text(text))?;
-    }
-    if entries.is_empty() {
-        writeln!(w, "No changes to actions or milestones.")?;
-        return Ok(());
-    }
-    let count = |ev: Event| entries.iter().filter(|e| e.event == ev).count();
-    writeln!(
-        w,
-        "{} changed, {} added, {} removed, {} renumbered.\n",
-        count(Event::Changed) + count(Event::Unreadable) + count(Event::NotAFile),
-        count(Event::Added),
-        count(Event::Removed),
-        count(Event::Renumbered)
-    )?;
-    let flagged: Vec<&Entry> = entries.iter().filter(|e| !e.flags.is_empty()).collect();
-    if !flagged.is_empty() {
-        writeln!(w, "### Look twice\n")?;
-        for e in flagged {
-            let why: Vec<&str> = e.flags.iter().map(|f| f.about()).collect();
-            writeln!(
-                w,
-                "- **{}**: {}",
-                super::markdown::text(&record_name(e)),
-                why.join("; ")
-            )?;
+    let (a, b) = (printable(a), printable(b));
+    let name = |s: &str| {
+        if s.is_empty() {
+            "HEAD".to_string()
+        } else {
+            s.to_string()
         }
-        writeln!(w)?;
-    }
-    writeln!(w, "### Changes\n")?;
-    writeln!(w, "| Record | Change |")?;
-    writeln!(w, "| --- | --- |")?;
-    for e in entries {
-        let lines: Vec<String> = entry_lines(e)
-            .iter()
-            .map(|l| super::markdown::text(l))
-            .collect();
-        writeln!(
+    };
+    let (na, nb) = (name(&a), name(&b));
+    let warning = paint.warning("warning:");
+    match backwards {
+        true => writeln!(
             w,
-            "| {} | {} |",
-            super::markdown::text(&record_name(e)),
-            lines.join("<br>")
-        )?;
+            "oslog: {warning} {nb} is an ancestor of {na}, so {a}..{b} shows the changes {na} made since {nb} as if undone; for them as made run `oslog diff {b}..{a}`"
+        ),
+        false => writeln!(
+            w,
+            "oslog: {warning} {na} is not an ancestor of {nb}, so {a}..{b} also shows the changes {na} made since they split, as if {nb} had undone them; for {nb}'s own changes run `oslog diff {a}...{b}`"
+        ),
     }
-    Ok(())
+}
+
+/// A range's review: what was compared, and the record changes found.
+pub struct Review<'a> {
+    /// The range as written (`origin/main...HEAD`), or as the default reads.
+    pub range: &'a str,
+    /// The old side's short id: the merge base, for a three-dot range.
+    pub from: &'a str,
+    /// Whether `from` is the merge base of a three-dot range.
+    pub merge_base: bool,
+    /// The new side: a short commit id, or `working tree`.
+    pub to: &'a str,
+    pub entries: &'a [Entry],
+    pub warnings: &'a [String],
+}
+
+impl Review<'_> {
+    /// Where the changes run from and to, as a phrase.
+    fn scope(&self) -> String {
+        let to = match self.to {
+            "working tree" => "the working tree",
+            id => id,
+        };
+        match self.merge_base {
+            true => format!("since the merge base {}, up to {to}", self.from),
+            false => format!("from {}, up to {to}", self.from),
+        }
+    }
+
+    /// How many records changed in each way, and how many to look at twice.
+    fn counts(&self) -> String {
+        let count = |ev: &[Event]| {
+            self.entries
+                .iter()
+                .filter(|e| ev.contains(&e.event))
+                .count()
+        };
+        let flagged = self.entries.iter().filter(|e| !e.flags.is_empty()).count();
+        let unreadable = match count(&[Event::Unreadable]) {
+            0 => String::new(),
+            n => format!(", {n} that {} not load", if n == 1 { "does" } else { "do" }),
+        };
+        format!(
+            "{} changed, {} added, {} removed, {} renumbered{unreadable}; {} to look at twice",
+            count(&[Event::Changed, Event::NotAFile]),
+            count(&[Event::Added]),
+            count(&[Event::Removed]),
+            count(&[Event::Renumbered]),
+            flagged
+        )
+    }
+}
+
+/// The review of a range on a terminal, or piped as plain text.
+pub fn review_text(w: &mut dyn Write, r: &Review, s: Screen) -> io::Result<()> {
+    warnings(w, r.warnings, s.paint)?;
+    let heading = s.paint.bold(&format!("Changes {}", printable(r.range)));
+    wrapped(w, s, "", "  ", &format!("{heading} ({})", r.scope()))?;
+    if r.entries.is_empty() {
+        return writeln!(w, "  none");
+    }
+    wrapped(w, s, "  ", "  ", &r.counts())?;
+    entries(w, r.entries, true, s)
+}
+
+/// A line in Markdown: removed words struck through, added ones in bold, everything escaped.
+fn markdown_line(line: &[Words]) -> String {
+    let mut out = String::new();
+    let mut after_removal = false;
+    for piece in line {
+        match piece {
+            Words::Same(t) => out.push_str(&markdown::text(t)),
+            Words::Removed(t) => out.push_str(&format!("~~{}~~", markdown::text(t))),
+            Words::Added(t) => {
+                if after_removal {
+                    out.push(' ');
+                }
+                out.push_str(&format!("**{}**", markdown::text(t)));
+            }
+        }
+        after_removal = matches!(piece, Words::Removed(_));
+    }
+    out
+}
+
+/// An entry's heading in Markdown: its record and title.
+fn markdown_name(e: &Entry) -> String {
+    let title = e
+        .title
+        .as_deref()
+        .map(|t| format!(" {}", markdown::text(t)));
+    format!(
+        "{}{}",
+        markdown::text(&record_name(e)),
+        title.unwrap_or_default()
+    )
+}
+
+fn reasons(flags: &[Flag]) -> String {
+    let why: Vec<&str> = flags.iter().map(|f| f.about()).collect();
+    why.join("; ")
+}
+
+/// The top of a review in Markdown: the heading, the counts and any warning.
+fn markdown_head(r: &Review) -> String {
+    let mut out = format!(
+        "## oslog diff {}
+
+",
+        markdown::code(r.range)
+    );
+    let scope = r.scope();
+    let mut cap = scope.chars();
+    let scope: String = cap
+        .next()
+        .map(|c| c.to_uppercase().chain(cap).collect())
+        .unwrap_or_default();
+    match r.entries.is_empty() {
+        true => out.push_str(&format!(
+            "{scope}: no changes to actions or milestones.\n\n"
+        )),
+        false => out.push_str(&format!("{scope}: {}.\n\n", r.counts())),
+    }
+    for text in r.warnings {
+        out.push_str(&format!("> **Warning:** {}\n\n", markdown::text(text)));
+    }
+    out
+}
+
+/// The item of a record in the list of what to look at twice.
+fn look_twice_item(e: &Entry) -> String {
+    format!("- **{}**: {}\n", markdown_name(e), reasons(&e.flags))
+}
+
+/// A record's section under "Changes": its name and title, then its changes, one item each.
+fn change_section(e: &Entry) -> String {
+    let mut out = format!("\n#### {}\n\n", markdown_name(e));
+    for line in review_lines(e, true) {
+        out.push_str(&format!("- {}\n", markdown_line(&line)));
+    }
+    if !e.flags.is_empty() {
+        out.push_str(&format!("- **Look twice:** {}\n", reasons(&e.flags)));
+    }
+    out
+}
+
+const LOOK_TWICE: &str = "### Look twice\n\n";
+const CHANGES: &str = "### Changes\n";
+
+/// The whole review in Markdown.
+fn markdown_review(r: &Review) -> String {
+    let mut out = markdown_head(r);
+    if r.entries.is_empty() {
+        return out;
+    }
+    let flagged: Vec<&Entry> = r.entries.iter().filter(|e| !e.flags.is_empty()).collect();
+    if !flagged.is_empty() {
+        out.push_str(LOOK_TWICE);
+        for e in flagged {
+            out.push_str(&look_twice_item(e));
+        }
+        out.push('\n');
+    }
+    out.push_str(CHANGES);
+    for e in r.entries {
+        out.push_str(&change_section(e));
+    }
+    out
+}
+
+/// Append to `out` as many of `items`, in order, as keep it within `max` characters together with
+/// the line that says how many were left out (`more`), and then that line.
+fn fit(out: &mut String, items: &[String], max: usize, more: impl Fn(usize) -> String) {
+    let mut length = out.chars().count();
+    for (i, item) in items.iter().enumerate() {
+        let left = items.len() - i - 1;
+        let tail = if left > 0 {
+            more(left).chars().count()
+        } else {
+            0
+        };
+        let size = item.chars().count();
+        if length + size + tail > max {
+            out.push_str(&more(items.len() - i));
+            return;
+        }
+        out.push_str(item);
+        length += size;
+    }
+}
+
+/// The review of a range in Markdown, for a pull-request comment or a job summary. With `limit`
+/// (a number of characters, and where the whole review is), a review longer than that becomes a
+/// summary that fits: the counts, as many of the records to look at twice as fit, and then as many
+/// of the records' sections.
+pub fn review_markdown(
+    w: &mut dyn Write,
+    r: &Review,
+    limit: Option<(usize, Option<&str>)>,
+) -> io::Result<()> {
+    let full = markdown_review(r);
+    let length = full.chars().count();
+    let Some((max, link)) = limit.filter(|(max, _)| length > *max) else {
+        return w.write_all(full.as_bytes());
+    };
+    let whole = match link {
+        Some(url) => markdown::link("the whole review", url),
+        None => "the whole review".to_string(),
+    };
+    let mut out = markdown_head(r);
+    out.push_str(&format!(
+        "This is a summary: {whole} is {length} characters, more than {max}; run `oslog diff` on the branch to see it.\n\n"
+    ));
+    let flagged: Vec<String> = r
+        .entries
+        .iter()
+        .filter(|e| !e.flags.is_empty())
+        .map(look_twice_item)
+        .collect();
+    if !flagged.is_empty() {
+        out.push_str(LOOK_TWICE);
+        fit(&mut out, &flagged, max, |n| format!("- and {n} more\n"));
+    }
+    let sections: Vec<String> = r.entries.iter().map(change_section).collect();
+    let more = |n: usize| format!("\nAnd {n} more records, in the whole review.\n");
+    // The heading only when its first record fits under it.
+    let first = match sections.as_slice() {
+        [only] => only.chars().count(),
+        [first, ..] => first.chars().count() + more(sections.len() - 1).chars().count(),
+        [] => usize::MAX / 2,
+    };
+    let gap = usize::from(!flagged.is_empty());
+    if out.chars().count() + gap + CHANGES.len() + first <= max {
+        out.push_str(&"\n".repeat(gap));
+        out.push_str(CHANGES);
+        fit(&mut out, &sections, max, more);
+    }
+    w.write_all(out.as_bytes())
 }
 
 /// The slippage report: the actions that slipped most, the median delay per theme, and every action

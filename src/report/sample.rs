@@ -64,6 +64,7 @@ pub fn entry(id: u32, event: Event, theme: &str, changes: Vec<Change>) -> Entry 
         flags: vec![],
         was: None,
         now: None,
+        credit: vec![],
     }
 }
 

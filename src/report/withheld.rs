@@ -145,6 +145,7 @@ mod tests {
             flags: vec![],
             was: None,
             now: None,
+            credit: vec![],
         };
         let commits = vec![CommitChanges {
             commit: None,

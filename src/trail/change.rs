@@ -71,27 +71,53 @@ impl Change {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Flag {
-    /// A complete action is open again.
+    /// A complete or closed action is open again.
     Reopened,
     /// The deadline moved to a later date.
     DeadlineLater,
+    /// A dated deadline was taken away (cleared, or made `monthly`).
+    DeadlineRemoved,
     /// The status skipped a step of not-started → ongoing → proposed-complete → complete.
     StatusSkip,
+    /// The sign-off date was changed or cleared.
+    SignedOffChanged,
     /// An update was rewritten rather than a new one appended.
     UpdateEdited,
     /// An update was removed.
     UpdateRemoved,
+    /// The record was deleted rather than closed (or, for a milestone, cancelled).
+    Deleted,
+    /// The action's number belonged to another action: one the history had under it, one the
+    /// other side of the range has meanwhile given it to, or the one this file held before.
+    NumberReused,
 }
 
 impl Flag {
+    /// Every flag, in the order an entry lists them.
+    pub const ALL: [Flag; 9] = [
+        Flag::Reopened,
+        Flag::DeadlineLater,
+        Flag::DeadlineRemoved,
+        Flag::StatusSkip,
+        Flag::SignedOffChanged,
+        Flag::UpdateEdited,
+        Flag::UpdateRemoved,
+        Flag::Deleted,
+        Flag::NumberReused,
+    ];
+
     /// A sentence for reviewers.
     pub fn about(self) -> &'static str {
         match self {
-            Flag::Reopened => "a complete action was reopened",
+            Flag::Reopened => "a closed or complete action was reopened",
             Flag::DeadlineLater => "the deadline moved later",
+            Flag::DeadlineRemoved => "the deadline was taken away",
             Flag::StatusSkip => "the status skipped a step",
+            Flag::SignedOffChanged => "the sign-off date was changed",
             Flag::UpdateEdited => "an update was edited rather than appended",
             Flag::UpdateRemoved => "an update was removed",
+            Flag::Deleted => "deleted rather than closed or cancelled",
+            Flag::NumberReused => "the number belongs to another action",
         }
     }
 
@@ -100,9 +126,13 @@ impl Flag {
         match self {
             Flag::Reopened => "reopened",
             Flag::DeadlineLater => "deadline-later",
+            Flag::DeadlineRemoved => "deadline-removed",
             Flag::StatusSkip => "status-skip",
+            Flag::SignedOffChanged => "signed-off-changed",
             Flag::UpdateEdited => "update-edited",
             Flag::UpdateRemoved => "update-removed",
+            Flag::Deleted => "deleted",
+            Flag::NumberReused => "number-reused",
         }
     }
 }
@@ -313,29 +343,49 @@ fn step(s: Status) -> Option<u8> {
     }
 }
 
-/// What a reviewer should look at twice in the change from `old` to `new`.
+/// What a reviewer should look at twice in the change from `old` to `new`, in the order of
+/// [`Flag::ALL`].
 pub fn action_flags(old: &Action, new: &Action, changes: &[Change]) -> Vec<Flag> {
-    let mut flags = Vec::new();
-    if old.status == Status::Complete && new.status.is_open() {
-        flags.push(Flag::Reopened);
-    }
-    if let (Some(Deadline::Date(a)), Some(Deadline::Date(b))) = (old.deadline, new.deadline) {
-        if a.last_day() < b.last_day() {
-            flags.push(Flag::DeadlineLater);
-        }
-    }
-    if let (Some(a), Some(b)) = (step(old.status), step(new.status)) {
-        if b > a + 1 {
-            flags.push(Flag::StatusSkip);
-        }
-    }
-    if changes.iter().any(|c| c.op == Op::Edited) {
-        flags.push(Flag::UpdateEdited);
-    }
-    if changes.iter().any(|c| c.op == Op::Removed) {
-        flags.push(Flag::UpdateRemoved);
-    }
-    flags
+    let finished = matches!(old.status, Status::Complete | Status::Closed);
+    let dated = |d: Option<Deadline>| match d {
+        Some(Deadline::Date(d)) => Some(d.last_day()),
+        _ => None,
+    };
+    let steps = step(old.status).zip(step(new.status));
+    let checks = [
+        (Flag::Reopened, finished && new.status.is_open()),
+        (
+            Flag::DeadlineLater,
+            matches!((dated(old.deadline), dated(new.deadline)), (Some(a), Some(b)) if a < b),
+        ),
+        (
+            Flag::DeadlineRemoved,
+            dated(old.deadline).is_some() && dated(new.deadline).is_none(),
+        ),
+        (Flag::StatusSkip, steps.is_some_and(|(a, b)| b > a + 1)),
+        (
+            Flag::SignedOffChanged,
+            old.signed_off.is_some() && old.signed_off != new.signed_off,
+        ),
+        (
+            Flag::UpdateEdited,
+            changes.iter().any(|c| c.op == Op::Edited),
+        ),
+        (
+            Flag::UpdateRemoved,
+            changes.iter().any(|c| c.op == Op::Removed),
+        ),
+        // Neither the title nor the day it was raised kept: another action in the same file.
+        (
+            Flag::NumberReused,
+            old.title != new.title && old.raised != new.raised,
+        ),
+    ];
+    checks
+        .into_iter()
+        .filter(|(_, on)| *on)
+        .map(|(f, _)| f)
+        .collect()
 }
 
 /// An action with the given number, status and deadline, for tests.
@@ -510,6 +560,47 @@ mod tests {
             action_flags(&old, &new, &[]).is_empty(),
             "same last day is not later"
         );
+    }
+
+    #[test]
+    fn flags_for_a_closed_action_reopened_a_deadline_or_sign_off_taken_away_and_a_reused_number() {
+        let mut old = action();
+        old.status = Status::Closed;
+        old.signed_off = Some(LogDate::parse("2019-06").unwrap());
+        let mut new = old.clone();
+        new.status = Status::NotStarted;
+        new.deadline = Some(Deadline::Monthly);
+        new.signed_off = None;
+        assert_eq!(
+            action_flags(&old, &new, &[]),
+            vec![
+                Flag::Reopened,
+                Flag::DeadlineRemoved,
+                Flag::SignedOffChanged
+            ]
+        );
+        new = old.clone();
+        new.deadline = None;
+        new.signed_off = Some(LogDate::parse("2019-07").unwrap());
+        assert_eq!(
+            action_flags(&old, &new, &[]),
+            vec![Flag::DeadlineRemoved, Flag::SignedOffChanged]
+        );
+        // A sign-off recorded for the first time is the lifecycle, not a rewrite.
+        let mut first = old.clone();
+        first.signed_off = None;
+        assert!(action_flags(&first, &old, &[]).is_empty());
+        // A retitle keeps the day raised; another action under the number keeps neither.
+        new = old.clone();
+        new.title = "Another".into();
+        assert!(action_flags(&old, &new, &[]).is_empty());
+        new.raised = LogDate::parse("2019-05").unwrap();
+        assert_eq!(action_flags(&old, &new, &[]), vec![Flag::NumberReused]);
+        for f in Flag::ALL {
+            let json = serde_json::to_string(&f).unwrap();
+            assert_eq!(json, format!("\"{}\"", f.as_str()));
+            assert!(!f.about().is_empty());
+        }
     }
 
     #[test]

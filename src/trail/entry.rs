@@ -108,6 +108,10 @@ pub struct Entry {
     pub was: Option<NotAFile>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub now: Option<NotAFile>,
+    /// For a change that a merge brought in: the commits of the merged branch that made it, newest
+    /// first, so that the change is credited to whoever made it rather than to whoever merged it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub credit: Vec<CommitInfo>,
 }
 
 /// The changes of one commit; `commit` is `None` for uncommitted changes in the working tree.
@@ -146,6 +150,15 @@ impl Entry {
             flags: Vec::new(),
             was: None,
             now: None,
+            credit: Vec::new(),
+        }
+    }
+
+    /// A removal, flagged: the log closes (or cancels) a record rather than deleting it.
+    fn removed(file: &str, rec: Option<&Rec>) -> Entry {
+        Entry {
+            flags: vec![Flag::Deleted],
+            ..Entry::new(file, Event::Removed, rec)
         }
     }
 
@@ -183,15 +196,22 @@ fn initial_fields(rec: &Rec) -> Vec<Change> {
                     ch.old = None;
                 }
             }
-            // The status is always set; show it even when it equals the blank's.
-            if !c.iter().any(|ch| ch.field == "status") {
-                c.push(Change {
-                    field: "status",
-                    op: Op::Changed,
-                    old: None,
-                    new: Some(a.status.to_string()),
-                });
+            // The day raised and the status are always set; the blank kept them.
+            for (field, new) in [
+                ("raised", a.raised.to_string()),
+                ("status", a.status.to_string()),
+            ] {
+                if !c.iter().any(|ch| ch.field == field) {
+                    c.push(Change {
+                        field,
+                        op: Op::Changed,
+                        old: None,
+                        new: Some(new),
+                    });
+                }
             }
+            let at = |f: &str| crate::model::ACTION_FIELDS.iter().position(|x| *x == f);
+            c.sort_by_key(|ch| at(ch.field));
             c
         }
         Rec::Milestone(m) => vec![
@@ -291,7 +311,7 @@ pub fn entries_with_moves(diffs: &[FileDiff], moves: &[(usize, usize)]) -> Vec<E
                 e.changes = initial_fields(r);
                 e
             }
-            (Version::Present(r), Version::Absent) => Entry::new(&d.file, Event::Removed, Some(r)),
+            (Version::Present(r), Version::Absent) => Entry::removed(&d.file, Some(r)),
             (Version::Present(Rec::Action(a)), Version::Present(Rec::Action(b))) => {
                 let changes = change::action_changes(a, b);
                 // A new number in the same file (a renumbering whose new number names the file).
@@ -332,7 +352,7 @@ pub fn entries_with_moves(diffs: &[FileDiff], moves: &[(usize, usize)]) -> Vec<E
                 (e.was, e.now) = (not_a_file(&d.old), not_a_file(&d.new));
                 e
             }
-            (Version::Unreadable, Version::Absent) => Entry::new(&d.file, Event::Removed, None),
+            (Version::Unreadable, Version::Absent) => Entry::removed(&d.file, None),
             (_, Version::Present(r)) => Entry::new(&d.file, Event::Unreadable, Some(r)),
             (Version::Present(r), _) => Entry::new(&d.file, Event::Unreadable, Some(r)),
             _ => Entry::new(&d.file, Event::Unreadable, None),
@@ -499,7 +519,10 @@ mod tests {
         assert_eq!(e.len(), 3);
         assert_eq!(e[0].event, Event::Added);
         let fields: Vec<_> = e[0].changes.iter().map(|c| c.field).collect();
-        assert_eq!(fields, vec!["title", "theme", "deadline", "status"]);
+        assert_eq!(
+            fields,
+            vec!["title", "theme", "raised", "deadline", "status"]
+        );
         assert_eq!(
             (e[1].event, e[1].title.as_deref()),
             (Event::Removed, Some("action 4"))

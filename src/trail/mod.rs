@@ -1,11 +1,12 @@
-//! The audit trail as data: what changed in each commit, record by record (`entry.rs`) and field by
-//! field (`change.rs`), and what is read from it: deadline slippage (`slips.rs`). `git/` walks the
-//! history and hands back these entries; `history`, `log`, `diff`, `slips` and the reports read them.
-//! Everything here is pure.
+//! The audit trail as data: what changed in each commit, record by record (`entry.rs`), field by
+//! field (`change.rs`) and word by word within a text (`words.rs`), and what is read from it:
+//! deadline slippage (`slips.rs`). `git/` walks the history and hands back these entries; `history`,
+//! `log`, `diff`, `slips` and the reports read them. Everything here is pure.
 
 pub mod change;
 mod entry;
 mod slips;
+pub mod words;
 
 pub use change::{Change, Flag, Op};
 pub use entry::{

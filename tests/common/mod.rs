@@ -1,6 +1,6 @@
 //! Helpers shared by the integration tests: the one runner of the oslog binary, copying fixture
-//! trees, writing files, and committing the whole working tree of a real repository with a fixed
-//! author and time.
+//! trees, writing files, committing the whole working tree of a real repository with a fixed
+//! author and time, and rendering Markdown as GitHub does.
 #![allow(dead_code)] // each test binary uses its own subset
 
 use git2::{Repository, Signature, Time};
@@ -174,7 +174,9 @@ pub fn oslog_command(dir: &Path, args: &[&str]) -> std::process::Command {
         .env("OSLOG_TODAY", "2019-07-01")
         .env_remove("GIT_DIR")
         .env_remove("GIT_INDEX_FILE")
-        .env_remove("GIT_WORK_TREE");
+        .env_remove("GIT_WORK_TREE")
+        // Run inside a GitHub workflow, `validate --format github` would write to its job summary.
+        .env_remove("GITHUB_STEP_SUMMARY");
     for fault in [
         "OSLOG_FAIL_WRITE",
         "OSLOG_ABORT_WRITE",
@@ -232,6 +234,93 @@ pub fn git_as(dir: &Path, who: &str, date: &str, args: &[&str]) -> String {
         String::from_utf8_lossy(&o.stderr)
     );
     String::from_utf8_lossy(&o.stdout).trim().to_string()
+}
+
+/// Markdown rendered to HTML as GitHub renders a comment: comrak with GitHub's extensions
+/// (tables, strikethrough, autolinks, task lists, footnotes, `$` math), raw HTML let through, so
+/// that a test sees what a reader would, including anything the escaper let through.
+pub fn markdown_html(md: &str) -> String {
+    let mut o = comrak::Options::default();
+    o.extension.table = true;
+    o.extension.strikethrough = true;
+    o.extension.autolink = true;
+    o.extension.tasklist = true;
+    o.extension.footnotes = true;
+    o.extension.math_dollars = true;
+    o.render.r#unsafe = true;
+    comrak::markdown_to_html(md, &o)
+}
+
+/// An empty log's git repository on branch `main`, changed as a user changes it, with the `git`
+/// program: each git command runs as its author on the next day of July 2019, so that commits
+/// have fixed ids.
+pub struct GitLog {
+    dir: tempfile::TempDir,
+    day: std::cell::Cell<u32>,
+}
+
+impl GitLog {
+    /// A new repository, with nothing committed.
+    pub fn new() -> GitLog {
+        let log = GitLog {
+            dir: tempfile::tempdir().unwrap(),
+            day: std::cell::Cell::new(1),
+        };
+        log.git("Ann", &["init", "--quiet", "--initial-branch=main"]);
+        log.git("Ann", &["config", "user.email", "people@example.org"]);
+        log
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Run git as `who` on the next day; its standard output.
+    pub fn git(&self, who: &str, args: &[&str]) -> String {
+        let day = self.day.get();
+        self.day.set(day + 1);
+        git_as(
+            self.path(),
+            who,
+            &format!("2019-07-{day:02}T12:00:00Z"),
+            args,
+        )
+    }
+
+    pub fn write(&self, rel: &str, text: &str) {
+        write(self.path(), rel, text);
+    }
+
+    /// Commit everything in the working tree as `who`.
+    pub fn commit(&self, who: &str, message: &str) {
+        self.git(who, &["add", "--all"]);
+        self.git(who, &["commit", "--quiet", "-m", message]);
+    }
+
+    /// Merge `branch` into the branch checked out, always with a merge commit.
+    pub fn merge(&self, who: &str, branch: &str) {
+        let message = format!("Merge branch '{branch}'");
+        self.git(
+            who,
+            &["merge", "--quiet", "--no-ff", "-m", &message, branch],
+        );
+    }
+
+    pub fn oslog(&self, args: &[&str]) -> std::process::Output {
+        oslog(self.path(), args)
+    }
+
+    /// What oslog writes on standard output, which must exit 0.
+    pub fn stdout(&self, args: &[&str]) -> String {
+        let o = self.oslog(args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", shown(&o));
+        String::from_utf8(o.stdout).unwrap()
+    }
+
+    /// What oslog writes on standard output, as JSON.
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        serde_json::from_str(&self.stdout(args)).unwrap()
+    }
 }
 
 /// A PATH on which `oslog` is the binary under test, for hooks and scripts that run it.

@@ -1,12 +1,13 @@
 //! The record changes of the history, commit by commit along the first-parent line (kept in the
-//! history cache), and between two commits or a commit and the working tree (`oslog diff`).
+//! history cache), and between two commits or a commit and the working tree (`oslog diff`), with the
+//! numbers such a comparison brings in that are not new.
 
 use super::objects::{decode_source, entry_map};
 use super::{Repo, Rev, DIRS};
 use crate::git::cache::{self, Entries, Step};
 use crate::git::tree::Kind;
 use crate::store::{self, RecordKind, ACTIONS_DIR};
-use crate::trail::{CommitChanges, Entry, FileDiff, NotAFile, Version};
+use crate::trail::{CommitChanges, Entry, Event, FileDiff, Flag, NotAFile, Rec, Version};
 use anyhow::{Context, Result};
 use git2::{ObjectType, Oid};
 use std::collections::{BTreeSet, HashSet};
@@ -62,9 +63,14 @@ impl Repo {
             if let Some(path) = &self.entries_file {
                 let on_line: HashSet<Oid> = line.iter().map(|s| s.id).collect();
                 let keep_all = known.len() <= on_line.len() + 50_000;
+                // In a shallow clone a merged branch may be cut off, so what a merge's changes
+                // are (a renumbering confirmed, who made them) is not a fact of its id: not kept.
+                let cut = |id: &Oid| {
+                    self.shallow() && self.commit(*id).map_or(true, |c| c.parent_count() > 1)
+                };
                 let kept = known
                     .iter()
-                    .filter(|(id, _)| keep_all || on_line.contains(id));
+                    .filter(|(id, _)| (keep_all || on_line.contains(id)) && !cut(id));
                 // A cache that cannot be written costs only speed next time.
                 let _ = cache::save_entries(path, &self.prefix, kept);
             }
@@ -81,11 +87,18 @@ impl Repo {
             .collect())
     }
 
-    /// The record changes of one step, from its decoded files.
+    /// The record changes of one step, from its decoded files; in a merge, each with the merged
+    /// branch's commits that made it.
     fn step_entries(&self, step: &Step) -> Result<Vec<Entry>> {
         let diffs = self.step_diffs(step)?;
         let moves = self.confirmed_moves(step, &diffs)?;
-        Ok(crate::trail::entries_with_moves(&diffs, &moves))
+        let mut entries = crate::trail::entries_with_moves(&diffs, &moves);
+        if self.commit(step.id)?.parent_count() > 1 {
+            for e in &mut entries {
+                e.credit = self.credit(step, &e.file)?;
+            }
+        }
+        Ok(entries)
     }
 
     /// The cached record changes, if the cache agrees with the repository about `newest`, the newest
@@ -118,25 +131,81 @@ impl Repo {
     }
 
     /// The record changes from commit `a` to commit `b`, or to the working tree when `b` is `None`.
-    pub fn compare(&self, a: Rev, b: Option<Rev>) -> Result<Vec<Entry>> {
+    /// An action that comes in under a number that is not new is flagged (`number-reused`): one
+    /// that `a`'s first-parent history gave to an action since gone, or that `other` (the other side
+    /// of a three-dot range) has meanwhile given to another action.
+    pub fn compare(&self, a: Rev, b: Option<Rev>, other: Option<Rev>) -> Result<Vec<Entry>> {
         let old_tree = self.commit(a.0)?.tree_id();
-        if let Some(b) = b {
-            let new_tree = self.commit(b.0)?.tree_id();
-            return Ok(crate::trail::entries(
-                &self.tree_diffs(Some(old_tree), Some(new_tree))?,
-            ));
+        let diffs = match b {
+            Some(b) => {
+                let new_tree = self.commit(b.0)?.tree_id();
+                self.tree_diffs(Some(old_tree), Some(new_tree))?
+            }
+            None => {
+                let mut diffs = Vec::new();
+                for (dir, kind) in DIRS {
+                    let committed = entry_map(&*self.raw_tree(self.subtree(Some(old_tree), dir)?)?);
+                    let on_disk = self.disk_names(dir)?;
+                    let names: BTreeSet<&String> = committed.keys().chain(on_disk.iter()).collect();
+                    for name in names {
+                        let file = format!("{dir}/{name}");
+                        diffs.extend(self.worktree_diff(
+                            committed.get(name).copied(),
+                            kind,
+                            &file,
+                        )?);
+                    }
+                }
+                diffs
+            }
+        };
+        let mut entries = crate::trail::entries(&diffs);
+        self.flag_reused(&mut entries, &diffs, a, other)?;
+        Ok(entries)
+    }
+
+    /// Flag the actions that `entries` bring under a number (added, or renumbered to it) that
+    /// `before`'s history used for a file since gone, or that `other` holds for a different action.
+    fn flag_reused(
+        &self,
+        entries: &mut [Entry],
+        diffs: &[FileDiff],
+        before: Rev,
+        other: Option<Rev>,
+    ) -> Result<()> {
+        let arrived = |e: &Entry| matches!(e.event, Event::Added | Event::Renumbered);
+        if !entries.iter().any(|e| arrived(e) && e.action.is_some()) {
+            return Ok(());
         }
-        let mut diffs = Vec::new();
-        for (dir, kind) in DIRS {
-            let committed = entry_map(&*self.raw_tree(self.subtree(Some(old_tree), dir)?)?);
-            let on_disk = self.disk_names(dir)?;
-            let names: BTreeSet<&String> = committed.keys().chain(on_disk.iter()).collect();
-            for name in names {
-                let file = format!("{dir}/{name}");
-                diffs.extend(self.worktree_diff(committed.get(name).copied(), kind, &file)?);
+        let used: HashSet<String> = self
+            .line(before, None)?
+            .iter()
+            .flat_map(|s| s.files.iter())
+            .filter(|t| action_file(t).is_some())
+            .map(|t| t.file.clone())
+            .collect();
+        let other_tree = other.map(|o| Ok::<_, anyhow::Error>(self.commit(o.0)?.tree_id()));
+        let other_tree = other_tree.transpose()?;
+        for e in entries.iter_mut().filter(|e| arrived(e)) {
+            let Some(Version::Present(Rec::Action(ours))) =
+                diffs.iter().find(|d| d.file == e.file).map(|d| &d.new)
+            else {
+                continue;
+            };
+            let mut reused = used.contains(&e.file);
+            if let Some(tree) = other_tree {
+                let theirs = self.lookup(tree, &e.file, false)?;
+                if let Version::Present(Rec::Action(t)) =
+                    self.version(theirs, RecordKind::Action, &e.file)?
+                {
+                    reused |= !t.same_record(ours);
+                }
+            }
+            if reused && !e.flags.contains(&Flag::NumberReused) {
+                e.flags.push(Flag::NumberReused);
             }
         }
-        Ok(crate::trail::entries(&diffs))
+        Ok(())
     }
 
     /// The record files in `dir` of the working tree.

@@ -1,5 +1,5 @@
-//! Commits by name: HEAD, a revision or a day resolved to a commit, merge bases, the default branch a
-//! diff starts from, and who made a commit and when.
+//! Commits by name: HEAD, a revision or a day resolved to a commit, merge bases and ancestry, the
+//! default branch a diff starts from, and who made a commit and when.
 
 use super::damage::damage;
 use super::{Bound, Repo, Rev};
@@ -49,12 +49,29 @@ impl Repo {
 
     /// The merge base of HEAD and `other`.
     pub fn merge_base_with_head(&self, other: Rev) -> Result<Rev> {
-        let head = self.head()?;
-        let base = self
-            .repo
-            .merge_base(head.0, other.0)
-            .context("HEAD and the base revision have no common commit")?;
-        Ok(Rev(base))
+        self.merge_base(self.head()?, other)
+    }
+
+    /// The best common ancestor of `a` and `b`, where `a...b` starts.
+    pub fn merge_base(&self, a: Rev, b: Rev) -> Result<Rev> {
+        match self.repo.merge_base(a.0, b.0) {
+            Ok(base) => Ok(Rev(base)),
+            Err(_) if !self.grafts.is_empty() => bail!(
+                "{} and {} have no common commit in this shallow clone; fetch the whole history (`git fetch --unshallow`, or `fetch-depth: 0` in a workflow)",
+                a.short(),
+                b.short()
+            ),
+            Err(_) => bail!(
+                "{} and {} have no common commit, so there is no merge base to start from",
+                a.short(),
+                b.short()
+            ),
+        }
+    }
+
+    /// Whether `a` is `b` or one of its ancestors, so that `a..b` holds only `b`'s own changes.
+    pub fn is_ancestor(&self, a: Rev, b: Rev) -> Result<bool> {
+        Ok(a == b || self.repo.graph_descendant_of(b.0, a.0)?)
     }
 
     /// When each of `files` (relative to the log root) first appeared in HEAD's history, as the
@@ -120,8 +137,9 @@ impl Repo {
         Ok(walk)
     }
 
-    /// The base of `oslog diff` by default: the merge base of HEAD with the default branch.
-    pub fn default_base(&self) -> Result<(Rev, String)> {
+    /// The branch `oslog diff` compares with by default: `origin/HEAD`, else `main` or `master`
+    /// (local, then `origin`'s), with its name as the user writes it.
+    pub fn default_branch(&self) -> Result<(Rev, String)> {
         let mut candidates = Vec::new();
         if let Ok(r) = self.repo.find_reference("refs/remotes/origin/HEAD") {
             if let Some(t) = r.symbolic_target() {
@@ -137,23 +155,18 @@ impl Repo {
             ]
             .map(String::from),
         );
-        let head = self.head()?;
         for name in candidates {
             let Ok(r) = self.repo.find_reference(&name) else {
                 continue;
             };
             let Ok(c) = r.peel_to_commit() else { continue };
-            let base = self
-                .repo
-                .merge_base(head.0, c.id())
-                .with_context(|| format!("HEAD and {name} have no common commit"))?;
             let short = name
                 .trim_start_matches("refs/heads/")
                 .trim_start_matches("refs/remotes/")
                 .to_string();
-            return Ok((Rev(base), short));
+            return Ok((Rev(c.id()), short));
         }
-        bail!("no default branch found (tried origin/HEAD, main and master); give a range such as `oslog diff main..HEAD`")
+        bail!("no default branch found (tried origin/HEAD, main and master); give a range such as `oslog diff main...HEAD`")
     }
 }
 

@@ -8,14 +8,15 @@
 //!
 //! The same rule decides which removal a renumbering pairs with in a merge commit (`confirmed_moves`):
 //! an action that came in with the merged branch is the removed one only if the branch had it in the
-//! removed file where it left the line.
+//! removed file where it left the line; and who made a change that a merge brought (`credit`): the
+//! merged branch's commits that the record's trail passes through.
 
 use super::changes::action_file;
 use super::{Repo, Rev};
 use crate::git::cache::Step;
 use crate::model::Action;
 use crate::store::{RecordKind, ACTIONS_DIR};
-use crate::trail::{CommitChanges, FileDiff, Rec, Version};
+use crate::trail::{CommitChanges, CommitInfo, FileDiff, Rec, Version};
 use anyhow::{bail, Result};
 use git2::Oid;
 
@@ -78,7 +79,7 @@ impl Repo {
                 entries,
             });
         }
-        self.trace(head.0, follow, None, Some(&mut out))?;
+        self.trace(head.0, follow, None, Some(&mut out), true)?;
         if out.is_empty() && committed.is_none() {
             let since = if self.shallow() {
                 " since the shallow clone's graft (run `git fetch --unshallow` for the whole history)"
@@ -93,13 +94,15 @@ impl Repo {
     /// Trace the record in `file` at commit `tip` (or, if `file` is absent there, the record that
     /// last left it) back through the history, to the commit that added it or to where the walk
     /// stops: the root, a graft, or `stop` and its history. With `out`, each change is recorded,
-    /// newest first.
+    /// newest first; with `credit` too, a change a merge brought names the merged branch's commits
+    /// that made it.
     pub(super) fn trace(
         &self,
         tip: Oid,
         file: String,
         stop: Option<Oid>,
         mut out: Option<&mut Vec<CommitChanges>>,
+        credit: bool,
     ) -> Result<End> {
         let (mut at, mut file) = (tip, file);
         'lines: loop {
@@ -119,13 +122,17 @@ impl Repo {
                         Some(Came::Moved(pair)) => pair.to_vec(),
                         _ => vec![diff],
                     };
-                    record(&mut out, &step, &diffs);
+                    let by = match credit && out.is_some() {
+                        true => self.credit(&step, &file)?,
+                        false => Vec::new(),
+                    };
+                    record(&mut out, &step, &diffs, by);
                     continue;
                 }
                 match self.came(&step, &file, false)? {
                     Some(Came::Moved(pair)) => {
                         file = pair[0].file.clone();
-                        record(&mut out, &step, pair.as_slice());
+                        record(&mut out, &step, pair.as_slice(), Vec::new());
                     }
                     Some(Came::Merged(commit, held, blob)) => {
                         let before = self.version(blob, RecordKind::Action, &held)?;
@@ -142,12 +149,13 @@ impl Repo {
                             };
                             vec![removed, diff]
                         };
-                        record(&mut out, &step, &diffs);
+                        // The branch's own commits follow, each under its author.
+                        record(&mut out, &step, &diffs, Vec::new());
                         (at, file) = (commit, held);
                         continue 'lines;
                     }
                     None => {
-                        record(&mut out, &step, &[diff]);
+                        record(&mut out, &step, &[diff], Vec::new());
                         return Ok(End::Added);
                     }
                 }
@@ -243,13 +251,32 @@ impl Repo {
                     .lookup(self.commit(*q)?.tree_id(), to, false)?
                     .is_some()
                 {
-                    let end = self.trace(*q, to.clone(), step.parent, None)?;
+                    let end = self.trace(*q, to.clone(), step.parent, None, false)?;
                     real = matches!(end, End::At(held) if held == *from);
                     break;
                 }
             }
             if real {
                 out.push((r, a));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Who made the change that merge `step` brought to the record in `file`: the commits of the
+    /// merged branches, back to where each left the first-parent line, that changed that record
+    /// (followed as the trail follows it), newest first. A merge on the branch itself is left out:
+    /// it brought someone else's change. Nothing, for a commit that is not a merge.
+    pub(super) fn credit(&self, step: &Step, file: &str) -> Result<Vec<CommitInfo>> {
+        let mut out: Vec<CommitInfo> = Vec::new();
+        for q in self.merged_parents(step.id)? {
+            let mut trail = Vec::new();
+            self.trace(q, file.to_string(), step.parent, Some(&mut trail), false)?;
+            for info in trail.into_iter().filter_map(|c| c.commit) {
+                let id = Oid::from_str(&info.id)?;
+                if self.commit(id)?.parent_count() < 2 && !out.iter().any(|c| c.id == info.id) {
+                    out.push(info);
+                }
             }
         }
         Ok(out)
@@ -274,11 +301,20 @@ impl Repo {
     }
 }
 
-/// Add the entries of `diffs` (a renumbering, when there are two) to the trail, as `step`'s.
-fn record(out: &mut Option<&mut Vec<CommitChanges>>, step: &Step, diffs: &[FileDiff]) {
+/// Add the entries of `diffs` (a renumbering, when there are two) to the trail, as `step`'s, with
+/// the commits of a merged branch that made them.
+fn record(
+    out: &mut Option<&mut Vec<CommitChanges>>,
+    step: &Step,
+    diffs: &[FileDiff],
+    credit: Vec<CommitInfo>,
+) {
     let Some(out) = out else { return };
     let moves: &[(usize, usize)] = if diffs.len() == 2 { &[(0, 1)] } else { &[] };
-    let entries = crate::trail::entries_with_moves(diffs, moves);
+    let mut entries = crate::trail::entries_with_moves(diffs, moves);
+    for e in &mut entries {
+        e.credit = credit.clone();
+    }
     if !entries.is_empty() {
         out.push(CommitChanges {
             commit: Some(step.info()),
