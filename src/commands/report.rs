@@ -173,7 +173,10 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
 
 /// The records a report may carry, and what it left out: every record, or in a public version those
 /// whose source may be published.
-fn records(log: &Log, public: bool) -> (Themes, Vec<&Action>, Vec<&Milestone>, Withheld) {
+pub(super) fn records(
+    log: &Log,
+    public: bool,
+) -> (Themes, Vec<&Action>, Vec<&Milestone>, Withheld) {
     let (themes, actions, milestones) = log.records();
     let withheld = Withheld::of(&themes, &actions, &milestones, public);
     let (actions, milestones) = withheld.kept(actions, milestones);
@@ -305,7 +308,9 @@ fn annual(args: AnnualArgs, as_of: &AsOf, ctx: &Context, out: &mut dyn Write) ->
 }
 
 /// The history's changes, oldest first (the walk gives them newest first).
-fn oldest_first(mut commits: Vec<crate::trail::CommitChanges>) -> Vec<crate::trail::CommitChanges> {
+pub(super) fn oldest_first(
+    mut commits: Vec<crate::trail::CommitChanges>,
+) -> Vec<crate::trail::CommitChanges> {
     commits.reverse();
     commits
 }
