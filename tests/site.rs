@@ -338,3 +338,36 @@ fn a_base_url_must_be_a_web_address() {
     assert_eq!(o.status.code(), Some(2), "{}", common::shown(&o));
     assert!(String::from_utf8_lossy(&o.stderr).starts_with("oslog: error: --base-url"));
 }
+
+#[test]
+fn the_pages_workflow_builds_the_public_site() {
+    let src = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(".github/workflows/oslog-pages.yml"),
+    )
+    .unwrap();
+    let doc = oslog::store::yaml::parse(&src).unwrap().root.to_json();
+    let steps = doc["jobs"]["build"]["steps"].as_array().unwrap();
+    let build = steps
+        .iter()
+        .find(|s| s["name"] == "Build the site")
+        .expect("a build step");
+    let dir = tempfile::tempdir().unwrap();
+    repo(dir.path());
+    let bin = Path::new(env!("CARGO_BIN_EXE_oslog")).parent().unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    let o = Command::new("sh")
+        .arg("-ec")
+        .arg(build["run"].as_str().unwrap())
+        .current_dir(dir.path())
+        .env("PATH", path)
+        .env("BASE_URL", "https://forum.example.org/log")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", common::shown(&o));
+    let site = dir.path().join("_site");
+    let feed = std::fs::read_to_string(site.join("feed.xml")).unwrap();
+    assert!(feed.contains("https://forum.example.org/log/feed.xml#"));
+    assert!(!site.join("actions/5.html").exists(), "the public version");
+    assert!(site.join("actions/1.html").exists());
+}
