@@ -151,7 +151,8 @@ fn the_public_site_withholds_on_every_page_in_the_feed_and_in_the_calendar() {
     let dir = tempfile::tempdir().unwrap();
     repo(dir.path());
     let out = tempfile::tempdir().unwrap();
-    let files = site(dir.path(), out.path(), &["--public"]);
+    let files = site(dir.path(), out.path(), &["--public", "--reports"]);
+    assert!(files.contains_key(Path::new("reports/annual-2019.html")));
     assert!(!files.contains_key(Path::new("actions/5.html")));
     for (path, bytes) in &files {
         let s = String::from_utf8_lossy(bytes);
@@ -346,4 +347,45 @@ fn the_pages_workflow_builds_the_public_site() {
     assert!(feed.contains("https://forum.example.org/log/feed.xml#"));
     assert!(!site.join("actions/5.html").exists(), "the public version");
     assert!(site.join("actions/1.html").exists());
+}
+
+#[test]
+fn the_reports_are_pages_of_the_site_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    repo(dir.path());
+    let out = tempfile::tempdir().unwrap();
+    let plain = site(dir.path(), &out.path().join("plain"), &[]);
+    assert!(!plain.keys().any(|p| p.starts_with("reports")));
+    assert!(!text(&plain, "index.html").contains("reports/index.html"));
+    let files = site(dir.path(), &out.path().join("a"), &["--reports"]);
+    let reports: Vec<&Path> = files
+        .keys()
+        .filter(|p| p.starts_with("reports"))
+        .map(|p| p.as_path())
+        .collect();
+    assert_eq!(
+        reports,
+        [
+            Path::new("reports/annual-2019.html"),
+            Path::new("reports/index.html"),
+            Path::new("reports/monthly-2019-02.html"),
+            Path::new("reports/monthly-2019-06.html"),
+        ]
+    );
+    let list = text(&files, "reports/index.html");
+    assert!(list.contains("Monthly update, June 2019") && list.contains("Annual report, 2019"));
+    assert!(text(&files, "index.html").contains("reports/index.html"));
+    // June's update holds June's deadline move of action 1, not February's additions.
+    let june = text(&files, "reports/monthly-2019-06.html");
+    let february = text(&files, "reports/monthly-2019-02.html");
+    assert!(june.contains("October 2019"), "the move in June");
+    assert!(
+        !february.contains("October 2019"),
+        "February is as of February"
+    );
+    assert_eq!(
+        files,
+        site(dir.path(), &out.path().join("b"), &["--reports"]),
+        "the same bytes"
+    );
 }

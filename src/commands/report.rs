@@ -233,7 +233,7 @@ fn actions(args: ActionsArgs, as_of: &AsOf, ctx: &Context, out: &mut dyn Write) 
     Ok(outcome)
 }
 
-fn monthly(
+pub(super) fn monthly(
     args: MonthlyArgs,
     member: Option<String>,
     as_of: &AsOf,
@@ -302,7 +302,12 @@ fn monthly(
     Ok(outcome)
 }
 
-fn annual(args: AnnualArgs, as_of: &AsOf, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
+pub(super) fn annual(
+    args: AnnualArgs,
+    as_of: &AsOf,
+    ctx: &Context,
+    out: &mut dyn Write,
+) -> Result<Outcome> {
     let snap = ctx.snapshot(as_of)?;
     let log = ctx.load(&snap)?;
     let today = snap.today;

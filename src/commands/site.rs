@@ -26,6 +26,9 @@ use std::path::{Path, PathBuf};
 ///                       chart of its deadline's moves
 ///   themes/KEY.html     each theme's actions
 ///   timeline.html       the milestones
+///   reports/            with --reports: the monthly update of each month in which the log changed
+///                       (as of that month's last commit) and the annual report of each year, as
+///                       `oslog report` writes them in HTML, listed in reports/index.html
 ///   feed.xml            an Atom feed: one entry per commit that changed the log
 ///   calendar.ics        an iCalendar file: one all-day event per milestone and per open action's
 ///                       dated deadline
@@ -38,8 +41,8 @@ use std::path::{Path, PathBuf};
 /// --public applies the reports' redaction to every page, the feed and the calendar: records whose
 /// source themes.yaml does not declare public are left out (with their history), owners are
 /// withheld unless their theme's owners are public (in the history too), and the feed names no
-/// commit author. Pages of a folder's earlier build that no longer belong (an action left out or
-/// renumbered) are removed; other files in the folder are left alone.
+/// commit author. Pages of a folder's earlier build that no longer belong in actions/, themes/ or reports/ (an
+/// action left out or renumbered) are removed; other files in the folder are left alone.
 ///
 /// Examples:
 ///   oslog site --out public
@@ -60,6 +63,11 @@ pub struct Args {
     /// the calendar.
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
+
+    /// Also publish the reports: the monthly update of each month in which the log changed and the
+    /// annual report of each year, under reports/.
+    #[arg(long)]
+    pub reports: bool,
 
     /// Exit 1 when a record file does not load and is left out of the site.
     #[arg(long)]
@@ -118,7 +126,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         title: &index.title,
         public: args.public,
     };
-    let mut files = crate::output::site::pages(&index, &pages)?;
+    let mut files = crate::output::site::pages(&index, &pages, args.reports)?;
     let mut feed = Vec::new();
     crate::output::feed::write(&mut feed, &place, &newest_first)?;
     files.push(("feed.xml".into(), feed));
@@ -133,6 +141,15 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         args.public,
     )?;
     files.push(("calendar.ics".into(), ics));
+    if args.reports {
+        files.extend(reports(
+            &args,
+            as_of.as_of.as_deref().unwrap_or("HEAD"),
+            &newest_first,
+            &pages,
+            ctx,
+        )?);
+    }
     write_site(&args.out, &files)?;
     writeln!(out, "wrote {} files to {}", files.len(), args.out.display())?;
     Ok(outcome)
@@ -154,7 +171,7 @@ fn base_url(url: &str) -> Result<String> {
 }
 
 /// The folders whose pages the site owns: a page there that the site no longer has is removed.
-const OWNED: [&str; 2] = ["actions", "themes"];
+const OWNED: [&str; 3] = ["actions", "themes", "reports"];
 
 /// Write `files` under `dir`, each atomically, and remove the pages of an earlier build that no
 /// longer belong.
@@ -184,4 +201,76 @@ fn write_site(dir: &Path, files: &[crate::output::site::File]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The monthly updates and annual reports, each as `oslog report` writes it in HTML with the same
+/// --public: a month's update covers the commits of that month, as of its last commit (the site's
+/// own commit for the latest month); a year's report is as of the year's last commit (the site's
+/// own for the latest year). Their list is `reports/index.html`.
+fn reports(
+    args: &Args,
+    tip: &str,
+    commits: &[crate::trail::CommitChanges],
+    site: &crate::report::site::Site,
+    ctx: &Context,
+) -> Result<Vec<crate::output::site::File>> {
+    use super::report::{AnnualArgs, Common, MonthlyArgs};
+    use chrono::Datelike;
+    let days: Vec<chrono::NaiveDate> = commits
+        .iter()
+        .filter_map(|c| c.commit.as_ref().map(|i| i.date))
+        .collect();
+    let Some(last) = days.iter().max().copied() else {
+        return Ok(Vec::new());
+    };
+    let common = || Common {
+        format: super::args::Format::Html,
+        out: None,
+        public: args.public,
+        strict: false,
+    };
+    let months: BTreeSet<(i32, u32)> = days.iter().map(|d| (d.year(), d.month())).collect();
+    let years: BTreeSet<i32> = days.iter().map(|d| d.year()).collect();
+    let mut files = Vec::new();
+    let mut list = Vec::new();
+    for &(y, m) in months.iter().rev() {
+        let first = chrono::NaiveDate::from_ymd_opt(y, m, 1).context("a month of the history")?;
+        let end = crate::model::LogDate::parse(&format!("{y}-{m:02}"))?.last_day();
+        let as_of = match (y, m) == (last.year(), last.month()) {
+            true => tip.to_string(),
+            false => end.format("%Y-%m-%d").to_string(),
+        };
+        let mut html = Vec::new();
+        let monthly = MonthlyArgs {
+            since: Some(first.format("%Y-%m-%d").to_string()),
+            common: common(),
+        };
+        super::report::monthly(monthly, None, &AsOf { as_of: Some(as_of) }, ctx, &mut html)?;
+        let name = format!("monthly-{y}-{m:02}.html");
+        list.push((
+            name.clone(),
+            format!("Monthly update, {}", first.format("%B %Y")),
+        ));
+        files.push((format!("reports/{name}"), html));
+    }
+    for &y in years.iter().rev() {
+        let as_of = match y == last.year() {
+            true => tip.to_string(),
+            false => format!("{y}-12-31"),
+        };
+        let mut html = Vec::new();
+        let annual = AnnualArgs {
+            year: y,
+            common: common(),
+        };
+        super::report::annual(annual, &AsOf { as_of: Some(as_of) }, ctx, &mut html)?;
+        let name = format!("annual-{y}.html");
+        list.push((name.clone(), format!("Annual report, {y}")));
+        files.push((format!("reports/{name}"), html));
+    }
+    files.push((
+        "reports/index.html".into(),
+        crate::output::site::reports_page(site, &list)?,
+    ));
+    Ok(files)
 }

@@ -10,7 +10,11 @@ use crate::report::ActionsReport;
 use serde::Serialize;
 
 /// The site's own templates, added to the reports' environment.
-const TEMPLATES: [(&str, &str); 5] = [
+const TEMPLATES: [(&str, &str); 6] = [
+    (
+        "site_reports.html",
+        include_str!("templates/site_reports.html"),
+    ),
     ("site_head.html", include_str!("templates/site_head.html")),
     ("site_nav.html", include_str!("templates/site_nav.html")),
     (
@@ -32,7 +36,8 @@ pub struct Nav<'a> {
     pub title: &'a str,
     pub current: &'static str,
     pub themes: Vec<(&'a str, &'a str)>,
-    pub feed: bool,
+    /// Whether the site has its reports (`--reports`).
+    pub reports: bool,
 }
 
 /// One file of the site: its path under the site's folder, with `/` between parts, and its bytes.
@@ -53,30 +58,19 @@ fn value<T: Serialize>(v: T) -> minijinja::Value {
 }
 
 /// The site's HTML pages: `index.html`, `actions/N.html`, `themes/KEY.html`, `timeline.html`.
-pub fn pages(index: &ActionsReport, site: &Site) -> anyhow::Result<Vec<File>> {
+pub fn pages(index: &ActionsReport, site: &Site, reports: bool) -> anyhow::Result<Vec<File>> {
     let env = environment();
-    let nav = |root, current| Nav {
-        root,
-        title: &site.title,
-        current,
-        themes: site
-            .themes
-            .iter()
-            .filter(|t| !t.actions.is_empty())
-            .map(|t| (t.theme.key.as_str(), t.theme.name.as_str()))
-            .collect(),
-        feed: true,
-    };
+    let here = |root, current| nav(site, root, current, reports);
     let mut files = Vec::new();
     let mut front = Vec::new();
-    super::html::actions_in(&mut front, index, Some(&nav("", "index")), &env)?;
+    super::html::actions_in(&mut front, index, Some(&here("", "index")), &env)?;
     files.push(("index.html".to_string(), front));
     for t in &site.themes {
         for a in &t.actions {
             let html = env
                 .get_template("site_action.html")?
                 .render(minijinja::context! {
-                    site => value(nav("../", "action")),
+                    site => value(here("../", "action")),
                     s => value(site),
                     a => value(a),
                     chart => value(slip_chart(a)),
@@ -89,7 +83,7 @@ pub fn pages(index: &ActionsReport, site: &Site) -> anyhow::Result<Vec<File>> {
         let html = env
             .get_template("site_theme.html")?
             .render(minijinja::context! {
-                site => value(nav("../", "theme")),
+                site => value(here("../", "theme")),
                 s => value(site),
                 t => value(t),
             })?;
@@ -98,11 +92,39 @@ pub fn pages(index: &ActionsReport, site: &Site) -> anyhow::Result<Vec<File>> {
     let html = env
         .get_template("site_timeline.html")?
         .render(minijinja::context! {
-            site => value(nav("", "timeline")),
+            site => value(here("", "timeline")),
             s => value(site),
         })?;
     files.push(("timeline.html".to_string(), html.into_bytes()));
     Ok(files)
+}
+
+/// The navigation of a page `root` below the site's folder, in its section `current`.
+fn nav<'a>(site: &'a Site, root: &'static str, current: &'static str, reports: bool) -> Nav<'a> {
+    Nav {
+        root,
+        title: &site.title,
+        current,
+        themes: site
+            .themes
+            .iter()
+            .filter(|t| !t.actions.is_empty())
+            .map(|t| (t.theme.key.as_str(), t.theme.name.as_str()))
+            .collect(),
+        reports,
+    }
+}
+
+/// The list of the site's reports, `reports/index.html`: each file's name and title.
+pub fn reports_page(site: &Site, reports: &[(String, String)]) -> anyhow::Result<Vec<u8>> {
+    let html = environment()
+        .get_template("site_reports.html")?
+        .render(minijinja::context! {
+            site => value(nav(site, "../", "reports", true)),
+            s => value(site),
+            reports => value(reports),
+        })?;
+    Ok(html.into_bytes())
 }
 
 /// The deadline's path over time: a point where it was first set and one per move, in SVG units.
