@@ -389,3 +389,36 @@ fn the_reports_are_pages_of_the_site_when_asked() {
         "the same bytes"
     );
 }
+
+#[test]
+fn a_theme_that_is_not_a_key_cannot_write_outside_the_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("log");
+    let repo = common::log_repo(&root, THEMES, 0, |_| String::new());
+    common::write(
+        &root,
+        "actions/001.yaml",
+        &action(1, "\"../../escaped\"", "2019-06", ""),
+    );
+    common::commit(&repo, "Ana", 1_550_000_000, "one");
+    let out = dir.path().join("a/b/site");
+    let o = common::oslog(&root, &["site", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", common::shown(&o));
+    assert!(
+        !dir.path().join("a/b/escaped.html").exists(),
+        "a page outside the site"
+    );
+    let files = common::snapshot(dir.path());
+    assert!(
+        files
+            .keys()
+            .all(|p| p.starts_with("log") || p.starts_with("a/b/site")),
+        "{:?}",
+        files.keys().collect::<Vec<_>>()
+    );
+    // The theme still has its page, and the action's page links to it.
+    let page = std::fs::read_to_string(out.join("actions/1.html")).unwrap();
+    let at = page.find("href=\"../themes/").unwrap() + "href=\"../".len();
+    let href = &page[at..at + page[at..].find('"').unwrap()];
+    assert!(out.join(href).exists(), "{href}");
+}

@@ -87,7 +87,7 @@ pub fn pages(index: &ActionsReport, site: &Site, reports: bool) -> anyhow::Resul
                 s => value(site),
                 t => value(t),
             })?;
-        files.push((format!("themes/{}.html", t.theme.key), html.into_bytes()));
+        files.push((format!("themes/{}.html", t.page), html.into_bytes()));
     }
     let html = env
         .get_template("site_timeline.html")?
@@ -109,7 +109,7 @@ fn nav<'a>(site: &'a Site, root: &'static str, current: &'static str, reports: b
             .themes
             .iter()
             .filter(|t| !t.actions.is_empty())
-            .map(|t| (t.theme.key.as_str(), t.theme.name.as_str()))
+            .map(|t| (t.page.as_str(), t.theme.name.as_str()))
             .collect(),
         reports,
     }

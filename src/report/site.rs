@@ -42,6 +42,8 @@ pub struct ActionPage {
     pub id: u32,
     pub title: String,
     pub theme: ThemeInfo,
+    /// Its theme's page (see [`ThemePage::page`]).
+    pub theme_page: String,
     pub owner: String,
     pub raised: String,
     pub deadline: String,
@@ -69,6 +71,9 @@ pub struct ActionPage {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ThemePage {
     pub theme: ThemeInfo,
+    /// The page's file name without `.html`: the key, or for a theme an action names that is not a
+    /// kebab-case key (so may hold `/` or `..`), `theme_N`, a name no key can have.
+    pub page: String,
     pub description: String,
     pub actions: Vec<ActionPage>,
     pub open: usize,
@@ -126,14 +131,20 @@ pub fn site(title: &str, i: &Inputs) -> Site {
     sorted.sort_by_key(|a| (!a.status.is_open(), a.id));
     let themes = infos
         .iter()
-        .map(|t| {
+        .enumerate()
+        .map(|(n, t)| {
+            let file = match crate::model::is_kebab(&t.key) {
+                true => t.key.clone(),
+                false => format!("theme_{}", n + 1),
+            };
             let actions: Vec<ActionPage> = sorted
                 .iter()
                 .filter(|a| a.theme == t.key)
-                .map(|a| page(a, t, i, &workshops))
+                .map(|a| page(a, t, &file, i, &workshops))
                 .collect();
             ThemePage {
                 theme: t.clone(),
+                page: file,
                 description: i
                     .themes
                     .get(&t.key)
@@ -171,7 +182,13 @@ pub fn site(title: &str, i: &Inputs) -> Site {
     }
 }
 
-fn page(a: &Action, theme: &ThemeInfo, i: &Inputs, workshops: &[&Milestone]) -> ActionPage {
+fn page(
+    a: &Action,
+    theme: &ThemeInfo,
+    theme_page: &str,
+    i: &Inputs,
+    workshops: &[&Milestone],
+) -> ActionPage {
     let history: Vec<HistoryItem> = trail(i.history, a.id)
         .into_iter()
         .map(|(commit, e)| HistoryItem {
@@ -197,6 +214,7 @@ fn page(a: &Action, theme: &ThemeInfo, i: &Inputs, workshops: &[&Milestone]) -> 
         id: a.id,
         title: a.title.clone(),
         theme: theme.clone(),
+        theme_page: theme_page.to_string(),
         owner: owner(i.themes, a, i.public),
         raised: raised(a.raised, workshops),
         deadline: match a.deadline {
