@@ -40,9 +40,9 @@ use std::path::{Path, PathBuf};
 ///
 /// --public applies the reports' redaction to every page, the feed and the calendar: records whose
 /// source themes.yaml does not declare public are left out (with their history), owners are
-/// withheld unless their theme's owners are public (in the history too), and the feed names no
-/// commit author. Pages of a folder's earlier build that no longer belong in actions/, themes/ or reports/ (an
-/// action left out or renumbered) are removed; other files in the folder are left alone.
+/// withheld unless their theme's owners are public (in the history too), and no page or feed entry
+/// names a commit's author. Pages of an earlier build in actions/, themes/ or reports/ that no
+/// longer belong (an action left out or renumbered) are removed; other files are left alone.
 ///
 /// Examples:
 ///   oslog site --out public
