@@ -18,11 +18,12 @@
 //!   walked into trail entries (and cached), commits.
 //! - `validate/`: everything `oslog validate` checks: rules across records, collisions with a base.
 //! - `report/`: answers and reports as data: the dashboard, the filters, what refers to an action,
-//!   the action log, the monthly update and digest, the annual report.
+//!   the action log, the monthly update and digest, the annual report, the pages of the website.
 //! - `write/`: every change to the files, one way: lock, load, change, check (one refusal rule),
 //!   write, commit; renumbering and the merge driver's merge of a record.
-//! - `output/`: renderers: diagnostics, tables, the trail as text, reports in Markdown and HTML,
-//!   commit messages, the one JSON writer and the one Markdown escaper.
+//! - `output/`: renderers: diagnostics, tables, the trail as text, reports in Markdown, HTML and
+//!   Word, the website with its Atom feed and calendar, commit messages, the one JSON writer and the
+//!   one Markdown escaper.
 //! - `commands/`: one file per subcommand, the context they run in (`--as-of` resolved once into a
 //!   snapshot, colour chosen once) and the arguments they share; `cli` holds the global options.
 //!

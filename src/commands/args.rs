@@ -39,6 +39,8 @@ pub enum Format {
     /// A Markdown document.
     Md,
     Html,
+    /// A Word document.
+    Docx,
     Yaml,
     /// GitHub workflow commands.
     Github,
@@ -56,6 +58,7 @@ impl Format {
             Format::Markdown => "markdown",
             Format::Md => "md",
             Format::Html => "html",
+            Format::Docx => "docx",
             Format::Yaml => "yaml",
             Format::Github => "github",
         }

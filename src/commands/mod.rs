@@ -22,6 +22,7 @@ pub mod renumber;
 pub mod report;
 pub mod schema;
 pub mod show;
+pub mod site;
 pub mod slips;
 pub mod status;
 pub mod timeline;
@@ -70,6 +71,7 @@ pub enum Command {
     Recover(recover::Args),
     MergeDriver(merge_driver::Args),
     Report(report::Args),
+    Site(site::Args),
 }
 
 /// Run the parsed command, writing its output to `out`.
@@ -98,6 +100,7 @@ pub fn dispatch(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<
         Command::Recover(args) => recover::run(args, ctx, out),
         Command::MergeDriver(args) => merge_driver::run(args, ctx, out),
         Command::Report(args) => report::run(args, ctx, out),
+        Command::Site(args) => site::run(args, ctx, out),
     };
     result.map_err(crate::git::explain_damage)
 }

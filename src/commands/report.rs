@@ -15,7 +15,9 @@ use std::path::PathBuf;
 /// Write a report: the circulated action log, the monthly update, a member's digest, the annual
 /// report.
 ///
-/// `report actions` is the action log circulated before each workshop: a legend of the themes in
+/// `report actions` is the action log circulated before each workshop (Markdown, HTML, or with
+/// --format docx a Word document in the 2019 log's layout: landscape A4, the columns #, Actions,
+/// Deadline, Status, When from?, Owner?, rows colour-coded by theme): a legend of the themes in
 /// their colours, then open actions, actions proposed complete and awaiting sign-off, and an appendix
 /// of completed and closed actions, each grouped by theme in themes.yaml order. "Raised" shows the
 /// workshop held that month. The HTML form is one file with its styles and charts inline (no
@@ -35,6 +37,7 @@ use std::path::PathBuf;
 /// Examples:
 ///   oslog report actions --format html --out action-log.html
 ///   oslog report actions --public --format md
+///   oslog report actions --format docx --out action-log.docx
 ///   oslog report actions --as-of 2019-05-01 --format html --out may.html
 ///   oslog report monthly --since 2019-06-01 --format html --out june.html
 ///   oslog report digest --member "Liberty"
@@ -158,7 +161,14 @@ pub struct Common {
 }
 
 /// The output formats of a report.
-const FORMATS: &[(Format, &str)] = &[(Format::Md, ""), (Format::Html, "")];
+const FORMATS: &[(Format, &str)] = &[
+    (Format::Md, ""),
+    (Format::Html, ""),
+    (
+        Format::Docx,
+        "a Word document (report actions only; needs --out)",
+    ),
+];
 
 /// Run `oslog report`.
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
@@ -173,7 +183,10 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
 
 /// The records a report may carry, and what it left out: every record, or in a public version those
 /// whose source may be published.
-fn records(log: &Log, public: bool) -> (Themes, Vec<&Action>, Vec<&Milestone>, Withheld) {
+pub(super) fn records(
+    log: &Log,
+    public: bool,
+) -> (Themes, Vec<&Action>, Vec<&Milestone>, Withheld) {
     let (themes, actions, milestones) = log.records();
     let withheld = Withheld::of(&themes, &actions, &milestones, public);
     let (actions, milestones) = withheld.kept(actions, milestones);
@@ -201,6 +214,17 @@ fn actions(args: ActionsArgs, as_of: &AsOf, ctx: &Context, out: &mut dyn Write) 
     );
     report.left_out = crate::output::left_out_files(&log.left_out);
     report.withheld = withheld.note();
+    if args.common.format == Format::Docx {
+        let Some(path) = &args.common.out else {
+            bail!("a Word document is not text for a terminal: give --out FILE.docx");
+        };
+        let mut buf = Vec::new();
+        crate::output::docx::actions(&mut buf, &report)?;
+        crate::store::write_atomic(path, &buf)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        writeln!(out, "wrote {}", path.display())?;
+        return Ok(outcome);
+    }
     let render: Renderers<_> = (
         crate::output::report_md::actions,
         crate::output::html::actions,
@@ -209,7 +233,7 @@ fn actions(args: ActionsArgs, as_of: &AsOf, ctx: &Context, out: &mut dyn Write) 
     Ok(outcome)
 }
 
-fn monthly(
+pub(super) fn monthly(
     args: MonthlyArgs,
     member: Option<String>,
     as_of: &AsOf,
@@ -278,7 +302,12 @@ fn monthly(
     Ok(outcome)
 }
 
-fn annual(args: AnnualArgs, as_of: &AsOf, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
+pub(super) fn annual(
+    args: AnnualArgs,
+    as_of: &AsOf,
+    ctx: &Context,
+    out: &mut dyn Write,
+) -> Result<Outcome> {
     let snap = ctx.snapshot(as_of)?;
     let log = ctx.load(&snap)?;
     let today = snap.today;
@@ -305,7 +334,9 @@ fn annual(args: AnnualArgs, as_of: &AsOf, ctx: &Context, out: &mut dyn Write) ->
 }
 
 /// The history's changes, oldest first (the walk gives them newest first).
-fn oldest_first(mut commits: Vec<crate::trail::CommitChanges>) -> Vec<crate::trail::CommitChanges> {
+pub(super) fn oldest_first(
+    mut commits: Vec<crate::trail::CommitChanges>,
+) -> Vec<crate::trail::CommitChanges> {
     commits.reverse();
     commits
 }
@@ -325,12 +356,13 @@ fn emit<R>(
 ) -> Result<()> {
     let mut buf = Vec::new();
     match common.format {
+        Format::Docx => bail!("--format docx is for `report actions`; this report is md or html"),
         Format::Md => md(&mut buf, report)?,
         _ => html(&mut buf, report)?,
     }
     match &common.out {
         Some(path) => {
-            crate::store::write_atomic(path, std::str::from_utf8(&buf)?)
+            crate::store::write_atomic(path, &buf)
                 .with_context(|| format!("cannot write {}", path.display()))?;
             writeln!(out, "wrote {}", path.display())?;
         }

@@ -24,7 +24,8 @@ const TEMPLATES: [(&str, &str); 6] = [
     ("annual.html", include_str!("templates/annual.html")),
 ];
 
-fn environment() -> Environment<'static> {
+/// The reports' templates; the site adds its own (`site.rs`).
+pub(crate) fn environment() -> Environment<'static> {
     let mut env = Environment::new();
     for (name, source) in TEMPLATES {
         env.add_template(name, source)
@@ -327,11 +328,23 @@ struct ActionsPage<'a> {
     over_time: LineChart,
     by_theme: BarChart,
     strip: Strip,
+    /// On the site's front page: its navigation, and links to the actions' pages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    site: Option<&'a super::site::Nav<'a>>,
 }
 
 /// Write the action log as one self-contained HTML document.
 pub fn actions(w: &mut dyn Write, r: &ActionsReport) -> anyhow::Result<()> {
-    let env = environment();
+    actions_in(w, r, None, &environment())
+}
+
+/// Write the action log, as a report or as the front page of the site whose navigation is `site`.
+pub(crate) fn actions_in(
+    w: &mut dyn Write,
+    r: &ActionsReport,
+    site: Option<&super::site::Nav>,
+    env: &Environment,
+) -> anyhow::Result<()> {
     let statuses: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
     let html = env
         .get_template("actions.html")?
@@ -342,6 +355,7 @@ pub fn actions(w: &mut dyn Write, r: &ActionsReport) -> anyhow::Result<()> {
                 over_time: over_time(r),
                 by_theme: by_theme(r),
                 strip: strip(r),
+                site,
             },
         )))?;
     w.write_all(html.as_bytes())?;

@@ -1,12 +1,16 @@
 //! Everything that turns data into text for people or programs: diagnostics in human, JSON and
 //! GitHub form (`diagnostics.rs`), tables (`table.rs`, `records.rs`), the audit trail (`trail.rs`),
-//! the reports in Markdown and HTML (`report_md.rs`, `html.rs`), commit messages (`commit.rs`), the
+//! the reports in Markdown and HTML (`report_md.rs`, `html.rs`), the action log as a Word document
+//! (`docx.rs`), the log's website (`site.rs`) with its feed (`feed.rs`) and calendar (`calendar.rs`), commit messages (`commit.rs`), the
 //! one JSON writer (`json.rs`), the one Markdown escaper (`markdown.rs`), and the styles used on a
 //! terminal (`style.rs`). Commands hand data to these functions with the writer to fill; nothing here
 //! decides what is true.
 
+pub mod calendar;
 pub mod commit;
 pub mod diagnostics;
+pub mod docx;
+pub mod feed;
 pub mod html;
 pub mod json;
 pub mod markdown;
@@ -14,6 +18,7 @@ pub mod prompt;
 pub mod records;
 pub mod renumber;
 pub mod report_md;
+pub mod site;
 pub mod style;
 pub mod table;
 pub mod trail;

@@ -246,7 +246,7 @@ pub fn raised(date: LogDate, workshops: &[&Milestone]) -> String {
 }
 
 /// Where a finished action went: its sign-off, or what it was merged into or duplicates.
-fn outcome(a: &Action) -> String {
+pub fn outcome(a: &Action) -> String {
     let mut parts = Vec::new();
     if let Some(d) = a.signed_off {
         parts.push(format!("signed off {}", d.long()));

@@ -1,7 +1,7 @@
 //! Answers and reports as data: the dashboard of `oslog status`, the filters of `list`, what refers
 //! to an action for `show`, and the documents the secretariat circulates: the action log
 //! (`actions.rs`), the monthly update and a member's digest (`monthly.rs`), the annual report
-//! (`annual.rs`), the chart of open against completed actions (`over_time.rs`), and what a public
+//! (`annual.rs`), the pages of the log's website (`site.rs`), the chart of open against completed actions (`over_time.rs`), and what a public
 //! version leaves out for its source (`withheld.rs`). Renderers in
 //! `output/` turn them into tables, JSON, Markdown and HTML; nothing here reads files or formats
 //! markup.
@@ -15,6 +15,7 @@ pub mod over_time;
 pub mod related;
 #[cfg(test)]
 mod sample;
+pub mod site;
 pub mod theme;
 pub mod withheld;
 

@@ -19,13 +19,13 @@ pub fn is_temporary(name: &str) -> bool {
 }
 
 /// A synced temporary file beside `path` holding `contents`: the counted fault point of a write.
-pub(super) fn temp_in(path: &Path, contents: &str) -> Result<tempfile::NamedTempFile> {
+pub(super) fn temp_in(path: &Path, contents: impl AsRef<[u8]>) -> Result<tempfile::NamedTempFile> {
     let tmp = temp_in_unchecked(path, contents)?;
     super::fault::write_point()?;
     Ok(tmp)
 }
 
-fn temp_in_unchecked(path: &Path, contents: &str) -> Result<tempfile::NamedTempFile> {
+fn temp_in_unchecked(path: &Path, contents: impl AsRef<[u8]>) -> Result<tempfile::NamedTempFile> {
     let dir = folder_of(path);
     let mut builder = tempfile::Builder::new();
     builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
@@ -33,7 +33,7 @@ fn temp_in_unchecked(path: &Path, contents: &str) -> Result<tempfile::NamedTempF
     let mut tmp = builder
         .tempfile_in(dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    tmp.write_all(contents.as_bytes())
+    tmp.write_all(contents.as_ref())
         .with_context(|| format!("cannot write {}", path.display()))?;
     tmp.as_file()
         .sync_all()
@@ -91,8 +91,8 @@ pub fn path_in(root: &Path, rel: &Path) -> Result<PathBuf> {
     Ok(at)
 }
 
-/// Replace `path` with `contents` atomically.
-pub fn write_atomic(path: &Path, contents: &str) -> Result<()> {
+/// Replace `path` with `contents` (text, or the bytes of a document) atomically.
+pub fn write_atomic(path: &Path, contents: impl AsRef<[u8]>) -> Result<()> {
     let tmp = temp_in(path, contents)?;
     tmp.persist(path)
         .map_err(|e| e.error)
