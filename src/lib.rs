@@ -81,6 +81,10 @@ pub type CommandLine = cli::Cli<commands::Command>;
 
 /// The process exit code for a run.
 pub fn run(cli: CommandLine) -> anyhow::Result<commands::Outcome> {
+    if cli.global.no_cache {
+        // Read by every cache where it decides whether to be used; set before any thread starts.
+        std::env::set_var("OSLOG_NO_CACHE", "1");
+    }
     let stdout = std::io::stdout();
     let ctx = commands::Context::new(
         &cli.global,

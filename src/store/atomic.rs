@@ -20,12 +20,12 @@ pub fn is_temporary(name: &str) -> bool {
 
 /// A synced temporary file beside `path` holding `contents`: the counted fault point of a write.
 pub(super) fn temp_in(path: &Path, contents: &str) -> Result<tempfile::NamedTempFile> {
-    let tmp = temp_in_unchecked(path, contents)?;
+    let tmp = temp_in_unchecked(path, contents.as_bytes())?;
     super::fault::write_point()?;
     Ok(tmp)
 }
 
-fn temp_in_unchecked(path: &Path, contents: &str) -> Result<tempfile::NamedTempFile> {
+fn temp_in_unchecked(path: &Path, contents: &[u8]) -> Result<tempfile::NamedTempFile> {
     let dir = folder_of(path);
     let mut builder = tempfile::Builder::new();
     builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
@@ -33,7 +33,7 @@ fn temp_in_unchecked(path: &Path, contents: &str) -> Result<tempfile::NamedTempF
     let mut tmp = builder
         .tempfile_in(dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    tmp.write_all(contents.as_bytes())
+    tmp.write_all(contents)
         .with_context(|| format!("cannot write {}", path.display()))?;
     tmp.as_file()
         .sync_all()
@@ -153,11 +153,11 @@ fn with_lines(path: &Path, lines: &str) -> Result<Option<String>> {
 /// Replace a file of oslog's own bookkeeping, outside the log (the history cache, git's
 /// `info/exclude`), atomically like [`write_atomic`] but without its fault point: the injected
 /// faults count the writes of the log itself, whatever else a run keeps up to date.
-pub fn write_aside(path: &Path, contents: &str) -> Result<()> {
+pub fn write_aside(path: &Path, contents: impl AsRef<[u8]>) -> Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    let tmp = temp_in_unchecked(path, contents)?;
+    let tmp = temp_in_unchecked(path, contents.as_ref())?;
     tmp.persist(path)
         .map_err(|e| e.error)
         .with_context(|| format!("cannot replace {}", path.display()))?;
@@ -168,7 +168,7 @@ pub fn write_aside(path: &Path, contents: &str) -> Result<()> {
 /// purpose.
 pub(super) fn restore(path: &Path, bytes: &[u8]) -> Result<()> {
     let contents = std::str::from_utf8(bytes)?;
-    let tmp = temp_in_unchecked(path, contents)?;
+    let tmp = temp_in_unchecked(path, contents.as_bytes())?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
