@@ -1,8 +1,8 @@
 //! A compact binary form of decoded records, for the log's index (`index.rs`): reading a record
-//! back from it costs a few allocations instead of a YAML parse. Each record starts with what a
-//! question selects by (an action's number, theme and references; a milestone's id and actions), so
-//! that [`Summary`] reads those without decoding the rest. Every read is checked: bytes that do not
-//! decode give `None`, and the index that holds them is not used.
+//! back from it costs a few allocations instead of a YAML parse. What a question selects records by
+//! (an action's number, theme and references; the actions a milestone cites) has a small form of its
+//! own, [`Summary`], so that a question about one action decodes only the records it needs. Every
+//! read is checked: bytes that do not decode give `None`, and the index does not use them.
 
 use crate::model::{
     Action, Deadline, LogDate, Milestone, MilestoneKind, MilestoneStatus, Status, Update,
@@ -167,7 +167,7 @@ pub enum Summary<'a> {
 const ACTION: u8 = 1;
 const MILESTONE: u8 = 2;
 
-/// An action and the comment lines above its first key.
+/// An action and the comment lines above its first key, to be read back by [`decode`].
 pub fn put_action(w: &mut Writer, a: &Action, header: &[String]) {
     // Destructured, so that a field added to `Action` does not compile until it is stored here.
     let Action {
@@ -210,7 +210,7 @@ pub fn put_action(w: &mut Writer, a: &Action, header: &[String]) {
     }
 }
 
-/// A milestone and the comment lines above its first key.
+/// A milestone and the comment lines above its first key, to be read back by [`decode`].
 pub fn put_milestone(w: &mut Writer, m: &Milestone, header: &[String]) {
     let Milestone {
         id,
@@ -245,39 +245,45 @@ fn put_header(w: &mut Writer, header: &[String]) {
     }
 }
 
-/// A record read back: an action or a milestone, with its header comments.
+/// A record: an action or a milestone, with the comment lines above its first key.
 pub enum Decoded {
     Action(Action, Vec<String>),
     Milestone(Milestone, Vec<String>),
 }
 
-/// What `bytes`, written by [`put_action`] or [`put_milestone`], select by.
-pub fn summary(bytes: &[u8]) -> Option<Summary<'_>> {
-    let mut r = Reader::new(bytes);
-    match r.bytes(1)?[0] {
-        ACTION => {
-            let id = r.u32()?;
-            let theme = r.str()?;
-            let mut references = r.numbers()?;
-            references.extend(r.numbers()?);
-            references.extend(r.opt_number()?);
-            Some(Summary::Action {
-                id,
-                theme,
-                references,
-            })
-        }
-        MILESTONE => {
-            r.str()?;
-            Some(Summary::Milestone {
-                actions: r.numbers()?,
-            })
-        }
-        _ => None,
-    }
+/// What an action is selected by, to be read back by [`summary`].
+pub fn action_summary(w: &mut Writer, a: &Action) {
+    w.bytes.push(ACTION);
+    w.u64(u64::from(a.id));
+    w.str(&a.theme);
+    let references: Vec<u32> = a.references().map(|(_, n)| n).collect();
+    w.numbers(&references);
 }
 
-/// The record `bytes` hold, if they decode whole and nothing follows.
+/// What a milestone is selected by, to be read back by [`summary`].
+pub fn milestone_summary(w: &mut Writer, m: &Milestone) {
+    w.bytes.push(MILESTONE);
+    w.numbers(&m.actions);
+}
+
+/// What `bytes`, written by [`action_summary`] or [`milestone_summary`], select by; `None` unless they decode whole.
+pub fn summary(bytes: &[u8]) -> Option<Summary<'_>> {
+    let mut r = Reader::new(bytes);
+    let summary = match r.bytes(1)?[0] {
+        ACTION => Summary::Action {
+            id: r.u32()?,
+            theme: r.str()?,
+            references: r.numbers()?,
+        },
+        MILESTONE => Summary::Milestone {
+            actions: r.numbers()?,
+        },
+        _ => return None,
+    };
+    r.done().then_some(summary)
+}
+
+/// The record `bytes`, written by [`put_action`] or [`put_milestone`], hold, if they decode whole and nothing follows.
 pub fn decode(bytes: &[u8]) -> Option<Decoded> {
     let mut r = Reader::new(bytes);
     let decoded = match r.bytes(1)?[0] {
@@ -408,7 +414,9 @@ mod tests {
         assert!(
             matches!(decode(&w.bytes), Some(Decoded::Action(ref b, ref h)) if *b == a.value && h == &a.header)
         );
-        match summary(&w.bytes) {
+        let mut ws = Writer::default();
+        action_summary(&mut ws, &a.value);
+        match summary(&ws.bytes) {
             Some(Summary::Action {
                 id: 7,
                 theme: "t",

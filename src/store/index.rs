@@ -16,6 +16,8 @@ use super::codec::{self, Reader, Summary, Writer};
 use super::load::{self, FileLoad, Want};
 use super::{Loaded, Log, Record, RecordKind, Spans};
 use anyhow::Result;
+use std::borrow::Cow;
+use std::fs::DirEntry;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -46,11 +48,10 @@ pub(super) struct Stat {
 }
 
 impl Stat {
-    /// The facts of the regular file at `path`, not followed through a link.
+    /// The facts of a regular file, from its metadata (not followed through a link).
     #[cfg(unix)]
-    fn of(path: &Path) -> Option<Stat> {
+    fn of(m: &std::fs::Metadata) -> Option<Stat> {
         use std::os::unix::fs::MetadataExt;
-        let m = std::fs::symlink_metadata(path).ok()?;
         m.file_type().is_file().then(|| Stat {
             dev: m.dev(),
             ino: m.ino(),
@@ -62,7 +63,7 @@ impl Stat {
 
     /// Elsewhere the facts that git's index relies on are not all there, so nothing is kept.
     #[cfg(not(unix))]
-    fn of(_: &Path) -> Option<Stat> {
+    fn of(_: &std::fs::Metadata) -> Option<Stat> {
         None
     }
 
@@ -93,54 +94,96 @@ impl Stat {
     }
 }
 
-/// One entry of an index file, by position in its bytes.
+/// One entry of an index file: where its name and summary are in the table, and its record in the
+/// file.
 struct Slot {
     name: Range<usize>,
     stat: Stat,
-    blob: Range<usize>,
+    summary: Range<usize>,
+    /// Where the encoded record starts, after the table, and its CRC-32.
+    blob: Range<u64>,
+    crc: u32,
 }
 
-/// An index file as read: its bytes and its entries, sorted by path.
+/// An index file as read. Its layout: [`MAGIC`], the length of the table (8 bytes, little-endian),
+/// the table (format, oslog's version, the log root, then per file in path order its path, facts,
+/// summary, and its record's length and CRC-32), the CRC-32 of all of that, then the records. A
+/// question about one action reads the table and the few records it needs.
 struct Index {
     path: PathBuf,
-    bytes: Vec<u8>,
+    file: Option<std::fs::File>,
+    table: Vec<u8>,
     slots: Vec<Slot>,
+    /// Where the records start in the file.
+    records_at: u64,
+    /// Every record, read at once when most are needed.
+    records: Option<Vec<u8>>,
 }
 
 /// What the index gave for one record file, or what the run learnt of it for the next index.
 pub(super) enum Entry {
-    /// The entry of the index as read, still true of the file.
-    Kept(Stat, Range<usize>),
-    /// A record read from the file this run, encoded.
-    Fresh(Stat, Vec<u8>),
+    /// The entry of the index as read (its place there), still true of the file.
+    Kept(Stat, usize),
+    /// A record read from the file this run: its summary and its record, encoded.
+    Fresh(Stat, Vec<u8>, Vec<u8>),
 }
 
 impl Index {
-    /// The index of the log at `root`: its file read and checked, or none (empty) when the file is
-    /// missing, damaged, foreign or of another version.
-    fn open(path: PathBuf, root: &Path) -> Index {
-        let bytes = std::fs::read(&path).unwrap_or_default();
-        let slots = Index::slots(&bytes, root).unwrap_or_default();
-        Index { path, bytes, slots }
+    /// The index at `path` of the log at `root`, read and checked; empty when the file is missing,
+    /// damaged, foreign or of another version. With `all`, every record is read at once.
+    fn open(path: PathBuf, root: &Path, all: bool) -> Index {
+        let mut index = Index {
+            path,
+            file: None,
+            table: Vec::new(),
+            slots: Vec::new(),
+            records_at: 0,
+            records: None,
+        };
+        if let Ok(file) = std::fs::File::open(&index.path) {
+            if index.read_table(&file, root).is_some() {
+                if all {
+                    index.records = index.read_records(&file);
+                }
+                index.file = Some(file);
+            } else {
+                index.slots.clear();
+            }
+        }
+        index
     }
 
-    fn slots(bytes: &[u8], root: &Path) -> Option<Vec<Slot>> {
-        let body = bytes.get(..bytes.len().checked_sub(4)?)?;
-        let mut crc = flate2::Crc::new();
-        crc.update(body);
-        if crc.sum().to_le_bytes() != bytes[body.len()..] {
+    fn read_table(&mut self, mut file: &std::fs::File, root: &Path) -> Option<()> {
+        use std::io::Read;
+        let mut head = [0u8; MAGIC.len() + 8];
+        file.read_exact(&mut head).ok()?;
+        if &head[..MAGIC.len()] != MAGIC {
             return None;
         }
-        let mut r = Reader::new(body);
-        if r.bytes(MAGIC.len())? != MAGIC
-            || r.u64()? != FORMAT
+        let len = u64::from_le_bytes(head[MAGIC.len()..].try_into().ok()?);
+        let size = file.metadata().ok()?.len();
+        // The table and its CRC must fit in the file: a damaged length is not a reason to allocate.
+        let len = usize::try_from(len)
+            .ok()
+            .filter(|l| (*l as u64) + 4 + head.len() as u64 <= size)?;
+        let mut table = vec![0u8; len + 4];
+        file.read_exact(&mut table).ok()?;
+        let mut crc = crc32fast::Hasher::new();
+        crc.update(&head);
+        crc.update(&table[..len]);
+        if crc.finalize().to_le_bytes() != table[len..] {
+            return None;
+        }
+        table.truncate(len);
+        let mut r = Reader::new(&table);
+        if r.u64()? != FORMAT
             || r.str()? != env!("CARGO_PKG_VERSION")
             || r.str()? != root.to_str()?
         {
             return None;
         }
         let n = r.u64()?;
-        let mut slots = Vec::new();
+        let mut at = 0u64;
         for _ in 0..n {
             let len = usize::try_from(r.u64()?).ok()?;
             let start = r.at;
@@ -150,52 +193,100 @@ impl Index {
             let len = usize::try_from(r.u64()?).ok()?;
             let start = r.at;
             r.bytes(len)?;
-            slots.push(Slot {
+            let summary = start..r.at;
+            let len = r.u64()?;
+            let crc = u32::try_from(r.u64()?).ok()?;
+            let end = at.checked_add(len)?;
+            self.slots.push(Slot {
                 name,
                 stat,
-                blob: start..r.at,
+                summary,
+                blob: at..end,
+                crc,
             });
+            at = end;
         }
-        let sorted = slots
+        let sorted = self
+            .slots
             .windows(2)
-            .all(|w| body[w[0].name.clone()] < body[w[1].name.clone()]);
-        (r.done() && sorted).then_some(slots)
+            .all(|w| table[w[0].name.clone()] < table[w[1].name.clone()]);
+        self.records_at = (head.len() + len + 4) as u64;
+        (r.done() && sorted && self.records_at.checked_add(at)? == size).then_some(())?;
+        self.table = table;
+        Some(())
     }
 
-    /// The encoded record of `rel`, if the index has it for a file with exactly the facts `stat`.
-    fn find(&self, rel: &str, stat: &Stat) -> Option<Range<usize>> {
+    fn read_records(&self, file: &std::fs::File) -> Option<Vec<u8>> {
+        let len = self.slots.last().map_or(0, |s| s.blob.end);
+        let mut records = vec![0u8; usize::try_from(len).ok()?];
+        read_at(file, &mut records, self.records_at)?;
+        Some(records)
+    }
+
+    /// The place of `rel` in the index, if it has it for a file with exactly the facts `stat`.
+    fn find(&self, rel: &str, stat: &Stat) -> Option<usize> {
         let i = self
             .slots
-            .binary_search_by(|s| self.bytes[s.name.clone()].cmp(rel.as_bytes()))
+            .binary_search_by(|s| self.table[s.name.clone()].cmp(rel.as_bytes()))
             .ok()?;
+        (self.slots[i].stat == *stat).then_some(i)
+    }
+
+    /// The encoded record of the entry at `i`, if it is there whole.
+    fn record(&self, i: usize) -> Option<Cow<'_, [u8]>> {
         let slot = &self.slots[i];
-        (slot.stat == *stat).then(|| slot.blob.clone())
+        let bytes = match &self.records {
+            Some(all) => Cow::Borrowed(all.get(slot.blob.start as usize..slot.blob.end as usize)?),
+            None => {
+                let mut b = vec![0u8; usize::try_from(slot.blob.end - slot.blob.start).ok()?];
+                read_at(
+                    self.file.as_ref()?,
+                    &mut b,
+                    self.records_at + slot.blob.start,
+                )?;
+                Cow::Owned(b)
+            }
+        };
+        (crc32fast::hash(&bytes) == slot.crc).then_some(bytes)
     }
 
     /// Write the index of `root` with `entries` (path, entry), in path order. A failure costs only
     /// speed: the next run reads the files again.
     fn save(&self, root: &Path, entries: &[(String, &Entry)]) {
         let Some(root) = root.to_str() else { return };
-        let mut w = Writer::default();
-        w.bytes.extend_from_slice(MAGIC);
-        w.u64(FORMAT);
-        w.str(env!("CARGO_PKG_VERSION"));
-        w.str(root);
-        w.u64(entries.len() as u64);
+        let mut table = Writer::default();
+        table.u64(FORMAT);
+        table.str(env!("CARGO_PKG_VERSION"));
+        table.str(root);
+        table.u64(entries.len() as u64);
+        let mut records = Vec::new();
         for (rel, entry) in entries {
-            w.str(rel);
-            let (stat, blob) = match entry {
-                Entry::Kept(stat, blob) => (stat, &self.bytes[blob.clone()]),
-                Entry::Fresh(stat, blob) => (stat, blob.as_slice()),
+            let (stat, summary, record) = match entry {
+                Entry::Kept(stat, i) => {
+                    let Some(record) = self.record(*i) else {
+                        return;
+                    };
+                    (stat, &self.table[self.slots[*i].summary.clone()], record)
+                }
+                Entry::Fresh(stat, summary, record) => {
+                    (stat, summary.as_slice(), Cow::Borrowed(record.as_slice()))
+                }
             };
-            stat.put(&mut w);
-            w.u64(blob.len() as u64);
-            w.bytes.extend_from_slice(blob);
+            table.str(rel);
+            stat.put(&mut table);
+            table.u64(summary.len() as u64);
+            table.bytes.extend_from_slice(summary);
+            table.u64(record.len() as u64);
+            table.u64(u64::from(crc32fast::hash(&record)));
+            records.extend_from_slice(&record);
         }
-        let mut crc = flate2::Crc::new();
-        crc.update(&w.bytes);
-        w.bytes.extend_from_slice(&crc.sum().to_le_bytes());
-        let _ = super::write_aside(&self.path, &w.bytes);
+        let mut out = MAGIC.to_vec();
+        out.extend_from_slice(&(table.bytes.len() as u64).to_le_bytes());
+        out.extend_from_slice(&table.bytes);
+        let crc = crc32fast::hash(&out);
+        out.extend_from_slice(&crc.to_le_bytes());
+        out.extend_from_slice(&records);
+        let _ = super::write_aside(&self.path, &out);
     }
 }
 
@@ -228,21 +319,26 @@ pub fn load_indexed(root: &Path, want: &Want) -> Result<Log> {
     let Some(path) = index_path(root).filter(|_| !caches_off()) else {
         return load::load_where(root, &keep);
     };
-    let index = Index::open(path, root);
+    let index = Index::open(path, root, matches!(want, Want::All));
     let since = now() - RACY_SECONDS;
     let changed = AtomicBool::new(false);
     let read = |rel: &Path| super::read_source(root, rel);
     let is_dir = |rel: &Path| root.join(rel).is_dir();
-    let one = |kind: RecordKind, rel: &Path, name: &str| -> FileLoad {
+    let one = |kind: RecordKind, rel: &Path, name: &str, listed: Option<&DirEntry>| -> FileLoad {
         let record_file = name.ends_with(".yaml") && !name.starts_with('.');
-        let Some(stat) = record_file.then(|| Stat::of(&root.join(rel))).flatten() else {
+        let stat = match listed {
+            // Relative to the open folder: no walk of the whole path for each file.
+            Some(entry) => entry.metadata().ok(),
+            None => std::fs::symlink_metadata(root.join(rel)).ok(),
+        };
+        let Some(stat) = stat.as_ref().filter(|_| record_file).and_then(Stat::of) else {
             return load::load_file(kind, rel, name, &read, &is_dir, &keep);
         };
         let key = rel.to_str().unwrap_or_default();
-        if let Some(blob) = index.find(key, &stat) {
-            if let Some(file) = from_index(kind, rel, &index.bytes[blob.clone()], want) {
+        if let Some(i) = index.find(key, &stat) {
+            if let Some(file) = from_index(&index, i, kind, rel, want) {
                 return FileLoad {
-                    entry: Some(Entry::Kept(stat, blob)),
+                    entry: Some(Entry::Kept(stat, i)),
                     ..file
                 };
             }
@@ -256,7 +352,7 @@ pub fn load_indexed(root: &Path, want: &Want) -> Result<Log> {
         };
         let mut file = load::load_file(kind, rel, name, &read, &is_dir, &all);
         if file.diags.is_empty() && !stat.racy(since) {
-            file.entry = encode(file.record.as_ref()).map(|blob| Entry::Fresh(stat, blob));
+            file.entry = encode(file.record.as_deref()).map(|(s, r)| Entry::Fresh(stat, s, r));
         }
         if !wanted.load(Ordering::Relaxed) {
             file.set_aside();
@@ -274,16 +370,22 @@ pub fn load_indexed(root: &Path, want: &Want) -> Result<Log> {
     Ok(log)
 }
 
-/// A record file's load answered from the index: its record, or nothing when `want` does not need
-/// it; `None` when the entry does not decode as a record of `kind`.
-fn from_index(kind: RecordKind, rel: &Path, blob: &[u8], want: &Want) -> Option<FileLoad> {
-    let needed = match codec::summary(blob)? {
+/// A record file's load answered from the entry at `i` of the index: its record, or nothing when
+/// `want` does not need it; `None` when the entry does not decode as a record of `kind`.
+fn from_index(
+    index: &Index,
+    i: usize,
+    kind: RecordKind,
+    rel: &Path,
+    want: &Want,
+) -> Option<FileLoad> {
+    let needed = match codec::summary(&index.table[index.slots[i].summary.clone()])? {
         Summary::Action {
             id,
             theme,
             references,
-        } => want.action(id, theme, &references),
-        Summary::Milestone { actions } => want.milestone(&actions),
+        } => kind == RecordKind::Action && want.action(id, theme, &references),
+        Summary::Milestone { actions } => kind == RecordKind::Milestone && want.milestone(&actions),
     };
     let loaded = |header| Loaded {
         value: (),
@@ -292,15 +394,17 @@ fn from_index(kind: RecordKind, rel: &Path, blob: &[u8], want: &Want) -> Option<
         header,
         canonical: true,
     };
-    let record = match codec::decode(blob)? {
-        _ if !needed => None,
-        codec::Decoded::Action(a, header) if kind == RecordKind::Action => {
-            Some(Record::Action(loaded(header).with(a)))
-        }
-        codec::Decoded::Milestone(m, header) if kind == RecordKind::Milestone => {
-            Some(Record::Milestone(loaded(header).with(m)))
-        }
-        _ => return None,
+    let record = match needed {
+        false => None,
+        true => match codec::decode(&index.record(i)?)? {
+            codec::Decoded::Action(a, header) if kind == RecordKind::Action => {
+                Some(Box::new(Record::Action(loaded(header).with(a))))
+            }
+            codec::Decoded::Milestone(m, header) if kind == RecordKind::Milestone => {
+                Some(Box::new(Record::Milestone(loaded(header).with(m))))
+            }
+            _ => return None,
+        },
     };
     Some(FileLoad {
         diags: Vec::new(),
@@ -312,15 +416,32 @@ fn from_index(kind: RecordKind, rel: &Path, blob: &[u8], want: &Want) -> Option<
     })
 }
 
-/// The encoded form of a record that loaded, for the index.
-fn encode(record: Option<&Record>) -> Option<Vec<u8>> {
-    let mut w = Writer::default();
+/// The summary and encoded form of a record that loaded, for the index.
+fn encode(record: Option<&Record>) -> Option<(Vec<u8>, Vec<u8>)> {
+    let (mut summary, mut w) = (Writer::default(), Writer::default());
     match record? {
-        Record::Action(a) => codec::put_action(&mut w, &a.value, &a.header),
-        Record::Milestone(m) => codec::put_milestone(&mut w, &m.value, &m.header),
+        Record::Action(a) => {
+            codec::action_summary(&mut summary, &a.value);
+            codec::put_action(&mut w, &a.value, &a.header);
+        }
+        Record::Milestone(m) => {
+            codec::milestone_summary(&mut summary, &m.value);
+            codec::put_milestone(&mut w, &m.value, &m.header);
+        }
         Record::Themes(_) => return None,
     }
-    Some(w.bytes)
+    Some((summary.bytes, w.bytes))
+}
+
+/// Fill `buf` from `file` at `offset`, without moving a position shared between threads.
+#[cfg(unix)]
+fn read_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> Option<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset).ok()
+}
+
+#[cfg(not(unix))]
+fn read_at(_: &std::fs::File, _: &mut [u8], _: u64) -> Option<()> {
+    None
 }
 
 /// Seconds since the epoch, by the system clock.

@@ -15,6 +15,7 @@ use crate::model::{Action, ActionParts, Milestone, MilestoneParts, Themes, Theme
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
+use std::fs::DirEntry;
 use std::path::{Path, PathBuf};
 
 /// Everything in a log root: the records that loaded, and the findings from loading.
@@ -84,12 +85,14 @@ pub fn load(root: &Path) -> Result<Log> {
 pub fn load_where(root: &Path, keep: &KeepFn) -> Result<Log> {
     let read = |rel: &Path| read_source(root, rel);
     let is_dir = |rel: &Path| root.join(rel).is_dir();
-    let one = |kind, rel: &Path, name: &str| load_file(kind, rel, name, &read, &is_dir, keep);
+    let one = |kind, rel: &Path, name: &str, _: Option<&DirEntry>| {
+        load_file(kind, rel, name, &read, &is_dir, keep)
+    };
     Ok(load_with(root, &one)?.0)
 }
 
-/// Load the log under `root`, each record file through `one(kind, path, name)`; with the entries
-/// for the log's index that `one` gave, by path.
+/// Load the log under `root`, each record file through `one(kind, path, name, folder entry)`; with
+/// the entries for the log's index that `one` gave, by path.
 pub(super) fn load_with(root: &Path, one: &OneFn) -> Result<(Log, Vec<(PathBuf, Entry)>)> {
     let mut log = Log {
         root: root.to_path_buf(),
@@ -271,10 +274,13 @@ pub fn load_stored(root: &Path, files: &BTreeMap<PathBuf, Stored>) -> Log {
         }
     }
     let all = |_: &str, _: &str| true;
-    let one = |kind, rel: &Path, name: &str| load_file(kind, rel, name, &read, &is_dir, &all);
+    let one = |kind, rel: &Path, name: &str, _: Option<&DirEntry>| {
+        load_file(kind, rel, name, &read, &is_dir, &all)
+    };
+    let listed = |dir| names(dir).into_iter().map(|n| (n, None)).collect();
     fill(
         &mut log,
-        [names(ACTIONS_DIR), names(TIMELINE_DIR)],
+        [listed(ACTIONS_DIR), listed(TIMELINE_DIR)],
         &read,
         &one,
     );
@@ -288,14 +294,19 @@ pub(super) type IsDirFn<'a> = dyn Fn(&Path) -> bool + Sync + 'a;
 /// Which record files [`load_where`] parses, given the file name and its text.
 pub type KeepFn<'a> = dyn Fn(&str, &str) -> bool + Sync + 'a;
 
-/// How one record file is loaded, given its kind, its path relative to the root and its name.
-pub(super) type OneFn<'a> = dyn Fn(RecordKind, &Path, &str) -> FileLoad + Sync + 'a;
+/// How one record file is loaded, given its kind, its path relative to the root, its name and, from
+/// the working tree, its entry in the folder's listing.
+pub(super) type OneFn<'a> =
+    dyn Fn(RecordKind, &Path, &str, Option<&DirEntry>) -> FileLoad + Sync + 'a;
+
+/// A name listed in a folder of records, with its entry when the folder is on disk.
+type Listed = (String, Option<DirEntry>);
 
 /// Read themes.yaml and the listed record files into `log`; the entries for the log's index that
 /// loading them gave, by path.
 fn fill(
     log: &mut Log,
-    listed: [Vec<String>; 2],
+    listed: [Vec<Listed>; 2],
     read: &ReadFn,
     one: &OneFn,
 ) -> Vec<(PathBuf, Entry)> {
@@ -330,9 +341,9 @@ fn fill(
         // come out in the same order on every run.
         let loaded: Vec<FileLoad> = names
             .par_iter()
-            .map(|name| one(kind, &Path::new(dir).join(name), name))
+            .map(|(name, entry)| one(kind, &Path::new(dir).join(name), name, entry.as_ref()))
             .collect();
-        for (name, mut file) in names.iter().zip(loaded) {
+        for ((name, _), mut file) in names.iter().zip(loaded) {
             if let Some(entry) = file.entry.take() {
                 entries.push((Path::new(dir).join(name), entry));
             }
@@ -344,8 +355,8 @@ fn fill(
     entries
 }
 
-/// The names of the entries of `root/dir`, sorted; a missing folder is an empty one.
-fn list_dir(root: &Path, dir: &str, diags: &mut Vec<Diagnostic>) -> Result<Vec<String>> {
+/// The entries of `root/dir` with their names, sorted; a missing folder is an empty one.
+fn list_dir(root: &Path, dir: &str, diags: &mut Vec<Diagnostic>) -> Result<Vec<Listed>> {
     let path = root.join(dir);
     if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
         diags.push(linked_folder(dir));
@@ -360,7 +371,7 @@ fn list_dir(root: &Path, dir: &str, diags: &mut Vec<Diagnostic>) -> Result<Vec<S
     for entry in entries {
         let entry = entry.with_context(|| format!("cannot list {}", path.display()))?;
         match entry.file_name().into_string() {
-            Ok(name) => names.push(name),
+            Ok(name) => names.push((name, Some(entry))),
             Err(raw) => diags.push(Diagnostic::new(
                 Code::StrayFile,
                 Path::new(dir).join(&raw),
@@ -369,7 +380,7 @@ fn list_dir(root: &Path, dir: &str, diags: &mut Vec<Diagnostic>) -> Result<Vec<S
             )),
         }
     }
-    names.sort();
+    names.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(names)
 }
 
@@ -380,8 +391,10 @@ pub(super) struct FileLoad {
     pub(super) read: bool,
     /// Whether the file was read but left unparsed (see [`load_where`]).
     pub(super) skipped: bool,
-    pub(super) record: Option<Record>,
-    pub(super) part: Option<Part>,
+    // Boxed: a whole log's loads are collected at once, and moving 10,000 records inline costs more
+    // than allocating each.
+    pub(super) record: Option<Box<Record>>,
+    pub(super) part: Option<Box<Part>>,
     /// What the log's index keeps of the file, when it keeps it.
     pub(super) entry: Option<Entry>,
 }
@@ -466,8 +479,8 @@ pub(super) fn load_file(
         _ => Vec::new(),
     };
     out.diags.extend(named);
-    out.record = decoded.record;
-    out.part = decoded.part;
+    out.record = decoded.record.map(Box::new);
+    out.part = decoded.part.map(Box::new);
     out
 }
 
@@ -554,7 +567,7 @@ impl Log {
             self.leave_out(&Path::new(dir).join(name), &file.diags);
         }
         self.diags.extend(file.diags);
-        match file.record {
+        match file.record.map(|r| *r) {
             Some(Record::Action(a)) => {
                 // A file whose id disagrees with its name claims the name's number too, so that
                 // references to that number are not reported as dangling on top of the mismatch.
@@ -575,7 +588,7 @@ impl Log {
             }
             None => {}
         }
-        match file.part {
+        match file.part.map(|p| *p) {
             Some(Part::Action(a)) => self.partial.actions.push(a),
             Some(Part::Milestone(m)) => self.partial.milestones.push(m),
             Some(Part::Themes(_)) | None => {}
