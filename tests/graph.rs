@@ -15,14 +15,14 @@ fn action(id: u32, status: &str, extra: &str) -> String {
 }
 
 /// A repository whose history changes the actions one at a time, renumbers one, deletes one, and
-/// merges a branch that changed another.
-fn history_repo(root: &Path) {
+/// merges a branch that changed another; the log is in `log`, the repository at `root`.
+fn history_repo(root: &Path, log: &Path) {
     let at = |n: u32| format!("2019-0{}-{:02}T12:00:00Z", 1 + n / 28, 1 + n % 28);
     git_as(root, "Ann", &at(0), &["init", "-q", "-b", "main"]);
-    write(root, "themes.yaml", THEMES);
+    write(log, "themes.yaml", THEMES);
     for id in 1..=8 {
         write(
-            root,
+            log,
             &format!("actions/{id:03}.yaml"),
             &action(id, "not-started", ""),
         );
@@ -44,7 +44,7 @@ fn history_repo(root: &Path) {
                 ""
             };
             write(
-                root,
+                log,
                 &format!("actions/{id:03}.yaml"),
                 &action(id, status, signed),
             );
@@ -52,27 +52,27 @@ fn history_repo(root: &Path) {
         }
     }
     // 3 becomes 9 (a renumbering on the line), 5 is deleted.
-    std::fs::remove_file(root.join("actions/003.yaml")).unwrap();
+    std::fs::remove_file(log.join("actions/003.yaml")).unwrap();
     write(
-        root,
+        log,
         "actions/009.yaml",
         &action(9, "complete", "signed_off: 2019-03\nformerly: [3]\n")
             .replace("Action 9", "Action 3"),
     );
     step(root, "Ann", "renumber 3 to 9");
-    std::fs::remove_file(root.join("actions/005.yaml")).unwrap();
+    std::fs::remove_file(log.join("actions/005.yaml")).unwrap();
     step(root, "Ann", "remove 5");
     // A branch changes 2 while the line changes 4, then merges.
     git_as(root, "Cy", &at(n.get()), &["checkout", "-q", "-b", "side"]);
     write(
-        root,
+        log,
         "actions/002.yaml",
         &action(2, "ongoing", "links: [1]\n"),
     );
     step(root, "Cy", "side: reopen 2");
     git_as(root, "Ann", &at(n.get()), &["checkout", "-q", "main"]);
     write(
-        root,
+        log,
         "actions/004.yaml",
         &action(4, "closed", "merged_into: [1]\n"),
     );
@@ -119,6 +119,22 @@ fn chunk(bytes: &[u8], name: &[u8; 4]) -> (usize, usize) {
     (offset(i), offset(i + 1))
 }
 
+/// `git commit-graph write --reachable` with `flags`.
+fn write_graph(root: &Path, flags: &[&str]) {
+    let mut args = vec!["commit-graph", "write", "--reachable"];
+    args.extend(flags);
+    git_as(root, "Ann", "2019-09-01T12:00:00Z", &args);
+}
+
+/// Replace a file git wrote read-only.
+fn overwrite(path: &Path, bytes: &[u8]) {
+    let mut perms = std::fs::metadata(path).unwrap().permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    perms.set_readonly(false);
+    std::fs::set_permissions(path, perms).unwrap();
+    std::fs::write(path, bytes).unwrap();
+}
+
 fn graph_file(root: &Path) -> std::path::PathBuf {
     root.join(".git/objects/info/commit-graph")
 }
@@ -127,19 +143,14 @@ fn graph_file(root: &Path) -> std::path::PathBuf {
 fn history_is_the_same_with_and_without_a_commit_graph() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    history_repo(root);
+    history_repo(root, root);
     let plain = answers(root);
     assert!(
         plain[1].contains("move 2") && plain[1].contains("merge side"),
         "{}",
         plain[1]
     );
-    git_as(
-        root,
-        "Ann",
-        "2019-09-01T12:00:00Z",
-        &["commit-graph", "write", "--reachable", "--changed-paths"],
-    );
+    write_graph(root, &["--changed-paths"]);
     assert!(graph_file(root).exists());
     assert_eq!(answers(root), plain, "with changed-path filters");
     // The history cache filled through the filters gives the same answers next time.
@@ -153,26 +164,10 @@ fn history_is_the_same_with_and_without_a_commit_graph() {
     }
     // A graph without filters, and a split chain.
     std::fs::remove_file(graph_file(root)).unwrap();
-    git_as(
-        root,
-        "Ann",
-        "2019-09-01T12:00:00Z",
-        &["commit-graph", "write", "--reachable"],
-    );
+    write_graph(root, &[]);
     assert_eq!(answers(root), plain, "without filters");
     std::fs::remove_file(graph_file(root)).unwrap();
-    git_as(
-        root,
-        "Ann",
-        "2019-09-01T12:00:00Z",
-        &[
-            "commit-graph",
-            "write",
-            "--reachable",
-            "--changed-paths",
-            "--split=no-merge",
-        ],
-    );
+    write_graph(root, &["--changed-paths", "--split=no-merge"]);
     write(
         root,
         "actions/001.yaml",
@@ -192,18 +187,7 @@ fn history_is_the_same_with_and_without_a_commit_graph() {
         std::fs::rename(&hidden, root.join(".git/objects/info/commit-graphs")).unwrap();
         a
     };
-    git_as(
-        root,
-        "Ann",
-        "2019-09-02T12:00:00Z",
-        &[
-            "commit-graph",
-            "write",
-            "--reachable",
-            "--changed-paths",
-            "--split=no-merge",
-        ],
-    );
+    write_graph(root, &["--changed-paths", "--split=no-merge"]);
     let chain =
         std::fs::read_to_string(root.join(".git/objects/info/commit-graphs/commit-graph-chain"))
             .unwrap();
@@ -215,14 +199,9 @@ fn history_is_the_same_with_and_without_a_commit_graph() {
 fn a_damaged_commit_graph_is_not_used() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    history_repo(root);
+    history_repo(root, root);
     let plain = answers(root);
-    git_as(
-        root,
-        "Ann",
-        "2019-09-01T12:00:00Z",
-        &["commit-graph", "write", "--reachable", "--changed-paths"],
-    );
+    write_graph(root, &["--changed-paths"]);
     let good = std::fs::read(graph_file(root)).unwrap();
     // Filters that rule out every path, under the old checksum: read without its checks, this graph
     // would hide every change from `history`.
@@ -238,28 +217,12 @@ fn a_damaged_commit_graph_is_not_used() {
         ("truncated", good[..good.len() / 2].to_vec()),
         ("empty", Vec::new()),
     ] {
-        let path = graph_file(root);
-        let mut perms = std::fs::metadata(&path).unwrap().permissions();
-        #[allow(clippy::permissions_set_readonly_false)]
-        perms.set_readonly(false);
-        std::fs::set_permissions(&path, perms).unwrap();
-        std::fs::write(&path, &bytes).unwrap();
+        overwrite(&graph_file(root), &bytes);
         assert_eq!(answers(root), plain, "{what}");
     }
     std::fs::remove_file(graph_file(root)).unwrap();
     // A chain that names a layer that is not there.
-    git_as(
-        root,
-        "Ann",
-        "2019-09-01T12:00:00Z",
-        &[
-            "commit-graph",
-            "write",
-            "--reachable",
-            "--changed-paths",
-            "--split",
-        ],
-    );
+    write_graph(root, &["--changed-paths", "--split"]);
     let graphs = root.join(".git/objects/info/commit-graphs");
     let chain = graphs.join("commit-graph-chain");
     let text = std::fs::read_to_string(&chain).unwrap();
@@ -270,12 +233,20 @@ fn a_damaged_commit_graph_is_not_used() {
         let path = layer.unwrap().path();
         if path.extension().is_some_and(|e| e == "graph") {
             let bytes = std::fs::read(&path).unwrap();
-            let mut perms = std::fs::metadata(&path).unwrap().permissions();
-            #[allow(clippy::permissions_set_readonly_false)]
-            perms.set_readonly(false);
-            std::fs::set_permissions(&path, perms).unwrap();
-            std::fs::write(&path, &bytes[..bytes.len() - 1]).unwrap();
+            overwrite(&path, &bytes[..bytes.len() - 1]);
         }
     }
     assert_eq!(answers(root), plain, "a chain whose layer is truncated");
+}
+
+#[test]
+fn a_log_in_a_folder_of_the_repository_reads_the_filters_by_its_full_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let log = root.join("forum");
+    history_repo(root, &log);
+    let plain = answers(&log);
+    assert!(plain[1].contains("move 2"), "{}", plain[1]);
+    write_graph(root, &["--changed-paths"]);
+    assert_eq!(answers(&log), plain);
 }
