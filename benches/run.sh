@@ -169,3 +169,66 @@ if [ -x /usr/bin/time ]; then
         printf '  %-12s %8s MiB  %s\n' "$name" "$mib" "$note"
     done
 fi
+
+# ---- The index of the log, git's commit-graph, and the action log's HTML ----
+# Everyday commands with the index (warm: the check run leaves it) and without it (--no-cache reads
+# and writes neither the index nor the history cache); history on a clone of the same repository
+# after `git commit-graph write --reachable --changed-paths`, beside git on that clone; the HTML
+# report against an absolute limit.
+BLOOM=$BENCH/bloom-$ACTIONS-$COMMITS-$key
+if [ ! -f "$BLOOM/.git/objects/info/commit-graph" ]; then
+    rm -rf "$BENCH"/bloom-"$ACTIONS"-"$COMMITS"-*
+    git clone -q --local "$REPO" "$BLOOM.tmp"
+    git -C "$BLOOM.tmp" commit-graph write --reachable --changed-paths
+    mv "$BLOOM.tmp" "$BLOOM"
+fi
+CMD[status]="$OSLOG -C $REPO status"
+CMD[status_noidx]="$OSLOG -C $REPO --no-cache status"
+CMD[show_noidx]="$OSLOG -C $REPO --no-cache show 42"
+CMD[list_noidx]="$OSLOG -C $REPO --no-cache list --theme $THEME"
+CMD[update]="$OSLOG -C $REPO update 42 Benchmark --date 2019-07-01"
+PREP[update]="git -C $REPO checkout -q -- actions/042.yaml"
+CMD[report_html]="$OSLOG -C $REPO report actions --format html"
+CMD[history_bloom]="$OSLOG -C $BLOOM history 42"
+PREP[history_bloom]="rm -rf $BLOOM/.git/oslog"
+CMD[git_file_bloom]="git -C $BLOOM log --format=%H -- actions/042.yaml"
+if [ -n "$have_task" ]; then
+    CMD[task_summary]="task rc.gc=off summary"
+    CMD[task_annotate]="task rc.gc=off 42 annotate Benchmark"
+fi
+echo
+echo "medians (index, commit-graph, report):"
+for name in status status_noidx show_noidx list_noidx update report_html history_bloom git_file_bloom task_summary task_annotate; do
+    [ -n "${CMD[$name]:-}" ] && measure "$name"
+done
+eval "${PREP[update]}"
+limit() {
+    awk -v w="$1" -v a="${MEDIAN[$2]}" -v l="$3" 'BEGIN {
+        printf "  %-42s %6.3f s  (target <= %s s)  %s\n", w, a, l, (a <= l ? "met" : "NOT MET") }'
+}
+echo
+echo "ratios against the targets (index warm unless --no-cache):"
+ratio "validate vs task export" validate task_export 0.5
+ratio "show 42 vs task 42 info" show task_info 0.05
+ratio "list --theme vs task list" list task_list 0.1
+ratio "status vs task summary" status task_summary 0.1
+ratio "update 42 vs task 42 annotate" update task_annotate 0.1
+ratio "show 42 --no-cache vs task 42 info" show_noidx task_info 1.0
+ratio "list --no-cache vs task list" list_noidx task_list 1.0
+ratio "status --no-cache vs task summary" status_noidx task_summary 1.0
+ratio "history 42 vs git log -- file, cold" history git_file 0.5
+ratio "history 42 vs git log -- file, Bloom, cold" history_bloom git_file_bloom 1.0
+ratio "log --field status vs git log --raw, cold" log git_raw 0.2
+limit "report actions --format html" report_html 0.3
+if [ -x /usr/bin/time ]; then
+    echo
+    echo "peak memory (target <= 64 MiB):"
+    for name in history log history_bloom report_html update status; do
+        eval "${PREP[$name]:-true}"
+        /usr/bin/time -v -o "$BENCH/$name.time" ${CMD[$name]} >/dev/null 2>&1 || true
+        kb=$(awk -F': ' '/Maximum resident/ {print $2}' "$BENCH/$name.time")
+        awk -v n="$name" -v k="$kb" 'BEGIN { m = k / 1024;
+            printf "  %-14s %8.1f MiB  %s\n", n, m, (m <= 64 ? "met" : "NOT MET") }'
+    done
+    eval "${PREP[update]}"
+fi

@@ -48,6 +48,11 @@ pub struct Global {
     #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
     pub color: ColorWhen,
 
+    /// Neither read nor write oslog's caches: the index of the log's records and the history cache
+    /// (as OSLOG_NO_CACHE does). Answers are the same either way; only speed differs.
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+
     /// Show more context on errors.
     #[arg(short, long, global = true)]
     pub verbose: bool,

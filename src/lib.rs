@@ -11,11 +11,12 @@
 //! - `diag`: findings as data, each with a stable kebab-case code.
 //! - `model/`: actions, milestones, themes, dates, statuses, the lifecycle: pure types and rules.
 //! - `store/`: the log on disk: the root, reading under limits, YAML, decoding, the canonical layout,
-//!   atomic writes, the journal of writes of several files, the lock.
+//!   atomic writes, the journal of writes of several files, the lock, the index of the records.
 //! - `trail/`: the audit trail as data: what each commit changed, record by record, field by field
 //!   and word by word, and the slips read from it. Pure; `git/` fills it.
 //! - `git/`: the only module that talks to git: records at a commit or in the index, the history
-//!   walked into trail entries (and cached), commits.
+//!   walked into trail entries (and cached, and passed over where git's commit-graph filters rule a
+//!   commit out), commits.
 //! - `validate/`: everything `oslog validate` checks: rules across records, collisions with a base.
 //! - `report/`: answers and reports as data: the dashboard, the filters, what refers to an action,
 //!   the action log, the monthly update and digest, the annual report, the pages of the website.
@@ -82,6 +83,10 @@ pub type CommandLine = cli::Cli<commands::Command>;
 
 /// The process exit code for a run.
 pub fn run(cli: CommandLine) -> anyhow::Result<commands::Outcome> {
+    if cli.global.no_cache {
+        // Read by every cache where it decides whether to be used; set before any thread starts.
+        std::env::set_var("OSLOG_NO_CACHE", "1");
+    }
     let stdout = std::io::stdout();
     let ctx = commands::Context::new(
         &cli.global,

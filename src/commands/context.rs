@@ -7,7 +7,7 @@ use super::Outcome;
 use crate::cli::{ColorWhen, Global};
 use crate::git::{Repo, Rev};
 use crate::output::style::Paint;
-use crate::store::{KeepFn, Log};
+use crate::store::{Log, Want};
 use anyhow::Result;
 use chrono::NaiveDate;
 use std::cell::OnceCell;
@@ -146,8 +146,15 @@ impl Context {
     }
 
     /// The log of `snap`: read from its commit's objects without a checkout, or loaded from the
-    /// working tree with a warning on stderr when a write was interrupted there.
+    /// working tree (through the log's index) with a warning on stderr when a write was
+    /// interrupted there.
     pub fn load(&self, snap: &Snapshot) -> Result<Log> {
+        self.load_where(snap, &Want::All)
+    }
+
+    /// The log of `snap` for a question about the records `want` selects: from the working tree,
+    /// only those are sure to be there (see `store::load_indexed`); from a commit, all of them.
+    pub fn load_where(&self, snap: &Snapshot, want: &Want) -> Result<Log> {
         let root = self.root()?;
         match snap.rev {
             Some(rev) => Ok(crate::store::load_stored(
@@ -155,19 +162,10 @@ impl Context {
                 &Repo::open(&root)?.files_at(rev)?,
             )),
             None => {
-                let log = crate::store::load(&root)?;
+                let log = crate::store::load_indexed(&root, want)?;
                 crate::output::interrupted(&mut std::io::stderr(), &log.diags, self.paint_err)?;
                 Ok(log)
             }
-        }
-    }
-
-    /// The log of `snap` for a question about some records only: from the working tree, only the
-    /// record files `keep` accepts are parsed (see `store::load_where`); from a commit, all of them.
-    pub fn load_where(&self, snap: &Snapshot, keep: &KeepFn) -> Result<Log> {
-        match snap.rev {
-            Some(_) => self.load(snap),
-            None => crate::store::load_where(&self.root()?, keep),
         }
     }
 

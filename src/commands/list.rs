@@ -103,17 +103,11 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         raised: args.raised,
         grep: args.grep,
     };
-    // With --theme, a file that holds none of the theme keys cannot match, so it is read but not
-    // parsed; a file with a backslash is always parsed, since a YAML escape could spell a key.
+    // With --theme, only the actions of those themes are needed.
     let snap = ctx.snapshot(&args.as_of)?;
     let log = match filter.themes.is_empty() {
         true => ctx.load(&snap)?,
-        false => {
-            let keep = |_: &str, text: &str| {
-                text.contains('\\') || filter.themes.iter().any(|t| text.contains(t.as_str()))
-            };
-            ctx.load_where(&snap, &keep)?
-        }
+        false => ctx.load_where(&snap, &store::Want::Themes(&filter.themes))?,
     };
     let today = snap.today;
     let outcome = ctx.warn_left_out(&log, args.strict)?;

@@ -2,7 +2,6 @@
 
 use super::args::{formats, AsOf, Format};
 use super::{Context, Outcome};
-use crate::model::Action;
 use crate::store::{self, emit};
 use anyhow::Result;
 use serde::Serialize;
@@ -49,15 +48,9 @@ struct Shown<'a> {
 
 /// Run `oslog show`.
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
-    // Without --as-of, only the action's own file and the files that mention its number are parsed:
-    // every file must still be read to find what refers to it, but parsing is most of the cost. A
-    // file with a backslash is always parsed, since a YAML escape could spell the number.
+    // Without --as-of, only the action's own record and those that refer to it are needed.
     let snap = ctx.snapshot(&args.as_of)?;
-    let log = ctx.load_where(&snap, &|name, text| {
-        name == Action::file_name(args.id)
-            || text.contains('\\')
-            || store::mentions_number(text, args.id)
-    })?;
+    let log = ctx.load_where(&snap, &store::Want::Number(args.id))?;
     let i = crate::write::find_action(&log, args.id)?;
     let outcome = ctx.warn_left_out(&log, args.strict)?;
     let action = &log.actions[i].value;

@@ -88,7 +88,7 @@ pub enum Kind {
 /// Where the cache of the log at `prefix` (relative to the work tree) lives, or `None` when the cache
 /// is turned off.
 pub fn path(git_dir: &Path, prefix: &str, kind: Kind) -> Option<PathBuf> {
-    if std::env::var_os("OSLOG_NO_CACHE").is_some() {
+    if crate::store::caches_off() {
         return None;
     }
     let stem = match kind {

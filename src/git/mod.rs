@@ -5,6 +5,7 @@ mod cache;
 pub mod commit;
 mod config;
 mod conflicts;
+mod graph;
 mod index;
 mod pack;
 mod paths;

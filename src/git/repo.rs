@@ -23,6 +23,7 @@ pub use damage::explain_damage;
 pub(in crate::git) use objects::{decode, read_blob, read_tree};
 
 use super::cache::{self, Entries, Known};
+use super::graph::Graph;
 use super::tree::RawTree;
 use crate::store::{RecordKind, ACTIONS_DIR, TIMELINE_DIR};
 use crate::trail::Version;
@@ -75,6 +76,13 @@ pub struct Repo {
     trees: RefCell<Vec<(Oid, Rc<RawTree>)>>,
     /// The commits of every line walked so far, whose steps the history cache keeps.
     walked: RefCell<HashSet<Oid>>,
+    /// git's commit-graph, opened when first needed (`None` when there is none, or it cannot be
+    /// used); cleared if it ever disagrees with the objects.
+    graph: RefCell<Option<Option<Rc<Graph>>>>,
+    /// The pack reader of a walk that reads a few commits at a time (see `line.rs`).
+    packs: RefCell<Option<super::pack::Packs>>,
+    /// Steps computed outside a whole walk of the line, not yet in the history cache's file.
+    unsaved: std::cell::Cell<bool>,
 }
 
 const DIRS: [(&str, RecordKind); 2] = [
@@ -138,6 +146,9 @@ impl Repo {
             known: RefCell::new(None),
             trees: RefCell::new(Vec::new()),
             walked: RefCell::new(HashSet::new()),
+            graph: RefCell::new(None),
+            packs: RefCell::new(None),
+            unsaved: std::cell::Cell::new(false),
         })
     }
 

@@ -153,11 +153,11 @@ fn with_lines(path: &Path, lines: &str) -> Result<Option<String>> {
 /// Replace a file of oslog's own bookkeeping, outside the log (the history cache, git's
 /// `info/exclude`), atomically like [`write_atomic`] but without its fault point: the injected
 /// faults count the writes of the log itself, whatever else a run keeps up to date.
-pub fn write_aside(path: &Path, contents: &str) -> Result<()> {
+pub fn write_aside(path: &Path, contents: impl AsRef<[u8]>) -> Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    let tmp = temp_in_unchecked(path, contents)?;
+    let tmp = temp_in_unchecked(path, contents.as_ref())?;
     tmp.persist(path)
         .map_err(|e| e.error)
         .with_context(|| format!("cannot replace {}", path.display()))?;
@@ -168,7 +168,7 @@ pub fn write_aside(path: &Path, contents: &str) -> Result<()> {
 /// purpose.
 pub(super) fn restore(path: &Path, bytes: &[u8]) -> Result<()> {
     let contents = std::str::from_utf8(bytes)?;
-    let tmp = temp_in_unchecked(path, contents)?;
+    let tmp = temp_in_unchecked(path, contents.as_bytes())?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }

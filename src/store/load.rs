@@ -3,6 +3,7 @@
 //! those that did not, and every finding. Only problems with the machine (a folder that cannot be
 //! listed) are errors.
 
+use super::index::Entry;
 use super::names::{check_action_name, check_milestone_name};
 use super::source::{folder_in_place, symlink, too_large};
 use super::{
@@ -14,6 +15,7 @@ use crate::model::{Action, ActionParts, Milestone, MilestoneParts, Themes, Theme
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
+use std::fs::DirEntry;
 use std::path::{Path, PathBuf};
 
 /// Everything in a log root: the records that loaded, and the findings from loading.
@@ -81,6 +83,17 @@ pub fn load(root: &Path) -> Result<Log> {
 /// number: every file is read, but only those kept are parsed, and only their findings are given.
 /// themes.yaml is always loaded.
 pub fn load_where(root: &Path, keep: &KeepFn) -> Result<Log> {
+    let read = |rel: &Path| read_source(root, rel);
+    let is_dir = |rel: &Path| root.join(rel).is_dir();
+    let one = |kind, rel: &Path, name: &str, _: Option<&DirEntry>| {
+        load_file(kind, rel, name, &read, &is_dir, keep)
+    };
+    Ok(load_with(root, &one)?.0)
+}
+
+/// Load the log under `root`, each record file through `one(kind, path, name, folder entry)`; with
+/// the entries for the log's index that `one` gave, by path.
+pub(super) fn load_with(root: &Path, one: &OneFn) -> Result<(Log, Vec<(PathBuf, Entry)>)> {
     let mut log = Log {
         root: root.to_path_buf(),
         ..Log::default()
@@ -88,19 +101,61 @@ pub fn load_where(root: &Path, keep: &KeepFn) -> Result<Log> {
     let actions = list_dir(root, ACTIONS_DIR, &mut log.diags)?;
     let timeline = list_dir(root, TIMELINE_DIR, &mut log.diags)?;
     log.diags.extend(journal::root_findings(root));
-    fill(
+    let entries = fill(
         &mut log,
         [actions, timeline],
         &|rel| read_source(root, rel),
-        &|rel| root.join(rel).is_dir(),
-        keep,
+        one,
     );
     // A write under way has its journal and temporary files; they are leftovers only once it ends.
     let interrupted = |d: &Diagnostic| d.code == Code::InterruptedWrite;
     if log.diags.iter().any(interrupted) && lock_held(root) {
         log.diags.retain(|d| !interrupted(d));
     }
-    Ok(log)
+    Ok((log, entries))
+}
+
+/// Which records a question needs: every one, those that bear on one action (its own and those
+/// that refer to it), or the actions of some themes.
+#[derive(Clone, Copy, Debug)]
+pub enum Want<'a> {
+    All,
+    Number(u32),
+    Themes(&'a [String]),
+}
+
+impl Want<'_> {
+    /// Whether a record file, by its name and text, may hold a record the question needs. A file
+    /// with a backslash may, since a YAML escape could spell a number or a key.
+    pub fn text(&self, name: &str, text: &str) -> bool {
+        match self {
+            Want::All => true,
+            Want::Number(n) => {
+                name == Action::file_name(*n) || text.contains('\\') || mentions_number(text, *n)
+            }
+            Want::Themes(keys) => {
+                text.contains('\\') || keys.iter().any(|t| text.contains(t.as_str()))
+            }
+        }
+    }
+
+    /// Whether the action `id` of `theme`, which refers to `references`, is needed.
+    pub(super) fn action(&self, id: u32, theme: &str, references: &[u32]) -> bool {
+        match self {
+            Want::All => true,
+            Want::Number(n) => id == *n || references.contains(n),
+            Want::Themes(keys) => keys.iter().any(|k| k == theme),
+        }
+    }
+
+    /// Whether a milestone that cites `actions` is needed.
+    pub(super) fn milestone(&self, actions: &[u32]) -> bool {
+        match self {
+            Want::All => true,
+            Want::Number(n) => actions.contains(n),
+            Want::Themes(_) => false,
+        }
+    }
 }
 
 /// Whether `text` holds the number `n` as a whole run of digits (`42`, but not `142` or `4.2`).
@@ -218,25 +273,43 @@ pub fn load_stored(root: &Path, files: &BTreeMap<PathBuf, Stored>) -> Log {
             log.diags.push(linked_folder(dir));
         }
     }
+    let all = |_: &str, _: &str| true;
+    let one = |kind, rel: &Path, name: &str, _: Option<&DirEntry>| {
+        load_file(kind, rel, name, &read, &is_dir, &all)
+    };
+    let listed = |dir| names(dir).into_iter().map(|n| (n, None)).collect();
     fill(
         &mut log,
-        [names(ACTIONS_DIR), names(TIMELINE_DIR)],
+        [listed(ACTIONS_DIR), listed(TIMELINE_DIR)],
         &read,
-        &is_dir,
-        &|_, _| true,
+        &one,
     );
     log
 }
 
-type ReadFn<'a> = dyn Fn(&Path) -> Result<Source, Diagnostic> + Sync + 'a;
+pub(super) type ReadFn<'a> = dyn Fn(&Path) -> Result<Source, Diagnostic> + Sync + 'a;
 
-type IsDirFn<'a> = dyn Fn(&Path) -> bool + Sync + 'a;
+pub(super) type IsDirFn<'a> = dyn Fn(&Path) -> bool + Sync + 'a;
 
 /// Which record files [`load_where`] parses, given the file name and its text.
 pub type KeepFn<'a> = dyn Fn(&str, &str) -> bool + Sync + 'a;
 
-/// Read themes.yaml and the listed record files into `log`.
-fn fill(log: &mut Log, listed: [Vec<String>; 2], read: &ReadFn, is_dir: &IsDirFn, keep: &KeepFn) {
+/// How one record file is loaded, given its kind, its path relative to the root, its name and, from
+/// the working tree, its entry in the folder's listing.
+pub(super) type OneFn<'a> =
+    dyn Fn(RecordKind, &Path, &str, Option<&DirEntry>) -> FileLoad + Sync + 'a;
+
+/// A name listed in a folder of records, with its entry when the folder is on disk.
+type Listed = (String, Option<DirEntry>);
+
+/// Read themes.yaml and the listed record files into `log`; the entries for the log's index that
+/// loading them gave, by path.
+fn fill(
+    log: &mut Log,
+    listed: [Vec<Listed>; 2],
+    read: &ReadFn,
+    one: &OneFn,
+) -> Vec<(PathBuf, Entry)> {
     let themes_rel = PathBuf::from(THEMES_FILE);
     match read(&themes_rel) {
         Ok(src) => {
@@ -262,23 +335,28 @@ fn fill(log: &mut Log, listed: [Vec<String>; 2], read: &ReadFn, is_dir: &IsDirFn
         (ACTIONS_DIR, RecordKind::Action),
         (TIMELINE_DIR, RecordKind::Milestone),
     ];
+    let mut entries = Vec::new();
     for ((dir, kind), names) in kinds.into_iter().zip(listed) {
         // Files are read and decoded in parallel; the results are taken in name order, so findings
         // come out in the same order on every run.
         let loaded: Vec<FileLoad> = names
             .par_iter()
-            .map(|name| load_file(kind, &Path::new(dir).join(name), name, read, is_dir, keep))
+            .map(|(name, entry)| one(kind, &Path::new(dir).join(name), name, entry.as_ref()))
             .collect();
-        for (name, file) in names.iter().zip(loaded) {
+        for ((name, _), mut file) in names.iter().zip(loaded) {
+            if let Some(entry) = file.entry.take() {
+                entries.push((Path::new(dir).join(name), entry));
+            }
             log.add(kind, name, file);
         }
     }
     log.actions.sort_by_key(|a| a.value.id);
     log.milestones.sort_by(|a, b| a.value.id.cmp(&b.value.id));
+    entries
 }
 
-/// The names of the entries of `root/dir`, sorted; a missing folder is an empty one.
-fn list_dir(root: &Path, dir: &str, diags: &mut Vec<Diagnostic>) -> Result<Vec<String>> {
+/// The entries of `root/dir` with their names, sorted; a missing folder is an empty one.
+fn list_dir(root: &Path, dir: &str, diags: &mut Vec<Diagnostic>) -> Result<Vec<Listed>> {
     let path = root.join(dir);
     if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
         diags.push(linked_folder(dir));
@@ -293,7 +371,7 @@ fn list_dir(root: &Path, dir: &str, diags: &mut Vec<Diagnostic>) -> Result<Vec<S
     for entry in entries {
         let entry = entry.with_context(|| format!("cannot list {}", path.display()))?;
         match entry.file_name().into_string() {
-            Ok(name) => names.push(name),
+            Ok(name) => names.push((name, Some(entry))),
             Err(raw) => diags.push(Diagnostic::new(
                 Code::StrayFile,
                 Path::new(dir).join(&raw),
@@ -302,22 +380,36 @@ fn list_dir(root: &Path, dir: &str, diags: &mut Vec<Diagnostic>) -> Result<Vec<S
             )),
         }
     }
-    names.sort();
+    names.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(names)
 }
 
 /// What loading one record file gave: its findings, and its record if it decoded.
-struct FileLoad {
-    diags: Vec<Diagnostic>,
+pub(super) struct FileLoad {
+    pub(super) diags: Vec<Diagnostic>,
     /// Whether the file was read (it counts in [`Log::files`]).
-    read: bool,
+    pub(super) read: bool,
     /// Whether the file was read but left unparsed (see [`load_where`]).
-    skipped: bool,
-    record: Option<Record>,
-    part: Option<Part>,
+    pub(super) skipped: bool,
+    // Boxed: a whole log's loads are collected at once, and moving 10,000 records inline costs more
+    // than allocating each.
+    pub(super) record: Option<Box<Record>>,
+    pub(super) part: Option<Box<Part>>,
+    /// What the log's index keeps of the file, when it keeps it.
+    pub(super) entry: Option<Entry>,
 }
 
-fn load_file(
+impl FileLoad {
+    /// Leave the file out of the answer as if it had been read and not parsed.
+    pub(super) fn set_aside(&mut self) {
+        self.diags.clear();
+        self.skipped = true;
+        self.record = None;
+        self.part = None;
+    }
+}
+
+pub(super) fn load_file(
     kind: RecordKind,
     rel: &Path,
     name: &str,
@@ -331,6 +423,7 @@ fn load_file(
         skipped: false,
         record: None,
         part: None,
+        entry: None,
     };
     if matches!(name, ".gitkeep" | ".keep") {
         return out;
@@ -386,8 +479,8 @@ fn load_file(
         _ => Vec::new(),
     };
     out.diags.extend(named);
-    out.record = decoded.record;
-    out.part = decoded.part;
+    out.record = decoded.record.map(Box::new);
+    out.part = decoded.part.map(Box::new);
     out
 }
 
@@ -474,7 +567,7 @@ impl Log {
             self.leave_out(&Path::new(dir).join(name), &file.diags);
         }
         self.diags.extend(file.diags);
-        match file.record {
+        match file.record.map(|r| *r) {
             Some(Record::Action(a)) => {
                 // A file whose id disagrees with its name claims the name's number too, so that
                 // references to that number are not reported as dangling on top of the mismatch.
@@ -495,7 +588,7 @@ impl Log {
             }
             None => {}
         }
-        match file.part {
+        match file.part.map(|p| *p) {
             Some(Part::Action(a)) => self.partial.actions.push(a),
             Some(Part::Milestone(m)) => self.partial.milestones.push(m),
             Some(Part::Themes(_)) | None => {}

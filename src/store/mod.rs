@@ -1,17 +1,20 @@
 //! The log on disk. Reading: finding the log root, reading each file under explicit limits
 //! (`source.rs`), the YAML tree (`yaml.rs`, the only module that knows YAML), decoding records with
 //! their positions (`decode.rs`, `record.rs`, into the types of `loaded.rs`), file names
-//! (`names.rs`) and whole logs from the working tree, a commit or the index (`load.rs`). Writing:
+//! (`names.rs`) and whole logs from the working tree, a commit or git's index (`load.rs`); the log's
+//! own index of decoded records, kept beside the files (`index.rs`, in `codec.rs`'s form). Writing:
 //! the canonical layout (`emit.rs`), atomic writes of one file (`atomic.rs`), writes of several all
 //! or nothing (`journal.rs`), the write lock (`lock.rs`), conflict markers (`conflict.rs`), free
 //! numbers (`numbers.rs`) and the debug builds' fault points (`fault.rs`). Problems in the log's
 //! files become findings; only problems with the machine (an unreadable root) are errors.
 
 mod atomic;
+mod codec;
 pub mod conflict;
 pub mod decode;
 pub mod emit;
 pub mod fault;
+mod index;
 mod journal;
 mod load;
 mod loaded;
@@ -26,10 +29,11 @@ pub use atomic::{
     add_lines, add_lines_aside, create_new, is_temporary, path_in, write_aside, write_atomic,
 };
 pub use decode::Spans;
+pub use index::{caches_off, load_indexed};
 pub use journal::{recover, replace_all, Recovery, Replacement, JOURNAL_FILE};
 pub use load::{
     load, load_files, load_stored, load_where, mentions_number, KeepFn, LeftOut, Log, Partial,
-    Stored,
+    Stored, Want,
 };
 pub use loaded::{Loaded, Part, Record, RecordKind};
 pub use lock::{lock_held, Lock, LOCK_FILE, LOCK_TIMEOUT};

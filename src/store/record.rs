@@ -209,7 +209,8 @@ impl Whole {
 }
 
 impl Loaded<()> {
-    fn with<T>(self, value: T) -> Loaded<T> {
+    /// This shell around `value`.
+    pub(super) fn with<T>(self, value: T) -> Loaded<T> {
         Loaded {
             value,
             file: self.file,

@@ -19,7 +19,7 @@ pub fn action(
     commit: Option<Message>,
     change: impl FnOnce(&Log, &Action) -> Result<Action>,
 ) -> Result<(Action, Written)> {
-    let log = store::load(lock.root())?;
+    let log = store::load_indexed(lock.root(), &store::Want::All)?;
     let i = find_action(&log, id)?;
     let current = &log.actions[i];
     check::unwritable(&log, &current.file)?;
@@ -36,7 +36,7 @@ pub fn milestone(
     commit: Option<Message>,
     change: impl FnOnce(&Milestone) -> Result<Milestone>,
 ) -> Result<(Milestone, Written)> {
-    let log = store::load(lock.root())?;
+    let log = store::load_indexed(lock.root(), &store::Want::All)?;
     let Some(i) = log.milestones.iter().position(|m| m.value.id == id) else {
         let ids = log.milestones.iter().map(|m| m.value.id.as_str());
         let hint = crate::model::closest(id, ids)
@@ -77,7 +77,7 @@ fn rewrite(
 /// whose id the user chose, so a clash is an error rather than a new number.
 pub fn create_milestone(lock: &Lock, m: Milestone, commit: Option<Message>) -> Result<Written> {
     let root = lock.root();
-    let log = store::load(root)?;
+    let log = store::load_indexed(root, &store::Want::All)?;
     let file = Path::new(store::TIMELINE_DIR).join(format!("{}.yaml", m.id));
     if root.join(&file).exists() {
         bail!("{} already exists", file.display());

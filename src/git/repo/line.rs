@@ -7,6 +7,7 @@
 use super::revs::describe;
 use super::{read_blob, Repo, Rev, DIRS};
 use crate::git::cache::{self, Known, Step, Touched};
+use crate::git::graph::Graph;
 use crate::git::pack::Packs;
 use crate::git::tree::{self, Kind, RawTree, Side};
 use crate::store::RecordKind;
@@ -14,6 +15,13 @@ use anyhow::{anyhow, Result};
 use git2::{Oid, Repository};
 use std::collections::HashSet;
 use std::rc::Rc;
+
+/// The steps of a walk along the first-parent line: all of them, or those read as they are asked
+/// for, from the commit given (see [`Repo::next_step`]).
+pub(super) enum Steps {
+    Line(std::vec::IntoIter<Rc<Step>>),
+    Sparse(Option<Oid>),
+}
 
 /// A commit of the line not in the cache, with what is needed to compute its step.
 struct Pending {
@@ -71,23 +79,131 @@ impl Repo {
                 line[*at] = Some(step);
             }
         }
-        let mut walked = self.walked.borrow_mut();
-        walked.extend(line.iter().flatten().map(|s| s.id));
+        self.walked
+            .borrow_mut()
+            .extend(line.iter().flatten().map(|s| s.id));
         if !pending.is_empty() {
-            if let Some(path) = &self.cache_file {
-                // Records of commits this run did not walk (rewritten history, other branches) are
-                // kept up to a bound, then dropped. A run walks the line, and a trail also the
-                // merged branches it follows.
-                let keep_all = known.len() <= walked.len() + 50_000;
-                let steps = known
-                    .values()
-                    .filter(|s| keep_all || walked.contains(&s.id))
-                    .map(|s| s.as_ref());
-                // A cache that cannot be written costs only speed next time.
-                let _ = cache::save(path, &self.prefix, steps);
-            }
+            self.save_steps(known);
         }
         Ok(line.into_iter().flatten().collect())
+    }
+
+    /// Write the steps known into the history cache.
+    fn save_steps(&self, known: &Known) {
+        let Some(path) = &self.cache_file else { return };
+        let walked = self.walked.borrow();
+        // Records of commits this run did not walk (rewritten history, other branches) are kept up
+        // to a bound, then dropped. A run walks the line, and a trail also the merged branches it
+        // follows.
+        let keep_all = known.len() <= walked.len() + 50_000;
+        let steps = known
+            .values()
+            .filter(|s| keep_all || walked.contains(&s.id))
+            .map(|s| s.as_ref());
+        // A cache that cannot be written costs only speed next time.
+        let _ = cache::save(path, &self.prefix, steps);
+        self.unsaved.set(false);
+    }
+
+    /// Write the steps that [`Repo::next_step`] computed into the history cache, if there are any.
+    pub(super) fn flush_steps(&self) {
+        if self.unsaved.get() {
+            if let Some(known) = self.known.borrow().as_ref() {
+                self.save_steps(known);
+            }
+        }
+    }
+
+    /// The steps from `tip` back along first parents, for a walk that needs only those that change
+    /// one file at a time (see [`Repo::next_step`]). With git's commit-graph and its changed-path
+    /// Bloom filters, and no `stop`, commits the filters rule out are never read; otherwise the whole
+    /// line is taken as [`Repo::line`] gives it.
+    pub(super) fn steps(&self, tip: Rev, stop: Option<Rev>) -> Result<Steps> {
+        if stop.is_none() && self.graph().is_some() {
+            let mut packs = self.packs.borrow_mut();
+            if packs.is_none() {
+                *packs = Some(Packs::open(&self.repo.commondir().join("objects")));
+            }
+            return Ok(Steps::Sparse(Some(tip.0)));
+        }
+        Ok(Steps::Line(self.line(tip, stop)?.into_iter()))
+    }
+
+    /// The next step of `steps` that may change `file`: every step that does is given, and others
+    /// may be (the caller looks for `file` in each).
+    pub(super) fn next_step(&self, steps: &mut Steps, file: &str) -> Result<Option<Rc<Step>>> {
+        let at = match steps {
+            Steps::Line(line) => return Ok(line.next()),
+            Steps::Sparse(at) => at,
+        };
+        let path = format!("{}{file}", self.prefix);
+        loop {
+            let Some(id) = at.filter(|id| !self.grafts.contains(id)) else {
+                return Ok(None);
+            };
+            let cached = self.known_step(id);
+            if let Some(step) = cached {
+                *at = step.parent;
+                return Ok(Some(step));
+            }
+            let graph = self.graph();
+            let entry = graph.as_ref().and_then(|g| g.find(id).map(|e| (g, e)));
+            if let Some((g, e)) = &entry {
+                if g.rules_out(e.pos, &path) {
+                    *at = match e.parent {
+                        Some(p) => Some(g.at(p).map(|(id, _)| id).ok_or_else(|| {
+                            anyhow!("the commit-graph names a parent it does not hold")
+                        })?),
+                        None => None,
+                    };
+                    continue;
+                }
+            }
+            let p = self.pending(id)?;
+            if let Some((g, e)) = &entry {
+                let parent = e.parent.and_then(|p| g.at(p)).map(|(id, _)| id);
+                if parent != p.parent {
+                    // The graph disagrees with the objects: it is not used again.
+                    *self.graph.borrow_mut() = Some(None);
+                }
+            }
+            let step = Rc::new(self.compute(vec![&p])?.remove(0));
+            self.walked.borrow_mut().insert(id);
+            if let Some(known) = self.known.borrow_mut().as_mut() {
+                known.insert(id, step.clone());
+                self.unsaved.set(true);
+            }
+            *at = step.parent;
+            return Ok(Some(step));
+        }
+    }
+
+    /// The step of `id` from the history cache, loading it first if needed.
+    fn known_step(&self, id: Oid) -> Option<Rc<Step>> {
+        let mut slot = self.known.borrow_mut();
+        let known = slot.get_or_insert_with(|| self.load_cache(id));
+        known.get(&id).cloned()
+    }
+
+    /// git's commit-graph, if the repository has one that passes its checks and git itself would
+    /// use: not in a shallow clone, nor with replaced objects, which change what a commit id means.
+    fn graph(&self) -> Option<Rc<Graph>> {
+        if let Some(g) = self.graph.borrow().as_ref() {
+            return g.clone();
+        }
+        let replaced = self
+            .repo
+            .references_glob("refs/replace/*")
+            .map_or(true, |mut r| r.next().is_some());
+        let usable = self.grafts.is_empty()
+            && !replaced
+            && !self.repo.commondir().join("info").join("grafts").exists();
+        let g = usable
+            .then(|| Graph::open(&self.repo.commondir().join("objects")))
+            .flatten()
+            .map(Rc::new);
+        *self.graph.borrow_mut() = Some(g.clone());
+        g
     }
 
     /// The cached steps, if the cache agrees with the repository about `tip`; otherwise none.
@@ -173,33 +289,19 @@ impl Repo {
                     .map(move |(d, (old, new))| (i, d, *old, *new))
             })
             .collect();
-        let changed = self.in_parallel(&jobs, 32, |repo, jobs| {
-            let odb = repo.odb()?;
-            // Opening the packs reads their indexes whole: worth it for a walk, not for a few commits.
-            let mut packs = (jobs.len() >= PACK_READER_FROM)
-                .then(|| Packs::open(&repo.commondir().join("objects")));
-            let mut out = Vec::with_capacity(jobs.len());
-            // What one comparison learned about its older folder, for the next, in which it is the newer.
-            let mut marks: Option<(Oid, tree::Marks)> = None;
-            for (_, _, old, new) in jobs {
-                let known = match marks.take() {
-                    Some((id, m)) if Some(id) == *new => m,
-                    _ => Vec::new(),
-                };
-                let (new, old_tree) = (
-                    read_tree(packs.as_mut(), &odb, *new)?,
-                    read_tree(packs.as_mut(), &odb, *old)?,
-                );
-                let (changes, next) = tree::changed_marked(
-                    &RawTree::new(old_tree.bytes()),
-                    &RawTree::new(new.bytes()),
-                    &known,
-                );
-                marks = old.map(|id| (id, next));
-                out.push(changes);
+        let changed = match self.packs.try_borrow_mut() {
+            // A walk that reads a few commits at a time keeps one pack reader for all of them.
+            Ok(mut packs) if jobs.len() <= 32 && packs.is_some() => {
+                compare(&self.repo, packs.as_mut(), &jobs)?
             }
-            Ok(out)
-        })?;
+            _ => self.in_parallel(&jobs, 32, |repo, jobs| {
+                // Opening the packs reads their indexes whole: worth it for a walk, not for a few
+                // commits.
+                let mut packs = (jobs.len() >= PACK_READER_FROM)
+                    .then(|| Packs::open(&repo.commondir().join("objects")));
+                compare(repo, packs.as_mut(), jobs)
+            })?,
+        };
         let mut files: Vec<Vec<Touched>> = vec![Vec::new(); items.len()];
         for ((i, d, _, _), changes) in jobs.iter().zip(changed) {
             let dir = DIRS[*d].0;
@@ -285,6 +387,37 @@ impl Repo {
             Ok(out)
         })
     }
+}
+
+/// The record files that changed in each of `jobs` (item, folder, old tree, new tree), read through
+/// `packs` where given. In a walk (newest first) each comparison's older folder is the next one's
+/// newer, and what one learned about it is handed on.
+fn compare(
+    repo: &Repository,
+    mut packs: Option<&mut Packs>,
+    jobs: &[(usize, usize, Option<Oid>, Option<Oid>)],
+) -> Result<Vec<Vec<tree::Changed>>> {
+    let odb = repo.odb()?;
+    let mut out = Vec::with_capacity(jobs.len());
+    let mut marks: Option<(Oid, tree::Marks)> = None;
+    for (_, _, old, new) in jobs {
+        let known = match marks.take() {
+            Some((id, m)) if Some(id) == *new => m,
+            _ => Vec::new(),
+        };
+        let (new, old_tree) = (
+            read_tree(packs.as_deref_mut(), &odb, *new)?,
+            read_tree(packs.as_deref_mut(), &odb, *old)?,
+        );
+        let (changes, next) = tree::changed_marked(
+            &RawTree::new(old_tree.bytes()),
+            &RawTree::new(new.bytes()),
+            &known,
+        );
+        marks = old.map(|id| (id, next));
+        out.push(changes);
+    }
+    Ok(out)
 }
 
 /// A tree object's bytes, from the pack reader or from libgit2.

@@ -80,6 +80,7 @@ impl Repo {
             });
         }
         self.trace(head.0, follow, None, Some(&mut out), true)?;
+        self.flush_steps();
         if out.is_empty() && committed.is_none() {
             let since = if self.shallow() {
                 " since the shallow clone's graft (run `git fetch --unshallow` for the whole history)"
@@ -106,7 +107,8 @@ impl Repo {
     ) -> Result<End> {
         let (mut at, mut file) = (tip, file);
         'lines: loop {
-            for step in self.line(Rev(at), stop.map(Rev))? {
+            let mut steps = self.steps(Rev(at), stop.map(Rev))?;
+            while let Some(step) = self.next_step(&mut steps, &file)? {
                 let Some(t) = step.files.iter().find(|t| t.file == file) else {
                     continue;
                 };
