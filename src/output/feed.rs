@@ -8,7 +8,7 @@
 //! is the log's own (see `report::site`). Times are the commits' days at midnight UTC: oslog reads
 //! commit days, and the same commit always gives the same entry.
 
-use super::trail::{entry_lines_within, record_name};
+use super::trail::{entry_lines, record_name};
 use crate::trail::CommitChanges;
 use atom_syndication::{Content, Entry, Feed, FixedDateTime, Link, Person, Text};
 use chrono::NaiveDate;
@@ -86,7 +86,7 @@ pub fn write(
                         Some(t) => format!("{} ({t})", name(e)),
                         None => name(e),
                     };
-                    let lines: Vec<String> = entry_lines_within(e, 1000)
+                    let lines: Vec<String> = entry_lines(e)
                         .into_iter()
                         .map(|l| format!("  {l}"))
                         .collect();
@@ -158,10 +158,11 @@ fn name(e: &crate::trail::Entry) -> String {
     }
 }
 
-/// The first line that describes an entry.
+/// The first line that describes an entry, cut at 120 characters for a title.
 fn first_line(e: &crate::trail::Entry) -> String {
-    entry_lines_within(e, 120)
-        .into_iter()
-        .next()
-        .unwrap_or_default()
+    let line = entry_lines(e).into_iter().next().unwrap_or_default();
+    match line.char_indices().nth(120) {
+        Some((at, _)) => format!("{}…", &line[..at]),
+        None => line,
+    }
 }

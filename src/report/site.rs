@@ -364,6 +364,7 @@ mod tests {
             flags: Vec::new(),
             was: None,
             now: None,
+            credit: Vec::new(),
         }
     }
 
