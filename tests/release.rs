@@ -55,3 +55,89 @@ fn the_package_is_never_published() {
         "Cargo.toml's [package] lacks `publish = false`"
     );
 }
+
+/// A `major.minor[.patch]` Rust version as numbers, for comparing.
+fn rust_version(text: &str) -> Vec<u64> {
+    text.split('.').map(|n| n.parse().unwrap()).collect()
+}
+
+/// The minimum Rust version claimed is true: at least what every package that `cargo install
+/// --locked` builds declares (the locked tree, for every platform, without dev-dependencies), and
+/// the README says the same. The code's own use of the standard library is checked against the
+/// claim by clippy's `incompatible_msrv` lint (`File::lock` needs 1.89), which `.ci/run` denies.
+#[test]
+fn the_minimum_rust_version_is_what_the_locked_tree_needs() {
+    let out = Command::new(env!("CARGO"))
+        .args(["metadata", "--locked", "--format-version", "1"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let declared = env!("CARGO_PKG_RUST_VERSION");
+    assert!(!declared.is_empty(), "Cargo.toml declares no rust-version");
+
+    let packages: std::collections::HashMap<&str, &serde_json::Value> = meta["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["id"].as_str().unwrap(), p))
+        .collect();
+    let nodes: std::collections::HashMap<&str, &serde_json::Value> = meta["resolve"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| (n["id"].as_str().unwrap(), n))
+        .collect();
+    // What the binary builds: every dependency reachable by normal and build edges.
+    let mut built = std::collections::BTreeSet::new();
+    let mut todo = vec![meta["resolve"]["root"].as_str().unwrap()];
+    while let Some(id) = todo.pop() {
+        if !built.insert(id) {
+            continue;
+        }
+        for dep in nodes[id]["deps"].as_array().unwrap() {
+            let kinds = dep["dep_kinds"].as_array().unwrap();
+            if kinds.iter().any(|k| k["kind"] != "dev") {
+                todo.push(dep["pkg"].as_str().unwrap());
+            }
+        }
+    }
+    let needs = built
+        .iter()
+        .filter_map(|id| {
+            let p = packages[id];
+            let v = p["rust_version"].as_str()?;
+            Some((
+                rust_version(v),
+                format!(
+                    "{} {} needs {v}",
+                    p["name"].as_str()?,
+                    p["version"].as_str()?
+                ),
+            ))
+        })
+        .max()
+        .expect("some package declares a rust-version");
+    assert!(
+        rust_version(declared) >= needs.0,
+        "Cargo.toml claims rust-version {declared}, but {}",
+        needs.1
+    );
+    let readme = read("README.md");
+    let claims: Vec<&str> = readme
+        .split("Rust ")
+        .skip(1)
+        .filter(|t| t.starts_with(|c: char| c.is_ascii_digit()))
+        .map(|t| t.split(' ').next().unwrap())
+        .collect();
+    assert!(!claims.is_empty(), "README.md names no Rust version");
+    assert!(
+        claims.iter().all(|c| *c == declared),
+        "README.md names Rust {claims:?}, Cargo.toml {declared}"
+    );
+}
