@@ -354,3 +354,61 @@ fn schema_needs_no_log() {
     let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(schema["title"], "oslog action");
 }
+
+/// A pull request's checkout as `actions/checkout` makes it by default: one commit of the branch,
+/// no history and no base branch.
+fn depth_one_checkout(tmp: &Path) -> PathBuf {
+    let (_keep, origin) = new_log();
+    commit_all(&origin);
+    common::git(&origin, &["checkout", "-q", "-b", "feature"]);
+    common::write(&origin, "README.md", "# Our log\n");
+    common::git(&origin, &["commit", "-q", "-am", "Name the log"]);
+    let url = format!("file://{}", origin.display());
+    let clone = tmp.join("checkout");
+    let out = common::git(
+        tmp,
+        &[
+            "clone", "-q", "--depth", "1", "--branch", "feature", &url, "checkout",
+        ],
+    );
+    assert!(out.status.success(), "{out:?}");
+    clone
+}
+
+#[test]
+fn validate_base_in_a_depth_one_checkout_asks_for_the_whole_history() {
+    let tmp = tempfile::tempdir().unwrap();
+    let clone = depth_one_checkout(tmp.path());
+    for base in ["origin/main", "main"] {
+        let out = oslog(&clone, &["validate", "--strict", "--base", base]);
+        assert_exit(&out, 2);
+        let err = text(&out.stderr);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.starts_with(&format!("oslog: error: `{base}`")), "{err}");
+        assert!(err.contains("fetch-depth: 0"), "{err}");
+        assert!(!err.contains("day") && !err.contains("YYYY"), "{err}");
+    }
+    // The same, through the workflow's step.
+    let summary = tmp.path().join("summary.md");
+    let (_, script) = workflow_steps()
+        .into_iter()
+        .find(|(name, _)| name == "Check action numbers against the base branch")
+        .unwrap();
+    let out = run_step(&clone, &script, &summary);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("fetch-depth: 0"), "{out:?}");
+}
+
+#[test]
+fn a_base_that_is_not_a_revision_is_named_as_such() {
+    let (_tmp, root) = new_log();
+    commit_all(&root);
+    let out = oslog(&root, &["validate", "--base", "origin/nope"]);
+    assert_exit(&out, 2);
+    let err = text(&out.stderr);
+    assert!(err.contains("`origin/nope` is not a revision"), "{err}");
+    assert!(
+        !err.contains("day") && !err.contains("fetch-depth"),
+        "{err}"
+    );
+}

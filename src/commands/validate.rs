@@ -34,7 +34,8 @@ pub struct Args {
 
     /// Also compare with REV (such as origin/main), read from git: report every action number or
     /// milestone id this branch adds that REV has meanwhile given to another record
-    /// (number-collision).
+    /// (number-collision). REV is a branch, tag or commit; a shallow clone needs its whole history
+    /// fetched first (`fetch-depth: 0` with actions/checkout).
     #[arg(long, value_name = "REV")]
     pub base: Option<String>,
 

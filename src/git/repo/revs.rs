@@ -38,23 +38,43 @@ impl Repo {
         if let Ok(day) = crate::model::LogDate::parse_day(spec) {
             return Ok(Bound::Date(day));
         }
-        let obj = self.repo.revparse_single(spec).map_err(|_| {
-            anyhow!("`{spec}` is neither a day (YYYY-MM-DD) nor a revision of this repository")
-        })?;
+        match self.repo.revparse_single(spec) {
+            Ok(obj) => Ok(Bound::Rev(Self::peel(spec, obj)?)),
+            Err(_) => {
+                bail!("`{spec}` is neither a day (YYYY-MM-DD) nor a revision of this repository")
+            }
+        }
+    }
+
+    fn peel(spec: &str, obj: git2::Object<'_>) -> Result<Rev> {
         let c = obj
             .peel_to_commit()
             .map_err(|_| anyhow!("`{spec}` does not name a commit"))?;
-        Ok(Bound::Rev(Rev(c.id())))
+        Ok(Rev(c.id()))
     }
 
-    /// The merge base of HEAD and `other`.
-    pub fn merge_base_with_head(&self, other: Rev) -> Result<Rev> {
-        let head = self.head()?;
+    /// The branch a change is compared with (`validate --base`, `renumber --onto`): a revision, not
+    /// a day, and its merge base with HEAD. A checkout of one commit (a shallow clone, as
+    /// actions/checkout makes by default) lacks the base branch or the history that joins it to
+    /// HEAD, so then the error says how to fetch the whole history.
+    pub fn base(&self, spec: &str) -> Result<(Rev, Rev)> {
+        let shallow = |e: anyhow::Error| {
+            if self.shallow() {
+                anyhow!("{e}; this clone is shallow: check out the whole history (`fetch-depth: 0` with actions/checkout) or run `git fetch --unshallow`")
+            } else {
+                e
+            }
+        };
+        let obj = self
+            .repo
+            .revparse_single(spec)
+            .map_err(|_| shallow(anyhow!("`{spec}` is not a revision of this repository")))?;
+        let rev = Self::peel(spec, obj)?;
         let base = self
             .repo
-            .merge_base(head.0, other.0)
-            .context("HEAD and the base revision have no common commit")?;
-        Ok(Rev(base))
+            .merge_base(self.head()?.0, rev.0)
+            .map_err(|_| shallow(anyhow!("HEAD and `{spec}` have no common commit")))?;
+        Ok((rev, Rev(base)))
     }
 
     /// When each of `files` (relative to the log root) first appeared in HEAD's history, as the
