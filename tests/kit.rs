@@ -157,10 +157,16 @@ fn commit_all(root: &Path) -> git2::Repository {
     repo
 }
 
+const WORKFLOW: &str = ".github/workflows/oslog.yml";
+
+/// A workflow's text as data.
+fn parse_workflow(src: &str) -> serde_json::Value {
+    oslog::store::yaml::parse(src).unwrap().root.to_json()
+}
+
 /// The `run:` scripts of the workflow's steps after the install step, with their names.
 fn workflow_steps() -> Vec<(String, String)> {
-    let src = std::fs::read_to_string(".github/workflows/oslog.yml").unwrap();
-    let doc = oslog::store::yaml::parse(&src).unwrap().root.to_json();
+    let doc = parse_workflow(&std::fs::read_to_string(WORKFLOW).unwrap());
     let steps = doc["jobs"]["check"]["steps"].as_array().unwrap();
     let install = steps
         .iter()
@@ -411,4 +417,241 @@ fn a_base_that_is_not_a_revision_is_named_as_such() {
         !err.contains("day") && !err.contains("fetch-depth"),
         "{err}"
     );
+}
+
+/// The step of `doc` whose `id` or `uses` is `which`.
+fn step<'a>(doc: &'a serde_json::Value, which: &str) -> &'a serde_json::Value {
+    doc["jobs"]["check"]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == which || s["uses"] == which)
+        .unwrap_or_else(|| panic!("no step {which}"))
+}
+
+/// A value of the workflow with its `${{ … }}` expressions evaluated, as GitHub does for a runner
+/// of a log repository: `runner.os`, the workflow's `env` and the repository's `vars`. Any other
+/// expression, such as `hashFiles('Cargo.lock')`, fails the test: a log repository has no such file
+/// to key on.
+fn expand(doc: &serde_json::Value, value: &str, vars: &[(&str, &str)]) -> String {
+    let mut out = String::new();
+    let mut rest = value;
+    while let Some(start) = rest.find("${{") {
+        out.push_str(&rest[..start]);
+        let end = rest[start..].find("}}").expect("a closed expression") + start;
+        let expr = rest[start + 3..end].trim();
+        let value = match expr.split_once('.') {
+            Some(("runner", "os")) => "Linux".to_string(),
+            Some(("env", name)) => doc["env"][name].as_str().unwrap_or("").to_string(),
+            Some(("vars", name)) => vars
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map_or("", |(_, v)| *v)
+                .to_string(),
+            _ => panic!("the workflow uses `{expr}`, which a log repository cannot evaluate"),
+        };
+        out.push_str(&value);
+        rest = &rest[end + 2..];
+    }
+    out + rest
+}
+
+/// A runner of GitHub Actions for the install step: a fresh home for each job, `actions/cache`
+/// as a map from key to the cached binary, and `cargo` a stand-in that records its arguments and
+/// installs an `oslog` that prints the version of the tag it was given (or `$STUB_BUILDS`).
+struct Runner {
+    tmp: tempfile::TempDir,
+    cache: std::collections::HashMap<String, Vec<u8>>,
+    jobs: usize,
+}
+
+const CARGO_STUB: &str = r#"#!/bin/sh
+printf '%s\n' "$*" >> "$CARGO_CALLS"
+tag=; prev=
+for a in "$@"; do [ "$prev" = --tag ] && tag=$a; prev=$a; done
+version=${STUB_BUILDS:-${tag#v}}
+mkdir -p "$HOME/.cargo/bin"
+printf '#!/bin/sh\necho "oslog %s (0123abc)"\n' "${version:-0.0.0}" > "$HOME/.cargo/bin/oslog"
+chmod +x "$HOME/.cargo/bin/oslog"
+"#;
+
+impl Runner {
+    fn new() -> Runner {
+        let tmp = tempfile::tempdir().unwrap();
+        let stub = tmp.path().join("stub/cargo");
+        common::write(tmp.path(), "stub/cargo", CARGO_STUB);
+        make_executable(&stub);
+        Runner {
+            tmp,
+            cache: Default::default(),
+            jobs: 0,
+        }
+    }
+
+    fn calls(&self) -> Vec<String> {
+        let calls = std::fs::read_to_string(self.tmp.path().join("calls")).unwrap_or_default();
+        calls.lines().map(String::from).collect()
+    }
+
+    /// One job of `workflow` on a fresh home in `root`: restore the cache, run the install step,
+    /// save the cache if the key was missed, as actions/cache does. The step's output, the key
+    /// and what `oslog --version` then prints.
+    fn job(
+        &mut self,
+        workflow: &str,
+        root: &Path,
+        vars: &[(&str, &str)],
+        env: &[(&str, &str)],
+    ) -> (Output, String, String) {
+        self.jobs += 1;
+        let home = self.tmp.path().join(format!("home{}", self.jobs));
+        let doc = parse_workflow(workflow);
+        let cache = &step(&doc, "actions/cache@v4")["with"];
+        assert_eq!(cache["path"], "~/.cargo/bin/oslog");
+        let key = expand(&doc, cache["key"].as_str().unwrap(), vars);
+        let binary = home.join(".cargo/bin/oslog");
+        if let Some(bytes) = self.cache.get(&key) {
+            std::fs::create_dir_all(binary.parent().unwrap()).unwrap();
+            std::fs::write(&binary, bytes).unwrap();
+            make_executable(&binary);
+        }
+        let install = step(&doc, "install");
+        let path = format!(
+            "{}:{}:/usr/bin:/bin",
+            self.tmp.path().join("stub").display(),
+            binary.parent().unwrap().display()
+        );
+        let mut cmd = Command::new("bash");
+        cmd.args(["-e", "-c", install["run"].as_str().unwrap()])
+            .current_dir(root)
+            .env_clear()
+            .env("HOME", &home)
+            .env("PATH", &path)
+            .env("CARGO_CALLS", self.tmp.path().join("calls"));
+        for scope in [&doc["env"], &install["env"]] {
+            for (name, value) in scope.as_object().into_iter().flatten() {
+                cmd.env(name, expand(&doc, value.as_str().unwrap(), vars));
+            }
+        }
+        for (name, value) in env {
+            cmd.env(name, value);
+        }
+        let out = cmd.output().unwrap();
+        if out.status.success() && !self.cache.contains_key(&key) {
+            self.cache
+                .insert(key.clone(), std::fs::read(&binary).unwrap());
+        }
+        let version = Command::new(&binary)
+            .output()
+            .map(|o| text(&o.stdout).trim().to_string())
+            .unwrap_or_default();
+        (out, key, version)
+    }
+}
+
+fn make_executable(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+const SOURCE: (&str, &str) = ("OSLOG_GIT", "https://example.org/oslog.git");
+
+#[test]
+fn the_workflow_pins_this_release_in_one_place() {
+    let src = std::fs::read_to_string(WORKFLOW).unwrap();
+    let tag = format!("v{}", env!("CARGO_PKG_VERSION"));
+    assert_eq!(parse_workflow(&src)["env"]["OSLOG_VERSION"], tag.as_str());
+    assert_eq!(
+        src.matches(&tag).count(),
+        1,
+        "{WORKFLOW} names {tag} more than once"
+    );
+}
+
+#[test]
+fn a_new_pinned_tag_changes_the_cache_key_and_installs_the_new_release() {
+    let (_tmp, root) = new_log();
+    commit_all(&root);
+    let mut runner = Runner::new();
+    let shipped = std::fs::read_to_string(WORKFLOW).unwrap();
+    let old = parse_workflow(&shipped)["env"]["OSLOG_VERSION"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // The first run builds the pinned release; the next finds it in the cache.
+    let (out, key, version) = runner.job(&shipped, &root, &[SOURCE], &[]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        version.starts_with(&format!("oslog {} (", &old[1..])),
+        "{version}"
+    );
+    let install = format!(
+        "install --locked --force --git {} --tag {old} oslog",
+        SOURCE.1
+    );
+    assert_eq!(runner.calls(), [install]);
+    let (out, same_key, _) = runner.job(&shipped, &root, &[SOURCE], &[]);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(same_key, key);
+    assert_eq!(runner.calls().len(), 1, "a cached release is built again");
+
+    // The team changes the pin, in its one place: a new key, and the new release.
+    let upgraded = shipped.replace(&old, "v9.1.0");
+    let (out, new_key, version) = runner.job(&upgraded, &root, &[SOURCE], &[]);
+    assert!(out.status.success(), "{out:?}");
+    assert_ne!(new_key, key);
+    assert!(version.starts_with("oslog 9.1.0 ("), "{version}");
+    assert!(text(&out.stdout).ends_with(&format!("{version}\n")));
+    assert_eq!(
+        runner.calls().last().unwrap(),
+        &format!(
+            "install --locked --force --git {} --tag v9.1.0 oslog",
+            SOURCE.1
+        )
+    );
+
+    // An old binary restored under the new key (a cache kept by hand) is replaced all the same.
+    let stale = runner.cache[&key].clone();
+    runner.cache.insert(new_key, stale);
+    runner.cache.retain(|k, _| k != &key);
+    let (out, _, version) = runner.job(&upgraded, &root, &[SOURCE], &[]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(version.starts_with("oslog 9.1.0 ("), "{version}");
+    assert_eq!(runner.calls().len(), 3);
+}
+
+#[test]
+fn the_install_step_refuses_a_missing_source_and_a_tag_of_another_version() {
+    let (_tmp, root) = new_log();
+    let mut runner = Runner::new();
+    let shipped = std::fs::read_to_string(WORKFLOW).unwrap();
+
+    let (out, _, _) = runner.job(&shipped, &root, &[], &[]);
+    assert!(!out.status.success());
+    let said = text(&out.stdout);
+    assert!(
+        said.starts_with("::error::") && said.contains("OSLOG_GIT"),
+        "{said}"
+    );
+    assert!(runner.calls().is_empty());
+
+    let (out, _, _) = runner.job(&shipped, &root, &[SOURCE], &[("STUB_BUILDS", "0.1.0")]);
+    assert!(!out.status.success());
+    let said = text(&out.stdout);
+    assert!(
+        said.contains("::error::the tag v") && said.contains("oslog 0.1.0"),
+        "{said}"
+    );
+}
+
+#[test]
+fn in_oslogs_own_repository_the_install_step_builds_the_checkout() {
+    let tmp = tempfile::tempdir().unwrap();
+    common::write(tmp.path(), "Cargo.toml", "[package]\nname = \"oslog\"\n");
+    let mut runner = Runner::new();
+    let shipped = std::fs::read_to_string(WORKFLOW).unwrap();
+    let (out, _, _) = runner.job(&shipped, tmp.path(), &[], &[]);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(runner.calls(), ["install --locked --path ."]);
 }
