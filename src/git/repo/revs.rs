@@ -144,7 +144,7 @@ impl Repo {
     pub fn default_base(&self) -> Result<(Rev, String)> {
         let mut candidates = Vec::new();
         if let Ok(r) = self.repo.find_reference("refs/remotes/origin/HEAD") {
-            if let Some(t) = r.symbolic_target() {
+            if let Ok(Some(t)) = r.symbolic_target() {
                 candidates.push(t.to_string());
             }
         }
@@ -184,7 +184,7 @@ pub(super) fn info(c: &git2::Commit) -> CommitInfo {
         t.seconds(),
         t.offset_minutes(),
         c.author().name().unwrap_or("?"),
-        c.summary().unwrap_or(""),
+        c.summary().ok().flatten().unwrap_or(""),
     )
 }
 
