@@ -229,7 +229,6 @@ fn plural(n: usize) -> &'static str {
 
 #[derive(Serialize)]
 struct JsonReport<'a> {
-    version: u32,
     checked: Checked,
     summary: Summary,
     diagnostics: Vec<JsonDiag<'a>>,
@@ -249,7 +248,6 @@ fn json(
     prefix: &Path,
 ) -> io::Result<()> {
     let report = JsonReport {
-        version: 1,
         checked,
         summary: Summary::of(diags),
         diagnostics: diags
