@@ -278,6 +278,80 @@ fn the_hook_installs_refuses_a_foreign_hook_and_stops_a_bad_commit() {
 }
 
 #[test]
+fn force_keeps_the_replaced_hook_and_uninstall_puts_it_back() {
+    use std::os::unix::fs::PermissionsExt;
+    let (_tmp, root) = new_log();
+    commit_all(&root);
+    let hooks = root.join(".git/hooks");
+    let hook = hooks.join("pre-commit");
+    let theirs = "#!/bin/sh\necho ours\n";
+    std::fs::create_dir_all(&hooks).unwrap();
+    std::fs::write(&hook, theirs).unwrap();
+    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o750)).unwrap();
+
+    let out = oslog(&root, &["hooks", "install", "--force"]);
+    assert_exit(&out, 0);
+    assert!(
+        text(&out.stdout).contains(".git/hooks/pre-commit.before-oslog"),
+        "{}",
+        text(&out.stdout)
+    );
+    let kept = hooks.join("pre-commit.before-oslog");
+    assert_eq!(std::fs::read_to_string(&kept).unwrap(), theirs);
+    let mode = std::fs::metadata(&kept).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o750);
+    assert!(std::fs::read_to_string(&hook)
+        .unwrap()
+        .contains("validate --strict --staged"));
+
+    // A second foreign hook replaced by force does not overwrite the first one kept.
+    std::fs::write(&hook, "#!/bin/sh\necho second\n").unwrap();
+    assert_exit(&oslog(&root, &["hooks", "install", "--force"]), 0);
+    assert_eq!(std::fs::read_to_string(&kept).unwrap(), theirs);
+    let second = hooks.join("pre-commit.before-oslog.2");
+    assert_eq!(
+        std::fs::read_to_string(&second).unwrap(),
+        "#!/bin/sh\necho second\n"
+    );
+
+    // Uninstall puts back the hook replaced last, then the one before it.
+    let out = oslog(&root, &["hooks", "uninstall"]);
+    assert_exit(&out, 0);
+    assert_eq!(
+        std::fs::read_to_string(&hook).unwrap(),
+        "#!/bin/sh\necho second\n"
+    );
+    assert!(!second.exists());
+    // The hook is the user's again: uninstall refuses it and leaves it.
+    let refused = oslog(&root, &["hooks", "uninstall"]);
+    assert_exit(&refused, 2);
+    assert!(text(&refused.stderr).starts_with("oslog: error: refused: "));
+    assert_eq!(
+        std::fs::read_to_string(&hook).unwrap(),
+        "#!/bin/sh\necho second\n"
+    );
+
+    std::fs::remove_file(&hook).unwrap();
+    assert_exit(&oslog(&root, &["hooks", "install"]), 0);
+    assert_exit(&oslog(&root, &["hooks", "uninstall"]), 0);
+    assert_eq!(std::fs::read_to_string(&hook).unwrap(), theirs);
+    assert_eq!(
+        std::fs::metadata(&hook).unwrap().permissions().mode() & 0o777,
+        0o750
+    );
+    assert!(!kept.exists());
+
+    // With no backup, uninstall removes oslog's hook; with no hook there is nothing to do.
+    std::fs::remove_file(&hook).unwrap();
+    assert_exit(&oslog(&root, &["hooks", "install"]), 0);
+    assert_exit(&oslog(&root, &["hooks", "uninstall"]), 0);
+    assert!(!hook.exists());
+    let out = oslog(&root, &["hooks", "uninstall"]);
+    assert_exit(&out, 0);
+    assert!(text(&out.stdout).contains("nothing to uninstall"));
+}
+
+#[test]
 fn the_hook_finds_a_log_in_a_subfolder_of_the_repository() {
     let tmp = tempfile::tempdir().unwrap();
     assert_exit(&oslog(tmp.path(), &["init", "forum/log"]), 0);
