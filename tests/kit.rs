@@ -164,6 +164,25 @@ fn parse_workflow(src: &str) -> serde_json::Value {
     oslog::store::yaml::parse(src).unwrap().root.to_json()
 }
 
+#[test]
+fn each_pre_commit_hook_has_a_system_twin_that_runs_the_same_command() {
+    let doc = parse_workflow(&std::fs::read_to_string(".pre-commit-hooks.yaml").unwrap());
+    let hooks = doc.as_array().unwrap();
+    let built: Vec<_> = hooks.iter().filter(|h| h["language"] == "rust").collect();
+    assert_eq!(built.len(), 2, "{doc}");
+    for hook in built {
+        let id = hook["id"].as_str().unwrap();
+        let twin = hooks
+            .iter()
+            .find(|h| h["id"] == format!("{id}-system"))
+            .unwrap_or_else(|| panic!("no {id}-system"));
+        assert_eq!(twin["language"], "system");
+        for key in ["entry", "files", "pass_filenames"] {
+            assert_eq!(twin[key], hook[key], "{id}: {key}");
+        }
+    }
+}
+
 /// The `run:` scripts of the workflow's steps after the install step, with their names.
 fn workflow_steps() -> Vec<(String, String)> {
     let doc = parse_workflow(&std::fs::read_to_string(WORKFLOW).unwrap());
