@@ -141,3 +141,42 @@ fn the_minimum_rust_version_is_what_the_locked_tree_needs() {
         "README.md names Rust {claims:?}, Cargo.toml {declared}"
     );
 }
+
+#[test]
+fn the_changelog_has_the_version_and_the_readme_says_what_is_stable() {
+    let version = env!("CARGO_PKG_VERSION");
+    let changelog = read("CHANGELOG.md");
+    let headings: Vec<&str> = changelog
+        .lines()
+        .filter_map(|l| l.strip_prefix("## ["))
+        .collect();
+    assert_eq!(
+        headings.first().copied(),
+        Some("Unreleased]"),
+        "{headings:?}"
+    );
+    assert!(
+        headings
+            .get(1)
+            .is_some_and(|h| h.starts_with(&format!("{version}] - "))),
+        "CHANGELOG.md's latest release is not {version}: {headings:?}"
+    );
+    // Keep a Changelog's headings, and no other.
+    for line in changelog.lines().filter(|l| l.starts_with("### ")) {
+        assert!(
+            [
+                "Added",
+                "Changed",
+                "Deprecated",
+                "Removed",
+                "Fixed",
+                "Security"
+            ]
+            .contains(&&line[4..]),
+            "{line}"
+        );
+    }
+    let readme = read("README.md");
+    assert!(readme.contains("\n## Stability\n"));
+    assert!(readme.contains("[CHANGELOG.md](CHANGELOG.md)"));
+}
