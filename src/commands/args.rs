@@ -42,6 +42,8 @@ pub enum Format {
     Yaml,
     /// GitHub workflow commands.
     Github,
+    /// A SARIF 2.1.0 log.
+    Sarif,
 }
 
 impl Format {
@@ -58,6 +60,7 @@ impl Format {
             Format::Html => "html",
             Format::Yaml => "yaml",
             Format::Github => "github",
+            Format::Sarif => "sarif",
         }
     }
 }

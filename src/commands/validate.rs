@@ -19,6 +19,7 @@ use std::io::Write;
 ///   oslog validate
 ///   oslog validate --strict --format github
 ///   oslog validate --format json | jq '.diagnostics[] | .code'
+///   oslog validate --format sarif > oslog.sarif
 ///   oslog validate --base origin/main
 ///   oslog validate --strict --staged
 #[derive(Debug, clap::Args)]
@@ -64,6 +65,10 @@ const FORMATS: &[(args::Format, &str)] = &[
         args::Format::Github,
         "GitHub workflow commands (`::error file=…,line=…::…`) for pull-request annotations",
     ),
+    (
+        args::Format::Sarif,
+        "A SARIF 2.1.0 log for code-scanning dashboards",
+    ),
 ];
 
 /// Run `oslog validate`.
@@ -99,6 +104,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     let format = match args.format {
         args::Format::Json => Format::Json,
         args::Format::Github => Format::Github,
+        args::Format::Sarif => Format::Sarif,
         _ => Format::Human,
     };
     let prefix = ctx.display_prefix(&root);

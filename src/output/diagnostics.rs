@@ -1,5 +1,5 @@
-//! Rendering findings: rustc-like text with the offending line and a caret, JSON for programs, and
-//! GitHub workflow commands for pull-request annotations.
+//! Rendering findings: rustc-like text with the offending line and a caret, JSON for programs,
+//! GitHub workflow commands for pull-request annotations, and SARIF (`output/sarif.rs`).
 
 use super::printable;
 use super::style::Paint;
@@ -14,6 +14,7 @@ pub enum Format {
     Human,
     Json,
     Github,
+    Sarif,
 }
 
 /// What was checked, for the closing line and the JSON summary.
@@ -40,6 +41,7 @@ pub fn render(
         Format::Human => human(w, diags, checked, prefix, paint, source),
         Format::Json => json(w, diags, checked, prefix),
         Format::Github => github(w, diags, prefix),
+        Format::Sarif => super::sarif::write(w, diags, prefix),
     }
 }
 

@@ -14,6 +14,7 @@ pub mod prompt;
 pub mod records;
 pub mod renumber;
 pub mod report_md;
+pub mod sarif;
 pub mod style;
 pub mod table;
 pub mod trail;
