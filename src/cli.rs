@@ -21,9 +21,12 @@ Exit codes:
 
 The log root is the nearest folder, from the current one upwards, that holds themes.yaml.";
 
+/// The version and the commit it was built from (`build.rs`), for `oslog --version`.
+const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("OSLOG_COMMIT"), ")");
+
 /// Keep a forum's action log as plain YAML files in git: validate, query and report on it.
 #[derive(Debug, Parser)]
-#[command(name = "oslog", version, about, after_help = AFTER_HELP, propagate_version = true)]
+#[command(name = "oslog", version = VERSION, about, after_help = AFTER_HELP, propagate_version = true)]
 pub struct Cli<C: Subcommand> {
     #[command(flatten)]
     pub global: Global,

@@ -293,7 +293,7 @@ fn log_with_driver() -> (tempfile::TempDir, Repository) {
     let config = repo.config().unwrap().snapshot().unwrap();
     assert_eq!(
         config.get_str("merge.oslog.driver").unwrap(),
-        "oslog merge-driver %O %A %B %P %L"
+        "oslog merge-driver %O %A %B %P %L %S %X %Y"
     );
     // The line installed before the marker size was passed (%L) still works.
     repo.config()

@@ -184,7 +184,7 @@ fn with_the_driver_both_whole_records_survive_the_merge() {
     assert_eq!(
         read(root, "actions/004.yaml"),
         format!(
-            "<<<<<<< ours\n{}=======\n{}>>>>>>> theirs\n",
+            "<<<<<<< HEAD\n{}=======\n{}>>>>>>> feature\n",
             mains(),
             features()
         )
@@ -200,7 +200,7 @@ fn the_driver_writes_markers_of_the_size_git_asks_for() {
     assert_eq!(
         read(root, "actions/004.yaml"),
         format!(
-            "<<<<<<<<< ours\n{}=========\n{}>>>>>>>>> theirs\n",
+            "<<<<<<<<< HEAD\n{}=========\n{}>>>>>>>>> feature\n",
             mains(),
             features()
         )
@@ -282,5 +282,36 @@ fn the_driver_keeps_both_texts_when_a_side_does_not_load() {
     assert_eq!(
         read(tmp.path(), "a"),
         format!("<<<<<<< ours\n{ours}=======\n{theirs}>>>>>>> theirs\n")
+    );
+}
+
+#[test]
+fn the_driver_labels_its_markers_as_git_asks_on_one_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ours = action(4, MAINS, "");
+    let theirs = "id: 4\ntitle: [unclosed\n";
+    let run = |labels: &[&str]| {
+        write(tmp.path(), "o", "");
+        write(tmp.path(), "a", &ours);
+        write(tmp.path(), "b", theirs);
+        let mut args = vec!["merge-driver", "o", "a", "b", "actions/004.yaml", "8"];
+        args.extend(labels);
+        let driver = oslog(tmp.path(), &args);
+        assert_eq!(driver.status.code(), Some(1), "{}", text(&driver));
+        read(tmp.path(), "a")
+    };
+    assert_eq!(
+        run(&["base", "HEAD", "feature/x"]),
+        format!("<<<<<<<< HEAD\n{ours}========\n{theirs}>>>>>>>> feature/x\n")
+    );
+    // A label never breaks the marker's line; a git older than 2.44 passes the placeholders as they
+    // are, and the markers then say ours and theirs.
+    assert_eq!(
+        run(&["base", "HEAD\n=======", "%Y"]),
+        format!("<<<<<<<< HEAD\\u{{a}}=======\n{ours}========\n{theirs}>>>>>>>> theirs\n")
+    );
+    assert_eq!(
+        run(&["%S", "%X", "%Y"]),
+        format!("<<<<<<<< ours\n{ours}========\n{theirs}>>>>>>>> theirs\n")
     );
 }

@@ -200,3 +200,56 @@ fn every_command_has_examples_in_its_help() {
     );
     assert!(cmd.get_subcommands().count() >= 8);
 }
+
+/// The paths of the subcommands that take `--format json`, such as `["report", "monthly"]`.
+fn json_commands(cmd: &clap::Command, path: &[String], out: &mut Vec<Vec<String>>) {
+    let takes_json = cmd.get_arguments().any(|a| {
+        a.get_long() == Some("format")
+            && a.get_possible_values()
+                .iter()
+                .any(|v| v.get_name() == "json")
+    });
+    if takes_json {
+        out.push(path.to_vec());
+    }
+    for sub in cmd.get_subcommands() {
+        let mut p = path.to_vec();
+        p.push(sub.get_name().to_string());
+        json_commands(sub, &p, out);
+    }
+}
+
+#[test]
+fn every_json_document_carries_its_version() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let repo = common::log_repo(
+        root,
+        "themes:\n  - key: governance\n    name: Governance\n    colour: \"#1f77b4\"\n",
+        1,
+        |id| {
+            format!("id: {id}\ntitle: Share the paper\ntheme: governance\nraised: 2019-01\nstatus: ongoing\n")
+        },
+    );
+    common::commit(&repo, "Ann", 1_561_939_200, "Start the log");
+    let mut commands = Vec::new();
+    json_commands(&oslog::CommandLine::command(), &[], &mut commands);
+    assert!(commands.len() >= 9, "{commands:?}");
+    for path in commands {
+        let mut args: Vec<&str> = path.iter().map(String::as_str).collect();
+        // The commands that need an action's number.
+        if matches!(args[..], ["show"] | ["history"]) {
+            args.push("1");
+        }
+        args.extend(["--format", "json"]);
+        let out = common::oslog(root, &args);
+        assert!(
+            out.status.code().is_some_and(|c| c < 2),
+            "{args:?}: {}",
+            common::shown(&out)
+        );
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{args:?}: {e}: {}", common::shown(&out)));
+        assert_eq!(doc["version"], 1, "{args:?}: {doc}");
+    }
+}

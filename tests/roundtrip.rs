@@ -173,3 +173,51 @@ fn control_characters_written_as_escapes_are_refused() {
         assert_eq!(diags[0].line, Some(2), "{escape}");
     }
 }
+
+/// The emitter quotes text so that a YAML 1.1 reader, which takes `yes`, `016`, `1:30` or `~` for
+/// something other than text, reads it back as the same text. The oracle is an independent YAML 1.1
+/// reader, PyYAML (Debian's python3-yaml, which .ci/run installs): every field of a few hundred
+/// generated actions, as oslog writes them, must load to the record's own JSON form. PyYAML gives
+/// a day as a date, which the JSON writes as its text.
+#[test]
+fn a_yaml_1_1_reader_reads_every_field_as_written() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+
+    let mut runner = TestRunner::deterministic();
+    let actions: Vec<Action> = (0..400)
+        .map(|_| action().new_tree(&mut runner).unwrap().current())
+        .collect();
+    let texts: Vec<String> = actions.iter().map(|a| emit::action(a, &[])).collect();
+    let script = "import json, sys, yaml\n\
+                  docs = json.load(sys.stdin)\n\
+                  print(json.dumps([yaml.safe_load(d) for d in docs], default=str))\n";
+    let mut python = Command::new("python3")
+        .args(["-c", script])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python3 runs (the YAML 1.1 oracle needs python3 and PyYAML: python3-yaml)");
+    let input = serde_json::to_vec(&texts).unwrap();
+    let mut stdin = python.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let out = python.wait_with_output().unwrap();
+    writer.join().unwrap().unwrap();
+    assert!(
+        out.status.success(),
+        "PyYAML could not read oslog's output (python3-yaml installed?): {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let loaded: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(loaded.len(), actions.len());
+    for ((a, text), got) in actions.iter().zip(&texts).zip(&loaded) {
+        assert_eq!(
+            got,
+            &serde_json::to_value(a).unwrap(),
+            "a YAML 1.1 reader reads this otherwise:\n{text}"
+        );
+    }
+}

@@ -492,7 +492,7 @@ mod commit {
              - update added: 2019-07-01: Status changed from ongoing to proposed-complete.\n\n\
              Oslog-Action: 16\nOslog-Status: ongoing -> proposed-complete\n"
         );
-        assert_eq!(head.author().name(), Some("Secretariat"));
+        assert_eq!(head.author().name().ok(), Some("Secretariat"));
         let files: Vec<_> = common::head_changes(&repo)
             .into_iter()
             .map(|(_, p)| p)
@@ -524,7 +524,7 @@ mod commit {
             )],
         );
         let head = repo.head().unwrap().peel_to_commit().unwrap();
-        assert_eq!(head.message(), Some("Seed"));
+        assert_eq!(head.message().ok(), Some("Seed"));
     }
 
     fn add(root: &Path, title: &str) -> String {

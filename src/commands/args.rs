@@ -44,6 +44,8 @@ pub enum Format {
     Yaml,
     /// GitHub workflow commands.
     Github,
+    /// A SARIF 2.1.0 log.
+    Sarif,
 }
 
 impl Format {
@@ -61,6 +63,7 @@ impl Format {
             Format::Docx => "docx",
             Format::Yaml => "yaml",
             Format::Github => "github",
+            Format::Sarif => "sarif",
         }
     }
 }

@@ -11,9 +11,11 @@ use anyhow::{bail, Context as _, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// The line git runs: the ancestor, ours, theirs, the file's path and the conflict marker size.
-/// A line installed before `%L` was added still works: the size is then git's default.
-pub const DRIVER: &str = "oslog merge-driver %O %A %B %P %L";
+/// The line git runs: the ancestor, ours, theirs, the file's path, the conflict marker size, and the
+/// labels of the ancestor, ours and theirs that git's own markers carry (`HEAD`, a branch name). A line
+/// installed before `%L` or the labels were added still works: git's default size, and the labels
+/// `ours` and `theirs`.
+pub const DRIVER: &str = "oslog merge-driver %O %A %B %P %L %S %X %Y";
 
 /// The .gitattributes lines that send record files to the driver.
 pub const ATTRIBUTES: &str = "actions/*.yaml merge=oslog\ntimeline/*.yaml merge=oslog\n";
@@ -27,18 +29,22 @@ pub const ATTRIBUTES: &str = "actions/*.yaml merge=oslog\ntimeline/*.yaml merge=
 /// added under one number or id on both sides (no common ancestor; titles or dates differ) are
 /// never merged field by field: both whole records are written between conflict markers (exit 1),
 /// and after the merge `oslog renumber` keeps ours under the number and moves theirs. So is a
-/// version that does not load, as it is. Git runs it; with --install, oslog adds the
+/// version that does not load, as it is. The markers carry the labels git gives (%X and %Y: `HEAD`
+/// and the branch merged, as git's own markers do), or `ours` and `theirs`. Git runs it; with --install, oslog adds the
 /// .gitattributes lines to the log root and sets `merge.oslog.driver` in this clone's
 /// configuration.
 ///
 /// Examples:
 ///   oslog merge-driver --install
-///   oslog merge-driver base.yaml ours.yaml theirs.yaml actions/016.yaml 7
+///   oslog merge-driver base.yaml ours.yaml theirs.yaml actions/016.yaml 7 base HEAD feature
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
     /// Set the driver up for this clone instead of merging.
-    #[arg(long, conflicts_with_all = ["base", "ours", "theirs", "path", "marker_size"])]
+    #[arg(
+        long,
+        conflicts_with_all = ["base", "ours", "theirs", "path", "marker_size", "labels"]
+    )]
     pub install: bool,
     /// The common ancestor's version (%O).
     #[arg(value_name = "BASE", required_unless_present = "install")]
@@ -56,6 +62,10 @@ pub struct Args {
     /// them).
     #[arg(value_name = "MARKER_SIZE")]
     pub marker_size: Option<usize>,
+    /// The labels of the ancestor, ours and theirs (%S %X %Y) for the conflict markers; the
+    /// ancestor's is not shown, as the markers hold only ours and theirs.
+    #[arg(value_name = "LABELS", num_args = 0..=3)]
+    pub labels: Vec<String>,
 }
 
 /// Run `oslog merge-driver`.
@@ -74,13 +84,15 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     } else {
         RecordKind::Action
     };
+    let ours_label = label(args.labels.get(1), "%X", "ours");
+    let theirs_label = label(args.labels.get(2), "%Y", "theirs");
     let markers = Markers {
         size: args
             .marker_size
             .unwrap_or(MARKER_SIZE)
             .clamp(MARKER_SIZE, 100),
-        ours: "ours",
-        theirs: "theirs",
+        ours: &ours_label,
+        theirs: &theirs_label,
     };
     let texts = [&base, &ours, &theirs].map(|f| read(&at(f), &path));
     let [base, a, b] = texts;
@@ -96,6 +108,15 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
             writeln!(out, "oslog: conflict in {}: {why}", path.display())?;
             Ok(Outcome::Failure)
         }
+    }
+}
+
+/// A marker's label: the one git gave, on one line and without control characters, or `default`
+/// when there is none. A git older than 2.44 passes the placeholder itself, unexpanded.
+fn label(given: Option<&String>, placeholder: &str, default: &str) -> String {
+    match given.map(|l| l.trim()) {
+        Some(l) if !l.is_empty() && l != placeholder => crate::output::printable(l),
+        _ => default.to_string(),
     }
 }
 

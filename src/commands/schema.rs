@@ -52,6 +52,6 @@ pub fn generate(kind: SchemaKind) -> serde_json::Value {
 
 /// Run `oslog schema`.
 pub fn run(args: Args, _ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
-    crate::output::json::write(out, &generate(args.kind))?;
+    crate::output::json::write_as_is(out, &generate(args.kind))?;
     Ok(Outcome::Success)
 }

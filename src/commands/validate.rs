@@ -24,6 +24,7 @@ use std::io::Write;
 ///   oslog validate
 ///   oslog validate --strict --format github
 ///   oslog validate --format json | jq '.diagnostics[] | .code'
+///   oslog validate --format sarif > oslog.sarif
 ///   oslog validate --base origin/main
 ///   oslog validate --strict --staged
 #[derive(Debug, clap::Args)]
@@ -39,7 +40,8 @@ pub struct Args {
 
     /// Also compare with REV (such as origin/main), read from git: report every action number or
     /// milestone id this branch adds that REV has meanwhile given to another record
-    /// (number-collision).
+    /// (number-collision). REV is a branch, tag or commit; a shallow clone needs its whole history
+    /// fetched first (`fetch-depth: 0` with actions/checkout).
     #[arg(long, value_name = "REV")]
     pub base: Option<String>,
 
@@ -67,6 +69,10 @@ const FORMATS: &[(args::Format, &str)] = &[
     (
         args::Format::Github,
         "GitHub workflow commands (`::error file=…,line=…::…`) for pull-request annotations",
+    ),
+    (
+        args::Format::Sarif,
+        "A SARIF 2.1.0 log for code-scanning dashboards",
     ),
 ];
 
@@ -103,6 +109,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     let format = match args.format {
         args::Format::Json => Format::Json,
         args::Format::Github => Format::Github,
+        args::Format::Sarif => Format::Sarif,
         _ => Format::Human,
     };
     let prefix = ctx.display_prefix(&root);

@@ -393,7 +393,7 @@ mod tests {
             let commit = repo.find_commit(id).unwrap();
             at = commit.parent_ids().next();
             assert_eq!(entry.parent.and_then(|p| graph.at(p)).map(|(id, _)| id), at);
-            let changed = commit.summary().unwrap().to_string();
+            let changed = commit.summary().unwrap().unwrap().to_string();
             assert!(
                 !graph.rules_out(entry.pos, &changed),
                 "{changed} is changed by its commit"

@@ -106,6 +106,8 @@ impl Repo {
                     .ok()
                     .and_then(|r| {
                         r.symbolic_target()
+                            .ok()
+                            .flatten()
                             .map(|s| s.trim_start_matches("refs/heads/").to_string())
                     })
                     .unwrap_or_else(|| "HEAD".into());

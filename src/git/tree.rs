@@ -58,7 +58,7 @@ impl RawEntry<'_> {
     }
 
     pub fn oid(&self) -> Oid {
-        Oid::from_bytes(self.id).unwrap_or_else(|_| Oid::zero())
+        Oid::from_bytes(self.id).unwrap_or(Oid::ZERO_SHA1)
     }
 
     /// Git's sort key: a folder sorts as if its name ended in `/`.

@@ -1,6 +1,6 @@
 //! Rendering findings: rustc-like text with the offending line and a caret, JSON for programs,
-//! GitHub workflow commands for pull-request annotations, and the Markdown of a workflow's job
-//! summary, which holds every finding where the annotations stop.
+//! GitHub workflow commands for pull-request annotations, the Markdown of a workflow's job summary,
+//! which holds every finding where the annotations stop, and SARIF (`output/sarif.rs`).
 
 use super::printable;
 use super::style::Paint;
@@ -15,6 +15,7 @@ pub enum Format {
     Human,
     Json,
     Github,
+    Sarif,
 }
 
 /// What was checked, for the closing line and the JSON summary.
@@ -41,6 +42,7 @@ pub fn render(
         Format::Human => human(w, diags, checked, prefix, paint, source),
         Format::Json => json(w, diags, checked, prefix),
         Format::Github => github(w, diags, prefix),
+        Format::Sarif => super::sarif::write(w, diags, prefix),
     }
 }
 
@@ -230,7 +232,6 @@ fn plural(n: usize) -> &'static str {
 
 #[derive(Serialize)]
 struct JsonReport<'a> {
-    version: u32,
     checked: Checked,
     summary: Summary,
     diagnostics: Vec<JsonDiag<'a>>,
@@ -250,7 +251,6 @@ fn json(
     prefix: &Path,
 ) -> io::Result<()> {
     let report = JsonReport {
-        version: 1,
         checked,
         summary: Summary::of(diags),
         diagnostics: diags

@@ -18,6 +18,7 @@ pub mod prompt;
 pub mod records;
 pub mod renumber;
 pub mod report_md;
+pub mod sarif;
 pub mod site;
 pub mod style;
 pub mod table;

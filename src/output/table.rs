@@ -11,7 +11,7 @@ const DEFAULT_WIDTH: u16 = 120;
 
 fn table(paint: Paint) -> Table {
     let mut t = Table::new();
-    t.load_preset(presets::UTF8_FULL_CONDENSED)
+    t.load_style(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic);
     if paint.on {
         t.enforce_styling();

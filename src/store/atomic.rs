@@ -62,7 +62,7 @@ fn set_mode(_: &mut tempfile::Builder, _: &Path) {}
 /// Make the folder's entries durable: after a rename or a removal, so that a crash right after it
 /// cannot bring the old name back.
 #[cfg(unix)]
-pub(super) fn sync_folder(dir: &Path) -> Result<()> {
+pub fn sync_folder(dir: &Path) -> Result<()> {
     std::fs::File::open(dir)
         .and_then(|f| f.sync_all())
         .with_context(|| format!("cannot sync the folder {}", dir.display()))
@@ -71,7 +71,7 @@ pub(super) fn sync_folder(dir: &Path) -> Result<()> {
 /// Other systems do not sync folders through a file handle; their renames are as durable as they
 /// make them.
 #[cfg(not(unix))]
-pub(super) fn sync_folder(_: &Path) -> Result<()> {
+pub fn sync_folder(_: &Path) -> Result<()> {
     Ok(())
 }
 

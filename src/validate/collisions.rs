@@ -81,8 +81,7 @@ pub fn branch_collisions(tree: &Log, merge_base: &Log, rev: &Log) -> Vec<Collisi
 /// place.
 pub fn against_base(root: &Path, log: &Log, spec: &str) -> Result<Vec<Diagnostic>> {
     let repo = crate::git::Repo::open(root)?;
-    let rev = repo.resolve(spec)?;
-    let base = repo.merge_base_with_head(rev)?;
+    let (rev, base) = repo.base(spec)?;
     let rev_files = repo.files_at(rev)?;
     // A link or submodule in a record's place on `spec` hides whatever number it stands for from
     // the comparison, so it is reported, under `spec`'s name.

@@ -74,8 +74,7 @@ pub fn prepare(
     let repo = crate::git::Repo::open(root);
     if let Some(spec) = onto {
         let repo = repo.as_ref().map_err(|e| anyhow::anyhow!("{e:#}"))?;
-        let rev = repo.resolve(spec)?;
-        let base = repo.merge_base_with_head(rev)?;
+        let (rev, base) = repo.base(spec)?;
         let rev_log = store::load_stored(root, &repo.files_at(rev)?);
         let base_log = store::load_stored(root, &repo.files_at(base)?);
         for c in crate::validate::branch_collisions(log, &base_log, &rev_log) {

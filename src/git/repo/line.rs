@@ -247,7 +247,7 @@ impl Repo {
             time: c.time().seconds(),
             offset: c.time().offset_minutes(),
             author,
-            summary: c.summary().unwrap_or("").to_string(),
+            summary: c.summary().ok().flatten().unwrap_or("").to_string(),
             dirs,
         })
     }

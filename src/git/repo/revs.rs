@@ -38,13 +38,19 @@ impl Repo {
         if let Ok(day) = crate::model::LogDate::parse_day(spec) {
             return Ok(Bound::Date(day));
         }
-        let obj = self.repo.revparse_single(spec).map_err(|_| {
-            anyhow!("`{spec}` is neither a day (YYYY-MM-DD) nor a revision of this repository")
-        })?;
+        match self.repo.revparse_single(spec) {
+            Ok(obj) => Ok(Bound::Rev(Self::peel(spec, obj)?)),
+            Err(_) => {
+                bail!("`{spec}` is neither a day (YYYY-MM-DD) nor a revision of this repository")
+            }
+        }
+    }
+
+    fn peel(spec: &str, obj: git2::Object<'_>) -> Result<Rev> {
         let c = obj
             .peel_to_commit()
             .map_err(|_| anyhow!("`{spec}` does not name a commit"))?;
-        Ok(Bound::Rev(Rev(c.id())))
+        Ok(Rev(c.id()))
     }
 
     /// The merge base of HEAD and `other`.
@@ -72,6 +78,30 @@ impl Repo {
     /// Whether `a` is `b` or one of its ancestors, so that `a..b` holds only `b`'s own changes.
     pub fn is_ancestor(&self, a: Rev, b: Rev) -> Result<bool> {
         Ok(a == b || self.repo.graph_descendant_of(b.0, a.0)?)
+    }
+
+    /// The branch a change is compared with (`validate --base`, `renumber --onto`): a revision, not
+    /// a day, and its merge base with HEAD. A checkout of one commit (a shallow clone, as
+    /// actions/checkout makes by default) lacks the base branch or the history that joins it to
+    /// HEAD, so then the error says how to fetch the whole history.
+    pub fn base(&self, spec: &str) -> Result<(Rev, Rev)> {
+        let shallow = |e: anyhow::Error| {
+            if self.shallow() {
+                anyhow!("{e}; this clone is shallow: check out the whole history (`fetch-depth: 0` with actions/checkout) or run `git fetch --unshallow`")
+            } else {
+                e
+            }
+        };
+        let obj = self
+            .repo
+            .revparse_single(spec)
+            .map_err(|_| shallow(anyhow!("`{spec}` is not a revision of this repository")))?;
+        let rev = Self::peel(spec, obj)?;
+        let base = self
+            .repo
+            .merge_base(self.head()?.0, rev.0)
+            .map_err(|_| shallow(anyhow!("HEAD and `{spec}` have no common commit")))?;
+        Ok((rev, Rev(base)))
     }
 
     /// When each of `files` (relative to the log root) first appeared in HEAD's history, as the
@@ -142,7 +172,7 @@ impl Repo {
     pub fn default_branch(&self) -> Result<(Rev, String)> {
         let mut candidates = Vec::new();
         if let Ok(r) = self.repo.find_reference("refs/remotes/origin/HEAD") {
-            if let Some(t) = r.symbolic_target() {
+            if let Ok(Some(t)) = r.symbolic_target() {
                 candidates.push(t.to_string());
             }
         }
@@ -177,7 +207,7 @@ pub(super) fn info(c: &git2::Commit) -> CommitInfo {
         t.seconds(),
         t.offset_minutes(),
         c.author().name().unwrap_or("?"),
-        c.summary().unwrap_or(""),
+        c.summary().ok().flatten().unwrap_or(""),
     )
 }
 
