@@ -95,7 +95,11 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
 /// Fill in the required fields: from a terminal by asking, otherwise refuse naming every missing flag.
 fn complete(mut args: Args, interactive: bool, root: &std::path::Path) -> Result<Args> {
     let mut missing = Vec::new();
-    if args.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
+    if args
+        .title
+        .as_deref()
+        .is_none_or(crate::model::text::is_blank)
+    {
         missing.push("--title");
     }
     if args.theme.is_none() {

@@ -168,8 +168,8 @@ fn check_new_action(root: &Path, a: &Action) -> Result<()> {
             );
         }
     }
-    if a.title.trim().is_empty() {
-        bail!("the title is empty");
+    if crate::model::text::is_blank(&a.title) {
+        bail!("the title is empty, or shows nothing");
     }
     Ok(())
 }
