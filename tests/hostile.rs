@@ -2,13 +2,15 @@
 //! log), a 50 MB file, a pipe, and many findings at once. Each must give a finding with a code and a
 //! file, exit 1, and never hang or panic. The modules below take inputs to every documented limit
 //! (`growth.rs`: each command's cost grows with its input, not faster; `reading.rs`: what the reader
-//! refuses at those limits).
+//! refuses at those limits; `terminal.rs`: what reaches a terminal).
 
 mod common;
 #[path = "hostile/growth.rs"]
 mod growth;
 #[path = "hostile/reading.rs"]
 mod reading;
+#[path = "hostile/terminal.rs"]
+mod terminal;
 
 use std::path::Path;
 

@@ -26,6 +26,8 @@ pub struct Context {
     pub paint_err: Paint,
     /// Whether `--today` (or OSLOG_TODAY) fixed the day.
     today_given: bool,
+    /// Whether standard output is a terminal, for the width of tables.
+    stdout_is_terminal: bool,
     /// The log root, once found.
     root: OnceCell<PathBuf>,
 }
@@ -72,6 +74,7 @@ impl Context {
                 on: colour(cli.color, stderr_is_terminal),
             },
             today_given: cli.today.is_some(),
+            stdout_is_terminal,
             root: OnceCell::new(),
         })
     }
@@ -86,6 +89,11 @@ impl Context {
             );
         }
         Ok(())
+    }
+
+    /// The width tables on standard output are fitted to (see `output::table::width`).
+    pub fn width(&self) -> usize {
+        crate::output::table::width(self.stdout_is_terminal)
     }
 
     /// The log root for this run, found the first time it is asked for.

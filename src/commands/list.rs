@@ -156,7 +156,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         Format::Csv => records::csv(out, &Grid::of(&actions, &columns))?,
         Format::Markdown => records::markdown(out, &Grid::of(&actions, &columns))?,
         _ => {
-            crate::output::table::grid(out, &Grid::of(&actions, &columns), ctx.paint)?;
+            crate::output::table::grid(out, &Grid::of(&actions, &columns), ctx.paint, ctx.width())?;
             writeln!(
                 out,
                 "{} action{}",

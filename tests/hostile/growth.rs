@@ -170,3 +170,32 @@ fn human_findings_are_linear_in_comments_and_unknown_keys() {
         );
     });
 }
+
+/// A log whose action 2 and upcoming milestone both have a title of one unbroken word of `n`
+/// characters, and an overdue action 3 with the same title (the dashboard shows its start).
+fn long_titles(dir: &Path, n: usize) {
+    let word = "x".repeat(n);
+    log_with(
+        dir,
+        &format!("id: 2\ntitle: {word}\ntheme: governance\nraised: 2018-10\nstatus: ongoing\n"),
+    );
+    common::write(
+        dir,
+        "actions/003.yaml",
+        &format!("id: 3\ntitle: {word}\ntheme: governance\nraised: 2018-10\ndeadline: 2019-01\nstatus: ongoing\n"),
+    );
+    common::write(
+        dir,
+        "timeline/2019-07-long.yaml",
+        &format!(
+            "id: 2019-07-long\ndate: 2019-07\nkind: workshop\ntitle: {word}\nstatus: planned\n"
+        ),
+    );
+}
+
+#[test]
+fn tables_are_linear_in_the_length_of_a_word() {
+    for command in ["list", "status", "timeline"] {
+        grows_linearly(command, &[command], 0, 50_000, long_titles);
+    }
+}
