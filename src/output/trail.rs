@@ -1,6 +1,9 @@
 //! The audit trail as text: commits with their record changes (`history`, `log`, `diff`), the Markdown
-//! summary of `diff --format md`, and the slippage report of `slips`.
+//! summary of `diff --format md`, and the slippage report of `slips`. Authors, subjects, file names
+//! and values come from commits anyone could have made: on the way to a terminal each goes through
+//! `output::printable`.
 
+use super::printable;
 use super::style::Paint;
 use super::table::ellipsis;
 use crate::trail::change::{Change, Flag, Op};
@@ -88,8 +91,8 @@ fn commit_heading(w: &mut dyn Write, c: &CommitChanges, paint: Paint) -> io::Res
             "{}  {}  {}  {}",
             paint.accent(&ci.short),
             ci.date,
-            ci.author,
-            paint.dim(&ellipsis(&ci.summary, 60))
+            printable(&ci.author),
+            paint.dim(&printable(&ellipsis(&ci.summary, 60)))
         ),
         None => writeln!(w, "{}", paint.warning("uncommitted (working tree)")),
     }
@@ -130,7 +133,7 @@ pub fn entries(w: &mut dyn Write, entries: &[Entry], names: bool, paint: Paint) 
         .max()
         .unwrap_or(0);
     for e in entries {
-        let full = record_name(e);
+        let full = printable(&record_name(e));
         let (own_line, name) = match names {
             false => (false, String::new()),
             true if full.chars().count() > width => (true, format!("{:<width$}  ", "")),
@@ -142,7 +145,7 @@ pub fn entries(w: &mut dyn Write, entries: &[Entry], names: bool, paint: Paint) 
         let pad = " ".repeat(name.chars().count());
         for (j, line) in entry_lines(e).iter().enumerate() {
             let lead = if j == 0 { &name } else { &pad };
-            writeln!(w, "  {}{line}", paint.bold(lead))?;
+            writeln!(w, "  {}{}", paint.bold(lead), printable(line))?;
         }
         flag_lines(w, &e.flags, &format!("  {pad}"), paint)?;
     }
@@ -152,7 +155,7 @@ pub fn entries(w: &mut dyn Write, entries: &[Entry], names: bool, paint: Paint) 
 /// Write warnings (shallow clone, detached HEAD) before an answer.
 pub fn warnings(w: &mut dyn Write, warnings: &[String], paint: Paint) -> io::Result<()> {
     for text in warnings {
-        writeln!(w, "{} {text}", paint.warning("warning:"))?;
+        writeln!(w, "{} {}", paint.warning("warning:"), printable(text))?;
     }
     Ok(())
 }
