@@ -2,15 +2,20 @@
 //! log), a 50 MB file, a pipe, and many findings at once. Each must give a finding with a code and a
 //! file, exit 1, and never hang or panic. The modules below take inputs to every documented limit
 //! (`growth.rs`: each command's cost grows with its input, not faster; `reading.rs`: what the reader
-//! refuses at those limits; `terminal.rs`: what reaches a terminal).
+//! refuses at those limits; `memory.rs`: what is never read whole; `terminal.rs`: what reaches a terminal;
+//! `writing.rs`: writes that would break a limit).
 
 mod common;
 #[path = "hostile/growth.rs"]
 mod growth;
+#[path = "hostile/memory.rs"]
+mod memory;
 #[path = "hostile/reading.rs"]
 mod reading;
 #[path = "hostile/terminal.rs"]
 mod terminal;
+#[path = "hostile/writing.rs"]
+mod writing;
 
 use std::path::Path;
 
