@@ -109,3 +109,26 @@ fn add_beside_a_pipe_does_not_wait_on_it() {
     assert_eq!(status.code(), Some(0));
     assert!(dir.path().join("actions/051.yaml").is_file());
 }
+
+/// `init` in a folder whose `actions/` or `timeline/` is a link writes nothing through it.
+#[cfg(unix)]
+#[test]
+fn init_does_not_write_through_a_linked_folder() {
+    for linked in ["actions", "timeline"] {
+        let outside = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(outside.path(), dir.path().join(linked)).unwrap();
+        let out = common::oslog(dir.path(), &["init"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{linked}: {}",
+            common::shown(&out)
+        );
+        assert!(stderr.contains("is a symbolic link"), "{linked}: {stderr}");
+        let written = std::fs::read_dir(outside.path()).unwrap().count();
+        assert_eq!(written, 0, "{linked}: init wrote through the link");
+        assert!(!dir.path().join("themes.yaml").exists(), "{linked}");
+    }
+}
