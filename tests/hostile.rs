@@ -166,6 +166,20 @@ fn a_pipe_is_reported_not_read() {
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn a_socket_is_reported_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    base(dir.path());
+    let _socket = std::os::unix::net::UnixListener::bind(dir.path().join("actions/002.yaml"));
+    let (code, json, _) = validate(dir.path());
+    assert_eq!(code, 1);
+    assert_eq!(
+        codes(&json),
+        vec![("stray-file".to_string(), "actions/002.yaml".to_string())]
+    );
+}
+
 #[test]
 fn no_log_root_exits_2_with_one_clear_line() {
     let dir = tempfile::tempdir().unwrap();

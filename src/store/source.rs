@@ -21,9 +21,20 @@ pub struct Source {
 pub fn read_source(root: &Path, rel: &Path) -> Result<Source, Diagnostic> {
     let path = root.join(rel);
     let fail = |code, pos, msg: String| Diagnostic::new(code, rel, pos, msg);
+    let not_regular = || {
+        fail(
+            Code::StrayFile,
+            None,
+            "is not a regular file (a pipe, socket or device)".into(),
+        )
+    };
     let file = match open_unfollowed(&path) {
         Ok(f) => f,
         Err(e) if is_link(&e) => return Err(symlink(rel)),
+        // A socket cannot be opened at all; it is still what it is, not a failure to read.
+        Err(_) if std::fs::symlink_metadata(&path).is_ok_and(|m| !m.is_file() && !m.is_dir()) => {
+            return Err(not_regular())
+        }
         Err(e) => return Err(fail(Code::Io, None, format!("cannot read: {e}"))),
     };
     let meta = file
@@ -33,11 +44,7 @@ pub fn read_source(root: &Path, rel: &Path) -> Result<Source, Diagnostic> {
         return Err(folder_in_place(rel));
     }
     if !meta.is_file() {
-        return Err(fail(
-            Code::StrayFile,
-            None,
-            "is not a regular file (a pipe, socket or device)".into(),
-        ));
+        return Err(not_regular());
     }
     if meta.len() > MAX_FILE_BYTES {
         return Err(too_large(rel, meta.len()));

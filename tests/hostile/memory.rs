@@ -3,6 +3,7 @@
 //! below the size of the file it must not read, so reading it fails the run.
 
 use super::common;
+use super::growth::{log_with, HEAD};
 use std::path::Path;
 
 /// The most address space a run may use, in KiB: ample for oslog, far less than the files below.
@@ -35,25 +36,11 @@ fn sparse(path: &Path, bytes: u64) {
     std::fs::File::create(path).unwrap().set_len(bytes).unwrap();
 }
 
-fn base(root: &Path) {
-    common::write(
-        root,
-        "themes.yaml",
-        "themes:\n  - key: governance\n    name: Governance\n    colour: \"#9467bd\"\n",
-    );
-    common::write(
-        root,
-        "actions/001.yaml",
-        "id: 1\ntitle: A title.\ntheme: governance\nraised: 2018-10\nstatus: ongoing\n",
-    );
-    std::fs::create_dir_all(root.join("timeline")).unwrap();
-}
-
 #[cfg(unix)]
 #[test]
 fn add_does_not_read_a_huge_file_in_actions() {
     let dir = tempfile::tempdir().unwrap();
-    base(dir.path());
+    log_with(dir.path(), HEAD);
     sparse(&dir.path().join("actions/050.yaml"), 3 << 30);
     let out = oslog_limited(dir.path(), &common::add_args("T."));
     assert_eq!(out.status.code(), Some(0), "{}", common::shown(&out));
@@ -70,7 +57,7 @@ fn add_does_not_read_a_huge_file_in_actions() {
 fn a_huge_blob_in_the_history_is_never_inflated() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    base(root);
+    log_with(root, HEAD);
     let git = |args: &[&str]| {
         let out = common::git(root, args);
         assert!(
@@ -82,14 +69,14 @@ fn a_huge_blob_in_the_history_is_never_inflated() {
     git(&["init", "-q", "-b", "main"]);
     git(&["add", "-A"]);
     git(&["commit", "-qm", "Start"]);
-    sparse(&root.join("actions/002.yaml"), 700 << 20);
+    sparse(&root.join("actions/003.yaml"), 700 << 20);
     git(&["add", "-A"]);
     git(&["commit", "-qm", "A huge file"]);
-    git(&["rm", "-q", "actions/002.yaml"]);
+    git(&["rm", "-q", "actions/003.yaml"]);
     git(&["commit", "-qm", "Remove it"]);
     for args in [
         &["log"][..],
-        &["history", "2"],
+        &["history", "3"],
         &["diff", "HEAD~2"],
         &["validate", "--base", "HEAD~1"],
         &["list", "--as-of", "HEAD~1"],
@@ -104,5 +91,5 @@ fn a_huge_blob_in_the_history_is_never_inflated() {
     // Its number stays used.
     let out = oslog_limited(root, &common::add_args("T."));
     assert_eq!(out.status.code(), Some(0), "{}", common::shown(&out));
-    assert!(root.join("actions/003.yaml").is_file());
+    assert!(root.join("actions/004.yaml").is_file());
 }
