@@ -145,3 +145,34 @@ fn carets_stand_under_their_token_after_wide_characters() {
         "{text}"
     );
 }
+
+/// A terminal that reports a size of 0×0 (what `script` makes without a terminal of its own, like
+/// `docker exec` and some CI runners): tables fit `COLUMNS`, else 80 columns.
+#[test]
+fn a_terminal_without_a_size_falls_back_to_columns_then_80() {
+    let dir = tempfile::tempdir().unwrap();
+    log_with(
+        dir.path(),
+        &format!(
+            "id: 2\ntitle: {}\ntheme: governance\nraised: 2018-10\nstatus: ongoing\n",
+            "word ".repeat(60).trim_end()
+        ),
+    );
+    for (columns, width) in [(Some("60"), 60), (None, 80)] {
+        let env: Vec<(&str, &str)> = columns.map(|c| ("COLUMNS", c)).into_iter().collect();
+        let Some((code, shown)) =
+            common::on_terminal(dir.path(), "oslog list --color never; stty size", "", &env)
+        else {
+            return; // `script` is part of util-linux; without it there is nothing to test.
+        };
+        assert_eq!(code, 0, "{shown}");
+        if !shown.contains("\n0 0") && !shown.starts_with("0 0") {
+            return; // This terminal has a size after all.
+        }
+        let widest = shown
+            .lines()
+            .map(|l| l.trim_end_matches('\r').chars().count())
+            .max();
+        assert_eq!(widest, Some(width), "{columns:?}:\n{shown}");
+    }
+}
