@@ -11,6 +11,9 @@ use std::io::Write;
 
 /// List actions, filtered and sorted, in a table (fitted to the terminal), JSON, CSV or Markdown.
 ///
+/// The table fits the terminal's width; when the terminal reports none, COLUMNS, then 80 columns;
+/// piped, COLUMNS, then 120. Words are kept whole where the columns allow.
+///
 /// --status open means not-started, ongoing or proposed-complete. CSV cells that begin with =, +, -
 /// or @ are prefixed with ' so that spreadsheets do not run them. Columns: id, title, theme, owner,
 /// raised, deadline, status, signed_off, updates.
