@@ -3,20 +3,23 @@
 # floors and with Taskwarrior on the same items, and prints medians, ratios against each target, and
 # peak memory. See BENCHMARKS.md for the method.
 #
-# Usage: benches/run.sh [--actions N] [--commits M] [--runs R]
+# Usage: benches/run.sh [--actions N] [--commits M] [--runs R] [--limits]
 # Defaults: 10,000 actions, 10,000 commits, 5 runs per command. The generated repository is cached
-# under target/bench/ and rebuilt whenever the generator or its inputs change.
+# under target/bench/ and rebuilt whenever the generator or its inputs change. With --limits, only the
+# block at the end runs: files at each documented limit.
 set -euo pipefail
 
 ACTIONS=10000
 COMMITS=10000
 RUNS=5
+LIMITS_ONLY=
 while [ $# -gt 0 ]; do
     case "$1" in
         --actions) ACTIONS=$2; shift 2 ;;
         --commits) COMMITS=$2; shift 2 ;;
         --runs) RUNS=$2; shift 2 ;;
-        *) echo "usage: benches/run.sh [--actions N] [--commits M] [--runs R]" >&2; exit 2 ;;
+        --limits) LIMITS_ONLY=1; shift ;;
+        *) echo "usage: benches/run.sh [--actions N] [--commits M] [--runs R] [--limits]" >&2; exit 2 ;;
     esac
 done
 
@@ -39,10 +42,59 @@ echo "building the release binary and the generator..."
 cargo build --release --quiet --bin oslog --example gen
 OSLOG=$ROOT/target/release/oslog
 GEN=$ROOT/target/release/examples/gen
+BENCH=$ROOT/target/bench
+mkdir -p "$BENCH"
+
+# ---- Files at each documented limit (SECURITY.md) ----------------------------------------------
+# One log per shape, each holding one file at a limit: the size (1 MiB), the values, the nesting, the
+# updates, comments, unknown keys and line length. Each command's cost must be linear in the file;
+# tests/hostile/growth.rs checks the growth, and these rows give the time. `validate` runs in the
+# human format, as the pre-commit hook does.
+limits() {
+    local dir=$BENCH/limits head='id: 2\ntitle: Many.\ntheme: governance\nraised: 2018-10\nstatus: ongoing\n'
+    rm -rf "$dir"
+    # limit_log NAME: a log whose actions/002.yaml is standard input.
+    limit_log() {
+        mkdir -p "$dir/$1/actions" "$dir/$1/timeline"
+        printf 'themes:\n  - key: governance\n    name: Governance\n    colour: "#9467bd"\n' >"$dir/$1/themes.yaml"
+        printf 'id: 1\ntitle: A title.\ntheme: governance\nraised: 2018-10\nstatus: ongoing\n' >"$dir/$1/actions/001.yaml"
+        cat >"$dir/$1/actions/002.yaml"
+    }
+    { printf "${head}updates:\n"; awk 'BEGIN { for (i = 0; i < 40000; i++) printf "  - text: Update %d\n", i }'; } | limit_log updates
+    awk 'BEGIN { for (i = 0; i < 200000; i++) print "- {}" }' | limit_log values
+    { printf "${head}links: ["; awk 'BEGIN { for (i = 0; i < 200000; i++) printf (i ? ", {}" : "{}"); print "]" }'; } | limit_log flow
+    { printf "${head}links: "; awk 'BEGIN { for (i = 0; i < 100000; i++) printf "["; for (i = 0; i < 100000; i++) printf "]"; print "" }'; } | limit_log nesting
+    { printf "$head"; awk 'BEGIN { for (i = 0; i < 100000; i++) printf "# %d\n", i }'; } | limit_log comments
+    { printf "$head"; awk 'BEGIN { for (i = 0; i < 60000; i++) printf "key%d: v\n", i }'; } | limit_log unknown_keys
+    local word
+    word=$(head -c 1000000 /dev/zero | tr '\0' x)
+    printf 'id: 2\ntitle: %s\ntheme: governance\nraised: 2018-10\nstatus: ongoing\n' "$word" | limit_log long_title
+    printf 'id: 2019-07-long\ndate: 2019-07\nkind: workshop\ntitle: %s\nstatus: planned\n' "$word" \
+        >"$dir/long_title/timeline/2019-07-long.yaml"
+    echo
+    echo "files at each limit: median of $RUNS runs, and the size of the file at the limit"
+    local row shape args
+    for row in updates:validate values:validate flow:validate nesting:validate comments:validate \
+        unknown_keys:validate long_title:validate long_title:list long_title:status long_title:timeline; do
+        shape=${row%%:*} args=${row#*:}
+        local times=() t0 t1 rc
+        for _ in $(seq "$RUNS"); do
+            t0=$(date +%s%N)
+            rc=0
+            OSLOG_TODAY=2019-07-01 "$OSLOG" -C "$dir/$shape" $args >/dev/null 2>&1 || rc=$?
+            t1=$(date +%s%N)
+            if [ "$rc" -gt 1 ]; then echo "$shape $args failed (exit $rc)" >&2; exit 2; fi
+            times+=("$(( t1 - t0 ))")
+        done
+        printf '  %-26s %9.3f s   %s bytes\n' "$shape: $args" \
+            "$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.6f", a[int((NR+1)/2)]/1e9}')" \
+            "$(wc -c <"$dir/$shape/actions/002.yaml")"
+    done
+}
+if [ -n "$LIMITS_ONLY" ]; then limits; exit 0; fi
 
 # The generated repository, cached by size and by the generator's source.
 key=$(cat examples/gen.rs themes.yaml | sha256sum | cut -c1-12)
-BENCH=$ROOT/target/bench
 REPO=$BENCH/repo-$ACTIONS-$COMMITS-$key
 TASKJSON=$BENCH/tasks-$ACTIONS-$key.json
 if [ ! -d "$REPO/.git" ]; then
@@ -232,3 +284,4 @@ if [ -x /usr/bin/time ]; then
     done
     eval "${PREP[update]}"
 fi
+limits

@@ -47,6 +47,7 @@ codes! {
     FileTooLarge = "file-too-large", Error, "a file is larger than the 1 MiB limit";
     InvalidUtf8 = "invalid-utf8", Error, "a file is not valid UTF-8";
     ControlCharacter = "control-character", Error, "a file contains a NUL or other control character";
+    InvisibleCharacter = "invisible-character", Error, "a bidirectional control (U+202A–U+202E, U+2066–U+2069), or a zero-width character (U+200B–U+200F) not between two visible characters, that would reorder or hide text";
     Symlink = "symlink", Error, "a symbolic link in the log; links are never followed";
     StrayFile = "stray-file", Error, "a file or folder in actions/ or timeline/ that is not a record";
     BadFileName = "bad-file-name", Error, "a record's file name is not in the canonical form";
@@ -54,6 +55,7 @@ codes! {
     YamlSyntax = "yaml-syntax", Error, "the file is not well-formed YAML";
     ConflictMarkers = "conflict-markers", Error, "the file holds unresolved merge conflict markers (<<<<<<<, =======, >>>>>>>)";
     YamlLimit = "yaml-limit", Error, "the YAML exceeds a nesting, node or size limit";
+    YamlVersion = "yaml-version", Error, "a `%YAML` directive names a version other than 1.2, the one oslog reads";
     YamlAlias = "yaml-alias", Error, "anchors, aliases and merge keys are not allowed in log files";
     YamlTag = "yaml-tag", Error, "explicit YAML tags are not allowed in log files";
     EmptyFile = "empty-file", Error, "the file holds no YAML document";
@@ -78,7 +80,7 @@ codes! {
     SelfReference = "self-reference", Error, "an action links to, merges into or duplicates itself";
     DuplicateNumber = "duplicate-number", Error, "a list of numbers (links, merged_into, formerly, artefacts, a milestone's actions) names one number twice";
     MergeCycle = "merge-cycle", Error, "actions merged into each other in a cycle";
-    EmptyText = "empty-text", Error, "a title, update text or name is empty";
+    EmptyText = "empty-text", Error, "a title, update text or name is empty, or shows nothing (only spaces and invisible characters)";
     SignedOffBeforeRaised = "signed-off-before-raised", Error, "the sign-off date is earlier than the month the action was raised";
     // themes.yaml
     DuplicateThemeKey = "duplicate-theme-key", Error, "two themes share a key";

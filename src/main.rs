@@ -14,10 +14,12 @@ fn main() -> ExitCode {
         Err(e) => {
             #[allow(clippy::print_stderr)]
             {
-                eprintln!("oslog: error: {e}");
+                // An error may quote a path or git's own words: shown terminal-safe, on one line.
+                let shown = |s: String| oslog::output::printable(&s);
+                eprintln!("oslog: error: {}", shown(e.to_string()));
                 if verbose {
                     for cause in e.chain().skip(1) {
-                        eprintln!("  caused by: {cause}");
+                        eprintln!("  caused by: {}", shown(cause.to_string()));
                     }
                 }
             }

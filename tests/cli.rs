@@ -8,6 +8,7 @@ fn cli() {
     trycmd::TestCases::new()
         .register_bin("git", git())
         .env("NO_COLOR", "1")
+        .env("COLUMNS", "120")
         .env("OSLOG_TODAY", "2019-07-01")
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("GIT_CONFIG_GLOBAL", "/dev/null")

@@ -1,8 +1,21 @@
 //! Hostile inputs that cannot be committed as fixture files: symbolic links (inside and out of the
 //! log), a 50 MB file, a pipe, and many findings at once. Each must give a finding with a code and a
-//! file, exit 1, and never hang or panic.
+//! file, exit 1, and never hang or panic. The modules below take inputs to every documented limit
+//! (`growth.rs`: each command's cost grows with its input, not faster; `reading.rs`: what the reader
+//! refuses at those limits; `memory.rs`: what is never read whole; `terminal.rs`: what reaches a terminal;
+//! `writing.rs`: writes that would break a limit).
 
 mod common;
+#[path = "hostile/growth.rs"]
+mod growth;
+#[path = "hostile/memory.rs"]
+mod memory;
+#[path = "hostile/reading.rs"]
+mod reading;
+#[path = "hostile/terminal.rs"]
+mod terminal;
+#[path = "hostile/writing.rs"]
+mod writing;
 
 use std::path::Path;
 
@@ -145,6 +158,20 @@ fn a_pipe_is_reported_not_read() {
     if !status.is_ok_and(|s| s.success()) {
         return; // mkfifo is part of coreutils; without it there is nothing to test.
     }
+    let (code, json, _) = validate(dir.path());
+    assert_eq!(code, 1);
+    assert_eq!(
+        codes(&json),
+        vec![("stray-file".to_string(), "actions/002.yaml".to_string())]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_socket_is_reported_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    base(dir.path());
+    let _socket = std::os::unix::net::UnixListener::bind(dir.path().join("actions/002.yaml"));
     let (code, json, _) = validate(dir.path());
     assert_eq!(code, 1);
     assert_eq!(

@@ -1,6 +1,7 @@
 //! Property tests of the canonical layout: for any valid record, writing it, reading it back and
 //! writing it again gives the same data and the same text, and the result is valid.
 
+use oslog::model::text;
 use oslog::model::{
     Action, Deadline, LogDate, Member, Milestone, MilestoneKind, MilestoneStatus, RecordSource,
     Status, Theme, Themes, Update,
@@ -14,10 +15,12 @@ fn text() -> impl Strategy<Value = String> {
         // Realistic prose with the characters the seed uses.
         "[A-Za-z0-9 .,;:'’‘“”–()/&…#-]{1,80}",
         // Anything at all, including quotes, indicators and line breaks; of the control characters,
-        // only line breaks and tabs (a log file refuses the others, however they are written).
+        // only line breaks and tabs (a log file refuses the others, however they are written), and
+        // no bidirectional controls (refused too).
         any::<String>().prop_map(|s| s
             .chars()
             .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+            .filter(|c| !text::is_bidi_control(*c))
             .collect()),
         // Multi-line text with blank lines, bullets and trailing newlines.
         prop::collection::vec("[A-Za-z -]{0,20}", 1..5).prop_map(|l| l.join("\n")),
@@ -27,7 +30,10 @@ fn text() -> impl Strategy<Value = String> {
         Just("2019-07".to_string()),
         Just("a: b # c".to_string()),
     ]
-    .prop_filter("non-blank", |s| !s.trim().is_empty())
+    // A log refuses text that shows nothing, or hides some of itself.
+    .prop_filter("shows all of itself", |s| {
+        !text::is_blank(s) && text::hiding_character(s).is_none()
+    })
 }
 
 fn date() -> impl Strategy<Value = LogDate> {

@@ -12,7 +12,8 @@ use std::io::{IsTerminal, Write};
 /// The number is above every number the log has used, so a number is never reused: those in use,
 /// the former numbers of renumbered actions, and in a git repository those of actions the history
 /// shows were deleted. It is chosen under the log's write lock, so two runs at the same moment get
-/// different numbers. --title, --theme and --raised are required: on a terminal oslog asks
+/// different numbers. The highest number an action may have is 999999; past it, add refuses.
+/// --title, --theme and --raised are required: on a terminal oslog asks
 /// for any that are missing; otherwise it exits 2 and names them.
 ///
 /// Examples:
@@ -95,7 +96,11 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
 /// Fill in the required fields: from a terminal by asking, otherwise refuse naming every missing flag.
 fn complete(mut args: Args, interactive: bool, root: &std::path::Path) -> Result<Args> {
     let mut missing = Vec::new();
-    if args.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
+    if args
+        .title
+        .as_deref()
+        .is_none_or(crate::model::text::is_blank)
+    {
         missing.push("--title");
     }
     if args.theme.is_none() {

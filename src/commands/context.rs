@@ -29,6 +29,8 @@ pub struct Context {
     pub width: Option<usize>,
     /// Whether `--today` (or OSLOG_TODAY) fixed the day.
     today_given: bool,
+    /// Whether standard output is a terminal, for the width of tables.
+    stdout_is_terminal: bool,
     /// The log root, once found.
     root: OnceCell<PathBuf>,
 }
@@ -76,6 +78,7 @@ impl Context {
             },
             width: stdout_is_terminal.then(terminal_width),
             today_given: cli.today.is_some(),
+            stdout_is_terminal,
             root: OnceCell::new(),
         })
     }
@@ -98,6 +101,11 @@ impl Context {
             paint: self.paint,
             width: self.width,
         }
+    }
+
+    /// The width tables on standard output are fitted to (see `output::table::width`).
+    pub fn table_width(&self) -> usize {
+        crate::output::table::width(self.stdout_is_terminal)
     }
 
     /// The log root for this run, found the first time it is asked for.

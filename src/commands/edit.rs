@@ -91,8 +91,8 @@ fn edited(
 ) -> Result<Action> {
     let mut a = current.clone();
     if let Some(t) = &args.title {
-        if t.trim().is_empty() {
-            bail!("--title: the title is empty");
+        if crate::model::text::is_blank(t) {
+            bail!("--title: the title is empty, or shows nothing");
         }
         a.title = t.trim().to_string();
     }

@@ -97,14 +97,14 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         .with_context(|| format!("cannot create folder {}", dir.display()))?;
 
     for sub in [ACTIONS_DIR, TIMELINE_DIR] {
-        create_folder(&dir.join(sub))?;
+        create_folder(&dir, sub)?;
     }
     super::merge_driver::write_attributes(&dir)?;
     store::add_lines(
         &store::path_in(&dir, Path::new(".gitignore"))?,
         store::GITIGNORE,
     )?;
-    let readme = if store::create_new(&dir.join("README.md"), README)? {
+    let readme = if store::create_new(&store::path_in(&dir, Path::new("README.md"))?, README)? {
         "README.md"
     } else {
         "README.md (kept the existing one)"
@@ -112,7 +112,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     // Last, since it marks the log root: an init interrupted before it can simply be run again.
     let header: Vec<String> = THEMES_HEADER.lines().map(String::from).collect();
     let themes = emit::themes(&example_themes(), &header);
-    if !store::create_new(&dir.join(THEMES_FILE), &themes)? {
+    if !store::create_new(&store::path_in(&dir, Path::new(THEMES_FILE))?, &themes)? {
         bail!(
             "{} already holds a log ({THEMES_FILE} exists); nothing was changed",
             dir.display()
@@ -130,10 +130,12 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-fn create_folder(path: &Path) -> Result<()> {
-    std::fs::create_dir_all(path)
+/// Create the folder `sub` of `dir` with its `.gitkeep`, never through a link in its place.
+fn create_folder(dir: &Path, sub: &str) -> Result<()> {
+    let path = store::path_in(dir, Path::new(sub))?;
+    std::fs::create_dir_all(&path)
         .with_context(|| format!("cannot create folder {}", path.display()))?;
-    store::create_new(&path.join(".gitkeep"), "")?;
+    store::create_new(&store::path_in(&path, Path::new(".gitkeep"))?, "")?;
     Ok(())
 }
 

@@ -11,6 +11,9 @@ use std::io::Write;
 
 /// List actions, filtered and sorted, in a table (fitted to the terminal), JSON, CSV or Markdown.
 ///
+/// The table fits the terminal's width; when the terminal reports none, COLUMNS, then 80 columns;
+/// piped, COLUMNS, then 120. Words are kept whole where the columns allow.
+///
 /// --status open means not-started, ongoing or proposed-complete. CSV cells that begin with =, +, -
 /// or @ are prefixed with ' so that spreadsheets do not run them. Columns: id, title, theme, owner,
 /// raised, deadline, status, signed_off, updates.
@@ -150,7 +153,12 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         Format::Csv => records::csv(out, &Grid::of(&actions, &columns))?,
         Format::Markdown => records::markdown(out, &Grid::of(&actions, &columns))?,
         _ => {
-            crate::output::table::grid(out, &Grid::of(&actions, &columns), ctx.paint)?;
+            crate::output::table::grid(
+                out,
+                &Grid::of(&actions, &columns),
+                ctx.paint,
+                ctx.table_width(),
+            )?;
             writeln!(
                 out,
                 "{} action{}",

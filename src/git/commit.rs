@@ -12,8 +12,8 @@
 //! out of the commit. Its message is written by the caller from what the commit holds: the versions
 //! of the touched files in HEAD and on disk ([`FileDiff`]). No hooks run.
 
-use super::repo::decode;
-use crate::store::{fault, RecordKind, ACTIONS_DIR, TIMELINE_DIR};
+use super::repo::{decode, read_blob};
+use crate::store::{fault, RecordKind, Stored, ACTIONS_DIR, TIMELINE_DIR};
 use crate::trail::FileDiff;
 use anyhow::{anyhow, bail, Context, Result};
 use git2::{Index, IndexEntry, IndexTime, Oid, Repository, RepositoryState};
@@ -273,11 +273,11 @@ impl Committer {
             let file = f.to_string_lossy().replace('\\', "/");
             diffs.push(FileDiff {
                 old: match old {
-                    Some((id, _)) => decode(kind, &file, repo.find_blob(id)?.content().to_vec()),
+                    Some((id, _)) => decode(kind, &file, read_blob(repo, id, &file)?),
                     None => crate::trail::Version::Absent,
                 },
                 new: match &bytes {
-                    Some(b) => decode(kind, &file, b.clone()),
+                    Some(b) => decode(kind, &file, Stored::Blob(b.clone())),
                     None => crate::trail::Version::Absent,
                 },
                 file,

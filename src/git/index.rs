@@ -3,9 +3,9 @@
 //! needs no commit (the first commit of a repository is checked too), so it does not go through
 //! [`super::Repo::open`], which refuses a branch without one.
 
-use crate::store::{Stored, ACTIONS_DIR, MAX_FILE_BYTES, THEMES_FILE, TIMELINE_DIR};
+use crate::store::{Stored, ACTIONS_DIR, THEMES_FILE, TIMELINE_DIR};
 use anyhow::{Context, Result};
-use git2::{IndexEntry, IndexEntryExtendedFlag, Oid, Repository};
+use git2::{IndexEntry, IndexEntryExtendedFlag, Repository};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -69,22 +69,8 @@ fn stored(repo: &Repository, entry: &IndexEntry) -> Result<Stored> {
     Ok(match entry.mode & 0o170000 {
         LINK => Stored::Symlink,
         SUBMODULE => Stored::Submodule,
-        _ => blob(repo, entry.id)?,
+        _ => super::repo::read_blob(repo, entry.id, &String::from_utf8_lossy(&entry.path))?,
     })
-}
-
-fn blob(repo: &Repository, id: Oid) -> Result<Stored> {
-    let odb = repo.odb()?;
-    let (size, _) = odb
-        .read_header(id)
-        .with_context(|| format!("cannot read the staged object {id}"))?;
-    if size as u64 > MAX_FILE_BYTES {
-        return Ok(Stored::TooLarge(size as u64));
-    }
-    let object = odb
-        .read(id)
-        .with_context(|| format!("cannot read the staged object {id}"))?;
-    Ok(Stored::Blob(object.data().to_vec()))
 }
 
 #[cfg(test)]

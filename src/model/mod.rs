@@ -5,6 +5,7 @@ mod date;
 pub mod lifecycle;
 mod parts;
 mod status;
+pub mod text;
 
 pub use date::{DateError, Deadline, LogDate, DATE_PATTERN};
 pub use parts::{

@@ -1,6 +1,13 @@
 //! Rendering findings: rustc-like text with the offending line and a caret, JSON for programs,
 //! GitHub workflow commands for pull-request annotations, the Markdown of a workflow's job summary,
-//! which holds every finding where the annotations stop, and SARIF (`output/sarif.rs`).
+//! which holds every finding where the annotations stop, and SARIF (`output/sarif.rs`). Every text
+//! from a file (its name, its lines, values in messages) goes through `output::printable` on its way
+//! out, in the human and the GitHub form alike; JSON stays exact.
+//!
+//! The snippet is drawn here rather than by annotate-snippets: it is one line and a caret, cut at
+//! 200 characters, and what it needs is the caret under the token, which the display width of
+//! each character (`unicode-width`, wide CJK and emoji, escaped controls) gives. Drawing it here keeps the
+//! layout the `tests/cmd` snapshots pin down and keeps its cost bounded per finding.
 
 use super::printable;
 use super::style::Paint;
@@ -8,6 +15,7 @@ use crate::diag::{Diagnostic, Severity, Summary};
 use serde::Serialize;
 use std::io::{self, Write};
 use std::path::Path;
+use unicode_width::UnicodeWidthStr;
 
 /// The output formats of findings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -71,10 +79,11 @@ fn human(
             paint.bold(":"),
             paint.bold(&printable(&d.message))
         )?;
+        let file = printable(&shown(prefix, &d.file));
         let location = match (d.line, d.column) {
-            (Some(l), Some(c)) => format!("{}:{l}:{c}", shown(prefix, &d.file)),
-            (Some(l), None) => format!("{}:{l}", shown(prefix, &d.file)),
-            _ => shown(prefix, &d.file),
+            (Some(l), Some(c)) => format!("{file}:{l}:{c}"),
+            (Some(l), None) => format!("{file}:{l}"),
+            _ => file,
         };
         let lines = cache
             .entry(&d.file)
@@ -95,7 +104,10 @@ fn human(
             let lead: String = line
                 .chars()
                 .take(col - 1)
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .map(|c| match c {
+                    '\t' => "\t".to_string(),
+                    c => " ".repeat(shown_width(c.encode_utf8(&mut [0; 4]))),
+                })
                 .collect();
             writeln!(w, "{pad} {}", paint.accent("|"))?;
             writeln!(
@@ -190,36 +202,32 @@ impl Lines {
     }
 }
 
-/// The width of the token that starts `rest`: a quoted string, a list item, a key, or the rest of the line.
+/// The columns `text` takes on a terminal once made printable: a CJK character or an emoji takes two,
+/// a combining mark none, and an escaped control character the length of its escape.
+fn shown_width(text: &str) -> usize {
+    printable(text).width()
+}
+
+/// The display width of the token that starts `rest`: a quoted string, a list item, a key, or the rest of the line.
 fn token_width(rest: &str) -> usize {
     let chars: Vec<char> = rest.chars().collect();
-    let n = match chars.first() {
+    let end = match chars.first() {
         Some(q @ ('"' | '\'')) => chars
             .iter()
             .skip(1)
             .position(|c| c == q)
             .map_or(chars.len(), |i| i + 2),
-        _ => {
-            let mut end = chars.len();
-            for (i, c) in chars.iter().enumerate() {
+        _ => (0..chars.len())
+            .find(|&i| {
                 let next = chars.get(i + 1).copied().unwrap_or(' ');
-                if matches!(c, ',' | ']' | '}')
-                    || (*c == ':' && next == ' ')
-                    || (*c == ' ' && next == '#')
-                {
-                    end = i;
-                    break;
-                }
-            }
-            rest.chars()
-                .take(end)
-                .collect::<String>()
-                .trim_end()
-                .chars()
-                .count()
-        }
+                matches!(chars[i], ',' | ']' | '}')
+                    || (chars[i] == ':' && next == ' ')
+                    || (chars[i] == ' ' && next == '#')
+            })
+            .unwrap_or(chars.len()),
     };
-    n.clamp(1, 80)
+    let token: String = chars[..end].iter().collect();
+    shown_width(token.trim_end()).clamp(1, 80)
 }
 
 fn plural(n: usize) -> &'static str {
@@ -282,7 +290,8 @@ fn github(w: &mut dyn Write, diags: &[Diagnostic], prefix: &Path) -> io::Result<
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let mut props = vec![format!("file={}", gh_prop(&shown(prefix, &d.file)))];
+        let file = printable(&shown(prefix, &d.file));
+        let mut props = vec![format!("file={}", gh_prop(&file))];
         if let Some(l) = d.line {
             props.push(format!("line={l}"));
         }
@@ -294,6 +303,7 @@ fn github(w: &mut dyn Write, diags: &[Diagnostic], prefix: &Path) -> io::Result<
         if let Some(h) = &d.hint {
             message.push_str(&format!(" (hint: {h})"));
         }
+        let message = printable(&message);
         writeln!(w, "::{kind} {}::{}", props.join(","), gh_data(&message))?;
     }
     Ok(())

@@ -24,11 +24,12 @@ pub mod style;
 pub mod table;
 pub mod trail;
 
-/// Text safe to print on a terminal: control characters (other than tab) shown as escapes.
+/// Text safe to print on a terminal: control characters (other than tab) and bidirectional
+/// controls, which would reorder what follows them, shown as escapes.
 pub fn printable(s: &str) -> String {
     s.chars()
         .map(|c| {
-            if c.is_control() && c != '\t' {
+            if (c.is_control() && c != '\t') || crate::model::text::is_bidi_control(c) {
                 c.escape_unicode().to_string()
             } else {
                 c.to_string()

@@ -2,7 +2,8 @@
 //! range (`diff`) on a terminal and in Markdown, the phrases of commit messages, and the slippage
 //! report of `slips`. A person reads every value whole: on a terminal long lines wrap to its width,
 //! piped or in Markdown they are never cut; and a rewritten title or update shows the words it lost
-//! and gained.
+//! and gained. Authors, subjects, file names and values come from commits anyone could have made:
+//! on the way to a terminal each goes through `output::printable`.
 
 use super::markdown;
 use super::printable;
@@ -176,14 +177,14 @@ fn terminal_text(line: &[Words], paint: Paint) -> String {
     let mut out = String::new();
     let mark = |t: &str, style: fn(&Paint, &str) -> String| -> String {
         // Word by word, so that a line wrapped inside a change starts uncoloured.
-        let flat = t.replace('\n', " ");
+        let flat = printable(&t.replace('\n', " "));
         let marked: Vec<String> = flat.split(' ').map(|word| style(&paint, word)).collect();
         marked.join(" ")
     };
     let mut after_removal = false;
     for piece in line {
         match piece {
-            Words::Same(t) => out.push_str(&t.replace('\n', " ")),
+            Words::Same(t) => out.push_str(&printable(&t.replace('\n', " "))),
             Words::Removed(t) if paint.on => out.push_str(&mark(t, Paint::removed)),
             Words::Added(t) if paint.on => {
                 if after_removal {
@@ -191,8 +192,8 @@ fn terminal_text(line: &[Words], paint: Paint) -> String {
                 }
                 out.push_str(&mark(t, Paint::added));
             }
-            Words::Removed(t) => out.push_str(&format!("[-{}-]", t.replace('\n', " "))),
-            Words::Added(t) => out.push_str(&format!("{{+{}+}}", t.replace('\n', " "))),
+            Words::Removed(t) => out.push_str(&format!("[-{}-]", printable(&t.replace('\n', " ")))),
+            Words::Added(t) => out.push_str(&format!("{{+{}+}}", printable(&t.replace('\n', " ")))),
         }
         after_removal = matches!(piece, Words::Removed(_));
     }
@@ -228,7 +229,7 @@ pub fn entries(w: &mut dyn Write, entries: &[Entry], names: bool, s: Screen) -> 
     let column = entries
         .iter()
         .filter(|e| e.action.is_some())
-        .map(|e| record_name(e).chars().count())
+        .map(|e| printable(&record_name(e)).chars().count())
         .max()
         .unwrap_or(0);
     let pad = match names {
@@ -238,9 +239,9 @@ pub fn entries(w: &mut dyn Write, entries: &[Entry], names: bool, s: Screen) -> 
     let hang = format!("{pad}  ");
     for e in entries {
         if names {
-            let name = format!("{:<column$}  ", record_name(e));
+            let name = format!("{:<column$}  ", printable(&record_name(e)));
             let rest = " ".repeat(name.chars().count() + 2);
-            let title = e.title.as_deref().map(|t| value(Some(t)));
+            let title = e.title.as_deref().map(|t| printable(&value(Some(t))));
             match title {
                 Some(title) => wrapped(w, s, &format!("  {}", s.paint.bold(&name)), &rest, &title)?,
                 None => writeln!(w, "  {}", s.paint.bold(name.trim_end()))?,
@@ -250,7 +251,7 @@ pub fn entries(w: &mut dyn Write, entries: &[Entry], names: bool, s: Screen) -> 
             wrapped(w, s, &pad, &hang, &terminal_text(&line, s.paint))?;
         }
         for f in &e.flags {
-            let text = s.paint.warning(&format!("! {}", f.about()));
+            let text = s.paint.warning(&format!("! {}", printable(&f.about())));
             wrapped(w, s, &pad, &hang, &text)?;
         }
         for c in &e.credit {
@@ -269,7 +270,7 @@ pub fn entries(w: &mut dyn Write, entries: &[Entry], names: bool, s: Screen) -> 
 /// Write warnings (shallow clone, detached HEAD) before an answer.
 pub fn warnings(w: &mut dyn Write, warnings: &[String], paint: Paint) -> io::Result<()> {
     for text in warnings {
-        writeln!(w, "{} {text}", paint.warning("warning:"))?;
+        writeln!(w, "{} {}", paint.warning("warning:"), printable(text))?;
     }
     Ok(())
 }

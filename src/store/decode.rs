@@ -221,7 +221,7 @@ impl<'a> Decoder<'a> {
             Kind::Scalar { text, style }
                 if *style != Style::Plain || node.describe() == "a string" =>
             {
-                if text.trim().is_empty() {
+                if crate::model::text::is_blank(text) {
                     self.report(Code::EmptyText, node.pos, format!("`{path}` is blank"));
                     return None;
                 }

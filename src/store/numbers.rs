@@ -4,12 +4,13 @@
 //! canonical flow form (`formerly: [112]`) is parsed in full. The files in the tree are all this
 //! knows; the numbers of files that git history has seen deleted come from `git::numbers`.
 
-use super::{action_id_from_name, decode, yaml, ACTIONS_DIR};
+use super::{action_id_from_name, decode, read_source, yaml, ACTIONS_DIR};
 use anyhow::{Context, Result};
 use std::path::Path;
 
-/// The smallest number above every number the files in `actions/` use.
-pub fn next_free_id(root: &Path) -> Result<u32> {
+/// The smallest number above every number the files in `actions/` use. It is a `u64`: a file may
+/// claim the largest `u32`, and the number after it is then refused by the caller, not wrapped.
+pub fn next_free_id(root: &Path) -> Result<u64> {
     let dir = root.join(ACTIONS_DIR);
     let entries = match std::fs::read_dir(&dir) {
         Ok(e) => e,
@@ -26,13 +27,14 @@ pub fn next_free_id(root: &Path) -> Result<u32> {
         if !(name.ends_with(".yaml") || name.ends_with(".yml")) || name.starts_with('.') {
             continue;
         }
-        let path = entry.path();
-        let Ok(text) = std::fs::read_to_string(&path) else {
+        // Read as `validate` reads: under the size limit, never through a link or from a pipe.
+        let rel = Path::new(ACTIONS_DIR).join(&name);
+        let Ok(src) = read_source(root, &rel) else {
             continue;
         };
-        highest = highest.max(highest_in(&text, Path::new(&name)));
+        highest = highest.max(highest_in(&src.text, Path::new(&name)));
     }
-    Ok(highest + 1)
+    Ok(u64::from(highest) + 1)
 }
 
 /// The number a file name in `actions/` stands for, in the canonical form or not (`016.yaml`,

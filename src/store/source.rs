@@ -4,6 +4,7 @@
 
 use super::MAX_FILE_BYTES;
 use crate::diag::{Code, Diagnostic, Pos};
+use std::fs::File;
 use std::path::Path;
 
 /// One file's bytes as text, or the finding that says why it cannot be read.
@@ -14,24 +15,36 @@ pub struct Source {
     pub had_crlf: bool,
 }
 
-/// Read a file under the size limit, refusing symlinks, and decode it as UTF-8.
+/// Read a file under the size limit, refusing symlinks, and decode it as UTF-8. The file is opened
+/// first, without following a link and without waiting on a pipe, and what was opened is checked:
+/// a link or a pipe put in the file's place after it was listed is refused, never read.
 pub fn read_source(root: &Path, rel: &Path) -> Result<Source, Diagnostic> {
     let path = root.join(rel);
     let fail = |code, pos, msg: String| Diagnostic::new(code, rel, pos, msg);
-    let meta = std::fs::symlink_metadata(&path)
+    let not_regular = || {
+        fail(
+            Code::StrayFile,
+            None,
+            "is not a regular file (a pipe, socket or device)".into(),
+        )
+    };
+    let file = match open_unfollowed(&path) {
+        Ok(f) => f,
+        Err(e) if is_link(&e) => return Err(symlink(rel)),
+        // A socket cannot be opened at all; it is still what it is, not a failure to read.
+        Err(_) if std::fs::symlink_metadata(&path).is_ok_and(|m| !m.is_file() && !m.is_dir()) => {
+            return Err(not_regular())
+        }
+        Err(e) => return Err(fail(Code::Io, None, format!("cannot read: {e}"))),
+    };
+    let meta = file
+        .metadata()
         .map_err(|e| fail(Code::Io, None, format!("cannot read: {e}")))?;
-    if meta.file_type().is_symlink() {
-        return Err(symlink(rel));
-    }
     if meta.is_dir() {
         return Err(folder_in_place(rel));
     }
     if !meta.is_file() {
-        return Err(fail(
-            Code::StrayFile,
-            None,
-            "is not a regular file (a pipe, socket or device)".into(),
-        ));
+        return Err(not_regular());
     }
     if meta.len() > MAX_FILE_BYTES {
         return Err(too_large(rel, meta.len()));
@@ -39,11 +52,11 @@ pub fn read_source(root: &Path, rel: &Path) -> Result<Source, Diagnostic> {
     // Read at most one byte past the limit, so a file that grew since the check is still refused,
     // into a buffer sized from the check (which also spares the size lookup of `fs::read`).
     let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
-    std::fs::File::open(&path)
-        .and_then(|f| {
-            std::io::Read::read_to_end(&mut std::io::Read::take(f, MAX_FILE_BYTES + 1), &mut bytes)
-        })
-        .map_err(|e| fail(Code::Io, None, format!("cannot read: {e}")))?;
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(file, MAX_FILE_BYTES + 1),
+        &mut bytes,
+    )
+    .map_err(|e| fail(Code::Io, None, format!("cannot read: {e}")))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(fail(
             Code::FileTooLarge,
@@ -52,6 +65,34 @@ pub fn read_source(root: &Path, rel: &Path) -> Result<Source, Diagnostic> {
         ));
     }
     source_from_bytes(bytes).map_err(|(pos, msg)| fail(Code::InvalidUtf8, Some(pos), msg))
+}
+
+/// `path` opened for reading, unless it is a symbolic link; a pipe is opened without waiting for a
+/// writer. Where the system cannot refuse a link at the open, it is looked at first.
+fn open_unfollowed(path: &Path) -> std::io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    #[cfg(not(unix))]
+    if std::fs::symlink_metadata(path)?.file_type().is_symlink() {
+        return Err(std::io::Error::other(LINK));
+    }
+    options.open(path)
+}
+
+#[cfg(not(unix))]
+const LINK: &str = "is a symbolic link";
+
+/// Whether an open failed because the path is a symbolic link (`ELOOP`, or `EMLINK` on the BSDs).
+fn is_link(e: &std::io::Error) -> bool {
+    #[cfg(unix)]
+    return matches!(e.raw_os_error(), Some(libc::ELOOP | libc::EMLINK));
+    #[cfg(not(unix))]
+    return e.to_string() == LINK;
 }
 
 /// Decode bytes as UTF-8 text, normalising a byte-order mark and CRLF line endings (which are noted).

@@ -7,6 +7,7 @@
 //! `serde-saphyr`) is built on. See the README's "Why this YAML library" for the choice.
 
 use crate::diag::{Code, Pos};
+use crate::model::text::{code_point, hiding_character, is_bidi_control};
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
 /// Nesting depth allowed in a log file; the format itself needs four.
@@ -190,7 +191,7 @@ enum Frame {
 
 /// Parse `src` as one YAML document under oslog's limits.
 pub fn parse(src: &str) -> Result<Document, YamlError> {
-    if let Some(e) = check_characters(src) {
+    if let Some(e) = check_characters(src).or_else(|| check_version(src)) {
         return Err(e);
     }
     let mut stack: Vec<Frame> = Vec::new();
@@ -198,6 +199,7 @@ pub fn parse(src: &str) -> Result<Document, YamlError> {
     let mut documents = 0usize;
     let mut nodes = 0usize;
     let mut string_spans: Vec<(Pos, Pos)> = Vec::new();
+    let offsets = CharOffsets::new(src);
 
     for item in Parser::new_from_str(src) {
         let (event, span) = item.map_err(|e| syntax_error(&e, src))?;
@@ -229,6 +231,7 @@ pub fn parse(src: &str) -> Result<Document, YamlError> {
             Event::Scalar(text, style, anchor, tag) => {
                 check_node(anchor, tag.is_some(), pos)?;
                 check_escapes(&text, pos)?;
+                check_hidden(&text, pos)?;
                 let style = match style {
                     ScalarStyle::Plain => Style::Plain,
                     ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => Style::Quoted,
@@ -253,7 +256,7 @@ pub fn parse(src: &str) -> Result<Document, YamlError> {
                 check_node(anchor, tag.is_some(), pos)?;
                 push_frame(
                     &mut stack,
-                    Frame::Seq(Vec::new(), pos, is_flow(src, &span)),
+                    Frame::Seq(Vec::new(), pos, offsets.is_flow(src, &span)),
                     pos,
                 )?;
                 continue;
@@ -262,7 +265,7 @@ pub fn parse(src: &str) -> Result<Document, YamlError> {
                 check_node(anchor, tag.is_some(), pos)?;
                 push_frame(
                     &mut stack,
-                    Frame::Map(Vec::new(), None, pos, is_flow(src, &span)),
+                    Frame::Map(Vec::new(), None, pos, offsets.is_flow(src, &span)),
                     pos,
                 )?;
                 continue;
@@ -354,14 +357,93 @@ impl YamlError {
 
 fn push_frame(stack: &mut Vec<Frame>, frame: Frame, pos: Pos) -> Result<(), YamlError> {
     if stack.len() >= MAX_DEPTH {
-        return Err(YamlError::new(
-            Code::YamlLimit,
-            Some(pos),
-            format!("values are nested more than {MAX_DEPTH} deep"),
-        ));
+        return Err(depth_limit(pos));
     }
     stack.push(frame);
     Ok(())
+}
+
+fn depth_limit(pos: Pos) -> YamlError {
+    YamlError::new(
+        Code::YamlLimit,
+        Some(pos),
+        format!("values are nested more than {MAX_DEPTH} deep"),
+    )
+}
+
+/// Refuse a `%YAML` directive for any version but 1.2: oslog reads every file by YAML 1.2's rules,
+/// and `oslog fmt` writes no directive, so a file that declares another version would be read, and
+/// rewritten, as something other than what it says.
+fn check_version(src: &str) -> Option<YamlError> {
+    for (i, line) in src.lines().enumerate() {
+        let line = line.trim_end();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if !line.starts_with('%') {
+            // Directives come only before the first document.
+            return None;
+        }
+        let Some(version) = line
+            .strip_prefix("%YAML")
+            .filter(|rest| rest.starts_with([' ', '\t']))
+        else {
+            continue;
+        };
+        let version = version.split(" #").next().unwrap_or_default().trim();
+        if version != "1.2" {
+            let shown: String = version.chars().take(20).collect();
+            return Some(
+                YamlError::new(
+                    Code::YamlVersion,
+                    Some(Pos::new(i as u32 + 1, 1)),
+                    format!("the file declares YAML version `{shown}`; oslog reads YAML 1.2"),
+                )
+                .with_hint("remove the `%YAML` line, or make it `%YAML 1.2`"),
+            );
+        }
+    }
+    None
+}
+
+/// Refuse a value holding a character that would hide or reorder its text (see `model::text`),
+/// whether written as itself or as an escape.
+fn check_hidden(text: &str, pos: Pos) -> Result<(), YamlError> {
+    match hiding_character(text) {
+        None => Ok(()),
+        Some((_, c)) if is_bidi_control(c) => Err(bidi(c, pos)),
+        Some((i, c)) => Err(YamlError::new(
+            Code::InvisibleCharacter,
+            Some(pos),
+            format!(
+                "this value holds the invisible character {} {}, where it would hide text",
+                code_point(c),
+                match i {
+                    0 => "at its start".to_string(),
+                    i if i + 1 == text.chars().count() => "at its end".to_string(),
+                    i => format!(
+                        "after {i} characters, beside a space or another invisible character"
+                    ),
+                }
+            ),
+        )
+        .with_hint(
+            "remove it; a zero-width joiner or mark belongs only between two visible characters",
+        )),
+    }
+}
+
+/// The finding for a bidirectional control character at `pos`.
+fn bidi(c: char, pos: Pos) -> YamlError {
+    YamlError::new(
+        Code::InvisibleCharacter,
+        Some(pos),
+        format!(
+            "the bidirectional control character {} is not allowed in a log file: it changes the order in which the text around it is shown",
+            code_point(c)
+        ),
+    )
+    .with_hint("remove it")
 }
 
 fn check_node(anchor: usize, tagged: bool, pos: Pos) -> Result<(), YamlError> {
@@ -384,19 +466,54 @@ fn check_node(anchor: usize, tagged: bool, pos: Pos) -> Result<(), YamlError> {
     Ok(())
 }
 
-fn is_flow(src: &str, span: &Span) -> bool {
-    // The start marker of a flow collection points at its `[` or `{`.
-    let line = src
-        .lines()
-        .nth(span.start.line().saturating_sub(1))
-        .unwrap_or("");
-    matches!(line.chars().nth(span.start.col()), Some('[' | '{'))
+/// Where each character of a text starts, found in constant time: the parser's markers count
+/// characters, not bytes, and a scan from the start of the text for each collection would cost the
+/// number of collections times the length of the file.
+struct CharOffsets {
+    /// The byte offset of every `STEP`th character.
+    marks: Vec<usize>,
+}
+
+impl CharOffsets {
+    const STEP: usize = 64;
+
+    fn new(src: &str) -> CharOffsets {
+        CharOffsets {
+            marks: src
+                .char_indices()
+                .step_by(Self::STEP)
+                .map(|(at, _)| at)
+                .collect(),
+        }
+    }
+
+    /// The byte offset of the character at `index` (the end of the text past its last one).
+    fn byte(&self, src: &str, index: usize) -> usize {
+        let Some(&mark) = self.marks.get(index / Self::STEP) else {
+            return src.len();
+        };
+        src[mark..]
+            .char_indices()
+            .nth(index % Self::STEP)
+            .map_or(src.len(), |(at, _)| mark + at)
+    }
+
+    /// Whether a collection starting at `span` is written in flow style: the start marker of a flow
+    /// collection points at its `[` or `{`.
+    fn is_flow(&self, src: &str, span: &Span) -> bool {
+        src[self.byte(src, span.start.index())..].starts_with(['[', '{'])
+    }
 }
 
 fn syntax_error(e: &saphyr_parser::ScanError, src: &str) -> YamlError {
     let m = e.marker();
     let pos = Pos::new(m.line() as u32, m.col() as u32 + 1);
     let info = e.info();
+    // The scanner reads flow brackets ahead of the events that would reach MAX_DEPTH, so nesting
+    // past its own limit arrives as this error, not as an unclosed bracket.
+    if info.contains("recursion limit") {
+        return depth_limit(pos);
+    }
     let line = src.lines().nth(m.line().saturating_sub(1)).unwrap_or("");
     if let Some(open) = unclosed_bracket(src, pos) {
         let (bracket, close) = open.1;
@@ -487,10 +604,14 @@ fn check_escapes(text: &str, pos: Pos) -> Result<(), YamlError> {
     }
 }
 
-/// Reject NUL and other control characters before parsing, with their exact position.
+/// Reject NUL and other control characters, and bidirectional controls, before parsing, with their
+/// exact position: in a comment as much as in a value, since either would reorder the file on screen.
 fn check_characters(src: &str) -> Option<YamlError> {
     for (i, line) in src.split('\n').enumerate() {
         for (col, c) in line.chars().enumerate() {
+            if is_bidi_control(c) {
+                return Some(bidi(c, Pos::new(i as u32 + 1, col as u32 + 1)));
+            }
             let bad = (c.is_control() && !matches!(c, '\t' | '\r'))
                 || (c == '\r' && col + 1 != line.chars().count());
             if bad {
@@ -510,13 +631,16 @@ fn check_characters(src: &str) -> Option<YamlError> {
     None
 }
 
+/// The header comments (full lines before the first key) and the positions of every other comment.
+/// `strings` are the quoted and block scalars in document order, whose `#` starts no comment; the
+/// comments are found in the same order, so one pass over both suffices.
 fn find_comments(src: &str, root: Pos, strings: &[(Pos, Pos)]) -> (Vec<String>, Vec<Pos>) {
     let mut header = Vec::new();
     let mut interior = Vec::new();
-    let inside = |p: Pos| {
-        strings.iter().any(|(s, e)| {
-            (s.line, s.column) <= (p.line, p.column) && (p.line, p.column) < (e.line, e.column)
-        })
+    let mut strings = strings.iter().peekable();
+    let mut inside = |p: Pos| {
+        while strings.next_if(|(_, end)| *end <= p).is_some() {}
+        strings.peek().is_some_and(|(start, _)| *start <= p)
     };
     for (i, line) in src.lines().enumerate() {
         let n = i as u32 + 1;
@@ -650,6 +774,43 @@ mod tests {
             unclosed_bracket("t: see [1 and '[' \"[\"\nx", Pos::new(2, 1)),
             None
         );
+    }
+
+    #[test]
+    fn flow_style_is_found_after_wide_characters() {
+        // Markers count characters; the text is indexed by bytes.
+        let wide = "é→😀".repeat(50);
+        let n = root(&format!(
+            "a: {wide}\nb: {{x: [1]}}\nc:\n  - {wide}\nd: [{wide}, {{}}]\n"
+        ));
+        let Kind::Map(entries) = n.kind else { panic!() };
+        let flows: Vec<bool> = entries.iter().map(|(_, v)| v.flow).collect();
+        assert_eq!(flows, [false, true, false, true]);
+        let Kind::Seq(items) = &entries[3].1.kind else {
+            panic!()
+        };
+        assert!(items[1].flow);
+    }
+
+    #[test]
+    fn nesting_past_the_scanner_s_limit_is_a_limit() {
+        let deep = "a: ".to_string() + &"[".repeat(1000) + &"]".repeat(1000) + "\n";
+        assert_eq!(parse(&deep).unwrap_err().code, Code::YamlLimit);
+    }
+
+    #[test]
+    fn only_yaml_1_2_is_read() {
+        assert!(parse("%YAML 1.2\n---\na: 1\n").is_ok());
+        for v in ["1.1", "2.0", "1.2.1"] {
+            let e = parse(&format!("# c\n\n%YAML {v}\n---\na: 1\n")).unwrap_err();
+            assert_eq!(
+                (e.code, e.pos),
+                (Code::YamlVersion, Some(Pos::new(3, 1))),
+                "{v}"
+            );
+        }
+        // A `%` that is not at the start of the stream is no directive.
+        assert!(parse("a: 1\nb: \"%YAML 2.0\"\n").is_ok());
     }
 
     #[test]

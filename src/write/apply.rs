@@ -46,6 +46,9 @@ pub fn lock(root: &Path) -> Result<(Lock, Recovery)> {
 /// the files they touch. One file rewritten in its place is replaced atomically; a renamed file, or
 /// several, go through the journal, all or nothing.
 pub fn write(lock: &Lock, files: &[Rewrite], commit: Option<Message>) -> Result<Option<Committed>> {
+    for f in files {
+        super::check::fits(&f.to, &f.text)?;
+    }
     let root = lock.root();
     let touched: BTreeSet<PathBuf> = files
         .iter()
@@ -66,6 +69,9 @@ pub fn write(lock: &Lock, files: &[Rewrite], commit: Option<Message>) -> Result<
 /// already written get their old contents back, and a write that is killed is completed by the
 /// next writer (see `store/journal.rs`).
 pub fn write_all(lock: &Lock, files: &[Rewrite]) -> Result<()> {
+    for f in files {
+        super::check::fits(&f.to, &f.text)?;
+    }
     let replacements: Vec<store::Replacement> = files
         .iter()
         .map(|f| store::Replacement {
@@ -80,6 +86,7 @@ pub fn write_all(lock: &Lock, files: &[Rewrite]) -> Result<()> {
 /// Create the record file `file`, which has passed the checks, under `lock` with `text`, never over
 /// a file that exists; with `commit`, commit it.
 pub fn create(lock: &Lock, file: PathBuf, text: &str, commit: Option<Message>) -> Result<Written> {
+    super::check::fits(&file, text)?;
     let root = lock.root();
     let committer = prepare(root, std::slice::from_ref(&file), commit)?;
     if let Some(dir) = file.parent() {

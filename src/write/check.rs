@@ -1,5 +1,5 @@
 //! The refusal rules every write obeys before it writes anything. A file that cannot be rewritten
-//! without loss is left alone; a new text must decode; and the log after the change may hold no
+//! without loss is left alone; a new text must fit the size limit and decode; and the log after the change may hold no
 //! finding that it did not hold before. A refusal is an error that names the finding, and nothing
 //! is written.
 
@@ -25,8 +25,22 @@ pub(super) fn unwritable(log: &Log, file: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Refuse a new text of `file` that does not decode as a record of `kind`.
+/// Refuse a new text of `file` over the size limit of one file: written, it could not be read again.
+pub(super) fn fits(file: &Path, text: &str) -> Result<()> {
+    let size = text.len() as u64;
+    if size > store::MAX_FILE_BYTES {
+        bail!(
+            "the new {} would be {size} bytes, over the limit of {} bytes for one file; nothing was written",
+            file.display(),
+            store::MAX_FILE_BYTES
+        );
+    }
+    Ok(())
+}
+
+/// Refuse a new text of `file` that does not decode as a record of `kind`, or is over the size limit.
 pub(super) fn decodes(kind: RecordKind, file: &Path, text: &str) -> Result<()> {
+    fits(file, text)?;
     let src = Source {
         text: text.to_string(),
         had_bom: false,

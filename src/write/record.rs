@@ -119,13 +119,15 @@ pub fn create_action(
     // Numbers whose files are gone stay used: they were circulated.
     let gone = crate::git::highest_removed_number(root)?;
     for _ in 0..1000 {
-        a.id = store::next_free_id(root)?.max(gone + 1);
-        if a.id > crate::model::MAX_ID {
-            bail!(
-                "no free action number: the log has used every number up to {}",
-                crate::model::MAX_ID
-            );
-        }
+        let next = store::next_free_id(root)?.max(u64::from(gone) + 1);
+        a.id = match u32::try_from(next) {
+            Ok(id) if id <= crate::model::MAX_ID => id,
+            _ => bail!(
+                "no free action number: the next would be {next}, above the highest an action may have ({}); a file in actions/ (or one git history deleted) claims {}",
+                crate::model::MAX_ID,
+                next - 1
+            ),
+        };
         let file = Path::new(store::ACTIONS_DIR).join(Action::file_name(a.id));
         let text = emit::action(&a, &[]);
         check::decodes(RecordKind::Action, &file, &text)?;
@@ -168,8 +170,8 @@ fn check_new_action(root: &Path, a: &Action) -> Result<()> {
             );
         }
     }
-    if a.title.trim().is_empty() {
-        bail!("the title is empty");
+    if crate::model::text::is_blank(&a.title) {
+        bail!("the title is empty, or shows nothing");
     }
     Ok(())
 }

@@ -290,12 +290,19 @@ pub fn plan(
             taken.insert(n);
         }
     }
-    let mut next = taken.iter().next_back().copied().unwrap_or(0) + 1;
+    // A number near u32::MAX (a file git history deleted may claim one) saturates instead of
+    // wrapping: the new number is then above MAX_ID, and the refusal rule refuses the renumbering.
+    let mut next = taken
+        .iter()
+        .next_back()
+        .copied()
+        .unwrap_or(0)
+        .saturating_add(1);
     let mut moves = Vec::new();
     for (keeper, moving) in contested.values() {
         for c in moving.iter().filter(|c| !c.on_base) {
             let new = next;
-            next += 1;
+            next = next.saturating_add(1);
             let dir = c.file.parent().unwrap_or(Path::new(""));
             moves.push(Move {
                 old: c.id,
@@ -318,7 +325,7 @@ pub fn plan(
         .collect();
     for (file, theirs) in &tree.split {
         let new = next;
-        next += 1;
+        next = next.saturating_add(1);
         let dir = file.parent().unwrap_or(Path::new(""));
         moves.push(Move {
             old: theirs.id,

@@ -163,7 +163,7 @@ pub fn head_changes(repo: &Repository) -> Vec<(git2::Delta, std::path::PathBuf)>
 }
 
 /// The oslog binary under test, ready to run in `dir` with `args`: colour off, today fixed at 1 July
-/// 2019, no fault injected, and the variables git gives a hook removed, so that tests run from a
+/// 2019, tables at their default width, no fault injected, and the variables git gives a hook removed, so that tests run from a
 /// hook read their own repositories. This is the one runner of the binary: `.output()` runs it, `.spawn()` starts it,
 /// and a test that needs another environment sets or removes variables on it.
 pub fn oslog_command(dir: &Path, args: &[&str]) -> std::process::Command {
@@ -172,6 +172,7 @@ pub fn oslog_command(dir: &Path, args: &[&str]) -> std::process::Command {
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .env("OSLOG_TODAY", "2019-07-01")
+        .env_remove("COLUMNS")
         .env_remove("GIT_DIR")
         .env_remove("GIT_INDEX_FILE")
         .env_remove("GIT_WORK_TREE")

@@ -5,7 +5,7 @@
 
 use super::Repo;
 use crate::git::tree::Kind;
-use crate::store::{self, ACTIONS_DIR};
+use crate::store::{self, Stored, ACTIONS_DIR};
 use anyhow::Result;
 use std::path::Path;
 
@@ -25,8 +25,10 @@ impl Repo {
                 }
                 // A version that was a file (not a link or submodule in its place) and is gone.
                 if let (Some(old), None, Kind::File) = (t.old, t.new, t.kinds[0]) {
-                    let text = String::from_utf8_lossy(&self.blob(old, &t.file)?).into_owned();
-                    highest = highest.max(store::highest_in(&text, Path::new(&t.file)));
+                    if let Stored::Blob(bytes) = self.blob(old, &t.file)? {
+                        let text = String::from_utf8_lossy(&bytes);
+                        highest = highest.max(store::highest_in(&text, Path::new(&t.file)));
+                    }
                 }
             }
         }

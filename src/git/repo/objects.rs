@@ -21,7 +21,7 @@ impl Repo {
         let tree = self.commit(rev.0)?.tree_id();
         let content = |id: Oid, kind: Option<Kind>, rel: &Path| -> Result<Stored> {
             Ok(match kind {
-                Some(Kind::File) => Stored::Blob(self.blob(id, &rel.to_string_lossy())?),
+                Some(Kind::File) => self.blob(id, &rel.to_string_lossy())?,
                 Some(Kind::Symlink) => Stored::Symlink,
                 Some(Kind::Submodule) => Stored::Submodule,
                 None => Stored::Folder,
@@ -47,7 +47,7 @@ impl Repo {
         Ok(out)
     }
 
-    pub(super) fn blob(&self, id: Oid, file: &str) -> Result<Vec<u8>> {
+    pub(super) fn blob(&self, id: Oid, file: &str) -> Result<Stored> {
         read_blob(&self.repo, id, file)
     }
 
@@ -137,13 +137,20 @@ impl Repo {
 }
 
 /// A blob's bytes, read and checked against its id; `file` names it in an error.
-pub(in crate::git) fn read_blob(repo: &Repository, id: Oid, file: &str) -> Result<Vec<u8>> {
+pub(in crate::git) fn read_blob(repo: &Repository, id: Oid, file: &str) -> Result<Stored> {
     let what = format!("the blob of {file}");
-    Ok(repo
-        .find_blob(id)
-        .map_err(|e| damage(id, &what, &e))?
-        .content()
-        .to_vec())
+    let odb = repo.odb().map_err(|e| damage(id, &what, &e))?;
+    // The header says how large the object is without inflating it: a blob over the limit, which
+    // one commit may hold and a later one delete, is never read into memory.
+    let (size, kind) = odb.read_header(id).map_err(|e| damage(id, &what, &e))?;
+    if kind != ObjectType::Blob {
+        bail!("the git repository is damaged: object {id} ({what}) is not a blob; {FSCK}");
+    }
+    if size as u64 > store::MAX_FILE_BYTES {
+        return Ok(Stored::TooLarge(size as u64));
+    }
+    let obj = odb.read(id).map_err(|e| damage(id, &what, &e))?;
+    Ok(Stored::Blob(obj.data().to_vec()))
 }
 
 /// A tree object, read through libgit2 and checked against its id.
@@ -164,13 +171,15 @@ pub(super) fn entry_map(raw: &RawTree) -> BTreeMap<String, (Oid, Kind)> {
         .collect()
 }
 
-pub(in crate::git) fn decode(kind: RecordKind, file: &str, bytes: Vec<u8>) -> Version {
-    if bytes.len() as u64 > store::MAX_FILE_BYTES {
-        return Version::Unreadable;
-    }
-    match store::source_from_bytes(bytes) {
-        Ok(src) => decode_source(kind, file, &src),
-        Err(_) => Version::Unreadable,
+pub(in crate::git) fn decode(kind: RecordKind, file: &str, stored: Stored) -> Version {
+    match stored {
+        Stored::Blob(bytes) if bytes.len() as u64 <= store::MAX_FILE_BYTES => {
+            match store::source_from_bytes(bytes) {
+                Ok(src) => decode_source(kind, file, &src),
+                Err(_) => Version::Unreadable,
+            }
+        }
+        _ => Version::Unreadable,
     }
 }
 
