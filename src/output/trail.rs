@@ -251,7 +251,7 @@ pub fn entries(w: &mut dyn Write, entries: &[Entry], names: bool, s: Screen) -> 
             wrapped(w, s, &pad, &hang, &terminal_text(&line, s.paint))?;
         }
         for f in &e.flags {
-            let text = s.paint.warning(&format!("! {}", printable(&f.about())));
+            let text = s.paint.warning(&format!("! {}", printable(f.about())));
             wrapped(w, s, &pad, &hang, &text)?;
         }
         for c in &e.credit {
