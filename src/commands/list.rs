@@ -35,7 +35,8 @@ pub struct Args {
     /// Only actions whose owner contains this text (any case).
     #[arg(long)]
     pub owner: Option<String>,
-    /// Only open actions past their deadline.
+    /// Only actions not started or ongoing past their deadline (one proposed complete awaits
+    /// sign-off instead).
     #[arg(long)]
     pub overdue: bool,
     /// Only actions whose deadline ends before this day.

@@ -154,9 +154,10 @@ impl Action {
         self.title == other.title && self.raised == other.raised
     }
 
-    /// Whether the action is past its deadline on `today` and still open.
+    /// Whether the action is past its deadline on `today` and still in its owner's hands (not
+    /// started or ongoing): one proposed complete awaits sign-off instead.
     pub fn is_overdue(&self, today: chrono::NaiveDate) -> bool {
-        self.status.is_open()
+        self.status.is_in_hand()
             && matches!(self.deadline, Some(Deadline::Date(d)) if d.last_day() < today)
     }
 }
@@ -563,6 +564,8 @@ mod tests {
         assert!(a.is_overdue(d("2019-08-01")));
         a.status = Status::Complete;
         assert!(!a.is_overdue(d("2019-08-01")));
+        a.status = Status::ProposedComplete;
+        assert!(!a.is_overdue(d("2019-08-01")), "awaiting sign-off");
         a.status = Status::Ongoing;
         a.deadline = Some(Deadline::Monthly);
         assert!(!a.is_overdue(d("2030-01-01")));

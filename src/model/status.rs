@@ -98,6 +98,12 @@ impl Status {
         )
     }
 
+    /// Whether the action waits on its owner: not-started or ongoing. An action proposed complete
+    /// waits on members' sign-off instead, so its deadline no longer makes it overdue.
+    pub fn is_in_hand(self) -> bool {
+        matches!(self, Status::NotStarted | Status::Ongoing)
+    }
+
     /// The status meant by a word people use instead of ours ("in progress", "done", the seed's words).
     pub fn from_alias(s: &str) -> Option<Status> {
         let norm: String = s
@@ -154,5 +160,6 @@ mod tests {
         assert!(Status::ProposedComplete.is_open());
         assert!(!Status::Complete.is_open());
         assert!(!Status::Closed.is_open());
+        assert!(Status::Ongoing.is_in_hand() && !Status::ProposedComplete.is_in_hand());
     }
 }
