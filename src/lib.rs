@@ -79,6 +79,38 @@ impl<W: Write> Write for Stdout<W> {
 /// The command line: the global options around a subcommand.
 pub type CommandLine = cli::Cli<commands::Command>;
 
+/// The command line's definition, each subcommand with the global options it honours: what
+/// `--help`, the completions and the man pages describe.
+pub fn command() -> clap::Command {
+    cli::command::<commands::Command>(commands::globals)
+}
+
+/// Parse the command line (the program's name first).
+pub fn parse(
+    args: impl IntoIterator<Item = impl Into<std::ffi::OsString> + Clone>,
+) -> Result<CommandLine, clap::Error> {
+    cli::parse_from(args, commands::globals)
+}
+
+/// Answer a command line that did not parse: help and the version on stdout (exit 0), anything
+/// else as an error in oslog's form on stderr (exit 2).
+pub fn usage_error(e: &clap::Error) -> std::process::ExitCode {
+    use clap::error::ErrorKind;
+    let code = std::process::ExitCode::from(e.exit_code() as u8);
+    if let ErrorKind::DisplayHelp
+    | ErrorKind::DisplayVersion
+    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand = e.kind()
+    {
+        // clap colours help as it colours everything: only on a terminal. A reader that closed
+        // the pipe (`oslog --help | head -1`) is no error.
+        let _ = e.print();
+        return code;
+    }
+    let mut err = std::io::stderr();
+    let _ = err.write_all(cli::error_text(e).as_bytes());
+    code
+}
+
 /// The process exit code for a run.
 pub fn run(cli: CommandLine) -> anyhow::Result<commands::Outcome> {
     let stdout = std::io::stdout();

@@ -38,7 +38,7 @@ pub struct Args {
     #[arg(long, value_parser = Deadline::parse, value_name = "DATE")]
     pub deadline: Option<Deadline>,
     /// A related action (repeatable).
-    #[arg(long = "link", value_name = "N")]
+    #[arg(long = "link", value_name = "N", value_parser = super::args::parse_number)]
     pub links: Vec<u32>,
     /// A first update, dated today.
     #[arg(long)]

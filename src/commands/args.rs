@@ -11,6 +11,36 @@ pub fn parse_status(s: &str) -> Result<Status, String> {
         .ok_or_else(|| format!("`{s}` is not a status; use one of {}", Status::choices()))
 }
 
+/// Parse an action number: a whole number from 1 to 999999, as people cite actions.
+pub fn parse_number(s: &str) -> Result<u32, String> {
+    s.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|n| (1..=crate::model::MAX_ID).contains(n))
+        .ok_or_else(|| {
+            format!(
+                "`{s}` is not an action number (a whole number from 1 to {})",
+                crate::model::MAX_ID
+            )
+        })
+}
+
+/// Parse an update's number, as `oslog show N` numbers them; the command says which exist.
+pub fn parse_update_number(s: &str) -> Result<usize, String> {
+    s.trim().parse::<usize>().map_err(|_| {
+        format!("`{s}` is not an update number (1, 2, … as `oslog show N` numbers them)")
+    })
+}
+
+/// Parse a count from 1 (`--top N`, `--limit N`).
+pub fn parse_count(s: &str) -> Result<usize, String> {
+    s.trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|n| *n >= 1)
+        .ok_or_else(|| format!("`{s}` is not a whole number from 1 up"))
+}
+
 /// `--as-of`, for the commands that can read the log as it was: status, list, show, timeline and
 /// report (resolved by `Context::snapshot`).
 #[derive(Clone, Debug, Default, clap::Args)]

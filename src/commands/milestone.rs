@@ -49,7 +49,7 @@ pub enum Sub {
         #[arg(long)]
         objective: Option<String>,
         /// An action that feeds it (repeatable).
-        #[arg(long = "action", value_name = "N")]
+        #[arg(long = "action", value_name = "N", value_parser = super::args::parse_number)]
         actions: Vec<u32>,
         /// Where the milestone came from: a key of the sources in themes.yaml.
         #[arg(long, value_name = "KEY")]

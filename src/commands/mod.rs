@@ -72,6 +72,20 @@ pub enum Command {
     Report(report::Args),
 }
 
+/// The global options each command honours (see `cli::Globals`): every command takes `-v`; those
+/// that work in a log `-C`; those that judge or write dates `--today`; and those that colour what
+/// they write, on stdout or in warnings on stderr, `--color`.
+pub fn globals(name: &str) -> &'static [crate::cli::Opt] {
+    use crate::cli::Opt::{Colour, Dir, Today, Verbose};
+    match name {
+        "status" | "show" | "list" | "timeline" | "report" => &[Dir, Today, Colour, Verbose],
+        "add" | "update" | "edit" => &[Dir, Today, Verbose],
+        "validate" | "history" | "log" | "diff" | "slips" | "renumber" => &[Dir, Colour, Verbose],
+        "init" | "fmt" | "milestone" | "hooks" | "recover" | "merge-driver" => &[Dir, Verbose],
+        _ => &[Verbose],
+    }
+}
+
 /// Run the parsed command, writing its output to `out`.
 pub fn dispatch(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     let result = match command {

@@ -24,7 +24,7 @@ use std::io::Write;
 #[command(verbatim_doc_comment)]
 pub struct Args {
     /// The action.
-    #[arg(value_name = "N")]
+    #[arg(value_name = "N", value_parser = super::args::parse_number)]
     pub id: u32,
     /// Output format: text (the record as in its file with its updates numbered, then what refers to
     /// it), json or yaml.

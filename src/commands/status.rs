@@ -2,7 +2,7 @@
 //! action number and a status, a move along the action's lifecycle.
 
 use super::args::{formats, Format, TABLE_OR_JSON};
-use super::args::{parse_status, AsOf};
+use super::args::{parse_number, parse_status, AsOf};
 use super::{Context, Outcome};
 use crate::model::lifecycle::{self, Move};
 use crate::model::{LogDate, Status};
@@ -36,7 +36,7 @@ use std::io::Write;
 #[command(verbatim_doc_comment)]
 pub struct Args {
     /// The action to move.
-    #[arg(value_name = "N")]
+    #[arg(value_name = "N", value_parser = parse_number)]
     pub id: Option<u32>,
     /// The new status: not-started, ongoing, proposed-complete, complete or closed.
     #[arg(value_name = "STATUS", value_parser = parse_status)]
@@ -56,10 +56,10 @@ pub struct Args {
     #[arg(long)]
     pub reopen: bool,
     /// Close as merged into action N (repeatable).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = parse_number)]
     pub merged_into: Vec<u32>,
     /// Close as a duplicate of action N.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = parse_number)]
     pub duplicate_of: Option<u32>,
     /// Commit the changed file with git.
     #[arg(long)]

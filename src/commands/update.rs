@@ -25,7 +25,7 @@ use std::io::Write;
 #[command(verbatim_doc_comment)]
 pub struct Args {
     /// The action.
-    #[arg(value_name = "N")]
+    #[arg(value_name = "N", value_parser = super::args::parse_number)]
     pub id: u32,
     /// The update's text (with --amend, its new text).
     #[arg(value_name = "TEXT", required_unless_present_any = ["amend", "remove"])]
@@ -35,10 +35,10 @@ pub struct Args {
     #[arg(long, value_parser = LogDate::parse, value_name = "DATE")]
     pub date: Option<LogDate>,
     /// Correct update K (numbered as `oslog show N` lists them) with TEXT, --date, or both.
-    #[arg(long, value_name = "K", conflicts_with = "remove")]
+    #[arg(long, value_name = "K", conflicts_with = "remove", value_parser = super::args::parse_update_number)]
     pub amend: Option<usize>,
     /// Remove update K (numbered as `oslog show N` lists them).
-    #[arg(long, value_name = "K", conflicts_with_all = ["text", "date"])]
+    #[arg(long, value_name = "K", conflicts_with_all = ["text", "date"], value_parser = super::args::parse_update_number)]
     pub remove: Option<usize>,
     /// Commit the changed file with git.
     #[arg(long)]

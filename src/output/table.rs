@@ -39,11 +39,11 @@ fn theme_cell(name: &str, colour: &str, paint: Paint) -> Cell {
 pub fn dashboard(w: &mut dyn Write, d: &Dashboard, paint: Paint) -> io::Result<()> {
     writeln!(
         w,
-        "{} as of {}: {} actions, {} milestones",
+        "{} as of {}: {}, {}",
         paint.bold("Action log"),
         d.today.format("%-d %B %Y"),
-        d.actions,
-        d.milestones
+        crate::report::count(d.actions, "action"),
+        crate::report::count(d.milestones, "milestone")
     )?;
     let mut t = table(paint);
     let mut header = vec![Cell::new("Theme")];

@@ -290,14 +290,16 @@ pub fn footnote(r: &AnnualReport) -> String {
     let n = |k| r.sources.get(k).copied().unwrap_or(0);
     format!(
         "Days from the month an action was raised to its completion, for the actions completed in {}. \
-         The completion date is the sign-off date where there is one ({} actions), else the day git \
-         history shows the status becoming complete ({}), else the date of the last dated update ({}). {} completed or closed actions carry no date \
-         and are counted in no year.",
+         The completion date is the sign-off date where there is one ({}), else the day git \
+         history shows the status becoming complete ({}), else the date of the last dated update ({}). {}.",
         r.year,
-        n("signed-off"),
+        super::count(n("signed-off"), "action"),
         n("history"),
         n("update"),
-        n("undated")
+        match n("undated") {
+            1 => "1 completed or closed action carries no date and is counted in no year".into(),
+            k => format!("{k} completed or closed actions carry no date and are counted in no year"),
+        }
     )
 }
 

@@ -19,6 +19,14 @@ pub mod theme;
 pub mod withheld;
 
 pub use actions::ActionsReport;
+
+/// A count and its noun, singular for one: "1 action", "2 actions".
+pub fn count(n: usize, noun: &str) -> String {
+    match n {
+        1 => format!("1 {noun}"),
+        n => format!("{n} {noun}s"),
+    }
+}
 pub use annual::AnnualReport;
 pub use dashboard::{dashboard, Dashboard};
 pub use filter::Filter;
