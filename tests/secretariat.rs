@@ -63,3 +63,191 @@ fn an_action_awaiting_sign_off_is_not_overdue() {
     let row = md.lines().find(|l| l.starts_with("| 71 |")).unwrap();
     assert!(!row.contains("overdue"), "{row}");
 }
+
+/// Run oslog in `dir` and return (exit code, stdout, stderr).
+fn run(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let o = common::oslog(dir, args);
+    (
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+/// The first cell of each row of a CSV answer.
+fn ids(csv: &str) -> Vec<String> {
+    csv.lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn one_vocabulary_for_formats_dates_lists_and_order() {
+    let log = real_log();
+    let dir = log.path();
+    // md and markdown are one format, wherever Markdown is written.
+    for (a, b) in [
+        (
+            &["list", "--format", "md"][..],
+            &["list", "--format", "markdown"][..],
+        ),
+        (
+            &["timeline", "--format", "md"][..],
+            &["timeline", "--format", "markdown"][..],
+        ),
+        (
+            &["report", "actions", "--format", "md"][..],
+            &["report", "actions", "--format", "markdown"][..],
+        ),
+    ] {
+        assert_eq!(
+            stdout(&common::oslog(dir, a)),
+            stdout(&common::oslog(dir, b))
+        );
+    }
+    // A month is a date like any other: due before July 2019 means by the end of June.
+    let by_month = stdout(&common::oslog(
+        dir,
+        &[
+            "list",
+            "--due-before",
+            "2019-07",
+            "--format",
+            "csv",
+            "--columns",
+            "id,deadline",
+        ],
+    ));
+    let by_day = stdout(&common::oslog(
+        dir,
+        &[
+            "list",
+            "--due-before",
+            "2019-07-01",
+            "--format",
+            "csv",
+            "--columns",
+            "id,deadline",
+        ],
+    ));
+    assert_eq!(by_month, by_day);
+    assert!(!by_month.contains("2019-07"), "{by_month}");
+    let after = stdout(&common::oslog(
+        dir,
+        &[
+            "list",
+            "--due-after",
+            "2019-09",
+            "--format",
+            "csv",
+            "--columns",
+            "id,deadline",
+        ],
+    ));
+    assert!(
+        after
+            .lines()
+            .skip(1)
+            .all(|l| l.split(',').nth(1) > Some("2019-09-99")),
+        "{after}"
+    );
+    assert!(after.lines().count() > 1, "{after}");
+    // Descending with a minus, and a limit.
+    let latest = stdout(&common::oslog(
+        dir,
+        &[
+            "list",
+            "--sort",
+            "-deadline",
+            "--limit",
+            "3",
+            "--format",
+            "csv",
+            "--columns",
+            "id,deadline",
+        ],
+    ));
+    let rows: Vec<&str> = latest.lines().skip(1).collect();
+    assert_eq!(rows.len(), 3, "{latest}");
+    let all = stdout(&common::oslog(
+        dir,
+        &[
+            "list",
+            "--sort",
+            "deadline",
+            "--format",
+            "csv",
+            "--columns",
+            "id,deadline",
+        ],
+    ));
+    let dated: Vec<&str> = all
+        .lines()
+        .skip(1)
+        .filter(|l| !l.ends_with(',') && !l.ends_with(",monthly"))
+        .collect();
+    assert_eq!(rows[0], *dated.last().unwrap(), "the latest deadline first");
+    assert!(ids(&all).len() > 100);
+    // Several numbers in one --link.
+    let (code, out, err) = run(
+        dir,
+        &[
+            "add",
+            "--title",
+            "HO to circulate the DPIA",
+            "--theme",
+            "data-sharing",
+            "--raised",
+            "2019-07",
+            "--link",
+            "21,24",
+            "--link",
+            "16",
+        ],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.starts_with("added action 141"), "{out}");
+    let written = std::fs::read_to_string(dir.join("actions/141.yaml")).unwrap();
+    assert!(written.contains("links: [16, 21, 24]"), "{written}");
+}
+
+#[test]
+fn a_word_a_filter_does_not_know_is_an_error_with_a_suggestion() {
+    let log = real_log();
+    let dir = log.path();
+    let repo = git2::Repository::init(dir).unwrap();
+    common::commit(&repo, "Ann", 1_563_000_000, "The log");
+    for (args, says) in [
+        (
+            &["list", "--theme", "data-shring"][..],
+            "unknown theme `data-shring`; did you mean `data-sharing`?",
+        ),
+        (&["list", "--theme", "nope"][..], "unknown theme `nope`"),
+        (
+            &["list", "--owner", "Lizzy"][..],
+            "no action's owner contains `Lizzy`; did you mean `Lizzie Adams`?",
+        ),
+        (
+            &["list", "--owner", "zzzz"][..],
+            "no action's owner contains `zzzz`",
+        ),
+        (
+            &["log", "--field", "stauts"][..],
+            "unknown field `stauts`; did you mean `status`?",
+        ),
+        (
+            &["log", "--theme", "govenance"][..],
+            "did you mean `governance`?",
+        ),
+    ] {
+        let (code, out, err) = run(dir, args);
+        assert_eq!(code, Some(2), "{args:?}: {out}{err}");
+        assert!(err.starts_with("oslog: error: "), "{args:?}: {err}");
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+    // A filter that is right but matches nothing is an empty answer.
+    let (code, out, _) = run(dir, &["list", "--owner", "Lizzie", "--status", "complete"]);
+    assert_eq!(code, Some(0));
+    assert!(out.ends_with("0 actions\n"), "{out}");
+}

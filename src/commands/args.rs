@@ -75,6 +75,16 @@ pub enum Format {
 }
 
 impl Format {
+    /// Other names the command line takes for the format: Markdown is `md` or `markdown`
+    /// wherever a command writes it, a table or a document.
+    pub fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Format::Markdown => &["md"],
+            Format::Md => &["markdown"],
+            _ => &[],
+        }
+    }
+
     /// The format's name on the command line.
     pub fn name(self) -> &'static str {
         match self {
@@ -109,15 +119,18 @@ pub fn formats(
     offered: &'static [(Format, &'static str)],
 ) -> impl clap::builder::TypedValueParser<Value = Format> {
     use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
-    let values = offered.iter().map(|(f, help)| match help.is_empty() {
-        true => PossibleValue::new(f.name()),
-        false => PossibleValue::new(f.name()).help(*help),
+    let values = offered.iter().map(|(f, help)| {
+        let value = PossibleValue::new(f.name()).aliases(f.aliases().iter().copied());
+        match help.is_empty() {
+            true => value,
+            false => value.help(*help),
+        }
     });
     PossibleValuesParser::new(values).map(move |name| {
         offered
             .iter()
             .map(|(f, _)| *f)
-            .find(|f| f.name() == name)
+            .find(|f| f.name() == name || f.aliases().contains(&name.as_str()))
             .unwrap_or(offered[0].0)
     })
 }

@@ -35,14 +35,14 @@ pub struct Args {
     /// A new deadline: YYYY-MM, YYYY-MM-DD or `monthly`.
     #[arg(long, value_parser = Deadline::parse, value_name = "DATE")]
     pub deadline: Option<Deadline>,
-    /// Add a related action (repeatable).
-    #[arg(long = "link", value_name = "N", value_parser = parse_number)]
+    /// Add a related action (repeatable, or comma-separated: 21,24).
+    #[arg(long = "link", value_name = "N", value_delimiter = ',', value_parser = parse_number)]
     pub link: Vec<u32>,
-    /// Remove a related action (repeatable).
-    #[arg(long = "unlink", value_name = "N", value_parser = parse_number)]
+    /// Remove a related action (repeatable, or comma-separated).
+    #[arg(long = "unlink", value_name = "N", value_delimiter = ',', value_parser = parse_number)]
     pub unlink: Vec<u32>,
-    /// Add an action this one continues under (repeatable).
-    #[arg(long, value_name = "N", value_parser = parse_number)]
+    /// Add an action this one continues under (repeatable, or comma-separated).
+    #[arg(long, value_name = "N", value_delimiter = ',', value_parser = parse_number)]
     pub merged_into: Vec<u32>,
     /// Commit the changed file with git.
     #[arg(long)]

@@ -2,7 +2,7 @@
 
 use super::args::{formats, parse_status, AsOf, Format, LISTS};
 use super::{Context, Outcome};
-use crate::model::{LogDate, Status};
+use crate::model::{Action, LogDate, Status};
 use crate::output::records::{self, Column, Grid};
 use crate::report::Filter;
 use crate::store;
@@ -39,21 +39,25 @@ pub struct Args {
     /// sign-off instead).
     #[arg(long)]
     pub overdue: bool,
-    /// Only actions whose deadline ends before this day.
-    #[arg(long, value_parser = LogDate::parse_day, value_name = "YYYY-MM-DD")]
-    pub due_before: Option<chrono::NaiveDate>,
-    /// Only actions whose deadline begins after this day.
-    #[arg(long, value_parser = LogDate::parse_day, value_name = "YYYY-MM-DD")]
-    pub due_after: Option<chrono::NaiveDate>,
+    /// Only actions whose deadline ends before this day or month begins.
+    #[arg(long, value_parser = LogDate::parse, value_name = "DATE")]
+    pub due_before: Option<LogDate>,
+    /// Only actions whose deadline begins after this day or month ends.
+    #[arg(long, value_parser = LogDate::parse, value_name = "DATE")]
+    pub due_after: Option<LogDate>,
     /// Only actions raised in this month or on this day.
     #[arg(long, value_parser = LogDate::parse, value_name = "DATE")]
     pub raised: Option<LogDate>,
     /// Only actions whose title or an update contains this text (any case).
     #[arg(long, value_name = "TEXT")]
     pub grep: Option<String>,
-    /// Sort by this column (id, title, theme, owner, raised, deadline, status, signed_off, updates).
-    #[arg(long, value_parser = parse_column, default_value = "id")]
-    pub sort: Column,
+    /// Sort by this column (id, title, theme, owner, raised, deadline, status, signed_off,
+    /// updates); a leading - sorts it descending (-deadline: the latest first).
+    #[arg(long, value_parser = parse_sort, default_value = "id", allow_hyphen_values = true, value_name = "[-]COLUMN")]
+    pub sort: Sort,
+    /// Only the first N actions, after sorting.
+    #[arg(long, value_name = "N", value_parser = super::args::parse_count)]
+    pub limit: Option<usize>,
     /// The columns to show, comma-separated.
     #[arg(long, value_delimiter = ',', value_parser = parse_column)]
     pub columns: Vec<Column>,
@@ -85,11 +89,61 @@ fn parse_status_or_open(s: &str) -> Result<Vec<Status>, String> {
     parse_status(s).map(|s| vec![s])
 }
 
+/// A column to sort by, and whether descending.
+#[derive(Clone, Copy, Debug)]
+pub struct Sort {
+    column: Column,
+    descending: bool,
+}
+
+fn parse_sort(s: &str) -> Result<Sort, String> {
+    let (descending, name) = match s.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, s),
+    };
+    Ok(Sort {
+        column: parse_column(name)?,
+        descending,
+    })
+}
+
 fn parse_column(s: &str) -> Result<Column, String> {
     Column::parse(s).ok_or_else(|| {
         let names: Vec<&str> = Column::ALL.iter().map(|c| c.name()).collect();
         format!("`{s}` is not a column; use one of {}", names.join(", "))
     })
+}
+
+/// Sort `actions` by `by`, an action without a value in the column last either way, and by number
+/// where the column is equal.
+fn sort(actions: &mut [&Action], by: Sort) {
+    let deadline = |x: &Action| x.deadline.and_then(|d| d.date()).map(|d| d.sort_key());
+    let missing = |x: &Action| match by.column {
+        Column::Deadline => deadline(x).is_none(),
+        Column::SignedOff => x.signed_off.is_none(),
+        Column::Owner => x.owner.is_none(),
+        _ => false,
+    };
+    actions.sort_by(|a, b| {
+        let order = match by.column {
+            Column::Raised => a.raised.cmp(&b.raised),
+            Column::Deadline => deadline(a).cmp(&deadline(b)),
+            Column::SignedOff => a.signed_off.cmp(&b.signed_off),
+            Column::Id => a.id.cmp(&b.id),
+            Column::Updates => a.updates.len().cmp(&b.updates.len()),
+            Column::Status => a.status.cmp(&b.status),
+            c => c.cell(a).to_lowercase().cmp(&c.cell(b).to_lowercase()),
+        };
+        let order = if by.descending {
+            order.reverse()
+        } else {
+            order
+        };
+        missing(a)
+            .cmp(&missing(b))
+            .then(order)
+            .then(a.id.cmp(&b.id))
+    });
 }
 
 /// Run `oslog list`.
@@ -107,7 +161,8 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     // With --theme, a file that holds none of the theme keys cannot match, so it is read but not
     // parsed; a file with a backslash is always parsed, since a YAML escape could spell a key.
     let snap = ctx.snapshot(&args.as_of)?;
-    let log = match filter.themes.is_empty() {
+    // An owner is looked for in the whole log, to say when no action has it.
+    let log = match filter.themes.is_empty() || filter.owner.is_some() {
         true => ctx.load(&snap)?,
         false => {
             let keep = |_: &str, text: &str| {
@@ -118,29 +173,19 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     };
     let today = snap.today;
     let outcome = ctx.warn_left_out(&log, args.strict)?;
+    let all: Vec<&Action> = log.actions.iter().map(|a| &a.value).collect();
+    let themes = log.themes.as_ref().map(|t| &t.value);
+    filter.check(themes, &all).map_err(anyhow::Error::msg)?;
     let mut actions: Vec<_> = log
         .actions
         .iter()
         .map(|a| &a.value)
         .filter(|a| filter.matches(a, today))
         .collect();
-    actions.sort_by(|a, b| {
-        match args.sort {
-            Column::Raised => a.raised.cmp(&b.raised),
-            Column::Deadline => {
-                let key = |x: &crate::model::Action| {
-                    x.deadline.and_then(|d| d.date()).map(|d| d.sort_key())
-                };
-                (key(a).is_none(), key(a)).cmp(&(key(b).is_none(), key(b)))
-            }
-            Column::SignedOff => a.signed_off.cmp(&b.signed_off),
-            Column::Id => a.id.cmp(&b.id),
-            Column::Updates => a.updates.len().cmp(&b.updates.len()),
-            Column::Status => a.status.cmp(&b.status),
-            c => c.cell(a).to_lowercase().cmp(&c.cell(b).to_lowercase()),
-        }
-        .then(a.id.cmp(&b.id))
-    });
+    sort(&mut actions, args.sort);
+    if let Some(n) = args.limit {
+        actions.truncate(n);
+    }
     let columns = if args.columns.is_empty() {
         Column::DEFAULT.to_vec()
     } else {

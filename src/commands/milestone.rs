@@ -48,8 +48,8 @@ pub enum Sub {
         by: Option<String>,
         #[arg(long)]
         objective: Option<String>,
-        /// An action that feeds it (repeatable).
-        #[arg(long = "action", value_name = "N", value_parser = super::args::parse_number)]
+        /// An action that feeds it (repeatable, or comma-separated: 16,21).
+        #[arg(long = "action", value_name = "N", value_delimiter = ',', value_parser = super::args::parse_number)]
         actions: Vec<u32>,
         /// Where the milestone came from: a key of the sources in themes.yaml.
         #[arg(long, value_name = "KEY")]

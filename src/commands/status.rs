@@ -55,8 +55,8 @@ pub struct Args {
     /// Move an action back from complete or closed (needs --note).
     #[arg(long)]
     pub reopen: bool,
-    /// Close as merged into action N (repeatable).
-    #[arg(long, value_name = "N", value_parser = parse_number)]
+    /// Close as merged into action N (repeatable, or comma-separated: 116,117).
+    #[arg(long, value_name = "N", value_delimiter = ',', value_parser = parse_number)]
     pub merged_into: Vec<u32>,
     /// Close as a duplicate of action N.
     #[arg(long, value_name = "N", value_parser = parse_number)]

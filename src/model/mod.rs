@@ -219,6 +219,31 @@ pub const MILESTONE_FIELDS: &[&str] = &[
     "source",
 ];
 
+/// The error for a field that neither an action nor a milestone has (such as a filter's
+/// `--field stauts`), with the nearest field; `None` for a field of either.
+pub fn unknown_field(field: &str) -> Option<String> {
+    let fields = || {
+        ACTION_FIELDS
+            .iter()
+            .chain(MILESTONE_FIELDS)
+            .copied()
+            .filter(|f| *f != "id")
+    };
+    if fields().any(|f| f == field) {
+        return None;
+    }
+    let hint = match closest(field, fields()) {
+        Some(f) => format!("did you mean `{f}`?"),
+        None => {
+            let mut all: Vec<&str> = fields().collect();
+            all.sort_unstable();
+            all.dedup();
+            format!("the fields are: {}", all.join(", "))
+        }
+    };
+    Some(format!("unknown field `{field}`; {hint}"))
+}
+
 /// Split a milestone id into its date and slug, if it has the form `YYYY-MM[-DD]-slug`.
 pub fn split_milestone_id(id: &str) -> Option<(LogDate, &str)> {
     let try_split = |n: usize| -> Option<(LogDate, &str)> {
