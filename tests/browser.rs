@@ -165,8 +165,8 @@ fn the_monthly_and_annual_reports_render_in_chromium() {
     let dir = tempfile::tempdir().unwrap();
     let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/browser");
     std::fs::create_dir_all(&shots).unwrap();
-    // Since a day before the log's first commit, every action of the log is new; `--today` lies
-    // after every commit, since commits made after "today" are not news yet.
+    // Since a day before the log's first commit, every action of the log is new; as of a day far
+    // ahead, every open action is overdue.
     let monthly = render(
         dir.path(),
         "monthly.html",
@@ -191,6 +191,7 @@ fn the_monthly_and_annual_reports_render_in_chromium() {
         "deadline-moves",
         "updates-added",
         "overdue",
+        "milestone-changes",
         "milestones",
     ] {
         let s = section(&dom, id);

@@ -171,6 +171,59 @@ pub fn deadline_moved(from: Option<Deadline>, to: Deadline) -> Option<String> {
     }
 }
 
+/// Which change an update that oslog wrote records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Recorded {
+    /// A move from one status to another ([`apply`]).
+    Status { from: Status, to: Status },
+    /// A deadline set or moved ([`deadline_moved`]).
+    Deadline,
+}
+
+/// Read back an update that oslog wrote for a move or a deadline change: which change it records,
+/// and the words a person added after oslog's sentence ("Paper circulated."), empty when none.
+/// `None` for an update a person wrote, even one that begins with the same words.
+pub fn recorded(text: &str) -> Option<(Recorded, &str)> {
+    let (sentence, note) = match text.split_once('.') {
+        Some((s, rest)) => (s, rest.trim()),
+        None => return None,
+    };
+    let status = |words: &str| {
+        let (from, rest) = words.split_once(" to ")?;
+        let to = rest.split(", ").next()?;
+        let clauses_ok = rest.split(", ").skip(1).all(|c| {
+            c.strip_prefix("signed off ")
+                .is_some_and(|d| LogDate::parse(d).is_ok())
+                || c.starts_with("merged into ")
+                || c.starts_with("a duplicate of ")
+                // the rest of a list of numbers: "merged into 16, 21 and 24"
+                || c.split(' ').all(|w| w == "and" || w.parse::<u32>().is_ok())
+        });
+        let (from, to) = (Status::parse(from)?, Status::parse(to)?);
+        clauses_ok.then_some(Recorded::Status { from, to })
+    };
+    let deadline = |words: &str| {
+        let ok = match words.split_once(" to ") {
+            Some((from, to)) => Deadline::parse(from).is_ok() && Deadline::parse(to).is_ok(),
+            None => false,
+        };
+        ok.then_some(Recorded::Deadline)
+    };
+    let kind = if let Some(w) = sentence.strip_prefix("Status changed from ") {
+        status(w)
+    } else if let Some(w) = sentence.strip_prefix("Reopened; status changed from ") {
+        status(w)
+    } else if let Some(w) = sentence.strip_prefix("Deadline moved from ") {
+        deadline(w)
+    } else {
+        sentence
+            .strip_prefix("Deadline set to ")
+            .filter(|d| Deadline::parse(d).is_ok())
+            .map(|_| Recorded::Deadline)
+    }?;
+    Some((kind, note))
+}
+
 /// "16", "16 and 21", "16, 21 and 24".
 pub fn numbers(ns: &[u32]) -> String {
     let words: Vec<String> = ns.iter().map(u32::to_string).collect();
@@ -311,6 +364,55 @@ mod tests {
             deadline_moved(None, d("monthly")).unwrap(),
             "Deadline set to monthly."
         );
+    }
+
+    #[test]
+    fn the_updates_oslog_writes_are_read_back_with_the_words_added_to_them() {
+        let a = action(Status::ProposedComplete);
+        let m = Move {
+            to: Some(Status::Complete),
+            signed_off: Some(day("2019-07-10")),
+            note: Some("Agreed at workshop 6. Minuted.".into()),
+            ..Move::default()
+        };
+        let done = apply(&a, &m, day("2019-07-20")).unwrap();
+        let moved = Recorded::Status {
+            from: Status::ProposedComplete,
+            to: Status::Complete,
+        };
+        assert_eq!(
+            recorded(&done.updates[0].text),
+            Some((moved, "Agreed at workshop 6. Minuted."))
+        );
+        let closed = Move {
+            to: Some(Status::Closed),
+            merged_into: vec![31, 44, 86],
+            ..Move::default()
+        };
+        let text = apply(&action(Status::Ongoing), &closed, day("2019-07-20"))
+            .unwrap()
+            .updates[0]
+            .text
+            .clone();
+        assert!(
+            matches!(recorded(&text), Some((Recorded::Status { .. }, ""))),
+            "{text}"
+        );
+        let d = |s| Deadline::parse(s).unwrap();
+        for text in [
+            deadline_moved(Some(d("2019-07")), d("2019-09")).unwrap(),
+            deadline_moved(None, d("monthly")).unwrap(),
+        ] {
+            assert_eq!(recorded(&text), Some((Recorded::Deadline, "")), "{text}");
+        }
+        for person in [
+            "Status changed from the plan we had. More to follow.",
+            "Deadline moved from spring to summer.",
+            "Status changed from ongoing to complete",
+            "Paper circulated.",
+        ] {
+            assert_eq!(recorded(person), None, "{person}");
+        }
     }
 
     #[test]

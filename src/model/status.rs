@@ -98,6 +98,17 @@ impl Status {
         )
     }
 
+    /// The status in a reader's words, for the documents members read: "proposed complete".
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::NotStarted => "not started",
+            Status::Ongoing => "ongoing",
+            Status::ProposedComplete => "proposed complete",
+            Status::Complete => "complete",
+            Status::Closed => "closed",
+        }
+    }
+
     /// Whether the action waits on its owner: not-started or ongoing. An action proposed complete
     /// waits on members' sign-off instead, so its deadline no longer makes it overdue.
     pub fn is_in_hand(self) -> bool {

@@ -1,0 +1,238 @@
+//! The documents that go to members, made from copies of the repository's own log in real git
+//! repositories: the monthly update (its range, its title, each section's own columns, dates in
+//! words) and the action log (what awaits sign-off, the latest update that matters, the chart that
+//! draws only what it knows).
+
+mod common;
+
+use std::path::Path;
+
+/// The repository's own log in a new git repository, committed as the log circulated before the
+/// 14 May 2019 workshop (on 10 May 2019).
+fn logged() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for sub in ["actions", "timeline"] {
+        common::copy_dir(&here.join(sub), &dir.path().join(sub));
+    }
+    std::fs::copy(here.join("themes.yaml"), dir.path().join("themes.yaml")).unwrap();
+    let repo = git2::Repository::init(dir.path()).unwrap();
+    common::write(dir.path(), ".gitignore", oslog::store::GITIGNORE);
+    common::commit(&repo, "Ann", 1_557_489_600, "The log before workshop 5");
+    common::git(dir.path(), &["config", "user.name", "Secretariat"]);
+    common::git(
+        dir.path(),
+        &["config", "user.email", "secretariat@example.org"],
+    );
+    dir
+}
+
+/// Run oslog in `dir` with today fixed at `today`; its stdout, which must be a success.
+fn ok(dir: &Path, today: &str, args: &[&str]) -> String {
+    let o = common::oslog_with(dir, args, &[("OSLOG_TODAY", today)]);
+    assert!(o.status.success(), "{args:?}: {}", common::shown(&o));
+    String::from_utf8(o.stdout).unwrap()
+}
+
+/// The Markdown section headed `## {title} (…)`, up to the next section.
+fn section<'a>(md: &'a str, title: &str) -> &'a str {
+    let start = md
+        .find(&format!("## {title} ("))
+        .unwrap_or_else(|| panic!("no section {title}: {md}"));
+    let rest = &md[start + 3..];
+    let end = rest.find("\n## ").map_or(md.len(), |i| start + 3 + i);
+    &md[start..end]
+}
+
+#[test]
+fn an_update_as_of_an_earlier_day_still_covers_the_commits_in_its_range() {
+    let log = logged();
+    let dir = log.path();
+    // Committed now, with a sign-off dated in July 2019.
+    ok(
+        dir,
+        "2019-07-20",
+        &[
+            "status",
+            "109",
+            "complete",
+            "--signed-off",
+            "2019-07-10",
+            "--commit",
+        ],
+    );
+    // As of 1 July 2019, earlier than the commit itself.
+    let md = ok(
+        dir,
+        "2019-07-01",
+        &["report", "monthly", "--since", "HEAD~1"],
+    );
+    let status = section(&md, "Status changes");
+    assert!(status.starts_with("## Status changes (1)"), "{md}");
+    assert!(
+        status.contains("| 109 | Involve &amp; HO to update and circulate")
+            || status.contains("| 109 | Involve & HO to update and circulate"),
+        "{status}"
+    );
+    assert!(status.contains("proposed complete → complete"), "{status}");
+    assert!(status.contains("signed off 10 July 2019"), "{status}");
+    assert!(!md.contains("HEAD"), "no revision in the document: {md}");
+}
+
+#[test]
+fn an_update_since_the_last_workshop_names_it_and_takes_a_title() {
+    let log = logged();
+    let dir = log.path();
+    ok(
+        dir,
+        "2019-07-20",
+        &[
+            "update",
+            "16",
+            "Draft paper shared with members.",
+            "--date",
+            "2019-07-09",
+            "--commit",
+        ],
+    );
+    let md = ok(
+        dir,
+        "2019-07-20",
+        &[
+            "report",
+            "monthly",
+            "--since",
+            "2019-05-14-workshop-5",
+            "--title",
+            "Update since the 14 May workshop",
+        ],
+    );
+    assert!(
+        md.starts_with("# Update since the 14 May workshop\n"),
+        "{md}"
+    );
+    assert!(
+        md.contains("since Open Space workshop 5 (14 May 2019), as of 20 July 2019.")
+            || md.contains("since Open Space workshop 5 \\(14 May 2019\\), as of 20 July 2019."),
+        "{md}"
+    );
+    let updates = section(&md, "Updates added");
+    assert!(
+        updates.contains("| 9 July 2019 | Draft paper shared with members. |"),
+        "{updates}"
+    );
+    assert!(section(&md, "New actions").contains("None."), "{md}");
+    // A milestone id typed wrong gets the nearest one.
+    let o = common::oslog_with(
+        dir,
+        &["report", "monthly", "--since", "2019-05-14-workshop5"],
+        &[("OSLOG_TODAY", "2019-07-20")],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("did you mean `2019-05-14-workshop-5`?"),
+        "{err}"
+    );
+}
+
+#[test]
+fn each_section_of_the_update_has_its_own_columns_and_says_each_change_once() {
+    let log = logged();
+    let dir = log.path();
+    ok(
+        dir,
+        "2019-07-20",
+        &[
+            "status",
+            "16",
+            "proposed-complete",
+            "--note",
+            "Paper circulated.",
+            "--date",
+            "2019-07-09",
+        ],
+    );
+    ok(dir, "2019-07-20", &["edit", "129", "--deadline", "2019-09"]);
+    common::git_as(
+        dir,
+        "Secretariat",
+        "2019-07-20T10:00:00Z",
+        &["commit", "-qam", "Workshop 6 follow-up"],
+    );
+    let md = ok(
+        dir,
+        "2019-07-20",
+        &["report", "monthly", "--since", "2019-05-14-workshop-5"],
+    );
+    let head = |s: &str| {
+        s.lines()
+            .find(|l| l.starts_with("| "))
+            .unwrap_or("")
+            .to_string()
+    };
+    assert_eq!(
+        head(section(&md, "Status changes")),
+        "| No. | Action | Theme | Status | Date | Note |"
+    );
+    assert!(
+        section(&md, "Status changes")
+            .contains("| ongoing → proposed complete | 9 July 2019 | Paper circulated. |"),
+        "{md}"
+    );
+    assert_eq!(
+        head(section(&md, "Deadline moves")),
+        "| No. | Action | Theme | From | To | Moved on |"
+    );
+    assert!(
+        section(&md, "Deadline moves").contains("| June 2019 | September 2019 | 20 July 2019 |"),
+        "{md}"
+    );
+    // The updates oslog wrote for the move and the deadline are those changes, not news of their own.
+    assert!(section(&md, "Updates added").contains("None."), "{md}");
+    assert_eq!(
+        head(section(&md, "Actions now overdue")),
+        "| No. | Action | Theme | Deadline | Days late | Status | Owner |"
+    );
+    assert!(
+        section(&md, "Actions now overdue").contains("| June 2019 | 20 | ongoing |"),
+        "{md}"
+    );
+    assert_eq!(
+        head(section(&md, "Milestones in the coming three months")),
+        "| Date | Milestone | Kind | Owner |"
+    );
+    assert!(!md.contains('—'), "no column without a name: {md}");
+    for iso in ["2019-07-09", "2019-07-20", "2019-09"] {
+        assert!(!md.contains(iso), "dates in words only ({iso}): {md}");
+    }
+    // No colour codes in a document: the legend names the themes.
+    let actions = ok(dir, "2019-07-20", &["report", "actions"]);
+    assert!(!actions.contains("#2ca02c"), "{actions}");
+    assert!(!md.contains("#2ca02c"), "{md}");
+}
+
+#[test]
+fn a_report_written_to_a_file_takes_the_format_its_name_says() {
+    let log = logged();
+    let dir = log.path();
+    for (args, html) in [
+        (&["--out", "log.html"][..], true),
+        (&["--out", "log.HTM"][..], true),
+        (&["--out", "log.html", "--format", "md"][..], false),
+        (&["--out", "log.md"][..], false),
+        (&["--out", "log.txt", "--format", "html"][..], true),
+    ] {
+        let said = ok(
+            dir,
+            "2019-07-20",
+            &[&["report", "actions"][..], args].concat(),
+        );
+        let file = dir.join(args[1]);
+        let written = std::fs::read_to_string(&file).unwrap();
+        assert_eq!(written.starts_with("<!DOCTYPE html>"), html, "{args:?}");
+        assert_eq!(written.starts_with("# Action log"), !html, "{args:?}");
+        assert_eq!(said, format!("wrote {}\n", args[1]));
+        std::fs::remove_file(file).unwrap();
+    }
+}
