@@ -236,3 +236,71 @@ fn a_report_written_to_a_file_takes_the_format_its_name_says() {
         std::fs::remove_file(file).unwrap();
     }
 }
+
+#[test]
+fn the_action_log_keeps_the_latest_update_in_peoples_words_in_view() {
+    let log = logged();
+    let dir = log.path();
+    ok(dir, "2019-07-20", &["edit", "16", "--deadline", "2019-09"]);
+    ok(dir, "2019-07-20", &["status", "16", "proposed-complete"]);
+    let latest = "First draft has been completed and a final version will be circulated ahead of the July Open Space.";
+    let md = ok(dir, "2019-07-20", &["report", "actions"]);
+    let row = md.lines().find(|l| l.starts_with("| 16 |")).unwrap();
+    assert!(row.contains(latest), "{row}");
+    assert!(
+        row.contains("Deadline moved from July 2019 to September 2019."),
+        "{row}"
+    );
+    assert!(row.contains("3 earlier updates"), "{row}");
+    let html = ok(
+        dir,
+        "2019-07-20",
+        &["report", "actions", "--format", "html"],
+    );
+    let start = html.find("id=\"action-16\"").unwrap();
+    let tr = &html[start..start + html[start..].find("</tr>").unwrap()];
+    assert!(tr.contains(latest), "{tr}");
+    assert!(tr.contains("<details"), "the earlier updates expand: {tr}");
+    assert!(
+        tr.contains(
+            "Update – team members recruited and tasked with writing paper to be shared in June."
+        ),
+        "{tr}"
+    );
+}
+
+#[test]
+fn the_chart_draws_only_what_the_log_says_and_agrees_with_the_page() {
+    let log = logged();
+    let dir = log.path();
+    let html = ok(
+        dir,
+        "2019-07-01",
+        &["report", "actions", "--format", "html"],
+    );
+    let chart = &html[html.find("<figure id=\"chart-over-time\"").unwrap()..];
+    let chart = &chart[..chart.find("</figure>").unwrap()];
+    // Of the 68 completed or closed actions, 66 have no sign-off date and no dated update.
+    assert!(
+        chart.contains("The chart leaves out 66 completed or closed actions that have no sign-off date and no dated update"),
+        "{chart}"
+    );
+    let count = |id: &str| -> usize {
+        let at = html
+            .find(&format!("<section id=\"{id}\" data-count=\""))
+            .unwrap();
+        let rest = &html[at..];
+        let rest = &rest[rest.find("data-count=\"").unwrap() + 12..];
+        rest[..rest.find('"').unwrap()].parse().unwrap()
+    };
+    let open = count("open") + count("awaiting-sign-off");
+    let done = count("completed");
+    assert_eq!(open + done, 140);
+    assert!(chart.contains(&format!("open (now {open})")), "{chart}");
+    // The history covers the last months, so it knows every action's status by then.
+    assert!(
+        chart.contains(&format!("completed or closed (now {done})")),
+        "{chart}"
+    );
+    assert!(chart.contains("(before 2019-05)"), "{chart}");
+}

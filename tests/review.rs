@@ -147,7 +147,11 @@ fn monthly_lists_what_changed_since_the_date() {
     assert!(status[1].contains("ongoing → complete") && status[1].contains("12 June 2019"));
     let moves = rows(section(&md, "Deadline moves"));
     assert_eq!(moves.len(), 1);
-    assert!(moves[0].contains("| June 2019 | September 2019 |"), "{}", moves[0]);
+    assert!(
+        moves[0].contains("| June 2019 | September 2019 |"),
+        "{}",
+        moves[0]
+    );
     let updates = rows(section(&md, "Updates added"));
     assert_eq!(updates.len(), 1);
     assert!(updates[0].contains("Draft circulated"));
@@ -181,7 +185,14 @@ fn monthly_lists_what_changed_since_the_date() {
     // The log as it was on 11 June is --as-of's: the commit of 12 June is not in it.
     let as_of = ok(
         dir.path(),
-        &["report", "monthly", "--as-of", "2019-06-11", "--since", "2019-06-01"],
+        &[
+            "report",
+            "monthly",
+            "--as-of",
+            "2019-06-11",
+            "--since",
+            "2019-06-01",
+        ],
     );
     assert_eq!(rows(section(&as_of, "New actions")).len(), 0, "{as_of}");
     let status = rows(section(&as_of, "Status changes"));

@@ -180,48 +180,75 @@ pub enum Recorded {
     Deadline,
 }
 
+/// An update that oslog wrote for a move or a deadline change, read back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordedUpdate<'a> {
+    pub change: Recorded,
+    /// oslog's sentence in a reader's words: "Status changed from ongoing to proposed complete,
+    /// signed off 10 July 2019."
+    pub words: String,
+    /// What a person added after oslog's sentence ("Paper circulated."); empty when nothing.
+    pub note: &'a str,
+}
+
 /// Read back an update that oslog wrote for a move or a deadline change: which change it records,
-/// and the words a person added after oslog's sentence ("Paper circulated."), empty when none.
-/// `None` for an update a person wrote, even one that begins with the same words.
-pub fn recorded(text: &str) -> Option<(Recorded, &str)> {
-    let (sentence, note) = match text.split_once('.') {
-        Some((s, rest)) => (s, rest.trim()),
-        None => return None,
+/// its sentence in a reader's words, and the words a person added after it. `None` for an update
+/// a person wrote, even one that begins with the same words.
+pub fn recorded(text: &str) -> Option<RecordedUpdate<'_>> {
+    let (sentence, rest) = text.split_once('.')?;
+    let note = rest.trim();
+    let long_deadline = |d: &str| -> Option<String> {
+        Some(match Deadline::parse(d).ok()? {
+            Deadline::Date(d) => d.long(),
+            Deadline::Monthly => "monthly".into(),
+        })
     };
-    let status = |words: &str| {
+    // "ongoing to complete, signed off 2019-07-10, merged into 16, 21 and 24"
+    let status = |words: &str, opening: &str| -> Option<(Recorded, String)> {
         let (from, rest) = words.split_once(" to ")?;
-        let to = rest.split(", ").next()?;
-        let clauses_ok = rest.split(", ").skip(1).all(|c| {
-            c.strip_prefix("signed off ")
-                .is_some_and(|d| LogDate::parse(d).is_ok())
-                || c.starts_with("merged into ")
+        let mut clauses = rest.split(", ");
+        let to = clauses.next()?;
+        let (from, to) = (Status::parse(from)?, Status::parse(to)?);
+        let mut said = format!("{opening} from {} to {}", from.label(), to.label());
+        for c in clauses {
+            if let Some(d) = c.strip_prefix("signed off ") {
+                said.push_str(&format!(", signed off {}", LogDate::parse(d).ok()?.long()));
+            } else if c.starts_with("merged into ")
                 || c.starts_with("a duplicate of ")
                 // the rest of a list of numbers: "merged into 16, 21 and 24"
                 || c.split(' ').all(|w| w == "and" || w.parse::<u32>().is_ok())
-        });
-        let (from, to) = (Status::parse(from)?, Status::parse(to)?);
-        clauses_ok.then_some(Recorded::Status { from, to })
+            {
+                said.push_str(&format!(", {c}"));
+            } else {
+                return None;
+            }
+        }
+        Some((Recorded::Status { from, to }, said))
     };
-    let deadline = |words: &str| {
-        let ok = match words.split_once(" to ") {
-            Some((from, to)) => Deadline::parse(from).is_ok() && Deadline::parse(to).is_ok(),
-            None => false,
-        };
-        ok.then_some(Recorded::Deadline)
-    };
-    let kind = if let Some(w) = sentence.strip_prefix("Status changed from ") {
-        status(w)
+    let (change, said) = if let Some(w) = sentence.strip_prefix("Status changed from ") {
+        status(w, "Status changed")?
     } else if let Some(w) = sentence.strip_prefix("Reopened; status changed from ") {
-        status(w)
+        status(w, "Reopened; status changed")?
     } else if let Some(w) = sentence.strip_prefix("Deadline moved from ") {
-        deadline(w)
+        let (from, to) = w.split_once(" to ")?;
+        let said = format!(
+            "Deadline moved from {} to {}",
+            long_deadline(from)?,
+            long_deadline(to)?
+        );
+        (Recorded::Deadline, said)
     } else {
-        sentence
-            .strip_prefix("Deadline set to ")
-            .filter(|d| Deadline::parse(d).is_ok())
-            .map(|_| Recorded::Deadline)
-    }?;
-    Some((kind, note))
+        let to = sentence.strip_prefix("Deadline set to ")?;
+        (
+            Recorded::Deadline,
+            format!("Deadline set to {}", long_deadline(to)?),
+        )
+    };
+    Some(RecordedUpdate {
+        change,
+        words: format!("{said}."),
+        note,
+    })
 }
 
 /// "16", "16 and 21", "16, 21 and 24".
@@ -376,14 +403,19 @@ mod tests {
             ..Move::default()
         };
         let done = apply(&a, &m, day("2019-07-20")).unwrap();
-        let moved = Recorded::Status {
-            from: Status::ProposedComplete,
-            to: Status::Complete,
-        };
+        let read = recorded(&done.updates[0].text).unwrap();
         assert_eq!(
-            recorded(&done.updates[0].text),
-            Some((moved, "Agreed at workshop 6. Minuted."))
+            read.change,
+            Recorded::Status {
+                from: Status::ProposedComplete,
+                to: Status::Complete,
+            }
         );
+        assert_eq!(
+            read.words,
+            "Status changed from proposed complete to complete, signed off 10 July 2019."
+        );
+        assert_eq!(read.note, "Agreed at workshop 6. Minuted.");
         let closed = Move {
             to: Some(Status::Closed),
             merged_into: vec![31, 44, 86],
@@ -394,16 +426,30 @@ mod tests {
             .updates[0]
             .text
             .clone();
-        assert!(
-            matches!(recorded(&text), Some((Recorded::Status { .. }, ""))),
-            "{text}"
+        let read = recorded(&text).unwrap();
+        assert_eq!(
+            (read.words.as_str(), read.note),
+            (
+                "Status changed from ongoing to closed, merged into 31, 44 and 86.",
+                ""
+            )
         );
         let d = |s| Deadline::parse(s).unwrap();
-        for text in [
-            deadline_moved(Some(d("2019-07")), d("2019-09")).unwrap(),
-            deadline_moved(None, d("monthly")).unwrap(),
+        for (text, words) in [
+            (
+                deadline_moved(Some(d("2019-07")), d("2019-09")).unwrap(),
+                "Deadline moved from July 2019 to September 2019.",
+            ),
+            (
+                deadline_moved(None, d("monthly")).unwrap(),
+                "Deadline set to monthly.",
+            ),
         ] {
-            assert_eq!(recorded(&text), Some((Recorded::Deadline, "")), "{text}");
+            let read = recorded(&text).unwrap();
+            assert_eq!(
+                (read.change, read.words.as_str()),
+                (Recorded::Deadline, words)
+            );
         }
         for person in [
             "Status changed from the plan we had. More to follow.",

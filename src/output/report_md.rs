@@ -74,16 +74,22 @@ pub fn actions(w: &mut dyn Write, r: &ActionsReport) -> io::Result<()> {
                 if a.overdue {
                     deadline.push_str(" **overdue**");
                 }
-                let mut status = format!("**{}**", a.status);
+                let mut status = format!("**{}**", a.status_label);
                 if !a.outcome.is_empty() {
                     status.push_str(&format!(" ({})", text(&a.outcome)));
                 }
-                for u in &a.updates {
+                let shown = a.updates.latest.iter().chain(&a.updates.later);
+                for u in shown {
                     status.push_str("<br>");
                     if !u.date.is_empty() {
                         status.push_str(&format!("{}: ", text(&u.date)));
                     }
                     status.push_str(&text(&u.text));
+                }
+                match a.updates.earlier.len() {
+                    0 => {}
+                    1 => status.push_str("<br>(1 earlier update)"),
+                    n => status.push_str(&format!("<br>({n} earlier updates)")),
                 }
                 writeln!(
                     w,

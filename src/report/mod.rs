@@ -31,7 +31,7 @@ pub use annual::AnnualReport;
 pub use dashboard::{dashboard, Dashboard};
 pub use filter::Filter;
 pub use monthly::MonthlyReport;
-pub use over_time::Point;
+pub use over_time::{Chart, Point};
 pub use related::{related, Related};
 pub use theme::ThemeInfo;
 pub use withheld::Withheld;

@@ -10,7 +10,7 @@
 //! is that change, so it is not listed again among the updates.
 
 use super::theme::{self, ThemeInfo};
-use crate::model::lifecycle::{self, Recorded};
+use crate::model::lifecycle::{self, Recorded, RecordedUpdate};
 use crate::model::{
     Action, Deadline, LogDate, Milestone, MilestoneKind, MilestoneStatus, Status, Themes,
 };
@@ -175,7 +175,7 @@ fn split_update(v: &str) -> (Option<LogDate>, &str) {
 }
 
 /// An update an entry added: its date, its text, and what oslog's own wording says it records.
-type Added<'e> = (Option<LogDate>, &'e str, Option<(Recorded, &'e str)>);
+type Added<'e> = (Option<LogDate>, &'e str, Option<RecordedUpdate<'e>>);
 
 /// The rows of the sections that come from the history, in the order of the commits.
 #[derive(Default)]
@@ -224,9 +224,9 @@ impl Changes {
         let mut take = |wanted: &dyn Fn(Recorded) -> bool| {
             let i = added
                 .iter()
-                .position(|(_, _, r)| r.is_some_and(|(k, _)| wanted(k)))?;
+                .position(|(_, _, r)| r.as_ref().is_some_and(|r| wanted(r.change)))?;
             let (date, _, r) = added.remove(i);
-            Some((date, r.map(|(_, note)| note).unwrap_or_default()))
+            Some((date, r.map(|r| r.note).unwrap_or_default()))
         };
         let when = |date: Option<LogDate>| date.map_or_else(|| committed.to_string(), |d| d.long());
         let field = |name: &str| e.changes.iter().find(|c| c.field == name);
