@@ -304,3 +304,75 @@ fn the_chart_draws_only_what_the_log_says_and_agrees_with_the_page() {
     );
     assert!(chart.contains("(before 2019-05)"), "{chart}");
 }
+
+#[test]
+fn several_actions_move_in_one_command_and_one_commit_or_not_at_all() {
+    let log = logged();
+    let dir = log.path();
+    let before = common::snapshot(dir);
+    // 1 is complete already: the whole command is refused, and 109 is not written either.
+    let o = common::oslog_with(
+        dir,
+        &[
+            "status",
+            "109",
+            "1",
+            "complete",
+            "--signed-off",
+            "2019-07-10",
+        ],
+        &[("OSLOG_TODAY", "2019-07-20")],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", common::shown(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.starts_with("oslog: error: action 1 is already complete"),
+        "{err}"
+    );
+    assert_eq!(common::snapshot(dir), before, "nothing is written");
+
+    let said = ok(
+        dir,
+        "2019-07-20",
+        &[
+            "status",
+            "109",
+            "110",
+            "126",
+            "complete",
+            "--signed-off",
+            "2019-07-10",
+            "--commit",
+        ],
+    );
+    for n in [109, 110, 126] {
+        assert!(
+            said.contains(&format!(
+                "action {n}: proposed-complete → complete (actions/{n}.yaml)"
+            )),
+            "{said}"
+        );
+        let yaml = std::fs::read_to_string(dir.join(format!("actions/{n}.yaml"))).unwrap();
+        assert!(yaml.contains("signed_off: 2019-07-10"), "{yaml}");
+    }
+    let count = common::git(dir, &["rev-list", "--count", "HEAD"]);
+    assert_eq!(
+        String::from_utf8_lossy(&count.stdout).trim(),
+        "2",
+        "one commit"
+    );
+    let shown = common::git(dir, &["show", "--stat", "--format=%B", "HEAD"]);
+    let shown = String::from_utf8_lossy(&shown.stdout);
+    assert!(
+        shown.starts_with("Actions 109, 110 and 126: proposed-complete → complete\n"),
+        "{shown}"
+    );
+    assert!(!shown.contains("Oslog-Status"), "{shown}");
+    assert!(shown.contains("3 files changed"), "{shown}");
+    let o = common::oslog(dir, &["status", "109", "110"]);
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("give the new status last"),
+        "{}",
+        common::shown(&o)
+    );
+}

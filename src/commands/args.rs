@@ -134,3 +134,15 @@ pub fn formats(
             .unwrap_or(offered[0].0)
     })
 }
+
+/// Read `what` from standard input (an argument given as `-`), whole: long text that a shell
+/// argument would mangle.
+pub fn read_stdin(what: &str) -> anyhow::Result<String> {
+    use anyhow::Context as _;
+    use std::io::Read as _;
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .with_context(|| format!("could not read {what} from standard input"))?;
+    Ok(text)
+}

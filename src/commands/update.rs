@@ -21,13 +21,14 @@ use std::io::Write;
 ///   oslog update 16 "Discussed at workshop 6." --date 2019-07-09 --commit
 ///   oslog update 16 --amend 3 "Discussed at workshop 5." --date 2019-05-14
 ///   oslog update 16 --remove 4 --commit
+///   oslog update 16 - < minutes-note.txt
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
     /// The action.
     #[arg(value_name = "N", value_parser = super::args::parse_number)]
     pub id: u32,
-    /// The update's text (with --amend, its new text).
+    /// The update's text (with --amend, its new text); `-` reads it from standard input.
     #[arg(value_name = "TEXT", required_unless_present_any = ["amend", "remove"])]
     pub text: Option<String>,
     /// The update's date: YYYY-MM or YYYY-MM-DD, not after today (default: today; with --amend, the
@@ -47,7 +48,11 @@ pub struct Args {
 
 /// Run `oslog update`.
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
-    let text = match args.text.as_deref().map(str::trim) {
+    let text = match args.text.as_deref() {
+        Some("-") => Some(super::args::read_stdin("the update's text")?),
+        t => t.map(str::to_string),
+    };
+    let text = match text.as_deref().map(str::trim) {
         Some("") => bail!("the update's text is empty"),
         t => t.map(str::to_string),
     };

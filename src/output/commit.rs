@@ -97,6 +97,25 @@ fn subject(entries: &[Entry], diffs: &[FileDiff]) -> (String, bool) {
             (format!("{label}: {} changes", texts.len()), false)
         }
         ([], _) => {
+            // Several actions that made the same change (a batch move): one subject for them all.
+            let said = |e: &Entry| -> Vec<String> {
+                phrases(e, diffs).into_iter().map(|p| p.text).collect()
+            };
+            let ids: Option<Vec<u32>> = entries.iter().map(|e| e.action).collect();
+            if let Some(ids) = ids {
+                let first = said(&entries[0]);
+                if !first.is_empty() && entries.iter().all(|e| said(e) == first) {
+                    let label = format!("Actions {}", crate::model::lifecycle::numbers(&ids));
+                    // All the phrases, or the first (the body lists every change).
+                    let fits = [first.join(", "), first[0].clone()]
+                        .into_iter()
+                        .map(|p| format!("{label}: {p}"))
+                        .find(|s| s.chars().count() <= SUBJECT_WIDTH);
+                    if let Some(subject) = fits {
+                        return (subject, false);
+                    }
+                }
+            }
             let labels: Vec<String> = entries.iter().map(label).collect();
             (format!("Change {}", labels.join(", ")), false)
         }

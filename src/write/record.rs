@@ -5,11 +5,11 @@
 
 use super::apply::{self, finish, Message, Rewrite, Written};
 use super::check;
-use crate::git::commit::Committer;
+use crate::git::commit::{Committed, Committer};
 use crate::model::{Action, Milestone};
 use crate::store::{self, emit, Lock, Log, RecordKind};
 use anyhow::{anyhow, bail, Result};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Load the log under its lock and apply `change` to action `id`. `change` returns the new action,
 /// or a refusal.
@@ -27,6 +27,45 @@ pub fn action(
     let text = emit::action(&next, &current.header);
     let written = rewrite(lock, &log, &current.file, text, commit)?;
     Ok((next, written))
+}
+
+/// Load the log under its lock and apply `change` to each of the actions `ids`: every change is
+/// made and the whole result checked before any file is written, so one refusal leaves every file
+/// as it was; the files are then written all or nothing and, with `commit`, in one commit.
+pub fn actions(
+    lock: &Lock,
+    ids: &[u32],
+    commit: Option<Message>,
+    mut change: impl FnMut(&Log, &Action) -> Result<Action>,
+) -> Result<(Vec<Action>, Vec<PathBuf>, Option<Committed>)> {
+    let log = store::load(lock.root())?;
+    let mut changed = Vec::new();
+    let mut files = Vec::new();
+    for &id in ids {
+        let current = &log.actions[find_action(&log, id)?];
+        check::unwritable(&log, &current.file)?;
+        // A refusal names the action it is about, so that one of several is clear.
+        let next = change(&log, &current.value).map_err(|e| {
+            let said = format!("{e:#}");
+            match said.starts_with(&format!("action {id} ")) {
+                true => anyhow!(said),
+                false => anyhow!("action {id}: {said}"),
+            }
+        })?;
+        files.push(Rewrite {
+            from: current.file.clone(),
+            to: current.file.clone(),
+            text: emit::action(&next, &current.header),
+        });
+        changed.push(next);
+    }
+    check::no_new_findings(&log, &files)?;
+    let committed = apply::write(lock, &files, commit)?;
+    Ok((
+        changed,
+        files.into_iter().map(|f| f.to).collect(),
+        committed,
+    ))
 }
 
 /// Load the log under its lock and apply `change` to milestone `id`.
