@@ -294,3 +294,66 @@ fn an_update_reads_its_text_from_standard_input() {
         common::shown(&o)
     );
 }
+
+#[test]
+fn stale_actions_are_the_open_ones_with_no_recent_update() {
+    let log = real_log();
+    let dir = log.path();
+    let stale = |span: &str| {
+        ids(&stdout(&common::oslog(
+            dir,
+            &[
+                "list",
+                "--stale",
+                span,
+                "--format",
+                "csv",
+                "--columns",
+                "id,status",
+            ],
+        )))
+    };
+    let before = stale("8w");
+    assert!(before.contains(&"16".to_string()), "{before:?}");
+    let statuses = stdout(&common::oslog(
+        dir,
+        &[
+            "list",
+            "--stale",
+            "8w",
+            "--format",
+            "csv",
+            "--columns",
+            "status",
+        ],
+    ));
+    assert!(
+        statuses
+            .lines()
+            .skip(1)
+            .all(|s| ["not-started", "ongoing", "proposed-complete"].contains(&s)),
+        "{statuses}"
+    );
+    // A longer span lists no more actions.
+    assert!(stale("2m").len() <= before.len() && stale("52w").len() <= stale("2m").len());
+    let dash: serde_json::Value = serde_json::from_str(&stdout(&common::oslog(
+        dir,
+        &["status", "--format", "json"],
+    )))
+    .unwrap();
+    let listed: Vec<String> = dash["stale"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["id"].to_string())
+        .collect();
+    let mut sorted = listed.clone();
+    sorted.sort_by_key(|s| s.parse::<u32>().unwrap());
+    assert_eq!(sorted, before, "the dashboard lists the same actions");
+
+    stdout(&common::oslog(dir, &["update", "16", "Met the DPO."]));
+    assert!(!stale("8w").contains(&"16".to_string()));
+    let (code, _, err) = run(dir, &["list", "--stale", "eight weeks"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("is not a span of time"), "{err}");
+}

@@ -146,3 +146,43 @@ pub fn read_stdin(what: &str) -> anyhow::Result<String> {
         .with_context(|| format!("could not read {what} from standard input"))?;
     Ok(text)
 }
+
+/// A span of time back from today, as `--stale` takes it: `8w` (weeks), `30d` (days) or `2m`
+/// (calendar months).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Span {
+    Days(u32),
+    Months(u32),
+}
+
+impl Span {
+    /// The day `self` before `today` (the earliest for a month that lacks the day).
+    pub fn before(self, today: chrono::NaiveDate) -> chrono::NaiveDate {
+        match self {
+            Span::Days(n) => today - chrono::Days::new(n.into()),
+            Span::Months(n) => today
+                .checked_sub_months(chrono::Months::new(n))
+                .unwrap_or(chrono::NaiveDate::MIN),
+        }
+    }
+}
+
+/// Parse a span: a whole number from 1 up with `d`, `w` or `m` after it.
+pub fn parse_span(s: &str) -> Result<Span, String> {
+    let bad = || {
+        format!("`{s}` is not a span of time; give a number of days, weeks or months: 30d, 8w, 2m")
+    };
+    let t = s.trim();
+    let unit = t.chars().last().ok_or_else(bad)?;
+    let n: u32 = t[..t.len() - unit.len_utf8()]
+        .parse()
+        .ok()
+        .filter(|n| (1..=100_000).contains(n))
+        .ok_or_else(bad)?;
+    match unit.to_ascii_lowercase() {
+        'd' => Ok(Span::Days(n)),
+        'w' => Ok(Span::Days(n * 7)),
+        'm' => Ok(Span::Months(n)),
+        _ => Err(bad()),
+    }
+}

@@ -21,6 +21,7 @@ use std::io::Write;
 /// Examples:
 ///   oslog list --status open --theme data-sharing
 ///   oslog list --overdue --sort deadline
+///   oslog list --stale 8w
 ///   oslog list --grep DPIA --columns id,status,title --format markdown
 ///   oslog list --format csv > actions.csv
 #[derive(Debug, clap::Args)]
@@ -39,6 +40,10 @@ pub struct Args {
     /// sign-off instead).
     #[arg(long)]
     pub overdue: bool,
+    /// Only open actions with no update for this long: 8w (weeks), 30d (days) or 2m (months). An
+    /// action with no dated update counts from the month it was raised.
+    #[arg(long, value_name = "SPAN", value_parser = super::args::parse_span)]
+    pub stale: Option<super::args::Span>,
     /// Only actions whose deadline ends before this day or month begins.
     #[arg(long, value_parser = LogDate::parse, value_name = "DATE")]
     pub due_before: Option<LogDate>,
@@ -148,7 +153,7 @@ fn sort(actions: &mut [&Action], by: Sort) {
 
 /// Run `oslog list`.
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
-    let filter = Filter {
+    let mut filter = Filter {
         statuses: args.status.into_iter().flatten().collect(),
         themes: args.theme,
         owner: args.owner,
@@ -157,6 +162,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         due_after: args.due_after,
         raised: args.raised,
         grep: args.grep,
+        stale_since: None,
     };
     // With --theme, a file that holds none of the theme keys cannot match, so it is read but not
     // parsed; a file with a backslash is always parsed, since a YAML escape could spell a key.
@@ -172,6 +178,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         }
     };
     let today = snap.today;
+    filter.stale_since = args.stale.map(|span| span.before(today));
     let outcome = ctx.warn_left_out(&log, args.strict)?;
     let all: Vec<&Action> = log.actions.iter().map(|a| &a.value).collect();
     let themes = log.themes.as_ref().map(|t| &t.value);

@@ -13,7 +13,8 @@ use std::io::Write;
 /// Show the dashboard, or move action N to STATUS.
 ///
 /// With no arguments: counts by theme and status, overdue actions, actions proposed complete and
-/// awaiting sign-off, and milestones due in the next 90 days. A record file that does not load is
+/// awaiting sign-off, open actions with no update for 8 weeks, and milestones due in the next 90
+/// days. A record file that does not load is
 /// left out of the figures, with a warning on stderr naming it (and in JSON, `left_out`); run
 /// `oslog validate` to see why. --strict makes that exit 1.
 ///

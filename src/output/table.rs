@@ -99,6 +99,18 @@ pub fn dashboard(w: &mut dyn Write, d: &Dashboard, paint: Paint) -> io::Result<(
         &colour_of,
         false,
     )?;
+    section(
+        w,
+        paint,
+        &format!(
+            "No update for {} weeks ({})",
+            crate::report::dashboard::STALE_WEEKS,
+            d.stale.len()
+        ),
+        &d.stale,
+        &colour_of,
+        false,
+    )?;
 
     writeln!(
         w,

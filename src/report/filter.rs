@@ -20,6 +20,25 @@ pub struct Filter {
     pub raised: Option<LogDate>,
     /// A case-insensitive part of the title or of an update.
     pub grep: Option<String>,
+    /// Only open actions with no update on or after this day (see [`last_heard`]).
+    pub stale_since: Option<NaiveDate>,
+}
+
+/// The last day the log shows news of action `a`: its latest dated update, or the month it was
+/// raised when it has none (an update dated by month counts to the month's end).
+pub fn last_heard(a: &Action) -> NaiveDate {
+    a.updates
+        .iter()
+        .filter_map(|u| u.date)
+        .map(|d| d.last_day())
+        .chain([a.raised.last_day()])
+        .max()
+        .unwrap_or_else(|| a.raised.last_day())
+}
+
+/// Whether `a` is open and has had no update on or after `since`.
+pub fn is_stale(a: &Action, since: NaiveDate) -> bool {
+    a.status.is_open() && last_heard(a) < since
 }
 
 impl Filter {
@@ -47,6 +66,7 @@ impl Filter {
                 .grep
                 .as_deref()
                 .is_none_or(|g| has(&a.title, g) || a.updates.iter().any(|u| has(&u.text, g)))
+            && self.stale_since.is_none_or(|since| is_stale(a, since))
     }
 
     /// Why a filter cannot mean what was typed, as a refusal with a suggestion: a theme that
