@@ -376,3 +376,140 @@ fn several_actions_move_in_one_command_and_one_commit_or_not_at_all() {
         common::shown(&o)
     );
 }
+
+/// Run oslog in `dir` with today fixed at `today` and `input` on its standard input; its stdout,
+/// which must be a success.
+fn ok_with_input(dir: &Path, today: &str, args: &[&str], input: &str) -> String {
+    use std::io::Write as _;
+    let mut child = common::oslog_command(dir, args)
+        .env("OSLOG_TODAY", today)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(input.as_bytes()).unwrap();
+    drop(stdin);
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{args:?}: {}", common::shown(&o));
+    String::from_utf8(o.stdout).unwrap()
+}
+
+/// Compare `text` with the snapshot `tests/snapshots/NAME`; with OSLOG_BLESS=1, write it instead.
+fn snapshot(name: &str, text: &str) {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots")
+        .join(name);
+    if std::env::var("OSLOG_BLESS").is_ok_and(|v| v == "1") {
+        std::fs::write(&file, text).unwrap();
+        return;
+    }
+    let kept = std::fs::read_to_string(&file).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}; run with OSLOG_BLESS=1 to write it",
+            file.display()
+        )
+    });
+    assert_eq!(
+        text, kept,
+        "{name} differs; run with OSLOG_BLESS=1 to accept the new text"
+    );
+}
+
+/// A workshop's follow-up as the secretariat runs it, each step a command and a commit: the
+/// actions the workshop raised, the sign-offs it agreed, the notes taken, the deadline it moved,
+/// the workshop marked held; then the update for members since the workshop before.
+#[test]
+fn a_workshops_follow_up_ends_in_an_update_fit_for_members() {
+    let log = logged();
+    let dir = log.path();
+    let day = "2019-07-12";
+    let added = ok(
+        dir,
+        day,
+        &[
+            "add",
+            "--title",
+            "HO to circulate the DPIA",
+            "--theme",
+            "data-sharing",
+            "--owner",
+            "Home Office",
+            "--raised",
+            "2019-07",
+            "--deadline",
+            "2019-09",
+            "--link",
+            "16,17",
+            "--commit",
+        ],
+    );
+    assert!(added.contains("action 141"), "{added}");
+    ok(
+        dir,
+        day,
+        &[
+            "status",
+            "109",
+            "110",
+            "126",
+            "complete",
+            "--signed-off",
+            "2019-07-10",
+            "--commit",
+        ],
+    );
+    ok_with_input(
+        dir,
+        day,
+        &["update", "16", "-", "--date", "2019-07-10", "--commit"],
+        "Discussed at workshop 6: members asked for a section on retention;\nthe HO will circulate a revised draft before the September workshop.\n",
+    );
+    ok(
+        dir,
+        day,
+        &["edit", "129", "--deadline", "2019-09", "--commit"],
+    );
+    ok(
+        dir,
+        day,
+        &[
+            "milestone",
+            "status",
+            "2019-07-workshop-6",
+            "done",
+            "--commit",
+        ],
+    );
+    let subjects = common::git(dir, &["log", "--format=%s", "--reverse"]);
+    let subjects = String::from_utf8_lossy(&subjects.stdout).into_owned();
+    assert_eq!(
+        subjects.lines().skip(1).collect::<Vec<_>>(),
+        [
+            "Action 141: add \"HO to circulate the DPIA\"",
+            "Actions 109, 110 and 126: proposed-complete → complete",
+            "Action 16: update of 2019-07-10",
+            "Action 129: deadline 2019-06 → 2019-09",
+            "Milestone 2019-07-workshop-6: planned → done",
+        ],
+        "{subjects}"
+    );
+    let md = ok(
+        dir,
+        day,
+        &[
+            "report",
+            "monthly",
+            "--since",
+            "2019-05-14-workshop-5",
+            "--title",
+            "Update since the 14 May workshop",
+        ],
+    );
+    // (The Markdown escaper is shared and decides how text is escaped; the snapshot shows it.)
+    for jargon in ["HEAD", "origin/", "#1f77b4", "None."] {
+        assert!(!md.contains(jargon), "{jargon}: {md}");
+    }
+    snapshot("workshop-follow-up.md", &md);
+}
