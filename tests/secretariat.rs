@@ -357,3 +357,48 @@ fn stale_actions_are_the_open_ones_with_no_recent_update() {
     assert_eq!(code, Some(2));
     assert!(err.contains("is not a span of time"), "{err}");
 }
+
+#[test]
+fn show_is_a_page_for_a_person() {
+    let log = real_log();
+    let dir = log.path();
+    let page = stdout(&common::oslog_with(
+        dir,
+        &["show", "68"],
+        &[("OSLOG_TODAY", "2019-07-12")],
+    ));
+    assert!(
+        page.starts_with("Action 68: HO/Involve to table specific session on transparency"),
+        "{page}"
+    );
+    for line in [
+        "Theme:      Code of Practice and training",
+        "Status:     ongoing",
+        "Deadline:   May 2019 (42 days overdue)",
+        "Raised:     December 2018 workshop",
+    ] {
+        assert!(page.lines().any(|l| l == line), "{line}: {page}");
+    }
+    assert!(!page.contains("theme: "), "no raw record: {page}");
+    let yaml = stdout(&common::oslog(dir, &["show", "68", "--format", "yaml"]));
+    assert_eq!(
+        yaml,
+        std::fs::read_to_string(dir.join("actions/068.yaml")).unwrap(),
+        "yaml is the record as its file holds it"
+    );
+    let page = stdout(&common::oslog_with(
+        dir,
+        &["show", "16"],
+        &[("OSLOG_TODAY", "2019-07-12")],
+    ));
+    assert!(
+        page.contains(
+            "Cited by milestones:\n  July 2019: Open Space workshop 6 (2019-07-workshop-6)\n"
+        ),
+        "{page}"
+    );
+    assert!(
+        page.contains("  4. undated: First draft has been completed"),
+        "{page}"
+    );
+}

@@ -12,6 +12,7 @@ pub mod dashboard;
 pub mod filter;
 pub mod monthly;
 pub mod over_time;
+pub mod page;
 pub mod related;
 #[cfg(test)]
 mod sample;
@@ -32,6 +33,7 @@ pub use dashboard::{dashboard, Dashboard};
 pub use filter::Filter;
 pub use monthly::MonthlyReport;
 pub use over_time::{Chart, Point};
+pub use page::{page, Page};
 pub use related::{related, Related};
 pub use theme::ThemeInfo;
 pub use withheld::Withheld;
