@@ -513,3 +513,54 @@ fn a_workshops_follow_up_ends_in_an_update_fit_for_members() {
     }
     snapshot("workshop-follow-up.md", &md);
 }
+
+#[test]
+fn a_milestone_edited_to_a_new_date_takes_the_new_id_in_one_commit() {
+    let log = logged();
+    let dir = log.path();
+    let said = ok(
+        dir,
+        "2019-07-12",
+        &[
+            "milestone",
+            "edit",
+            "2019-09-workshop-7",
+            "--date",
+            "2019-10",
+            "--title",
+            "Open Space workshop 7 (moved)",
+            "--action",
+            "16,17",
+            "--commit",
+        ],
+    );
+    assert!(said.contains("now 2019-10-workshop-7"), "{said}");
+    assert!(!dir.join("timeline/2019-09-workshop-7.yaml").exists());
+    let yaml = std::fs::read_to_string(dir.join("timeline/2019-10-workshop-7.yaml")).unwrap();
+    assert!(yaml.contains("date: 2019-10\n"), "{yaml}");
+    assert!(
+        yaml.contains("title: Open Space workshop 7 (moved)\n"),
+        "{yaml}"
+    );
+    let subject = common::git(dir, &["log", "-1", "--format=%s"]);
+    assert_eq!(
+        String::from_utf8_lossy(&subject.stdout).trim(),
+        "Milestone 2019-09-workshop-7: now 2019-10-workshop-7"
+    );
+    ok(dir, "2019-07-12", &["validate", "--strict"]);
+    let o = common::oslog(
+        dir,
+        &["milestone", "edit", "2019-10-workshp-7", "--by", "Involve"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("did you mean `2019-10-workshop-7`?"),
+        "{}",
+        common::shown(&o)
+    );
+    let csv = ok(dir, "2019-07-12", &["timeline", "--format", "csv"]);
+    assert!(
+        csv.lines().any(|l| l.ends_with(",2019-10-workshop-7")),
+        "{csv}"
+    );
+}

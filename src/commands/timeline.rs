@@ -66,7 +66,7 @@ fn grid(ms: &[&Milestone]) -> Grid {
             .join(", ")
     };
     Grid {
-        headers: ["date", "kind", "status", "title", "by", "actions"]
+        headers: ["date", "kind", "status", "title", "by", "actions", "id"]
             .map(String::from)
             .to_vec(),
         rows: ms
@@ -79,6 +79,8 @@ fn grid(ms: &[&Milestone]) -> Grid {
                     m.title.clone(),
                     m.by.clone().unwrap_or_default(),
                     actions(m),
+                    // The id that `oslog milestone` takes.
+                    m.id.clone(),
                 ]
             })
             .collect(),

@@ -87,7 +87,15 @@ pub fn milestone(
     check::unwritable(&log, &current.file)?;
     let next = change(&current.value)?;
     let text = emit::milestone(&next, &current.header);
-    let written = rewrite(lock, &log, &current.file, text, commit)?;
+    // A new date is a new id, and so a new file name: the file is renamed with the change.
+    let to = match next.id == current.value.id {
+        true => current.file.clone(),
+        false => Path::new(store::TIMELINE_DIR).join(format!("{}.yaml", next.id)),
+    };
+    if to != current.file && log.milestones.iter().any(|m| m.value.id == next.id) {
+        bail!("milestone `{}` exists already", next.id);
+    }
+    let written = rewrite_to(lock, &log, &current.file, &to, text, commit)?;
     Ok((next, written))
 }
 
@@ -99,15 +107,27 @@ fn rewrite(
     text: String,
     commit: Option<Message>,
 ) -> Result<Written> {
+    rewrite_to(lock, log, file, file, text, commit)
+}
+
+/// Check the new text of `from`, written as `to`, against the whole log, then write it.
+fn rewrite_to(
+    lock: &Lock,
+    log: &Log,
+    from: &Path,
+    to: &Path,
+    text: String,
+    commit: Option<Message>,
+) -> Result<Written> {
     let files = [Rewrite {
-        from: file.to_path_buf(),
-        to: file.to_path_buf(),
+        from: from.to_path_buf(),
+        to: to.to_path_buf(),
         text,
     }];
     check::no_new_findings(log, &files)?;
     let commit = apply::write(lock, &files, commit)?;
     Ok(Written {
-        file: file.to_path_buf(),
+        file: to.to_path_buf(),
         commit,
     })
 }
