@@ -380,18 +380,7 @@ fn several_actions_move_in_one_command_and_one_commit_or_not_at_all() {
 /// Run oslog in `dir` with today fixed at `today` and `input` on its standard input; its stdout,
 /// which must be a success.
 fn ok_with_input(dir: &Path, today: &str, args: &[&str], input: &str) -> String {
-    use std::io::Write as _;
-    let mut child = common::oslog_command(dir, args)
-        .env("OSLOG_TODAY", today)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    stdin.write_all(input.as_bytes()).unwrap();
-    drop(stdin);
-    let o = child.wait_with_output().unwrap();
+    let o = common::oslog_input(dir, args, &[("OSLOG_TODAY", today)], input);
     assert!(o.status.success(), "{args:?}: {}", common::shown(&o));
     String::from_utf8(o.stdout).unwrap()
 }

@@ -252,30 +252,12 @@ fn a_word_a_filter_does_not_know_is_an_error_with_a_suggestion() {
     assert!(out.ends_with("0 actions\n"), "{out}");
 }
 
-/// Run oslog in `dir` with `input` on its standard input.
-fn with_stdin(dir: &Path, args: &[&str], input: &str) -> std::process::Output {
-    use std::io::Write as _;
-    let mut child = common::oslog_command(dir, args)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
 #[test]
 fn an_update_reads_its_text_from_standard_input() {
     let log = real_log();
     let dir = log.path();
     let note = "Paper discussed at the workshop: members asked for a section on retention, and the HO agreed to circulate a revised draft by September.\n";
-    let o = with_stdin(dir, &["update", "16", "-"], note);
+    let o = common::oslog_input(dir, &["update", "16", "-"], &[], note);
     assert!(o.status.success(), "{}", common::shown(&o));
     let yaml = std::fs::read_to_string(dir.join("actions/016.yaml")).unwrap();
     assert!(
@@ -286,7 +268,7 @@ fn an_update_reads_its_text_from_standard_input() {
         !yaml.contains("text: '-'") && !yaml.contains("text: \"-\""),
         "{yaml}"
     );
-    let o = with_stdin(dir, &["update", "16", "-"], "  \n");
+    let o = common::oslog_input(dir, &["update", "16", "-"], &[], "  \n");
     assert_eq!(o.status.code(), Some(2), "{}", common::shown(&o));
     assert!(
         String::from_utf8_lossy(&o.stderr).contains("the update's text is empty"),
