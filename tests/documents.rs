@@ -553,3 +553,40 @@ fn a_milestone_edited_to_a_new_date_takes_the_new_id_in_one_commit() {
         "{csv}"
     );
 }
+
+#[test]
+fn a_milestone_that_slips_takes_its_new_date() {
+    let log = logged();
+    let dir = log.path();
+    let o = common::oslog(
+        dir,
+        &["milestone", "status", "2019-09-workshop-7", "slipped"],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", common::shown(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("needs its new date"),
+        "{}",
+        common::shown(&o)
+    );
+    let said = ok(
+        dir,
+        "2019-07-12",
+        &[
+            "milestone",
+            "status",
+            "2019-09-workshop-7",
+            "slipped",
+            "--date",
+            "2019-11",
+        ],
+    );
+    assert!(
+        said.starts_with("milestone 2019-09-workshop-7: planned → slipped, now 2019-11-workshop-7 (November 2019)"),
+        "{said}"
+    );
+    let yaml = std::fs::read_to_string(dir.join("timeline/2019-11-workshop-7.yaml")).unwrap();
+    assert!(
+        yaml.contains("status: slipped\n") && yaml.contains("date: 2019-11\n"),
+        "{yaml}"
+    );
+}

@@ -91,11 +91,15 @@ pub enum Sub {
     ///
     /// Examples:
     ///   oslog milestone status 2019-09-open-space-annual-report done
-    ///   oslog milestone status 2019-07-workshop-6 slipped --commit
+    ///   oslog milestone status 2019-07-workshop-6 slipped --date 2019-08 --commit
     #[command(verbatim_doc_comment)]
     Status {
         id: String,
         status: MilestoneStatus,
+        /// The new date, needed to set slipped: the milestone takes it and its new id (as with
+        /// `milestone edit --date`).
+        #[arg(long, value_parser = LogDate::parse)]
+        date: Option<LogDate>,
         /// Commit the changed file with git.
         #[arg(long)]
         commit: bool,
@@ -157,21 +161,41 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
             };
             ctx.written(out, &root, &what, &written)?;
         }
-        Sub::Status { id, status, commit } => {
+        Sub::Status {
+            id,
+            status,
+            date,
+            commit,
+        } => {
+            match (status, date) {
+                (MilestoneStatus::Slipped, None) => bail!(
+                    "a milestone that slips needs its new date: oslog milestone status {id} slipped --date YYYY-MM[-DD]"
+                ),
+                (MilestoneStatus::Slipped, Some(_)) | (_, None) => {}
+                (_, Some(_)) => bail!("--date goes with slipped; to change only the date: oslog milestone edit {id} --date DATE"),
+            }
             let mut from = status;
-            let (_, written) = write::milestone(&ctx.lock(&root)?, &id, ctx.commit(commit), |m| {
-                from = m.status;
-                if m.status == status {
-                    bail!("milestone {id} is already {status}");
-                }
-                let mut next = m.clone();
-                next.status = status;
-                Ok(next)
-            })?;
+            let (next, written) =
+                write::milestone(&ctx.lock(&root)?, &id, ctx.commit(commit), |m| {
+                    from = m.status;
+                    if m.status == status && date.is_none_or(|d| d == m.date) {
+                        bail!("milestone {id} is already {status}");
+                    }
+                    let mut next = match date {
+                        Some(d) if d != m.date => edit(m, Some(d), None, None, &[], &[])?,
+                        _ => m.clone(),
+                    };
+                    next.status = status;
+                    Ok(next)
+                })?;
+            let now = match next.id == id {
+                true => String::new(),
+                false => format!(", now {} ({})", next.id, next.date.long()),
+            };
             ctx.written(
                 out,
                 &root,
-                &format!("milestone {id}: {from} → {status}"),
+                &format!("milestone {id}: {from} → {status}{now}"),
                 &written,
             )?;
         }
