@@ -384,3 +384,42 @@ fn show_is_a_page_for_a_person() {
         "{page}"
     );
 }
+
+#[test]
+fn an_update_is_written_in_the_editor() {
+    let log = real_log();
+    let dir = log.path();
+    let editor = dir.join("editor.sh");
+    // An editor that writes a note above the template, keeping its comment lines.
+    std::fs::write(
+        &editor,
+        "#!/bin/sh\n{ printf 'Paper discussed; revised draft by September.'; cat \"$1\"; } > \"$1.new\" && mv \"$1.new\" \"$1\"\n",
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let editor = editor.display().to_string();
+    let o = common::oslog_with(
+        dir,
+        &["update", "16", "--edit"],
+        &[("VISUAL", ""), ("EDITOR", editor.as_str())],
+    );
+    assert!(o.status.success(), "{}", common::shown(&o));
+    let yaml = std::fs::read_to_string(dir.join("actions/016.yaml")).unwrap();
+    assert!(
+        yaml.contains("Paper discussed; revised draft by September."),
+        "{yaml}"
+    );
+    assert!(!yaml.contains("The update for action 16"), "{yaml}");
+    let o = common::oslog_with(
+        dir,
+        &["update", "16", "--edit"],
+        &[("VISUAL", ""), ("EDITOR", "false")],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", common::shown(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("the editor `false` failed"),
+        "{}",
+        common::shown(&o)
+    );
+}

@@ -186,3 +186,38 @@ pub fn parse_span(s: &str) -> Result<Span, String> {
         _ => Err(bad()),
     }
 }
+
+/// Text written in the user's editor ($VISUAL, else $EDITOR) on `template`: the file's lines that
+/// do not start with `#`. The editor is run through the shell, so it may carry arguments
+/// (`EDITOR="code --wait"`); one that fails, or none set, is an error.
+pub fn edit_text(template: &str) -> anyhow::Result<String> {
+    use anyhow::{bail, Context as _};
+    let editor = ["VISUAL", "EDITOR"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|e| !e.trim().is_empty()));
+    let Some(editor) = editor else {
+        bail!("--edit needs an editor: set VISUAL or EDITOR");
+    };
+    let file = tempfile::Builder::new()
+        .prefix("oslog-")
+        .suffix(".txt")
+        .tempfile()
+        .context("could not make a file to edit")?;
+    std::fs::write(file.path(), format!("\n{template}"))?;
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$1\""))
+        .arg("sh")
+        .arg(file.path())
+        .status()
+        .with_context(|| format!("could not run the editor `{editor}`"))?;
+    if !status.success() {
+        bail!("the editor `{editor}` failed ({status}); nothing was written");
+    }
+    let text = std::fs::read_to_string(file.path())?;
+    Ok(text
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .collect::<Vec<_>>()
+        .join("\n"))
+}
