@@ -17,8 +17,8 @@
 //! - `git/`: the only module that talks to git: records at a commit or in the index, the history
 //!   walked into trail entries (and cached), commits.
 //! - `validate/`: everything `oslog validate` checks: rules across records, collisions with a base.
-//! - `report/`: answers and reports as data: the dashboard, the filters, what refers to an action,
-//!   the action log, the monthly update and digest, the annual report.
+//! - `report/`: answers and reports as data: the dashboard, the filters, what refers to an action
+//!   and the page `show N` prints, the action log, the monthly update and digest, the annual report.
 //! - `write/`: every change to the files, one way: lock, load, change, check (one refusal rule),
 //!   write, commit; renumbering and the merge driver's merge of a record.
 //! - `output/`: renderers: diagnostics, tables, the trail as text, reports in Markdown and HTML,

@@ -1,7 +1,8 @@
-//! The changes to one record: moving an action along its lifecycle, an update, an edit, a
-//! milestone's status, and new actions and milestones. Each loads the log under its lock, applies
-//! the change, checks the result (`check.rs`) and writes it (`apply.rs`); a refused change is an
-//! error and leaves every file as it was.
+//! The changes to records: moving an action along its lifecycle (one, or several at once), an
+//! update, an edit, a milestone's status or fields (a new date renames its file), and new actions
+//! and milestones. Each loads the log under its lock, applies the change, checks the result
+//! (`check.rs`) and writes it (`apply.rs`); a refused change is an error and leaves every file as
+//! it was.
 
 use super::apply::{self, finish, Message, Rewrite, Written};
 use super::check;
