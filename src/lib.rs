@@ -18,8 +18,9 @@
 //!   walked into trail entries (and cached, and passed over where git's commit-graph filters rule a
 //!   commit out), commits.
 //! - `validate/`: everything `oslog validate` checks: rules across records, collisions with a base.
-//! - `report/`: answers and reports as data: the dashboard, the filters, what refers to an action,
-//!   the action log, the monthly update and digest, the annual report, the pages of the website.
+//! - `report/`: answers and reports as data: the dashboard, the filters, what refers to an action
+//!   and the page `show N` prints, the action log, the monthly update and digest, the annual report,
+//!   the pages of the website.
 //! - `write/`: every change to the files, one way: lock, load, change, check (one refusal rule),
 //!   write, commit; renumbering and the merge driver's merge of a record.
 //! - `output/`: renderers: diagnostics, tables, the trail as text, reports in Markdown, HTML and
@@ -81,9 +82,41 @@ impl<W: Write> Write for Stdout<W> {
 /// The command line: the global options around a subcommand.
 pub type CommandLine = cli::Cli<commands::Command>;
 
+/// The command line's definition, each subcommand with the global options it honours: what
+/// `--help`, the completions and the man pages describe.
+pub fn command() -> clap::Command {
+    cli::command::<commands::Command>(commands::globals)
+}
+
+/// Parse the command line (the program's name first).
+pub fn parse(
+    args: impl IntoIterator<Item = impl Into<std::ffi::OsString> + Clone>,
+) -> Result<CommandLine, clap::Error> {
+    cli::parse_from(args, commands::globals)
+}
+
+/// Answer a command line that did not parse: help and the version on stdout (exit 0), anything
+/// else as an error in oslog's form on stderr (exit 2).
+pub fn usage_error(e: &clap::Error) -> std::process::ExitCode {
+    use clap::error::ErrorKind;
+    let code = std::process::ExitCode::from(e.exit_code() as u8);
+    if let ErrorKind::DisplayHelp
+    | ErrorKind::DisplayVersion
+    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand = e.kind()
+    {
+        // clap colours help as it colours everything: only on a terminal. A reader that closed
+        // the pipe (`oslog --help | head -1`) is no error.
+        let _ = e.print();
+        return code;
+    }
+    let mut err = std::io::stderr();
+    let _ = err.write_all(cli::error_text(e).as_bytes());
+    code
+}
+
 /// The process exit code for a run.
 pub fn run(cli: CommandLine) -> anyhow::Result<commands::Outcome> {
-    if cli.global.no_cache {
+    if cli.global.no_cache.no_cache {
         // Read by every cache where it decides whether to be used; set before any thread starts.
         std::env::set_var("OSLOG_NO_CACHE", "1");
     }

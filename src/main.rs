@@ -1,11 +1,13 @@
 //! The `oslog` binary: parse the command line, run, and turn the result into an exit code.
 
-use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = oslog::CommandLine::parse();
-    let verbose = cli.global.verbose;
+    let cli = match oslog::parse(std::env::args_os()) {
+        Ok(cli) => cli,
+        Err(e) => return oslog::usage_error(&e),
+    };
+    let verbose = cli.global.verbose.verbose;
     match oslog::run(cli) {
         Ok(oslog::commands::Outcome::Success) => ExitCode::SUCCESS,
         Ok(oslog::commands::Outcome::Failure) => ExitCode::from(1),

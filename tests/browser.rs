@@ -1,8 +1,9 @@
 //! The HTML reports in a real browser: each report of the repository's own log is rendered to a file,
 //! loaded by headless Chromium with networking off, and the DOM it builds is checked (the three
 //! sections and their row counts, the theme colours, the charts). A screenshot is kept under
-//! `target/browser/` as an artefact. Without /usr/bin/chromium the test fails under CI=true (where
-//! `.ci/run` installs it) and is skipped elsewhere.
+//! `target/browser/` as an artefact, with the action log printed to PDF, whose pages are counted.
+//! Without /usr/bin/chromium the test fails under CI=true (where `.ci/run` installs it) and says
+//! loudly that it is skipped elsewhere.
 
 mod common;
 
@@ -11,8 +12,8 @@ use std::process::Command;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 
-// A skipped test says so on stderr, as the test harness shows it.
-#[allow(clippy::print_stderr)]
+/// Whether Chromium is here. Under CI=true its absence fails the test; elsewhere the skip is written
+/// to the process's stderr directly, past the harness's capture, so that it shows in every run.
 fn chromium_available() -> bool {
     if Path::new(CHROMIUM).exists() {
         return true;
@@ -22,8 +23,40 @@ fn chromium_available() -> bool {
         !ci,
         "{CHROMIUM} is missing: install Debian's chromium (`apt-get install -y chromium`); .ci/run does this"
     );
-    eprintln!("skipping: {CHROMIUM} is not installed");
+    use std::io::Write as _;
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "\nWARNING: browser test SKIPPED: {CHROMIUM} is not installed (`apt-get install -y chromium`)\n"
+    );
     false
+}
+
+/// The number of pages of a PDF, from its page objects (`/Type /Page`, not `/Pages`), checked
+/// against the page tree's largest `/Count`.
+fn pdf_pages(pdf: &[u8]) -> usize {
+    let text = String::from_utf8_lossy(pdf);
+    let mut pages = 0;
+    for (at, _) in text.match_indices("/Type") {
+        let rest = text[at + 5..].trim_start();
+        if let Some(after) = rest.strip_prefix("/Page") {
+            if !after.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+                pages += 1;
+            }
+        }
+    }
+    let count = text
+        .match_indices("/Count")
+        .filter_map(|(at, _)| {
+            let digits: String = text[at + 6..]
+                .trim_start()
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            digits.parse::<usize>().ok()
+        })
+        .max();
+    assert_eq!(count, Some(pages), "the page tree counts the page objects");
+    pages
 }
 
 fn chromium(page: &Path, extra: &[&str]) -> String {
@@ -165,8 +198,8 @@ fn the_monthly_and_annual_reports_render_in_chromium() {
     let dir = tempfile::tempdir().unwrap();
     let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/browser");
     std::fs::create_dir_all(&shots).unwrap();
-    // Since a day before the log's first commit, every action of the log is new; `--today` lies
-    // after every commit, since commits made after "today" are not news yet.
+    // Since a day before the log's first commit, every action of the log is new; as of a day far
+    // ahead, every open action is overdue.
     let monthly = render(
         dir.path(),
         "monthly.html",
@@ -191,6 +224,7 @@ fn the_monthly_and_annual_reports_render_in_chromium() {
         "deadline-moves",
         "updates-added",
         "overdue",
+        "milestone-changes",
         "milestones",
     ] {
         let s = section(&dom, id);
@@ -232,4 +266,43 @@ fn the_monthly_and_annual_reports_render_in_chromium() {
         );
         assert!(std::fs::metadata(&shot).unwrap().len() > 10_000, "{name}");
     }
+}
+
+#[test]
+fn the_action_log_prints_on_few_pages_with_each_theme_named_where_it_continues() {
+    if !chromium_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let page = render(
+        dir.path(),
+        "actions.html",
+        &["report", "actions", "--format", "html"],
+    );
+    let pdf = dir.path().join("actions.pdf");
+    chromium(
+        &page,
+        &[
+            "--no-pdf-header-footer",
+            &format!("--print-to-pdf={}", pdf.display()),
+        ],
+    );
+    let pages = pdf_pages(&std::fs::read(&pdf).unwrap());
+    // The 140 actions printed on 39 A4 pages when each row was kept whole and each theme began
+    // under its own heading; half of that at most.
+    assert!((2..=19).contains(&pages), "{pages} pages");
+    let kept = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/browser/actions.pdf");
+    std::fs::create_dir_all(kept.parent().unwrap()).unwrap();
+    std::fs::copy(&pdf, kept).unwrap();
+
+    // Each theme's table repeats the theme's name in its head, which print repeats on every page
+    // the table runs on to.
+    let dom = chromium(&page, &["--dump-dom"]);
+    let tables = dom.matches("<table class=\"actions\"").count();
+    assert!(tables > 0);
+    assert_eq!(
+        dom.matches("<tr class=\"theme-repeat\"").count(),
+        tables,
+        "every table's head names its theme"
+    );
 }

@@ -4,7 +4,6 @@
 
 mod common;
 
-use clap::CommandFactory;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::Stdio;
@@ -190,7 +189,7 @@ fn missing_examples(cmd: &mut clap::Command, path: &str, missing: &mut Vec<Strin
 
 #[test]
 fn every_command_has_examples_in_its_help() {
-    let mut cmd = oslog::CommandLine::command();
+    let mut cmd = oslog::command();
     cmd.build();
     let mut missing = Vec::new();
     missing_examples(&mut cmd, "oslog", &mut missing);
@@ -233,7 +232,7 @@ fn every_json_document_carries_its_version() {
     );
     common::commit(&repo, "Ann", 1_561_939_200, "Start the log");
     let mut commands = Vec::new();
-    json_commands(&oslog::CommandLine::command(), &[], &mut commands);
+    json_commands(&oslog::command(), &[], &mut commands);
     assert!(commands.len() >= 9, "{commands:?}");
     for path in commands {
         let mut args: Vec<&str> = path.iter().map(String::as_str).collect();
@@ -252,4 +251,159 @@ fn every_json_document_carries_its_version() {
             .unwrap_or_else(|e| panic!("{args:?}: {e}: {}", common::shown(&out)));
         assert_eq!(doc["version"], 1, "{args:?}: {doc}");
     }
+}
+
+/// Run oslog in `dir` with `args` and return (exit code, stdout, stderr).
+fn run(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String, String) {
+    let o = common::oslog_with(dir, args, env);
+    (
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn errors_in_the_arguments_speak_oslogs_words() {
+    let log = broken_log();
+    let root = log.path();
+    for (args, says) in [
+        (
+            &["show", "abc"][..],
+            "oslog: error: invalid value 'abc' for '<N>': `abc` is not an action number",
+        ),
+        (
+            &["update", "16x", "text"][..],
+            "`16x` is not an action number",
+        ),
+        (
+            &["edit", "1", "--link", "0"][..],
+            "`0` is not an action number",
+        ),
+        (
+            &["stauts"][..],
+            "oslog: error: unrecognized subcommand 'stauts'",
+        ),
+        (
+            &["list", "--nope"][..],
+            "oslog: error: unexpected argument '--nope'",
+        ),
+    ] {
+        let (code, out, err) = run(root, args, &[]);
+        assert_eq!(code, Some(2), "{args:?}: {err}");
+        assert!(out.is_empty(), "{args:?}: {out}");
+        assert!(err.contains(says), "{args:?}: {err}");
+        assert!(err.starts_with("oslog: error: "), "{args:?}: {err}");
+        for internal in [
+            "invalid digit",
+            "ParseIntError",
+            "panicked",
+            "number too large",
+        ] {
+            assert!(!err.contains(internal), "{args:?}: {err}");
+        }
+    }
+    let (code, _, err) = run(root, &["status"], &[("OSLOG_TODAY", "garbage")]);
+    assert_eq!(code, Some(2));
+    assert!(err.starts_with("oslog: error: OSLOG_TODAY"), "{err}");
+    assert!(err.contains("garbage"), "{err}");
+    let (code, _, err) = run(root, &["--today", "2019-07-01", "completions", "bash"], &[]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.starts_with("oslog: error: ") && err.contains("--today") && err.contains("completions"),
+        "{err}"
+    );
+}
+
+#[test]
+fn completions_end_quietly_when_the_reader_stops() {
+    let mut child = common::oslog_command(Path::new("."), &["completions", "bash"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
+
+#[test]
+fn counts_of_one_are_singular() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    std::fs::create_dir(root.join("actions")).unwrap();
+    std::fs::write(
+        root.join("themes.yaml"),
+        "themes:\n  - key: governance\n    name: Governance\n    colour: \"#1f77b4\"\n",
+    )
+    .unwrap();
+    let (_, out, _) = run(root, &["fmt", "--check"], &[]);
+    assert_eq!(out, "the 1 file is canonical\n");
+    std::fs::write(
+        root.join("actions/001.yaml"),
+        "id: 1\ntitle: Share the paper\ntheme: governance\nraised: 2019-01\nstatus: ongoing\n",
+    )
+    .unwrap();
+    let (_, out, _) = run(root, &["status"], &[]);
+    assert!(
+        out.starts_with("Action log as of 1 July 2019: 1 action, 0 milestones\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn each_command_lists_the_global_options_it_takes_under_their_own_heading() {
+    let help = |args: &[&str]| {
+        let (code, out, _) = run(Path::new("."), args, &[]);
+        assert_eq!(code, Some(0));
+        let (own, global) = out
+            .split_once("Global options:")
+            .unwrap_or_else(|| panic!("{args:?}: no Global options heading: {out}"));
+        let options = own.split_once("\nOptions:").map_or("", |(_, o)| o);
+        (options.to_string(), global.to_string())
+    };
+    let (own, global) = help(&["status", "--help"]);
+    for flag in [
+        "-C, --dir <DIR>",
+        "--today <YYYY-MM-DD>",
+        "--color <WHEN>",
+        "-v, --verbose",
+    ] {
+        assert!(
+            global.contains(flag) && !own.contains(flag),
+            "{flag}: {own}"
+        );
+    }
+    let (_, global) = help(&["history", "--help"]);
+    assert!(
+        global.contains("--dir") && !global.contains("--today"),
+        "{global}"
+    );
+    let (_, global) = help(&["completions", "--help"]);
+    assert!(
+        !global.contains("--dir") && !global.contains("--today"),
+        "{global}"
+    );
+    assert!(global.contains("--verbose"), "{global}");
+    let (_, global) = help(&["report", "monthly", "--help"]);
+    assert!(global.contains("--today"), "{global}");
+    let (_, global) = help(&["--help"]);
+    assert!(
+        global.contains("--today") && global.contains("--dir"),
+        "{global}"
+    );
+    // Given before the subcommand or after it, a global option means the same.
+    let log = broken_log();
+    let before = run(log.path(), &["--today", "2019-01-02", "status"], &[]);
+    let after = run(log.path(), &["status", "--today", "2019-01-02"], &[]);
+    assert_eq!(before, after);
+    assert!(
+        before.1.starts_with("Action log as of 2 January 2019"),
+        "{}",
+        before.1
+    );
 }

@@ -225,7 +225,10 @@ fn a_future_dated_update_no_longer_blocks_and_can_be_corrected() {
     ok(&root, &["edit", "16", "--deadline", "2019-09"]);
     ok(&root, &["status", "16", "proposed-complete"]);
     let show = ok(&root, &["show", "16"]);
-    assert!(show.contains("  # update 8\n  - date: 2031-06\n"), "{show}");
+    assert!(
+        show.contains("  8. June 2031: Typed for 2019-06.\n"),
+        "{show}"
+    );
     let out = ok(
         &root,
         &["update", "16", "--amend", "8", "--date", "2019-06-28"],

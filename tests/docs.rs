@@ -1,7 +1,6 @@
 //! The documentation cannot drift from the code: every finding code and every field is in the format
 //! reference, and every subcommand is in the README.
 
-use clap::CommandFactory;
 use oslog::diag::Code;
 use oslog::model::{
     ACTION_FIELDS, MEMBER_FIELDS, MILESTONE_FIELDS, SOURCE_FIELDS, THEMES_FILE_FIELDS,
@@ -50,7 +49,7 @@ fn every_field_is_documented() {
 #[test]
 fn every_subcommand_is_in_the_readme() {
     let readme = read("README.md");
-    for sub in oslog::CommandLine::command().get_subcommands() {
+    for sub in oslog::command().get_subcommands() {
         let name = format!("oslog {}", sub.get_name());
         assert!(
             readme.contains(&name),

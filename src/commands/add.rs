@@ -38,8 +38,8 @@ pub struct Args {
     /// When it is due: YYYY-MM, YYYY-MM-DD or `monthly`.
     #[arg(long, value_parser = Deadline::parse, value_name = "DATE")]
     pub deadline: Option<Deadline>,
-    /// A related action (repeatable).
-    #[arg(long = "link", value_name = "N")]
+    /// A related action (repeatable, or comma-separated: 21,24).
+    #[arg(long = "link", value_name = "N", value_delimiter = ',', value_parser = super::args::parse_number)]
     pub links: Vec<u32>,
     /// A first update, dated today.
     #[arg(long)]

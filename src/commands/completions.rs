@@ -3,7 +3,6 @@
 
 use super::{Context, Outcome};
 use anyhow::Result;
-use clap::CommandFactory;
 use std::io::Write;
 
 /// Print the completion script for a shell.
@@ -25,7 +24,10 @@ pub struct Args {
 
 /// Run `oslog completions`.
 pub fn run(args: Args, _ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
-    let mut cmd = crate::cli::Cli::<super::Command>::command();
-    clap_complete::generate(args.shell, &mut cmd, "oslog", out);
+    let mut cmd = crate::command();
+    // clap_complete panics when its writer fails (a closed pipe), so the script is made first.
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut cmd, "oslog", &mut script);
+    out.write_all(&script)?;
     Ok(Outcome::Success)
 }

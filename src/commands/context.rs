@@ -60,24 +60,24 @@ impl Context {
         stderr_is_terminal: bool,
     ) -> Result<Context> {
         let cwd = std::env::current_dir()?;
-        let start = match &cli.dir {
+        let start = match &cli.dir.dir {
             Some(d) => cwd.join(d),
             None => cwd,
         };
-        let today = cli
-            .today
-            .unwrap_or_else(|| chrono::Local::now().date_naive());
+        let given = cli.today.today;
+        let today = given.unwrap_or_else(|| chrono::Local::now().date_naive());
+        let when = cli.colour.color.unwrap_or(ColorWhen::Auto);
         Ok(Context {
             start,
             today,
             paint: Paint {
-                on: colour(cli.color, stdout_is_terminal),
+                on: colour(when, stdout_is_terminal),
             },
             paint_err: Paint {
-                on: colour(cli.color, stderr_is_terminal),
+                on: colour(when, stderr_is_terminal),
             },
             width: stdout_is_terminal.then(terminal_width),
-            today_given: cli.today.is_some(),
+            today_given: given.is_some(),
             stdout_is_terminal,
             root: OnceCell::new(),
         })

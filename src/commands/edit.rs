@@ -1,5 +1,6 @@
 //! `oslog edit`: change an action's fields other than its status and updates.
 
+use super::args::parse_number;
 use super::{Context, Outcome};
 use crate::model::{lifecycle, Action, Deadline, LogDate};
 use crate::write;
@@ -20,7 +21,7 @@ use std::io::Write;
 #[command(verbatim_doc_comment)]
 pub struct Args {
     /// The action.
-    #[arg(value_name = "N")]
+    #[arg(value_name = "N", value_parser = parse_number)]
     pub id: u32,
     /// A new title.
     #[arg(long)]
@@ -34,14 +35,14 @@ pub struct Args {
     /// A new deadline: YYYY-MM, YYYY-MM-DD or `monthly`.
     #[arg(long, value_parser = Deadline::parse, value_name = "DATE")]
     pub deadline: Option<Deadline>,
-    /// Add a related action (repeatable).
-    #[arg(long = "link", value_name = "N")]
+    /// Add a related action (repeatable, or comma-separated: 21,24).
+    #[arg(long = "link", value_name = "N", value_delimiter = ',', value_parser = parse_number)]
     pub link: Vec<u32>,
-    /// Remove a related action (repeatable).
-    #[arg(long = "unlink", value_name = "N")]
+    /// Remove a related action (repeatable, or comma-separated).
+    #[arg(long = "unlink", value_name = "N", value_delimiter = ',', value_parser = parse_number)]
     pub unlink: Vec<u32>,
-    /// Add an action this one continues under (repeatable).
-    #[arg(long, value_name = "N")]
+    /// Add an action this one continues under (repeatable, or comma-separated).
+    #[arg(long, value_name = "N", value_delimiter = ',', value_parser = parse_number)]
     pub merged_into: Vec<u32>,
     /// Commit the changed file with git.
     #[arg(long)]

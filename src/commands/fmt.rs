@@ -82,7 +82,10 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         }
     }
     if pending.is_empty() && !failed {
-        writeln!(out, "all {} files are canonical", log.files)?;
+        match log.files {
+            1 => writeln!(out, "the 1 file is canonical")?,
+            n => writeln!(out, "all {n} files are canonical")?,
+        }
     }
     Ok(if failed {
         Outcome::Failure

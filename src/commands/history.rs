@@ -33,6 +33,7 @@ use std::io::Write;
 #[command(verbatim_doc_comment)]
 pub struct Args {
     /// The action's number.
+    #[arg(value_parser = super::args::parse_number)]
     pub action: u32,
 
     /// Output format.

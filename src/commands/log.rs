@@ -4,7 +4,7 @@ use super::args::{formats, Format, TABLE_OR_JSON};
 use super::{Context, Outcome};
 use crate::git::{Bound, Repo};
 use crate::trail::Entry;
-use anyhow::Result;
+use anyhow::{bail, Result};
 use serde::Serialize;
 use std::io::Write;
 
@@ -59,6 +59,9 @@ struct Report<'a> {
 
 /// Run `oslog log`.
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
+    if let Some(message) = args.field.as_deref().and_then(crate::model::unknown_field) {
+        bail!("{message}");
+    }
     let root = ctx.root()?;
     let repo = Repo::open(&root)?;
     let (mut tip, mut stop) = (repo.head()?, None);
@@ -83,6 +86,19 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
             after.is_none_or(|a| date >= Some(a)) && before.is_none_or(|b| date <= Some(b))
         })
         .collect();
+    // A theme no entry has is a typo unless themes.yaml has it; one only the history has is not.
+    if let Some(theme) = &args.theme {
+        let seen = commits
+            .iter()
+            .flat_map(|c| &c.entries)
+            .any(|e| e.theme.as_ref() == Some(theme));
+        let unknown = crate::write::themes(&root)
+            .ok()
+            .and_then(|t| t.unknown(theme));
+        if let (false, Some(message)) = (seen, unknown) {
+            bail!("{message}");
+        }
+    }
     let keep = |e: &Entry| {
         args.theme
             .as_ref()

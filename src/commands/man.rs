@@ -3,7 +3,6 @@
 
 use super::{Context, Outcome};
 use anyhow::{Context as _, Result};
-use clap::CommandFactory;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -24,7 +23,7 @@ pub struct Args {
 
 /// Run `oslog man`.
 pub fn run(args: Args, _ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
-    let cmd = crate::cli::Cli::<super::Command>::command();
+    let cmd = crate::command();
     match args.out_dir {
         None => clap_mangen::Man::new(cmd).render(out)?,
         Some(dir) => {

@@ -1,4 +1,4 @@
-//! `oslog milestone`: add a milestone to the timeline, or change its status.
+//! `oslog milestone`: add a milestone to the timeline, edit it, or change its status.
 
 use super::{Context, Outcome};
 use crate::model::{LogDate, Milestone, MilestoneKind, MilestoneStatus};
@@ -48,8 +48,8 @@ pub enum Sub {
         by: Option<String>,
         #[arg(long)]
         objective: Option<String>,
-        /// An action that feeds it (repeatable).
-        #[arg(long = "action", value_name = "N")]
+        /// An action that feeds it (repeatable, or comma-separated: 16,21).
+        #[arg(long = "action", value_name = "N", value_delimiter = ',', value_parser = super::args::parse_number)]
         actions: Vec<u32>,
         /// Where the milestone came from: a key of the sources in themes.yaml.
         #[arg(long, value_name = "KEY")]
@@ -58,15 +58,48 @@ pub enum Sub {
         #[arg(long)]
         commit: bool,
     },
+    /// Change a milestone's date, title, owner or linked actions.
+    ///
+    /// A new date gives the milestone a new id (the date and the same slug), and its file the new
+    /// name, in one change.
+    ///
+    /// Examples:
+    ///   oslog milestone edit 2019-09-workshop-7 --date 2019-10 --commit
+    ///   oslog milestone edit 2019-09-open-space-annual-report --by Involve --action 141
+    #[command(verbatim_doc_comment)]
+    Edit {
+        id: String,
+        /// The new date: YYYY-MM or YYYY-MM-DD.
+        #[arg(long, value_parser = LogDate::parse)]
+        date: Option<LogDate>,
+        #[arg(long)]
+        title: Option<String>,
+        /// Who delivers it (the owner).
+        #[arg(long)]
+        by: Option<String>,
+        /// Link an action (repeatable, or comma-separated: 16,21).
+        #[arg(long = "action", value_name = "N", value_delimiter = ',', value_parser = super::args::parse_number)]
+        actions: Vec<u32>,
+        /// Unlink an action (repeatable, or comma-separated).
+        #[arg(long = "unlink-action", value_name = "N", value_delimiter = ',', value_parser = super::args::parse_number)]
+        unlink: Vec<u32>,
+        /// Commit the change with git.
+        #[arg(long)]
+        commit: bool,
+    },
     /// Set a milestone's status: planned, done, slipped or cancelled.
     ///
     /// Examples:
     ///   oslog milestone status 2019-09-open-space-annual-report done
-    ///   oslog milestone status 2019-07-workshop-6 slipped --commit
+    ///   oslog milestone status 2019-07-workshop-6 slipped --date 2019-08 --commit
     #[command(verbatim_doc_comment)]
     Status {
         id: String,
         status: MilestoneStatus,
+        /// The new date, needed to set slipped: the milestone takes it and its new id (as with
+        /// `milestone edit --date`).
+        #[arg(long, value_parser = LogDate::parse)]
+        date: Option<LogDate>,
         /// Commit the changed file with git.
         #[arg(long)]
         commit: bool,
@@ -109,26 +142,108 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
             let written = write::create_milestone(&ctx.lock(&root)?, m, ctx.commit(commit))?;
             ctx.written(out, &root, &format!("added milestone {id}"), &written)?;
         }
-        Sub::Status { id, status, commit } => {
+        Sub::Edit {
+            id,
+            date,
+            title,
+            by,
+            actions,
+            unlink,
+            commit,
+        } => {
+            let (next, written) =
+                write::milestone(&ctx.lock(&root)?, &id, ctx.commit(commit), |m| {
+                    edit(m, date, title, by, &actions, &unlink)
+                })?;
+            let what = match next.id == id {
+                true => format!("milestone {id}: edited"),
+                false => format!("milestone {id}: edited, now {}", next.id),
+            };
+            ctx.written(out, &root, &what, &written)?;
+        }
+        Sub::Status {
+            id,
+            status,
+            date,
+            commit,
+        } => {
+            match (status, date) {
+                (MilestoneStatus::Slipped, None) => bail!(
+                    "a milestone that slips needs its new date: oslog milestone status {id} slipped --date YYYY-MM[-DD]"
+                ),
+                (MilestoneStatus::Slipped, Some(_)) | (_, None) => {}
+                (_, Some(_)) => bail!("--date goes with slipped; to change only the date: oslog milestone edit {id} --date DATE"),
+            }
             let mut from = status;
-            let (_, written) = write::milestone(&ctx.lock(&root)?, &id, ctx.commit(commit), |m| {
-                from = m.status;
-                if m.status == status {
-                    bail!("milestone {id} is already {status}");
-                }
-                let mut next = m.clone();
-                next.status = status;
-                Ok(next)
-            })?;
+            let (next, written) =
+                write::milestone(&ctx.lock(&root)?, &id, ctx.commit(commit), |m| {
+                    from = m.status;
+                    if m.status == status && date.is_none_or(|d| d == m.date) {
+                        bail!("milestone {id} is already {status}");
+                    }
+                    let mut next = match date {
+                        Some(d) if d != m.date => edit(m, Some(d), None, None, &[], &[])?,
+                        _ => m.clone(),
+                    };
+                    next.status = status;
+                    Ok(next)
+                })?;
+            let now = match next.id == id {
+                true => String::new(),
+                false => format!(", now {} ({})", next.id, next.date.long()),
+            };
             ctx.written(
                 out,
                 &root,
-                &format!("milestone {id}: {from} → {status}"),
+                &format!("milestone {id}: {from} → {status}{now}"),
                 &written,
             )?;
         }
     }
     Ok(Outcome::Success)
+}
+
+/// `m` with the changes of `milestone edit`; refused when there are none.
+fn edit(
+    m: &Milestone,
+    date: Option<LogDate>,
+    title: Option<String>,
+    by: Option<String>,
+    link: &[u32],
+    unlink: &[u32],
+) -> Result<Milestone> {
+    let mut next = m.clone();
+    if let Some(d) = date {
+        let Some((_, slug)) = crate::model::split_milestone_id(&m.id) else {
+            bail!("milestone {} has an id that is not a date and a slug", m.id);
+        };
+        next.date = d;
+        next.id = format!("{d}-{slug}");
+    }
+    if let Some(t) = title {
+        if t.trim().is_empty() {
+            bail!("the title is empty");
+        }
+        next.title = t.trim().to_string();
+    }
+    if let Some(b) = by {
+        next.by = Some(b.trim().to_string()).filter(|b| !b.is_empty());
+    }
+    for n in link {
+        if !next.actions.contains(n) {
+            next.actions.push(*n);
+        }
+    }
+    for n in unlink {
+        if !next.actions.contains(n) {
+            bail!("milestone {} does not cite action {n}", m.id);
+        }
+        next.actions.retain(|a| a != n);
+    }
+    if next == *m {
+        bail!("nothing to change: give --date, --title, --by, --action or --unlink-action");
+    }
+    Ok(next)
 }
 
 /// A kebab-case slug of a title: "Open Space annual report" → "open-space-annual-report".

@@ -74,6 +74,25 @@ pub enum Command {
     Site(site::Args),
 }
 
+/// The global options each command honours (see `cli::Globals`): every command takes `-v`; those
+/// that work in a log `-C`; those that judge or write dates `--today`; and those that colour what
+/// they write, on stdout or in warnings on stderr, `--color`.
+pub fn globals(name: &str) -> &'static [crate::cli::Opt] {
+    use crate::cli::Opt::{Colour, Dir, NoCache, Today, Verbose};
+    match name {
+        "status" | "show" | "list" | "timeline" | "report" | "site" => {
+            &[Dir, Today, Colour, NoCache, Verbose]
+        }
+        "add" | "update" | "edit" => &[Dir, Today, NoCache, Verbose],
+        "validate" | "history" | "log" | "diff" | "slips" | "renumber" => {
+            &[Dir, Colour, NoCache, Verbose]
+        }
+        "fmt" | "milestone" | "recover" => &[Dir, NoCache, Verbose],
+        "init" | "hooks" | "merge-driver" => &[Dir, Verbose],
+        _ => &[Verbose],
+    }
+}
+
 /// Run the parsed command, writing its output to `out`.
 pub fn dispatch(command: Command, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     let result = match command {

@@ -4,11 +4,12 @@
 use super::args::{formats, AsOf, Format};
 use super::{Context, Outcome};
 use crate::git::{Bound, Repo};
-use crate::model::{Action, LogDate, Milestone, Themes};
+use crate::model::{Action, Milestone, Themes};
+use crate::report::monthly::Since;
 use crate::report::{annual, monthly, Withheld};
 use crate::store::Log;
 use anyhow::{bail, Context as _, Result};
-use chrono::Months;
+use chrono::{Months, NaiveDate};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -35,11 +36,11 @@ use std::path::PathBuf;
 /// --strict makes that exit 1 (the report is still written).
 ///
 /// Examples:
-///   oslog report actions --format html --out action-log.html
+///   oslog report actions --out action-log.html
 ///   oslog report actions --public --format md
-///   oslog report actions --format docx --out action-log.docx
-///   oslog report actions --as-of 2019-05-01 --format html --out may.html
-///   oslog report monthly --since 2019-06-01 --format html --out june.html
+///   oslog report actions --out action-log.docx
+///   oslog report actions --as-of 2019-05-01 --out may.html
+///   oslog report monthly --since 2019-05-14-workshop-5 --out update.html
 ///   oslog report digest --member "Liberty"
 ///   oslog report annual --year 2019 --format html --out annual-2019.html
 #[derive(Debug, clap::Args)]
@@ -63,21 +64,30 @@ pub enum Report {
 
 /// The monthly update: what changed since the last update, from git.
 ///
-/// New actions, status changes, deadline moves and updates added in the commits since DATE|REV;
-/// the actions now overdue; the milestones in the coming three months. DATE is YYYY-MM-DD and is
-/// compared with commit dates (as `oslog log --since` does); REV is a tag, branch or commit, left
-/// out itself. Without --since, the update covers the month before today.
+/// New actions, status changes, deadline moves, updates added and timeline changes in the commits
+/// since DATE, MILESTONE or REV; the actions now overdue; the milestones in the coming three
+/// months. DATE is YYYY-MM-DD and is compared with commit dates (as `oslog log --since` does);
+/// MILESTONE is a milestone's id, such as the previous workshop's, and covers the commits from its
+/// date on; REV is a tag, branch or commit, left out itself. Without --since, the update covers the
+/// month before today. Every commit in the range is covered, even one dated after --today. The
+/// document names the range by its date or milestone, never by a revision; --title names the
+/// document itself.
 ///
 /// Examples:
 ///   oslog report monthly
+///   oslog report monthly --since 2019-05-14-workshop-5 --title "Update since the 14 May workshop"
 ///   oslog report monthly --since 2019-06-01 --format html --out june.html
 ///   oslog report monthly --since update-2019-06 --public
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct MonthlyArgs {
-    /// Changes after this day or revision (default: one month before today).
-    #[arg(long, value_name = "DATE|REV")]
+    /// Changes after this day, milestone or revision (default: one month before today).
+    #[arg(long, value_name = "DATE|MILESTONE|REV")]
     pub since: Option<String>,
+
+    /// The document's title (default: "Monthly update").
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
 
     #[command(flatten)]
     pub common: Common,
@@ -142,11 +152,12 @@ pub struct ActionsArgs {
 /// Options every report takes.
 #[derive(Debug, clap::Args)]
 pub struct Common {
-    /// Output format.
-    #[arg(long, default_value = "md", value_parser = formats(FORMATS))]
-    pub format: Format,
+    /// Output format (default: as --out's extension says, .html, .docx or .md; otherwise md).
+    #[arg(long, value_parser = formats(FORMATS))]
+    pub format: Option<Format>,
 
-    /// Write to FILE instead of standard output.
+    /// Write to FILE instead of standard output; FILE.html is written as HTML and FILE.docx as a
+    /// Word document unless --format says otherwise.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 
@@ -158,6 +169,26 @@ pub struct Common {
     /// Exit 1 when a record file does not load and is left out of the report.
     #[arg(long)]
     pub strict: bool,
+}
+
+impl Common {
+    /// The format asked for, or the one `--out`'s extension names, or Markdown.
+    fn format(&self) -> Format {
+        let by_name = || {
+            let ext = self
+                .out
+                .as_ref()?
+                .extension()?
+                .to_str()?
+                .to_ascii_lowercase();
+            match ext.as_str() {
+                "html" | "htm" => Some(Format::Html),
+                "docx" => Some(Format::Docx),
+                _ => None,
+            }
+        };
+        self.format.or_else(by_name).unwrap_or(Format::Md)
+    }
 }
 
 /// The output formats of a report.
@@ -214,7 +245,7 @@ fn actions(args: ActionsArgs, as_of: &AsOf, ctx: &Context, out: &mut dyn Write) 
     );
     report.left_out = crate::output::left_out_files(&log.left_out);
     report.withheld = withheld.note();
-    if args.common.format == Format::Docx {
+    if args.common.format() == Format::Docx {
         let Some(path) = &args.common.out else {
             bail!("a Word document is not text for a terminal: give --out FILE.docx");
         };
@@ -262,23 +293,14 @@ pub(super) fn monthly(
         None => None,
     };
     let repo = Repo::open(&ctx.root()?)?;
-    let spec = args
-        .since
-        .clone()
-        .unwrap_or_else(|| (today - Months::new(1)).format("%Y-%m-%d").to_string());
     let tip = snap.tip(&repo)?;
-    let (mut commits, since) = match repo.bound(&spec)? {
-        Bound::Rev(r) => (repo.changes(tip, Some(r))?, spec),
-        Bound::Date(d) => (
-            repo.changes(tip, None)?
-                .into_iter()
-                .filter(|c| c.commit.as_ref().is_some_and(|i| i.date >= d))
-                .collect(),
-            LogDate::from_day(d).long(),
-        ),
+    let (commits, since) = match &args.since {
+        Some(spec) => range(&repo, tip, spec, &log, &milestones)?,
+        None => {
+            let day = today - Months::new(1);
+            (since_day(&repo, tip, day)?, Since::Day(day))
+        }
     };
-    // The update is as of `today`: commits made after it (with an earlier --today) are not news yet.
-    commits.retain(|c| c.commit.as_ref().is_none_or(|i| i.date <= today));
     let commits = withheld.kept_history(commits);
     let input = monthly::Inputs {
         themes: &themes,
@@ -288,7 +310,10 @@ pub(super) fn monthly(
         public: args.common.public,
     };
     let outcome = ctx.warn_left_out(&log, args.common.strict)?;
-    let mut report = monthly::monthly(&input, &commits, since, only.as_deref());
+    let mut report = monthly::monthly(&input, &commits, &since, only.as_deref());
+    if let Some(title) = args.title {
+        report.title = title;
+    }
     if let Some(name) = member {
         report.member = themes.member(&name).map(|m| m.name.clone());
     }
@@ -333,6 +358,57 @@ pub(super) fn annual(
     Ok(outcome)
 }
 
+/// The commits `--since` names, up to `tip`, and how the document names their start: after a
+/// revision; or from a milestone's date (the previous workshop's, say) or a day on. Every commit in
+/// the range counts, whatever `--today` says: the log shown holds their changes. A milestone the
+/// document may not carry (`shown` lacks it) is named by its date alone.
+fn range(
+    repo: &Repo,
+    tip: crate::git::Rev,
+    spec: &str,
+    log: &Log,
+    shown: &[&Milestone],
+) -> Result<(Vec<crate::trail::CommitChanges>, Since)> {
+    if let Some(m) = log.milestones.iter().find(|m| m.value.id == spec) {
+        let m = &m.value;
+        let day = m.date.first_day();
+        let since = match shown.iter().any(|s| s.id == m.id) {
+            true => Since::Milestone {
+                title: m.title.clone(),
+                date: m.date,
+            },
+            false => Since::Day(day),
+        };
+        return Ok((since_day(repo, tip, day)?, since));
+    }
+    let bound = repo.bound(spec).map_err(|e| {
+        let ids = log.milestones.iter().map(|m| m.value.id.as_str());
+        match crate::model::closest(spec, ids) {
+            Some(id) => anyhow::anyhow!(
+                "`{spec}` is neither a milestone of the timeline, a day (YYYY-MM-DD) nor a revision; did you mean `{id}`?"
+            ),
+            None => e,
+        }
+    })?;
+    Ok(match bound {
+        Bound::Date(d) => (since_day(repo, tip, d)?, Since::Day(d)),
+        Bound::Rev(r) => (repo.changes(tip, Some(r))?, Since::Commit(repo.date(r)?)),
+    })
+}
+
+/// The commits up to `tip` made on `day` or after.
+fn since_day(
+    repo: &Repo,
+    tip: crate::git::Rev,
+    day: NaiveDate,
+) -> Result<Vec<crate::trail::CommitChanges>> {
+    Ok(repo
+        .changes(tip, None)?
+        .into_iter()
+        .filter(|c| c.commit.as_ref().is_some_and(|i| i.date >= day))
+        .collect())
+}
+
 /// The history's changes, oldest first (the walk gives them newest first).
 pub(super) fn oldest_first(
     mut commits: Vec<crate::trail::CommitChanges>,
@@ -355,10 +431,10 @@ fn emit<R>(
     out: &mut dyn Write,
 ) -> Result<()> {
     let mut buf = Vec::new();
-    match common.format {
+    match common.format() {
         Format::Docx => bail!("--format docx is for `report actions`; this report is md or html"),
-        Format::Md => md(&mut buf, report)?,
-        _ => html(&mut buf, report)?,
+        Format::Html => html(&mut buf, report)?,
+        _ => md(&mut buf, report)?,
     }
     match &common.out {
         Some(path) => {

@@ -9,9 +9,12 @@ use std::io::Write;
 
 /// Show action N in full, with what refers to it.
 ///
-/// Besides the record: the actions that link to it, merged into it or repeat it, and the milestones
-/// that cite it. In the text format a comment numbers each update (`# update 2`): the numbers that
-/// `oslog update N --amend K` and `--remove K` take.
+/// A page for a person: the title, the theme's name, the status, the owner, the deadline with the
+/// days overdue or left, when it was raised (as the workshop of that month), the sign-off, the
+/// actions it links to and those that refer to it (linked from, merged into it, duplicates) with
+/// their titles, the milestones that cite it, and the updates, dated and numbered 1, 2, … as
+/// `oslog update N --amend K` and `--remove K` take them. --format yaml gives the record as its
+/// file holds it, and json the record with what refers to it.
 /// A record file that mentions N but does not load cannot be counted among these: a
 /// warning on stderr names it (and in JSON, `left_out`); --strict makes that exit 1.
 ///
@@ -23,10 +26,10 @@ use std::io::Write;
 #[command(verbatim_doc_comment)]
 pub struct Args {
     /// The action.
-    #[arg(value_name = "N")]
+    #[arg(value_name = "N", value_parser = super::args::parse_number)]
     pub id: u32,
-    /// Output format: text (the record as in its file with its updates numbered, then what refers to
-    /// it), json or yaml.
+    /// Output format: text (a page for a person), json (the record and what refers to it) or yaml
+    /// (the record as its file holds it).
     #[arg(long, default_value = "text", value_parser = formats(FORMATS))]
     pub format: Format,
     /// Exit 1 when a record file does not load and is left out of what refers to N.
@@ -50,7 +53,12 @@ struct Shown<'a> {
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
     // Without --as-of, only the action's own record and those that refer to it are needed.
     let snap = ctx.snapshot(&args.as_of)?;
-    let log = ctx.load_where(&snap, &store::Want::Number(args.id))?;
+    // The page for a person names the titles of linked actions and the workshops, so it reads the
+    // whole log.
+    let log = match args.format {
+        Format::Json | Format::Yaml => ctx.load_where(&snap, &store::Want::Number(args.id))?,
+        _ => ctx.load(&snap)?,
+    };
     let i = crate::write::find_action(&log, args.id)?;
     let outcome = ctx.warn_left_out(&log, args.strict)?;
     let action = &log.actions[i].value;
@@ -68,14 +76,10 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         }
         Format::Yaml => out.write_all(emit::action(action, &[]).as_bytes())?,
         _ => {
-            writeln!(
-                out,
-                "{}",
-                ctx.paint
-                    .bold(&format!("{}", log.actions[i].file.display()))
-            )?;
-            out.write_all(emit::action_numbered(action).as_bytes())?;
-            crate::output::related(out, &related, ctx.paint)?;
+            let (themes, _, _) = log.records();
+            let page =
+                crate::report::page(action, &themes, &actions, &milestones, snap.today, related);
+            crate::output::page(out, &page, ctx.paint)?;
         }
     }
     Ok(outcome)

@@ -224,7 +224,7 @@ fn reports(
         return Ok(Vec::new());
     };
     let common = || Common {
-        format: super::args::Format::Html,
+        format: Some(super::args::Format::Html),
         out: None,
         public: args.public,
         strict: false,
@@ -243,6 +243,7 @@ fn reports(
         let mut html = Vec::new();
         let monthly = MonthlyArgs {
             since: Some(first.format("%Y-%m-%d").to_string()),
+            title: None,
             common: common(),
         };
         super::report::monthly(monthly, None, &AsOf { as_of: Some(as_of) }, ctx, &mut html)?;

@@ -23,7 +23,7 @@ use std::io::Write;
 #[command(verbatim_doc_comment)]
 pub struct Args {
     /// How many of the most-slipped actions to list.
-    #[arg(long, default_value_t = 10, value_name = "N")]
+    #[arg(long, default_value_t = 10, value_name = "N", value_parser = super::args::parse_count)]
     pub top: usize,
 
     /// Output format.

@@ -2,7 +2,7 @@
 //! action number and a status, a move along the action's lifecycle.
 
 use super::args::{formats, Format, TABLE_OR_JSON};
-use super::args::{parse_status, AsOf};
+use super::args::{parse_number, parse_status, AsOf};
 use super::{Context, Outcome};
 use crate::model::lifecycle::{self, Move};
 use crate::model::{LogDate, Status};
@@ -13,7 +13,8 @@ use std::io::Write;
 /// Show the dashboard, or move action N to STATUS.
 ///
 /// With no arguments: counts by theme and status, overdue actions, actions proposed complete and
-/// awaiting sign-off, and milestones due in the next 90 days. A record file that does not load is
+/// awaiting sign-off, open actions with no update for 8 weeks, and milestones due in the next 90
+/// days. A record file that does not load is
 /// left out of the figures, with a warning on stderr naming it (and in JSON, `left_out`); run
 /// `oslog validate` to see why. --strict makes that exit 1.
 ///
@@ -23,24 +24,27 @@ use std::io::Write;
 /// illegal move, a --date or --signed-off after today, or a sign-off before the action was raised is
 /// refused (exit 2), and nothing is written.
 ///
+/// With several numbers (N N... STATUS), each action makes the same move: every move is checked
+/// before any file is written, so one refusal leaves them all as they were, and --commit makes one
+/// commit of them all.
+///
 /// Examples:
 ///   oslog status
 ///   oslog status --today 2019-07-01
 ///   oslog status --format json
 ///   oslog status 16 proposed-complete --note "Paper circulated."
 ///   oslog status 16 complete --signed-off 2019-09-10 --commit
+///   oslog status 109 110 126 complete --signed-off 2019-07-10 --commit
 ///   oslog status 98 closed --duplicate-of 16
 ///   oslog status 16 ongoing --reopen --note "Sign-off was recorded in error."
 ///   oslog status --as-of 2019-06-30
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
-    /// The action to move.
-    #[arg(value_name = "N")]
-    pub id: Option<u32>,
-    /// The new status: not-started, ongoing, proposed-complete, complete or closed.
-    #[arg(value_name = "STATUS", value_parser = parse_status)]
-    pub status: Option<Status>,
+    /// The actions to move (one or more numbers), then the new status: not-started, ongoing,
+    /// proposed-complete, complete or closed.
+    #[arg(value_name = "N... STATUS")]
+    pub words: Vec<String>,
     /// Why: added to the appended update.
     #[arg(long)]
     pub note: Option<String>,
@@ -55,11 +59,11 @@ pub struct Args {
     /// Move an action back from complete or closed (needs --note).
     #[arg(long)]
     pub reopen: bool,
-    /// Close as merged into action N (repeatable).
-    #[arg(long, value_name = "N")]
+    /// Close as merged into action N (repeatable, or comma-separated: 116,117).
+    #[arg(long, value_name = "N", value_delimiter = ',', value_parser = parse_number)]
     pub merged_into: Vec<u32>,
     /// Close as a duplicate of action N.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = parse_number)]
     pub duplicate_of: Option<u32>,
     /// Commit the changed file with git.
     #[arg(long)]
@@ -84,25 +88,62 @@ struct DashboardJson<'a> {
 
 /// Run `oslog status`: the dashboard, or a move when a number is given.
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
-    match args.id {
-        Some(id) => move_action(id, args, ctx, out),
-        None => dashboard(args, ctx, out),
+    if args.words.is_empty() {
+        return dashboard(args, ctx, out);
     }
+    let (ids, to) = targets(&args.words)?;
+    move_actions(&ids, to, args, ctx, out)
 }
 
-fn move_action(id: u32, args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
+/// The actions and the status of `oslog status N... STATUS`: numbers, then one status last. A
+/// number named twice moves once.
+fn targets(words: &[String]) -> Result<(Vec<u32>, Status)> {
+    let (last, numbers) = words.split_last().expect("called with words");
+    let mut ids = Vec::new();
+    for w in numbers {
+        let id = parse_number(w).map_err(anyhow::Error::msg)?;
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    if ids.is_empty() {
+        // One word: a number with no status, or a status with no number.
+        match parse_number(last) {
+            Ok(id) => bail!(
+                "give the new status of action {id}: oslog status {id} STATUS (one of {})",
+                Status::choices()
+            ),
+            Err(_) if parse_status(last).is_ok() => {
+                bail!("give the actions to move: oslog status N... {last}")
+            }
+            Err(e) => bail!("{e}"),
+        }
+    }
+    let to = match parse_status(last) {
+        Ok(to) => to,
+        Err(_) if parse_number(last).is_ok() => bail!(
+            "give the new status last: oslog status {} STATUS (one of {})",
+            words.join(" "),
+            Status::choices()
+        ),
+        Err(e) => bail!("{e}"),
+    };
+    Ok((ids, to))
+}
+
+fn move_actions(
+    ids: &[u32],
+    to: Status,
+    args: Args,
+    ctx: &Context,
+    out: &mut dyn Write,
+) -> Result<Outcome> {
     if args.strict {
         bail!("--strict applies to the dashboard (oslog status --strict), not to a move");
     }
     if args.as_of.as_of.is_some() {
         bail!("--as-of applies to the dashboard (oslog status --as-of DATE|REV), not to a move");
     }
-    let Some(to) = args.status else {
-        bail!(
-            "give the new status of action {id}: oslog status {id} STATUS (one of {})",
-            Status::choices()
-        );
-    };
     ctx.not_after_today("--date", args.date)?;
     ctx.not_after_today("--signed-off", args.signed_off)?;
     let root = ctx.root()?;
@@ -116,17 +157,28 @@ fn move_action(id: u32, args: Args, ctx: &Context, out: &mut dyn Write) -> Resul
         duplicate_of: args.duplicate_of,
     };
     let today = LogDate::from_day(ctx.today);
-    let mut from = to;
-    let (_, written) = write::action(
+    let mut from = Vec::new();
+    let (_, files, committed) = write::actions(
         &ctx.lock(&root)?,
-        id,
+        ids,
         ctx.commit(args.commit),
         |_, current| {
-            from = current.status;
+            from.push(current.status);
             Ok(lifecycle::apply(current, &request, today)?)
         },
     )?;
-    ctx.written(out, &root, &format!("action {id}: {from} → {to}"), &written)
+    let prefix = ctx.display_prefix(&root);
+    for ((id, from), file) in ids.iter().zip(&from).zip(&files) {
+        writeln!(
+            out,
+            "action {id}: {from} → {to} ({})",
+            prefix.join(file).display()
+        )?;
+    }
+    if let Some(c) = &committed {
+        crate::output::committed(out, c)?;
+    }
+    Ok(Outcome::Success)
 }
 
 fn dashboard(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {

@@ -34,6 +34,10 @@ pub struct Args {
     #[arg(long, value_name = "KIND")]
     pub kind: Vec<MilestoneKind>,
 
+    /// Only the first N milestones, in date order.
+    #[arg(long, value_name = "N", value_parser = super::args::parse_count)]
+    pub limit: Option<usize>,
+
     /// Output format.
     #[arg(long, default_value = "table", value_parser = formats(LISTS))]
     pub format: Format,
@@ -62,7 +66,7 @@ fn grid(ms: &[&Milestone]) -> Grid {
             .join(", ")
     };
     Grid {
-        headers: ["date", "kind", "status", "title", "by", "actions"]
+        headers: ["date", "kind", "status", "title", "by", "actions", "id"]
             .map(String::from)
             .to_vec(),
         rows: ms
@@ -75,6 +79,8 @@ fn grid(ms: &[&Milestone]) -> Grid {
                     m.title.clone(),
                     m.by.clone().unwrap_or_default(),
                     actions(m),
+                    // The id that `oslog milestone` takes.
+                    m.id.clone(),
                 ]
             })
             .collect(),
@@ -99,6 +105,9 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         .filter(|m| filter.matches(m, today))
         .collect();
     ms.sort_by(|a, b| a.date.cmp(&b.date).then(a.id.cmp(&b.id)));
+    if let Some(n) = args.limit {
+        ms.truncate(n);
+    }
     match args.format {
         Format::Json => {
             let listed = Listed {

@@ -21,25 +21,30 @@ use std::io::Write;
 ///   oslog update 16 "Discussed at workshop 6." --date 2019-07-09 --commit
 ///   oslog update 16 --amend 3 "Discussed at workshop 5." --date 2019-05-14
 ///   oslog update 16 --remove 4 --commit
+///   oslog update 16 - < minutes-note.txt
+///   oslog update 16 --edit
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
     /// The action.
-    #[arg(value_name = "N")]
+    #[arg(value_name = "N", value_parser = super::args::parse_number)]
     pub id: u32,
-    /// The update's text (with --amend, its new text).
-    #[arg(value_name = "TEXT", required_unless_present_any = ["amend", "remove"])]
+    /// The update's text (with --amend, its new text); `-` reads it from standard input.
+    #[arg(value_name = "TEXT", required_unless_present_any = ["amend", "remove", "edit"])]
     pub text: Option<String>,
     /// The update's date: YYYY-MM or YYYY-MM-DD, not after today (default: today; with --amend, the
     /// new date).
     #[arg(long, value_parser = LogDate::parse, value_name = "DATE")]
     pub date: Option<LogDate>,
     /// Correct update K (numbered as `oslog show N` lists them) with TEXT, --date, or both.
-    #[arg(long, value_name = "K", conflicts_with = "remove")]
+    #[arg(long, value_name = "K", conflicts_with = "remove", value_parser = super::args::parse_update_number)]
     pub amend: Option<usize>,
     /// Remove update K (numbered as `oslog show N` lists them).
-    #[arg(long, value_name = "K", conflicts_with_all = ["text", "date"])]
+    #[arg(long, value_name = "K", conflicts_with_all = ["text", "date"], value_parser = super::args::parse_update_number)]
     pub remove: Option<usize>,
+    /// Write the text in $VISUAL or $EDITOR, on a template; lines starting with # are left out.
+    #[arg(long, conflicts_with_all = ["text", "remove"])]
+    pub edit: bool,
     /// Commit the changed file with git.
     #[arg(long)]
     pub commit: bool,
@@ -47,7 +52,15 @@ pub struct Args {
 
 /// Run `oslog update`.
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
-    let text = match args.text.as_deref().map(str::trim) {
+    let text = match args.text.as_deref() {
+        Some("-") => Some(super::args::read_stdin("the update's text")?),
+        _ if args.edit => Some(super::args::edit_text(&format!(
+            "# The update for action {}: write it above these lines; lines starting with # are left out.\n",
+            args.id
+        ))?),
+        t => t.map(str::to_string),
+    };
+    let text = match text.as_deref().map(str::trim) {
         Some("") => bail!("the update's text is empty"),
         t => t.map(str::to_string),
     };

@@ -171,6 +171,86 @@ pub fn deadline_moved(from: Option<Deadline>, to: Deadline) -> Option<String> {
     }
 }
 
+/// Which change an update that oslog wrote records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Recorded {
+    /// A move from one status to another ([`apply`]).
+    Status { from: Status, to: Status },
+    /// A deadline set or moved ([`deadline_moved`]).
+    Deadline,
+}
+
+/// An update that oslog wrote for a move or a deadline change, read back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordedUpdate<'a> {
+    pub change: Recorded,
+    /// oslog's sentence in a reader's words: "Status changed from ongoing to proposed complete,
+    /// signed off 10 July 2019."
+    pub words: String,
+    /// What a person added after oslog's sentence ("Paper circulated."); empty when nothing.
+    pub note: &'a str,
+}
+
+/// Read back an update that oslog wrote for a move or a deadline change: which change it records,
+/// its sentence in a reader's words, and the words a person added after it. `None` for an update
+/// a person wrote, even one that begins with the same words.
+pub fn recorded(text: &str) -> Option<RecordedUpdate<'_>> {
+    let (sentence, rest) = text.split_once('.')?;
+    let note = rest.trim();
+    let long_deadline = |d: &str| -> Option<String> {
+        Some(match Deadline::parse(d).ok()? {
+            Deadline::Date(d) => d.long(),
+            Deadline::Monthly => "monthly".into(),
+        })
+    };
+    // "ongoing to complete, signed off 2019-07-10, merged into 16, 21 and 24"
+    let status = |words: &str, opening: &str| -> Option<(Recorded, String)> {
+        let (from, rest) = words.split_once(" to ")?;
+        let mut clauses = rest.split(", ");
+        let to = clauses.next()?;
+        let (from, to) = (Status::parse(from)?, Status::parse(to)?);
+        let mut said = format!("{opening} from {} to {}", from.label(), to.label());
+        for c in clauses {
+            if let Some(d) = c.strip_prefix("signed off ") {
+                said.push_str(&format!(", signed off {}", LogDate::parse(d).ok()?.long()));
+            } else if c.starts_with("merged into ")
+                || c.starts_with("a duplicate of ")
+                // the rest of a list of numbers: "merged into 16, 21 and 24"
+                || c.split(' ').all(|w| w == "and" || w.parse::<u32>().is_ok())
+            {
+                said.push_str(&format!(", {c}"));
+            } else {
+                return None;
+            }
+        }
+        Some((Recorded::Status { from, to }, said))
+    };
+    let (change, said) = if let Some(w) = sentence.strip_prefix("Status changed from ") {
+        status(w, "Status changed")?
+    } else if let Some(w) = sentence.strip_prefix("Reopened; status changed from ") {
+        status(w, "Reopened; status changed")?
+    } else if let Some(w) = sentence.strip_prefix("Deadline moved from ") {
+        let (from, to) = w.split_once(" to ")?;
+        let said = format!(
+            "Deadline moved from {} to {}",
+            long_deadline(from)?,
+            long_deadline(to)?
+        );
+        (Recorded::Deadline, said)
+    } else {
+        let to = sentence.strip_prefix("Deadline set to ")?;
+        (
+            Recorded::Deadline,
+            format!("Deadline set to {}", long_deadline(to)?),
+        )
+    };
+    Some(RecordedUpdate {
+        change,
+        words: format!("{said}."),
+        note,
+    })
+}
+
 /// "16", "16 and 21", "16, 21 and 24".
 pub fn numbers(ns: &[u32]) -> String {
     let words: Vec<String> = ns.iter().map(u32::to_string).collect();
@@ -311,6 +391,74 @@ mod tests {
             deadline_moved(None, d("monthly")).unwrap(),
             "Deadline set to monthly."
         );
+    }
+
+    #[test]
+    fn the_updates_oslog_writes_are_read_back_with_the_words_added_to_them() {
+        let a = action(Status::ProposedComplete);
+        let m = Move {
+            to: Some(Status::Complete),
+            signed_off: Some(day("2019-07-10")),
+            note: Some("Agreed at workshop 6. Minuted.".into()),
+            ..Move::default()
+        };
+        let done = apply(&a, &m, day("2019-07-20")).unwrap();
+        let read = recorded(&done.updates[0].text).unwrap();
+        assert_eq!(
+            read.change,
+            Recorded::Status {
+                from: Status::ProposedComplete,
+                to: Status::Complete,
+            }
+        );
+        assert_eq!(
+            read.words,
+            "Status changed from proposed complete to complete, signed off 10 July 2019."
+        );
+        assert_eq!(read.note, "Agreed at workshop 6. Minuted.");
+        let closed = Move {
+            to: Some(Status::Closed),
+            merged_into: vec![31, 44, 86],
+            ..Move::default()
+        };
+        let text = apply(&action(Status::Ongoing), &closed, day("2019-07-20"))
+            .unwrap()
+            .updates[0]
+            .text
+            .clone();
+        let read = recorded(&text).unwrap();
+        assert_eq!(
+            (read.words.as_str(), read.note),
+            (
+                "Status changed from ongoing to closed, merged into 31, 44 and 86.",
+                ""
+            )
+        );
+        let d = |s| Deadline::parse(s).unwrap();
+        for (text, words) in [
+            (
+                deadline_moved(Some(d("2019-07")), d("2019-09")).unwrap(),
+                "Deadline moved from July 2019 to September 2019.",
+            ),
+            (
+                deadline_moved(None, d("monthly")).unwrap(),
+                "Deadline set to monthly.",
+            ),
+        ] {
+            let read = recorded(&text).unwrap();
+            assert_eq!(
+                (read.change, read.words.as_str()),
+                (Recorded::Deadline, words)
+            );
+        }
+        for person in [
+            "Status changed from the plan we had. More to follow.",
+            "Deadline moved from spring to summer.",
+            "Status changed from ongoing to complete",
+            "Paper circulated.",
+        ] {
+            assert_eq!(recorded(person), None, "{person}");
+        }
     }
 
     #[test]

@@ -155,9 +155,10 @@ impl Action {
         self.title == other.title && self.raised == other.raised
     }
 
-    /// Whether the action is past its deadline on `today` and still open.
+    /// Whether the action is past its deadline on `today` and still in its owner's hands (not
+    /// started or ongoing): one proposed complete awaits sign-off instead.
     pub fn is_overdue(&self, today: chrono::NaiveDate) -> bool {
-        self.status.is_open()
+        self.status.is_in_hand()
             && matches!(self.deadline, Some(Deadline::Date(d)) if d.last_day() < today)
     }
 }
@@ -218,6 +219,31 @@ pub const MILESTONE_FIELDS: &[&str] = &[
     "actions",
     "source",
 ];
+
+/// The error for a field that neither an action nor a milestone has (such as a filter's
+/// `--field stauts`), with the nearest field; `None` for a field of either.
+pub fn unknown_field(field: &str) -> Option<String> {
+    let fields = || {
+        ACTION_FIELDS
+            .iter()
+            .chain(MILESTONE_FIELDS)
+            .copied()
+            .filter(|f| *f != "id")
+    };
+    if fields().any(|f| f == field) {
+        return None;
+    }
+    let hint = match closest(field, fields()) {
+        Some(f) => format!("did you mean `{f}`?"),
+        None => {
+            let mut all: Vec<&str> = fields().collect();
+            all.sort_unstable();
+            all.dedup();
+            format!("the fields are: {}", all.join(", "))
+        }
+    };
+    Some(format!("unknown field `{field}`; {hint}"))
+}
 
 /// Split a milestone id into its date and slug, if it has the form `YYYY-MM[-DD]-slug`.
 pub fn split_milestone_id(id: &str) -> Option<(LogDate, &str)> {
@@ -564,6 +590,8 @@ mod tests {
         assert!(a.is_overdue(d("2019-08-01")));
         a.status = Status::Complete;
         assert!(!a.is_overdue(d("2019-08-01")));
+        a.status = Status::ProposedComplete;
+        assert!(!a.is_overdue(d("2019-08-01")), "awaiting sign-off");
         a.status = Status::Ongoing;
         a.deadline = Some(Deadline::Monthly);
         assert!(!a.is_overdue(d("2030-01-01")));

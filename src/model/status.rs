@@ -98,6 +98,23 @@ impl Status {
         )
     }
 
+    /// The status in a reader's words, for the documents members read: "proposed complete".
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::NotStarted => "not started",
+            Status::Ongoing => "ongoing",
+            Status::ProposedComplete => "proposed complete",
+            Status::Complete => "complete",
+            Status::Closed => "closed",
+        }
+    }
+
+    /// Whether the action waits on its owner: not-started or ongoing. An action proposed complete
+    /// waits on members' sign-off instead, so its deadline no longer makes it overdue.
+    pub fn is_in_hand(self) -> bool {
+        matches!(self, Status::NotStarted | Status::Ongoing)
+    }
+
     /// The status meant by a word people use instead of ours ("in progress", "done", the seed's words).
     pub fn from_alias(s: &str) -> Option<Status> {
         let norm: String = s
@@ -154,5 +171,6 @@ mod tests {
         assert!(Status::ProposedComplete.is_open());
         assert!(!Status::Complete.is_open());
         assert!(!Status::Closed.is_open());
+        assert!(Status::Ongoing.is_in_hand() && !Status::ProposedComplete.is_in_hand());
     }
 }

@@ -96,11 +96,62 @@ fn subject(entries: &[Entry], diffs: &[FileDiff]) -> (String, bool) {
             }
             (format!("{label}: {} changes", texts.len()), false)
         }
+        // A milestone given a new date has a new id and file: one record, renamed.
+        ([], [a, b])
+            if a.milestone.is_some()
+                && b.milestone.is_some()
+                && matches!(
+                    (a.event, b.event),
+                    (Event::Removed, Event::Added) | (Event::Added, Event::Removed)
+                )
+                && same_slug(a.milestone.as_deref(), b.milestone.as_deref()) =>
+        {
+            let (old, new) = match a.event {
+                Event::Removed => (a, b),
+                _ => (b, a),
+            };
+            (
+                format!(
+                    "{}: now {}",
+                    label(old),
+                    new.milestone.as_deref().unwrap_or_default()
+                ),
+                false,
+            )
+        }
         ([], _) => {
+            // Several actions that made the same change (a batch move): one subject for them all.
+            let said = |e: &Entry| -> Vec<String> {
+                phrases(e, diffs).into_iter().map(|p| p.text).collect()
+            };
+            let ids: Option<Vec<u32>> = entries.iter().map(|e| e.action).collect();
+            if let Some(ids) = ids {
+                let first = said(&entries[0]);
+                if !first.is_empty() && entries.iter().all(|e| said(e) == first) {
+                    let label = format!("Actions {}", crate::model::lifecycle::numbers(&ids));
+                    // All the phrases, or the first (the body lists every change).
+                    let fits = [first.join(", "), first[0].clone()]
+                        .into_iter()
+                        .map(|p| format!("{label}: {p}"))
+                        .find(|s| s.chars().count() <= SUBJECT_WIDTH);
+                    if let Some(subject) = fits {
+                        return (subject, false);
+                    }
+                }
+            }
             let labels: Vec<String> = entries.iter().map(label).collect();
             (format!("Change {}", labels.join(", ")), false)
         }
     }
+}
+
+/// Whether two milestone ids differ only in their dates.
+fn same_slug(a: Option<&str>, b: Option<&str>) -> bool {
+    fn slug(id: Option<&str>) -> Option<&str> {
+        id.and_then(crate::model::split_milestone_id)
+            .map(|(_, s)| s)
+    }
+    slug(a).is_some() && slug(a) == slug(b)
 }
 
 /// `Action 16`, `Milestone 2019-10-workshop-7`, or the file.

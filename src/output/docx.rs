@@ -80,18 +80,18 @@ fn row(r: &Row, colour: &str) -> TableRow {
     if !r.outcome.is_empty() {
         status.push(para(&r.outcome, 16, false));
     }
-    if r.earlier > 0 {
+    let earlier = r.updates.earlier.len();
+    if earlier > 0 {
         status.push(para(
             &format!(
-                "{} earlier update{}",
-                r.earlier,
-                if r.earlier == 1 { "" } else { "s" }
+                "{earlier} earlier update{}",
+                if earlier == 1 { "" } else { "s" }
             ),
             16,
             false,
         ));
     }
-    for u in &r.updates {
+    for u in r.updates.latest.iter().chain(&r.updates.later) {
         let text = match u.date.is_empty() {
             true => u.text.clone(),
             false => format!("{}: {}", u.date, u.text),

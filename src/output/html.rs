@@ -67,9 +67,9 @@ struct LineChart {
 }
 
 fn over_time(r: &ActionsReport) -> LineChart {
-    let n = r.over_time.len().max(2) as f64 - 1.0;
-    let max = r
-        .over_time
+    let points = &r.over_time.points;
+    let n = points.len().max(2) as f64 - 1.0;
+    let max = points
         .iter()
         .map(|p| p.open.max(p.completed))
         .max()
@@ -80,18 +80,16 @@ fn over_time(r: &ActionsReport) -> LineChart {
     let line = |label, colour, get: &dyn Fn(&crate::report::Point) -> usize| Line {
         label,
         colour,
-        points: r
-            .over_time
+        points: points
             .iter()
             .enumerate()
             .map(|(i, p)| format!("{:.1},{:.1}", x(i), y(get(p))))
             .collect::<Vec<_>>()
             .join(" "),
-        last: r.over_time.last().map(get).unwrap_or(0),
+        last: points.last().map(get).unwrap_or(0),
     };
-    let step = (r.over_time.len() / 8).max(1);
-    let x_ticks = r
-        .over_time
+    let step = (points.len() / 8).max(1);
+    let x_ticks = points
         .iter()
         .enumerate()
         .filter(|(i, _)| i % step == 0)
@@ -110,7 +108,7 @@ fn over_time(r: &ActionsReport) -> LineChart {
             label: v.to_string(),
         })
         .collect();
-    let summary = match (r.over_time.first(), r.over_time.last()) {
+    let summary = match (points.first(), points.last()) {
         (Some(a), Some(b)) => format!(
             "From {} to {}, open actions went from {} to {}, and completed or closed actions from {} to {}.",
             a.month, b.month, a.open, b.open, a.completed, b.completed

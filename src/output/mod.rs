@@ -153,26 +153,55 @@ pub fn interrupted(
     Ok(())
 }
 
-/// What refers to an action, one line per kind of reference that has any.
-pub fn related(
+/// `oslog show N`: the page for a person, each value from the log made safe for the terminal.
+pub fn page(
     w: &mut dyn std::io::Write,
-    r: &crate::report::Related,
+    p: &crate::report::Page,
     paint: style::Paint,
 ) -> std::io::Result<()> {
-    let numbers = |ns: &[u32]| crate::model::lifecycle::numbers(ns);
-    let lines = [
-        ("Linked from", numbers(&r.linked_from)),
-        ("Merged into it", numbers(&r.merged_from)),
-        ("Duplicated by", numbers(&r.duplicates)),
-        ("Cited by milestones", r.milestones.join(", ")),
+    let safe = printable;
+    writeln!(
+        w,
+        "{}",
+        paint.bold(&format!("Action {}: {}", p.id, safe(&p.title)))
+    )?;
+    writeln!(w)?;
+    let fields = [
+        ("Theme", p.theme.clone()),
+        ("Status", p.status.to_string()),
+        ("Owner", p.owner.clone()),
+        ("Deadline", p.deadline.clone()),
+        ("Raised", p.raised.clone()),
+        ("Signed off", p.signed_off.clone()),
     ];
-    let mut first = true;
-    for (label, value) in lines.iter().filter(|(_, v)| !v.is_empty()) {
-        if first {
-            writeln!(w)?;
-            first = false;
+    for (label, value) in fields.iter().filter(|(_, v)| !v.is_empty()) {
+        writeln!(w, "{:<12}{}", format!("{label}:"), safe(value))?;
+    }
+    for (label, named) in &p.relations {
+        writeln!(w)?;
+        writeln!(w, "{}", paint.bold(&format!("{label}:")))?;
+        for n in named {
+            writeln!(w, "  {:>4}  {}", n.id, safe(&n.title))?;
         }
-        writeln!(w, "{} {value}", paint.bold(&format!("{label}:")))?;
+    }
+    if !p.milestones.is_empty() {
+        writeln!(w)?;
+        writeln!(w, "{}", paint.bold("Cited by milestones:"))?;
+        for m in &p.milestones {
+            writeln!(w, "  {}", safe(m))?;
+        }
+    }
+    writeln!(w)?;
+    writeln!(
+        w,
+        "{}",
+        paint.bold(&format!("Updates ({}):", p.updates.len()))
+    )?;
+    for (k, date, text) in &p.updates {
+        let date = if date.is_empty() { "undated" } else { date };
+        // A text of several lines keeps them, each under the first.
+        let lines: Vec<String> = text.trim_end().lines().map(safe).collect();
+        writeln!(w, "  {k}. {}: {}", safe(date), lines.join("\n     "))?;
     }
     Ok(())
 }

@@ -3,8 +3,8 @@
 //! a rendered page, and pipes and line breaks cannot break a table.
 
 use super::markdown::text;
-use crate::report::annual::{self, AnnualReport};
-use crate::report::monthly::{Item, MonthlyReport};
+use crate::report::annual::{self, AnnualReport, Item};
+use crate::report::monthly::{Kind, MonthlyReport, Section};
 use crate::report::ActionsReport;
 use std::io::{self, Write};
 
@@ -49,10 +49,8 @@ pub fn actions(w: &mut dyn Write, r: &ActionsReport) -> io::Result<()> {
     end_intro(w, r.public, &r.withheld)?;
     left_out(w, &r.left_out)?;
     writeln!(w)?;
-    writeln!(w, "Themes:")?;
-    for t in &r.themes {
-        writeln!(w, "- {} ({})", text(&t.name), t.colour)?;
-    }
+    let names: Vec<String> = r.themes.iter().map(|t| text(&t.name)).collect();
+    writeln!(w, "Themes: {}.", names.join(", "))?;
     for s in &r.sections {
         writeln!(w)?;
         writeln!(w, "## {} ({})", s.title, s.count)?;
@@ -76,16 +74,22 @@ pub fn actions(w: &mut dyn Write, r: &ActionsReport) -> io::Result<()> {
                 if a.overdue {
                     deadline.push_str(" **overdue**");
                 }
-                let mut status = format!("**{}**", a.status);
+                let mut status = format!("**{}**", a.status_label);
                 if !a.outcome.is_empty() {
                     status.push_str(&format!(" ({})", text(&a.outcome)));
                 }
-                for u in &a.updates {
+                let shown = a.updates.latest.iter().chain(&a.updates.later);
+                for u in shown {
                     status.push_str("<br>");
                     if !u.date.is_empty() {
                         status.push_str(&format!("{}: ", text(&u.date)));
                     }
                     status.push_str(&text(&u.text));
+                }
+                match a.updates.earlier.len() {
+                    0 => {}
+                    1 => status.push_str("<br>(1 earlier update)"),
+                    n => status.push_str(&format!("<br>({n} earlier updates)")),
                 }
                 writeln!(
                     w,
@@ -103,30 +107,22 @@ pub fn actions(w: &mut dyn Write, r: &ActionsReport) -> io::Result<()> {
     Ok(())
 }
 
-/// A table of report items; `theme` adds the theme column (the monthly update mixes themes).
-fn items(w: &mut dyn Write, items: &[Item], theme: bool, when: &str) -> io::Result<()> {
+/// A table of the annual report's items.
+fn items(w: &mut dyn Write, items: &[Item], when: &str) -> io::Result<()> {
     if items.is_empty() {
         return writeln!(w, "None.");
     }
-    let theme_head = if theme { " Theme |" } else { "" };
-    let theme_rule = if theme { " --- |" } else { "" };
-    writeln!(w, "| No. |{theme_head} Action | Detail | {when} | Owner |")?;
-    writeln!(w, "| ---: |{theme_rule} --- | --- | --- | --- |")?;
+    writeln!(
+        w,
+        "| No. | Action | Status and latest update | {when} | Owner |"
+    )?;
+    writeln!(w, "| ---: | --- | --- | --- | --- |")?;
     for i in items {
-        let mut title = text(&i.title);
-        if !i.description.is_empty() {
-            title = format!("{title}: {}", text(&i.description));
-        }
-        let theme_cell = if theme {
-            format!(" {} |", text(&i.theme.name))
-        } else {
-            String::new()
-        };
         writeln!(
             w,
-            "| {} |{theme_cell} {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} |",
             text(&i.id),
-            title,
+            text(&i.title),
             text(&i.detail),
             text(&i.when),
             text(&i.owner)
@@ -135,30 +131,64 @@ fn items(w: &mut dyn Write, items: &[Item], theme: bool, when: &str) -> io::Resu
     Ok(())
 }
 
+/// A section of the monthly update as a table with its own columns; the theme of an action follows
+/// its title.
+fn section(w: &mut dyn Write, s: &Section) -> io::Result<()> {
+    if s.lines.is_empty() {
+        return writeln!(w, "None.");
+    }
+    let themed = s.lines.iter().any(|l| l.theme.is_some());
+    let mut heads = Vec::new();
+    let mut rules = Vec::new();
+    for c in &s.columns {
+        heads.push(c.head.to_string());
+        rules.push(match c.kind {
+            Kind::Number | Kind::Days => "---:",
+            _ => "---",
+        });
+        if themed && c.kind == Kind::Title {
+            heads.push("Theme".into());
+            rules.push("---");
+        }
+    }
+    writeln!(w, "| {} |", heads.join(" | "))?;
+    writeln!(w, "| {} |", rules.join(" | "))?;
+    for l in &s.lines {
+        let mut cells = Vec::new();
+        for (c, v) in s.columns.iter().zip(&l.cells) {
+            match (c.kind, l.description.is_empty()) {
+                (Kind::Title, false) => {
+                    cells.push(format!("{}: {}", text(v), text(&l.description)))
+                }
+                _ => cells.push(text(v)),
+            }
+            if themed && c.kind == Kind::Title {
+                cells.push(l.theme.as_ref().map(|t| text(&t.name)).unwrap_or_default());
+            }
+        }
+        writeln!(w, "| {} |", cells.join(" | "))?;
+    }
+    Ok(())
+}
+
 /// Write the monthly update (or a member's digest) as Markdown.
 pub fn monthly(w: &mut dyn Write, r: &MonthlyReport) -> io::Result<()> {
     writeln!(w, "# {}", text(&r.title))?;
     writeln!(w)?;
-    write!(
-        w,
-        "Changes since {}, as of {}.",
-        text(&r.since),
-        r.as_of_long
-    )?;
+    write!(w, "Changes {}, as of {}.", text(&r.since), r.as_of_long)?;
     if let Some(m) = &r.member {
         let names: Vec<String> = r.themes.iter().map(|t| text(&t.name)).collect();
         write!(w, " For {}: {}.", text(m), names.join(", "))?;
     }
     end_intro(w, r.public, &r.withheld)?;
     left_out(w, &r.left_out)?;
-    for p in &r.parts {
+    for s in &r.sections {
         writeln!(w)?;
-        writeln!(w, "## {} ({})", p.title, p.items.len())?;
+        writeln!(w, "## {} ({})", s.title, s.lines.len())?;
         writeln!(w)?;
-        writeln!(w, "{}", p.intro)?;
+        writeln!(w, "{}", s.intro)?;
         writeln!(w)?;
-        let when = if p.id == "overdue" { "" } else { "When" };
-        items(w, &p.items, true, if when.is_empty() { "—" } else { when })?;
+        section(w, s)?;
     }
     Ok(())
 }
@@ -210,7 +240,7 @@ pub fn annual(w: &mut dyn Write, r: &AnnualReport) -> io::Result<()> {
             } else {
                 "Deadline"
             };
-            items(w, &p.items, false, when)?;
+            items(w, &p.items, when)?;
         }
     }
     Ok(())

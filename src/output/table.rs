@@ -255,11 +255,11 @@ fn wrap(text: &str, width: usize) -> String {
 pub fn dashboard(w: &mut dyn Write, d: &Dashboard, paint: Paint, width: usize) -> io::Result<()> {
     writeln!(
         w,
-        "{} as of {}: {} actions, {} milestones",
+        "{} as of {}: {}, {}",
         paint.bold("Action log"),
         d.today.format("%-d %B %Y"),
-        d.actions,
-        d.milestones
+        crate::report::count(d.actions, "action"),
+        crate::report::count(d.milestones, "milestone")
     )?;
     let mut header = vec![Entry::new("Theme")];
     header.extend(Status::ALL.iter().map(|s| Entry::new(s.as_str()).right()));
@@ -304,6 +304,12 @@ pub fn dashboard(w: &mut dyn Write, d: &Dashboard, paint: Paint, width: usize) -
         &themes,
         false,
     )?;
+    let stale = format!(
+        "No update for {} weeks ({})",
+        crate::report::dashboard::STALE_WEEKS,
+        d.stale.len()
+    );
+    section(w, paint, width, &stale, &d.stale, &themes, false)?;
 
     writeln!(
         w,

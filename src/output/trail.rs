@@ -579,8 +579,11 @@ pub fn slips(w: &mut dyn Write, s: &Slips, paint: Paint) -> io::Result<()> {
     for t in &s.themes {
         writeln!(
             w,
-            "  {:<width$}  {:>6} days  ({} of {} actions moved)",
-            t.theme, t.median_delay_days, t.moved, t.actions
+            "  {:<width$}  {:>6} days  ({} of {} moved)",
+            t.theme,
+            t.median_delay_days,
+            t.moved,
+            crate::report::count(t.actions, "action")
         )?;
     }
     Ok(())

@@ -3,7 +3,7 @@
 //! the figures its charts draw. Renderers in `output/report_md.rs` and `output/html.rs` turn it into
 //! Markdown and HTML; nothing here formats markup.
 
-use super::over_time::{over_time, Point};
+use super::over_time::{over_time, Chart};
 use super::theme::{owner, theme_infos, ThemeInfo};
 use crate::model::{
     Action, Deadline, LogDate, Milestone, MilestoneKind, MilestoneStatus, Status, Themes,
@@ -12,15 +12,55 @@ use crate::trail::CommitChanges;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-/// How many of an action's latest updates the report shows.
-pub const LATEST_UPDATES: usize = 2;
-
 /// A dated line of progress.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct UpdateLine {
     /// The date in a reader's form, or empty.
     pub date: String,
+    /// The text; an update oslog wrote for a move or a deadline change in a reader's words.
     pub text: String,
+}
+
+/// An action's updates as the report shows them: the latest in people's words in view, the updates
+/// oslog wrote after it (a move, a deadline change) beneath it, and the earlier ones to expand.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Updates {
+    /// The latest update a person wrote (or a move with a note); none when there is none.
+    pub latest: Option<UpdateLine>,
+    /// The updates oslog wrote after it, oldest first.
+    pub later: Vec<UpdateLine>,
+    /// Every update before the latest, oldest first.
+    pub earlier: Vec<UpdateLine>,
+}
+
+impl Updates {
+    /// Split `updates` (oldest first): an update oslog wrote, with nothing a person added, never
+    /// pushes the latest of people's words out of view.
+    pub fn of(updates: &[crate::model::Update]) -> Updates {
+        let line = |u: &crate::model::Update| UpdateLine {
+            date: u.date.map(|d| d.long()).unwrap_or_default(),
+            text: match crate::model::lifecycle::recorded(&u.text) {
+                Some(r) if r.note.is_empty() => r.words,
+                Some(r) => format!("{} {}", r.words, r.note),
+                None => u.text.clone(),
+            },
+        };
+        let said = |u: &crate::model::Update| {
+            crate::model::lifecycle::recorded(&u.text).is_none_or(|r| !r.note.is_empty())
+        };
+        match updates.iter().rposition(said) {
+            Some(i) => Updates {
+                latest: Some(line(&updates[i])),
+                later: updates[i + 1..].iter().map(line).collect(),
+                earlier: updates[..i].iter().map(line).collect(),
+            },
+            None => Updates {
+                latest: None,
+                later: updates.iter().map(line).collect(),
+                earlier: Vec::new(),
+            },
+        }
+    }
 }
 
 /// One action's row.
@@ -33,10 +73,9 @@ pub struct Row {
     pub deadline: String,
     pub overdue: bool,
     pub status: Status,
-    /// The latest updates, oldest first.
-    pub updates: Vec<UpdateLine>,
-    /// How many earlier updates are not shown.
-    pub earlier: usize,
+    /// The status in a reader's words.
+    pub status_label: &'static str,
+    pub updates: Updates,
     /// The meeting that raised it: "14 May 2019 workshop", or the month.
     pub raised: String,
     /// The owner; "withheld" in public mode unless the theme's owners are public.
@@ -92,9 +131,8 @@ pub struct ActionsReport {
     pub public: bool,
     pub themes: Vec<ThemeInfo>,
     pub sections: Vec<Section>,
-    pub over_time: Vec<Point>,
-    /// Where the over-time chart's figures come from, for its caption.
-    pub over_time_source: String,
+    /// The chart of open against completed actions over time.
+    pub over_time: Chart,
     pub by_theme: Vec<ThemeCounts>,
     pub milestones: Vec<MilestoneMark>,
     /// The record files that did not load and are left out of the report, as its note names them.
@@ -122,7 +160,6 @@ pub fn actions(
         .collect();
     let row = |a: &Action| -> Row {
         let owner = owner(themes, a, public);
-        let skip = a.updates.len().saturating_sub(LATEST_UPDATES);
         Row {
             id: a.id,
             title: a.title.clone(),
@@ -134,14 +171,8 @@ pub fn actions(
             },
             overdue: a.is_overdue(today),
             status: a.status,
-            updates: a.updates[skip..]
-                .iter()
-                .map(|u| UpdateLine {
-                    date: u.date.map(|d| d.long()).unwrap_or_default(),
-                    text: u.text.clone(),
-                })
-                .collect(),
-            earlier: skip,
+            status_label: a.status.label(),
+            updates: Updates::of(&a.updates),
             raised: raised(a.raised, &workshops),
             owner,
             outcome: outcome(a),
@@ -219,7 +250,7 @@ pub fn actions(
         })
         .collect();
     marks.sort_by_key(|m| m.date.sort_key());
-    let (over_time, over_time_source) = over_time(actions, history, today);
+    let over_time = over_time(actions, history, today);
     ActionsReport {
         title: "Action log".into(),
         as_of: today,
@@ -228,7 +259,6 @@ pub fn actions(
         themes: infos,
         sections,
         over_time,
-        over_time_source,
         by_theme,
         milestones: marks,
         left_out: Vec::new(),
@@ -305,6 +335,51 @@ mod tests {
         assert_eq!(row.raised, "15 January 2019 workshop");
         assert_eq!(row.owner, "Home Office");
         assert_eq!(r.sections[2].groups[0].rows[0].outcome, "merged into 1");
+    }
+
+    #[test]
+    fn the_latest_update_in_peoples_words_stays_in_view() {
+        let u = |d: &str, t: &str| crate::model::Update {
+            date: Some(LogDate::parse(d).unwrap()),
+            text: t.into(),
+        };
+        let shown = Updates::of(&[
+            u("2019-04-09", "Met the DPO."),
+            u("2019-05-02", "Draft shared with members."),
+            u("2019-07-01", "Deadline moved from 2019-07 to 2019-09."),
+            u(
+                "2019-07-02",
+                "Status changed from ongoing to proposed-complete.",
+            ),
+        ]);
+        assert_eq!(
+            shown.latest,
+            Some(UpdateLine {
+                date: "2 May 2019".into(),
+                text: "Draft shared with members.".into()
+            })
+        );
+        let later: Vec<&str> = shown.later.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(
+            later,
+            [
+                "Deadline moved from July 2019 to September 2019.",
+                "Status changed from ongoing to proposed complete."
+            ]
+        );
+        assert_eq!(shown.earlier.len(), 1);
+        let noted = Updates::of(&[
+            u("2019-04-09", "Met the DPO."),
+            u(
+                "2019-07-02",
+                "Status changed from ongoing to proposed-complete. Paper sent.",
+            ),
+        ]);
+        assert_eq!(
+            noted.latest.unwrap().text,
+            "Status changed from ongoing to proposed complete. Paper sent."
+        );
+        assert_eq!(Updates::of(&[]), Updates::default());
     }
 
     #[test]

@@ -2,13 +2,49 @@
 //! resolved, and outstanding, with the year's figures, read from the log and its whole history
 //! (the completion dates git shows, the deadline moves committed during the year).
 
-use super::monthly::{deadline_long, long_day, Inputs, Part};
+use super::monthly::{deadline_long, long_day, Inputs};
 use super::theme::ThemeInfo;
 use crate::model::{Action, MilestoneStatus, Status};
 use crate::trail::{CommitChanges, Event};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
+
+/// One line of a theme's part: an action and where it stands.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Item {
+    /// The action's number.
+    pub id: String,
+    pub title: String,
+    pub theme: ThemeInfo,
+    /// Its status and latest update.
+    pub detail: String,
+    /// When it finished, or its deadline, in a reader's form.
+    pub when: String,
+    pub owner: String,
+}
+
+/// A part of one theme's year: resolved, not resolved, outstanding.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Part {
+    /// A stable id for anchors and tests.
+    pub id: &'static str,
+    pub title: &'static str,
+    pub intro: &'static str,
+    pub items: Vec<Item>,
+}
+
+/// The line of `a` in a part.
+fn item(input: &Inputs, a: &Action, detail: String, when: String) -> Item {
+    Item {
+        id: a.id.to_string(),
+        title: a.title.clone(),
+        theme: input.info(&a.theme),
+        detail,
+        when,
+        owner: super::theme::owner(input.themes, a, input.public),
+    }
+}
 
 /// Where a completion date came from, for the annual report's footnote.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -180,7 +216,7 @@ pub fn annual(input: &Inputs, commits: &[CommitChanges], year: i32) -> AnnualRep
                     closed += 1;
                 }
                 let detail = with_latest(a.status, &latest);
-                resolved.push(input.item(a, detail, long_day(day)));
+                resolved.push(item(input, a, detail, long_day(day)));
                 continue;
             }
             if !a.status.is_open() {
@@ -196,11 +232,11 @@ pub fn annual(input: &Inputs, commits: &[CommitChanges], year: i32) -> AnnualRep
                 .map(|d| deadline_long(Some(&d.to_string())))
                 .unwrap_or_default();
             let detail = with_latest(a.status, &latest);
-            let item = input.item(a, detail, when);
+            let line = item(input, a, detail, when);
             if discussed {
-                unresolved.push(item);
+                unresolved.push(line);
             } else {
-                outstanding.push(item);
+                outstanding.push(line);
             }
         }
         let theme_slips: Vec<_> = slips
@@ -290,14 +326,16 @@ pub fn footnote(r: &AnnualReport) -> String {
     let n = |k| r.sources.get(k).copied().unwrap_or(0);
     format!(
         "Days from the month an action was raised to its completion, for the actions completed in {}. \
-         The completion date is the sign-off date where there is one ({} actions), else the day git \
-         history shows the status becoming complete ({}), else the date of the last dated update ({}). {} completed or closed actions carry no date \
-         and are counted in no year.",
+         The completion date is the sign-off date where there is one ({}), else the day git \
+         history shows the status becoming complete ({}), else the date of the last dated update ({}). {}.",
         r.year,
-        n("signed-off"),
+        super::count(n("signed-off"), "action"),
         n("history"),
         n("update"),
-        n("undated")
+        match n("undated") {
+            1 => "1 completed or closed action carries no date and is counted in no year".into(),
+            k => format!("{k} completed or closed actions carry no date and are counted in no year"),
+        }
     )
 }
 

@@ -1,5 +1,5 @@
 //! The dashboard of `oslog status` as plain data: counts by theme and status, overdue actions, actions
-//! awaiting sign-off, and milestones ahead or overdue. `output/table.rs` renders it.
+//! awaiting sign-off, open actions with no recent update, and milestones ahead or overdue. `output/table.rs` renders it.
 
 use crate::model::{Action, Deadline, Milestone, MilestoneStatus, Status, Themes};
 use chrono::NaiveDate;
@@ -65,10 +65,15 @@ pub struct Dashboard {
     pub counts: Vec<Counts>,
     pub overdue: Vec<Brief>,
     pub awaiting_sign_off: Vec<Brief>,
+    /// Open actions with no update for [`STALE_WEEKS`] weeks, the longest silent first.
+    pub stale: Vec<Brief>,
     pub upcoming_milestones: Vec<Milestone>,
     /// Planned milestones whose date has passed.
     pub overdue_milestones: Vec<Milestone>,
 }
+
+/// How long an open action may go without an update before the dashboard lists it as stale.
+pub const STALE_WEEKS: u64 = 8;
 
 /// How far ahead the dashboard looks for milestones.
 pub const UPCOMING_DAYS: i64 = 90;
@@ -130,6 +135,13 @@ pub fn dashboard(
         .filter(|a| a.status == Status::ProposedComplete)
         .map(|a| Brief::of(a, today))
         .collect();
+    let since = today - chrono::Days::new(STALE_WEEKS * 7);
+    let mut stale: Vec<&&Action> = actions
+        .iter()
+        .filter(|a| super::filter::is_stale(a, since))
+        .collect();
+    stale.sort_by_key(|a| (super::filter::last_heard(a), a.id));
+    let stale = stale.into_iter().map(|a| Brief::of(a, today)).collect();
     let horizon = today + chrono::Duration::days(UPCOMING_DAYS);
     let mut upcoming: Vec<Milestone> = milestones
         .iter()
@@ -151,6 +163,7 @@ pub fn dashboard(
         counts,
         overdue,
         awaiting_sign_off,
+        stale,
         upcoming_milestones: upcoming,
         overdue_milestones,
     }

@@ -1,6 +1,6 @@
 //! The filters of `oslog list` and `oslog timeline`: which actions and milestones an answer keeps.
 
-use crate::model::{Action, Milestone, MilestoneKind, MilestoneStatus, Status};
+use crate::model::{Action, LogDate, Milestone, MilestoneKind, MilestoneStatus, Status, Themes};
 use chrono::NaiveDate;
 
 /// The filters of `oslog list`; every one given must match.
@@ -12,14 +12,33 @@ pub struct Filter {
     /// A case-insensitive part of the owner.
     pub owner: Option<String>,
     pub overdue: bool,
-    /// Deadline ends before this day.
-    pub due_before: Option<NaiveDate>,
-    /// Deadline starts after this day.
-    pub due_after: Option<NaiveDate>,
+    /// Deadline ends before this day or month begins.
+    pub due_before: Option<LogDate>,
+    /// Deadline starts after this day or month ends.
+    pub due_after: Option<LogDate>,
     /// Raised in this month or on this day.
-    pub raised: Option<crate::model::LogDate>,
+    pub raised: Option<LogDate>,
     /// A case-insensitive part of the title or of an update.
     pub grep: Option<String>,
+    /// Only open actions with no update on or after this day (see [`last_heard`]).
+    pub stale_since: Option<NaiveDate>,
+}
+
+/// The last day the log shows news of action `a`: its latest dated update, or the month it was
+/// raised when it has none (an update dated by month counts to the month's end).
+pub fn last_heard(a: &Action) -> NaiveDate {
+    a.updates
+        .iter()
+        .filter_map(|u| u.date)
+        .map(|d| d.last_day())
+        .chain([a.raised.last_day()])
+        .max()
+        .unwrap_or_else(|| a.raised.last_day())
+}
+
+/// Whether `a` is open and has had no update on or after `since`.
+pub fn is_stale(a: &Action, since: NaiveDate) -> bool {
+    a.status.is_open() && last_heard(a) < since
 }
 
 impl Filter {
@@ -36,10 +55,10 @@ impl Filter {
             && (!self.overdue || a.is_overdue(today))
             && self
                 .due_before
-                .is_none_or(|d| deadline.is_some_and(|dl| dl.last_day() < d))
+                .is_none_or(|d| deadline.is_some_and(|dl| dl.last_day() < d.first_day()))
             && self
                 .due_after
-                .is_none_or(|d| deadline.is_some_and(|dl| dl.first_day() > d))
+                .is_none_or(|d| deadline.is_some_and(|dl| dl.first_day() > d.last_day()))
             && self.raised.is_none_or(|r| {
                 r.first_day() <= a.raised.first_day() && a.raised.last_day() <= r.last_day()
             })
@@ -47,6 +66,35 @@ impl Filter {
                 .grep
                 .as_deref()
                 .is_none_or(|g| has(&a.title, g) || a.updates.iter().any(|u| has(&u.text, g)))
+            && self.stale_since.is_none_or(|since| is_stale(a, since))
+    }
+
+    /// Why a filter cannot mean what was typed, as a refusal with a suggestion: a theme that
+    /// themes.yaml does not have, or an owner that no action in `actions` has. A filter that is
+    /// right but happens to match nothing is not refused.
+    pub fn check(&self, themes: Option<&Themes>, actions: &[&Action]) -> Result<(), String> {
+        if let Some(themes) = themes {
+            if let Some(message) = self.themes.iter().find_map(|t| themes.unknown(t)) {
+                return Err(message);
+            }
+        }
+        let Some(owner) = &self.owner else {
+            return Ok(());
+        };
+        let needle = owner.to_lowercase();
+        let mut owners: Vec<&str> = actions.iter().filter_map(|a| a.owner.as_deref()).collect();
+        owners.sort_unstable();
+        owners.dedup();
+        if owners.iter().any(|o| o.to_lowercase().contains(&needle)) {
+            return Ok(());
+        }
+        let hint = match crate::model::closest(owner, owners.iter().copied()) {
+            Some(o) => format!("; did you mean `{o}`?"),
+            None if owners.is_empty() => "; no action has an owner".to_string(),
+            None if owners.len() <= 12 => format!("; the owners are: {}", owners.join(", ")),
+            None => "; `oslog list --columns id,owner` lists them".to_string(),
+        };
+        Err(format!("no action's owner contains `{owner}`{hint}"))
     }
 }
 

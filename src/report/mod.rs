@@ -12,6 +12,7 @@ pub mod dashboard;
 pub mod filter;
 pub mod monthly;
 pub mod over_time;
+pub mod page;
 pub mod related;
 #[cfg(test)]
 mod sample;
@@ -20,11 +21,20 @@ pub mod theme;
 pub mod withheld;
 
 pub use actions::ActionsReport;
+
+/// A count and its noun, singular for one: "1 action", "2 actions".
+pub fn count(n: usize, noun: &str) -> String {
+    match n {
+        1 => format!("1 {noun}"),
+        n => format!("{n} {noun}s"),
+    }
+}
 pub use annual::AnnualReport;
 pub use dashboard::{dashboard, Dashboard};
 pub use filter::Filter;
 pub use monthly::MonthlyReport;
-pub use over_time::Point;
+pub use over_time::{Chart, Point};
+pub use page::{page, Page};
 pub use related::{related, Related};
 pub use theme::ThemeInfo;
 pub use withheld::Withheld;

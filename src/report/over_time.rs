@@ -17,38 +17,76 @@ pub struct Point {
     pub completed: usize,
 }
 
-/// The caption of an over-time chart drawn from the log's own dates.
-const DATED_FIELDS: &str =
-    "Drawn from the dates in the log: when each action was raised, and when it was signed off or last updated.";
+/// The open-against-completed chart: its points, the caption that says where they come from, and
+/// how many actions it leaves out because the log does not say when they finished.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Chart {
+    pub points: Vec<Point>,
+    pub caption: String,
+    /// Completed or closed actions with no sign-off and no dated update, drawn in no month.
+    pub left_out: usize,
+}
 
 /// Open and completed actions at the end of each month up to `today`, with the chart's caption:
 /// from the history (`commits`, oldest first; commits after `today` left out) for the months it
-/// covers, and from the log's own dates before them, or throughout when there is no history.
-pub fn over_time(
-    actions: &[&Action],
-    commits: &[CommitChanges],
-    today: NaiveDate,
-) -> (Vec<Point>, String) {
-    let dated = dated(actions, today);
-    match from_history(commits, &dated, today) {
-        (points, Some(from)) => (
-            points,
-            format!(
-                "From {from} on, drawn from git history (each action's status at the end of the month); before that, from the dates in the log."
-            ),
+/// covers, and from the log's own dates before them, or throughout when there is no history. An
+/// action that finished on no day the log gives is drawn in no month (neither open nor completed)
+/// before the history begins, and the caption says how many.
+pub fn over_time(actions: &[&Action], commits: &[CommitChanges], today: NaiveDate) -> Chart {
+    let undated: Vec<u32> = actions
+        .iter()
+        .filter(|a| !a.status.is_open() && finished(a).is_none())
+        .map(|a| a.id)
+        .collect();
+    let known: Vec<&Action> = actions
+        .iter()
+        .copied()
+        .filter(|a| !undated.contains(&a.id))
+        .collect();
+    let dated = dated(&known, today);
+    let (points, from) = from_history(commits, &dated, today);
+    let mut caption = match &from {
+        Some(from) => format!(
+            "From {from} on, drawn from git history (each action's status at the end of the month); before that, from the dates in the log."
         ),
-        _ => (dated, DATED_FIELDS.to_string()),
+        None => "Drawn from the dates in the log: when each action was raised, and when it was signed off or last updated.".to_string(),
+    };
+    // Where history covers every month, it knows every action's status; otherwise the months
+    // drawn from dates lack the undated actions.
+    let dated_months = match &from {
+        Some(f) => points.iter().any(|p| &p.month < f),
+        None => true,
+    };
+    let left_out = if dated_months { undated.len() } else { 0 };
+    if left_out > 0 {
+        let what = match left_out {
+            1 => "1 completed or closed action that has".to_string(),
+            n => format!("{n} completed or closed actions that have"),
+        };
+        caption.push_str(&format!(
+            " The chart leaves out {what} no sign-off date and no dated update, since the log does not say when {} finished{}.",
+            if left_out == 1 { "it" } else { "they" },
+            match &from {
+                Some(from) => format!(" (before {from})"),
+                None => String::new(),
+            }
+        ));
+    }
+    Chart {
+        points,
+        caption,
+        left_out,
     }
 }
 
-/// When an action was completed or closed: its sign-off, else its last dated update.
+/// When an action was completed or closed: its sign-off, else its last dated update; `None` for an
+/// open action or one that finished on no day the log gives.
 fn finished(a: &Action) -> Option<LogDate> {
     if a.status.is_open() {
         return None;
     }
     a.signed_off
         .or_else(|| a.updates.iter().rev().find_map(|u| u.date))
-        .or(Some(a.raised))
 }
 
 /// Open and finished actions at the end of each month, from the month the first action was raised
@@ -183,6 +221,28 @@ mod tests {
     }
 
     #[test]
+    fn an_action_finished_on_no_known_day_is_left_out_and_counted() {
+        let open = sample(1, Status::Ongoing);
+        let mut dated = sample(2, Status::Complete);
+        dated.signed_off = Some(LogDate::parse("2019-02").unwrap());
+        let undated = sample(3, Status::Complete);
+        let chart = over_time(&[&open, &dated, &undated], &[], day("2019-03-10"));
+        assert_eq!(
+            figures(&chart.points),
+            vec![("2019-01", 2, 0), ("2019-02", 1, 1), ("2019-03", 1, 1)],
+            "3 is neither open nor completed in any month"
+        );
+        assert_eq!(chart.left_out, 1);
+        assert!(
+            chart
+                .caption
+                .contains("leaves out 1 completed or closed action"),
+            "{}",
+            chart.caption
+        );
+    }
+
+    #[test]
     fn over_time_uses_history_from_its_first_month_and_dates_before() {
         let dated = vec![
             Point {
@@ -235,19 +295,21 @@ mod tests {
     #[test]
     fn the_caption_says_where_the_figures_come_from() {
         let a = sample(1, Status::Ongoing);
-        let (points, caption) = over_time(&[&a], &[], day("2019-02-10"));
-        assert_eq!((points.len(), caption.as_str()), (2, DATED_FIELDS));
+        let chart = over_time(&[&a], &[], day("2019-02-10"));
+        assert_eq!(chart.points.len(), 2);
+        assert!(chart.caption.starts_with("Drawn from the dates in the log"));
         let added = entry(
             1,
             Event::Added,
             "x",
             vec![change("status", Op::Changed, None, "ongoing")],
         );
-        let (_, caption) = over_time(
+        let caption = over_time(
             &[&a],
             &[commit("2019-02-03", vec![added])],
             day("2019-02-10"),
-        );
+        )
+        .caption;
         assert!(
             caption.starts_with("From 2019-02 on, drawn from git history"),
             "{caption}"

@@ -8,17 +8,6 @@ use std::fmt::Write;
 
 /// The canonical text of an action, after the given header comment lines.
 pub fn action(a: &Action, header: &[String]) -> String {
-    action_with(a, header, false)
-}
-
-/// The canonical text of an action with a comment line before each update giving its number
-/// (`# update 2`), as `oslog show` prints it: the numbers `oslog update N --amend K` and `--remove K`
-/// take. It is still YAML that loads as the same action.
-pub fn action_numbered(a: &Action) -> String {
-    action_with(a, &[], true)
-}
-
-fn action_with(a: &Action, header: &[String], numbered: bool) -> String {
     let mut w = Writer::new(header);
     w.raw("id", &a.id.to_string());
     w.string("title", &a.title);
@@ -42,10 +31,7 @@ fn action_with(a: &Action, header: &[String], numbered: bool) -> String {
     w.opt_string("source", a.source.as_deref());
     if !a.updates.is_empty() {
         w.out.push_str("updates:\n");
-        for (k, u) in a.updates.iter().enumerate() {
-            if numbered {
-                let _ = writeln!(w.out, "  # update {}", k + 1);
-            }
+        for u in &a.updates {
             let mut first = true;
             let mut item = |w: &mut Writer, key: &str, value: &str, is_string: bool| {
                 let prefix = if first { "  - " } else { "    " };

@@ -14,4 +14,6 @@ pub mod renumber;
 
 pub use apply::{lock, write, write_all, Message, Rewrite, Written};
 pub use check::no_new_findings;
-pub use record::{action, create_action, create_milestone, find_action, milestone, themes, Draft};
+pub use record::{
+    action, actions, create_action, create_milestone, find_action, milestone, themes, Draft,
+};

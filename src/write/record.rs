@@ -1,15 +1,16 @@
-//! The changes to one record: moving an action along its lifecycle, an update, an edit, a
-//! milestone's status, and new actions and milestones. Each loads the log under its lock, applies
-//! the change, checks the result (`check.rs`) and writes it (`apply.rs`); a refused change is an
-//! error and leaves every file as it was.
+//! The changes to records: moving an action along its lifecycle (one, or several at once), an
+//! update, an edit, a milestone's status or fields (a new date renames its file), and new actions
+//! and milestones. Each loads the log under its lock, applies the change, checks the result
+//! (`check.rs`) and writes it (`apply.rs`); a refused change is an error and leaves every file as
+//! it was.
 
 use super::apply::{self, finish, Message, Rewrite, Written};
 use super::check;
-use crate::git::commit::Committer;
+use crate::git::commit::{Committed, Committer};
 use crate::model::{Action, Milestone};
 use crate::store::{self, emit, Lock, Log, RecordKind};
 use anyhow::{anyhow, bail, Result};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Load the log under its lock and apply `change` to action `id`. `change` returns the new action,
 /// or a refusal.
@@ -27,6 +28,45 @@ pub fn action(
     let text = emit::action(&next, &current.header);
     let written = rewrite(lock, &log, &current.file, text, commit)?;
     Ok((next, written))
+}
+
+/// Load the log under its lock and apply `change` to each of the actions `ids`: every change is
+/// made and the whole result checked before any file is written, so one refusal leaves every file
+/// as it was; the files are then written all or nothing and, with `commit`, in one commit.
+pub fn actions(
+    lock: &Lock,
+    ids: &[u32],
+    commit: Option<Message>,
+    mut change: impl FnMut(&Log, &Action) -> Result<Action>,
+) -> Result<(Vec<Action>, Vec<PathBuf>, Option<Committed>)> {
+    let log = store::load(lock.root())?;
+    let mut changed = Vec::new();
+    let mut files = Vec::new();
+    for &id in ids {
+        let current = &log.actions[find_action(&log, id)?];
+        check::unwritable(&log, &current.file)?;
+        // A refusal names the action it is about, so that one of several is clear.
+        let next = change(&log, &current.value).map_err(|e| {
+            let said = format!("{e:#}");
+            match said.starts_with(&format!("action {id} ")) {
+                true => anyhow!(said),
+                false => anyhow!("action {id}: {said}"),
+            }
+        })?;
+        files.push(Rewrite {
+            from: current.file.clone(),
+            to: current.file.clone(),
+            text: emit::action(&next, &current.header),
+        });
+        changed.push(next);
+    }
+    check::no_new_findings(&log, &files)?;
+    let committed = apply::write(lock, &files, commit)?;
+    Ok((
+        changed,
+        files.into_iter().map(|f| f.to).collect(),
+        committed,
+    ))
 }
 
 /// Load the log under its lock and apply `change` to milestone `id`.
@@ -48,7 +88,15 @@ pub fn milestone(
     check::unwritable(&log, &current.file)?;
     let next = change(&current.value)?;
     let text = emit::milestone(&next, &current.header);
-    let written = rewrite(lock, &log, &current.file, text, commit)?;
+    // A new date is a new id, and so a new file name: the file is renamed with the change.
+    let to = match next.id == current.value.id {
+        true => current.file.clone(),
+        false => Path::new(store::TIMELINE_DIR).join(format!("{}.yaml", next.id)),
+    };
+    if to != current.file && log.milestones.iter().any(|m| m.value.id == next.id) {
+        bail!("milestone `{}` exists already", next.id);
+    }
+    let written = rewrite_to(lock, &log, &current.file, &to, text, commit)?;
     Ok((next, written))
 }
 
@@ -60,15 +108,27 @@ fn rewrite(
     text: String,
     commit: Option<Message>,
 ) -> Result<Written> {
+    rewrite_to(lock, log, file, file, text, commit)
+}
+
+/// Check the new text of `from`, written as `to`, against the whole log, then write it.
+fn rewrite_to(
+    lock: &Lock,
+    log: &Log,
+    from: &Path,
+    to: &Path,
+    text: String,
+    commit: Option<Message>,
+) -> Result<Written> {
     let files = [Rewrite {
-        from: file.to_path_buf(),
-        to: file.to_path_buf(),
+        from: from.to_path_buf(),
+        to: to.to_path_buf(),
         text,
     }];
     check::no_new_findings(log, &files)?;
     let commit = apply::write(lock, &files, commit)?;
     Ok(Written {
-        file: file.to_path_buf(),
+        file: to.to_path_buf(),
         commit,
     })
 }

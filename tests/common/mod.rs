@@ -198,6 +198,27 @@ pub fn oslog_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> std::proce
         .unwrap()
 }
 
+/// Run the oslog binary (see [`oslog_command`]) with `env` set and `input` on its standard input.
+pub fn oslog_input(
+    dir: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+    input: &str,
+) -> std::process::Output {
+    use std::io::Write as _;
+    let mut child = oslog_command(dir, args)
+        .envs(env.iter().copied())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(input.as_bytes()).unwrap();
+    drop(stdin);
+    child.wait_with_output().unwrap()
+}
+
 /// Run the oslog binary (see [`oslog_command`]).
 pub fn oslog(dir: &Path, args: &[&str]) -> std::process::Output {
     oslog_with(dir, args, &[])
