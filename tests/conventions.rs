@@ -225,19 +225,26 @@ fn format_commands(
     }
 }
 
-#[test]
-fn every_json_document_carries_its_version() {
+/// A git repository holding a log of `actions` actions in one theme, followed by one member, in one
+/// commit.
+fn committed_log(actions: u32) -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path();
     let repo = common::log_repo(
-        root,
-        "themes:\n  - key: governance\n    name: Governance\n    colour: \"#1f77b4\"\n",
-        1,
+        tmp.path(),
+        "themes:\n  - key: governance\n    name: Governance\n    colour: \"#1f77b4\"\nmembers:\n  - name: Liberty\n    themes: [governance]\n",
+        actions,
         |id| {
             format!("id: {id}\ntitle: Share the paper\ntheme: governance\nraised: 2019-01\nstatus: ongoing\n")
         },
     );
     common::commit(&repo, "Ann", 1_561_939_200, "Start the log");
+    tmp
+}
+
+#[test]
+fn every_json_document_carries_its_version() {
+    let tmp = committed_log(1);
+    let root = tmp.path();
     let mut commands = Vec::new();
     format_commands(&oslog::command(), &["json"], &[], &mut commands);
     assert!(commands.len() >= 9, "{commands:?}");
@@ -262,17 +269,8 @@ fn every_json_document_carries_its_version() {
 
 #[test]
 fn md_and_markdown_are_one_format_wherever_markdown_is_written() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = committed_log(2);
     let root = tmp.path();
-    let repo = common::log_repo(
-        root,
-        "themes:\n  - key: governance\n    name: Governance\n    colour: \"#1f77b4\"\nmembers:\n  - name: Liberty\n    themes: [governance]\n",
-        2,
-        |id| {
-            format!("id: {id}\ntitle: Share the paper\ntheme: governance\nraised: 2019-01\nstatus: ongoing\n")
-        },
-    );
-    common::commit(&repo, "Ann", 1_561_939_200, "Start the log");
     let mut commands = Vec::new();
     format_commands(&oslog::command(), &["md", "markdown"], &[], &mut commands);
     // list, timeline, diff and the four reports at least.

@@ -539,6 +539,10 @@ fn a_new_action_is_written_in_the_editor() {
             "--raised",
         ),
         ("printf 'title: [' > \"$1\"", "the edited action is not YAML"),
+        (
+            "printf 'title: A\\ntheme: data-sharing\\nraised: 2019-07\\ntitle: B\\n' > \"$1\"",
+            "the edited action has `title` twice; nothing was written",
+        ),
     ] {
         let o = with(&editor(dir, script), &[]);
         assert_eq!(o.status.code(), Some(2), "{script}: {}", common::shown(&o));

@@ -281,6 +281,7 @@ fn edited(mut args: Args, root: &std::path::Path, this_month: LogDate) -> Result
     let not_numbers = || {
         anyhow::anyhow!("the edited action's links are not a list of numbers; nothing was written")
     };
+    let mut seen = Vec::new();
     for (key, value) in &pairs {
         let key = scalar(key).unwrap_or_default();
         if !TEMPLATE_FIELDS.contains(&key) {
@@ -289,6 +290,10 @@ fn edited(mut args: Args, root: &std::path::Path, this_month: LogDate) -> Result
                 TEMPLATE_FIELDS.join(", ")
             );
         }
+        if seen.contains(&key) {
+            bail!("the edited action has `{key}` twice; nothing was written");
+        }
+        seen.push(key);
         if value.is_null() {
             continue;
         }
