@@ -1,6 +1,7 @@
 //! The conventions users expect of a command-line tool: colour only on a terminal unless asked, with
 //! NO_COLOR, CLICOLOR_FORCE and --color respected; a closed pipe ends the run quietly; an error is
-//! one line on stderr (its causes with -v); and every command's --help has examples.
+//! one line on stderr (its causes with -v); every command's --help has examples; and `md` and
+//! `markdown` name one format wherever Markdown is written.
 
 mod common;
 
@@ -200,39 +201,52 @@ fn every_command_has_examples_in_its_help() {
     assert!(cmd.get_subcommands().count() >= 8);
 }
 
-/// The paths of the subcommands that take `--format json`, such as `["report", "monthly"]`.
-fn json_commands(cmd: &clap::Command, path: &[String], out: &mut Vec<Vec<String>>) {
-    let takes_json = cmd.get_arguments().any(|a| {
+/// The paths of the subcommands whose `--format` takes one of `names` (by its name or an alias), such
+/// as `["report", "monthly"]`.
+fn format_commands(
+    cmd: &clap::Command,
+    names: &[&str],
+    path: &[String],
+    out: &mut Vec<Vec<String>>,
+) {
+    let takes = cmd.get_arguments().any(|a| {
         a.get_long() == Some("format")
             && a.get_possible_values()
                 .iter()
-                .any(|v| v.get_name() == "json")
+                .any(|v| names.iter().any(|n| v.matches(n, false)))
     });
-    if takes_json {
+    if takes {
         out.push(path.to_vec());
     }
     for sub in cmd.get_subcommands() {
         let mut p = path.to_vec();
         p.push(sub.get_name().to_string());
-        json_commands(sub, &p, out);
+        format_commands(sub, names, &p, out);
     }
 }
 
-#[test]
-fn every_json_document_carries_its_version() {
+/// A git repository holding a log of `actions` actions in one theme, followed by one member, in one
+/// commit.
+fn committed_log(actions: u32) -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path();
     let repo = common::log_repo(
-        root,
-        "themes:\n  - key: governance\n    name: Governance\n    colour: \"#1f77b4\"\n",
-        1,
+        tmp.path(),
+        "themes:\n  - key: governance\n    name: Governance\n    colour: \"#1f77b4\"\nmembers:\n  - name: Liberty\n    themes: [governance]\n",
+        actions,
         |id| {
             format!("id: {id}\ntitle: Share the paper\ntheme: governance\nraised: 2019-01\nstatus: ongoing\n")
         },
     );
     common::commit(&repo, "Ann", 1_561_939_200, "Start the log");
+    tmp
+}
+
+#[test]
+fn every_json_document_carries_its_version() {
+    let tmp = committed_log(1);
+    let root = tmp.path();
     let mut commands = Vec::new();
-    json_commands(&oslog::command(), &[], &mut commands);
+    format_commands(&oslog::command(), &["json"], &[], &mut commands);
     assert!(commands.len() >= 9, "{commands:?}");
     for path in commands {
         let mut args: Vec<&str> = path.iter().map(String::as_str).collect();
@@ -250,6 +264,37 @@ fn every_json_document_carries_its_version() {
         let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
             .unwrap_or_else(|e| panic!("{args:?}: {e}: {}", common::shown(&out)));
         assert_eq!(doc["version"], 1, "{args:?}: {doc}");
+    }
+}
+
+#[test]
+fn md_and_markdown_are_one_format_wherever_markdown_is_written() {
+    let tmp = committed_log(2);
+    let root = tmp.path();
+    let mut commands = Vec::new();
+    format_commands(&oslog::command(), &["md", "markdown"], &[], &mut commands);
+    // list, timeline, diff and the four reports at least.
+    assert!(commands.len() >= 7, "{commands:?}");
+    for path in commands {
+        let mut args: Vec<&str> = path.iter().map(String::as_str).collect();
+        // The reports that need more than a format.
+        match args[..] {
+            ["report", "annual"] => args.extend(["--year", "2019"]),
+            ["report", "digest"] => args.extend(["--member", "Liberty"]),
+            _ => {}
+        }
+        let run_as = |name: &str| {
+            let o = common::oslog(root, &[&args[..], &["--format", name]].concat());
+            let err = String::from_utf8_lossy(&o.stderr).into_owned();
+            assert!(
+                !err.contains("invalid value"),
+                "{args:?} --format {name}: {err}"
+            );
+            (o.status.code(), o.stdout, err)
+        };
+        let (md, markdown) = (run_as("md"), run_as("markdown"));
+        assert_eq!(md, markdown, "{args:?}");
+        assert!(md.0.is_some_and(|c| c < 2), "{args:?}: {}", md.2);
     }
 }
 

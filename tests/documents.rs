@@ -471,6 +471,20 @@ fn a_workshops_follow_up_ends_in_an_update_fit_for_members() {
             "--commit",
         ],
     );
+    // The workshop agreed to move the next one to October: a new date, so a new id.
+    let moved = ok(
+        dir,
+        day,
+        &[
+            "milestone",
+            "edit",
+            "2019-09-workshop-7",
+            "--date",
+            "2019-10-08",
+            "--commit",
+        ],
+    );
+    assert!(moved.contains("now 2019-10-08-workshop-7"), "{moved}");
     let subjects = common::git(dir, &["log", "--format=%s", "--reverse"]);
     let subjects = String::from_utf8_lossy(&subjects.stdout).into_owned();
     assert_eq!(
@@ -481,6 +495,7 @@ fn a_workshops_follow_up_ends_in_an_update_fit_for_members() {
             "Action 16: update of 2019-07-10",
             "Action 129: deadline 2019-06 → 2019-09",
             "Milestone 2019-07-workshop-6: planned → done",
+            "Milestone 2019-09-workshop-7: now 2019-10-08-workshop-7",
         ],
         "{subjects}"
     );
@@ -500,6 +515,11 @@ fn a_workshops_follow_up_ends_in_an_update_fit_for_members() {
     for jargon in ["HEAD", "origin/", "#1f77b4", "None."] {
         assert!(!md.contains(jargon), "{jargon}: {md}");
     }
+    // The moved workshop reads as moved, not as a new one beside a September one gone unsaid.
+    assert!(
+        md.contains("| Open Space workshop 7 | workshop | date September 2019 → 8 October 2019 |"),
+        "{md}"
+    );
     snapshot("workshop-follow-up.md", &md);
 }
 
@@ -578,6 +598,7 @@ fn a_milestone_that_slips_takes_its_new_date() {
             "slipped",
             "--date",
             "2019-11",
+            "--commit",
         ],
     );
     assert!(
@@ -588,5 +609,15 @@ fn a_milestone_that_slips_takes_its_new_date() {
     assert!(
         yaml.contains("status: slipped\n") && yaml.contains("date: 2019-11\n"),
         "{yaml}"
+    );
+    // The update for members reads it as the same workshop, moved and slipped.
+    let md = ok(
+        dir,
+        "2019-07-12",
+        &["report", "monthly", "--since", "2019-07-01"],
+    );
+    assert!(
+        md.contains("| Open Space workshop 7 | workshop | date September 2019 → November 2019; now slipped |"),
+        "{md}"
     );
 }

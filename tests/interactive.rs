@@ -1,4 +1,5 @@
-//! `oslog add` on a terminal asks for missing fields and asks again after a wrong answer. The terminal
+//! `oslog add` on a terminal asks for missing fields, offers the optional ones, and asks again after a
+//! wrong answer. The terminal
 //! is a real pseudo-terminal made by util-linux's `script`, which feeds it the typed lines.
 
 mod common;
@@ -64,4 +65,50 @@ fn add_gives_up_cleanly_when_input_ends() {
         "{screen}"
     );
     assert!(!dir.path().join("actions/017.yaml").exists());
+}
+
+#[test]
+fn add_offers_owner_deadline_and_links_and_raises_in_this_month() {
+    let dir = valid_log();
+    // Enter takes this month for `raised`; a wrong deadline and a wrong number are asked again.
+    let typed = "data-sharing\n\nHome Office\nSeptember\n2019-09\n1, 0\n1, 16\n";
+    let Some((code, screen)) =
+        on_terminal(dir.path(), "add --title 'HO to circulate the DPIA'", typed)
+    else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "util-linux `script` is needed for this test"
+        );
+        return;
+    };
+    assert_eq!(code, 0, "{screen}");
+    for asked in [
+        "Raised (YYYY-MM or YYYY-MM-DD; Enter for 2019-07):",
+        "Owner (who holds it; Enter for none):",
+        "Deadline (YYYY-MM, YYYY-MM-DD or monthly; Enter for none):",
+        "`September` is not a date",
+        "Links (related actions' numbers, as 16, 21; Enter for none):",
+        "`0` is not an action number",
+    ] {
+        assert!(screen.contains(asked), "{asked}: {screen}");
+    }
+    let written = std::fs::read_to_string(dir.path().join("actions/017.yaml")).unwrap();
+    assert_eq!(written, "id: 17\ntitle: HO to circulate the DPIA\ntheme: data-sharing\nowner: Home Office\nraised: 2019-07\ndeadline: 2019-09\nstatus: not-started\nlinks: [1, 16]\n");
+
+    // Enter leaves an optional field out; a flag given is not asked for again.
+    let typed = "2019-06\n\n\n";
+    let Some((code, screen)) = on_terminal(
+        dir.path(),
+        "add --title T --theme data-sharing --link 1",
+        typed,
+    ) else {
+        return;
+    };
+    assert_eq!(code, 0, "{screen}");
+    assert!(!screen.contains("Links ("), "{screen}");
+    let written = std::fs::read_to_string(dir.path().join("actions/018.yaml")).unwrap();
+    assert_eq!(
+        written,
+        "id: 18\ntitle: T\ntheme: data-sharing\nraised: 2019-06\nstatus: not-started\nlinks: [1]\n"
+    );
 }

@@ -1,6 +1,7 @@
 //! The secretariat's commands on copies of the repository's own log: what an action awaiting
 //! sign-off counts as, moves of several actions at once, long text from standard input or an editor,
-//! milestones edited, stale actions, and filters that say when a word is wrong.
+//! a new action written in the editor, milestones edited, stale actions, and filters that say when a
+//! word is wrong.
 
 mod common;
 
@@ -385,20 +386,31 @@ fn show_is_a_page_for_a_person() {
     );
 }
 
+/// A scripted editor: a shell script in `dir` that runs `script` on the file it is given ("$1").
+fn editor(dir: &Path, script: &str) -> String {
+    use std::os::unix::fs::PermissionsExt as _;
+    let file = tempfile::Builder::new()
+        .prefix("editor-")
+        .suffix(".sh")
+        .tempfile_in(dir)
+        .unwrap()
+        .into_temp_path()
+        .keep()
+        .unwrap();
+    std::fs::write(&file, format!("#!/bin/sh\n{script}\n")).unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o755)).unwrap();
+    file.display().to_string()
+}
+
 #[test]
 fn an_update_is_written_in_the_editor() {
     let log = real_log();
     let dir = log.path();
-    let editor = dir.join("editor.sh");
     // An editor that writes a note above the template, keeping its comment lines.
-    std::fs::write(
-        &editor,
-        "#!/bin/sh\n{ printf 'Paper discussed; revised draft by September.'; cat \"$1\"; } > \"$1.new\" && mv \"$1.new\" \"$1\"\n",
-    )
-    .unwrap();
-    use std::os::unix::fs::PermissionsExt as _;
-    std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let editor = editor.display().to_string();
+    let editor = editor(
+        dir,
+        "{ printf 'Paper discussed; revised draft by September.'; cat \"$1\"; } > \"$1.new\" && mv \"$1.new\" \"$1\"",
+    );
     let o = common::oslog_with(
         dir,
         &["update", "16", "--edit"],
@@ -422,4 +434,137 @@ fn an_update_is_written_in_the_editor() {
         "{}",
         common::shown(&o)
     );
+}
+
+/// The action files of the log in `dir`.
+fn action_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files: Vec<_> = std::fs::read_dir(dir.join("actions"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn a_new_action_is_written_in_the_editor() {
+    let log = real_log();
+    let dir = log.path();
+    let with = |editor: &str, args: &[&str]| {
+        let args = [&["add", "--edit"][..], args].concat();
+        common::oslog_with(dir, &args, &[("VISUAL", ""), ("EDITOR", editor)])
+    };
+    // The template holds every field, filled from the flags given and `raised` from today's month.
+    let seen = dir.join("template.txt");
+    let copy = editor(dir, &format!("cp \"$1\" '{}'", seen.display()));
+    let o = with(&copy, &["--theme", "data-sharing", "--link", "16"]);
+    assert_eq!(o.status.code(), Some(2), "{}", common::shown(&o));
+    let template = std::fs::read_to_string(&seen).unwrap();
+    for line in [
+        "title: \n",
+        "theme: data-sharing\n",
+        "owner: \n",
+        "raised: 2019-07\n",
+        "deadline: \n",
+        "links: [16]\n",
+    ] {
+        assert!(template.contains(line), "{line}: {template}");
+    }
+    assert!(
+        String::from_utf8_lossy(&o.stderr)
+            .contains("the template was left as it was; nothing was written"),
+        "{}",
+        common::shown(&o)
+    );
+
+    let before = action_files(dir);
+    let fill = |theme: &str, links: &str| {
+        editor(
+            dir,
+            &format!(
+                "sed -i -e 's/^title:.*/title: \"HO to circulate the DPIA: second draft\"/' \
+                 -e 's/^theme:.*/theme: {theme}/' -e 's/^owner:.*/owner: Home Office/' \
+                 -e 's/^deadline:.*/deadline: 2019-09/' -e 's/^links:.*/links: [{links}]/' \"$1\""
+            ),
+        )
+    };
+    // Refused with the same words as `add` with the same fields as flags, and nothing written.
+    for (theme, links) in [("data-shring", "16, 21"), ("data-sharing", "16, 9999")] {
+        let o = with(&fill(theme, links), &[]);
+        assert_eq!(o.status.code(), Some(2), "{}", common::shown(&o));
+        let flags = common::oslog(
+            dir,
+            &[
+                "add",
+                "--title",
+                "HO to circulate the DPIA: second draft",
+                "--theme",
+                theme,
+                "--owner",
+                "Home Office",
+                "--raised",
+                "2019-07",
+                "--deadline",
+                "2019-09",
+                "--link",
+                &links.replace(' ', ""),
+            ],
+        );
+        assert_eq!(flags.status.code(), Some(2), "{}", common::shown(&flags));
+        assert_eq!(
+            String::from_utf8_lossy(&o.stderr),
+            String::from_utf8_lossy(&flags.stderr)
+        );
+        assert_eq!(action_files(dir), before);
+    }
+    // An editor that fails, a template emptied, a required field left out, a field add does not
+    // take, a wrong date: each says so, and nothing is written.
+    for (script, says) in [
+        ("exit 3", "the editor `"),
+        (": > \"$1\"", "the edited action is empty; nothing was written"),
+        (
+            "sed -i 's/^theme:.*/theme: data-sharing/' \"$1\"",
+            "the edited action has no title; nothing was written",
+        ),
+        (
+            "echo 'status: complete' >> \"$1\"",
+            "the edited action has a field `status` that add does not take",
+        ),
+        (
+            "sed -i -e 's/^title:.*/title: T/' -e 's/^theme:.*/theme: data-sharing/' -e 's/^raised:.*/raised: July/' \"$1\"",
+            "the edited action's raised: `July` is not a date",
+        ),
+        (
+            "sed -i -e 's/^title:.*/title: T/' -e 's/^theme:.*/theme: data-sharing/' -e 's/^raised:.*/raised: 2019-08/' \"$1\"",
+            "--raised",
+        ),
+        ("printf 'title: [' > \"$1\"", "the edited action is not YAML"),
+        (
+            "printf 'title: A\\ntheme: data-sharing\\nraised: 2019-07\\ntitle: B\\n' > \"$1\"",
+            "the edited action has `title` twice; nothing was written",
+        ),
+    ] {
+        let o = with(&editor(dir, script), &[]);
+        assert_eq!(o.status.code(), Some(2), "{script}: {}", common::shown(&o));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(says), "{script}: {err}");
+        assert!(err.starts_with("oslog: error: "), "{script}: {err}");
+        assert_eq!(action_files(dir), before, "{script}");
+    }
+
+    let o = with(
+        &fill("data-sharing", "16, 21"),
+        &["--note", "Agreed at workshop 6."],
+    );
+    assert!(o.status.success(), "{}", common::shown(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("added action 141 (actions/141.yaml)"),
+        "{}",
+        common::shown(&o)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("actions/141.yaml")).unwrap(),
+        "id: 141\ntitle: \"HO to circulate the DPIA: second draft\"\ntheme: data-sharing\nowner: Home Office\nraised: 2019-07\ndeadline: 2019-09\nstatus: not-started\nlinks: [16, 21]\nupdates:\n  - date: 2019-07-01\n    text: Agreed at workshop 6.\n"
+    );
+    stdout(&common::oslog(dir, &["validate", "--strict"]));
 }

@@ -195,7 +195,7 @@ pub fn parse_span(s: &str) -> Result<Span, String> {
 
 /// Text written in the user's editor ($VISUAL, else $EDITOR) on `template`: the file's lines that
 /// do not start with `#`. The editor is run through the shell, so it may carry arguments
-/// (`EDITOR="code --wait"`); one that fails, or none set, is an error.
+/// (`EDITOR="code --wait"`); one that fails, none set, or a template left as it was is an error.
 pub fn edit_text(template: &str) -> anyhow::Result<String> {
     use anyhow::{bail, Context as _};
     let editor = ["VISUAL", "EDITOR"]
@@ -220,10 +220,15 @@ pub fn edit_text(template: &str) -> anyhow::Result<String> {
     if !status.success() {
         bail!("the editor `{editor}` failed ({status}); nothing was written");
     }
-    let text = std::fs::read_to_string(file.path())?;
-    Ok(text
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .collect::<Vec<_>>()
-        .join("\n"))
+    let kept = |text: &str| {
+        text.lines()
+            .filter(|l| !l.starts_with('#'))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let text = kept(&std::fs::read_to_string(file.path())?);
+    if text.trim() == kept(template).trim() {
+        bail!("the template was left as it was; nothing was written");
+    }
+    Ok(text)
 }

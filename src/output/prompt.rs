@@ -3,8 +3,15 @@
 
 use std::io::{self, BufRead, Write};
 
-/// Ask for `label` until a non-empty answer is given; `None` when input ends.
-pub fn ask(label: &str, help: &str) -> io::Result<Option<String>> {
+/// Ask for `label` until `parse` takes the answer, telling the user why it refused one before asking
+/// again. An empty answer is `default`, when there is one, and otherwise asked again; `None` when
+/// input ends.
+pub fn ask<T, E: std::fmt::Display>(
+    label: &str,
+    help: &str,
+    default: Option<&str>,
+    parse: impl Fn(&str) -> Result<T, E>,
+) -> io::Result<Option<T>> {
     let stdin = io::stdin();
     let mut stderr = io::stderr();
     loop {
@@ -14,14 +21,14 @@ pub fn ask(label: &str, help: &str) -> io::Result<Option<String>> {
         if stdin.lock().read_line(&mut line)? == 0 {
             return Ok(None);
         }
-        let answer = line.trim();
-        if !answer.is_empty() {
-            return Ok(Some(answer.to_string()));
+        let answer = match (line.trim(), default) {
+            ("", None) => continue,
+            ("", Some(d)) => d,
+            (a, _) => a,
+        };
+        match parse(answer) {
+            Ok(value) => return Ok(Some(value)),
+            Err(e) => writeln!(stderr, "  {e}")?,
         }
     }
-}
-
-/// Tell the user a typed answer was refused, before asking again.
-pub fn refuse(message: &str) -> io::Result<()> {
-    writeln!(io::stderr(), "  {message}")
 }

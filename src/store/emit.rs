@@ -108,8 +108,9 @@ pub fn themes(t: &Themes, header: &[String]) -> String {
     w.out
 }
 
-/// A scalar as it may stand inside a flow list: plain when safe there, double-quoted otherwise.
-fn plain_or_quoted(s: &str) -> String {
+/// A scalar as it may stand inside a flow list or after `key: `: plain when safe there,
+/// double-quoted otherwise.
+pub fn plain_or_quoted(s: &str) -> String {
     if is_plain_safe(s) && !s.contains([',', '[', ']', '{', '}']) {
         s.to_string()
     } else {
