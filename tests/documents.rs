@@ -617,7 +617,7 @@ fn a_milestone_that_slips_takes_its_new_date() {
         &["report", "monthly", "--since", "2019-07-01"],
     );
     assert!(
-        md.contains("| Open Space workshop 7 | workshop | date September 2019 → November 2019; now slipped |"),
+        md.contains("| Open Space workshop 7 | workshop | date September 2019 → November 2019; planned → slipped |"),
         "{md}"
     );
 }

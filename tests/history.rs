@@ -739,7 +739,7 @@ fn forge(text: &str, head: &str, change: &dyn Fn(&mut Value)) -> Vec<u8> {
 
 /// Ways a cache file can be damaged, each with the bytes to put in its place.
 /// The start of a cache file's first line: the format oslog writes.
-const CACHE_FORMAT: &str = "oslog-history-cache 6 ";
+const CACHE_FORMAT: &str = "oslog-history-cache 7 ";
 
 fn damaged(good: &str) -> Vec<(&'static str, Vec<u8>)> {
     let mut flipped = good.to_string().into_bytes();

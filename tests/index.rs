@@ -20,9 +20,14 @@ fn repo_with_log() -> (tempfile::TempDir, PathBuf) {
     std::fs::copy(shipped.join("themes.yaml"), root.join("themes.yaml")).unwrap();
     git2::Repository::init(&root).unwrap();
     // A file changed in the last two seconds is read again rather than kept (the racy rule).
-    std::thread::sleep(std::time::Duration::from_millis(2100));
+    std::thread::sleep(RACY_WAIT);
     (dir, root)
 }
+
+/// Long enough for a file just written to be out of the racy window: the rule counts two seconds in
+/// whole seconds (a file written at 100.05 s is still racy for a run at 102.15 s), so three, and a
+/// little more.
+const RACY_WAIT: std::time::Duration = std::time::Duration::from_millis(3100);
 
 /// The commands compared, each as its arguments.
 const QUESTIONS: &[&[&str]] = &[
@@ -153,7 +158,7 @@ fn every_answer_is_the_same_with_and_without_the_index_after_random_edits() {
             }
             _ => {
                 // Put a cached file back as it was, after waiting out the racy window once.
-                std::thread::sleep(std::time::Duration::from_millis(2100));
+                std::thread::sleep(RACY_WAIT);
                 "time passing"
             }
         };

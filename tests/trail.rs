@@ -434,3 +434,37 @@ fn credit_unknown_in_a_shallow_clone_is_found_once_the_history_is_fetched() {
     );
     assert_eq!(credit(&args), ["Propose action 1 complete"]);
 }
+
+/// `milestone edit --date` gives a milestone a new id and so a new file; the trail shows one
+/// milestone whose date changed, not a deletion (flagged as such) and an unrelated addition.
+#[test]
+fn a_milestone_given_a_new_date_is_one_change_not_a_deletion() {
+    let log = new_log();
+    log.write(
+        "timeline/2019-09-workshop-7.yaml",
+        "id: 2019-09-workshop-7\ndate: 2019-09\nkind: workshop\ntitle: Open Space workshop 7\nstatus: planned\n",
+    );
+    log.commit("Ann", "Plan workshop 7");
+    let out = log.oslog(&[
+        "milestone",
+        "edit",
+        "2019-09-workshop-7",
+        "--date",
+        "2019-10-08",
+        "--commit",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", common::shown(&out));
+    let v = log.json(&["log", "--format", "json"]);
+    let newest = &v["commits"][0]["entries"];
+    let entries = newest.as_array().unwrap();
+    assert_eq!(entries.len(), 1, "{newest}");
+    let e = &entries[0];
+    assert_eq!(e["event"], "changed", "{e}");
+    assert_eq!(e["milestone"], "2019-10-08-workshop-7", "{e}");
+    assert_eq!(e["flags"].as_array().map_or(0, Vec::len), 0, "{e}");
+    assert_eq!(e["changes"][0]["field"], "date", "{e}");
+    assert_eq!(e["changes"][0]["old"], "2019-09", "{e}");
+    assert_eq!(e["changes"][0]["new"], "2019-10-08", "{e}");
+    let text = log.stdout(&["log"]);
+    assert!(!text.contains("deleted"), "{text}");
+}

@@ -28,7 +28,7 @@ use std::rc::Rc;
 /// milestone's `description` and a record's `source` became fields that load and are compared, 6
 /// when reviewers' flags covered more moves and a merge's changes named the merged branch's commits
 /// that made them.
-const FORMAT: &str = "oslog-history-cache 6";
+const FORMAT: &str = "oslog-history-cache 7";
 
 /// A record file a commit changed: its path under the log root, its ids before and after, and what
 /// it was on each side (a regular file, or a symbolic link or submodule in the record's place).

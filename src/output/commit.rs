@@ -79,6 +79,15 @@ fn subject(entries: &[Entry], diffs: &[FileDiff]) -> (String, bool) {
                 true,
             )
         }
+        // A milestone given a new date has a new id and file: one record, renamed.
+        ([], [e]) if former_id(e, diffs).is_some() => (
+            format!(
+                "Milestone {}: now {}",
+                former_id(e, diffs).unwrap_or_default(),
+                e.milestone.as_deref().unwrap_or_default()
+            ),
+            false,
+        ),
         ([], [e]) => {
             let phrases = phrases(e, diffs);
             let complete = phrases.iter().all(|p| p.complete);
@@ -95,29 +104,6 @@ fn subject(entries: &[Entry], diffs: &[FileDiff]) -> (String, bool) {
                 return (first, false);
             }
             (format!("{label}: {} changes", texts.len()), false)
-        }
-        // A milestone given a new date has a new id and file: one record, renamed.
-        ([], [a, b])
-            if a.milestone.is_some()
-                && b.milestone.is_some()
-                && matches!(
-                    (a.event, b.event),
-                    (Event::Removed, Event::Added) | (Event::Added, Event::Removed)
-                )
-                && same_slug(a.milestone.as_deref(), b.milestone.as_deref()) =>
-        {
-            let (old, new) = match a.event {
-                Event::Removed => (a, b),
-                _ => (b, a),
-            };
-            (
-                format!(
-                    "{}: now {}",
-                    label(old),
-                    new.milestone.as_deref().unwrap_or_default()
-                ),
-                false,
-            )
         }
         ([], _) => {
             // Several actions that made the same change (a batch move): one subject for them all.
@@ -143,6 +129,19 @@ fn subject(entries: &[Entry], diffs: &[FileDiff]) -> (String, bool) {
             (format!("Change {}", labels.join(", ")), false)
         }
     }
+}
+
+/// The id a milestone had before this change gave it a new date, and so a new id and file.
+fn former_id(e: &Entry, diffs: &[FileDiff]) -> Option<String> {
+    let new = e.milestone.as_deref()?;
+    diffs.iter().find_map(|d| match (&d.old, &d.new) {
+        (Version::Present(Rec::Milestone(m)), Version::Absent)
+            if m.id != new && same_slug(Some(&m.id), Some(new)) =>
+        {
+            Some(m.id.clone())
+        }
+        _ => None,
+    })
 }
 
 /// Whether two milestone ids differ only in their dates.

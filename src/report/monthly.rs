@@ -12,8 +12,7 @@
 use super::theme::{self, ThemeInfo};
 use crate::model::lifecycle::{self, Recorded, RecordedUpdate};
 use crate::model::{
-    split_milestone_id, Action, Deadline, LogDate, Milestone, MilestoneKind, MilestoneStatus,
-    Status, Themes,
+    Action, Deadline, LogDate, Milestone, MilestoneKind, MilestoneStatus, Status, Themes,
 };
 use crate::trail::{Change, CommitChanges, Entry, Event, Op};
 use chrono::{Months, NaiveDate};
@@ -266,9 +265,9 @@ impl Changes {
         }
     }
 
-    /// One milestone's change in one commit; `moved_from` is the milestone's former id when the
-    /// commit gave it a new date, and so a new id.
-    fn milestone(&mut self, m: &Milestone, e: &Entry, moved_from: Option<&Entry>) {
+    /// One milestone's change in one commit. A milestone given a new date (and so a new id) is a
+    /// change of its date: the trail pairs the two files.
+    fn milestone(&mut self, m: &Milestone, e: &Entry) {
         let change = |c: &Change| {
             let (old, new) = (c.old.as_deref(), c.new.as_deref());
             match c.field {
@@ -289,27 +288,9 @@ impl Changes {
                 f => format!("{f} changed"),
             }
         };
-        let what = match (e.event, moved_from) {
-            (Event::Added, Some(old)) => {
-                let was = old.milestone.as_deref().and_then(split_milestone_id);
-                let mut what = change(&Change {
-                    field: "date",
-                    op: Op::Changed,
-                    old: was.map(|(date, _)| date.to_string()),
-                    new: Some(m.date.to_string()),
-                });
-                if old.title.as_deref() != Some(m.title.as_str()) {
-                    what.push_str("; title changed");
-                }
-                // The history keeps no status of the former id to compare with; a move is planned
-                // unless it says otherwise.
-                if m.status != MilestoneStatus::Planned {
-                    what.push_str(&format!("; now {}", m.status.as_str()));
-                }
-                what
-            }
-            (Event::Added, None) => "added to the timeline".to_string(),
-            (Event::Changed, _) => e.changes.iter().map(change).collect::<Vec<_>>().join("; "),
+        let what = match e.event {
+            Event::Added => "added to the timeline".to_string(),
+            Event::Changed => e.changes.iter().map(change).collect::<Vec<_>>().join("; "),
             _ => return,
         };
         self.milestones.push(Line {
@@ -318,20 +299,6 @@ impl Changes {
             description: m.description.clone().unwrap_or_default(),
         });
     }
-}
-
-/// For a milestone added in commit `c`, the removal in the same commit of one with the same slug
-/// under another date: `milestone edit` giving a milestone a new date gives it a new id
-/// (`YYYY-MM[-DD]-slug`) and renames its file, which the history shows as a removal and an addition.
-fn moved_from<'c>(c: &'c CommitChanges, e: &Entry) -> Option<&'c Entry> {
-    let slug = |e: &Entry| Some(split_milestone_id(e.milestone.as_deref()?)?.1.to_string());
-    if e.event != Event::Added {
-        return None;
-    }
-    let wanted = slug(e)?;
-    c.entries
-        .iter()
-        .find(|o| o.event == Event::Removed && slug(o).as_ref() == Some(&wanted))
 }
 
 /// The workshops among `milestones`, which name the meeting that raised an action.
@@ -374,7 +341,7 @@ pub fn monthly(
                 }
             } else if let Some(m) = e.milestone.as_deref().and_then(|id| input.milestone(id)) {
                 if only.is_none() {
-                    changes.milestone(m, e, moved_from(c, e));
+                    changes.milestone(m, e);
                 }
             }
         }

@@ -275,6 +275,39 @@ pub fn moves(diffs: &[FileDiff]) -> Vec<(usize, usize)> {
     out
 }
 
+/// The milestones of one commit that were given a new date, as (removed, added) indexes into
+/// `diffs`: a milestone's id is its date and a slug (`2019-09-workshop-7`), so `milestone edit
+/// --date` renames its file, and the commit removes one id and adds another with the same slug.
+/// Each file pairs once, in the order of `diffs`.
+fn milestone_moves(diffs: &[FileDiff]) -> Vec<(usize, usize)> {
+    let slug = |v: &Version| match v {
+        Version::Present(Rec::Milestone(m)) => {
+            crate::model::split_milestone_id(&m.id).map(|(_, slug)| slug.to_string())
+        }
+        _ => None,
+    };
+    let added: Vec<(usize, String)> = diffs
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.old == Version::Absent)
+        .filter_map(|(i, d)| Some((i, slug(&d.new)?)))
+        .collect();
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for (r, d) in diffs.iter().enumerate() {
+        if d.new != Version::Absent {
+            continue;
+        }
+        let Some(gone) = slug(&d.old) else { continue };
+        if let Some((a, _)) = added
+            .iter()
+            .find(|(a, s)| *s == gone && !out.iter().any(|(_, x)| x == a))
+        {
+            out.push((r, *a));
+        }
+    }
+    out
+}
+
 /// Turn the changed files of one commit into record entries, pairing a removed action with the added
 /// one whose `formerly` names it as a renumbering (see [`moves`]). Files whose records are equal (a
 /// change of layout only) give no entry.
@@ -298,8 +331,19 @@ pub fn entries_with_moves(diffs: &[FileDiff], moves: &[(usize, usize)]) -> Vec<E
         e.flags = change::action_flags(old, new, &e.changes);
         out.push(e);
     }
-    let paired: std::collections::HashSet<usize> =
+    let mut paired: std::collections::HashSet<usize> =
         moves.iter().flat_map(|(r, a)| [*r, *a]).collect();
+    for (r, a) in milestone_moves(diffs) {
+        let (Version::Present(Rec::Milestone(old)), Version::Present(Rec::Milestone(new))) =
+            (&diffs[r].old, &diffs[a].new)
+        else {
+            continue;
+        };
+        let mut e = Entry::new(&diffs[a].file, Event::Changed, Some(&diffs[a].new_rec()));
+        e.changes = change::milestone_changes(old, new);
+        out.push(e);
+        paired.extend([r, a]);
+    }
     for (i, d) in diffs.iter().enumerate() {
         if paired.contains(&i) {
             continue;
