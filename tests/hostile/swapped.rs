@@ -1,7 +1,8 @@
-//! A record file swapped after its folder was listed and before it is opened: `validate` (and `add`,
-//! reading the numbers in use) is held at the `record-open` point (with `OSLOG_REACHED` and `OSLOG_DELAY`) while `actions/001.yaml`, the
-//! log's one record file, becomes a pipe or a link to a file outside the log. Whatever stands at the name when it is opened is what
-//! is judged: no wait on the pipe, nothing read through the link, a finding that names the file.
+//! A record file swapped after its folder was listed and before it is opened: `validate` (and
+//! `add`, reading the numbers in use) is held at the `record-open` point (with `OSLOG_REACHED` and
+//! `OSLOG_DELAY`) while `actions/001.yaml`, the log's one record file, becomes a pipe or a link to
+//! a file outside the log. Whatever stands at the name when it is opened is what is judged: no wait
+//! on the pipe, nothing read through the link, a finding that names the file.
 
 use super::{base, codes, common};
 use std::path::Path;
