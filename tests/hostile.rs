@@ -1,8 +1,9 @@
 //! Hostile inputs that cannot be committed as fixture files: symbolic links (inside and out of the
-//! log), a 50 MB file, a pipe, and many findings at once. Each must give a finding with a code and a
-//! file, exit 1, and never hang or panic. The modules below take inputs to every documented limit
-//! (`growth.rs`: each command's cost grows with its input, not faster; `reading.rs`: what the reader
-//! refuses at those limits; `memory.rs`: what is never read whole; `terminal.rs`: what reaches a terminal;
+//! log), a 50 MB file, a pipe, and many findings at once. Each must give a finding with a code and
+//! a file, exit 1, and never hang or panic. The modules below take inputs to every documented limit
+//! (`growth.rs`: each command's cost grows with its input, not faster; `reading.rs`: what the
+//! reader refuses at those limits; `swapped.rs`: a file swapped for a pipe or a link after it was
+//! listed; `memory.rs`: what is never read whole; `terminal.rs`: what reaches a terminal;
 //! `writing.rs`: writes that would break a limit).
 
 mod common;
@@ -12,6 +13,8 @@ mod growth;
 mod memory;
 #[path = "hostile/reading.rs"]
 mod reading;
+#[path = "hostile/swapped.rs"]
+mod swapped;
 #[path = "hostile/terminal.rs"]
 mod terminal;
 #[path = "hostile/writing.rs"]

@@ -102,8 +102,10 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
             .into_iter()
             .collect(),
     };
-    let (a, written) =
+    let (a, written, unread) =
         write::create_action(&ctx.lock(&root)?, Draft { action }, ctx.commit(args.commit))?;
+    let prefix = ctx.display_prefix(&root);
+    crate::output::unread_numbers(&mut std::io::stderr(), &prefix, &unread, ctx.paint_err)?;
     ctx.written(out, &root, &format!("added action {}", a.id), &written)
 }
 

@@ -15,8 +15,9 @@ use std::io::Write;
 /// another action. Which record keeps a number: the one on REV; failing that, the one other records
 /// refer to; failing that, the one committed first; failing that, the one raised earlier; then file
 /// name order. A moved record gets a number above every id on REV and on this branch, every
-/// `formerly` and every number of a deleted action in the history, records its old number in
-/// `formerly`, and its file is renamed. References (links, merged_into, duplicate_of, milestone
+/// `formerly` and every number of a deleted action in the history (past 999999, the highest an
+/// action may have, renumber refuses and changes nothing), records its old number in `formerly`,
+/// and its file is renamed. References (links, merged_into, duplicate_of, milestone
 /// actions) that mean it are rewritten; mentions in text are listed for you to check. A file where
 /// a merge left two different actions under one number is split: ours (the branch merged into)
 /// keeps the number, theirs moves. The files are written all or nothing, through .oslog-journal:

@@ -67,6 +67,27 @@ pub fn left_out(
     Ok(())
 }
 
+/// Warn, for `add`, of each file in `actions/` it could not read: only the number in its name was
+/// counted, not the numbers it may hold. Paths as in [`left_out`].
+pub fn unread_numbers(
+    w: &mut dyn std::io::Write,
+    prefix: &std::path::Path,
+    unread: &[crate::diag::Diagnostic],
+    paint: style::Paint,
+) -> std::io::Result<()> {
+    for d in unread {
+        writeln!(
+            w,
+            "oslog: {} [{}] {} {}; the numbers it may hold were not read, only the one in its name; run `oslog validate`",
+            paint.warning("warning:"),
+            d.code,
+            printable(&prefix.join(&d.file).display().to_string()),
+            printable(&d.message)
+        )?;
+    }
+    Ok(())
+}
+
 /// Report a write: `summary (path)`, then the commit when one was made.
 pub fn written(
     w: &mut dyn std::io::Write,

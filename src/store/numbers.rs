@@ -5,16 +5,30 @@
 //! knows; the numbers of files that git history has seen deleted come from `git::numbers`.
 
 use super::{action_id_from_name, decode, read_source, yaml, ACTIONS_DIR};
+use crate::diag::Diagnostic;
 use anyhow::{Context, Result};
 use std::path::Path;
 
-/// The smallest number above every number the files in `actions/` use. It is a `u64`: a file may
-/// claim the largest `u32`, and the number after it is then refused by the caller, not wrapped.
-pub fn next_free_id(root: &Path) -> Result<u64> {
+/// The next free number, and the findings for the files whose numbers could not be read.
+pub struct NextFree {
+    /// The smallest number above every number the files use. It is a `u64`: a file may claim the
+    /// largest `u32`, and the number after it is then refused by the caller, not wrapped.
+    pub id: u64,
+    /// Record files in `actions/` that could not be read (too large, a link, a pipe, not UTF-8):
+    /// only the numbers of their names count, so the user must hear of them.
+    pub unread: Vec<Diagnostic>,
+}
+
+/// The smallest number above every number the files in `actions/` use.
+pub fn next_free_id(root: &Path) -> Result<NextFree> {
     let dir = root.join(ACTIONS_DIR);
+    let mut free = NextFree {
+        id: 1,
+        unread: Vec::new(),
+    };
     let entries = match std::fs::read_dir(&dir) {
         Ok(e) => e,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(1),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(free),
         Err(e) => return Err(e).with_context(|| format!("cannot list {}", dir.display())),
     };
     let mut highest = 0;
@@ -29,12 +43,14 @@ pub fn next_free_id(root: &Path) -> Result<u64> {
         }
         // Read as `validate` reads: under the size limit, never through a link or from a pipe.
         let rel = Path::new(ACTIONS_DIR).join(&name);
-        let Ok(src) = read_source(root, &rel) else {
-            continue;
-        };
-        highest = highest.max(highest_in(&src.text, Path::new(&name)));
+        match read_source(root, &rel) {
+            Ok(src) => highest = highest.max(highest_in(&src.text, Path::new(&name))),
+            Err(d) => free.unread.push(d),
+        }
     }
-    Ok(u64::from(highest) + 1)
+    free.unread.sort_by(|a, b| a.file.cmp(&b.file));
+    free.id = u64::from(highest) + 1;
+    Ok(free)
 }
 
 /// The number a file name in `actions/` stands for, in the canonical form or not (`016.yaml`,
@@ -85,26 +101,26 @@ mod tests {
     #[test]
     fn formerly_numbers_are_never_reused() {
         let dir = tempfile::tempdir().unwrap();
-        assert_eq!(next_free_id(dir.path()).unwrap(), 1);
+        assert_eq!(next_free_id(dir.path()).unwrap().id, 1);
         let actions = dir.path().join(ACTIONS_DIR);
         std::fs::create_dir(&actions).unwrap();
         std::fs::write(actions.join("007.yaml"), "id: 7\nformerly: [112, 9]\n").unwrap();
-        assert_eq!(next_free_id(dir.path()).unwrap(), 113);
+        assert_eq!(next_free_id(dir.path()).unwrap().id, 113);
         std::fs::write(
             actions.join("008.yaml"),
             "id: 8\ntitle: t\ntheme: x\nraised: 2019-01\nstatus: ongoing\nformerly:\n  - 200\n",
         )
         .unwrap();
-        assert_eq!(next_free_id(dir.path()).unwrap(), 201);
+        assert_eq!(next_free_id(dir.path()).unwrap().id, 201);
         std::fs::write(actions.join("1000.yaml"), "broken: [").unwrap();
-        assert_eq!(next_free_id(dir.path()).unwrap(), 1001);
+        assert_eq!(next_free_id(dir.path()).unwrap().id, 1001);
         // A file with errors still claims the numbers that decoded.
         std::fs::write(
             actions.join("009.yaml"),
             "id: 9\nformerly:\n  - 2000\ncolour: red\n",
         )
         .unwrap();
-        assert_eq!(next_free_id(dir.path()).unwrap(), 2001);
+        assert_eq!(next_free_id(dir.path()).unwrap().id, 2001);
     }
 
     #[test]

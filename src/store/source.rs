@@ -28,6 +28,12 @@ pub fn read_source(root: &Path, rel: &Path) -> Result<Source, Diagnostic> {
             "is not a regular file (a pipe, socket or device)".into(),
         )
     };
+    // A record file's folder was listed; what now stands at the name may differ from what the
+    // listing saw.
+    if rel.starts_with(super::ACTIONS_DIR) || rel.starts_with(super::TIMELINE_DIR) {
+        super::fault::point("record-open")
+            .map_err(|e| fail(Code::Io, None, format!("cannot read: {e}")))?;
+    }
     let file = match open_unfollowed(&path) {
         Ok(f) => f,
         Err(e) if is_link(&e) => return Err(symlink(rel)),

@@ -6,6 +6,7 @@
 
 use super::apply::{self, finish, Message, Rewrite, Written};
 use super::check;
+use crate::diag::Diagnostic;
 use crate::git::commit::{Committed, Committer};
 use crate::model::{Action, Milestone};
 use crate::store::{self, emit, Lock, Log, RecordKind};
@@ -161,12 +162,13 @@ pub struct Draft {
 /// every number git history shows was used by a file since deleted. The lock keeps every other writer
 /// out while the number is chosen and the file created, and the file is created exclusively besides.
 /// The record is checked first, without loading the whole log: its theme must exist, its links must
-/// name existing actions, and its deadline may not precede `raised`.
+/// name existing actions, and its deadline may not precede `raised`. With the action written come
+/// the findings for the files in `actions/` whose numbers could not be read, for the user to hear.
 pub fn create_action(
     lock: &Lock,
     draft: Draft,
     commit: Option<Message>,
-) -> Result<(Action, Written)> {
+) -> Result<(Action, Written, Vec<Diagnostic>)> {
     let root = lock.root();
     let mut a = draft.action;
     check_new_action(root, &a)?;
@@ -179,7 +181,8 @@ pub fn create_action(
     // Numbers whose files are gone stay used: they were circulated.
     let gone = crate::git::highest_removed_number(root)?;
     for _ in 0..1000 {
-        let next = store::next_free_id(root)?.max(u64::from(gone) + 1);
+        let free = store::next_free_id(root)?;
+        let next = free.id.max(u64::from(gone) + 1);
         a.id = match u32::try_from(next) {
             Ok(id) if id <= crate::model::MAX_ID => id,
             _ => bail!(
@@ -200,7 +203,7 @@ pub fn create_action(
                 return Err(e);
             }
         }
-        return Ok((a, finish(file, committer)?));
+        return Ok((a, finish(file, committer)?, free.unread));
     }
     bail!("could not claim a free action number after 1000 tries")
 }

@@ -14,7 +14,7 @@ use super::Rewrite;
 use crate::model::{Action, Milestone};
 use crate::store::conflict::{Conflict, Sides};
 use crate::store::{self, emit, Log};
-use anyhow::Result;
+use anyhow::{bail, Result};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -102,7 +102,7 @@ pub fn prepare(
             c.committed = times.get(&c.file).copied();
         }
     }
-    let plan = plan(&tree, &losers(&claims), &taken);
+    let plan = plan(&tree, &losers(&claims), &taken)?;
     let header = |file: &Path| -> Vec<String> {
         let loaded = log
             .actions
@@ -263,12 +263,13 @@ pub fn is_referred(tree: &Tree, file: &Path, id: u32) -> bool {
 /// given out (ids on the base revision and in the tree, and every `formerly`). A reference in the tree
 /// to a moved number is rewritten when it means the moved record, that is when the moved record is
 /// in the file named for its number (a branch's new `actions/139.yaml`); otherwise it means the
-/// record that keeps the number and stays.
+/// record that keeps the number and stays. When a move would need a number above the highest an
+/// action may have, the renumbering is refused, never wrapped round to a number in use.
 pub fn plan(
     tree: &Tree,
     contested: &BTreeMap<u32, (Claim, Vec<Claim>)>,
     taken: &BTreeSet<u32>,
-) -> Plan {
+) -> Result<Plan> {
     let mut taken = taken.clone();
     let stay: BTreeSet<&Path> = tree
         .actions
@@ -290,19 +291,28 @@ pub fn plan(
             taken.insert(n);
         }
     }
-    // A number near u32::MAX (a file git history deleted may claim one) saturates instead of
-    // wrapping: the new number is then above MAX_ID, and the refusal rule refuses the renumbering.
-    let mut next = taken
-        .iter()
-        .next_back()
-        .copied()
-        .unwrap_or(0)
-        .saturating_add(1);
+    // Counted in u64: a file git history deleted may claim u32::MAX, and the number after it must
+    // be refused, not wrapped round to 0.
+    let highest = taken.iter().next_back().copied().unwrap_or(0);
+    let mut next = u64::from(highest) + 1;
+    let mut give = |old: u32, file: &Path| -> Result<u32> {
+        let new = u32::try_from(next)
+            .ok()
+            .filter(|n| *n <= crate::model::MAX_ID);
+        let Some(new) = new else {
+            bail!(
+                "no free number for action {old} ({}): the next would be {next}, above the highest an action may have ({}); a file in actions/, a `formerly` or a file git history deleted claims {highest}; nothing was changed",
+                file.display(),
+                crate::model::MAX_ID,
+            );
+        };
+        next += 1;
+        Ok(new)
+    };
     let mut moves = Vec::new();
     for (keeper, moving) in contested.values() {
         for c in moving.iter().filter(|c| !c.on_base) {
-            let new = next;
-            next = next.saturating_add(1);
+            let new = give(c.id, &c.file)?;
             let dir = c.file.parent().unwrap_or(Path::new(""));
             moves.push(Move {
                 old: c.id,
@@ -324,8 +334,7 @@ pub fn plan(
         .map(|m| (m.old, m.new))
         .collect();
     for (file, theirs) in &tree.split {
-        let new = next;
-        next = next.saturating_add(1);
+        let new = give(theirs.id, file)?;
         let dir = file.parent().unwrap_or(Path::new(""));
         moves.push(Move {
             old: theirs.id,
@@ -403,12 +412,12 @@ pub fn plan(
             }
         }
     }
-    Plan {
+    Ok(Plan {
         moves,
         actions,
         milestones,
         mentions,
-    }
+    })
 }
 
 /// The action numbers a text mentions: "action 97", "Actions 10,11,12, 15 and 116", "action no. 4",
@@ -576,7 +585,7 @@ mod tests {
         }
         assert!(claims[0].referred && !claims[1].referred);
         let taken: BTreeSet<u32> = [97, 99, 138].into();
-        let p = plan(&tree, &losers(&claims), &taken);
+        let p = plan(&tree, &losers(&claims), &taken).unwrap();
         assert_eq!(
             p.moves,
             vec![Move {
@@ -620,7 +629,7 @@ mod tests {
         claims[0].referred = false;
         claims[0].committed = Some(2);
         claims[1].committed = Some(1);
-        let p = plan(&tree, &losers(&claims), &taken);
+        let p = plan(&tree, &losers(&claims), &taken).unwrap();
         assert_eq!(
             (p.moves[0].from.to_str(), p.moves[0].new),
             (Some("actions/097.yaml"), 140)
@@ -644,7 +653,7 @@ mod tests {
         base.on_base = true;
         let claims = vec![claim("actions/139.yaml", &ours), base];
         let taken: BTreeSet<u32> = [139, 140, 150].into();
-        let p = plan(&tree, &losers(&claims), &taken);
+        let p = plan(&tree, &losers(&claims), &taken).unwrap();
         assert_eq!(p.moves.len(), 1);
         assert_eq!((p.moves[0].old, p.moves[0].new), (139, 151));
         assert_eq!(p.moves[0].to, PathBuf::from("actions/151.yaml"));

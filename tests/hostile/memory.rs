@@ -46,6 +46,11 @@ fn add_does_not_read_a_huge_file_in_actions() {
     assert_eq!(out.status.code(), Some(0), "{}", common::shown(&out));
     // The number in the file's name is still taken.
     assert!(dir.path().join("actions/051.yaml").is_file());
+    // The size was known without reading the file, and the user hears which file went unread.
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "oslog: warning: [file-too-large] actions/050.yaml is 3221225472 bytes; the limit is 1048576 bytes; the numbers it may hold were not read, only the one in its name; run `oslog validate`\n"
+    );
     let out = oslog_limited(dir.path(), &["validate", "--format", "json"]);
     assert_eq!(out.status.code(), Some(1), "{}", common::shown(&out));
     assert!(String::from_utf8_lossy(&out.stdout).contains("file-too-large"));

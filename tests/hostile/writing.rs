@@ -8,8 +8,8 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 /// Run `oslog ARGS` in `dir`, expecting it refused: exit 2, one `oslog: error:` line holding
-/// `says`, and no file of the log changed.
-fn refused(dir: &Path, args: &[&str], says: &str) {
+/// `says`, and no file of the log changed; its output.
+fn refused(dir: &Path, args: &[&str], says: &str) -> std::process::Output {
     let before = common::snapshot(dir);
     let out = common::oslog(dir, args);
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -26,6 +26,7 @@ fn refused(dir: &Path, args: &[&str], says: &str) {
         "{args:?}: {stderr}"
     );
     assert!(common::snapshot(dir) == before, "{args:?} changed the log");
+    out
 }
 
 #[test]
@@ -130,5 +131,50 @@ fn init_does_not_write_through_a_linked_folder() {
         let written = std::fs::read_dir(outside.path()).unwrap().count();
         assert_eq!(written, 0, "{linked}: init wrote through the link");
         assert!(!dir.path().join("themes.yaml").exists(), "{linked}");
+    }
+}
+
+/// `renumber` moves a record above every number taken; when that is past the highest an action may
+/// have, it is refused with one line naming the limit, never wrapped round to a low number (nor a
+/// panic in a debug build), whether the highest number is in a file of the tree or in one git
+/// history deleted.
+#[test]
+fn renumber_refuses_numbers_past_the_limit_without_wrapping() {
+    for claimed in ["4294967295", "4294967294", "999999"] {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        log_with(root, HEAD);
+        // A file git history deleted claims the number.
+        common::write(
+            root,
+            "actions/003.yaml",
+            &format!("id: {claimed}\ntitle: Gone.\n"),
+        );
+        for args in [
+            &["init", "-q", "-b", "main"][..],
+            &["add", "-A"],
+            &["commit", "-qm", "Start"],
+            &["rm", "-q", "actions/003.yaml"],
+            &["commit", "-qm", "Remove it"],
+        ] {
+            let out = common::git(root, args);
+            assert!(
+                out.status.success(),
+                "git {args:?}: {}",
+                common::shown(&out)
+            );
+        }
+        // Two files claim number 2.
+        common::write(
+            root,
+            "actions/004.yaml",
+            &HEAD.replace("Many.", "Also two."),
+        );
+        let says = format!("no free number for action 2 (actions/004.yaml): the next would be {}, above the highest an action may have (999999); a file in actions/, a `formerly` or a file git history deleted claims {claimed}; nothing was changed", u64::from(claimed.parse::<u32>().unwrap()) + 1);
+        for args in [&["renumber"][..], &["renumber", "--dry-run"]] {
+            let out = refused(root, args, &says);
+            // No plan is shown with a number that cannot be given.
+            assert_eq!(String::from_utf8_lossy(&out.stdout), "", "{args:?}");
+        }
     }
 }
