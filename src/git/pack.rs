@@ -29,8 +29,9 @@ use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 use std::rc::Rc;
 
-/// How many bytes of rebuilt objects the cache keeps.
-const CACHE_BYTES: usize = 32 << 20;
+/// How many bytes of rebuilt objects the readers of one walk keep, all together: a walk that reads
+/// on several threads gives each reader its share (see [`Packs::open`]).
+pub const CACHE_BYTES: usize = 32 << 20;
 /// Longer delta chains than this are left to libgit2 (git writes at most 50 by default).
 const MAX_CHAIN: usize = 10_000;
 /// Larger objects are left to libgit2, so that a damaged size field never asks for a huge buffer.
@@ -58,6 +59,8 @@ pub struct Packs {
     cache: HashMap<(usize, u64), Object>,
     order: VecDeque<(usize, u64)>,
     cached: usize,
+    /// How many bytes `cache` may hold.
+    budget: usize,
 }
 
 /// An entry's header: its type, inflated size, where its data starts, and for a delta its base.
@@ -72,9 +75,10 @@ const OFS_DELTA: u8 = 6;
 const REF_DELTA: u8 = 7;
 
 impl Packs {
-    /// The packs under `objects/pack` of a repository's objects folder. Packs that cannot be read or
-    /// fail a check are left out (their objects then come from libgit2).
-    pub fn open(objects: &Path) -> Packs {
+    /// The packs under `objects/pack` of a repository's objects folder, keeping at most `budget`
+    /// bytes of rebuilt objects. Packs that cannot be read or fail a check are left out (their
+    /// objects then come from libgit2).
+    pub fn open(objects: &Path, budget: usize) -> Packs {
         let mut packs = Vec::new();
         if let Ok(dir) = std::fs::read_dir(objects.join("pack")) {
             for entry in dir.flatten() {
@@ -91,6 +95,7 @@ impl Packs {
             cache: HashMap::new(),
             order: VecDeque::new(),
             cached: 0,
+            budget,
         }
     }
 
@@ -142,7 +147,7 @@ impl Packs {
         self.cached += data.len();
         self.cache.insert((pack, offset), (kind, data));
         self.order.push_back((pack, offset));
-        while self.cached > CACHE_BYTES {
+        while self.cached > self.budget {
             let Some(old) = self.order.pop_front() else {
                 break;
             };
@@ -434,12 +439,13 @@ mod tests {
         dir
     }
 
-    /// Every object of the pack reads back exactly as libgit2 reads it.
-    fn agrees_with_libgit2(repack: &[&str]) {
+    /// Every object of the pack reads back exactly as libgit2 reads it, through a reader that keeps
+    /// `budget` bytes.
+    fn agrees_with_libgit2(repack: &[&str], budget: usize) {
         let dir = repository(repack);
         let repo = git2::Repository::open(dir.path()).unwrap();
         let odb = repo.odb().unwrap();
-        let mut packs = Packs::open(&dir.path().join(".git/objects"));
+        let mut packs = Packs::open(&dir.path().join(".git/objects"), budget);
         assert_eq!(packs.packs.len(), 1, "{repack:?}");
         let mut ids = Vec::new();
         odb.foreach(|id| {
@@ -474,12 +480,15 @@ mod tests {
 
     #[test]
     fn offset_deltas_read_as_libgit2_reads_them() {
-        agrees_with_libgit2(&["repack", "-adq", "--depth=50", "--window=50"]);
+        agrees_with_libgit2(
+            &["repack", "-adq", "--depth=50", "--window=50"],
+            CACHE_BYTES,
+        );
     }
 
     #[test]
     fn shallow_chains_and_a_small_cache_read_the_same() {
-        agrees_with_libgit2(&["repack", "-adfq", "--depth=3"]);
+        agrees_with_libgit2(&["repack", "-adfq", "--depth=3"], 4 << 10);
     }
 
     /// The index and pack of a repository, and every object as libgit2 reads it.
@@ -505,7 +514,7 @@ mod tests {
 
     /// What the reader gives for every object: `Some(true)` the right bytes, `None` nothing.
     fn reads(dir: &Path, good: &[(Oid, Vec<u8>)]) -> Vec<Option<bool>> {
-        let mut packs = Packs::open(&dir.join(".git/objects"));
+        let mut packs = Packs::open(&dir.join(".git/objects"), CACHE_BYTES);
         good.iter()
             .map(|(id, want)| {
                 packs

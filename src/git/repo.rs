@@ -97,6 +97,10 @@ impl Repo {
         // repository gives an error rather than another object's bytes. The walk's large tree
         // objects, where hashing would cost the most, come from the pack reader, which checks CRCs.
         git2::opts::strict_hash_verification(true);
+        // libgit2 keeps every small object it parses (a walk's commits and root trees) until the
+        // process ends, up to 256 MiB: memory a walk of thousands of commits does not get back. The
+        // walk keeps what it needs itself (the history cache's steps, the last few trees).
+        git2::opts::enable_caching(false);
         let (repo, root, prefix) = discover(root)?;
         match repo.head() {
             Ok(_) => {}

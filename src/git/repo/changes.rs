@@ -56,9 +56,14 @@ impl Repo {
             .copied()
             .collect();
         if !missing.is_empty() {
-            self.decode_all(missing.iter().flat_map(|s| &s.files))?;
-            for step in &missing {
-                known.insert(step.id, Rc::new(self.step_entries(step)?));
+            // The decoded versions are kept only while the commits that read them are worked on: a
+            // walk of the whole log would otherwise hold every version of every record at once.
+            for part in missing.chunks(DECODED_AT_ONCE) {
+                self.decode_all(part.iter().flat_map(|s| &s.files))?;
+                for step in part {
+                    known.insert(step.id, Rc::new(self.step_entries(step)?));
+                }
+                self.cache.borrow_mut().clear();
             }
             if let Some(path) = &self.entries_file {
                 let on_line: HashSet<Oid> = line.iter().map(|s| s.id).collect();
@@ -75,16 +80,21 @@ impl Repo {
                 let _ = cache::save_entries(path, &self.prefix, kept);
             }
         }
-        Ok(line
+        // The answer takes the record changes over rather than copying them, so they are not held
+        // twice; a later walk in this run reads them again from the cache.
+        let out = line
             .iter()
             .filter_map(|step| {
-                let entries = known.get(&step.id).filter(|e| !e.is_empty())?;
-                Some(CommitChanges {
+                let entries = known.remove(&step.id)?;
+                let entries = Rc::try_unwrap(entries).unwrap_or_else(|e| e.as_ref().clone());
+                (!entries.is_empty()).then(|| CommitChanges {
                     commit: Some(step.info()),
-                    entries: entries.as_ref().clone(),
+                    entries,
                 })
             })
-            .collect())
+            .collect();
+        *slot = None;
+        Ok(out)
     }
 
     /// The record changes of one step, from its decoded files; in a merge, each with the merged
@@ -268,6 +278,9 @@ impl Repo {
         }))
     }
 }
+
+/// How many commits' changed files a walk decodes before it lets them go.
+const DECODED_AT_ONCE: usize = 512;
 
 /// The file name of a changed file in the actions folder.
 pub(super) fn action_file(t: &cache::Touched) -> Option<&str> {

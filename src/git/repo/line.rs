@@ -8,7 +8,7 @@ use super::revs::describe;
 use super::{read_blob, Repo, Rev, DIRS};
 use crate::git::cache::{self, Known, Step, Touched};
 use crate::git::graph::Graph;
-use crate::git::pack::Packs;
+use crate::git::pack::{self, Packs};
 use crate::git::tree::{self, Kind, RawTree, Side};
 use crate::store::RecordKind;
 use anyhow::{anyhow, Result};
@@ -122,7 +122,8 @@ impl Repo {
         if stop.is_none() && self.graph().is_some() {
             let mut packs = self.packs.borrow_mut();
             if packs.is_none() {
-                *packs = Some(Packs::open(&self.repo.commondir().join("objects")));
+                let objects = self.repo.commondir().join("objects");
+                *packs = Some(Packs::open(&objects, pack::CACHE_BYTES));
             }
             return Ok(Steps::Sparse(Some(tip.0)));
         }
@@ -294,12 +295,14 @@ impl Repo {
             Ok(mut packs) if jobs.len() <= 32 && packs.is_some() => {
                 compare(&self.repo, packs.as_mut(), &jobs)?
             }
-            _ => self.in_parallel(&jobs, 32, |repo, jobs| {
+            _ => self.in_parallel(&jobs, 32, |repo, chunk| {
                 // Opening the packs reads their indexes whole: worth it for a walk, not for a few
-                // commits.
-                let mut packs = (jobs.len() >= PACK_READER_FROM)
-                    .then(|| Packs::open(&repo.commondir().join("objects")));
-                compare(repo, packs.as_mut(), jobs)
+                // commits. The readers share one budget, each in proportion to its part of the work,
+                // so that more cores do not mean more memory.
+                let budget = pack::CACHE_BYTES / jobs.len().max(1) * chunk.len();
+                let mut packs = (chunk.len() >= PACK_READER_FROM)
+                    .then(|| Packs::open(&repo.commondir().join("objects"), budget));
+                compare(repo, packs.as_mut(), chunk)
             })?,
         };
         let mut files: Vec<Vec<Touched>> = vec![Vec::new(); items.len()];
