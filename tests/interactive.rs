@@ -112,3 +112,39 @@ fn add_offers_owner_deadline_and_links_and_raises_in_this_month() {
         "id: 18\ntitle: T\ntheme: data-sharing\nraised: 2019-06\nstatus: not-started\nlinks: [1]\n"
     );
 }
+
+/// A milestone set to slipped on a terminal without `--date` asks for its new date (and again after
+/// a wrong answer) rather than refusing.
+#[test]
+fn a_milestone_that_slips_asks_for_its_new_date() {
+    let dir = valid_log();
+    let Some((code, screen)) = on_terminal(
+        dir.path(),
+        "milestone status 2019-09-open-space-annual-report slipped",
+        "October\n2019-11\n",
+    ) else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "util-linux `script` is needed for this test"
+        );
+        return;
+    };
+    assert_eq!(code, 0, "{screen}");
+    assert!(
+        screen.contains("New date (YYYY-MM or YYYY-MM-DD):"),
+        "{screen}"
+    );
+    assert!(screen.contains("`October` is not a date"), "{screen}");
+    assert!(
+        screen.contains("now 2019-11-open-space-annual-report"),
+        "{screen}"
+    );
+    let moved = dir
+        .path()
+        .join("timeline/2019-11-open-space-annual-report.yaml");
+    let text = std::fs::read_to_string(&moved).unwrap();
+    assert!(
+        text.contains("date: 2019-11\n") && text.contains("status: slipped\n"),
+        "{text}"
+    );
+}

@@ -4,7 +4,7 @@ use super::{Context, Outcome};
 use crate::model::{LogDate, Milestone, MilestoneKind, MilestoneStatus};
 use crate::write;
 use anyhow::{bail, Result};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 /// Add a milestone to the timeline, or change a milestone's status.
 ///
@@ -96,8 +96,8 @@ pub enum Sub {
     Status {
         id: String,
         status: MilestoneStatus,
-        /// The new date, needed to set slipped: the milestone takes it and its new id (as with
-        /// `milestone edit --date`).
+        /// The new date, needed to set slipped (asked for on a terminal when not given): the
+        /// milestone takes it and its new id (as with `milestone edit --date`).
         #[arg(long, value_parser = LogDate::parse)]
         date: Option<LogDate>,
         /// Commit the changed file with git.
@@ -167,6 +167,18 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
             date,
             commit,
         } => {
+            // On a terminal, a milestone that slips asks for its new date rather than refusing.
+            let date = match (status, date) {
+                (MilestoneStatus::Slipped, None) if std::io::stdin().is_terminal() => {
+                    crate::output::prompt::ask(
+                        "New date",
+                        "YYYY-MM or YYYY-MM-DD",
+                        None,
+                        LogDate::parse,
+                    )?
+                }
+                (_, date) => date,
+            };
             match (status, date) {
                 (MilestoneStatus::Slipped, None) => bail!(
                     "a milestone that slips needs its new date: oslog milestone status {id} slipped --date YYYY-MM[-DD]"
