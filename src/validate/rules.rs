@@ -14,6 +14,7 @@ use crate::model::{
     Status, ThemesParts,
 };
 use crate::store::{Loaded, Log, Spans};
+use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -364,18 +365,34 @@ pub fn check(log: &Log) -> Vec<Diagnostic> {
     run(&View::of(log))
 }
 
+/// One rule: it reads the view and adds its findings.
+type Rule = fn(&View, &mut Vec<Diagnostic>);
+
+/// The rules, in the order their findings are given.
+const RULES: [Rule; 9] = [
+    duplicate_ids,
+    themes,
+    sources,
+    duplicate_numbers,
+    references,
+    merge_cycles,
+    dates_and_order,
+    closed_without_reason,
+    duplicate_titles,
+];
+
+/// The rules share nothing but the view they read, so they run on every core; their findings are
+/// joined in the order of [`RULES`], the same on every run.
 fn run(view: &View) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    duplicate_ids(view, &mut out);
-    themes(view, &mut out);
-    sources(view, &mut out);
-    duplicate_numbers(view, &mut out);
-    references(view, &mut out);
-    merge_cycles(view, &mut out);
-    dates_and_order(view, &mut out);
-    closed_without_reason(view, &mut out);
-    duplicate_titles(view, &mut out);
-    out
+    let found: Vec<Vec<Diagnostic>> = RULES
+        .par_iter()
+        .map(|rule| {
+            let mut out = Vec::new();
+            rule(view, &mut out);
+            out
+        })
+        .collect();
+    found.concat()
 }
 
 fn duplicate_ids(view: &View, out: &mut Vec<Diagnostic>) {
