@@ -273,9 +273,9 @@ pub struct Rest {
 /// are the changed ones, under both names; every record that names a number the change takes,
 /// gives up or claims by a file name; and, until nothing more is added, every record that shares
 /// a number or a title with one reached or that one reached merges into, and every milestone that
-/// shares an id with one reached. The rules run over those files alone, with
-/// the others' numbers from [`Rest`], find for them exactly what they find over the whole log; the
-/// findings of every other file are the same before and after.
+/// shares an id with one reached. The rules, run over those files alone with the others' numbers
+/// from [`Rest`], find for them exactly what they find over the whole log; the findings of every
+/// other file are the same before and after.
 pub fn reach(log: &Log, changed: &[&Path], after: &Log) -> (BTreeSet<PathBuf>, Rest) {
     let all = View::of(log);
     let new = View::of(after);
@@ -290,10 +290,12 @@ pub fn reach(log: &Log, changed: &[&Path], after: &Log) -> (BTreeSet<PathBuf>, R
     let mut files: BTreeSet<&Path> = changed.iter().copied().collect();
     let new_files = new.actions.iter().map(|a| a.file);
     files.extend(new_files.chain(new.milestones.iter().map(|m| m.file)));
+    // The changed actions, as they were and as they will be.
+    let old = all.actions.iter().filter(|a| is_changed(a.file));
+    let both: Vec<&Act> = old.chain(&new.actions).collect();
     // The numbers whose existence the change can alter.
     let mut taken: HashSet<u32> = files.iter().filter_map(|f| stem(f)).collect();
-    let old = all.actions.iter().filter(|a| is_changed(a.file));
-    taken.extend(old.chain(&new.actions).filter_map(|a| a.id));
+    taken.extend(both.iter().filter_map(|a| a.id));
     let mut numbers: HashSet<u32> = taken.clone();
     let mut titles: HashSet<String> = HashSet::new();
     let mut milestones: HashSet<&str> = HashSet::new();
@@ -302,8 +304,7 @@ pub fn reach(log: &Log, changed: &[&Path], after: &Log) -> (BTreeSet<PathBuf>, R
         numbers.extend(a.merged_into.iter().flatten());
         titles.extend(a.title.map(title_key));
     };
-    let old = all.actions.iter().filter(|a| is_changed(a.file));
-    for a in old.chain(&new.actions) {
+    for a in both {
         join(a, &mut numbers, &mut titles);
     }
     let old = all.milestones.iter().filter(|m| is_changed(m.file));

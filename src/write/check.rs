@@ -69,6 +69,14 @@ pub fn no_new_findings(before: &Log, files: &[Rewrite]) -> Result<()> {
     for f in files {
         decodes(kind_of(&f.to), &f.to, &f.text)?;
     }
+    match new_in_reach(before, files).first() {
+        Some(d) => refuse(d),
+        None => Ok(()),
+    }
+}
+
+/// The new findings of a change, from the files it reaches.
+fn new_in_reach(before: &Log, files: &[Rewrite]) -> Vec<Diagnostic> {
     let written = written(files);
     let from: Vec<&Path> = files.iter().map(|f| f.from.as_path()).collect();
     let changed = before.part(|f| from.contains(&f)).with_files(&written);
@@ -82,10 +90,7 @@ pub fn no_new_findings(before: &Log, files: &[Rewrite]) -> Result<()> {
         all.retain(|d| reached(&d.file));
         all
     };
-    match new_findings(files, &findings(&before), findings(&after)).first() {
-        Some(d) => refuse(d),
-        None => Ok(()),
-    }
+    new_findings(files, &findings(&before), findings(&after))
 }
 
 /// The change's files as `Log::with_files` takes them.
@@ -185,34 +190,14 @@ mod tests {
 
     /// Every new finding of a change, as the files reached give them and as the whole log does.
     fn new_both_ways(before: &Log, files: &[Rewrite]) -> [Vec<Diagnostic>; 2] {
-        let written = written(files);
-        let findings =
-            |log: &Log, check: &dyn Fn(&Log) -> Vec<Diagnostic>, keep: &dyn Fn(&Path) -> bool| {
-                let mut all = log.diags.clone();
-                all.extend(check(log));
-                all.retain(|d| keep(&d.file));
-                all
-            };
-        let after = before.with_files(&written);
-        let whole = |log: &Log| validate::check(log);
-        let whole = new_findings(
-            files,
-            &findings(before, &whole, &|_| true),
-            findings(&after, &whole, &|_| true),
-        );
-        let from: Vec<&Path> = files.iter().map(|f| f.from.as_path()).collect();
-        let changed = before.part(|f| from.contains(&f)).with_files(&written);
-        let (reach, rest) = validate::reach(before, &from, &changed);
-        let reached = |f: &Path| reach.contains(f);
-        let part = before.part(reached);
-        let check = |log: &Log| validate::check_part(log, &rest);
-        let after = part.with_files(&written);
-        let part = new_findings(
-            files,
-            &findings(&part, &check, &reached),
-            findings(&after, &check, &reached),
-        );
-        [part, whole]
+        let after = before.with_files(&written(files));
+        let findings = |log: &Log| {
+            let mut all = log.diags.clone();
+            all.extend(validate::check(log));
+            all
+        };
+        let whole = new_findings(files, &findings(before), findings(&after));
+        [new_in_reach(before, files), whole]
     }
 
     /// The check's answer, after seeing that the files reached give every new finding that the
