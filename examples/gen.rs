@@ -59,8 +59,12 @@ struct Options {
 
 fn main() -> Result<()> {
     let opts = options()?;
+    // The keys under `themes:` only; `sources:` and `members:` follow with keys of their own.
     let themes: Vec<&str> = THEMES
         .lines()
+        .skip_while(|l| !l.starts_with("themes:"))
+        .skip(1)
+        .take_while(|l| l.is_empty() || l.starts_with(' ') || l.starts_with('#'))
         .filter_map(|l| l.strip_prefix("  - key: "))
         .collect();
     let mut rng = SplitMix(0x05_1060);

@@ -523,6 +523,34 @@ impl Log {
         out
     }
 
+    /// The part of the log in the files `keep` accepts: their records, parts and findings, with
+    /// the log's themes and the numbers and ids its unreadable files claim. What a check of a few
+    /// files reads instead of a copy of the whole log (see `validate::reach`).
+    pub fn part(&self, keep: impl Fn(&Path) -> bool) -> Log {
+        let partial = Partial {
+            themes: self.partial.themes.clone(),
+            actions: kept(&self.partial.actions, |a| keep(&a.file)),
+            milestones: kept(&self.partial.milestones, |m| keep(&m.file)),
+        };
+        let actions = kept(&self.actions, |a| keep(&a.file));
+        let milestones = kept(&self.milestones, |m| keep(&m.file));
+        Log {
+            root: self.root.clone(),
+            themes: self.themes.clone(),
+            files: actions.len()
+                + milestones.len()
+                + partial.actions.len()
+                + partial.milestones.len(),
+            actions,
+            milestones,
+            unreadable_ids: self.unreadable_ids.clone(),
+            unreadable_milestones: self.unreadable_milestones.clone(),
+            partial,
+            left_out: kept(&self.left_out, |l| keep(&l.file)),
+            diags: kept(&self.diags, |d| keep(&d.file)),
+        }
+    }
+
     /// Drop the number or milestone id that the file `from` of `loaded` claimed by its name (see
     /// [`Log::add`]), if it claimed one.
     fn forget_claims(&mut self, loaded: &Log, from: &Path) {
@@ -610,6 +638,11 @@ impl Log {
             codes,
         });
     }
+}
+
+/// Copies of the items of `items` that `keep` accepts.
+fn kept<T: Clone>(items: &[T], keep: impl Fn(&T) -> bool) -> Vec<T> {
+    items.iter().filter(|i| keep(i)).cloned().collect()
 }
 
 #[cfg(test)]

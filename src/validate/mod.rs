@@ -7,7 +7,7 @@ mod collisions;
 mod rules;
 
 pub use collisions::{against_base, branch_collisions, Collision};
-pub use rules::check;
+pub use rules::{check, check_part, reach, Rest};
 
 use crate::diag::{self, Code, Diagnostic};
 use crate::store::Log;

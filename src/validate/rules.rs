@@ -14,9 +14,10 @@ use crate::model::{
     Status, ThemesParts,
 };
 use crate::store::{Loaded, Log, Spans};
+use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// A list of numbers as the rules see it: a whole record's, or a record's parts with their gaps.
 #[derive(Clone, Copy)]
@@ -199,8 +200,12 @@ struct View<'a> {
     /// by name.
     actions: Vec<Act<'a>>,
     milestones: Vec<Mil<'a>>,
-    /// Action numbers of files that did not load, by their names.
-    unreadable_ids: &'a [u32],
+    /// Every action number in the log: of the records, and of the files that did not load, by
+    /// their names.
+    ids: HashSet<u32>,
+    /// Each former number and the lowest number of an action that lists it, for the hint of a
+    /// dangling reference.
+    moved: HashMap<u32, u32>,
 }
 
 impl<'a> View<'a> {
@@ -224,29 +229,171 @@ impl<'a> View<'a> {
         let mut milestones: Vec<Mil> = log.milestones.iter().map(Mil::whole).collect();
         milestones.extend(log.partial.milestones.iter().map(Mil::parts));
         milestones.sort_by(|a, b| a.file.cmp(b.file));
-        View {
+        let mut view = View {
             themes,
             actions,
             milestones,
-            unreadable_ids: &log.unreadable_ids,
+            ids: log.unreadable_ids.iter().copied().collect(),
+            moved: HashMap::new(),
+        };
+        let numbers = view
+            .actions
+            .iter()
+            .filter_map(|a| Some((a.id?, a.formerly)));
+        view.know(&numbers.collect::<Vec<_>>());
+        view
+    }
+
+    /// Take in actions' numbers, each with its former numbers.
+    fn know(&mut self, numbers: &[(u32, Numbers)]) {
+        for &(id, formerly) in numbers {
+            self.ids.insert(id);
+            for n in formerly.iter().flatten() {
+                let to = self.moved.entry(n).or_insert(id);
+                *to = (*to).min(id);
+            }
         }
     }
 }
 
+/// What the rules for a part of a log need to know of the records outside it: their numbers, and
+/// the former numbers they list. See [`reach`].
+#[derive(Debug, Default)]
+pub struct Rest {
+    numbers: Vec<(u32, Vec<u32>)>,
+}
+
+/// The files whose findings could change when the files `changed` of `log` are replaced by the
+/// records of `after` (each written under its new name), and what the rules need of the others.
+///
+/// A record's findings rest on its own fields, on which numbers exist, on the other records with
+/// its number or its title, and on the records its merges lead to (a merge cycle is found by
+/// following merges from each of its records, so every record a change could put on or take off
+/// a cycle, or on another path of one, is reached from the changed ones). So the files reached
+/// are the changed ones, under both names; every record that names a number the change takes,
+/// gives up or claims by a file name; and, until nothing more is added, every record that shares
+/// a number or a title with one reached or that one reached merges into, and every milestone that
+/// shares an id with one reached. The rules, run over those files alone with the others' numbers
+/// from [`Rest`], find for them exactly what they find over the whole log; the findings of every
+/// other file are the same before and after.
+pub fn reach(log: &Log, changed: &[&Path], after: &Log) -> (BTreeSet<PathBuf>, Rest) {
+    let all = View::of(log);
+    let new = View::of(after);
+    let is_changed = |file: &Path| changed.contains(&file);
+    let stem = |file: &Path| {
+        let name = file.file_name()?.to_str()?;
+        name.trim_end_matches(".yaml")
+            .trim_end_matches(".yml")
+            .parse::<u32>()
+            .ok()
+    };
+    let mut files: BTreeSet<&Path> = changed.iter().copied().collect();
+    let new_files = new.actions.iter().map(|a| a.file);
+    files.extend(new_files.chain(new.milestones.iter().map(|m| m.file)));
+    // The changed actions, as they were and as they will be.
+    let old = all.actions.iter().filter(|a| is_changed(a.file));
+    let both: Vec<&Act> = old.chain(&new.actions).collect();
+    // The numbers whose existence the change can alter.
+    let mut taken: HashSet<u32> = files.iter().filter_map(|f| stem(f)).collect();
+    taken.extend(both.iter().filter_map(|a| a.id));
+    let mut numbers: HashSet<u32> = taken.clone();
+    let mut titles: HashSet<String> = HashSet::new();
+    let mut milestones: HashSet<&str> = HashSet::new();
+    let join = |a: &Act, numbers: &mut HashSet<u32>, titles: &mut HashSet<String>| {
+        numbers.extend(a.id);
+        numbers.extend(a.merged_into.iter().flatten());
+        titles.extend(a.title.map(title_key));
+    };
+    for a in both {
+        join(a, &mut numbers, &mut titles);
+    }
+    let old = all.milestones.iter().filter(|m| is_changed(m.file));
+    milestones.extend(old.chain(&new.milestones).filter_map(|m| m.id));
+    let keys: Vec<Option<String>> = all.actions.iter().map(|a| a.title.map(title_key)).collect();
+    loop {
+        let mut grew = false;
+        for (a, key) in all.actions.iter().zip(&keys) {
+            if files.contains(a.file) {
+                continue;
+            }
+            let names = a.links.iter().chain(a.merged_into.iter()).flatten();
+            let reached = a.id.is_some_and(|id| numbers.contains(&id))
+                || key.as_ref().is_some_and(|k| titles.contains(k))
+                || names.chain(a.duplicate_of).any(|n| taken.contains(&n));
+            if reached {
+                files.insert(a.file);
+                join(a, &mut numbers, &mut titles);
+                grew = true;
+            }
+        }
+        for m in &all.milestones {
+            let reached = m.id.is_some_and(|id| milestones.contains(id))
+                || m.actions.iter().flatten().any(|n| taken.contains(&n));
+            if reached && files.insert(m.file) {
+                milestones.extend(m.id);
+                grew = true;
+            }
+        }
+        if !grew {
+            break;
+        }
+    }
+    let rest = all
+        .actions
+        .iter()
+        .filter(|a| !files.contains(a.file))
+        .filter_map(|a| Some((a.id?, a.formerly.iter().flatten().collect())))
+        .collect();
+    let files = files.into_iter().map(Path::to_path_buf).collect();
+    (files, Rest { numbers: rest })
+}
+
+/// The cross-record findings for `part`, a part of a log that holds every file [`reach`] gave,
+/// with `rest` from the same call: for those files, what [`check`] finds over the whole log.
+pub fn check_part(part: &Log, rest: &Rest) -> Vec<Diagnostic> {
+    let mut view = View::of(part);
+    let numbers: Vec<(u32, Numbers)> = rest
+        .numbers
+        .iter()
+        .map(|(id, formerly)| (*id, Numbers::Whole(formerly)))
+        .collect();
+    view.know(&numbers);
+    run(&view)
+}
+
 /// Every cross-record finding for a loaded log.
 pub fn check(log: &Log) -> Vec<Diagnostic> {
-    let view = View::of(log);
-    let mut out = Vec::new();
-    duplicate_ids(&view, &mut out);
-    themes(&view, &mut out);
-    sources(&view, &mut out);
-    duplicate_numbers(&view, &mut out);
-    references(&view, &mut out);
-    merge_cycles(&view, &mut out);
-    dates_and_order(&view, &mut out);
-    closed_without_reason(&view, &mut out);
-    duplicate_titles(&view, &mut out);
-    out
+    run(&View::of(log))
+}
+
+/// One rule: it reads the view and adds its findings.
+type Rule = fn(&View, &mut Vec<Diagnostic>);
+
+/// The rules, in the order their findings are given.
+const RULES: [Rule; 9] = [
+    duplicate_ids,
+    themes,
+    sources,
+    duplicate_numbers,
+    references,
+    merge_cycles,
+    dates_and_order,
+    closed_without_reason,
+    duplicate_titles,
+];
+
+/// The rules share nothing but the view they read, so they run on every core; their findings are
+/// joined in the order of [`RULES`], the same on every run.
+fn run(view: &View) -> Vec<Diagnostic> {
+    let found: Vec<Vec<Diagnostic>> = RULES
+        .par_iter()
+        .map(|rule| {
+            let mut out = Vec::new();
+            rule(view, &mut out);
+            out
+        })
+        .collect();
+    found.concat()
 }
 
 fn duplicate_ids(view: &View, out: &mut Vec<Diagnostic>) {
@@ -408,21 +555,7 @@ fn duplicate_numbers(view: &View, out: &mut Vec<Diagnostic>) {
 }
 
 fn references(view: &View, out: &mut Vec<Diagnostic>) {
-    let ids: HashSet<u32> = view
-        .actions
-        .iter()
-        .filter_map(|a| a.id)
-        .chain(view.unreadable_ids.iter().copied())
-        .collect();
-    // Former numbers and where they went, for the hint of a dangling reference.
-    let mut moved: HashMap<u32, u32> = HashMap::new();
-    for a in &view.actions {
-        if let Some(id) = a.id {
-            for n in a.formerly.iter().flatten() {
-                moved.entry(n).or_insert(id);
-            }
-        }
-    }
+    let (ids, moved) = (&view.ids, &view.moved);
     let dangling = |file: &Path, pos: Option<Pos>, field: &str, n: u32| {
         let d = Diagnostic::new(
             Code::DanglingReference,

@@ -6,6 +6,7 @@
 use super::Rewrite;
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::store::{self, Log, RecordKind, Source};
+use crate::validate;
 use anyhow::{bail, Result};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -59,15 +60,53 @@ pub(super) fn decodes(kind: RecordKind, file: &Path, text: &str) -> Result<()> {
 /// of any severity, from loading a file or from the rules across records, may be there more often
 /// than before, each counted by its code, file and message, with the findings of a renamed file
 /// counted under its new name. Findings that were there before are not this change's doing.
+///
+/// Only the files whose findings the change could alter are checked, before and after: the
+/// changed ones and those [`validate::reach`] finds from them. Every other file's findings are the
+/// same on both sides, so the answer is the one a check of the whole log would give, at the cost
+/// of a few records rather than of a copy of the log.
 pub fn no_new_findings(before: &Log, files: &[Rewrite]) -> Result<()> {
     for f in files {
         decodes(kind_of(&f.to), &f.to, &f.text)?;
     }
-    let written: Vec<(&Path, &Path, &str)> = files
+    match new_in_reach(before, files).first() {
+        Some(d) => refuse(d),
+        None => Ok(()),
+    }
+}
+
+/// The new findings of a change, from the files it reaches.
+fn new_in_reach(before: &Log, files: &[Rewrite]) -> Vec<Diagnostic> {
+    let written = written(files);
+    let from: Vec<&Path> = files.iter().map(|f| f.from.as_path()).collect();
+    let changed = before.part(|f| from.contains(&f)).with_files(&written);
+    let (reach, rest) = validate::reach(before, &from, &changed);
+    let reached = |f: &Path| reach.contains(f);
+    let before = before.part(reached);
+    let after = before.with_files(&written);
+    let findings = |log: &Log| {
+        let mut all = log.diags.clone();
+        all.extend(validate::check_part(log, &rest));
+        all.retain(|d| reached(&d.file));
+        all
+    };
+    new_findings(files, &findings(&before), findings(&after))
+}
+
+/// The change's files as `Log::with_files` takes them.
+fn written(files: &[Rewrite]) -> Vec<(&Path, &Path, &str)> {
+    files
         .iter()
         .map(|f| (f.from.as_path(), f.to.as_path(), f.text.as_str()))
-        .collect();
-    let after = before.with_files(&written);
+        .collect()
+}
+
+/// The findings of `after` that `before` does not hold as often, in their order.
+fn new_findings(
+    files: &[Rewrite],
+    before: &[Diagnostic],
+    after: Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
     // A file renamed, and not written again in its place, has its old findings under its new name.
     let in_place: Vec<&Path> = files
         .iter()
@@ -84,23 +123,18 @@ pub fn no_new_findings(before: &Log, files: &[Rewrite]) -> Result<()> {
         (d.code, file.to_path_buf(), d.message.clone())
     };
     let mut counts: BTreeMap<(Code, PathBuf, String), usize> = BTreeMap::new();
-    for d in findings(before) {
-        *counts.entry(key(&d)).or_default() += 1;
+    for d in before {
+        *counts.entry(key(d)).or_default() += 1;
     }
-    for d in findings(&after) {
-        match counts.get_mut(&key(&d)) {
-            Some(n) if *n > 0 => *n -= 1,
-            _ => refuse(&d)?,
+    let mut new = after;
+    new.retain(|d| match counts.get_mut(&key(d)) {
+        Some(n) if *n > 0 => {
+            *n -= 1;
+            false
         }
-    }
-    Ok(())
-}
-
-/// Every finding of a loaded log: its files' own, and the rules across records.
-fn findings(log: &Log) -> Vec<Diagnostic> {
-    let mut all = log.diags.clone();
-    all.extend(crate::validate::check(log));
-    all
+        _ => true,
+    });
+    new
 }
 
 fn refuse(d: &Diagnostic) -> Result<()> {
@@ -152,6 +186,219 @@ mod tests {
 
     fn refused(before: &Log, files: &[Rewrite]) -> Option<String> {
         no_new_findings(before, files).err().map(|e| e.to_string())
+    }
+
+    /// Every new finding of a change, as the files reached give them and as the whole log does.
+    fn new_both_ways(before: &Log, files: &[Rewrite]) -> [Vec<Diagnostic>; 2] {
+        let after = before.with_files(&written(files));
+        let findings = |log: &Log| {
+            let mut all = log.diags.clone();
+            all.extend(validate::check(log));
+            all
+        };
+        let whole = new_findings(files, &findings(before), findings(&after));
+        [new_in_reach(before, files), whole]
+    }
+
+    /// The check's answer, after seeing that the files reached give every new finding that the
+    /// whole log gives, in the same words. (Their order is compared as sorted: two groups of one
+    /// title whose first records tie, two records in one file, come in no set order either way.)
+    fn both(before: &Log, files: &[Rewrite]) -> Option<String> {
+        let [mut part, mut whole] = new_both_ways(before, files);
+        for found in [&mut part, &mut whole] {
+            found.sort_by(|a, b| {
+                (a.code, &a.file, &a.message, a.line).cmp(&(b.code, &b.file, &b.message, b.line))
+            });
+        }
+        assert_eq!(part, whole, "the check of the files reached differs");
+        refused(before, files)
+    }
+
+    /// An action's fields, as small numbers, so that generated logs collide often: in numbers,
+    /// titles, links, merges, former numbers and themes.
+    type Spec = (
+        (u32, usize, usize, u32, usize, Option<u32>),
+        (
+            Vec<u32>,
+            Vec<u32>,
+            Option<u32>,
+            Vec<u32>,
+            Vec<Option<u32>>,
+            u8,
+        ),
+    );
+
+    fn spec() -> impl proptest::strategy::Strategy<Value = Spec> {
+        use proptest::collection::vec;
+        use proptest::option::of;
+        (
+            (
+                1u32..9,
+                0usize..4,
+                0usize..3,
+                1u32..6,
+                0usize..3,
+                of(1u32..7),
+            ),
+            (
+                vec(0u32..10, 0..3),
+                vec(0u32..10, 0..2),
+                of(0u32..10),
+                vec(0u32..10, 0..2),
+                vec(of(1u32..7), 0..3),
+                0u8..12,
+            ),
+        )
+    }
+
+    fn render(spec: &Spec) -> String {
+        let ((id, title, theme, raised, status, deadline), rest) = spec;
+        let (links, merged, duplicate_of, formerly, updates, broken) = rest;
+        let title = ["Share the slides", "share the  slides.", "Other", "Third"][*title];
+        if *broken == 0 {
+            return format!("id: {id}\ntitle: [unclosed\n");
+        }
+        let list = |field: &str, l: &[u32]| match l.is_empty() {
+            true => String::new(),
+            false => {
+                let l: Vec<String> = l.iter().map(u32::to_string).collect();
+                format!("{field}: [{}]\n", l.join(", "))
+            }
+        };
+        let theme = ["t", "t", "x"][*theme];
+        let status = ["ongoing", "closed", "complete"][*status];
+        let mut text = format!(
+            "id: {id}\ntitle: {title}\ntheme: {theme}\nraised: 2019-0{raised}\nstatus: {status}\n"
+        );
+        if let Some(d) = deadline {
+            text.push_str(&format!("deadline: 2019-0{d}\n"));
+        }
+        match broken {
+            1 => text.push_str("links: oops\n"),
+            _ => text.push_str(&list("links", links)),
+        }
+        text.push_str(&list("merged_into", merged));
+        if let Some(d) = duplicate_of {
+            text.push_str(&format!("duplicate_of: {d}\n"));
+        }
+        text.push_str(&list("formerly", formerly));
+        if !updates.is_empty() {
+            text.push_str("updates:\n");
+            for u in updates {
+                match u {
+                    Some(d) => text.push_str(&format!("  - date: 2019-0{d}\n    text: u\n")),
+                    None => text.push_str("  - text: u\n"),
+                }
+            }
+        }
+        text
+    }
+
+    fn milestone(date: u32, actions: &[u32]) -> String {
+        let actions: Vec<String> = actions.iter().map(u32::to_string).collect();
+        format!(
+            "id: 2019-0{date}-report\ndate: 2019-0{date}\nkind: report\ntitle: R\nstatus: planned\nactions: [{}]\n",
+            actions.join(", ")
+        )
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
+        /// On generated logs and changes (new numbers, renames onto other files' numbers, links,
+        /// merges, duplicates, milestones), the check of the files reached refuses exactly what
+        /// the check of the whole log refuses, with the same words.
+        #[test]
+        fn the_files_reached_answer_as_the_whole_log_does(
+            actions in proptest::collection::btree_map(1u32..9, spec(), 0..8),
+            milestones in proptest::collection::btree_map(1u32..4, (1u32..4, proptest::collection::vec(0u32..10, 0..3)), 0..3),
+            edits in proptest::collection::btree_map(1u32..10, (proptest::option::of(1u32..10), spec()), 1..3),
+            milestone_edit in proptest::option::of((1u32..4, 1u32..4, proptest::collection::vec(0u32..10, 0..3))),
+        ) {
+            let name = |n: u32| format!("actions/{n:03}.yaml");
+            // Most records hold their file's number, so that most findings are across records.
+            let own = |n: u32, s: &Spec| {
+                let mut s = s.clone();
+                if s.1 .5 > 3 {
+                    s.0 .0 = n;
+                }
+                render(&s)
+            };
+            let mut files: Vec<(String, String)> =
+                actions.iter().map(|(n, s)| (name(*n), own(*n, s))).collect();
+            // Milestones named by a number, so that two can hold one id.
+            files.extend(milestones.iter().map(|(n, (date, acts))| {
+                (format!("timeline/2019-0{n}-report.yaml"), milestone(*date, acts))
+            }));
+            let refs: Vec<(&str, String)> = files.iter().map(|(p, t)| (p.as_str(), t.clone())).collect();
+            let before = log(&refs);
+            let mut change: Vec<Rewrite> = edits
+                .iter()
+                .map(|(from, (to, s))| {
+                    let to = to.unwrap_or(*from);
+                    // A text that does not decode is refused before anything is compared.
+                    let mut s = s.clone();
+                    s.1 .5 = s.1 .5.max(2);
+                    rewrite(&name(*from), &name(to), own(to, &s))
+                })
+                .collect();
+            if let Some((n, date, acts)) = milestone_edit {
+                let file = format!("timeline/2019-0{n}-report.yaml");
+                change.push(rewrite(&file, &file, milestone(date, &acts)));
+            }
+            both(&before, &change);
+        }
+    }
+
+    #[test]
+    fn changes_felt_in_other_files_are_refused_as_before() {
+        let before = log(&[
+            ("actions/001.yaml", action(1, "One", "")),
+            ("actions/002.yaml", action(2, "Two", "links: [1]\n")),
+            ("actions/003.yaml", action(3, "Three", "merged_into: [4]\n")),
+            ("actions/004.yaml", action(4, "Four", "merged_into: [5]\n")),
+            ("actions/005.yaml", action(5, "Five", "")),
+            ("actions/006.yaml", action(6, "Six", "")),
+        ]);
+        let cases = [
+            // Renumbered away: action 2's link to 1 dangles.
+            (
+                rewrite("actions/001.yaml", "actions/007.yaml", action(7, "One", "")),
+                "actions/002.yaml",
+                "[dangling-reference]",
+            ),
+            // Merging 5 into 3 closes the cycle 3 → 4 → 5 → 3, reported at the lowest number.
+            (
+                rewrite(
+                    "actions/005.yaml",
+                    "actions/005.yaml",
+                    action(5, "Five", "merged_into: [3]\n"),
+                ),
+                "actions/003.yaml",
+                "[merge-cycle]",
+            ),
+            // Another file's title: the later number carries the finding.
+            (
+                rewrite("actions/001.yaml", "actions/001.yaml", action(1, "Six", "")),
+                "actions/006.yaml",
+                "[duplicate-title]",
+            ),
+            // Another file's number: first of all, a number that is not the file's.
+            (
+                rewrite("actions/006.yaml", "actions/006.yaml", action(2, "Six", "")),
+                "actions/006.yaml",
+                "[id-mismatch]",
+            ),
+        ];
+        for (change, file, code) in cases {
+            let why = both(&before, std::slice::from_ref(&change)).expect("refused");
+            assert!(why.contains(file) && why.contains(code), "{why}");
+        }
+        let fine = rewrite(
+            "actions/006.yaml",
+            "actions/006.yaml",
+            action(6, "Six", "links: [1, 2]\n"),
+        );
+        assert_eq!(both(&before, &[fine]), None);
     }
 
     #[test]
