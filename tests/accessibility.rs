@@ -8,9 +8,8 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-const CHROMIUM: &str = "/usr/bin/chromium";
+use common::CHROMIUM;
 
 /// Where `.ci/run` installs axe-core (`npm install --prefix target/axe axe-core@4.10.2`), unless
 /// AXE_CORE names the script.
@@ -40,26 +39,7 @@ fn axe() -> Option<PathBuf> {
 
 /// The DOM Chromium builds from `page`, after its scripts (and timers) have run.
 fn dom(page: &Path) -> String {
-    let profile = tempfile::tempdir().unwrap();
-    let out = Command::new(CHROMIUM)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--virtual-time-budget=30000",
-            "--dump-dom",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg(format!("file://{}", page.display()))
-        .output()
-        .expect("chromium runs");
-    assert!(out.status.success(), "chromium failed: {out:?}");
-    String::from_utf8(out.stdout).unwrap()
+    common::chromium(page, &["--virtual-time-budget=30000", "--dump-dom"])
 }
 
 /// What a script injected into a page left in the root element's `data-result`, unescaped.

@@ -8,9 +8,8 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-const CHROMIUM: &str = "/usr/bin/chromium";
+use common::{chromium, CHROMIUM};
 
 /// Whether Chromium is here. Under CI=true its absence fails the test; elsewhere the skip is written
 /// to the process's stderr directly, past the harness's capture, so that it shows in every run.
@@ -57,28 +56,6 @@ fn pdf_pages(pdf: &[u8]) -> usize {
         .max();
     assert_eq!(count, Some(pages), "the page tree counts the page objects");
     pages
-}
-
-fn chromium(page: &Path, extra: &[&str]) -> String {
-    let profile = tempfile::tempdir().unwrap();
-    let out = Command::new(CHROMIUM)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .args(extra)
-        .arg(format!("file://{}", page.display()))
-        .output()
-        .expect("chromium runs");
-    assert!(out.status.success(), "chromium failed: {out:?}");
-    String::from_utf8(out.stdout).unwrap()
 }
 
 fn render(dir: &Path, name: &str, args: &[&str]) -> PathBuf {

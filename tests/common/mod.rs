@@ -416,3 +416,30 @@ pub fn python(script: &str, args: &[&Path]) -> Option<String> {
     assert!(o.status.success(), "{err}");
     Some(String::from_utf8(o.stdout).unwrap())
 }
+
+/// Debian's Chromium, which the browser and accessibility tests drive headless.
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// What headless Chromium prints for `page` with the flags `extra` (`--dump-dom`,
+/// `--print-to-pdf=…`), in a fresh profile and with nothing fetched from the network.
+pub fn chromium(page: &Path, extra: &[&str]) -> String {
+    let profile = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(CHROMIUM)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .args(extra)
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .expect("chromium runs");
+    assert!(out.status.success(), "chromium failed: {out:?}");
+    String::from_utf8(out.stdout).unwrap()
+}
