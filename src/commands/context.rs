@@ -27,10 +27,10 @@ pub struct Context {
     /// The width of the terminal standard output is, which long lines wrap to; `None` when it is
     /// not a terminal, so that piped output keeps every line whole.
     pub width: Option<usize>,
+    /// The width tables on standard output are fitted to (see [`Widths`]).
+    pub table_width: usize,
     /// Whether `--today` (or OSLOG_TODAY) fixed the day.
     today_given: bool,
-    /// Whether standard output is a terminal, for the width of tables.
-    stdout_is_terminal: bool,
     /// The log root, once found.
     root: OnceCell<PathBuf>,
 }
@@ -67,6 +67,7 @@ impl Context {
         let given = cli.today.today;
         let today = given.unwrap_or_else(|| chrono::Local::now().date_naive());
         let when = cli.colour.color.unwrap_or(ColorWhen::Auto);
+        let widths = Widths::of(stdout_is_terminal);
         Ok(Context {
             start,
             today,
@@ -76,9 +77,9 @@ impl Context {
             paint_err: Paint {
                 on: colour(when, stderr_is_terminal),
             },
-            width: stdout_is_terminal.then(terminal_width),
+            width: widths.wrap(),
+            table_width: widths.table(),
             today_given: given.is_some(),
-            stdout_is_terminal,
             root: OnceCell::new(),
         })
     }
@@ -101,11 +102,6 @@ impl Context {
             paint: self.paint,
             width: self.width,
         }
-    }
-
-    /// The width tables on standard output are fitted to (see `output::table::width`).
-    pub fn table_width(&self) -> usize {
-        crate::output::table::width(self.stdout_is_terminal)
     }
 
     /// The log root for this run, found the first time it is asked for.
@@ -215,18 +211,48 @@ impl Context {
     }
 }
 
-/// The terminal's width in columns: `COLUMNS` when set (as a shell sets it), else what the terminal
-/// says, else 80.
-fn terminal_width() -> usize {
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.trim().parse().ok())
-        .filter(|c| *c > 0)
-        .or_else(|| {
-            let (terminal_size::Width(w), _) = terminal_size::terminal_size_of(std::io::stdout())?;
-            Some(usize::from(w)).filter(|w| *w > 0)
-        })
-        .unwrap_or(80)
+/// What the run knows of standard output's width, asked once: whether it is a terminal, the size the
+/// terminal reports (none under `docker exec`, `script` and some CI runners, which report 0×0), and
+/// `COLUMNS`.
+struct Widths {
+    terminal: bool,
+    reported: Option<usize>,
+    columns: Option<usize>,
+}
+
+impl Widths {
+    fn of(terminal: bool) -> Widths {
+        let reported = terminal
+            .then(|| terminal_size::terminal_size_of(std::io::stdout()))
+            .flatten()
+            .map(|(terminal_size::Width(w), _)| usize::from(w))
+            .filter(|w| *w > 0);
+        let columns = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse().ok())
+            .filter(|c| *c > 0);
+        Widths {
+            terminal,
+            reported,
+            columns,
+        }
+    }
+
+    /// The width long lines wrap to on a terminal: `COLUMNS` when set (as a shell sets it), else
+    /// what the terminal says, else 80; none when output is not a terminal.
+    fn wrap(&self) -> Option<usize> {
+        self.terminal
+            .then(|| self.columns.or(self.reported).unwrap_or(80))
+    }
+
+    /// The width tables are fitted to: the terminal's, or when it reports none `COLUMNS`, then 80;
+    /// output that is not a terminal uses `COLUMNS`, then 120.
+    fn table(&self) -> usize {
+        match self.terminal {
+            true => self.reported.or(self.columns).unwrap_or(80),
+            false => self.columns.unwrap_or(120),
+        }
+    }
 }
 
 /// Whether to colour a stream: as `--color` says, or with `auto` by the conventions: never with

@@ -210,7 +210,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
                 out,
                 &Grid::of(&actions, &columns),
                 ctx.paint,
-                ctx.table_width(),
+                ctx.table_width,
             )?;
             writeln!(
                 out,

@@ -205,7 +205,7 @@ fn dashboard(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> 
             };
             crate::output::json::write(out, &json)?;
         }
-        _ => crate::output::table::dashboard(out, &dash, ctx.paint, ctx.table_width())?,
+        _ => crate::output::table::dashboard(out, &dash, ctx.paint, ctx.table_width)?,
     }
     Ok(outcome)
 }

@@ -128,7 +128,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
                     .filter(|m| m.date.year_month().0 == year)
                     .collect();
                 writeln!(out, "{}", ctx.paint.bold(&year.to_string()))?;
-                crate::output::table::grid(out, &grid(&in_year), ctx.paint, ctx.table_width())?;
+                crate::output::table::grid(out, &grid(&in_year), ctx.paint, ctx.table_width)?;
             }
             writeln!(
                 out,

@@ -7,8 +7,9 @@
 //! only a word wider than its column; widths are display widths (`unicode-width`), so CJK text and
 //! emoji line up. The table is then handed to comfy-table already fitted.
 //!
-//! The width: the terminal's, or when it reports none (0×0, as under `docker exec`, `script` and
-//! some CI runners) `COLUMNS`, then 80; output that is not a terminal uses `COLUMNS`, then 120.
+//! The width is the caller's: the terminal's, or when it reports none (0×0, as under `docker exec`,
+//! `script` and some CI runners) `COLUMNS`, then 80; output that is not a terminal uses `COLUMNS`,
+//! then 120 (resolved once, in `commands::Context`).
 
 use super::style::{parse_hex, Paint};
 use crate::model::Status;
@@ -17,26 +18,6 @@ use comfy_table::{presets, Attribute, Cell, CellAlignment, Color, ContentArrange
 use std::collections::HashMap;
 use std::io::{self, Write};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
-
-/// The widest a table may be when output is not a terminal and `COLUMNS` is not set.
-const PIPED_WIDTH: usize = 120;
-/// The width of a terminal that reports none, when `COLUMNS` is not set either.
-const TERMINAL_WIDTH: usize = 80;
-
-/// The width tables are fitted to, for standard output as it is (a terminal or not).
-pub fn width(stdout_is_terminal: bool) -> usize {
-    let columns = std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.trim().parse::<usize>().ok())
-        .filter(|&c| c > 0);
-    if stdout_is_terminal {
-        // comfy-table asks the terminal (through crossterm) when standard output is one.
-        let reported = Table::new().width().map(usize::from).filter(|&w| w > 0);
-        reported.or(columns).unwrap_or(TERMINAL_WIDTH)
-    } else {
-        columns.unwrap_or(PIPED_WIDTH)
-    }
-}
 
 /// One cell: its text, and how it is shown.
 struct Entry {
