@@ -11,11 +11,7 @@ use std::path::Path;
 /// 14 May 2019 workshop (on 10 May 2019).
 fn logged() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for sub in ["actions", "timeline"] {
-        common::copy_dir(&here.join(sub), &dir.path().join(sub));
-    }
-    std::fs::copy(here.join("themes.yaml"), dir.path().join("themes.yaml")).unwrap();
+    common::copy_shipped_log(dir.path());
     let repo = git2::Repository::init(dir.path()).unwrap();
     common::write(dir.path(), ".gitignore", oslog::store::GITIGNORE);
     common::commit(&repo, "Ann", 1_557_489_600, "The log before workshop 5");

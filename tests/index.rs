@@ -13,11 +13,7 @@ use std::path::{Path, PathBuf};
 fn repo_with_log() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("log");
-    let shipped = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for sub in ["actions", "timeline"] {
-        common::copy_dir(&shipped.join(sub), &root.join(sub));
-    }
-    std::fs::copy(shipped.join("themes.yaml"), root.join("themes.yaml")).unwrap();
+    common::copy_shipped_log(&root);
     git2::Repository::init(&root).unwrap();
     // A file changed in the last two seconds is read again rather than kept (the racy rule).
     std::thread::sleep(RACY_WAIT);

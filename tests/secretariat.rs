@@ -10,11 +10,7 @@ use std::path::Path;
 /// The repository's own log, copied into a fresh folder (not a git repository).
 fn real_log() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for sub in ["actions", "timeline"] {
-        common::copy_dir(&here.join(sub), &dir.path().join(sub));
-    }
-    std::fs::copy(here.join("themes.yaml"), dir.path().join("themes.yaml")).unwrap();
+    common::copy_shipped_log(dir.path());
     dir
 }
 

@@ -20,6 +20,15 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// Copy the repository's own log (actions, timeline and themes.yaml) into the folder `to`.
+pub fn copy_shipped_log(to: &Path) {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for sub in ["actions", "timeline"] {
+        copy_dir(&here.join(sub), &to.join(sub));
+    }
+    std::fs::copy(here.join("themes.yaml"), to.join("themes.yaml")).unwrap();
+}
+
 /// Write `text` to `root/rel`, creating folders as needed.
 pub fn write(root: &Path, rel: &str, text: &str) {
     let path = root.join(rel);
