@@ -564,3 +564,63 @@ fn a_new_action_is_written_in_the_editor() {
     );
     stdout(&common::oslog(dir, &["validate", "--strict"]));
 }
+
+/// The rows of the dashboard's table under `heading`, by action number.
+fn dashboard_rows(text: &str, heading: &str) -> Vec<u32> {
+    text.split(heading)
+        .nth(1)
+        .unwrap_or_else(|| panic!("no {heading} in {text}"))
+        .split("\n\n")
+        .next()
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.strip_prefix('│')?.split('┆').next()?.trim().parse().ok())
+        .collect()
+}
+
+#[test]
+fn the_dashboard_shows_ten_of_each_list_and_names_the_list_that_has_them_all() {
+    let log = real_log();
+    let dir = log.path();
+    let stale_csv = stdout(&common::oslog(
+        dir,
+        &[
+            "list",
+            "--stale",
+            "8w",
+            "--format",
+            "csv",
+            "--columns",
+            "id",
+        ],
+    ));
+    let stale = ids(&stale_csv);
+    assert!(stale.len() > 10, "{stale_csv}");
+    let shown = stdout(&common::oslog(dir, &["status"]));
+    let heading = format!("No update for 8 weeks ({})", stale.len());
+    let rows = dashboard_rows(&shown, &heading);
+    assert_eq!(rows.len(), 10, "{shown}");
+    let more = format!("… and {} more: oslog list --stale 8w", stale.len() - 10);
+    assert!(shown.contains(&more), "{shown}");
+    // A list of ten or fewer is shown whole, with no line about more.
+    let awaiting = dashboard_rows(&shown, "Proposed complete, awaiting sign-off (6)");
+    assert_eq!(awaiting.len(), 6, "{shown}");
+    assert!(!shown.contains("more: oslog list --status"), "{shown}");
+
+    let all = stdout(&common::oslog(dir, &["status", "--all"]));
+    let mut rows = dashboard_rows(&all, &heading);
+    assert!(!all.contains(" more: oslog list"), "{all}");
+    let mut listed: Vec<u32> = stale.iter().map(|s| s.parse().unwrap()).collect();
+    rows.sort_unstable();
+    listed.sort_unstable();
+    assert_eq!(rows, listed, "{all}");
+
+    // JSON always holds every action of each list.
+    let json = stdout(&common::oslog(dir, &["status", "--format", "json"]));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["stale"].as_array().unwrap().len(), stale.len());
+
+    let (code, _, err) = run(dir, &["status", "5", "ongoing", "--all"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("--all"), "{err}");
+}

@@ -14,7 +14,8 @@ use std::io::Write;
 ///
 /// With no arguments: counts by theme and status, overdue actions, actions proposed complete and
 /// awaiting sign-off, open actions with no update for 8 weeks, and milestones due in the next 90
-/// days. A record file that does not load is
+/// days. Each list of actions shows its first 10, then how many more there are and the `oslog list`
+/// that lists them all; --all shows every one (JSON always has them all). A record file that does not load is
 /// left out of the figures, with a warning on stderr naming it (and in JSON, `left_out`); run
 /// `oslog validate` to see why. --strict makes that exit 1.
 ///
@@ -74,9 +75,16 @@ pub struct Args {
     /// Exit 1 when a record file does not load and is left out of the dashboard.
     #[arg(long)]
     pub strict: bool,
+    /// Show every action in each list of the dashboard, not only the first 10.
+    #[arg(long)]
+    pub all: bool,
     #[command(flatten)]
     pub as_of: AsOf,
 }
+
+/// How many actions each list of the dashboard shows without --all: a dashboard is read at a glance,
+/// and `oslog list` gives the rest.
+const DASHBOARD_ROWS: usize = 10;
 
 /// The dashboard as JSON: its figures, and the record files left out of them.
 #[derive(serde::Serialize)]
@@ -138,8 +146,8 @@ fn move_actions(
     ctx: &Context,
     out: &mut dyn Write,
 ) -> Result<Outcome> {
-    if args.strict {
-        bail!("--strict applies to the dashboard (oslog status --strict), not to a move");
+    if args.strict || args.all {
+        bail!("--strict and --all apply to the dashboard (oslog status --strict), not to a move");
     }
     if args.as_of.as_of.is_some() {
         bail!("--as-of applies to the dashboard (oslog status --as-of DATE|REV), not to a move");
@@ -205,7 +213,13 @@ fn dashboard(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> 
             };
             crate::output::json::write(out, &json)?;
         }
-        _ => crate::output::table::dashboard(out, &dash, ctx.paint, ctx.table_width)?,
+        _ => crate::output::table::dashboard(
+            out,
+            &dash,
+            ctx.paint,
+            ctx.table_width,
+            (!args.all).then_some(DASHBOARD_ROWS),
+        )?,
     }
     Ok(outcome)
 }

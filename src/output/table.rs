@@ -233,7 +233,15 @@ fn wrap(text: &str, width: usize) -> String {
 
 /// Write the dashboard: counts by theme and status, overdue actions, actions awaiting sign-off, and
 /// milestones in the coming days, fitted to `width` columns.
-pub fn dashboard(w: &mut dyn Write, d: &Dashboard, paint: Paint, width: usize) -> io::Result<()> {
+/// The dashboard of `oslog status` as tables. Each list of actions shows its first `rows` (all of them
+/// with `None`), then how many more there are and the `oslog list` that shows them all.
+pub fn dashboard(
+    w: &mut dyn Write,
+    d: &Dashboard,
+    paint: Paint,
+    width: usize,
+    rows: Option<usize>,
+) -> io::Result<()> {
     writeln!(
         w,
         "{} as of {}: {}, {}",
@@ -270,27 +278,39 @@ pub fn dashboard(w: &mut dyn Write, d: &Dashboard, paint: Paint, width: usize) -
         .iter()
         .map(|c| (c.theme.as_str(), (c.name.as_str(), c.colour.as_str())))
         .collect();
-    let overdue = format!("Overdue ({})", d.overdue.len());
-    section(w, paint, width, &overdue, &d.overdue, &themes, true)?;
-    let awaiting = format!(
-        "Proposed complete, awaiting sign-off ({})",
-        d.awaiting_sign_off.len()
-    );
-    section(
-        w,
-        paint,
-        width,
-        &awaiting,
-        &d.awaiting_sign_off,
-        &themes,
-        false,
-    )?;
-    let stale = format!(
-        "No update for {} weeks ({})",
-        crate::report::dashboard::STALE_WEEKS,
-        d.stale.len()
-    );
-    section(w, paint, width, &stale, &d.stale, &themes, false)?;
+    let weeks = crate::report::dashboard::STALE_WEEKS;
+    let sections = [
+        (
+            "Overdue".to_string(),
+            &d.overdue,
+            true,
+            "oslog list --overdue --sort deadline".to_string(),
+        ),
+        (
+            "Proposed complete, awaiting sign-off".to_string(),
+            &d.awaiting_sign_off,
+            false,
+            "oslog list --status proposed-complete".to_string(),
+        ),
+        (
+            format!("No update for {weeks} weeks"),
+            &d.stale,
+            false,
+            format!("oslog list --stale {weeks}w"),
+        ),
+    ];
+    for (heading, items, overdue, all) in sections {
+        writeln!(
+            w,
+            "\n{}",
+            paint.bold(&format!("{heading} ({})", items.len()))
+        )?;
+        let shown = rows.map_or(items.len(), |n| n.min(items.len()));
+        section(w, paint, width, &items[..shown], &themes, overdue)?;
+        if shown < items.len() {
+            writeln!(w, "… and {} more: {all}", items.len() - shown)?;
+        }
+    }
 
     writeln!(
         w,
@@ -336,12 +356,10 @@ fn section(
     w: &mut dyn Write,
     paint: Paint,
     width: usize,
-    heading: &str,
     items: &[Brief],
     themes: &HashMap<&str, (&str, &str)>,
     overdue: bool,
 ) -> io::Result<()> {
-    writeln!(w, "\n{}", paint.bold(heading))?;
     if items.is_empty() {
         writeln!(w, "  none")?;
         return Ok(());

@@ -140,7 +140,7 @@ pub fn dashboard(
         .iter()
         .filter(|a| super::filter::is_stale(a, since))
         .collect();
-    stale.sort_by_key(|a| (super::filter::last_heard(a), a.id));
+    stale.sort_by_cached_key(|a| (super::filter::last_heard(a), a.id));
     let stale = stale.into_iter().map(|a| Brief::of(a, today)).collect();
     let horizon = today + chrono::Duration::days(UPCOMING_DAYS);
     let mut upcoming: Vec<Milestone> = milestones
