@@ -268,3 +268,41 @@ fn no_cache_neither_reads_nor_writes_the_index() {
         "--no-cache writes nothing"
     );
 }
+
+#[test]
+fn a_file_changed_just_now_is_read_again_without_rewriting_the_index() {
+    let (_dir, root) = repo_with_log();
+    same_answers(&root, "first run");
+    let before = std::fs::read(index_file(&root)).unwrap();
+    // Changed now: too recent to keep, so the index has nothing to gain from being written again.
+    let file = root.join("actions/016.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    write(
+        &root,
+        "actions/016.yaml",
+        &text.replace("status: ongoing", "status: not-started"),
+    );
+    let shown = oslog_with(&root, &["show", "16", "--format", "json"], &[]);
+    let json: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    assert_eq!(
+        json["action"]["status"],
+        "not-started",
+        "{}",
+        common::shown(&shown)
+    );
+    same_answers(&root, "after the change");
+    assert!(
+        std::fs::read(index_file(&root)).unwrap() == before,
+        "the index was written again for a file it could not keep"
+    );
+    // Once the change is old enough, the next run keeps the file's new record.
+    std::thread::sleep(RACY_WAIT);
+    same_answers(&root, "after the racy window");
+    let after = std::fs::read(index_file(&root)).unwrap();
+    assert!(after != before, "the changed file's record was not kept");
+    // A removed file's entry is dropped.
+    std::fs::remove_file(root.join("actions/017.yaml")).unwrap();
+    same_answers(&root, "after a removal");
+    let removed = std::fs::read(index_file(&root)).unwrap();
+    assert!(!removed.windows(16).any(|w| w == b"actions/017.yaml"));
+}

@@ -20,7 +20,7 @@ use std::borrow::Cow;
 use std::fs::DirEntry;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// The first bytes of an index file, and the version of its layout.
 const MAGIC: &[u8] = b"oslog index\n";
@@ -223,13 +223,11 @@ impl Index {
         Some(records)
     }
 
-    /// The place of `rel` in the index, if it has it for a file with exactly the facts `stat`.
-    fn find(&self, rel: &str, stat: &Stat) -> Option<usize> {
-        let i = self
-            .slots
+    /// The place of `rel` in the index, if it has an entry of that name.
+    fn named(&self, rel: &str) -> Option<usize> {
+        self.slots
             .binary_search_by(|s| self.table[s.name.clone()].cmp(rel.as_bytes()))
-            .ok()?;
-        (self.slots[i].stat == *stat).then_some(i)
+            .ok()
     }
 
     /// The encoded record of the entry at `i`, if it is there whole.
@@ -321,7 +319,12 @@ pub fn load_indexed(root: &Path, want: &Want) -> Result<Log> {
     };
     let index = Index::open(path, root, matches!(want, Want::All));
     let since = now() - RACY_SECONDS;
+    // The index is written again only when it would gain an entry or lose one for a file that is
+    // gone. An entry whose file changed is left as it is until then: its facts no longer match, so
+    // it is never used, and rewriting the whole index for a file that cannot be kept yet (changed in
+    // the last two seconds, or with findings) would cost more than the run.
     let changed = AtomicBool::new(false);
+    let named = AtomicUsize::new(0);
     let read = |rel: &Path| super::read_source(root, rel);
     let is_dir = |rel: &Path| root.join(rel).is_dir();
     let one = |kind: RecordKind, rel: &Path, name: &str, listed: Option<&DirEntry>| -> FileLoad {
@@ -335,15 +338,17 @@ pub fn load_indexed(root: &Path, want: &Want) -> Result<Log> {
             return load::load_file(kind, rel, name, &read, &is_dir, &keep);
         };
         let key = rel.to_str().unwrap_or_default();
-        if let Some(i) = index.find(key, &stat) {
-            if let Some(file) = from_index(&index, i, kind, rel, want) {
-                return FileLoad {
-                    entry: Some(Entry::Kept(stat, i)),
-                    ..file
-                };
+        if let Some(i) = index.named(key) {
+            named.fetch_add(1, Ordering::Relaxed);
+            if index.slots[i].stat == stat {
+                if let Some(file) = from_index(&index, i, kind, rel, want) {
+                    return FileLoad {
+                        entry: Some(Entry::Kept(stat, i)),
+                        ..file
+                    };
+                }
             }
         }
-        changed.store(true, Ordering::Relaxed);
         // Parsed whole for the index's sake; what the question does not need is then set aside.
         let wanted = AtomicBool::new(true);
         let all = |name: &str, text: &str| {
@@ -353,6 +358,9 @@ pub fn load_indexed(root: &Path, want: &Want) -> Result<Log> {
         let mut file = load::load_file(kind, rel, name, &read, &is_dir, &all);
         if file.diags.is_empty() && !stat.racy(since) {
             file.entry = encode(file.record.as_deref()).map(|(s, r)| Entry::Fresh(stat, s, r));
+            if file.entry.is_some() {
+                changed.store(true, Ordering::Relaxed);
+            }
         }
         if !wanted.load(Ordering::Relaxed) {
             file.set_aside();
@@ -360,11 +368,12 @@ pub fn load_indexed(root: &Path, want: &Want) -> Result<Log> {
         file
     };
     let (log, entries) = load::load_with(root, &one)?;
-    let listed: Vec<(String, &Entry)> = entries
-        .iter()
-        .filter_map(|(rel, e)| Some((rel.to_str()?.to_string(), e)))
-        .collect();
-    if changed.load(Ordering::Relaxed) || listed.len() != index.slots.len() {
+    if changed.load(Ordering::Relaxed) || named.load(Ordering::Relaxed) != index.slots.len() {
+        // Listed names are UTF-8 (others are stray files, never entries).
+        let listed: Vec<(String, &Entry)> = entries
+            .iter()
+            .filter_map(|(rel, e)| Some((rel.to_str()?.to_string(), e)))
+            .collect();
         index.save(root, &listed);
     }
     Ok(log)
