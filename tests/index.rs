@@ -306,3 +306,47 @@ fn a_file_changed_just_now_is_read_again_without_rewriting_the_index() {
     let removed = std::fs::read(index_file(&root)).unwrap();
     assert!(!removed.windows(16).any(|w| w == b"actions/017.yaml"));
 }
+
+#[test]
+fn every_page_of_show_is_the_page_the_whole_log_gives() {
+    // A page names the titles of the actions an action links to and the workshop that raised it,
+    // so `show` reads more than the records that mention its number. The committed log, read whole
+    // from its commit (`--as-of HEAD`), is the reference: from fresh files (read and parsed), then
+    // from the index, then with an action's links changed since.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("log");
+    common::copy_shipped_log(&root);
+    let repo = git2::Repository::init(&root).unwrap();
+    common::commit(&repo, "Ann", 1_561_939_200, "The log");
+    let ids: Vec<String> = std::fs::read_dir(root.join("actions"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter_map(|n| Some(n.strip_suffix(".yaml")?.trim_start_matches('0').to_string()))
+        .collect();
+    let same_pages = |round: &str| {
+        for id in &ids {
+            let now = oslog_with(&root, &["show", id], &[]);
+            let whole = oslog_with(&root, &["show", id, "--as-of", "HEAD"], &[]);
+            assert_eq!(
+                String::from_utf8_lossy(&now.stdout),
+                String::from_utf8_lossy(&whole.stdout),
+                "{round}: show {id}\n{}",
+                common::shown(&now)
+            );
+        }
+    };
+    same_pages("fresh files");
+    std::thread::sleep(RACY_WAIT);
+    same_pages("the index written");
+    same_pages("from the index");
+    // Links added since: the page names the new titles.
+    for (id, link) in [("16", "120"), ("5", "131")] {
+        let o = oslog_with(&root, &["edit", id, "--link", link], &[]);
+        assert!(o.status.success(), "{}", common::shown(&o));
+    }
+    common::commit(&repo, "Ann", 1_561_939_300, "Links");
+    same_pages("after new links");
+    let page = String::from_utf8_lossy(&oslog_with(&root, &["show", "5"], &[]).stdout).into_owned();
+    assert!(page.contains("October 2018 workshop"), "{page}");
+    assert!(page.contains("131"), "{page}");
+}

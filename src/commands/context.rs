@@ -173,6 +173,15 @@ impl Context {
         }
     }
 
+    /// The action numbers that action `id` of `snap` refers to, read from its own file, when it is
+    /// read from the working tree; `None` otherwise.
+    pub fn named_by(&self, snap: &Snapshot, id: u32) -> Option<Vec<u32>> {
+        match snap.rev {
+            Some(_) => None,
+            None => crate::store::references_of(&self.root().ok()?, id),
+        }
+    }
+
     /// Warn on stderr, one line per file, about the record files `log` left out of a reading
     /// command's answer, and say how the command ends: with `strict`, a left-out file fails it.
     pub fn warn_left_out(&self, log: &crate::store::Log, strict: bool) -> Result<Outcome> {

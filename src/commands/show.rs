@@ -51,13 +51,29 @@ struct Shown<'a> {
 
 /// Run `oslog show`.
 pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
-    // Without --as-of, only the action's own record and those that refer to it are needed.
+    // Without --as-of, only the action's own record and those that refer to it are needed; the page
+    // for a person also names the titles of the actions it refers to, and the workshops.
     let snap = ctx.snapshot(&args.as_of)?;
-    // The page for a person names the titles of linked actions and the workshops, so it reads the
-    // whole log.
     let log = match args.format {
         Format::Json | Format::Yaml => ctx.load_where(&snap, &store::Want::Number(args.id))?,
-        _ => ctx.load(&snap)?,
+        _ => match ctx.named_by(&snap, args.id) {
+            Some(names) => {
+                let want = store::Want::Page {
+                    id: args.id,
+                    names: &names,
+                };
+                let log = ctx.load_where(&snap, &want)?;
+                // Changed between the two reads, the action may name others: then the whole log.
+                let same = |a: &crate::model::Action| {
+                    a.id == args.id && a.references().all(|(_, n)| names.contains(&n))
+                };
+                match log.actions.iter().any(|a| same(&a.value)) {
+                    true => log,
+                    false => ctx.load(&snap)?,
+                }
+            }
+            None => ctx.load(&snap)?,
+        },
     };
     let i = crate::write::find_action(&log, args.id)?;
     let outcome = ctx.warn_left_out(&log, args.strict)?;

@@ -313,7 +313,7 @@ fn index_path(root: &Path) -> Option<PathBuf> {
 /// and that records it knows do not bear on the question may be left out. Files the index does not
 /// answer for are read, parsed whole and kept in it for the next run.
 pub fn load_indexed(root: &Path, want: &Want) -> Result<Log> {
-    let keep = |name: &str, text: &str| want.text(name, text);
+    let keep = |kind: RecordKind, name: &str, text: &str| want.text(kind, name, text);
     let Some(path) = index_path(root).filter(|_| !caches_off()) else {
         return load::load_where(root, &keep);
     };
@@ -351,8 +351,8 @@ pub fn load_indexed(root: &Path, want: &Want) -> Result<Log> {
         }
         // Parsed whole for the index's sake; what the question does not need is then set aside.
         let wanted = AtomicBool::new(true);
-        let all = |name: &str, text: &str| {
-            wanted.store(want.text(name, text), Ordering::Relaxed);
+        let all = |kind: RecordKind, name: &str, text: &str| {
+            wanted.store(want.text(kind, name, text), Ordering::Relaxed);
             true
         };
         let mut file = load::load_file(kind, rel, name, &read, &is_dir, &all);

@@ -76,10 +76,10 @@ impl Log {
 
 /// Load the whole log under `root`.
 pub fn load(root: &Path) -> Result<Log> {
-    load_where(root, &|_, _| true)
+    load_where(root, &|_, _, _| true)
 }
 
-/// Load only the record files that `keep(name, text)` accepts, such as those that mention one
+/// Load only the record files that `keep(kind, name, text)` accepts, such as those that mention one
 /// number: every file is read, but only those kept are parsed, and only their findings are given.
 /// themes.yaml is always loaded.
 pub fn load_where(root: &Path, keep: &KeepFn) -> Result<Log> {
@@ -116,22 +116,29 @@ pub(super) fn load_with(root: &Path, one: &OneFn) -> Result<(Log, Vec<(PathBuf, 
 }
 
 /// Which records a question needs: every one, those that bear on one action (its own and those
-/// that refer to it), or the actions of some themes.
+/// that refer to it), those its page names (as well, the actions it refers to, `names`, and every
+/// milestone), or the actions of some themes.
 #[derive(Clone, Copy, Debug)]
 pub enum Want<'a> {
     All,
     Number(u32),
+    Page { id: u32, names: &'a [u32] },
     Themes(&'a [String]),
 }
 
 impl Want<'_> {
-    /// Whether a record file, by its name and text, may hold a record the question needs. A file
-    /// with a backslash may, since a YAML escape could spell a number or a key.
-    pub fn text(&self, name: &str, text: &str) -> bool {
+    /// Whether a record file of `kind`, by its name and text, may hold a record the question needs.
+    /// A file with a backslash may, since a YAML escape could spell a number or a key.
+    pub fn text(&self, kind: RecordKind, name: &str, text: &str) -> bool {
         match self {
             Want::All => true,
             Want::Number(n) => {
                 name == Action::file_name(*n) || text.contains('\\') || mentions_number(text, *n)
+            }
+            Want::Page { id, names } => {
+                kind == RecordKind::Milestone
+                    || Want::Number(*id).text(kind, name, text)
+                    || names.iter().any(|n| mentions_number(text, *n))
             }
             Want::Themes(keys) => {
                 text.contains('\\') || keys.iter().any(|t| text.contains(t.as_str()))
@@ -144,6 +151,9 @@ impl Want<'_> {
         match self {
             Want::All => true,
             Want::Number(n) => id == *n || references.contains(n),
+            Want::Page { id: n, names } => {
+                id == *n || references.contains(n) || names.contains(&id)
+            }
             Want::Themes(keys) => keys.iter().any(|k| k == theme),
         }
     }
@@ -153,8 +163,22 @@ impl Want<'_> {
         match self {
             Want::All => true,
             Want::Number(n) => actions.contains(n),
+            Want::Page { .. } => true,
             Want::Themes(_) => false,
         }
+    }
+}
+
+/// The action numbers that action `id`, read from its own file under `root`, refers to; `None` when
+/// that file does not hold action `id` whole (the caller then reads the whole log).
+pub fn references_of(root: &Path, id: u32) -> Option<Vec<u32>> {
+    let rel = Path::new(ACTIONS_DIR).join(Action::file_name(id));
+    let src = super::read_source(root, &rel).ok()?;
+    match super::decode(RecordKind::Action, &rel, &src).record {
+        Some(Record::Action(a)) if a.value.id == id => {
+            Some(a.value.references().map(|(_, n)| n).collect())
+        }
+        _ => None,
     }
 }
 
@@ -273,7 +297,7 @@ pub fn load_stored(root: &Path, files: &BTreeMap<PathBuf, Stored>) -> Log {
             log.diags.push(linked_folder(dir));
         }
     }
-    let all = |_: &str, _: &str| true;
+    let all = |_: RecordKind, _: &str, _: &str| true;
     let one = |kind, rel: &Path, name: &str, _: Option<&DirEntry>| {
         load_file(kind, rel, name, &read, &is_dir, &all)
     };
@@ -292,7 +316,7 @@ pub(super) type ReadFn<'a> = dyn Fn(&Path) -> Result<Source, Diagnostic> + Sync 
 pub(super) type IsDirFn<'a> = dyn Fn(&Path) -> bool + Sync + 'a;
 
 /// Which record files [`load_where`] parses, given the file name and its text.
-pub type KeepFn<'a> = dyn Fn(&str, &str) -> bool + Sync + 'a;
+pub type KeepFn<'a> = dyn Fn(RecordKind, &str, &str) -> bool + Sync + 'a;
 
 /// How one record file is loaded, given its kind, its path relative to the root, its name and, from
 /// the working tree, its entry in the folder's listing.
@@ -458,7 +482,7 @@ pub(super) fn load_file(
         }
     };
     out.read = true;
-    if !keep(name, &src.text) {
+    if !keep(kind, name, &src.text) {
         out.skipped = true;
         return out;
     }
@@ -515,7 +539,7 @@ impl Log {
                     had_crlf: false,
                 })
             };
-            let file = load_file(kind, to, name, &read, &|_| false, &|_, _| true);
+            let file = load_file(kind, to, name, &read, &|_| false, &|_, _, _| true);
             out.add(kind, name, file);
         }
         out.actions.sort_by_key(|a| a.value.id);
@@ -693,7 +717,7 @@ mod tests {
         std::fs::create_dir(root.join(ACTIONS_DIR)).unwrap();
         std::fs::write(root.join(ACTIONS_DIR).join("001.yaml"), "id: 1\nbroken: [").unwrap();
         std::fs::write(root.join(ACTIONS_DIR).join("002.yaml"), "id: 2\nbroken: [").unwrap();
-        let log = load_where(root, &|name, _| name == "002.yaml").unwrap();
+        let log = load_where(root, &|_, name, _| name == "002.yaml").unwrap();
         let files: Vec<_> = log.diags.iter().map(|d| d.file.clone()).collect();
         assert!(files.contains(&PathBuf::from("actions/002.yaml")));
         assert!(!files.contains(&PathBuf::from("actions/001.yaml")));

@@ -33,8 +33,8 @@ pub use decode::Spans;
 pub use index::{caches_off, load_indexed};
 pub use journal::{recover, replace_all, Recovery, Replacement, JOURNAL_FILE};
 pub use load::{
-    load, load_files, load_stored, load_where, mentions_number, KeepFn, LeftOut, Log, Partial,
-    Stored, Want,
+    load, load_files, load_stored, load_where, mentions_number, references_of, KeepFn, LeftOut,
+    Log, Partial, Stored, Want,
 };
 pub use loaded::{Loaded, Part, Record, RecordKind};
 pub use lock::{lock_held, Lock, LOCK_FILE, LOCK_TIMEOUT};
