@@ -1,6 +1,6 @@
 //! The log's index (`.git/oslog/index`) never changes an answer: after random edits through oslog
 //! and behind its back (same size, an old modification time put back, broken files, removals,
-//! copies), every reading command gives the same output, errors and exit code as with
+//! copies), every reading command and `validate` give the same output, errors and exit code as with
 //! `OSLOG_NO_CACHE=1`; and an index that is damaged, truncated or from another version is ignored
 //! and written anew.
 
@@ -41,6 +41,8 @@ const QUESTIONS: &[&[&str]] = &[
     &["status", "--format", "json", "--strict"],
     &["timeline", "--format", "json"],
     &["report", "actions"],
+    &["validate"],
+    &["validate", "--format", "json"],
 ];
 
 fn index_file(root: &Path) -> PathBuf {
@@ -349,4 +351,39 @@ fn every_page_of_show_is_the_page_the_whole_log_gives() {
     let page = String::from_utf8_lossy(&oslog_with(&root, &["show", "5"], &[]).stdout).into_owned();
     assert!(page.contains("October 2018 workshop"), "{page}");
     assert!(page.contains("131"), "{page}");
+}
+
+#[test]
+fn validate_points_into_a_file_the_index_kept() {
+    // A file kept in the index has no finding of its own; a rule across records can still find
+    // one in it (here a link to a removed action), and the finding names its line.
+    let (_dir, root) = repo_with_log();
+    let first = oslog_with(&root, &["validate"], &[]);
+    assert!(first.status.success(), "{}", common::shown(&first));
+    assert!(index_file(&root).exists());
+    let linking = std::fs::read_to_string(root.join("actions/002.yaml")).unwrap();
+    let line = 1 + linking
+        .lines()
+        .position(|l| l.starts_with("links:"))
+        .unwrap();
+    std::fs::remove_file(root.join("actions/003.yaml")).unwrap();
+    let with = oslog_with(&root, &["validate", "--format", "json"], &[]);
+    let without = oslog_with(
+        &root,
+        &["validate", "--format", "json"],
+        &[("OSLOG_NO_CACHE", "1")],
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&with.stdout),
+        String::from_utf8_lossy(&without.stdout)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&with.stdout).unwrap();
+    let found = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["file"] == "actions/002.yaml")
+        .unwrap_or_else(|| panic!("{json}"))
+        .clone();
+    assert_eq!(found["line"], line, "{found}");
 }

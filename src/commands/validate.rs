@@ -95,11 +95,19 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         .staged
         .then(|| crate::git::staged_files(&root))
         .transpose()?;
-    let log = match &files {
+    // The working tree is read through the log's index: a file it keeps had no finding of its own
+    // and has not changed since, so only the rules across records can find anything in it, and
+    // such a file is parsed again for the positions of what they found.
+    let mut log = match &files {
         Some(files) => crate::store::load_stored(&root, files),
-        None => crate::store::load(&root)?,
+        None => crate::store::load_indexed(&root, &crate::store::Want::All)?,
     };
-    let diags = crate::validate::findings(&root, &log, args.base.as_deref())?;
+    let mut diags = crate::validate::findings(&root, &log, args.base.as_deref())?;
+    let unplaced = crate::store::unplaced(&log, diags.iter().map(|d| d.file.as_path()));
+    if !unplaced.is_empty() {
+        crate::store::place(&mut log, &unplaced);
+        diags = crate::validate::findings(&root, &log, args.base.as_deref())?;
+    }
     let checked = Checked {
         files: log.files,
         actions: log.actions.len(),

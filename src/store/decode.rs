@@ -30,6 +30,11 @@ impl Spans {
             .unwrap_or(Pos::new(1, 1))
     }
 
+    /// Whether no position is known: a record answered from the log's index, not parsed.
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
     fn set(&mut self, path: impl Into<String>, pos: Pos) {
         self.map.insert(path.into(), pos);
     }

@@ -17,6 +17,7 @@ use super::load::{self, FileLoad, Want};
 use super::{Loaded, Log, Record, RecordKind, Spans};
 use anyhow::Result;
 use std::borrow::Cow;
+use std::collections::BTreeSet;
 use std::fs::DirEntry;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -377,6 +378,55 @@ pub fn load_indexed(root: &Path, want: &Want) -> Result<Log> {
         index.save(root, &listed);
     }
     Ok(log)
+}
+
+/// The files among `files` whose records in `log` came from the index, without positions.
+pub fn unplaced<'a>(log: &Log, files: impl Iterator<Item = &'a Path>) -> BTreeSet<PathBuf> {
+    let from_index: BTreeSet<&Path> = log
+        .actions
+        .iter()
+        .filter(|a| a.spans.is_empty())
+        .map(|a| a.file.as_path())
+        .chain(
+            log.milestones
+                .iter()
+                .filter(|m| m.spans.is_empty())
+                .map(|m| m.file.as_path()),
+        )
+        .collect();
+    files
+        .filter(|f| from_index.contains(f))
+        .map(Path::to_path_buf)
+        .collect()
+}
+
+/// Give the records of `files` that came from the index their positions, by reading and parsing
+/// the files again, for findings that point into them. A file that no longer gives the same record
+/// is left as it was (readers take no lock: a file may change while it is read).
+pub fn place(log: &mut Log, files: &BTreeSet<PathBuf>) {
+    let root = log.root.clone();
+    let parsed = |kind: RecordKind, file: &Path| {
+        let src = super::read_source(&root, file).ok()?;
+        super::decode(kind, file, &src).record
+    };
+    for a in log.actions.iter_mut().filter(|a| files.contains(&a.file)) {
+        if let Some(Record::Action(fresh)) = parsed(RecordKind::Action, &a.file) {
+            if fresh.value == a.value {
+                a.spans = fresh.spans;
+            }
+        }
+    }
+    for m in log
+        .milestones
+        .iter_mut()
+        .filter(|m| files.contains(&m.file))
+    {
+        if let Some(Record::Milestone(fresh)) = parsed(RecordKind::Milestone, &m.file) {
+            if fresh.value == m.value {
+                m.spans = fresh.spans;
+            }
+        }
+    }
 }
 
 /// A record file's load answered from the entry at `i` of the index: its record, or nothing when

@@ -30,7 +30,7 @@ pub use atomic::{
     write_atomic,
 };
 pub use decode::Spans;
-pub use index::{caches_off, load_indexed};
+pub use index::{caches_off, load_indexed, place, unplaced};
 pub use journal::{recover, replace_all, Recovery, Replacement, JOURNAL_FILE};
 pub use load::{
     load, load_files, load_stored, load_where, mentions_number, references_of, KeepFn, LeftOut,
