@@ -344,19 +344,18 @@ pub(crate) fn actions_in(
     env: &Environment,
 ) -> anyhow::Result<()> {
     let statuses: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
-    let html = env
-        .get_template("actions.html")?
-        .render(minijinja::Value::from(minijinja::value::Serde(
-            ActionsPage {
-                r,
-                statuses,
-                over_time: over_time(r),
-                by_theme: by_theme(r),
-                strip: strip(r),
-                site,
-            },
-        )))?;
-    w.write_all(html.as_bytes())?;
+    // Written as it renders: the page of a large log is tens of megabytes.
+    env.get_template("actions.html")?.render_captured_to(
+        minijinja::Value::from(minijinja::value::Serde(ActionsPage {
+            r,
+            statuses,
+            over_time: over_time(r),
+            by_theme: by_theme(r),
+            strip: strip(r),
+            site,
+        })),
+        w,
+    )?;
     Ok(())
 }
 

@@ -112,12 +112,16 @@ impl<'a> Reader<'a> {
         self.str().map(str::to_string)
     }
 
-    fn opt_string(&mut self) -> Option<Option<String>> {
+    fn opt_str(&mut self) -> Option<Option<&'a str>> {
         match self.bytes(1)?[0] {
             0 => Some(None),
-            1 => Some(Some(self.string()?)),
+            1 => Some(Some(self.str()?)),
             _ => None,
         }
+    }
+
+    fn opt_string(&mut self) -> Option<Option<String>> {
+        Some(self.opt_str()?.map(str::to_string))
     }
 
     fn count(&mut self) -> Option<usize> {
@@ -144,9 +148,9 @@ impl<'a> Reader<'a> {
     }
 
     fn opt_date(&mut self) -> Option<Option<LogDate>> {
-        Some(match self.opt_string()? {
+        Some(match self.opt_str()? {
             None => None,
-            Some(s) => Some(LogDate::parse(&s).ok()?),
+            Some(s) => Some(LogDate::parse(s).ok()?),
         })
     }
 }
@@ -297,9 +301,9 @@ pub fn decode(bytes: &[u8]) -> Option<Decoded> {
             let title = r.string()?;
             let owner = r.opt_string()?;
             let raised = r.date()?;
-            let deadline = match r.opt_string()? {
+            let deadline = match r.opt_str()? {
                 None => None,
-                Some(s) => Some(Deadline::parse(&s).ok()?),
+                Some(s) => Some(Deadline::parse(s).ok()?),
             };
             let status = Status::parse(r.str()?)?;
             let signed_off = r.opt_date()?;
