@@ -15,9 +15,9 @@ use std::io::Write;
 /// With no arguments: counts by theme and status, overdue actions, actions proposed complete and
 /// awaiting sign-off, open actions with no update for 8 weeks, and milestones due in the next 90
 /// days. Each list of actions shows its first 10, then how many more there are and the `oslog list`
-/// that lists them all; --all shows every one (JSON always has them all). A record file that does not load is
-/// left out of the figures, with a warning on stderr naming it (and in JSON, `left_out`); run
-/// `oslog validate` to see why. --strict makes that exit 1.
+/// that lists them all; --all shows every one (JSON always has them all). A record file that does
+/// not load is left out of the figures, with a warning on stderr naming it (and in JSON,
+/// `left_out`); run `oslog validate` to see why. --strict makes that exit 1.
 ///
 /// With N STATUS: not-started → ongoing → proposed-complete → complete, or closed. Moving to complete
 /// needs --signed-off DATE; moving back from complete or closed needs --reopen and --note; closing

@@ -232,9 +232,8 @@ fn wrap(text: &str, width: usize) -> String {
 }
 
 /// Write the dashboard: counts by theme and status, overdue actions, actions awaiting sign-off, and
-/// milestones in the coming days, fitted to `width` columns.
-/// The dashboard of `oslog status` as tables. Each list of actions shows its first `rows` (all of them
-/// with `None`), then how many more there are and the `oslog list` that shows them all.
+/// milestones in the coming days, fitted to `width` columns. Each list of actions shows its first
+/// `rows` (every one with `None`), then how many more there are and the `oslog list` that has them.
 pub fn dashboard(
     w: &mut dyn Write,
     d: &Dashboard,
