@@ -71,6 +71,9 @@ struct Header {
     base: Option<u64>,
 }
 
+/// Git's type numbers of a commit and a tree.
+pub const COMMIT: u8 = 1;
+pub const TREE: u8 = 2;
 const OFS_DELTA: u8 = 6;
 const REF_DELTA: u8 = 7;
 

@@ -24,6 +24,7 @@ pub(in crate::git) use objects::{decode, read_blob, read_tree};
 
 use super::cache::{self, Entries, Known};
 use super::graph::Graph;
+use super::raw_commit::CommitFacts;
 use super::tree::RawTree;
 use crate::store::{RecordKind, ACTIONS_DIR, TIMELINE_DIR};
 use crate::trail::Version;
@@ -81,8 +82,22 @@ pub struct Repo {
     graph: RefCell<Option<Option<Rc<Graph>>>>,
     /// The pack reader of a walk that reads a few commits at a time (see `line.rs`).
     packs: RefCell<Option<super::pack::Packs>>,
+    /// The pack reader of commits and root trees (see `objects.rs`), and how many objects were
+    /// asked of it before it was opened.
+    small: RefCell<Option<super::pack::Packs>>,
+    asked: std::cell::Cell<usize>,
+    /// Whether commits may be parsed from their bytes: not where grafts give commits other parents.
+    raw_commits: bool,
+    /// The last commits read, with the ids of their `DIRS` folders (see `line.rs`).
+    read: RefCell<Vec<(Oid, Rc<Read>)>>,
     /// Steps computed outside a whole walk of the line, not yet in the history cache's file.
     unsaved: std::cell::Cell<bool>,
+}
+
+/// A commit as a walk reads it: its facts and the ids of its `DIRS` folders.
+struct Read {
+    facts: CommitFacts,
+    dirs: Vec<Option<Oid>>,
 }
 
 const DIRS: [(&str, RecordKind); 2] = [
@@ -139,6 +154,10 @@ impl Repo {
         } else {
             HashSet::new()
         };
+        // libgit2 gives a grafted commit the parents its `shallow` or `info/grafts` file names.
+        let grafted = [repo.path(), repo.commondir()]
+            .iter()
+            .any(|d| d.join("shallow").exists() || d.join("info").join("grafts").exists());
         Ok(Repo {
             cache_file: cache::path(repo.commondir(), &prefix, cache::Kind::Steps),
             entries_file: cache::path(repo.commondir(), &prefix, cache::Kind::Entries),
@@ -154,6 +173,10 @@ impl Repo {
             walked: RefCell::new(HashSet::new()),
             graph: RefCell::new(None),
             packs: RefCell::new(None),
+            small: RefCell::new(None),
+            asked: std::cell::Cell::new(0),
+            raw_commits: !grafted,
+            read: RefCell::new(Vec::new()),
             unsaved: std::cell::Cell::new(false),
         })
     }

@@ -71,7 +71,7 @@ impl Repo {
                 // In a shallow clone a merged branch may be cut off, so what a merge's changes
                 // are (a renumbering confirmed, who made them) is not a fact of its id: not kept.
                 let cut = |id: &Oid| {
-                    self.shallow() && self.commit(*id).map_or(true, |c| c.parent_count() > 1)
+                    self.shallow() && self.facts(*id).map_or(true, |c| c.parents.len() > 1)
                 };
                 let kept = known
                     .iter()
@@ -103,7 +103,7 @@ impl Repo {
         let diffs = self.step_diffs(step)?;
         let moves = self.confirmed_moves(step, &diffs)?;
         let mut entries = crate::trail::entries_with_moves(&diffs, &moves);
-        if self.commit(step.id)?.parent_count() > 1 {
+        if self.facts(step.id)?.parents.len() > 1 {
             for e in &mut entries {
                 e.credit = self.credit(step, &e.file)?;
             }

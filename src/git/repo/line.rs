@@ -228,27 +228,20 @@ impl Repo {
     }
 
     fn pending(&self, id: Oid) -> Result<Pending> {
-        let c = self.commit(id)?;
-        let author = c.author().name().unwrap_or("?").to_string();
-        let parent = c.parent_ids().next();
-        let parent_tree = match parent {
-            Some(p) => Some(self.commit(p)?.tree_id()),
-            None => None,
-        };
-        let mut dirs = Vec::new();
-        for (dir, _) in DIRS {
-            dirs.push((
-                self.subtree(parent_tree, dir)?,
-                self.subtree(Some(c.tree_id()), dir)?,
-            ));
-        }
+        let read = self.read_commit(id)?;
+        let c = &read.facts;
+        let parent = c.parents.first().copied();
+        let before = parent.map(|p| self.read_commit(p)).transpose()?;
+        let dirs = (0..DIRS.len())
+            .map(|d| (before.as_ref().and_then(|b| b.dirs[d]), read.dirs[d]))
+            .collect();
         Ok(Pending {
             id,
             parent,
-            time: c.time().seconds(),
-            offset: c.time().offset_minutes(),
-            author,
-            summary: c.summary().ok().flatten().unwrap_or("").to_string(),
+            time: c.time,
+            offset: c.offset,
+            author: c.author.clone(),
+            summary: c.summary.clone(),
             dirs,
         })
     }
@@ -450,7 +443,7 @@ fn read_tree<'odb>(
     let Some(id) = id else {
         return Ok(TreeBytes::None);
     };
-    if let Some((TREE, bytes)) = packs.and_then(|p| p.read(id)) {
+    if let Some((pack::TREE, bytes)) = packs.and_then(|p| p.read(id)) {
         return Ok(TreeBytes::Pack(bytes));
     }
     Ok(TreeBytes::Odb(super::read_tree(odb, id)?))
@@ -458,9 +451,6 @@ fn read_tree<'odb>(
 
 /// The fewest folder comparisons for which a worker reads trees through the pack reader.
 const PACK_READER_FROM: usize = 16;
-
-/// Git's type number of a tree.
-const TREE: u8 = 2;
 
 /// What kind of record a path under the log root holds.
 pub(super) fn kind_of(file: &str) -> RecordKind {

@@ -276,7 +276,7 @@ impl Repo {
             self.trace(q, file.to_string(), step.parent, Some(&mut trail), false)?;
             for info in trail.into_iter().filter_map(|c| c.commit) {
                 let id = Oid::from_str(&info.id)?;
-                if self.commit(id)?.parent_count() < 2 && !out.iter().any(|c| c.id == info.id) {
+                if self.facts(id)?.parents.len() < 2 && !out.iter().any(|c| c.id == info.id) {
                     out.push(info);
                 }
             }
