@@ -267,6 +267,7 @@ fn two_offsets_swapped_in_a_pack_index_are_an_error_not_history() {
     damaged_then_repaired("two commit offsets swapped");
     damaged_then_repaired("two commit offsets swapped, the index's checksum recomputed");
     damaged_then_repaired("two tree offsets swapped, the index's checksum recomputed");
+    damaged_then_repaired("two blob offsets swapped, the index's checksum recomputed");
 }
 
 #[test]

@@ -27,7 +27,7 @@ use std::collections::{HashMap, VecDeque};
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// How many bytes of rebuilt objects the readers of one walk keep, all together: a walk that reads
 /// on several threads gives each reader its share (see [`Packs::open`]).
@@ -51,7 +51,7 @@ struct Pack {
 }
 
 /// An object: its git type number and its bytes.
-type Object = (u8, Rc<Vec<u8>>);
+type Object = (u8, Arc<Vec<u8>>);
 
 /// The pack files of one repository, and the objects rebuilt so far.
 pub struct Packs {
@@ -71,9 +71,10 @@ struct Header {
     base: Option<u64>,
 }
 
-/// Git's type numbers of a commit and a tree.
+/// Git's type numbers of a commit, a tree and a blob.
 pub const COMMIT: u8 = 1;
 pub const TREE: u8 = 2;
+pub const BLOB: u8 = 3;
 const OFS_DELTA: u8 = 6;
 const REF_DELTA: u8 = 7;
 
@@ -105,15 +106,28 @@ impl Packs {
     /// The object `id` as (git type number, bytes), if it is in a pack and every entry it is built
     /// from passes its checks.
     pub fn read(&mut self, id: Oid) -> Option<Object> {
+        self.read_within(id, MAX_OBJECT)
+    }
+
+    /// [`Packs::read`] for an object of at most `limit` bytes, read only if no entry its delta
+    /// chain is built from (not already rebuilt) holds more, inflated or stored.
+    pub fn read_within(&mut self, id: Oid, limit: usize) -> Option<Object> {
         let (pack, offset) = self
             .packs
             .iter()
             .enumerate()
             .find_map(|(i, p)| p.find(id.as_bytes()).map(|o| (i, o)))?;
-        self.resolve(pack, offset)
+        self.resolve(pack, offset, limit.min(MAX_OBJECT))
+            .filter(|(_, data)| data.len() <= limit)
     }
 
-    fn resolve(&mut self, pack: usize, offset: u64) -> Option<Object> {
+    /// Keep at most `budget` bytes of rebuilt objects from now on.
+    pub fn set_budget(&mut self, budget: usize) {
+        self.budget = budget;
+        self.evict();
+    }
+
+    fn resolve(&mut self, pack: usize, offset: u64, limit: usize) -> Option<Object> {
         let mut chain = Vec::new();
         let mut at = offset;
         let (kind, mut data) = loop {
@@ -121,10 +135,10 @@ impl Packs {
                 break hit.clone();
             }
             let p = &self.packs[pack];
-            let (h, raw) = p.entry(at)?;
+            let (h, raw) = p.entry(at, limit)?;
             match h.base {
                 None if (1..=4).contains(&h.kind) => {
-                    let data = Rc::new(inflate(&raw[h.data..], h.size)?);
+                    let data = Arc::new(inflate(&raw[h.data..], h.size, limit)?);
                     self.keep(pack, at, h.kind, data.clone());
                     break (h.kind, data);
                 }
@@ -139,17 +153,21 @@ impl Packs {
             }
         };
         for (at, h, raw) in chain.into_iter().rev() {
-            let delta = inflate(&raw[h.data..], h.size)?;
-            data = Rc::new(apply(&data, &delta)?);
+            let delta = inflate(&raw[h.data..], h.size, limit)?;
+            data = Arc::new(apply(&data, &delta, limit)?);
             self.keep(pack, at, kind, data.clone());
         }
         Some((kind, data))
     }
 
-    fn keep(&mut self, pack: usize, offset: u64, kind: u8, data: Rc<Vec<u8>>) {
+    fn keep(&mut self, pack: usize, offset: u64, kind: u8, data: Arc<Vec<u8>>) {
         self.cached += data.len();
         self.cache.insert((pack, offset), (kind, data));
         self.order.push_back((pack, offset));
+        self.evict();
+    }
+
+    fn evict(&mut self) {
         while self.cached > self.budget {
             let Some(old) = self.order.pop_front() else {
                 break;
@@ -254,14 +272,15 @@ impl Pack {
     }
 
     /// The whole entry at `at`, header and compressed data, if its bytes have the CRC-32 the index
-    /// records for it.
-    fn entry(&self, at: u64) -> Option<(Header, Vec<u8>)> {
+    /// records for it and are not many more than `limit` (zlib adds a little to what it cannot
+    /// compress).
+    fn entry(&self, at: u64, limit: usize) -> Option<(Header, Vec<u8>)> {
         let i = self.entries.binary_search_by_key(&at, |(o, _)| *o).ok()?;
         let (start, crc) = self.entries[i];
         let end = self.entries.get(i + 1).map_or(self.len - 20, |(o, _)| *o);
         let len = usize::try_from(end - start)
             .ok()
-            .filter(|l| *l <= MAX_OBJECT)?;
+            .filter(|l| *l <= limit.saturating_add(limit / 64 + 1024))?;
         let mut raw = vec![0; len];
         let mut f = &self.file;
         f.seek(SeekFrom::Start(start)).ok()?;
@@ -320,9 +339,9 @@ impl Pack {
     }
 }
 
-/// Inflate the zlib stream `input` into exactly `size` bytes.
-fn inflate(input: &[u8], size: usize) -> Option<Vec<u8>> {
-    if size > MAX_OBJECT {
+/// Inflate the zlib stream `input` into exactly `size` bytes, at most `limit`.
+fn inflate(input: &[u8], size: usize, limit: usize) -> Option<Vec<u8>> {
+    if size > limit {
         return None;
     }
     // One spare byte: zlib may want room to see the stream end even when nothing is left to write.
@@ -352,14 +371,14 @@ fn varint(delta: &[u8], at: &mut usize) -> Option<usize> {
     }
 }
 
-/// Apply a git delta to its base.
-fn apply(base: &[u8], delta: &[u8]) -> Option<Vec<u8>> {
+/// Apply a git delta to its base, for a result of at most `limit` bytes.
+fn apply(base: &[u8], delta: &[u8], limit: usize) -> Option<Vec<u8>> {
     let mut i = 0;
     if varint(delta, &mut i)? != base.len() {
         return None;
     }
     let size = varint(delta, &mut i)?;
-    if size > MAX_OBJECT {
+    if size > limit {
         return None;
     }
     let mut out = Vec::with_capacity(size);
@@ -472,7 +491,7 @@ mod tests {
         }
         for p in &packs.packs {
             for off in &p.offsets {
-                deltas += usize::from(p.entry(*off).unwrap().0.base.is_some());
+                deltas += usize::from(p.entry(*off, MAX_OBJECT).unwrap().0.base.is_some());
             }
         }
         assert!(
@@ -492,6 +511,32 @@ mod tests {
     #[test]
     fn shallow_chains_and_a_small_cache_read_the_same() {
         agrees_with_libgit2(&["repack", "-adfq", "--depth=3"], 4 << 10);
+    }
+
+    #[test]
+    fn an_object_larger_than_the_limit_is_left_alone() {
+        let (dir, _, good) = packed();
+        let mut packs = Packs::open(&dir.path().join(".git/objects"), CACHE_BYTES);
+        let limit = 500;
+        let (mut small, mut large) = (0, 0);
+        for (id, want) in &good {
+            match packs.read_within(*id, limit) {
+                Some((_, data)) => {
+                    assert_eq!(data.as_slice(), want.as_slice(), "{id}");
+                    assert!(data.len() <= limit, "{id}: {} bytes", data.len());
+                    small += 1;
+                }
+                None => {
+                    // Larger itself, or built on a base that is.
+                    assert!(packs.read(*id).is_some(), "{id}");
+                    large += 1;
+                }
+            }
+        }
+        assert!(small > 100 && large > 10, "{small} read, {large} left");
+        assert!(good
+            .iter()
+            .all(|(id, w)| w.len() <= limit || packs.read_within(*id, limit).is_none()));
     }
 
     /// The index and pack of a repository, and every object as libgit2 reads it.
@@ -587,15 +632,21 @@ mod tests {
         let base = b"0123456789";
         // Base size 10, result size 7: copy 4 bytes from offset 2, insert "ab", copy 1 from 9.
         let delta = [10, 7, 0x91, 2, 4, 2, b'a', b'b', 0x91, 9, 1];
-        assert_eq!(apply(base, &delta).unwrap(), b"2345ab9");
-        assert!(apply(b"short", &delta).is_none(), "base size must agree");
+        assert_eq!(apply(base, &delta, MAX_OBJECT).unwrap(), b"2345ab9");
         assert!(
-            apply(base, &[10, 7, 0x91, 8, 4]).is_none(),
+            apply(b"short", &delta, MAX_OBJECT).is_none(),
+            "base size must agree"
+        );
+        assert!(
+            apply(base, &[10, 7, 0x91, 8, 4], MAX_OBJECT).is_none(),
             "copy past the base"
         );
-        assert!(apply(base, &[10, 2, 0]).is_none(), "reserved op");
+        assert!(
+            apply(base, &[10, 2, 0], MAX_OBJECT).is_none(),
+            "reserved op"
+        );
         // A result size of 2^56: refused before any buffer is asked for.
         let huge = [10, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01];
-        assert!(apply(base, &huge).is_none());
+        assert!(apply(base, &huge, MAX_OBJECT).is_none());
     }
 }

@@ -20,6 +20,7 @@ mod revs;
 mod trail;
 
 pub use damage::explain_damage;
+use objects::read_blob_from;
 pub(in crate::git) use objects::{decode, read_blob, read_tree};
 
 use super::cache::{self, Entries, Known};
@@ -88,6 +89,8 @@ pub struct Repo {
     asked: std::cell::Cell<usize>,
     /// Whether commits may be parsed from their bytes: not where grafts give commits other parents.
     raw_commits: bool,
+    /// Pack readers for the worker threads of a walk, kept from one piece of work to the next.
+    readers: RefCell<Vec<super::pack::Packs>>,
     /// The last commits read, with the ids of their `DIRS` folders (see `line.rs`).
     read: RefCell<Vec<(Oid, Rc<Read>)>>,
     /// Steps computed outside a whole walk of the line, not yet in the history cache's file.
@@ -176,6 +179,7 @@ impl Repo {
             small: RefCell::new(None),
             asked: std::cell::Cell::new(0),
             raw_commits: !grafted,
+            readers: RefCell::new(Vec::new()),
             read: RefCell::new(Vec::new()),
             unsaved: std::cell::Cell::new(false),
         })

@@ -1,11 +1,12 @@
 //! The first-parent line of commits, each with the record files it changed: taken from the history
 //! cache where it has them, and read from the object database where it does not. Reading is the
 //! expensive part (a large folder's tree object per commit, and the blobs that changed), so it is
-//! spread over threads, each with its own handle on the repository; the answers are put back in the
-//! line's order, so they do not depend on how the work was split.
+//! spread over threads, each with its own handle on the repository and a pack reader kept from one
+//! piece of work to the next (opening one reads the packs' indexes whole); the answers are put back
+//! in the line's order, so they do not depend on how the work was split.
 
 use super::revs::describe;
-use super::{read_blob, Repo, Rev, DIRS};
+use super::{read_blob_from, Repo, Rev, DIRS};
 use crate::git::cache::{self, Known, Step, Touched};
 use crate::git::graph::Graph;
 use crate::git::pack::{self, Packs};
@@ -288,14 +289,11 @@ impl Repo {
             Ok(mut packs) if jobs.len() <= 32 && packs.is_some() => {
                 compare(&self.repo, packs.as_mut(), &jobs)?
             }
-            _ => self.in_parallel(&jobs, 32, |repo, chunk| {
-                // Opening the packs reads their indexes whole: worth it for a walk, not for a few
-                // commits. The readers share one budget, each in proportion to its part of the work,
-                // so that more cores do not mean more memory.
+            _ => self.in_parallel(&jobs, 32, |repo, reader, chunk| {
+                // The readers share one budget, each in proportion to its part of the work, so
+                // that more cores do not mean more memory.
                 let budget = pack::CACHE_BYTES / jobs.len().max(1) * chunk.len();
-                let mut packs = (chunk.len() >= PACK_READER_FROM)
-                    .then(|| Packs::open(&repo.commondir().join("objects"), budget));
-                compare(repo, packs.as_mut(), chunk)
+                compare(repo, reader_for(reader, repo, chunk.len(), budget), chunk)
             })?,
         };
         let mut files: Vec<Vec<Touched>> = vec![Vec::new(); items.len()];
@@ -332,10 +330,14 @@ impl Repo {
         if wanted.is_empty() {
             return Ok(());
         }
-        let versions = self.in_parallel(&wanted, 128, |repo, chunk| {
+        let versions = self.in_parallel(&wanted, 128, |repo, reader, chunk| {
+            let mut reader = reader_for(reader, repo, chunk.len(), BLOB_BYTES);
             chunk
                 .iter()
-                .map(|(id, kind, file)| Ok(super::decode(*kind, file, read_blob(repo, *id, file)?)))
+                .map(|(id, kind, file)| {
+                    let blob = read_blob_from(reader.as_deref_mut(), repo, *id, file)?;
+                    Ok(super::decode(*kind, file, blob))
+                })
                 .collect()
         })?;
         let mut cache = self.cache.borrow_mut();
@@ -347,23 +349,30 @@ impl Repo {
 
     /// Run `work` over `items` in contiguous chunks, one thread and one repository handle per chunk
     /// (at most one per core, and none smaller than `min_chunk`), and join the results in order.
+    /// Each chunk is also given a pack reader kept from earlier work, if there is one; whatever
+    /// reader it leaves is kept for later work.
     fn in_parallel<T: Sync, R: Send>(
         &self,
         items: &[T],
         min_chunk: usize,
-        work: impl Fn(&Repository, &[T]) -> Result<Vec<R>> + Sync,
+        work: impl Fn(&Repository, &mut Option<Packs>, &[T]) -> Result<Vec<R>> + Sync,
     ) -> Result<Vec<R>> {
         // Asking for the number of cores reads files under /proc and /sys: not for work of one chunk.
-        if items.len() <= min_chunk {
-            return work(&self.repo, items);
-        }
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(8)
-            .min(items.len().div_ceil(min_chunk))
-            .max(1);
+        let threads = if items.len() <= min_chunk {
+            1
+        } else {
+            std::thread::available_parallelism()
+                .map_or(1, |n| n.get())
+                .min(8)
+                .min(items.len().div_ceil(min_chunk))
+                .max(1)
+        };
+        let mut readers = self.readers.borrow_mut();
         if threads == 1 {
-            return work(&self.repo, items);
+            let mut reader = readers.pop();
+            let out = work(&self.repo, &mut reader, items);
+            readers.extend(reader);
+            return out;
         }
         let size = items.len().div_ceil(threads);
         let path = self.repo.path();
@@ -371,18 +380,50 @@ impl Repo {
         std::thread::scope(|s| {
             let handles: Vec<_> = items
                 .chunks(size)
-                .map(|chunk| s.spawn(move || work(&Repository::open(path)?, chunk)))
+                .map(|chunk| {
+                    let mut reader = readers.pop();
+                    s.spawn(move || {
+                        let out = Repository::open(path)
+                            .map_err(anyhow::Error::from)
+                            .and_then(|repo| work(&repo, &mut reader, chunk));
+                        (out, reader)
+                    })
+                })
                 .collect();
             let mut out = Vec::with_capacity(items.len());
+            let mut failed = None;
             for h in handles {
-                out.extend(
-                    h.join()
-                        .map_err(|_| anyhow!("a history worker stopped"))??,
-                );
+                match h.join() {
+                    Ok((part, reader)) => {
+                        readers.extend(reader);
+                        match part {
+                            Ok(part) => out.extend(part),
+                            Err(e) => failed = failed.or(Some(e)),
+                        }
+                    }
+                    Err(_) => failed = failed.or(Some(anyhow!("a history worker stopped"))),
+                }
             }
-            Ok(out)
+            failed.map_or(Ok(out), Err)
         })
     }
+}
+
+/// The pack reader for a worker's chunk of `len` items, keeping `budget` bytes: the one it was
+/// given, or a new one for a chunk large enough to be worth opening it (which reads the packs'
+/// indexes whole), or none.
+fn reader_for<'r>(
+    reader: &'r mut Option<Packs>,
+    repo: &Repository,
+    len: usize,
+    budget: usize,
+) -> Option<&'r mut Packs> {
+    if reader.is_none() && len >= PACK_READER_FROM {
+        *reader = Some(Packs::open(&repo.commondir().join("objects"), budget));
+    }
+    let r = reader.as_mut()?;
+    r.set_budget(budget);
+    Some(r)
 }
 
 /// The record files that changed in each of `jobs` (item, folder, old tree, new tree), read through
@@ -419,7 +460,7 @@ fn compare(
 /// A tree object's bytes, from the pack reader or from libgit2.
 enum TreeBytes<'odb> {
     None,
-    Pack(Rc<Vec<u8>>),
+    Pack(std::sync::Arc<Vec<u8>>),
     Odb(git2::OdbObject<'odb>),
 }
 
@@ -449,8 +490,12 @@ fn read_tree<'odb>(
     Ok(TreeBytes::Odb(super::read_tree(odb, id)?))
 }
 
-/// The fewest folder comparisons for which a worker reads trees through the pack reader.
+/// The fewest folder comparisons or blobs for which a worker opens a pack reader.
 const PACK_READER_FROM: usize = 16;
+
+/// How many bytes of rebuilt objects a worker's pack reader keeps while it reads blobs: enough
+/// for the delta chains of record files read in history order.
+const BLOB_BYTES: usize = 1 << 20;
 
 /// What kind of record a path under the log root holds.
 pub(super) fn kind_of(file: &str) -> RecordKind {

@@ -20,6 +20,7 @@ use git2::{ObjectType, Oid, Repository};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::sync::Arc;
 
 impl Repo {
     /// What a commit holds at each path of the log (relative to the log root), for loading the log
@@ -119,7 +120,7 @@ impl Repo {
             return Ok(t.clone());
         }
         let bytes = match self.packed(id, pack::TREE) {
-            Some(b) => Rc::try_unwrap(b).unwrap_or_else(|b| b.as_ref().clone()),
+            Some(b) => Arc::try_unwrap(b).unwrap_or_else(|b| b.as_ref().clone()),
             None => read_tree(&self.repo.odb()?, id)?.data().to_vec(),
         };
         let t = Rc::new(RawTree::new(bytes));
@@ -167,7 +168,7 @@ impl Repo {
     /// Object `id`'s bytes from the pack reader of commits and root trees, if it is packed, of git
     /// type `kind`, and passes the reader's checks. The reader is opened only once a run has asked
     /// for more objects than a few: opening it reads the packs' indexes whole.
-    fn packed(&self, id: Oid, kind: u8) -> Option<Rc<Vec<u8>>> {
+    fn packed(&self, id: Oid, kind: u8) -> Option<Arc<Vec<u8>>> {
         let mut slot = self.small.borrow_mut();
         if slot.is_none() {
             self.asked.set(self.asked.get() + 1);
@@ -220,6 +221,23 @@ pub(in crate::git) fn read_blob(repo: &Repository, id: Oid, file: &str) -> Resul
     }
     let obj = odb.read(id).map_err(|e| damage(id, &what, &e))?;
     Ok(Stored::Blob(obj.data().to_vec()))
+}
+
+/// [`read_blob`], through `packs` where they have the blob, passing its checks, within the size
+/// limit (a larger blob is left to libgit2, which reports its size without reading it).
+pub(super) fn read_blob_from(
+    packs: Option<&mut Packs>,
+    repo: &Repository,
+    id: Oid,
+    file: &str,
+) -> Result<Stored> {
+    let limit = usize::try_from(store::MAX_FILE_BYTES).unwrap_or(usize::MAX);
+    match packs.and_then(|p| p.read_within(id, limit)) {
+        Some((pack::BLOB, bytes)) => Ok(Stored::Blob(
+            Arc::try_unwrap(bytes).unwrap_or_else(|b| b.as_ref().clone()),
+        )),
+        _ => read_blob(repo, id, file),
+    }
 }
 
 /// A tree object, read through libgit2 and checked against its id.
