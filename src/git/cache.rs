@@ -153,33 +153,43 @@ where
         prefix: prefix.to_string(),
         commits: Records(records),
     };
-    let mut counted = Body {
-        out: std::io::sink(),
-        sum: None,
-        len: 0,
-    };
+    // serde writes a token at a time: the buffer comes first, so that bytes are counted and
+    // hashed in large pieces.
+    let mut counted = BufWriter::with_capacity(
+        BUFFER,
+        Body {
+            out: std::io::sink(),
+            sum: None,
+            len: 0,
+        },
+    );
     serde_json::to_writer(&mut counted, &stored)?;
-    let len = counted.len;
+    let len = counted.into_inner().map_err(|e| e.into_error())?.len;
     crate::store::write_aside_with(path, |file| {
         let preamble = preamble();
-        let mut out = BufWriter::new(file);
-        out.write_all(preamble.as_bytes())?;
-        out.write_all(&[b'0'; 40])?;
-        out.write_all(b"\n")?;
-        let mut body = Body {
-            out,
-            sum: Some(sha1_smol::Sha1::from(format!("blob {len}\0"))),
-            len: 0,
-        };
+        file.write_all(preamble.as_bytes())?;
+        file.write_all(&[b'0'; 40])?;
+        file.write_all(b"\n")?;
+        let mut body = BufWriter::with_capacity(
+            BUFFER,
+            Body {
+                out: &mut *file,
+                sum: Some(sha1_smol::Sha1::from(format!("blob {len}\0"))),
+                len: 0,
+            },
+        );
         serde_json::to_writer(&mut body, &stored)?;
+        let body = body.into_inner().map_err(|e| e.into_error())?;
         anyhow::ensure!(body.len == len, "the records changed while written");
-        let file = body.out.into_inner().map_err(|e| e.into_error())?;
-        file.seek(SeekFrom::Start(preamble.len() as u64))?;
         let sum = body.sum.map(|s| s.digest().to_string()).unwrap_or_default();
+        file.seek(SeekFrom::Start(preamble.len() as u64))?;
         file.write_all(sum.as_bytes())?;
         Ok(())
     })
 }
+
+/// How many bytes of a cache file are serialised before they are counted, hashed and written.
+const BUFFER: usize = 1 << 16;
 
 /// A writer of a cache file's body that counts its bytes and hashes them.
 struct Body<W> {
