@@ -331,7 +331,10 @@ impl Repo {
             return Ok(());
         }
         let versions = self.in_parallel(&wanted, 128, |repo, reader, chunk| {
-            let mut reader = reader_for(reader, repo, chunk.len(), BLOB_BYTES);
+            // Record files are stored as deltas on one another, across files too, so their reads
+            // follow no chain in order: the more a reader keeps, the fewer deltas it applies again.
+            let budget = pack::CACHE_BYTES / wanted.len() * chunk.len();
+            let mut reader = reader_for(reader, repo, chunk.len(), budget);
             chunk
                 .iter()
                 .map(|(id, kind, file)| {
@@ -492,10 +495,6 @@ fn read_tree<'odb>(
 
 /// The fewest folder comparisons or blobs for which a worker opens a pack reader.
 const PACK_READER_FROM: usize = 16;
-
-/// How many bytes of rebuilt objects a worker's pack reader keeps while it reads blobs: enough
-/// for the delta chains of record files read in history order.
-const BLOB_BYTES: usize = 1 << 20;
 
 /// What kind of record a path under the log root holds.
 pub(super) fn kind_of(file: &str) -> RecordKind {
