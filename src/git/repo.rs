@@ -68,6 +68,9 @@ pub struct Repo {
     pub detached: Option<String>,
     /// Decoded records by blob id.
     cache: RefCell<HashMap<Oid, Version>>,
+    /// How many more times the part of a walk being worked on asks for each decoded record (see
+    /// `changes.rs`): at the last, the record leaves `cache` rather than being copied.
+    uses: RefCell<HashMap<Oid, usize>>,
     /// The history cache's file (`None` when it is turned off), and the steps known so far.
     cache_file: Option<PathBuf>,
     known: RefCell<Option<Known>>,
@@ -171,6 +174,7 @@ impl Repo {
             grafts,
             detached,
             cache: RefCell::new(HashMap::new()),
+            uses: RefCell::new(HashMap::new()),
             known: RefCell::new(None),
             trees: RefCell::new(Vec::new()),
             walked: RefCell::new(HashSet::new()),

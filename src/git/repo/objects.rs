@@ -190,6 +190,19 @@ impl Repo {
         let Some(id) = id else {
             return Ok(Version::Absent);
         };
+        let mut uses = self.uses.borrow_mut();
+        match uses.get_mut(&id) {
+            Some(n) if *n > 1 => *n -= 1,
+            Some(_) => {
+                // Its last use in the part of the walk being worked on: handed over, not copied.
+                uses.remove(&id);
+                if let Some(v) = self.cache.borrow_mut().remove(&id) {
+                    return Ok(v);
+                }
+            }
+            None => {}
+        }
+        drop(uses);
         if let Some(v) = self.cache.borrow().get(&id) {
             return Ok(v.clone());
         }

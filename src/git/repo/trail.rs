@@ -299,7 +299,11 @@ impl Repo {
     /// Every changed file of `step`, decoded.
     pub(super) fn step_diffs(&self, step: &Step) -> Result<Vec<FileDiff>> {
         self.decode_all(step.files.iter())?;
-        step.files.iter().map(|t| self.file_diff(t)).collect()
+        let mut diffs = Vec::with_capacity(step.files.len());
+        for t in &step.files {
+            diffs.push(self.file_diff(t)?);
+        }
+        Ok(diffs)
     }
 }
 
