@@ -439,22 +439,20 @@ fn compare(
 ) -> Result<Vec<Vec<tree::Changed>>> {
     let odb = repo.odb()?;
     let mut out = Vec::with_capacity(jobs.len());
-    let mut marks: Option<(Oid, tree::Marks)> = None;
+    // The older folder of one comparison, with what was learned about it, for the next.
+    let mut last: Option<(Oid, TreeBytes, tree::Marks)> = None;
     for (_, _, old, new) in jobs {
-        let known = match marks.take() {
-            Some((id, m)) if Some(id) == *new => m,
-            _ => Vec::new(),
+        let (new_tree, known) = match last.take() {
+            Some((id, bytes, marks)) if Some(id) == *new => (bytes, marks),
+            _ => (read_tree(packs.as_deref_mut(), &odb, *new)?, Vec::new()),
         };
-        let (new, old_tree) = (
-            read_tree(packs.as_deref_mut(), &odb, *new)?,
-            read_tree(packs.as_deref_mut(), &odb, *old)?,
-        );
+        let old_tree = read_tree(packs.as_deref_mut(), &odb, *old)?;
         let (changes, next) = tree::changed_marked(
             &RawTree::new(old_tree.bytes()),
-            &RawTree::new(new.bytes()),
+            &RawTree::new(new_tree.bytes()),
             &known,
         );
-        marks = old.map(|id| (id, next));
+        last = old.map(|id| (id, old_tree, next));
         out.push(changes);
     }
     Ok(out)
