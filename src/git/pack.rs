@@ -25,11 +25,11 @@ use git2::Oid;
 use std::collections::{HashMap, VecDeque};
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
-use std::path::Path;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 /// How many bytes of rebuilt objects the readers of one walk keep, all together: a walk that reads
-/// on several threads gives each reader its share (see [`Packs::open`]). Measured on a folder of
+/// on several threads gives each reader its share (see [`Indexes::reader`]). Measured on a folder of
 /// 10,000 actions (about 400 KB a version, in chains of 50): each thread's share holds the square
 /// root's worth of versions that `resolve` keeps; half of this makes the walk a third slower.
 pub const CACHE_BYTES: usize = 16 << 20;
@@ -54,9 +54,9 @@ struct Pack {
 /// An object: its git type number and its bytes.
 type Object = (u8, Arc<Vec<u8>>);
 
-/// The pack files of one repository, and the objects rebuilt so far.
+/// A reader of the pack files of one repository, and the objects it has rebuilt so far.
 pub struct Packs {
-    packs: Vec<Pack>,
+    indexes: Indexes,
     cache: HashMap<(usize, u64), Object>,
     order: VecDeque<(usize, u64)>,
     cached: usize,
@@ -81,24 +81,27 @@ pub const BLOB: u8 = 3;
 const OFS_DELTA: u8 = 6;
 const REF_DELTA: u8 = 7;
 
-impl Packs {
-    /// The packs under `objects/pack` of a repository's objects folder, keeping at most `budget`
-    /// bytes of rebuilt objects. Packs that cannot be read or fail a check are left out (their
-    /// objects then come from libgit2).
-    pub fn open(objects: &Path, budget: usize) -> Packs {
-        let mut packs = Vec::new();
-        if let Ok(dir) = std::fs::read_dir(objects.join("pack")) {
-            for entry in dir.flatten() {
-                let path = entry.path();
-                if path.extension().is_some_and(|e| e == "idx") {
-                    if let Some(p) = Pack::open(&path) {
-                        packs.push(p);
-                    }
-                }
-            }
+/// The packs of a repository's objects folder, their indexes read when a reader first needs them,
+/// once for all the readers (and threads) of a run.
+#[derive(Clone)]
+pub struct Indexes {
+    objects: Arc<PathBuf>,
+    packs: Arc<OnceLock<Vec<Pack>>>,
+}
+
+impl Indexes {
+    /// The packs under `objects/pack` of a repository's objects folder; nothing is read yet.
+    pub fn new(objects: &Path) -> Indexes {
+        Indexes {
+            objects: Arc::new(objects.to_path_buf()),
+            packs: Arc::new(OnceLock::new()),
         }
+    }
+
+    /// A reader of these packs keeping at most `budget` bytes of rebuilt objects.
+    pub fn reader(&self, budget: usize) -> Packs {
         Packs {
-            packs,
+            indexes: self.clone(),
             cache: HashMap::new(),
             order: VecDeque::new(),
             cached: 0,
@@ -107,6 +110,27 @@ impl Packs {
         }
     }
 
+    /// The packs that pass their checks; those that cannot be read or fail one are left out (their
+    /// objects then come from libgit2).
+    fn packs(&self) -> &[Pack] {
+        self.packs.get_or_init(|| {
+            let mut packs = Vec::new();
+            if let Ok(dir) = std::fs::read_dir(self.objects.join("pack")) {
+                for entry in dir.flatten() {
+                    let path = entry.path();
+                    if path.extension().is_some_and(|e| e == "idx") {
+                        if let Some(p) = Pack::open(&path) {
+                            packs.push(p);
+                        }
+                    }
+                }
+            }
+            packs
+        })
+    }
+}
+
+impl Packs {
     /// The object `id` as (git type number, bytes), if it is in a pack and every entry it is built
     /// from passes its checks.
     pub fn read(&mut self, id: Oid) -> Option<Object> {
@@ -117,7 +141,8 @@ impl Packs {
     /// chain is built from (not already rebuilt) holds more, inflated or stored.
     pub fn read_within(&mut self, id: Oid, limit: usize) -> Option<Object> {
         let (pack, offset) = self
-            .packs
+            .indexes
+            .packs()
             .iter()
             .enumerate()
             .find_map(|(i, p)| p.find(id.as_bytes()).map(|o| (i, o)))?;
@@ -138,7 +163,7 @@ impl Packs {
             if let Some(hit) = self.cache.get(&(pack, at)) {
                 break hit.clone();
             }
-            let p = &self.packs[pack];
+            let p = &self.indexes.packs()[pack];
             let (h, raw) = p.entry(at, limit)?;
             match h.base {
                 None if (1..=4).contains(&h.kind) => {
@@ -363,6 +388,8 @@ fn read_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
     std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
 }
 
+/// Elsewhere a seek and a read: readers of one pack on several threads may then race, which the
+/// entry's CRC catches, and the object is read by libgit2 instead.
 #[cfg(not(unix))]
 fn read_at(mut file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
     file.seek(SeekFrom::Start(offset))?;
@@ -497,8 +524,8 @@ mod tests {
         let dir = repository(repack);
         let repo = git2::Repository::open(dir.path()).unwrap();
         let odb = repo.odb().unwrap();
-        let mut packs = Packs::open(&dir.path().join(".git/objects"), budget);
-        assert_eq!(packs.packs.len(), 1, "{repack:?}");
+        let mut packs = Indexes::new(&dir.path().join(".git/objects")).reader(budget);
+        assert_eq!(packs.indexes.packs().len(), 1, "{repack:?}");
         let mut ids = Vec::new();
         odb.foreach(|id| {
             ids.push(*id);
@@ -519,7 +546,7 @@ mod tests {
             };
             assert_eq!(kind, want, "{id}");
         }
-        for p in &packs.packs {
+        for p in packs.indexes.packs() {
             for off in &p.offsets {
                 deltas += usize::from(p.entry(*off, MAX_OBJECT).unwrap().0.base.is_some());
             }
@@ -546,7 +573,7 @@ mod tests {
     #[test]
     fn an_object_larger_than_the_limit_is_left_alone() {
         let (dir, _, good) = packed();
-        let mut packs = Packs::open(&dir.path().join(".git/objects"), CACHE_BYTES);
+        let mut packs = Indexes::new(&dir.path().join(".git/objects")).reader(CACHE_BYTES);
         let limit = 500;
         let (mut small, mut large) = (0, 0);
         for (id, want) in &good {
@@ -592,7 +619,7 @@ mod tests {
 
     /// What the reader gives for every object: `Some(true)` the right bytes, `None` nothing.
     fn reads(dir: &Path, good: &[(Oid, Vec<u8>)]) -> Vec<Option<bool>> {
-        let mut packs = Packs::open(&dir.join(".git/objects"), CACHE_BYTES);
+        let mut packs = Indexes::new(&dir.join(".git/objects")).reader(CACHE_BYTES);
         good.iter()
             .map(|(id, want)| {
                 packs

@@ -92,6 +92,8 @@ pub struct Repo {
     asked: std::cell::Cell<usize>,
     /// Whether commits may be parsed from their bytes: not where grafts give commits other parents.
     raw_commits: bool,
+    /// The pack files, whose indexes every pack reader of the run shares.
+    indexes: super::pack::Indexes,
     /// Pack readers for the worker threads of a walk, kept from one piece of work to the next.
     readers: RefCell<Vec<super::pack::Packs>>,
     /// The last commits read, with the ids of their `DIRS` folders (see `line.rs`).
@@ -165,6 +167,7 @@ impl Repo {
             .iter()
             .any(|d| d.join("shallow").exists() || d.join("info").join("grafts").exists());
         Ok(Repo {
+            indexes: super::pack::Indexes::new(&repo.commondir().join("objects")),
             cache_file: cache::path(repo.commondir(), &prefix, cache::Kind::Steps),
             entries_file: cache::path(repo.commondir(), &prefix, cache::Kind::Entries),
             entries: RefCell::new(None),

@@ -175,8 +175,7 @@ impl Repo {
             if self.asked.get() <= OPEN_AFTER {
                 return None;
             }
-            let objects = self.repo.commondir().join("objects");
-            *slot = Some(Packs::open(&objects, SMALL_BYTES));
+            *slot = Some(self.indexes.reader(SMALL_BYTES));
         }
         match slot.as_mut()?.read(id)? {
             (k, bytes) if k == kind => Some(bytes),
