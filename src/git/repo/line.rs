@@ -2,8 +2,8 @@
 //! cache where it has them, and read from the object database where it does not. Reading is the
 //! expensive part (a large folder's tree object per commit, and the blobs that changed), so it is
 //! spread over threads, each with its own handle on the repository and a pack reader kept from one
-//! piece of work to the next (opening one reads the packs' indexes whole); the answers are put back
-//! in the line's order, so they do not depend on how the work was split.
+//! piece of work to the next (all of them sharing one reading of the packs' indexes); the answers
+//! are put back in the line's order, so they do not depend on how the work was split.
 
 use super::revs::describe;
 use super::{read_blob_from, Repo, Rev, DIRS};
@@ -413,8 +413,8 @@ impl Repo {
 }
 
 /// The pack reader for a worker's chunk of `len` items, keeping `budget` bytes: the one it was
-/// given, or a new one for a chunk large enough to be worth opening it (which reads the packs'
-/// indexes whole), or none.
+/// given, or a new one for a chunk large enough to be worth it (the first reader of a run reads the
+/// packs' indexes whole), or none.
 fn reader_for<'r>(
     reader: &'r mut Option<Packs>,
     indexes: &Indexes,
