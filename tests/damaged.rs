@@ -1,5 +1,6 @@
 //! Damaged repositories give errors, never invented history: two offsets swapped in a pack index, a
-//! byte flipped in a pack entry, a truncated pack, a broken loose object. Each run must exit 2 naming
+//! byte flipped in a pack entry (of a blob, a folder's tree, a commit or a commit's root tree), a
+//! truncated pack, a broken loose object. Each run must exit 2 naming
 //! the object and `git fsck`, print no change, and leave no cache that outlives the repair. Also: a
 //! symbolic link or submodule committed where a record belongs is reported, not passed over.
 //! Repositories are built by the `git` program in temporary folders, with fixed authors and days.
@@ -208,11 +209,17 @@ fn the_damage(dir: &Path, what: &str) -> (PathBuf, Vec<u8>, Vec<String>) {
     let pack = std::fs::read(&pack_file).unwrap();
     let id = |rev: &str| git(dir, &["rev-parse", rev]);
     match what {
-        "two blob offsets swapped" | "two tree offsets swapped" => {
-            let (a, b) = if what.contains("blob") {
-                (id("HEAD:actions/001.yaml"), id("HEAD~1:actions/001.yaml"))
-            } else {
-                (id("HEAD:actions"), id("HEAD~1:actions"))
+        swapped if swapped.starts_with("two ") => {
+            // Old commits: a walk reads the newest few through libgit2, the rest through the pack
+            // reader, which then has only the CRCs to go by when the index's checksum is made to
+            // match.
+            let (a, b) = match what.split(',').next().unwrap() {
+                "two blob offsets swapped" => {
+                    (id("HEAD:actions/001.yaml"), id("HEAD~1:actions/001.yaml"))
+                }
+                "two tree offsets swapped" => (id("HEAD:actions"), id("HEAD~1:actions")),
+                "two commit offsets swapped" => (id("HEAD~20"), id("HEAD~21")),
+                _ => unreachable!("{what}"),
             };
             let mut bytes = idx.bytes.clone();
             let (pa, pb) = (
@@ -222,13 +229,22 @@ fn the_damage(dir: &Path, what: &str) -> (PathBuf, Vec<u8>, Vec<String>) {
             for i in 0..4 {
                 bytes.swap(pa + i, pb + i);
             }
+            if what.ends_with("the index's checksum recomputed") {
+                let body = bytes.len() - 20;
+                let sum = sha1_smol::Sha1::from(&bytes[..body]).digest().bytes();
+                bytes[body..].copy_from_slice(&sum);
+            }
             (idx_file, bytes, vec![a, b])
         }
-        "a byte flipped in a blob entry" | "a byte flipped in a tree entry" => {
-            let target = if what.contains("blob") {
-                id("HEAD~2:actions/001.yaml")
-            } else {
-                id("HEAD~3:actions")
+        "a byte flipped in a blob entry"
+        | "a byte flipped in a tree entry"
+        | "a byte flipped in a commit entry"
+        | "a byte flipped in a root tree entry" => {
+            let target = match what {
+                "a byte flipped in a blob entry" => id("HEAD~2:actions/001.yaml"),
+                "a byte flipped in a tree entry" => id("HEAD~3:actions"),
+                "a byte flipped in a commit entry" => id("HEAD~20"),
+                _ => id("HEAD~21^{tree}"),
             };
             let (start, end) = (idx.offset(&target), idx.end(&target, pack.len()));
             assert!(end - start > 8, "{what}: an entry of {} bytes", end - start);
@@ -248,12 +264,18 @@ fn the_damage(dir: &Path, what: &str) -> (PathBuf, Vec<u8>, Vec<String>) {
 fn two_offsets_swapped_in_a_pack_index_are_an_error_not_history() {
     damaged_then_repaired("two blob offsets swapped");
     damaged_then_repaired("two tree offsets swapped");
+    damaged_then_repaired("two commit offsets swapped");
+    damaged_then_repaired("two commit offsets swapped, the index's checksum recomputed");
+    damaged_then_repaired("two tree offsets swapped, the index's checksum recomputed");
+    damaged_then_repaired("two blob offsets swapped, the index's checksum recomputed");
 }
 
 #[test]
 fn a_flipped_byte_in_a_pack_entry_is_an_error_not_history() {
     damaged_then_repaired("a byte flipped in a blob entry");
     damaged_then_repaired("a byte flipped in a tree entry");
+    damaged_then_repaired("a byte flipped in a commit entry");
+    damaged_then_repaired("a byte flipped in a root tree entry");
 }
 
 #[test]

@@ -16,8 +16,9 @@ use super::tree::Kind as EntryKind;
 use crate::trail::Entry;
 use git2::{ObjectType, Oid};
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Serialize, Serializer};
 use std::collections::HashMap;
+use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
@@ -62,9 +63,22 @@ pub type Known = HashMap<Oid, Rc<Step>>;
 pub type Entries = HashMap<Oid, Rc<Vec<Entry>>>;
 
 #[derive(Serialize, Deserialize)]
-struct Stored<T> {
+struct Stored<C> {
     prefix: String,
-    commits: Vec<T>,
+    commits: C,
+}
+
+/// Records serialised one at a time, as they are written, from an iterator that can be run again.
+struct Records<I>(I);
+
+impl<I> Serialize for Records<I>
+where
+    I: Iterator + Clone,
+    I::Item: Serialize,
+{
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.clone())
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -105,9 +119,14 @@ pub fn path(git_dir: &Path, prefix: &str, kind: Kind) -> Option<PathBuf> {
     Some(git_dir.join("oslog").join(name))
 }
 
+/// The start of the first line, up to the checksum.
+fn preamble() -> String {
+    format!("{FORMAT} {} ", env!("CARGO_PKG_VERSION"))
+}
+
 fn header(body: &str) -> Option<String> {
     let sum = Oid::hash_object(ObjectType::Blob, body.as_bytes()).ok()?;
-    Some(format!("{FORMAT} {} {sum}\n", env!("CARGO_PKG_VERSION")))
+    Some(format!("{}{sum}\n", preamble()))
 }
 
 /// The records stored in `text` for the log at `prefix`, if it passes every check.
@@ -116,24 +135,82 @@ fn decode<T: DeserializeOwned>(text: &str, prefix: &str) -> Option<Vec<T>> {
     if header(body)? != format!("{first}\n") {
         return None;
     }
-    let stored: Stored<T> = serde_json::from_str(body).ok()?;
+    let stored: Stored<Vec<T>> = serde_json::from_str(body).ok()?;
     (stored.prefix == prefix).then_some(stored.commits)
 }
 
-fn encode<T: Serialize>(prefix: &str, commits: Vec<T>) -> Option<String> {
+/// Replace the file at `path` atomically with the records of the log at `prefix`. The file is
+/// written as it is serialised, never held whole in memory: its checksum is git's blob id of the
+/// body, which starts from the body's length, so the records are serialised once to count the
+/// bytes and once to write and hash them, and the checksum is then written over a placeholder. A
+/// cache that cannot be written only costs speed, so the error is returned for the caller to ignore.
+fn write<I>(path: &Path, prefix: &str, records: I) -> anyhow::Result<()>
+where
+    I: Iterator + Clone,
+    I::Item: Serialize,
+{
     let stored = Stored {
         prefix: prefix.to_string(),
-        commits,
+        commits: Records(records),
     };
-    let body = serde_json::to_string(&stored).ok()?;
-    Some(header(&body)? + &body)
+    // serde writes a token at a time: the buffer comes first, so that bytes are counted and
+    // hashed in large pieces.
+    let mut counted = BufWriter::with_capacity(
+        BUFFER,
+        Body {
+            out: std::io::sink(),
+            sum: None,
+            len: 0,
+        },
+    );
+    serde_json::to_writer(&mut counted, &stored)?;
+    let len = counted.into_inner().map_err(|e| e.into_error())?.len;
+    crate::store::write_aside_with(path, |file| {
+        let preamble = preamble();
+        file.write_all(preamble.as_bytes())?;
+        file.write_all(&[b'0'; 40])?;
+        file.write_all(b"\n")?;
+        let mut body = BufWriter::with_capacity(
+            BUFFER,
+            Body {
+                out: &mut *file,
+                sum: Some(sha1_smol::Sha1::from(format!("blob {len}\0"))),
+                len: 0,
+            },
+        );
+        serde_json::to_writer(&mut body, &stored)?;
+        let body = body.into_inner().map_err(|e| e.into_error())?;
+        anyhow::ensure!(body.len == len, "the records changed while written");
+        let sum = body.sum.map(|s| s.digest().to_string()).unwrap_or_default();
+        file.seek(SeekFrom::Start(preamble.len() as u64))?;
+        file.write_all(sum.as_bytes())?;
+        Ok(())
+    })
 }
 
-/// Replace the file at `path` atomically. A cache that cannot be written only costs speed, so the
-/// error is returned for the caller to ignore.
-fn write(path: &Path, text: Option<String>) -> anyhow::Result<()> {
-    let text = text.ok_or_else(|| anyhow::anyhow!("cannot encode the cache"))?;
-    crate::store::write_aside(path, &text)
+/// How many bytes of a cache file are serialised before they are counted, hashed and written.
+const BUFFER: usize = 1 << 16;
+
+/// A writer of a cache file's body that counts its bytes and hashes them.
+struct Body<W> {
+    out: W,
+    sum: Option<sha1_smol::Sha1>,
+    len: usize,
+}
+
+impl<W: Write> Write for Body<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.out.write(buf)?;
+        if let Some(sum) = &mut self.sum {
+            sum.update(&buf[..n]);
+        }
+        self.len += n;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
 }
 
 /// A cache file's text; none for a file larger than any cache oslog writes for a log it can walk.
@@ -218,36 +295,34 @@ fn steps(text: &str, prefix: &str) -> Option<Known> {
     Some(known)
 }
 
-fn encode_steps<'a>(prefix: &str, steps: impl Iterator<Item = &'a Step>) -> Option<String> {
+/// How a step is stored.
+fn stored_step(s: &Step) -> StoredStep {
     let hex = |o: &Option<Oid>| o.map(|o| o.to_string());
-    let commits: Vec<StoredStep> = steps
-        .map(|s| StoredStep {
-            id: s.id.to_string(),
-            parent: hex(&s.parent),
-            time: s.time,
-            offset: s.offset,
-            author: s.author.clone(),
-            summary: s.summary.clone(),
-            files: s
-                .files
-                .iter()
-                .map(|t| {
-                    let [was, now] = t.kinds;
-                    (t.file.clone(), side(t.old, was), side(t.new, now))
-                })
-                .collect(),
-        })
-        .collect();
-    encode(prefix, commits)
+    StoredStep {
+        id: s.id.to_string(),
+        parent: hex(&s.parent),
+        time: s.time,
+        offset: s.offset,
+        author: s.author.clone(),
+        summary: s.summary.clone(),
+        files: s
+            .files
+            .iter()
+            .map(|t| {
+                let [was, now] = t.kinds;
+                (t.file.clone(), side(t.old, was), side(t.new, now))
+            })
+            .collect(),
+    }
 }
 
 /// Replace the steps cache at `path`.
 pub fn save<'a>(
     path: &Path,
     prefix: &str,
-    steps: impl Iterator<Item = &'a Step>,
+    steps: impl Iterator<Item = &'a Step> + Clone,
 ) -> anyhow::Result<()> {
-    write(path, encode_steps(prefix, steps))
+    write(path, prefix, steps.map(stored_step))
 }
 
 /// The record changes stored at `path` for the log at `prefix`; empty when there is no cache or it
@@ -269,12 +344,13 @@ pub fn load_entries(path: &Path, prefix: &str) -> Entries {
 pub fn save_entries<'a>(
     path: &Path,
     prefix: &str,
-    entries: impl Iterator<Item = (&'a Oid, &'a Rc<Vec<Entry>>)>,
+    entries: impl Iterator<Item = (&'a Oid, &'a Rc<Vec<Entry>>)> + Clone,
 ) -> anyhow::Result<()> {
-    let commits: Vec<(String, &Vec<Entry>)> = entries
-        .map(|(id, e)| (id.to_string(), e.as_ref()))
-        .collect();
-    write(path, encode(prefix, commits))
+    write(
+        path,
+        prefix,
+        entries.map(|(id, e)| (id.to_string(), e.as_ref())),
+    )
 }
 
 #[cfg(test)]
@@ -307,10 +383,18 @@ mod tests {
         }
     }
 
+    /// The text of a steps cache holding `steps`, as written to a file.
+    fn encode_steps(prefix: &str, steps: &[Step]) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.cache");
+        save(&path, prefix, steps.iter()).unwrap();
+        std::fs::read_to_string(path).unwrap()
+    }
+
     #[test]
     fn round_trips() {
         let steps = [step(1, None), step(2, Some(1))];
-        let text = encode_steps("log/", steps.iter()).unwrap();
+        let text = encode_steps("log/", &steps);
         let known = super::steps(&text, "log/").unwrap();
         assert_eq!(known.len(), 2);
         for s in &steps {
@@ -320,7 +404,7 @@ mod tests {
 
     #[test]
     fn refuses_a_changed_byte_another_root_or_version() {
-        let text = encode_steps("", [step(1, None)].iter()).unwrap();
+        let text = encode_steps("", &[step(1, None)]);
         let decode = |t: &str, p: &str| super::steps(t, p);
         assert!(decode(&text, "other/").is_none());
         // Any one byte of the body changed is caught by the checksum.

@@ -9,6 +9,7 @@ mod graph;
 mod index;
 mod pack;
 mod paths;
+mod raw_commit;
 pub mod repo;
 mod tree;
 

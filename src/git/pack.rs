@@ -3,9 +3,8 @@
 //! A folder of thousands of actions is one large tree object per commit, stored in the pack as a
 //! chain of deltas. libgit2 rebuilds each version from the chain's base every time it is asked, so a
 //! walk over 10,000 commits spends most of its time re-applying the same deltas. This reader keeps
-//! every object it rebuilds (the intermediate ones too) in a cache bounded by size, so reading the
-//! versions of a folder in order applies about one delta per version, as git's own delta-base cache
-//! does.
+//! the objects it rebuilds (the intermediate ones too, a chain's worth spaced out) in a cache bounded
+//! by size, so reading the versions of a folder in order applies one or two deltas per version.
 //!
 //! It handles what a walk meets: version-2 pack indexes and whole, offset-delta and reference-delta
 //! entries in the same pack. Anything else (a loose object, an object in an alternate store, an index
@@ -26,12 +25,14 @@ use git2::Oid;
 use std::collections::{HashMap, VecDeque};
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
-use std::path::Path;
-use std::rc::Rc;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 /// How many bytes of rebuilt objects the readers of one walk keep, all together: a walk that reads
-/// on several threads gives each reader its share (see [`Packs::open`]).
-pub const CACHE_BYTES: usize = 32 << 20;
+/// on several threads gives each reader its share (see [`Indexes::reader`]). Measured on a folder of
+/// 10,000 actions (about 400 KB a version, in chains of 50): each thread's share holds the square
+/// root's worth of versions that `resolve` keeps; half of this makes the walk a third slower.
+pub const CACHE_BYTES: usize = 16 << 20;
 /// Longer delta chains than this are left to libgit2 (git writes at most 50 by default).
 const MAX_CHAIN: usize = 10_000;
 /// Larger objects are left to libgit2, so that a damaged size field never asks for a huge buffer.
@@ -51,16 +52,18 @@ struct Pack {
 }
 
 /// An object: its git type number and its bytes.
-type Object = (u8, Rc<Vec<u8>>);
+type Object = (u8, Arc<Vec<u8>>);
 
-/// The pack files of one repository, and the objects rebuilt so far.
+/// A reader of the pack files of one repository, and the objects it has rebuilt so far.
 pub struct Packs {
-    packs: Vec<Pack>,
+    indexes: Indexes,
     cache: HashMap<(usize, u64), Object>,
     order: VecDeque<(usize, u64)>,
     cached: usize,
     /// How many bytes `cache` may hold.
     budget: usize,
+    /// One zlib stream, reset for each entry: a walk inflates tens of thousands of small ones.
+    z: Decompress,
 }
 
 /// An entry's header: its type, inflated size, where its data starts, and for a delta its base.
@@ -71,57 +74,100 @@ struct Header {
     base: Option<u64>,
 }
 
+/// Git's type numbers of a commit, a tree and a blob.
+pub const COMMIT: u8 = 1;
+pub const TREE: u8 = 2;
+pub const BLOB: u8 = 3;
 const OFS_DELTA: u8 = 6;
 const REF_DELTA: u8 = 7;
 
-impl Packs {
-    /// The packs under `objects/pack` of a repository's objects folder, keeping at most `budget`
-    /// bytes of rebuilt objects. Packs that cannot be read or fail a check are left out (their
-    /// objects then come from libgit2).
-    pub fn open(objects: &Path, budget: usize) -> Packs {
-        let mut packs = Vec::new();
-        if let Ok(dir) = std::fs::read_dir(objects.join("pack")) {
-            for entry in dir.flatten() {
-                let path = entry.path();
-                if path.extension().is_some_and(|e| e == "idx") {
-                    if let Some(p) = Pack::open(&path) {
-                        packs.push(p);
-                    }
-                }
-            }
+/// The packs of a repository's objects folder, their indexes read when a reader first needs them,
+/// once for all the readers (and threads) of a run.
+#[derive(Clone)]
+pub struct Indexes {
+    objects: Arc<PathBuf>,
+    packs: Arc<OnceLock<Vec<Pack>>>,
+}
+
+impl Indexes {
+    /// The packs under `objects/pack` of a repository's objects folder; nothing is read yet.
+    pub fn new(objects: &Path) -> Indexes {
+        Indexes {
+            objects: Arc::new(objects.to_path_buf()),
+            packs: Arc::new(OnceLock::new()),
         }
+    }
+
+    /// A reader of these packs keeping at most `budget` bytes of rebuilt objects.
+    pub fn reader(&self, budget: usize) -> Packs {
         Packs {
-            packs,
+            indexes: self.clone(),
             cache: HashMap::new(),
             order: VecDeque::new(),
             cached: 0,
             budget,
+            z: Decompress::new(true),
         }
     }
 
+    /// The packs that pass their checks; those that cannot be read or fail one are left out (their
+    /// objects then come from libgit2).
+    fn packs(&self) -> &[Pack] {
+        self.packs.get_or_init(|| {
+            let mut packs = Vec::new();
+            if let Ok(dir) = std::fs::read_dir(self.objects.join("pack")) {
+                for entry in dir.flatten() {
+                    let path = entry.path();
+                    if path.extension().is_some_and(|e| e == "idx") {
+                        if let Some(p) = Pack::open(&path) {
+                            packs.push(p);
+                        }
+                    }
+                }
+            }
+            packs
+        })
+    }
+}
+
+impl Packs {
     /// The object `id` as (git type number, bytes), if it is in a pack and every entry it is built
     /// from passes its checks.
     pub fn read(&mut self, id: Oid) -> Option<Object> {
+        self.read_within(id, MAX_OBJECT)
+    }
+
+    /// [`Packs::read`] for an object of at most `limit` bytes, read only if no entry its delta
+    /// chain is built from (not already rebuilt) holds more, inflated or stored.
+    pub fn read_within(&mut self, id: Oid, limit: usize) -> Option<Object> {
         let (pack, offset) = self
-            .packs
+            .indexes
+            .packs()
             .iter()
             .enumerate()
             .find_map(|(i, p)| p.find(id.as_bytes()).map(|o| (i, o)))?;
-        self.resolve(pack, offset)
+        self.resolve(pack, offset, limit.min(MAX_OBJECT))
+            .filter(|(_, data)| data.len() <= limit)
     }
 
-    fn resolve(&mut self, pack: usize, offset: u64) -> Option<Object> {
+    /// Keep at most `budget` bytes of rebuilt objects from now on.
+    pub fn set_budget(&mut self, budget: usize) {
+        self.budget = budget;
+        self.evict();
+    }
+
+    fn resolve(&mut self, pack: usize, offset: u64, limit: usize) -> Option<Object> {
         let mut chain = Vec::new();
         let mut at = offset;
         let (kind, mut data) = loop {
             if let Some(hit) = self.cache.get(&(pack, at)) {
                 break hit.clone();
             }
-            let p = &self.packs[pack];
-            let (h, raw) = p.entry(at)?;
+            let p = &self.indexes.packs()[pack];
+            let (h, raw) = p.entry(at, limit)?;
             match h.base {
                 None if (1..=4).contains(&h.kind) => {
-                    let data = Rc::new(inflate(&raw[h.data..], h.size)?);
+                    let data = Arc::new(inflate(&mut self.z, &raw[h.data..], h.size, limit)?);
                     self.keep(pack, at, h.kind, data.clone());
                     break (h.kind, data);
                 }
@@ -135,18 +181,38 @@ impl Packs {
                 }
             }
         };
-        for (at, h, raw) in chain.into_iter().rev() {
-            let delta = inflate(&raw[h.data..], h.size)?;
-            data = Rc::new(apply(&data, &delta)?);
-            self.keep(pack, at, kind, data.clone());
+        // A walk reads the versions of a folder newest first, and git stores each as a delta on
+        // the one before it, so the objects rebuilt on the way to this one are the next ones asked
+        // for. Keeping all of a long chain would take a version's size times its length; keeping
+        // every `step`-th one and the last `step` takes about twice its square root, and a later
+        // read rebuilds at most `step` versions from the kept one below it.
+        let n = chain.len();
+        let fits = data.len().saturating_mul(n) <= self.budget / 2;
+        let step = if fits { 1 } else { n.isqrt().max(1) };
+        for (i, (at, h, raw)) in chain.into_iter().rev().enumerate() {
+            let delta = inflate(&mut self.z, &raw[h.data..], h.size, limit)?;
+            data = Arc::new(apply(&data, &delta, limit)?);
+            if (i + 1) % step == 0 || n - i <= step {
+                self.keep(pack, at, kind, data.clone());
+            }
+        }
+        // A walk asks for each version once, newest first, while the older ones it was built from
+        // serve the reads after it: the one given out is let go first. (Its other place in the
+        // order goes stale; reaching it may let go an object rebuilt since, which costs a rebuild.)
+        if self.cache.contains_key(&(pack, offset)) {
+            self.order.push_front((pack, offset));
         }
         Some((kind, data))
     }
 
-    fn keep(&mut self, pack: usize, offset: u64, kind: u8, data: Rc<Vec<u8>>) {
+    fn keep(&mut self, pack: usize, offset: u64, kind: u8, data: Arc<Vec<u8>>) {
         self.cached += data.len();
         self.cache.insert((pack, offset), (kind, data));
         self.order.push_back((pack, offset));
+        self.evict();
+    }
+
+    fn evict(&mut self) {
         while self.cached > self.budget {
             let Some(old) = self.order.pop_front() else {
                 break;
@@ -251,18 +317,17 @@ impl Pack {
     }
 
     /// The whole entry at `at`, header and compressed data, if its bytes have the CRC-32 the index
-    /// records for it.
-    fn entry(&self, at: u64) -> Option<(Header, Vec<u8>)> {
+    /// records for it and are not many more than `limit` (zlib adds a little to what it cannot
+    /// compress).
+    fn entry(&self, at: u64, limit: usize) -> Option<(Header, Vec<u8>)> {
         let i = self.entries.binary_search_by_key(&at, |(o, _)| *o).ok()?;
         let (start, crc) = self.entries[i];
         let end = self.entries.get(i + 1).map_or(self.len - 20, |(o, _)| *o);
         let len = usize::try_from(end - start)
             .ok()
-            .filter(|l| *l <= MAX_OBJECT)?;
+            .filter(|l| *l <= limit.saturating_add(limit / 64 + 1024))?;
         let mut raw = vec![0; len];
-        let mut f = &self.file;
-        f.seek(SeekFrom::Start(start)).ok()?;
-        f.read_exact(&mut raw).ok()?;
+        read_at(&self.file, &mut raw, start).ok()?;
         let mut sum = flate2::Crc::new();
         sum.update(&raw);
         if sum.sum() != crc {
@@ -317,14 +382,28 @@ impl Pack {
     }
 }
 
-/// Inflate the zlib stream `input` into exactly `size` bytes.
-fn inflate(input: &[u8], size: usize) -> Option<Vec<u8>> {
-    if size > MAX_OBJECT {
+/// Fill `buf` from `file` at `offset`: one system call where there is one for it.
+#[cfg(unix)]
+fn read_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+/// Elsewhere a seek and a read: readers of one pack on several threads may then race, which the
+/// entry's CRC catches, and the object is read by libgit2 instead.
+#[cfg(not(unix))]
+fn read_at(mut file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    file.seek(SeekFrom::Start(offset))?;
+    file.read_exact(buf)
+}
+
+/// Inflate the zlib stream `input` into exactly `size` bytes, at most `limit`, with `z`.
+fn inflate(z: &mut Decompress, input: &[u8], size: usize, limit: usize) -> Option<Vec<u8>> {
+    if size > limit {
         return None;
     }
     // One spare byte: zlib may want room to see the stream end even when nothing is left to write.
     let mut out = Vec::with_capacity(size + 1);
-    let mut z = Decompress::new(true);
+    z.reset(true);
     match z.decompress_vec(input, &mut out, FlushDecompress::Finish) {
         Ok(Status::StreamEnd) if out.len() == size => Some(out),
         _ => None,
@@ -349,14 +428,14 @@ fn varint(delta: &[u8], at: &mut usize) -> Option<usize> {
     }
 }
 
-/// Apply a git delta to its base.
-fn apply(base: &[u8], delta: &[u8]) -> Option<Vec<u8>> {
+/// Apply a git delta to its base, for a result of at most `limit` bytes.
+fn apply(base: &[u8], delta: &[u8], limit: usize) -> Option<Vec<u8>> {
     let mut i = 0;
     if varint(delta, &mut i)? != base.len() {
         return None;
     }
     let size = varint(delta, &mut i)?;
-    if size > MAX_OBJECT {
+    if size > limit {
         return None;
     }
     let mut out = Vec::with_capacity(size);
@@ -445,8 +524,8 @@ mod tests {
         let dir = repository(repack);
         let repo = git2::Repository::open(dir.path()).unwrap();
         let odb = repo.odb().unwrap();
-        let mut packs = Packs::open(&dir.path().join(".git/objects"), budget);
-        assert_eq!(packs.packs.len(), 1, "{repack:?}");
+        let mut packs = Indexes::new(&dir.path().join(".git/objects")).reader(budget);
+        assert_eq!(packs.indexes.packs().len(), 1, "{repack:?}");
         let mut ids = Vec::new();
         odb.foreach(|id| {
             ids.push(*id);
@@ -467,9 +546,9 @@ mod tests {
             };
             assert_eq!(kind, want, "{id}");
         }
-        for p in &packs.packs {
+        for p in packs.indexes.packs() {
             for off in &p.offsets {
-                deltas += usize::from(p.entry(*off).unwrap().0.base.is_some());
+                deltas += usize::from(p.entry(*off, MAX_OBJECT).unwrap().0.base.is_some());
             }
         }
         assert!(
@@ -489,6 +568,32 @@ mod tests {
     #[test]
     fn shallow_chains_and_a_small_cache_read_the_same() {
         agrees_with_libgit2(&["repack", "-adfq", "--depth=3"], 4 << 10);
+    }
+
+    #[test]
+    fn an_object_larger_than_the_limit_is_left_alone() {
+        let (dir, _, good) = packed();
+        let mut packs = Indexes::new(&dir.path().join(".git/objects")).reader(CACHE_BYTES);
+        let limit = 500;
+        let (mut small, mut large) = (0, 0);
+        for (id, want) in &good {
+            match packs.read_within(*id, limit) {
+                Some((_, data)) => {
+                    assert_eq!(data.as_slice(), want.as_slice(), "{id}");
+                    assert!(data.len() <= limit, "{id}: {} bytes", data.len());
+                    small += 1;
+                }
+                None => {
+                    // Larger itself, or built on a base that is.
+                    assert!(packs.read(*id).is_some(), "{id}");
+                    large += 1;
+                }
+            }
+        }
+        assert!(small > 100 && large > 10, "{small} read, {large} left");
+        assert!(good
+            .iter()
+            .all(|(id, w)| w.len() <= limit || packs.read_within(*id, limit).is_none()));
     }
 
     /// The index and pack of a repository, and every object as libgit2 reads it.
@@ -514,7 +619,7 @@ mod tests {
 
     /// What the reader gives for every object: `Some(true)` the right bytes, `None` nothing.
     fn reads(dir: &Path, good: &[(Oid, Vec<u8>)]) -> Vec<Option<bool>> {
-        let mut packs = Packs::open(&dir.join(".git/objects"), CACHE_BYTES);
+        let mut packs = Indexes::new(&dir.join(".git/objects")).reader(CACHE_BYTES);
         good.iter()
             .map(|(id, want)| {
                 packs
@@ -584,15 +689,21 @@ mod tests {
         let base = b"0123456789";
         // Base size 10, result size 7: copy 4 bytes from offset 2, insert "ab", copy 1 from 9.
         let delta = [10, 7, 0x91, 2, 4, 2, b'a', b'b', 0x91, 9, 1];
-        assert_eq!(apply(base, &delta).unwrap(), b"2345ab9");
-        assert!(apply(b"short", &delta).is_none(), "base size must agree");
+        assert_eq!(apply(base, &delta, MAX_OBJECT).unwrap(), b"2345ab9");
         assert!(
-            apply(base, &[10, 7, 0x91, 8, 4]).is_none(),
+            apply(b"short", &delta, MAX_OBJECT).is_none(),
+            "base size must agree"
+        );
+        assert!(
+            apply(base, &[10, 7, 0x91, 8, 4], MAX_OBJECT).is_none(),
             "copy past the base"
         );
-        assert!(apply(base, &[10, 2, 0]).is_none(), "reserved op");
+        assert!(
+            apply(base, &[10, 2, 0], MAX_OBJECT).is_none(),
+            "reserved op"
+        );
         // A result size of 2^56: refused before any buffer is asked for.
         let huge = [10, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01];
-        assert!(apply(base, &huge).is_none());
+        assert!(apply(base, &huge, MAX_OBJECT).is_none());
     }
 }

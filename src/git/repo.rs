@@ -20,10 +20,12 @@ mod revs;
 mod trail;
 
 pub use damage::explain_damage;
+use objects::read_blob_from;
 pub(in crate::git) use objects::{decode, read_blob, read_tree};
 
 use super::cache::{self, Entries, Known};
 use super::graph::Graph;
+use super::raw_commit::CommitFacts;
 use super::tree::RawTree;
 use crate::store::{RecordKind, ACTIONS_DIR, TIMELINE_DIR};
 use crate::trail::Version;
@@ -66,6 +68,9 @@ pub struct Repo {
     pub detached: Option<String>,
     /// Decoded records by blob id.
     cache: RefCell<HashMap<Oid, Version>>,
+    /// How many more times the part of a walk being worked on asks for each decoded record (see
+    /// `changes.rs`): at the last, the record leaves `cache` rather than being copied.
+    uses: RefCell<HashMap<Oid, usize>>,
     /// The history cache's file (`None` when it is turned off), and the steps known so far.
     cache_file: Option<PathBuf>,
     known: RefCell<Option<Known>>,
@@ -81,8 +86,26 @@ pub struct Repo {
     graph: RefCell<Option<Option<Rc<Graph>>>>,
     /// The pack reader of a walk that reads a few commits at a time (see `line.rs`).
     packs: RefCell<Option<super::pack::Packs>>,
+    /// The pack reader of commits and root trees (see `objects.rs`), and how many objects were
+    /// asked of it before it was opened.
+    small: RefCell<Option<super::pack::Packs>>,
+    asked: std::cell::Cell<usize>,
+    /// Whether commits may be parsed from their bytes: not where grafts give commits other parents.
+    raw_commits: bool,
+    /// The pack files, whose indexes every pack reader of the run shares.
+    indexes: super::pack::Indexes,
+    /// Pack readers for the worker threads of a walk, kept from one piece of work to the next.
+    readers: RefCell<Vec<super::pack::Packs>>,
+    /// The last commits read, with the ids of their `DIRS` folders (see `line.rs`).
+    read: RefCell<Vec<(Oid, Rc<Read>)>>,
     /// Steps computed outside a whole walk of the line, not yet in the history cache's file.
     unsaved: std::cell::Cell<bool>,
+}
+
+/// A commit as a walk reads it: its facts and the ids of its `DIRS` folders.
+struct Read {
+    facts: CommitFacts,
+    dirs: Vec<Option<Oid>>,
 }
 
 const DIRS: [(&str, RecordKind); 2] = [
@@ -139,7 +162,12 @@ impl Repo {
         } else {
             HashSet::new()
         };
+        // libgit2 gives a grafted commit the parents its `shallow` or `info/grafts` file names.
+        let grafted = [repo.path(), repo.commondir()]
+            .iter()
+            .any(|d| d.join("shallow").exists() || d.join("info").join("grafts").exists());
         Ok(Repo {
+            indexes: super::pack::Indexes::new(&repo.commondir().join("objects")),
             cache_file: cache::path(repo.commondir(), &prefix, cache::Kind::Steps),
             entries_file: cache::path(repo.commondir(), &prefix, cache::Kind::Entries),
             entries: RefCell::new(None),
@@ -149,11 +177,17 @@ impl Repo {
             grafts,
             detached,
             cache: RefCell::new(HashMap::new()),
+            uses: RefCell::new(HashMap::new()),
             known: RefCell::new(None),
             trees: RefCell::new(Vec::new()),
             walked: RefCell::new(HashSet::new()),
             graph: RefCell::new(None),
             packs: RefCell::new(None),
+            small: RefCell::new(None),
+            asked: std::cell::Cell::new(0),
+            raw_commits: !grafted,
+            readers: RefCell::new(Vec::new()),
+            read: RefCell::new(Vec::new()),
             unsaved: std::cell::Cell::new(false),
         })
     }

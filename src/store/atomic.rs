@@ -26,6 +26,14 @@ pub(super) fn temp_in(path: &Path, contents: impl AsRef<[u8]>) -> Result<tempfil
 }
 
 fn temp_in_unchecked(path: &Path, contents: impl AsRef<[u8]>) -> Result<tempfile::NamedTempFile> {
+    temp_written(path, |file| Ok(file.write_all(contents.as_ref())?))
+}
+
+/// A synced temporary file beside `path`, written by `write`.
+fn temp_written(
+    path: &Path,
+    write: impl FnOnce(&mut std::fs::File) -> Result<()>,
+) -> Result<tempfile::NamedTempFile> {
     let dir = folder_of(path);
     let mut builder = tempfile::Builder::new();
     builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
@@ -33,8 +41,7 @@ fn temp_in_unchecked(path: &Path, contents: impl AsRef<[u8]>) -> Result<tempfile
     let mut tmp = builder
         .tempfile_in(dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    tmp.write_all(contents.as_ref())
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    write(tmp.as_file_mut()).with_context(|| format!("cannot write {}", path.display()))?;
     tmp.as_file()
         .sync_all()
         .with_context(|| format!("cannot sync {}", path.display()))?;
@@ -154,10 +161,19 @@ fn with_lines(path: &Path, lines: &str) -> Result<Option<String>> {
 /// `info/exclude`), atomically like [`write_atomic`] but without its fault point: the injected
 /// faults count the writes of the log itself, whatever else a run keeps up to date.
 pub fn write_aside(path: &Path, contents: impl AsRef<[u8]>) -> Result<()> {
+    write_aside_with(path, |file| Ok(file.write_all(contents.as_ref())?))
+}
+
+/// [`write_aside`] for a file too large to hold in memory at once: `write` writes it into the
+/// temporary file (and may seek in it) before it is synced and renamed into place.
+pub fn write_aside_with(
+    path: &Path,
+    write: impl FnOnce(&mut std::fs::File) -> Result<()>,
+) -> Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    let tmp = temp_in_unchecked(path, contents.as_ref())?;
+    let tmp = temp_written(path, write)?;
     tmp.persist(path)
         .map_err(|e| e.error)
         .with_context(|| format!("cannot replace {}", path.display()))?;

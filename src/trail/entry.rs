@@ -318,7 +318,8 @@ pub fn entries(diffs: &[FileDiff]) -> Vec<Entry> {
 /// Turn the changed files of one commit into record entries, with the renumberings already known as
 /// (removed, added) indexes into `diffs`.
 pub fn entries_with_moves(diffs: &[FileDiff], moves: &[(usize, usize)]) -> Vec<Entry> {
-    let mut out = Vec::new();
+    // A walk keeps the entries of every commit: none holds room it does not use.
+    let mut out = Vec::with_capacity(diffs.len());
     for &(r, a) in moves {
         let (Version::Present(Rec::Action(old)), Version::Present(Rec::Action(new))) =
             (&diffs[r].old, &diffs[a].new)
@@ -404,6 +405,10 @@ pub fn entries_with_moves(diffs: &[FileDiff], moves: &[(usize, usize)]) -> Vec<E
         out.push(e);
     }
     out.sort_by(|a, b| a.file.cmp(&b.file));
+    for e in &mut out {
+        e.changes.shrink_to_fit();
+    }
+    out.shrink_to_fit();
     out
 }
 

@@ -10,7 +10,7 @@ use crate::store::{self, RecordKind, ACTIONS_DIR};
 use crate::trail::{CommitChanges, Entry, Event, FileDiff, Flag, NotAFile, Rec, Version};
 use anyhow::{Context, Result};
 use git2::{ObjectType, Oid};
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 use std::rc::Rc;
 
@@ -60,9 +60,23 @@ impl Repo {
             // walk of the whole log would otherwise hold every version of every record at once.
             for part in missing.chunks(DECODED_AT_ONCE) {
                 self.decode_all(part.iter().flat_map(|s| &s.files))?;
-                for step in part {
-                    known.insert(step.id, Rc::new(self.step_entries(step)?));
+                // A commit of thousands of files would otherwise hold each version twice while
+                // its changes are worked out: decoded, and in its file comparisons.
+                let mut uses = HashMap::new();
+                for t in part.iter().flat_map(|s| &s.files) {
+                    for (id, kind) in [(t.old, t.kinds[0]), (t.new, t.kinds[1])] {
+                        if let (Some(id), Kind::File) = (id, kind) {
+                            *uses.entry(id).or_insert(0) += 1;
+                        }
+                    }
                 }
+                *self.uses.borrow_mut() = uses;
+                let made = part
+                    .iter()
+                    .map(|step| Ok((step.id, Rc::new(self.step_entries(step)?))))
+                    .collect::<Result<Vec<_>>>();
+                self.uses.borrow_mut().clear();
+                known.extend(made?);
                 self.cache.borrow_mut().clear();
             }
             if let Some(path) = &self.entries_file {
@@ -71,7 +85,7 @@ impl Repo {
                 // In a shallow clone a merged branch may be cut off, so what a merge's changes
                 // are (a renumbering confirmed, who made them) is not a fact of its id: not kept.
                 let cut = |id: &Oid| {
-                    self.shallow() && self.commit(*id).map_or(true, |c| c.parent_count() > 1)
+                    self.shallow() && self.facts(*id).map_or(true, |c| c.parents.len() > 1)
                 };
                 let kept = known
                     .iter()
@@ -103,7 +117,7 @@ impl Repo {
         let diffs = self.step_diffs(step)?;
         let moves = self.confirmed_moves(step, &diffs)?;
         let mut entries = crate::trail::entries_with_moves(&diffs, &moves);
-        if self.commit(step.id)?.parent_count() > 1 {
+        if self.facts(step.id)?.parents.len() > 1 {
             for e in &mut entries {
                 e.credit = self.credit(step, &e.file)?;
             }

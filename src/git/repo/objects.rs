@@ -1,9 +1,17 @@
 //! Records read from git objects without a checkout: what a commit holds at each path of the log,
 //! tree objects looked up by name (kept for the walk, which reads each tree twice), and blobs decoded
 //! into records, each at most once.
+//!
+//! Commits and trees are read through libgit2, which hashes what it reads, until a run has asked
+//! for enough of them to be a walk; from then on through the pack reader, which checks CRCs and
+//! does not map the whole pack into memory (see `pack.rs`), with libgit2 still reading whatever
+//! the pack reader does not give (a loose object, a damaged entry, a commit not in git's form).
 
 use super::damage::{damage, FSCK};
+use super::Read;
 use super::{Repo, Rev, DIRS};
+use crate::git::pack::{self, Packs};
+use crate::git::raw_commit::CommitFacts;
 use crate::git::tree::{Kind, RawTree};
 use crate::store::{self, Record, RecordKind, Stored, THEMES_FILE};
 use crate::trail::{Rec, Version};
@@ -12,6 +20,7 @@ use git2::{ObjectType, Oid, Repository};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::sync::Arc;
 
 impl Repo {
     /// What a commit holds at each path of the log (relative to the log root), for loading the log
@@ -110,9 +119,11 @@ impl Repo {
         if let Some((_, t)) = self.trees.borrow().iter().find(|(o, _)| *o == id) {
             return Ok(t.clone());
         }
-        let t = Rc::new(RawTree::new(
-            read_tree(&self.repo.odb()?, id)?.data().to_vec(),
-        ));
+        let bytes = match self.packed(id, pack::TREE) {
+            Some(b) => Arc::try_unwrap(b).unwrap_or_else(|b| b.as_ref().clone()),
+            None => read_tree(&self.repo.odb()?, id)?.data().to_vec(),
+        };
+        let t = Rc::new(RawTree::new(bytes));
         let mut trees = self.trees.borrow_mut();
         if trees.len() >= 8 {
             trees.remove(0);
@@ -121,12 +132,76 @@ impl Repo {
         Ok(t)
     }
 
+    /// What the history needs of a commit: parsed from its bytes in the pack where it is there in
+    /// git's form, otherwise read by libgit2 (which also reports a damaged or missing commit).
+    pub(super) fn facts(&self, id: Oid) -> Result<CommitFacts> {
+        let parsed = self
+            .raw_commits
+            .then(|| self.packed(id, pack::COMMIT))
+            .flatten();
+        match parsed.and_then(|bytes| CommitFacts::parse(&bytes)) {
+            Some(facts) => Ok(facts),
+            None => Ok(CommitFacts::of(&self.commit(id)?)),
+        }
+    }
+
+    /// A commit's facts and the ids of its `DIRS` folders. The last two are kept: a walk reads
+    /// each commit twice, as itself and as the parent of the commit before.
+    pub(super) fn read_commit(&self, id: Oid) -> Result<Rc<Read>> {
+        if let Some((_, r)) = self.read.borrow().iter().find(|(o, _)| *o == id) {
+            return Ok(r.clone());
+        }
+        let facts = self.facts(id)?;
+        let dirs = DIRS
+            .iter()
+            .map(|(dir, _)| self.subtree(Some(facts.tree), dir))
+            .collect::<Result<_>>()?;
+        let r = Rc::new(Read { facts, dirs });
+        let mut read = self.read.borrow_mut();
+        if read.len() >= 2 {
+            read.remove(0);
+        }
+        read.push((id, r.clone()));
+        Ok(r)
+    }
+
+    /// Object `id`'s bytes from the pack reader of commits and root trees, if it is packed, of git
+    /// type `kind`, and passes the reader's checks. The reader is opened only once a run has asked
+    /// for more objects than a few: opening it reads the packs' indexes whole.
+    fn packed(&self, id: Oid, kind: u8) -> Option<Arc<Vec<u8>>> {
+        let mut slot = self.small.borrow_mut();
+        if slot.is_none() {
+            self.asked.set(self.asked.get() + 1);
+            if self.asked.get() <= OPEN_AFTER {
+                return None;
+            }
+            *slot = Some(self.indexes.reader(SMALL_BYTES));
+        }
+        match slot.as_mut()?.read(id)? {
+            (k, bytes) if k == kind => Some(bytes),
+            _ => None,
+        }
+    }
+
     /// The record in a blob, decoded once and remembered by blob id. A blob that reads but does not
     /// decode is `Unreadable`; one that cannot be read is an error (the repository is damaged).
     pub(super) fn version(&self, id: Option<Oid>, kind: RecordKind, file: &str) -> Result<Version> {
         let Some(id) = id else {
             return Ok(Version::Absent);
         };
+        let mut uses = self.uses.borrow_mut();
+        match uses.get_mut(&id) {
+            Some(n) if *n > 1 => *n -= 1,
+            Some(_) => {
+                // Its last use in the part of the walk being worked on: handed over, not copied.
+                uses.remove(&id);
+                if let Some(v) = self.cache.borrow_mut().remove(&id) {
+                    return Ok(v);
+                }
+            }
+            None => {}
+        }
+        drop(uses);
         if let Some(v) = self.cache.borrow().get(&id) {
             return Ok(v.clone());
         }
@@ -135,6 +210,13 @@ impl Repo {
         Ok(v)
     }
 }
+
+/// How many commits and trees a run reads through libgit2 before it opens the pack reader.
+const OPEN_AFTER: usize = 32;
+
+/// How many bytes of rebuilt objects the pack reader of commits and root trees keeps: enough for
+/// the delta chains of small objects read in history order.
+const SMALL_BYTES: usize = 1 << 20;
 
 /// A blob's bytes, read and checked against its id; `file` names it in an error.
 pub(in crate::git) fn read_blob(repo: &Repository, id: Oid, file: &str) -> Result<Stored> {
@@ -151,6 +233,23 @@ pub(in crate::git) fn read_blob(repo: &Repository, id: Oid, file: &str) -> Resul
     }
     let obj = odb.read(id).map_err(|e| damage(id, &what, &e))?;
     Ok(Stored::Blob(obj.data().to_vec()))
+}
+
+/// [`read_blob`], through `packs` where they have the blob, passing its checks, within the size
+/// limit (a larger blob is left to libgit2, which reports its size without reading it).
+pub(super) fn read_blob_from(
+    packs: Option<&mut Packs>,
+    repo: &Repository,
+    id: Oid,
+    file: &str,
+) -> Result<Stored> {
+    let limit = usize::try_from(store::MAX_FILE_BYTES).unwrap_or(usize::MAX);
+    match packs.and_then(|p| p.read_within(id, limit)) {
+        Some((pack::BLOB, bytes)) => Ok(Stored::Blob(
+            Arc::try_unwrap(bytes).unwrap_or_else(|b| b.as_ref().clone()),
+        )),
+        _ => read_blob(repo, id, file),
+    }
 }
 
 /// A tree object, read through libgit2 and checked against its id.

@@ -3,6 +3,7 @@
 
 use super::damage::damage;
 use super::{Bound, Repo, Rev};
+use crate::git::raw_commit::CommitFacts;
 use crate::trail::CommitInfo;
 use anyhow::{anyhow, bail, Context, Result};
 use chrono::NaiveDate;
@@ -201,14 +202,8 @@ impl Repo {
 }
 
 pub(super) fn info(c: &git2::Commit) -> CommitInfo {
-    let t = c.time();
-    describe(
-        c.id(),
-        t.seconds(),
-        t.offset_minutes(),
-        c.author().name().unwrap_or("?"),
-        c.summary().ok().flatten().unwrap_or(""),
-    )
+    let f = CommitFacts::of(c);
+    describe(c.id(), f.time, f.offset, &f.author, &f.summary)
 }
 
 /// A commit as the history shows it; the date is the committer's, in the committer's time zone.

@@ -276,7 +276,7 @@ impl Repo {
             self.trace(q, file.to_string(), step.parent, Some(&mut trail), false)?;
             for info in trail.into_iter().filter_map(|c| c.commit) {
                 let id = Oid::from_str(&info.id)?;
-                if self.commit(id)?.parent_count() < 2 && !out.iter().any(|c| c.id == info.id) {
+                if self.facts(id)?.parents.len() < 2 && !out.iter().any(|c| c.id == info.id) {
                     out.push(info);
                 }
             }
@@ -299,7 +299,11 @@ impl Repo {
     /// Every changed file of `step`, decoded.
     pub(super) fn step_diffs(&self, step: &Step) -> Result<Vec<FileDiff>> {
         self.decode_all(step.files.iter())?;
-        step.files.iter().map(|t| self.file_diff(t)).collect()
+        let mut diffs = Vec::with_capacity(step.files.len());
+        for t in &step.files {
+            diffs.push(self.file_diff(t)?);
+        }
+        Ok(diffs)
     }
 }
 
