@@ -40,7 +40,7 @@ pub use loaded::{Loaded, Part, Record, RecordKind};
 pub use lock::{lock_held, Lock, LOCK_FILE, LOCK_TIMEOUT};
 pub use names::action_id_from_name;
 pub use numbers::{highest_in, next_free_id, number_of_name};
-pub use record::{decode, decode_source, find_conflict, Decoded};
+pub use record::{decode, decode_record, decode_source, find_conflict, Decoded};
 pub use source::{read_source, source_from_bytes, Source};
 
 use anyhow::{bail, Context, Result};

@@ -39,7 +39,7 @@ pub fn decode(kind: RecordKind, rel: &Path, src: &Source) -> Decoded {
             part: None,
             diags: vec![c.diagnostic(rel)],
         },
-        None => decode_plain(kind, rel, src),
+        None => decode_plain(kind, rel, src, true),
     }
 }
 
@@ -52,12 +52,24 @@ pub fn find_conflict(kind: RecordKind, rel: &Path, text: &str) -> Option<Conflic
             had_bom: false,
             had_crlf: false,
         };
-        decode_plain(kind, rel, &src).record
+        decode_plain(kind, rel, &src, true).record
     })
 }
 
 /// [`decode`] without looking for conflict markers: for the sides of a conflict.
-fn decode_plain(kind: RecordKind, rel: &Path, src: &Source) -> Decoded {
+/// Parse and decode one file's text for its record alone, the one [`decode`] gives, without judging
+/// its layout: that only ever adds a warning, and emitting the record again to compare costs more
+/// than a walk through history can spare for each version it reads.
+pub fn decode_record(kind: RecordKind, rel: &Path, src: &Source) -> Option<Record> {
+    match find_conflict(kind, rel, &src.text) {
+        Some(_) => None,
+        None => decode_plain(kind, rel, src, false).record,
+    }
+}
+
+/// Decode a file without conflict markers; with `layout`, also whether it is in the canonical
+/// layout (`canonical`, and a warning when it is not).
+fn decode_plain(kind: RecordKind, rel: &Path, src: &Source, layout: bool) -> Decoded {
     let doc = match yaml::parse(&src.text) {
         Ok(d) => d,
         Err(e) => {
@@ -113,6 +125,13 @@ fn decode_plain(kind: RecordKind, rel: &Path, src: &Source) -> Decoded {
             }
         }
     };
+    if !layout {
+        return Decoded {
+            record: Some(whole.record(shell)),
+            part: None,
+            diags,
+        };
+    }
     let canonical_text = whole.emit(&shell.header);
     let canonical = !src.had_bom
         && !src.had_crlf

@@ -283,7 +283,7 @@ pub(in crate::git) fn decode(kind: RecordKind, file: &str, stored: Stored) -> Ve
 }
 
 pub(super) fn decode_source(kind: RecordKind, file: &str, src: &store::Source) -> Version {
-    match store::decode_source(kind, Path::new(file), src).0 {
+    match store::decode_record(kind, Path::new(file), src) {
         Some(Record::Action(a)) => Version::Present(Rec::Action(a.value)),
         Some(Record::Milestone(m)) => Version::Present(Rec::Milestone(m.value)),
         _ => Version::Unreadable,
