@@ -65,7 +65,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
                 let log = ctx.load_where(&snap, &want)?;
                 // Changed between the two reads, the action may name others: then the whole log.
                 let same = |a: &crate::model::Action| {
-                    a.id == args.id && a.references().all(|(_, n)| names.contains(&n))
+                    a.id == args.id && a.references().all(|(_, n)| names.binary_search(&n).is_ok())
                 };
                 match log.actions.iter().any(|a| same(&a.value)) {
                     true => log,

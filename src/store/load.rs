@@ -116,8 +116,8 @@ pub(super) fn load_with(root: &Path, one: &OneFn) -> Result<(Log, Vec<(PathBuf, 
 }
 
 /// Which records a question needs: every one, those that bear on one action (its own and those
-/// that refer to it), those its page names (as well, the actions it refers to, `names`, and every
-/// milestone), or the actions of some themes.
+/// that refer to it), those its page names (as well, the actions it refers to, `names`, sorted and
+/// each once, and every milestone), or the actions of some themes.
 #[derive(Clone, Copy, Debug)]
 pub enum Want<'a> {
     All,
@@ -138,7 +138,7 @@ impl Want<'_> {
             Want::Page { id, names } => {
                 kind == RecordKind::Milestone
                     || Want::Number(*id).text(kind, name, text)
-                    || names.iter().any(|n| mentions_number(text, *n))
+                    || numbers_in(text).any(|n| names.binary_search(&n).is_ok())
             }
             Want::Themes(keys) => {
                 text.contains('\\') || keys.iter().any(|t| text.contains(t.as_str()))
@@ -152,7 +152,7 @@ impl Want<'_> {
             Want::All => true,
             Want::Number(n) => id == *n || references.contains(n),
             Want::Page { id: n, names } => {
-                id == *n || references.contains(n) || names.contains(&id)
+                id == *n || references.contains(n) || names.binary_search(&id).is_ok()
             }
             Want::Themes(keys) => keys.iter().any(|k| k == theme),
         }
@@ -169,17 +169,50 @@ impl Want<'_> {
     }
 }
 
-/// The action numbers that action `id`, read from its own file under `root`, refers to; `None` when
-/// that file does not hold action `id` whole (the caller then reads the whole log).
+/// The action numbers that action `id`, read from its own file under `root`, refers to, sorted and
+/// each once; `None` when that file does not hold action `id` whole (the caller then reads the whole
+/// log).
 pub fn references_of(root: &Path, id: u32) -> Option<Vec<u32>> {
     let rel = Path::new(ACTIONS_DIR).join(Action::file_name(id));
     let src = super::read_source(root, &rel).ok()?;
     match super::decode(RecordKind::Action, &rel, &src).record {
         Some(Record::Action(a)) if a.value.id == id => {
-            Some(a.value.references().map(|(_, n)| n).collect())
+            let mut names: Vec<u32> = a.value.references().map(|(_, n)| n).collect();
+            names.sort_unstable();
+            names.dedup();
+            Some(names)
         }
         _ => None,
     }
+}
+
+/// Every number that [`mentions_number`] finds in `text`, in one pass: a record may name as many
+/// numbers as fit in a file, and asking of each one in every file would cost their product.
+pub fn numbers_in(text: &str) -> impl Iterator<Item = u32> + '_ {
+    let b = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < b.len() {
+            if !b[i].is_ascii_digit() {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            let run = &text[start..i];
+            let dotted = (start > 0 && b[start - 1] == b'.') || b.get(i) == Some(&b'.');
+            // A number's digits have no leading zero, so `042` is not 42.
+            if dotted || (run.len() > 1 && run.starts_with('0')) {
+                continue;
+            }
+            if let Ok(n) = run.parse() {
+                return Some(n);
+            }
+        }
+        None
+    })
 }
 
 /// Whether `text` holds the number `n` as a whole run of digits (`42`, but not `142` or `4.2`).
@@ -682,6 +715,27 @@ mod tests {
         assert!(!mentions_number("links: [142, 420]", 42));
         assert!(!mentions_number("raised: 2019-04.2", 2));
         assert!(!mentions_number("version 4.2", 42));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn numbers_in_finds_what_mentions_number_finds(
+            text in "[0-9. ,\\[\\]a-z:\n-]{0,40}",
+            n in 0u32..1200,
+        ) {
+            proptest::prop_assert_eq!(
+                numbers_in(&text).any(|m| m == n),
+                mentions_number(&text, n),
+                "{:?} and {}", text, n
+            );
+        }
+    }
+
+    #[test]
+    fn numbers_in_gives_every_whole_number_once_per_mention() {
+        let found: Vec<u32> =
+            numbers_in("id: 42\nlinks: [1, 042, 4.2, 7., 99999999999, 0, 13]").collect();
+        assert_eq!(found, [42, 1, 0, 13]);
     }
 
     #[test]

@@ -199,3 +199,22 @@ fn tables_are_linear_in_the_length_of_a_word() {
         grows_linearly(command, &[command], 0, 50_000, long_titles);
     }
 }
+
+#[test]
+fn show_is_linear_in_the_numbers_an_action_names_and_the_files_beside_it() {
+    // The page of an action names the titles of the actions it links to; an action may link to as
+    // many numbers as fit in a file, beside as many other files. Asking each file about each number
+    // would cost their product.
+    grows_linearly("links", &["show", "2"], 0, 8_000, |dir, n| {
+        // Numbers no file holds, so that no file is found early among them.
+        let links: Vec<String> = (0..n).map(|i| (100_000 + i).to_string()).collect();
+        log_with(dir, &format!("{HEAD}links: [{}]\n", links.join(", ")));
+        for i in 3..n / 16 + 3 {
+            common::write(
+                dir,
+                &format!("actions/{i:03}.yaml"),
+                &format!("id: {i}\ntitle: Action {i}.\ntheme: governance\nraised: 2018-10\nstatus: ongoing\n"),
+            );
+        }
+    });
+}
