@@ -65,19 +65,9 @@ fn data(dir: &Path) -> Data {
 fn findings(dir: &Path) -> Vec<(String, String, u64)> {
     let run = oslog(dir, &["validate", "--format", "json"]);
     let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    json["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|d| d["code"] != "non-canonical")
-        .map(|d| {
-            (
-                d["code"].as_str().unwrap().to_string(),
-                d["file"].as_str().unwrap().to_string(),
-                d["line"].as_u64().unwrap_or(0),
-            )
-        })
-        .collect()
+    let mut found = common::findings_of(&json);
+    found.retain(|(code, _, _)| code != "non-canonical");
+    found
 }
 
 fn no_temporary_files(dir: &Path) {

@@ -36,18 +36,7 @@ fn findings(root: &Path) -> Vec<(String, String, u64)> {
     );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
-    json["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (
-                d["code"].as_str().unwrap().to_string(),
-                d["file"].as_str().unwrap().to_string(),
-                d["line"].as_u64().unwrap_or(0),
-            )
-        })
-        .collect()
+    common::findings_of(&json)
 }
 
 fn f(code: &str, file: &str, line: u64) -> (String, String, u64) {

@@ -452,3 +452,20 @@ pub fn chromium(page: &Path, extra: &[&str]) -> String {
     assert!(out.status.success(), "chromium failed: {out:?}");
     String::from_utf8(out.stdout).unwrap()
 }
+
+/// The findings of a `validate --format json` document as (code, file, line), in the order
+/// reported; a finding with no line has line 0.
+pub fn findings_of(json: &serde_json::Value) -> Vec<(String, String, u64)> {
+    json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["file"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}

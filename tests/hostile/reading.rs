@@ -14,18 +14,7 @@ fn findings(dir: &Path) -> Vec<(String, String, u64)> {
         common::shown(&out)
     );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    json["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (
-                d["code"].as_str().unwrap().to_string(),
-                d["file"].as_str().unwrap().to_string(),
-                d["line"].as_u64().unwrap_or(0),
-            )
-        })
-        .collect()
+    common::findings_of(&json)
 }
 
 fn codes_for(text: &str) -> Vec<String> {
