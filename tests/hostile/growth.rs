@@ -218,3 +218,20 @@ fn show_is_linear_in_the_numbers_an_action_names_and_the_files_beside_it() {
         }
     });
 }
+
+#[test]
+fn the_site_is_linear_in_the_number_of_actions() {
+    // One page per action: each page must cost its own action, not the whole site again.
+    grows_linearly("site", &["site", "--out", "site"], 0, 150, |dir, n| {
+        log_with(dir, HEAD);
+        for i in 3..n + 3 {
+            common::write(
+                dir,
+                &format!("actions/{i:03}.yaml"),
+                &format!("id: {i}\ntitle: Action {i}.\ntheme: governance\nraised: 2018-10\nstatus: ongoing\n"),
+            );
+        }
+        let repo = git2::Repository::init(dir).unwrap();
+        common::commit(&repo, "Ann", 1_561_939_200, "The log");
+    });
+}
