@@ -34,18 +34,23 @@ fn temp_written(
     path: &Path,
     write: impl FnOnce(&mut std::fs::File) -> Result<()>,
 ) -> Result<tempfile::NamedTempFile> {
-    let dir = folder_of(path);
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
-    set_mode(&mut builder, path);
-    let mut tmp = builder
-        .tempfile_in(dir)
-        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    let mut tmp = temp_beside(path)?;
     write(tmp.as_file_mut()).with_context(|| format!("cannot write {}", path.display()))?;
     tmp.as_file()
         .sync_all()
         .with_context(|| format!("cannot sync {}", path.display()))?;
     Ok(tmp)
+}
+
+/// An empty temporary file beside `path`, with the mode the file at `path` will have.
+fn temp_beside(path: &Path) -> Result<tempfile::NamedTempFile> {
+    let dir = folder_of(path);
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
+    set_mode(&mut builder, path);
+    builder
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))
 }
 
 fn folder_of(path: &Path) -> &Path {
@@ -170,10 +175,25 @@ pub fn write_aside_with(
     path: &Path,
     write: impl FnOnce(&mut std::fs::File) -> Result<()>,
 ) -> Result<()> {
+    let mut tmp = aside(path)?;
+    write(tmp.as_file_mut()).with_context(|| format!("cannot write {}", path.display()))?;
+    put_aside(tmp, path)
+}
+
+/// The temporary file of a write of `path` through [`write_aside`], for a writer that fills it a
+/// piece at a time and then hands it to [`put_aside`]; dropped before that, it is removed.
+pub fn aside(path: &Path) -> Result<tempfile::NamedTempFile> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    let tmp = temp_written(path, write)?;
+    temp_beside(path)
+}
+
+/// Sync the temporary file of [`aside`] and rename it over `path`.
+pub fn put_aside(tmp: tempfile::NamedTempFile, path: &Path) -> Result<()> {
+    tmp.as_file()
+        .sync_all()
+        .with_context(|| format!("cannot sync {}", path.display()))?;
     tmp.persist(path)
         .map_err(|e| e.error)
         .with_context(|| format!("cannot replace {}", path.display()))?;

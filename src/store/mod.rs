@@ -26,8 +26,8 @@ mod source;
 pub mod yaml;
 
 pub use atomic::{
-    add_lines, add_lines_aside, create_new, is_temporary, path_in, sync_folder, write_aside,
-    write_aside_with, write_atomic,
+    add_lines, add_lines_aside, aside, create_new, is_temporary, path_in, put_aside, sync_folder,
+    write_aside, write_aside_with, write_atomic,
 };
 pub use decode::Spans;
 pub use index::{caches_off, load_indexed, place, unplaced};
