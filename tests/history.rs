@@ -728,7 +728,7 @@ fn forge(text: &str, head: &str, change: &dyn Fn(&mut Value)) -> Vec<u8> {
         .as_array_mut()
         .unwrap()
         .iter_mut()
-        .find(|c| c["id"] == head || c[0] == head)
+        .find(|c| c["id"] == head)
         .expect("the tip is cached");
     change(tip);
     let body = serde_json::to_string(&v).unwrap();
@@ -737,9 +737,30 @@ fn forge(text: &str, head: &str, change: &dyn Fn(&mut Value)) -> Vec<u8> {
     format!("{name} {sum}\n{body}").into_bytes()
 }
 
+/// The record-changes cache `text` with the record changes of commit `head` changed by `change`,
+/// and the line's CRC-32 made to match: a forgery no check of the line can catch.
+fn forge_line(text: &str, head: &str, change: &dyn Fn(&mut Value)) -> Vec<u8> {
+    let mut out = String::new();
+    for line in text.split_inclusive('\n') {
+        match line.strip_prefix(head) {
+            Some(rest) => {
+                let (json, _) = rest[1..].trim_end().rsplit_once(' ').unwrap();
+                let mut v: Value = serde_json::from_str(json).unwrap();
+                change(&mut v);
+                let json = serde_json::to_string(&v).unwrap();
+                let sum = crc32fast::hash(json.as_bytes());
+                out.push_str(&format!("{head} {json} {sum:08x}\n"));
+            }
+            None => out.push_str(line),
+        }
+    }
+    assert_ne!(out, text, "the tip is cached");
+    out.into_bytes()
+}
+
 /// Ways a cache file can be damaged, each with the bytes to put in its place.
 /// The start of a cache file's first line: the format oslog writes.
-const CACHE_FORMAT: &str = "oslog-history-cache 7 ";
+const CACHE_FORMAT: &str = "oslog-history-cache 8 ";
 
 fn damaged(good: &str) -> Vec<(&'static str, Vec<u8>)> {
     let mut flipped = good.to_string().into_bytes();
@@ -791,8 +812,8 @@ fn a_damaged_or_foreign_cache_is_detected_and_rebuilt() {
             let good = std::fs::read_to_string(&entries).unwrap();
             vec![(
                 "another status at the tip",
-                forge(&good, &head, &|tip| {
-                    tip[1][0]["changes"][0]["new"] = "complete".into()
+                forge_line(&good, &head, &|tip| {
+                    tip[0]["changes"][0]["new"] = "complete".into()
                 }),
             )]
         }),
@@ -811,6 +832,32 @@ fn a_damaged_or_foreign_cache_is_detected_and_rebuilt() {
             assert!(now.starts_with(CACHE_FORMAT.as_bytes()), "{what}");
         }
     }
+}
+
+/// A run killed while it writes the cache leaves its temporary file in the cache's folder; the next
+/// run that writes the cache removes it once it has not been written to for a day, and leaves a
+/// newer one (another run may be writing it).
+#[test]
+fn a_temporary_file_a_killed_run_left_is_swept_after_a_day() {
+    let (dir, _repo) = scenario();
+    let cold = answers(dir.path(), false);
+    let folder = dir.path().join(".git/oslog");
+    std::fs::create_dir_all(&folder).unwrap();
+    let (old, new) = (
+        folder.join(".oslog-Killed.tmp"),
+        folder.join(".oslog-Writing.tmp"),
+    );
+    for path in [&old, &new] {
+        std::fs::write(path, "oslog-history-cache 8 half a line").unwrap();
+    }
+    let two_days = std::time::Duration::from_secs(2 * 24 * 60 * 60);
+    let file = std::fs::File::options().write(true).open(&old).unwrap();
+    file.set_modified(std::time::SystemTime::now() - two_days)
+        .unwrap();
+    assert_eq!(answers(dir.path(), true), cold);
+    assert!(!old.exists(), "a day-old temporary file is removed");
+    assert!(new.exists(), "a newer one is left alone");
+    assert!(folder.join("entries.cache").exists());
 }
 
 #[test]

@@ -18,4 +18,4 @@ pub use conflicts::conflicts;
 pub use index::staged_files;
 pub use paths::{repo_paths, RepoPaths};
 pub use repo::numbers::highest_removed_number;
-pub use repo::{explain_damage, Bound, Repo, Rev};
+pub use repo::{explain_damage, Bound, Commit, Repo, Rev};

@@ -19,11 +19,12 @@ mod objects;
 mod revs;
 mod trail;
 
+pub use changes::Commit;
 pub use damage::explain_damage;
 use objects::read_blob_from;
 pub(in crate::git) use objects::{decode, read_blob, read_tree};
 
-use super::cache::{self, Entries, Known};
+use super::cache::{self, Known};
 use super::graph::Graph;
 use super::raw_commit::CommitFacts;
 use super::tree::RawTree;
@@ -74,9 +75,8 @@ pub struct Repo {
     /// The history cache's file (`None` when it is turned off), and the steps known so far.
     cache_file: Option<PathBuf>,
     known: RefCell<Option<Known>>,
-    /// The record-changes cache's file, and the record changes known so far.
+    /// The record-changes cache's file.
     entries_file: Option<PathBuf>,
-    entries: RefCell<Option<Entries>>,
     /// The last few raw tree objects read.
     trees: RefCell<Vec<(Oid, Rc<RawTree>)>>,
     /// The commits of every line walked so far, whose steps the history cache keeps.
@@ -170,7 +170,6 @@ impl Repo {
             indexes: super::pack::Indexes::new(&repo.commondir().join("objects")),
             cache_file: cache::path(repo.commondir(), &prefix, cache::Kind::Steps),
             entries_file: cache::path(repo.commondir(), &prefix, cache::Kind::Entries),
-            entries: RefCell::new(None),
             repo,
             root,
             prefix,

@@ -212,57 +212,88 @@ pub fn commits(
         if i > 0 {
             writeln!(w)?;
         }
-        match &c.commit {
-            Some(ci) => wrapped(w, s, "", "  ", &commit_line(ci, s.paint))?,
-            None => writeln!(w, "{}", s.paint.warning("uncommitted (working tree)"))?,
-        }
-        entries(w, &c.entries, names, s)?;
+        commit(w, c, names, s)?;
     }
     Ok(())
+}
+
+/// Write one commit of [`commits`]: its line, then its record entries.
+pub fn commit(w: &mut dyn Write, c: &CommitChanges, names: bool, s: Screen) -> io::Result<()> {
+    commit_head(w, c.commit.as_ref(), s)?;
+    entries(w, &c.entries, names, s)
+}
+
+/// Write the line of a commit (`None` for uncommitted changes), before its entries.
+pub fn commit_head(w: &mut dyn Write, c: Option<&CommitInfo>, s: Screen) -> io::Result<()> {
+    match c {
+        Some(ci) => wrapped(w, s, "", "  ", &commit_line(ci, s.paint)),
+        None => writeln!(w, "{}", s.paint.warning("uncommitted (working tree)")),
+    }
 }
 
 /// Write record entries: with `names`, each under its record's name and title; then its changes,
 /// what to look at twice, and, for a change a merge brought, the merged branch's commits that made
 /// it.
 pub fn entries(w: &mut dyn Write, entries: &[Entry], names: bool, s: Screen) -> io::Result<()> {
-    // Action numbers make a narrow column; a milestone's long id goes past it.
-    let column = entries
-        .iter()
-        .filter(|e| e.action.is_some())
-        .map(|e| printable(&record_name(e)).chars().count())
-        .max()
-        .unwrap_or(0);
+    let mut column = Column::default();
+    entries.iter().for_each(|e| column.fit(e));
+    for e in entries {
+        entry(w, e, column, names, s)?;
+    }
+    Ok(())
+}
+
+/// The width of the column of record names in a commit's entries: the widest action number's
+/// (a milestone's long id goes past it).
+#[derive(Clone, Copy, Default)]
+pub struct Column(usize);
+
+impl Column {
+    /// Make room for `e`'s name.
+    pub fn fit(&mut self, e: &Entry) {
+        if e.action.is_some() {
+            self.0 = self.0.max(printable(&record_name(e)).chars().count());
+        }
+    }
+}
+
+/// Write one record entry of [`entries`], with the names in `column`.
+pub fn entry(
+    w: &mut dyn Write,
+    e: &Entry,
+    Column(column): Column,
+    names: bool,
+    s: Screen,
+) -> io::Result<()> {
     let pad = match names {
         true => " ".repeat(column + 4),
         false => "  ".to_string(),
     };
     let hang = format!("{pad}  ");
-    for e in entries {
-        if names {
-            let name = format!("{:<column$}  ", printable(&record_name(e)));
-            let rest = " ".repeat(name.chars().count() + 2);
-            let title = e.title.as_deref().map(|t| printable(&value(Some(t))));
-            match title {
-                Some(title) => wrapped(w, s, &format!("  {}", s.paint.bold(&name)), &rest, &title)?,
-                None => writeln!(w, "  {}", s.paint.bold(name.trim_end()))?,
-            }
+    if names {
+        let name = format!("{:<column$}  ", printable(&record_name(e)));
+        let rest = " ".repeat(name.chars().count() + 2);
+        let title = e.title.as_deref().map(|t| printable(&value(Some(t))));
+        match title {
+            Some(title) => wrapped(w, s, &format!("  {}", s.paint.bold(&name)), &rest, &title)?,
+            None => writeln!(w, "  {}", s.paint.bold(name.trim_end()))?,
         }
-        for line in review_lines(e, names) {
-            wrapped(w, s, &pad, &hang, &terminal_text(&line, s.paint))?;
-        }
-        for f in &e.flags {
-            let text = s.paint.warning(&format!("! {}", printable(f.about())));
-            wrapped(w, s, &pad, &hang, &text)?;
-        }
-        for c in &e.credit {
-            wrapped(
-                w,
-                s,
-                &pad,
-                &hang,
-                &format!("by {}", commit_line(c, s.paint)),
-            )?;
-        }
+    }
+    for line in review_lines(e, names) {
+        wrapped(w, s, &pad, &hang, &terminal_text(&line, s.paint))?;
+    }
+    for f in &e.flags {
+        let text = s.paint.warning(&format!("! {}", printable(f.about())));
+        wrapped(w, s, &pad, &hang, &text)?;
+    }
+    for c in &e.credit {
+        wrapped(
+            w,
+            s,
+            &pad,
+            &hang,
+            &format!("by {}", commit_line(c, s.paint)),
+        )?;
     }
     Ok(())
 }

@@ -421,17 +421,6 @@ impl FileDiff {
     }
 }
 
-/// Keep only the entries that match `keep`, dropping commits left empty.
-pub fn filter(commits: Vec<CommitChanges>, keep: impl Fn(&Entry) -> bool) -> Vec<CommitChanges> {
-    commits
-        .into_iter()
-        .filter_map(|mut c| {
-            c.entries.retain(&keep);
-            (!c.entries.is_empty()).then_some(c)
-        })
-        .collect()
-}
-
 /// Versions and commits for the trail's tests.
 #[cfg(test)]
 pub(crate) mod sample {
@@ -462,7 +451,7 @@ pub(crate) mod sample {
 
 #[cfg(test)]
 mod tests {
-    use super::sample::{commit, diff, present};
+    use super::sample::{diff, present};
     use super::*;
     use crate::model::Status;
     use crate::trail::change::sample_action as action;
@@ -577,18 +566,5 @@ mod tests {
             (Event::Removed, Some("action 4"))
         );
         assert_eq!((e[2].event, e[2].action), (Event::Removed, Some(5)));
-    }
-
-    #[test]
-    fn filter_drops_empty_commits() {
-        let a = action(1, Status::NotStarted, "2019-07");
-        let b = action(1, Status::Ongoing, "2019-07");
-        let c = vec![commit(entries(&[diff(
-            "actions/001.yaml",
-            present(&a),
-            present(&b),
-        )]))];
-        assert_eq!(filter(c.clone(), |e| e.touches("status")).len(), 1);
-        assert!(filter(c, |e| e.touches("deadline")).is_empty());
     }
 }

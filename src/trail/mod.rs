@@ -10,7 +10,7 @@ pub mod words;
 
 pub use change::{Change, Flag, Op};
 pub use entry::{
-    entries, entries_with_moves, filter, moves, CommitChanges, CommitInfo, Entry, Event, FileDiff,
+    entries, entries_with_moves, moves, CommitChanges, CommitInfo, Entry, Event, FileDiff,
     NotAFile, Rec, Version,
 };
 pub use slips::{median, slips, Slip, Slips, ThemeDelay};

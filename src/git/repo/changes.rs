@@ -4,10 +4,12 @@
 
 use super::objects::{decode_source, entry_map};
 use super::{Repo, Rev, DIRS};
-use crate::git::cache::{self, Entries, Step};
+use crate::git::cache::{self, Lines, Spool, Step};
 use crate::git::tree::Kind;
 use crate::store::{self, RecordKind, ACTIONS_DIR};
-use crate::trail::{CommitChanges, Entry, Event, FileDiff, Flag, NotAFile, Rec, Version};
+use crate::trail::{
+    CommitChanges, CommitInfo, Entry, Event, FileDiff, Flag, NotAFile, Rec, Version,
+};
 use anyhow::{Context, Result};
 use git2::{ObjectType, Oid};
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -40,81 +42,168 @@ impl Repo {
         })
     }
 
-    /// The changes of every commit from `tip` back to (not including) `stop`, newest first. Commits
-    /// that change no record are left out.
+    /// The changes of every commit from `tip` back to (not including) `stop`, newest first, all at
+    /// once (see [`Repo::walk`]).
     pub fn changes(&self, tip: Rev, stop: Option<Rev>) -> Result<Vec<CommitChanges>> {
-        let line = self.line(tip, stop)?;
-        let line: Vec<&Rc<Step>> = line.iter().filter(|s| !s.files.is_empty()).collect();
-        let mut slot = self.entries.borrow_mut();
-        let known = match slot.as_mut() {
-            Some(known) => known,
-            None => slot.insert(self.load_entries(line.first().copied())?),
+        self.walk(tip, stop)?.map(|c| c?.into_changes()).collect()
+    }
+
+    /// The changes of every commit from `tip` back to (not including) `stop`, newest first, handed
+    /// out a commit at a time. Commits that change no record are left out.
+    ///
+    /// Every commit's changes are found in the cache or worked out before the first is handed out,
+    /// so that a damaged repository is an error before any answer. What is worked out goes to the
+    /// record-changes file as it is made, a part of the line at a time (see [`FILES_AT_ONCE`]), and
+    /// is read back from it a commit at a time: a walk of any length holds little more than the
+    /// part it works on, then the commit it hands out.
+    pub fn walk(&self, tip: Rev, stop: Option<Rev>) -> Result<Changes<'_>> {
+        let line: Vec<Rc<Step>> = self
+            .line(tip, stop)?
+            .into_iter()
+            .filter(|s| !s.files.is_empty())
+            .collect();
+        let stored = self.stored_entries(line.first())?.map(Rc::new);
+        let missing: Vec<&Step> = line
+            .iter()
+            .filter(|s| !stored.as_ref().is_some_and(|l| l.checked(&s.id)))
+            .map(|s| s.as_ref())
+            .collect();
+        let mut walk = Changes {
+            repo: self,
+            steps: Vec::new().into_iter(),
+            new: None,
+            stored,
         };
-        let missing: Vec<&Rc<Step>> = line
-            .iter()
-            .filter(|s| !known.contains_key(&s.id))
-            .copied()
-            .collect();
         if !missing.is_empty() {
-            // The decoded versions are kept only while the commits that read them are worked on: a
-            // walk of the whole log would otherwise hold every version of every record at once.
-            for part in missing.chunks(DECODED_AT_ONCE) {
-                self.decode_all(part.iter().flat_map(|s| &s.files))?;
-                // A commit of thousands of files would otherwise hold each version twice while
-                // its changes are worked out: decoded, and in its file comparisons.
-                let mut uses = HashMap::new();
-                for t in part.iter().flat_map(|s| &s.files) {
-                    for (id, kind) in [(t.old, t.kinds[0]), (t.new, t.kinds[1])] {
-                        if let (Some(id), Kind::File) = (id, kind) {
-                            *uses.entry(id).or_insert(0) += 1;
-                        }
-                    }
+            let mut spool = Spool::new(self.entries_file.as_deref(), &self.prefix);
+            let written = match (spool.is_cache(), &walk.stored) {
+                (true, Some(stored)) => {
+                    let on_line: HashSet<Oid> = line.iter().map(|s| s.id).collect();
+                    let gone: HashSet<Oid> = missing.iter().map(|s| s.id).collect();
+                    let keep_all = stored.len() <= on_line.len() + 50_000;
+                    spool.copy(stored, |id| {
+                        (keep_all || on_line.contains(id)) && !gone.contains(id)
+                    })
                 }
-                *self.uses.borrow_mut() = uses;
-                let made = part
-                    .iter()
-                    .map(|step| Ok((step.id, Rc::new(self.step_entries(step)?))))
-                    .collect::<Result<Vec<_>>>();
-                self.uses.borrow_mut().clear();
-                known.extend(made?);
-                self.cache.borrow_mut().clear();
-            }
-            if let Some(path) = &self.entries_file {
-                let on_line: HashSet<Oid> = line.iter().map(|s| s.id).collect();
-                let keep_all = known.len() <= on_line.len() + 50_000;
-                // In a shallow clone a merged branch may be cut off, so what a merge's changes
-                // are (a renumbering confirmed, who made them) is not a fact of its id: not kept.
-                let cut = |id: &Oid| {
-                    self.shallow() && self.facts(*id).map_or(true, |c| c.parents.len() > 1)
-                };
-                let kept = known
-                    .iter()
-                    .filter(|(id, _)| (keep_all || on_line.contains(id)) && !cut(id));
-                // A cache that cannot be written costs only speed next time.
-                let _ = cache::save_entries(path, &self.prefix, kept);
-            }
+                _ => Ok(()),
+            };
+            let written = match written {
+                Ok(()) => self.spool(&missing, spool)?,
+                Err(e) => Err(e),
+            };
+            walk.new = Some(Rc::new(match written {
+                Ok(lines) => lines,
+                // A file that fails as it is written (a full disk): the changes are worked out
+                // again and held in memory.
+                Err(_) => self
+                    .spool(&missing, Spool::in_memory(&self.prefix))?
+                    .context("cannot hold the record changes of the history")?,
+            }));
         }
-        // The answer takes the record changes over rather than copying them, so they are not held
-        // twice; a later walk in this run reads them again from the cache.
-        let out = line
-            .iter()
-            .filter_map(|step| {
-                let entries = known.remove(&step.id)?;
-                let entries = Rc::try_unwrap(entries).unwrap_or_else(|e| e.as_ref().clone());
-                (!entries.is_empty()).then(|| CommitChanges {
-                    commit: Some(step.info()),
-                    entries,
-                })
-            })
-            .collect();
-        *slot = None;
+        self.let_go();
+        walk.steps = line.into_iter();
+        Ok(walk)
+    }
+
+    /// Work out the record changes of `steps` into `spool`, and hand back what it wrote; an error
+    /// of the spool's file is the inner one.
+    fn spool(&self, steps: &[&Step], mut spool: Spool) -> Result<std::io::Result<Lines>> {
+        let mut failed = None;
+        self.work_out(steps, |step, entries, first, last| {
+            let mut write = || {
+                if first {
+                    // In a shallow clone a merged branch may be cut off, so what a merge's changes
+                    // are (a renumbering confirmed, who made them) is not a fact of its id: it is
+                    // written for this walk only.
+                    let fact =
+                        !self.shallow() || self.facts(step.id).is_ok_and(|c| c.parents.len() < 2);
+                    spool.begin(step.id, fact)?;
+                }
+                spool.extend(&entries)?;
+                match last {
+                    true => spool.end(),
+                    false => Ok(()),
+                }
+            };
+            if failed.is_none() {
+                failed = write().err();
+            }
+            Ok(())
+        })?;
+        Ok(match failed {
+            Some(e) => Err(e),
+            None => spool.finish(),
+        })
+    }
+
+    /// The record changes of one step.
+    fn step_changes(&self, step: &Step) -> Result<Vec<Entry>> {
+        let mut out = Vec::new();
+        self.work_out(&[step], |_, entries, _, _| {
+            out.extend(entries);
+            Ok(())
+        })?;
         Ok(out)
     }
 
-    /// The record changes of one step, from its decoded files; in a merge, each with the merged
+    /// Work out the record changes of `steps`, in order, handing each piece of a step to `each`
+    /// with whether it is the step's first and its last. The changed files are decoded
+    /// [`FILES_AT_ONCE`] at a time and let go after: a step with more files is worked on in pieces
+    /// of that many, unless it both adds and removes records (a renumbering pairs a removed file
+    /// with an added one, wherever they are in the step). Each piece's changes are in path order,
+    /// and so are the pieces.
+    fn work_out(
+        &self,
+        steps: &[&Step],
+        mut each: impl FnMut(&Step, Vec<Entry>, bool, bool) -> Result<()>,
+    ) -> Result<()> {
+        let pieces = pieces(steps, FILES_AT_ONCE);
+        let mut at = 0;
+        while at < pieces.len() {
+            let mut end = at + 1;
+            let mut files = pieces[at].1.len();
+            while end < pieces.len() && files + pieces[end].1.len() <= FILES_AT_ONCE {
+                files += pieces[end].1.len();
+                end += 1;
+            }
+            let group = &pieces[at..end];
+            let touched = || group.iter().flat_map(|(i, r)| &steps[*i].files[r.clone()]);
+            self.decode_all(touched())?;
+            // A step of thousands of files would otherwise hold each version twice while its
+            // changes are worked out: decoded, and in its file comparisons.
+            let mut uses = HashMap::new();
+            for t in touched() {
+                for (id, kind) in [(t.old, t.kinds[0]), (t.new, t.kinds[1])] {
+                    if let (Some(id), Kind::File) = (id, kind) {
+                        *uses.entry(id).or_insert(0) += 1;
+                    }
+                }
+            }
+            *self.uses.borrow_mut() = uses;
+            let result = (|| -> Result<()> {
+                for (i, r) in group {
+                    let step = steps[*i];
+                    let entries = self.entries_of(step, &step.files[r.clone()])?;
+                    each(step, entries, r.start == 0, r.end == step.files.len())?;
+                }
+                Ok(())
+            })();
+            self.uses.borrow_mut().clear();
+            self.cache.borrow_mut().clear();
+            result?;
+            at = end;
+        }
+        Ok(())
+    }
+
+    /// The record changes of `files`, changed files of `step` decoded already: all of them, or a
+    /// piece of a step that does not both add and remove records; in a merge, each with the merged
     /// branch's commits that made it.
-    fn step_entries(&self, step: &Step) -> Result<Vec<Entry>> {
-        let diffs = self.step_diffs(step)?;
+    fn entries_of(&self, step: &Step, files: &[cache::Touched]) -> Result<Vec<Entry>> {
+        let diffs = files
+            .iter()
+            .map(|t| self.file_diff(t))
+            .collect::<Result<Vec<_>>>()?;
         let moves = self.confirmed_moves(step, &diffs)?;
         let mut entries = crate::trail::entries_with_moves(&diffs, &moves);
         if self.facts(step.id)?.parents.len() > 1 {
@@ -125,22 +214,25 @@ impl Repo {
         Ok(entries)
     }
 
-    /// The cached record changes, if the cache agrees with the repository about `newest`, the newest
-    /// commit of the walk that changed a record: its changes are computed again and must be the same.
-    pub(super) fn load_entries(&self, newest: Option<&Rc<Step>>) -> Result<Entries> {
-        let Some(path) = &self.entries_file else {
-            return Ok(Entries::new());
+    /// The record-changes cache, if there is one and it agrees with the repository about `newest`,
+    /// the newest commit of the walk that changed a record: its changes are worked out again and
+    /// must be the same.
+    fn stored_entries(&self, newest: Option<&Rc<Step>>) -> Result<Option<Lines>> {
+        let Some(lines) = self
+            .entries_file
+            .as_ref()
+            .and_then(|path| Lines::open(path, &self.prefix))
+        else {
+            return Ok(None);
         };
-        let known = cache::load_entries(path, &self.prefix);
         if let Some(step) = newest {
-            if let Some(cached) = known.get(&step.id) {
-                self.decode_all(step.files.iter())?;
-                if self.step_entries(step)? != **cached {
-                    return Ok(Entries::new());
+            if let Some(cached) = lines.get(&step.id) {
+                if self.step_changes(step)? != cached {
+                    return Ok(None);
                 }
             }
         }
-        Ok(known)
+        Ok(Some(lines))
     }
 
     /// The files of the log that differ between two trees. Folders whose ids are equal are skipped;
@@ -293,8 +385,106 @@ impl Repo {
     }
 }
 
-/// How many commits' changed files a walk decodes before it lets them go.
-const DECODED_AT_ONCE: usize = 512;
+/// How many changed files a walk decodes before it lets them go: a few megabytes of records.
+pub(super) const FILES_AT_ONCE: usize = 1024;
+
+/// The record changes of a walk's commits, newest first, each read when it is asked for (see
+/// [`Repo::walk`]).
+pub struct Changes<'r> {
+    repo: &'r Repo,
+    steps: std::vec::IntoIter<Rc<Step>>,
+    /// What the walk worked out, and what the cache had.
+    new: Option<Rc<Lines>>,
+    stored: Option<Rc<Lines>>,
+}
+
+impl Iterator for Changes<'_> {
+    type Item = Result<Commit>;
+
+    fn next(&mut self) -> Option<Result<Commit>> {
+        loop {
+            let step = self.steps.next()?;
+            let lines = [&self.new, &self.stored]
+                .into_iter()
+                .flatten()
+                .find(|lines| lines.has(&step.id));
+            let held = match lines {
+                Some(lines) if lines.is_long(&step.id) => Held::Line(lines.clone(), step.id),
+                _ => match lines.and_then(|lines| lines.get(&step.id)) {
+                    Some(entries) => Held::Entries(entries),
+                    // A line that passed its check but does not parse (made by hand) is worked
+                    // out again.
+                    None => match self.repo.step_changes(&step) {
+                        Ok(entries) => Held::Entries(entries),
+                        Err(e) => return Some(Err(e)),
+                    },
+                },
+            };
+            if !matches!(&held, Held::Entries(e) if e.is_empty()) {
+                return Some(Ok(Commit {
+                    info: step.info(),
+                    held,
+                }));
+            }
+        }
+    }
+}
+
+/// A commit of a walk, with its record changes: held, or, for a commit of thousands of records,
+/// read from the record-changes file a record at a time each time they are asked for.
+pub struct Commit {
+    pub info: CommitInfo,
+    held: Held,
+}
+
+enum Held {
+    Entries(Vec<Entry>),
+    Line(Rc<Lines>, Oid),
+}
+
+impl Commit {
+    /// Hand each record's changes to `each`, in path order.
+    pub fn each(&self, each: &mut dyn FnMut(&Entry) -> Result<()>) -> Result<()> {
+        match &self.held {
+            Held::Entries(entries) => entries.iter().try_for_each(each),
+            Held::Line(lines, id) => lines.each(id, &mut |e| each(&e)),
+        }
+    }
+
+    /// The commit with all its record changes at once.
+    pub fn into_changes(self) -> Result<CommitChanges> {
+        let entries = match self.held {
+            Held::Entries(entries) => entries,
+            Held::Line(lines, id) => {
+                let mut entries = Vec::new();
+                lines.each(&id, &mut |e| {
+                    entries.push(e);
+                    Ok(())
+                })?;
+                entries
+            }
+        };
+        Ok(CommitChanges {
+            commit: Some(self.info),
+            entries,
+        })
+    }
+}
+
+/// The pieces `steps` are worked on in, in order, as (step, range of its files): a whole step, or
+/// `size` files of a step, in path order, that does not both add and remove records.
+fn pieces(steps: &[&Step], size: usize) -> Vec<(usize, std::ops::Range<usize>)> {
+    let mut out = Vec::new();
+    for (i, step) in steps.iter().enumerate() {
+        let n = step.files.len();
+        let files = &step.files;
+        let whole = files.iter().any(|t| t.old.is_none()) && files.iter().any(|t| t.new.is_none())
+            || files.windows(2).any(|w| w[0].file >= w[1].file);
+        let size = if whole { n } else { size }.max(1);
+        out.extend((0..n).step_by(size).map(|a| (i, a..(a + size).min(n))));
+    }
+    out
+}
 
 /// The file name of a changed file in the actions folder.
 pub(super) fn action_file(t: &cache::Touched) -> Option<&str> {

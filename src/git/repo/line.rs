@@ -115,6 +115,16 @@ impl Repo {
         }
     }
 
+    /// Let go of what the readers of objects keep for the reads that may follow (rebuilt objects,
+    /// decoded records), when a walk has read what it needs; a later read opens them again.
+    pub(super) fn let_go(&self) {
+        self.readers.borrow_mut().clear();
+        *self.packs.borrow_mut() = None;
+        *self.small.borrow_mut() = None;
+        self.trees.borrow_mut().clear();
+        self.cache.borrow_mut().clear();
+    }
+
     /// The steps from `tip` back along first parents, for a walk that needs only those that change
     /// one file at a time (see [`Repo::next_step`]). With git's commit-graph and its changed-path
     /// Bloom filters, and no `stop`, commits the filters rule out are never read; otherwise the whole

@@ -12,8 +12,11 @@
 //! cold walk, never a wrong answer. It is written atomically (a temporary file renamed into place),
 //! so concurrent runs leave one whole file. Setting `OSLOG_NO_CACHE` turns it off.
 
+mod lines;
+
+pub use lines::{Lines, Spool};
+
 use super::tree::Kind as EntryKind;
-use crate::trail::Entry;
 use git2::{ObjectType, Oid};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize, Serializer};
@@ -28,8 +31,9 @@ use std::rc::Rc;
 /// 4 when links and submodules in a record's place became changes of their own, 5 when a
 /// milestone's `description` and a record's `source` became fields that load and are compared, 6
 /// when reviewers' flags covered more moves and a merge's changes named the merged branch's commits
-/// that made them.
-const FORMAT: &str = "oslog-history-cache 7";
+/// that made them, 7 when a milestone given a new date became one change, 8 when record changes
+/// were stored a commit a line.
+const FORMAT: &str = "oslog-history-cache 8";
 
 /// A record file a commit changed: its path under the log root, its ids before and after, and what
 /// it was on each side (a regular file, or a symbolic link or submodule in the record's place).
@@ -58,9 +62,6 @@ pub struct Step {
 
 /// The cached steps by commit id.
 pub type Known = HashMap<Oid, Rc<Step>>;
-
-/// The record changes of each commit, by commit id.
-pub type Entries = HashMap<Oid, Rc<Vec<Entry>>>;
 
 #[derive(Serialize, Deserialize)]
 struct Stored<C> {
@@ -117,6 +118,25 @@ pub fn path(git_dir: &Path, prefix: &str, kind: Kind) -> Option<PathBuf> {
         }
     };
     Some(git_dir.join("oslog").join(name))
+}
+
+/// Remove the temporary files in the cache's folder (`path`'s) that a run killed while it wrote
+/// left behind: those not written to for a day, which no run still writing would leave so long.
+fn sweep(path: &Path) {
+    const DAY: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);
+    let Some(entries) = path.parent().and_then(|d| std::fs::read_dir(d).ok()) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let stale = e
+            .metadata()
+            .ok()
+            .and_then(|m| m.modified().ok()?.elapsed().ok());
+        let name = e.file_name();
+        if crate::store::is_temporary(&name.to_string_lossy()) && stale.is_some_and(|t| t > DAY) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }
 
 /// The start of the first line, up to the checksum.
@@ -213,9 +233,11 @@ impl<W: Write> Write for Body<W> {
     }
 }
 
+/// The largest cache file read: larger than any oslog writes for a log it can walk.
+const MAX_BYTES: u64 = 1 << 30;
+
 /// A cache file's text; none for a file larger than any cache oslog writes for a log it can walk.
 fn read(path: &Path) -> Option<String> {
-    const MAX_BYTES: u64 = 1 << 30;
     let meta = std::fs::metadata(path).ok()?;
     if !meta.is_file() || meta.len() > MAX_BYTES {
         return None;
@@ -323,34 +345,6 @@ pub fn save<'a>(
     steps: impl Iterator<Item = &'a Step> + Clone,
 ) -> anyhow::Result<()> {
     write(path, prefix, steps.map(stored_step))
-}
-
-/// The record changes stored at `path` for the log at `prefix`; empty when there is no cache or it
-/// fails a check.
-pub fn load_entries(path: &Path, prefix: &str) -> Entries {
-    let text = read(path);
-    let stored: Option<Vec<(String, Vec<Entry>)>> = text.and_then(|t| decode(&t, prefix));
-    let mut out = Entries::new();
-    for (id, entries) in stored.unwrap_or_default() {
-        let Some(id) = oid(&id) else {
-            return Entries::new();
-        };
-        out.insert(id, Rc::new(entries));
-    }
-    out
-}
-
-/// Replace the record-changes cache at `path`.
-pub fn save_entries<'a>(
-    path: &Path,
-    prefix: &str,
-    entries: impl Iterator<Item = (&'a Oid, &'a Rc<Vec<Entry>>)> + Clone,
-) -> anyhow::Result<()> {
-    write(
-        path,
-        prefix,
-        entries.map(|(id, e)| (id.to_string(), e.as_ref())),
-    )
 }
 
 #[cfg(test)]
