@@ -2,12 +2,13 @@
 //! HTML file.
 
 use super::args::{formats, AsOf, Format};
-use super::{Context, Outcome};
+use super::{Context, Outcome, Snapshot};
 use crate::git::{Bound, Repo};
 use crate::model::{Action, Milestone, Themes};
 use crate::report::monthly::Since;
 use crate::report::{annual, monthly, Withheld};
 use crate::store::Log;
+use crate::trail::CommitChanges;
 use anyhow::{bail, Context as _, Result};
 use chrono::{Months, NaiveDate};
 use std::io::Write;
@@ -232,7 +233,7 @@ fn actions(args: ActionsArgs, as_of: &AsOf, ctx: &Context, out: &mut dyn Write) 
     let (themes, actions, milestones, withheld) = records(&log, args.common.public);
     // The chart follows git history where the log has one; a log outside git keeps its dates.
     let history = match Repo::open(&ctx.root()?) {
-        Ok(repo) => withheld.kept_history(oldest_first(repo.changes(snap.tip(&repo)?, None)?)),
+        Ok(repo) => withheld.kept_history(oldest_first(chart_history(&repo, &snap)?)),
         Err(_) => Vec::new(),
     };
     let mut report = crate::report::actions::actions(
@@ -410,6 +411,27 @@ fn since_day(
 }
 
 /// The history's changes, oldest first (the walk gives them newest first).
+/// The history's record changes, newest first, as much of them as the chart over time reads
+/// (`over_time::read_by_chart`): a long history's changes are never held whole.
+fn chart_history(repo: &Repo, snap: &Snapshot) -> Result<Vec<CommitChanges>> {
+    let mut commits = Vec::new();
+    for c in repo.walk(snap.tip(repo)?, None)? {
+        let c = c?;
+        let mut entries = Vec::new();
+        c.each(&mut |e| {
+            entries.extend(crate::report::over_time::read_by_chart(e));
+            Ok(())
+        })?;
+        if !entries.is_empty() {
+            commits.push(CommitChanges {
+                commit: Some(c.info),
+                entries,
+            });
+        }
+    }
+    Ok(commits)
+}
+
 pub(super) fn oldest_first(
     mut commits: Vec<crate::trail::CommitChanges>,
 ) -> Vec<crate::trail::CommitChanges> {

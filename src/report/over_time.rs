@@ -3,7 +3,7 @@
 //! a log without history), with the caption that says which.
 
 use crate::model::{Action, LogDate, Status};
-use crate::trail::{CommitChanges, Event};
+use crate::trail::{CommitChanges, Entry, Event};
 use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -77,6 +77,32 @@ pub fn over_time(actions: &[&Action], commits: &[CommitChanges], today: NaiveDat
         caption,
         left_out,
     }
+}
+
+/// What the chart reads of a record change (see `from_history`): an action's number, the event and
+/// the number it had, what stands in its file's place, and the changes of its status; `None` for a
+/// milestone's. A walk of a long history keeps this much of each change rather than all of it.
+pub fn read_by_chart(e: &Entry) -> Option<Entry> {
+    e.action?;
+    Some(Entry {
+        action: e.action,
+        milestone: None,
+        file: e.file.clone(),
+        event: e.event,
+        from: e.from,
+        theme: None,
+        title: None,
+        changes: e
+            .changes
+            .iter()
+            .filter(|c| c.field == "status")
+            .cloned()
+            .collect(),
+        flags: Vec::new(),
+        was: e.was,
+        now: e.now,
+        credit: Vec::new(),
+    })
 }
 
 /// When an action was completed or closed: its sign-off, else its last dated update; `None` for an
@@ -290,6 +316,68 @@ mod tests {
         );
         let (points, from) = from_history(&[], &dated, day("2019-04-02"));
         assert_eq!((points, from), (dated, None));
+    }
+
+    #[test]
+    fn what_the_chart_reads_of_a_change_draws_the_same_chart() {
+        let mut renumbered = entry(3, Event::Renumbered, "x", Vec::new());
+        renumbered.from = Some(1);
+        let commits = vec![
+            commit(
+                "2019-02-03",
+                vec![
+                    entry(
+                        1,
+                        Event::Added,
+                        "x",
+                        vec![change("status", Op::Changed, None, "ongoing")],
+                    ),
+                    entry(
+                        2,
+                        Event::Added,
+                        "x",
+                        vec![change("status", Op::Changed, None, "ongoing")],
+                    ),
+                ],
+            ),
+            commit(
+                "2019-03-20",
+                vec![entry(
+                    2,
+                    Event::Changed,
+                    "x",
+                    vec![
+                        change("title", Op::Changed, Some("Old"), "New"),
+                        change("status", Op::Changed, Some("ongoing"), "complete"),
+                    ],
+                )],
+            ),
+            commit("2019-04-01", vec![renumbered]),
+            commit(
+                "2019-05-09",
+                vec![entry(2, Event::Removed, "x", Vec::new())],
+            ),
+        ];
+        let read: Vec<CommitChanges> = commits
+            .iter()
+            .map(|c| CommitChanges {
+                commit: c.commit.clone(),
+                entries: c.entries.iter().filter_map(read_by_chart).collect(),
+            })
+            .collect();
+        assert!(read[1].entries[0]
+            .changes
+            .iter()
+            .all(|c| c.field == "status"));
+        assert_eq!(read[2].entries[0].from, Some(1));
+        let today = day("2019-06-02");
+        assert_eq!(
+            from_history(&read, &[], today),
+            from_history(&commits, &[], today)
+        );
+        let mut milestone = entry(1, Event::Added, "x", Vec::new());
+        (milestone.action, milestone.milestone) = (None, Some("workshop".into()));
+        assert_eq!(read_by_chart(&milestone), None);
     }
 
     #[test]
