@@ -452,19 +452,25 @@ fn emit<R>(
     report: &R,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let mut buf = Vec::new();
-    match common.format() {
-        Format::Docx => bail!("--format docx is for `report actions`; this report is md or html"),
-        Format::Html => html(&mut buf, report)?,
-        _ => md(&mut buf, report)?,
-    }
+    // Written as it is rendered: the action log of a large log is tens of megabytes.
+    let render = |w: &mut dyn Write| -> Result<()> {
+        match common.format() {
+            Format::Docx => bail!("--format docx is for `report actions`; this report is md or html"),
+            Format::Html => html(w, report),
+            _ => Ok(md(w, report)?),
+        }
+    };
     match &common.out {
         Some(path) => {
-            crate::store::write_atomic(path, &buf)
-                .with_context(|| format!("cannot write {}", path.display()))?;
+            crate::store::write_atomic_with(path, |file| {
+                let mut w = std::io::BufWriter::new(file);
+                render(&mut w)?;
+                Ok(w.flush()?)
+            })
+            .with_context(|| format!("cannot write {}", path.display()))?;
             writeln!(out, "wrote {}", path.display())?;
         }
-        None => out.write_all(&buf)?,
+        None => render(out)?,
     }
     Ok(())
 }

@@ -105,7 +105,17 @@ pub fn path_in(root: &Path, rel: &Path) -> Result<PathBuf> {
 
 /// Replace `path` with `contents` (text, or the bytes of a document) atomically.
 pub fn write_atomic(path: &Path, contents: impl AsRef<[u8]>) -> Result<()> {
-    let tmp = temp_in(path, contents)?;
+    write_atomic_with(path, |file| Ok(file.write_all(contents.as_ref())?))
+}
+
+/// [`write_atomic`] for a document too large to hold in memory at once (a report, a page): `write`
+/// writes it into the temporary file before it is synced and renamed into place.
+pub fn write_atomic_with(
+    path: &Path,
+    write: impl FnOnce(&mut std::fs::File) -> Result<()>,
+) -> Result<()> {
+    let tmp = temp_written(path, write)?;
+    super::fault::write_point()?;
     tmp.persist(path)
         .map_err(|e| e.error)
         .with_context(|| format!("cannot replace {}", path.display()))?;

@@ -27,7 +27,7 @@ pub mod yaml;
 
 pub use atomic::{
     add_lines, add_lines_aside, aside, create_new, is_temporary, path_in, put_aside, sync_folder,
-    write_aside, write_aside_with, write_atomic,
+    write_aside, write_aside_with, write_atomic, write_atomic_with,
 };
 pub use decode::Spans;
 pub use index::{caches_off, load_indexed, place, unplaced};
