@@ -6,9 +6,9 @@ use super::{Context, Outcome, Snapshot};
 use crate::git::{Bound, Repo};
 use crate::model::{Action, Milestone, Themes};
 use crate::report::monthly::Since;
+use crate::report::over_time::{self, Dated};
 use crate::report::{annual, monthly, Withheld};
 use crate::store::Log;
-use crate::trail::CommitChanges;
 use anyhow::{bail, Context as _, Result};
 use chrono::{Months, NaiveDate};
 use std::io::Write;
@@ -233,7 +233,7 @@ fn actions(args: ActionsArgs, as_of: &AsOf, ctx: &Context, out: &mut dyn Write) 
     let (themes, actions, milestones, withheld) = records(&log, args.common.public);
     // The chart follows git history where the log has one; a log outside git keeps its dates.
     let history = match Repo::open(&ctx.root()?) {
-        Ok(repo) => withheld.kept_history(oldest_first(chart_history(&repo, &snap)?)),
+        Ok(repo) => withheld.kept_moves(chart_history(&repo, &snap)?),
         Err(_) => Vec::new(),
     };
     let mut report = crate::report::actions::actions(
@@ -411,30 +411,29 @@ fn since_day(
 }
 
 /// The history's changes, oldest first (the walk gives them newest first).
-/// The history's record changes, newest first, as much of them as the chart over time reads
-/// (`over_time::read_by_chart`): a long history's changes are never held whole.
-fn chart_history(repo: &Repo, snap: &Snapshot) -> Result<Vec<CommitChanges>> {
-    let mut commits = Vec::new();
+/// What the chart over time reads of the history (`over_time::read_by_chart`), oldest first: a long
+/// history's record changes are never held whole.
+fn chart_history(repo: &Repo, snap: &Snapshot) -> Result<Vec<Dated>> {
+    let mut history = Vec::new();
     for c in repo.walk(snap.tip(repo)?, None)? {
         let c = c?;
-        let mut entries = Vec::new();
+        let mut moves = Vec::new();
         c.each(&mut |e| {
-            entries.extend(crate::report::over_time::read_by_chart(e));
+            moves.extend(over_time::read_by_chart(e));
             Ok(())
         })?;
-        if !entries.is_empty() {
-            commits.push(CommitChanges {
-                commit: Some(c.info),
-                entries,
+        if !moves.is_empty() {
+            history.push(Dated {
+                date: c.info.date,
+                moves,
             });
         }
     }
-    Ok(commits)
+    history.reverse();
+    Ok(history)
 }
 
-pub(super) fn oldest_first(
-    mut commits: Vec<crate::trail::CommitChanges>,
-) -> Vec<crate::trail::CommitChanges> {
+fn oldest_first(mut commits: Vec<crate::trail::CommitChanges>) -> Vec<crate::trail::CommitChanges> {
     commits.reverse();
     commits
 }
@@ -455,7 +454,9 @@ fn emit<R>(
     // Written as it is rendered: the action log of a large log is tens of megabytes.
     let render = |w: &mut dyn Write| -> Result<()> {
         match common.format() {
-            Format::Docx => bail!("--format docx is for `report actions`; this report is md or html"),
+            Format::Docx => {
+                bail!("--format docx is for `report actions`; this report is md or html")
+            }
             Format::Html => html(w, report),
             _ => Ok(md(w, report)?),
         }

@@ -3,7 +3,7 @@
 //! feed of the changes and a calendar of the dates.
 
 use super::args::AsOf;
-use super::report::{oldest_first, records};
+use super::report::records;
 use super::{Context, Outcome};
 use crate::git::Repo;
 use crate::output::feed::Place;
@@ -98,7 +98,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Outcome> {
         &themes,
         &actions,
         &milestones,
-        &oldest_first(newest_first.clone()),
+        &crate::report::over_time::read_history(newest_first.iter().rev()),
         snap.today,
         args.public,
     );

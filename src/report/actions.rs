@@ -3,12 +3,11 @@
 //! the figures its charts draw. Renderers in `output/report_md.rs` and `output/html.rs` turn it into
 //! Markdown and HTML; nothing here formats markup.
 
-use super::over_time::{over_time, Chart};
+use super::over_time::{over_time, Chart, Dated};
 use super::theme::{owner, theme_infos, ThemeInfo};
 use crate::model::{
     Action, Deadline, LogDate, Milestone, MilestoneKind, MilestoneStatus, Status, Themes,
 };
-use crate::trail::CommitChanges;
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -148,7 +147,7 @@ pub fn actions(
     themes: &Themes,
     actions: &[&Action],
     milestones: &[&Milestone],
-    history: &[CommitChanges],
+    history: &[Dated],
     today: NaiveDate,
     public: bool,
 ) -> ActionsReport {

@@ -32,7 +32,7 @@ pub struct Chart {
 /// covers, and from the log's own dates before them, or throughout when there is no history. An
 /// action that finished on no day the log gives is drawn in no month (neither open nor completed)
 /// before the history begins, and the caption says how many.
-pub fn over_time(actions: &[&Action], commits: &[CommitChanges], today: NaiveDate) -> Chart {
+pub fn over_time(actions: &[&Action], commits: &[Dated], today: NaiveDate) -> Chart {
     let undated: Vec<u32> = actions
         .iter()
         .filter(|a| !a.status.is_open() && finished(a).is_none())
@@ -79,30 +79,66 @@ pub fn over_time(actions: &[&Action], commits: &[CommitChanges], today: NaiveDat
     }
 }
 
-/// What the chart reads of a record change (see `from_history`): an action's number, the event and
-/// the number it had, what stands in its file's place, and the changes of its status; `None` for a
-/// milestone's. A walk of a long history keeps this much of each change rather than all of it.
-pub fn read_by_chart(e: &Entry) -> Option<Entry> {
-    e.action?;
-    Some(Entry {
-        action: e.action,
-        milestone: None,
-        file: e.file.clone(),
-        event: e.event,
-        from: e.from,
-        theme: None,
-        title: None,
-        changes: e
-            .changes
-            .iter()
-            .filter(|c| c.field == "status")
-            .cloned()
-            .collect(),
-        flags: Vec::new(),
-        was: e.was,
-        now: e.now,
-        credit: Vec::new(),
+/// What the chart reads of one change to an action: its number, whether it left its number (or
+/// the log) or came from another, and the status it was given. A walk of a long history keeps this
+/// much of each change, not the change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Move {
+    pub action: u32,
+    pub left: Left,
+    pub status: Option<Status>,
+}
+
+/// Whether a change took an action out of the log, or brought it from another number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Left {
+    /// Removed, or a link or submodule put in its file's place.
+    Gone,
+    /// Renumbered from this number.
+    From(u32),
+    Stayed,
+}
+
+/// A commit of the history as the chart reads it: its day and its changes to actions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Dated {
+    pub date: NaiveDate,
+    pub moves: Vec<Move>,
+}
+
+/// What the chart reads of a record change; `None` for a milestone's.
+pub fn read_by_chart(e: &Entry) -> Option<Move> {
+    let action = e.action?;
+    let left = match (e.event, e.from) {
+        (Event::Removed, _) => Left::Gone,
+        (Event::NotAFile, _) if e.now.is_some() => Left::Gone,
+        (Event::Renumbered, Some(from)) => Left::From(from),
+        _ => Left::Stayed,
+    };
+    let status = e
+        .changes
+        .iter()
+        .rev()
+        .filter(|c| c.field == "status")
+        .find_map(|c| c.new.as_deref().and_then(Status::parse));
+    Some(Move {
+        action,
+        left,
+        status,
     })
+}
+
+/// What the chart reads of whole commits, in their order.
+pub fn read_history<'a>(commits: impl IntoIterator<Item = &'a CommitChanges>) -> Vec<Dated> {
+    commits
+        .into_iter()
+        .filter_map(|c| {
+            Some(Dated {
+                date: c.commit.as_ref()?.date,
+                moves: c.entries.iter().filter_map(read_by_chart).collect(),
+            })
+        })
+        .collect()
 }
 
 /// When an action was completed or closed: its sign-off, else its last dated update; `None` for an
@@ -154,15 +190,12 @@ fn dated(actions: &[&Action], today: NaiveDate) -> Vec<Point> {
 /// for the months it covers and from `dated` (the log's own dates) before it. Returns the points and
 /// the first month drawn from history, if any. Commits after `today` are left out.
 fn from_history(
-    commits: &[CommitChanges],
+    commits: &[Dated],
     dated: &[Point],
     today: NaiveDate,
 ) -> (Vec<Point>, Option<String>) {
-    let commits: Vec<&CommitChanges> = commits
-        .iter()
-        .filter(|c| c.commit.as_ref().is_some_and(|i| i.date <= today))
-        .collect();
-    let Some(first) = commits.first().and_then(|c| c.commit.as_ref()) else {
+    let commits: Vec<&Dated> = commits.iter().filter(|c| c.date <= today).collect();
+    let Some(first) = commits.first() else {
         return (dated.to_vec(), None);
     };
     let month = |d: NaiveDate| format!("{:04}-{:02}", d.year(), d.month());
@@ -173,32 +206,21 @@ fn from_history(
     let mut day = first.date.with_day(1).expect("the first of a month");
     while day <= today {
         let end = day + Months::new(1);
-        while let Some(c) = commits.get(next) {
-            let info = c.commit.as_ref().expect("filtered on commit");
-            if info.date >= end {
-                break;
-            }
-            for e in &c.entries {
-                let Some(id) = e.action else { continue };
-                match e.event {
-                    // Gone from the log: removed, or a link or submodule in its file's place.
-                    Event::Removed => {
-                        status.remove(&id);
+        while let Some(c) = commits.get(next).filter(|c| c.date < end) {
+            for m in &c.moves {
+                match m.left {
+                    Left::Gone => {
+                        status.remove(&m.action);
                     }
-                    Event::NotAFile if e.now.is_some() => {
-                        status.remove(&id);
-                    }
-                    Event::Renumbered => {
-                        if let Some(s) = e.from.and_then(|f| status.remove(&f)) {
-                            status.insert(id, s);
+                    Left::From(from) => {
+                        if let Some(s) = status.remove(&from) {
+                            status.insert(m.action, s);
                         }
                     }
-                    _ => {}
+                    Left::Stayed => {}
                 }
-                for ch in e.changes.iter().filter(|c| c.field == "status") {
-                    if let Some(s) = ch.new.as_deref().and_then(Status::parse) {
-                        status.insert(id, s);
-                    }
+                if let Some(s) = m.status {
+                    status.insert(m.action, s);
                 }
             }
             next += 1;
@@ -303,7 +325,7 @@ mod tests {
             ),
             commit("2019-09-01", vec![added(3, "ongoing")]),
         ];
-        let (points, from) = from_history(&commits, &dated, day("2019-04-02"));
+        let (points, from) = from_history(&read_history(&commits), &dated, day("2019-04-02"));
         assert_eq!(from.as_deref(), Some("2019-02"));
         assert_eq!(
             figures(&points),
@@ -319,65 +341,66 @@ mod tests {
     }
 
     #[test]
-    fn what_the_chart_reads_of_a_change_draws_the_same_chart() {
+    fn the_chart_reads_of_a_change_where_the_action_went_and_its_status() {
         let mut renumbered = entry(3, Event::Renumbered, "x", Vec::new());
         renumbered.from = Some(1);
-        let commits = vec![
-            commit(
-                "2019-02-03",
-                vec![
-                    entry(
-                        1,
-                        Event::Added,
-                        "x",
-                        vec![change("status", Op::Changed, None, "ongoing")],
-                    ),
-                    entry(
-                        2,
-                        Event::Added,
-                        "x",
-                        vec![change("status", Op::Changed, None, "ongoing")],
-                    ),
-                ],
-            ),
-            commit(
-                "2019-03-20",
-                vec![entry(
-                    2,
-                    Event::Changed,
-                    "x",
-                    vec![
-                        change("title", Op::Changed, Some("Old"), "New"),
-                        change("status", Op::Changed, Some("ongoing"), "complete"),
-                    ],
-                )],
-            ),
-            commit("2019-04-01", vec![renumbered]),
-            commit(
-                "2019-05-09",
-                vec![entry(2, Event::Removed, "x", Vec::new())],
-            ),
-        ];
-        let read: Vec<CommitChanges> = commits
-            .iter()
-            .map(|c| CommitChanges {
-                commit: c.commit.clone(),
-                entries: c.entries.iter().filter_map(read_by_chart).collect(),
-            })
-            .collect();
-        assert!(read[1].entries[0]
-            .changes
-            .iter()
-            .all(|c| c.field == "status"));
-        assert_eq!(read[2].entries[0].from, Some(1));
-        let today = day("2019-06-02");
-        assert_eq!(
-            from_history(&read, &[], today),
-            from_history(&commits, &[], today)
+        let mut linked = entry(4, Event::NotAFile, "x", Vec::new());
+        linked.now = Some(crate::trail::NotAFile::Symlink);
+        let restored = entry(5, Event::NotAFile, "x", Vec::new());
+        let changed = entry(
+            2,
+            Event::Changed,
+            "x",
+            vec![
+                change("status", Op::Changed, Some("open"), "ongoing"),
+                change("title", Op::Changed, Some("Old"), "New"),
+                change("status", Op::Changed, Some("ongoing"), "complete"),
+            ],
         );
+        let removed = entry(6, Event::Removed, "x", Vec::new());
+        let read = |e: &Entry| read_by_chart(e).map(|m| (m.action, m.left, m.status));
+        assert_eq!(read(&renumbered), Some((3, Left::From(1), None)));
+        assert_eq!(read(&linked), Some((4, Left::Gone, None)));
+        assert_eq!(read(&restored), Some((5, Left::Stayed, None)));
+        assert_eq!(
+            read(&changed),
+            Some((2, Left::Stayed, Some(Status::Complete)))
+        );
+        assert_eq!(read(&removed), Some((6, Left::Gone, None)));
         let mut milestone = entry(1, Event::Added, "x", Vec::new());
         (milestone.action, milestone.milestone) = (None, Some("workshop".into()));
         assert_eq!(read_by_chart(&milestone), None);
+        // A renumbering carries the status over; a removal ends it.
+        let commits = vec![
+            commit(
+                "2019-02-03",
+                vec![entry(
+                    1,
+                    Event::Added,
+                    "x",
+                    vec![change("status", Op::Changed, None, "complete")],
+                )],
+            ),
+            commit("2019-03-20", vec![renumbered]),
+            commit("2019-04-01", vec![removed.clone()]),
+            commit(
+                "2019-05-09",
+                vec![Entry {
+                    action: Some(3),
+                    ..removed
+                }],
+            ),
+        ];
+        let (points, _) = from_history(&read_history(&commits), &[], day("2019-05-10"));
+        assert_eq!(
+            figures(&points),
+            vec![
+                ("2019-02", 0, 1),
+                ("2019-03", 0, 1),
+                ("2019-04", 0, 1),
+                ("2019-05", 0, 0)
+            ]
+        );
     }
 
     #[test]
@@ -394,7 +417,7 @@ mod tests {
         );
         let caption = over_time(
             &[&a],
-            &[commit("2019-02-03", vec![added])],
+            &read_history(&[commit("2019-02-03", vec![added])]),
             day("2019-02-10"),
         )
         .caption;

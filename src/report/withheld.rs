@@ -2,6 +2,7 @@
 //! declare public, such as the rows of a paper given to members only. Every report and every
 //! publishing command filters its records and its history through one [`Withheld`].
 
+use super::over_time::Dated;
 use crate::model::{Action, Milestone, Themes};
 use crate::trail::CommitChanges;
 use std::collections::BTreeSet;
@@ -71,6 +72,15 @@ impl Withheld {
             });
         }
         commits
+    }
+
+    /// What the chart over time reads of the history, without the changes of the actions left
+    /// out.
+    pub fn kept_moves(&self, mut history: Vec<Dated>) -> Vec<Dated> {
+        for c in &mut history {
+            c.moves.retain(|m| !self.actions.contains(&m.action));
+        }
+        history
     }
 
     /// The sentence a public report carries about what it left out: empty when nothing was.
