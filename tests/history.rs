@@ -834,6 +834,111 @@ fn a_damaged_or_foreign_cache_is_detected_and_rebuilt() {
     }
 }
 
+/// A cold walk killed, or failing, after any commit whose record changes it has written leaves the
+/// cache as it was (none, or the one an earlier, shorter walk wrote) and prints nothing; the next
+/// run gives the answers a run without the cache gives.
+#[test]
+fn a_walk_killed_or_failing_as_it_writes_the_cache_leaves_the_cache_as_it_was() {
+    let (dir, _repo) = scenario();
+    let cold = answers(dir.path(), false);
+    let folder = dir.path().join(".git/oslog");
+    let entries = folder.join("entries.cache");
+    let log =
+        |env: &[(&str, &str)]| common::oslog_with(dir.path(), &["log", "--format", "json"], env);
+    // The scenario's first-parent line has 5 commits that change records; an older cache knows the
+    // 3 oldest, so a walk then writes 2.
+    for (earlier, written) in [(None, 5), (Some("HEAD~2"), 2)] {
+        for (var, k) in ["OSLOG_ABORT_AT", "OSLOG_FAIL_AT"]
+            .into_iter()
+            .flat_map(|v| (1..=written + 1).map(move |k| (v, k)))
+        {
+            let _ = std::fs::remove_dir_all(&folder);
+            if let Some(rev) = earlier {
+                let o = common::oslog_with(dir.path(), &["log", "--until", rev], &[]);
+                assert!(o.status.success());
+            }
+            let before = std::fs::read(&entries).ok();
+            let at = format!("history-spooled:{k}");
+            let o = log(&[(var, &at)]);
+            let err = String::from_utf8_lossy(&o.stderr);
+            if k > written {
+                // Past the last commit written: the point is never reached.
+                assert!(o.status.success(), "{var} {at}: {err}");
+                continue;
+            }
+            assert!(!o.status.success(), "{var} {at}");
+            assert!(
+                o.stdout.is_empty(),
+                "{var} {at}: printed before the walk was whole"
+            );
+            if var == "OSLOG_FAIL_AT" {
+                assert_eq!(o.status.code(), Some(2), "{err}");
+                assert!(err.contains("injected failure at history-spooled"), "{err}");
+            }
+            assert_eq!(
+                std::fs::read(&entries).ok(),
+                before,
+                "{var} {at}: the cache changed"
+            );
+            assert_eq!(answers(dir.path(), true), cold, "{var} {at}");
+            assert!(entries.exists());
+        }
+    }
+}
+
+/// Two cold walks at once: the one that finishes last puts its cache in place over the other's,
+/// after the other swept the cache's folder without touching its temporary file. Both answer as a
+/// run without the cache does, and so does the next run, from the cache they left.
+#[cfg(unix)]
+#[test]
+fn two_cold_walks_at_once_each_leave_a_whole_cache() {
+    let (dir, _repo) = scenario();
+    let cold = answers(dir.path(), false);
+    let args = ["log", "--format", "json"];
+    let reached = tempfile::tempdir().unwrap();
+    let slow = common::oslog_command(dir.path(), &args)
+        .env("OSLOG_DELAY", "history-walked:1500")
+        .env("OSLOG_REACHED", reached.path())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while !reached.path().join("history-walked").exists() {
+        assert!(
+            started.elapsed().as_secs() < 30,
+            "the slow walk never got there"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let fast = common::oslog_with(dir.path(), &args, &[]);
+    let entries = dir.path().join(".git/oslog/entries.cache");
+    let file_of = |path: &Path| {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(path).map(|m| (m.dev(), m.ino())).unwrap()
+    };
+    let fast_file = file_of(&entries);
+    let slow = slow.wait_with_output().unwrap();
+    assert!(fast.status.success() && slow.status.success());
+    assert_ne!(
+        file_of(&entries),
+        fast_file,
+        "the slow walk's cache, put in place last, is the one left"
+    );
+    let expected = common::oslog_with(dir.path(), &args, &[("OSLOG_NO_CACHE", "1")]).stdout;
+    assert_eq!(fast.stdout, expected);
+    assert_eq!(slow.stdout, expected);
+    assert_eq!(answers(dir.path(), true), cold);
+    let left: Vec<_> = std::fs::read_dir(dir.path().join(".git/oslog"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        left.len(),
+        2,
+        "the two cache files, no temporary one: {left:?}"
+    );
+}
+
 /// A run killed while it writes the cache leaves its temporary file in the cache's folder; the next
 /// run that writes the cache removes it once it has not been written to for a day, and leaves a
 /// newer one (another run may be writing it).

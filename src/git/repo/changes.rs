@@ -128,8 +128,12 @@ impl Repo {
             if failed.is_none() {
                 failed = write().err();
             }
-            Ok(())
+            match last {
+                true => crate::store::fault::point("history-spooled"),
+                false => Ok(()),
+            }
         })?;
+        crate::store::fault::point("history-walked")?;
         Ok(match failed {
             Some(e) => Err(e),
             None => spool.finish(),
