@@ -14,6 +14,7 @@ use super::{oid, preamble, BUFFER, MAX_BYTES};
 use crate::trail::Entry;
 use anyhow::{anyhow, Result};
 use git2::Oid;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
@@ -48,8 +49,24 @@ pub struct Lines {
 }
 
 enum Source {
-    File(File),
+    File(RefCell<Cursor>),
     Memory(Vec<u8>),
+}
+
+/// A file read through one buffer, with where the reading stands: lines asked for in the order
+/// they were written (as a walk asks for them) are read without a system call each.
+struct Cursor {
+    file: BufReader<File>,
+    at: u64,
+}
+
+impl Cursor {
+    fn new(file: File) -> RefCell<Cursor> {
+        RefCell::new(Cursor {
+            file: BufReader::with_capacity(BUFFER, file),
+            at: u64::MAX,
+        })
+    }
 }
 
 impl Lines {
@@ -85,7 +102,7 @@ impl Lines {
             start += n as u64;
         }
         Some(Lines {
-            src: Source::File(file),
+            src: Source::File(Cursor::new(file)),
             at,
         })
     }
@@ -95,28 +112,47 @@ impl Lines {
         self.at.len()
     }
 
-    /// A reader of `len` bytes from `start`.
-    fn reader(&self, (start, len): Place) -> io::Result<Box<dyn BufRead + '_>> {
+    /// Hand `read` a reader of `len` bytes from `start`.
+    fn read_at<T>(
+        &self,
+        (start, len): Place,
+        read: impl FnOnce(&mut dyn BufRead) -> Result<T>,
+    ) -> Result<T> {
         match &self.src {
-            Source::File(file) => {
-                let mut file = file;
-                file.seek(SeekFrom::Start(start))?;
-                let part = file.take(len as u64);
-                Ok(Box::new(BufReader::with_capacity(BUFFER, part)))
+            Source::File(cursor) => {
+                let mut cursor = cursor.borrow_mut();
+                let Cursor { file, at } = &mut *cursor;
+                if *at == u64::MAX {
+                    file.seek(SeekFrom::Start(start))?;
+                } else if *at != start {
+                    // Within what the buffer holds, a seek keeps it.
+                    file.seek_relative(start as i64 - *at as i64)?;
+                }
+                let mut part = file.take(len as u64);
+                // Where the reading stands is unknown until `read` has returned.
+                *at = u64::MAX;
+                let made = read(&mut part);
+                if made.is_ok() {
+                    *at = start + (len as u64 - part.limit());
+                }
+                made
             }
             Source::Memory(text) => {
-                let start = usize::try_from(start).map_err(|_| io::ErrorKind::InvalidData)?;
-                let part = text.get(start..start + len);
-                Ok(Box::new(part.ok_or(io::ErrorKind::UnexpectedEof)?))
+                let start = usize::try_from(start)?;
+                let part = text.get(start..start.saturating_add(len));
+                read(&mut part.ok_or_else(|| io::Error::from(io::ErrorKind::UnexpectedEof))?)
             }
         }
     }
 
     /// `len` bytes from `start`, all of them.
     fn bytes(&self, at: Place) -> Option<Vec<u8>> {
-        let mut bytes = Vec::with_capacity(at.1);
-        self.reader(at).ok()?.read_to_end(&mut bytes).ok()?;
-        (bytes.len() == at.1).then_some(bytes)
+        self.read_at(at, |r| {
+            let mut bytes = vec![0; at.1];
+            r.read_exact(&mut bytes)?;
+            Ok(bytes)
+        })
+        .ok()
     }
 
     /// Where a line's JSON is, and the CRC-32 its line gives for it.
@@ -147,9 +183,7 @@ impl Lines {
             return false;
         };
         let mut crc = Crc::new(io::sink());
-        let copied = self
-            .reader(json)
-            .and_then(|mut r| io::copy(&mut r, &mut crc));
+        let copied = self.read_at(json, |r| Ok(io::copy(r, &mut crc)?));
         copied.is_ok_and(|n| n == json.1 as u64) && crc.crc.finalize() == sum
     }
 
@@ -180,30 +214,32 @@ impl Lines {
         let bad = || anyhow!("the record changes of commit {id} do not read back as written");
         let at = self.at.get(id).copied().ok_or_else(bad)?;
         let (json, sum) = self.json(at).ok_or_else(bad)?;
-        let mut reader = Crc::new(self.reader(json)?);
-        let mut piece = Vec::new();
-        let mut first = true;
-        loop {
-            piece.clear();
-            if reader.read_until(b'\t', &mut piece)? == 0 {
-                break;
+        self.read_at(json, |r| {
+            let mut reader = Crc::new(r);
+            let mut piece = Vec::new();
+            let mut first = true;
+            loop {
+                piece.clear();
+                if reader.read_until(b'\t', &mut piece)? == 0 {
+                    break;
+                }
+                let mut record = piece.strip_suffix(b"\t").unwrap_or(&piece);
+                if std::mem::take(&mut first) {
+                    record = record.strip_prefix(b"[").ok_or_else(bad)?;
+                }
+                let record = match record.strip_suffix(b",") {
+                    Some(r) => r,
+                    None => record.strip_suffix(b"]").ok_or_else(bad)?,
+                };
+                if !record.is_empty() {
+                    each(serde_json::from_slice(record).map_err(|_| bad())?)?;
+                }
             }
-            let mut record = piece.strip_suffix(b"\t").unwrap_or(&piece);
-            if std::mem::take(&mut first) {
-                record = record.strip_prefix(b"[").ok_or_else(bad)?;
+            match reader.len == json.1 && reader.crc.finalize() == sum {
+                true => Ok(()),
+                false => Err(bad()),
             }
-            let record = match record.strip_suffix(b",") {
-                Some(r) => r,
-                None => record.strip_suffix(b"]").ok_or_else(bad)?,
-            };
-            if !record.is_empty() {
-                each(serde_json::from_slice(record).map_err(|_| bad())?)?;
-            }
-        }
-        if reader.len != json.1 || reader.crc.finalize() != sum {
-            return Err(bad());
-        }
-        Ok(())
+        })
     }
 }
 
@@ -334,7 +370,10 @@ impl Spool {
         let mut kept: Vec<(&Oid, &Place)> = from.at.iter().filter(|(id, _)| keep(id)).collect();
         kept.sort_by_key(|(_, at)| at.0);
         for (id, &at) in kept {
-            let copied = io::copy(&mut from.reader(at)?, &mut self.out)?;
+            let out = &mut self.out;
+            let copied = from
+                .read_at(at, |r| Ok(io::copy(r, out)?))
+                .map_err(io::Error::other)?;
             if copied != at.1 as u64 {
                 return Err(io::ErrorKind::UnexpectedEof.into());
             }
@@ -395,9 +434,9 @@ impl Spool {
                 let file = tmp.reopen()?;
                 // A cache that cannot be put in place costs only speed next time.
                 let _ = crate::store::put_aside(tmp, &path);
-                Source::File(file)
+                Source::File(Cursor::new(file))
             }
-            Target::Temp(file) => Source::File(file),
+            Target::Temp(file) => Source::File(Cursor::new(file)),
             Target::Memory(text) => Source::Memory(text),
         };
         Ok(Lines { src, at: self.at })
