@@ -27,15 +27,16 @@ pub mod trail;
 /// Text safe to print on a terminal: control characters (other than tab) and bidirectional
 /// controls, which would reorder what follows them, shown as escapes.
 pub fn printable(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if (c.is_control() && c != '\t') || crate::model::text::is_bidi_control(c) {
-                c.escape_unicode().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    let unsafe_char =
+        |c: char| (c.is_control() && c != '\t') || crate::model::text::is_bidi_control(c);
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match unsafe_char(c) {
+            true => out.extend(c.escape_unicode()),
+            false => out.push(c),
+        }
+    }
+    out
 }
 
 /// The left-out record files as a report names them: relative to the log root, terminal-safe.
@@ -225,4 +226,47 @@ pub fn page(
         writeln!(w, "  {k}. {}: {}", safe(date), lines.join("\n     "))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::printable;
+    use proptest::prelude::*;
+
+    /// Character by character, as the rule says it.
+    fn by_the_rule(s: &str) -> String {
+        let mut out = String::new();
+        for c in s.chars() {
+            if (c.is_control() && c != '\t') || crate::model::text::is_bidi_control(c) {
+                out.push_str(&c.escape_unicode().to_string());
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn control_and_bidirectional_characters_are_shown_as_escapes() {
+        assert_eq!(printable("a\tb"), "a\tb");
+        assert_eq!(printable("\u{1b}[31mred"), "\\u{1b}[31mred");
+        assert_eq!(printable("x\ny\r"), "x\\u{a}y\\u{d}");
+        assert_eq!(printable("\u{202e}abc"), "\\u{202e}abc");
+        assert_eq!(printable("café 🎉\u{a0}"), "café 🎉\u{a0}");
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_is_shown_as_the_rule_says(
+            s in proptest::collection::vec(
+                prop_oneof![
+                    any::<char>(),
+                    proptest::sample::select(&['\t', '\n', '\u{1b}', '\u{7f}', '\u{85}', '\u{202a}', '\u{2066}', '\u{200b}', 'é'][..]),
+                ],
+                0..40,
+            ).prop_map(|v| v.into_iter().collect::<String>())
+        ) {
+            prop_assert_eq!(printable(&s), by_the_rule(&s));
+        }
+    }
 }
