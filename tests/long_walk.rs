@@ -60,6 +60,16 @@ fn action_with_update(id: u32, status: &str) -> String {
     )
 }
 
+/// A log whose first commit, "Add the log", adds `actions` ongoing actions with an update each.
+fn first_commit_of(actions: u32) -> (tempfile::TempDir, git2::Repository) {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = log_repo(dir.path(), THEMES, actions, |id| {
+        action_with_update(id, "ongoing")
+    });
+    commit(&repo, "Ann", 1_560_000_000, "Add the log");
+    (dir, repo)
+}
+
 /// `log --format json` and `log`, cold without the cache, cold with it, and warm: all must agree.
 fn every_log(root: &std::path::Path) -> (serde_json::Value, String) {
     let run = |args: &[&str], env: &[(&str, &str)]| {
@@ -86,12 +96,8 @@ fn every_log(root: &std::path::Path) -> (serde_json::Value, String) {
 #[test]
 fn a_commit_of_thousands_of_records_is_one_commit_in_path_order() {
     const ACTIONS: u32 = 2_600;
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, repo) = first_commit_of(ACTIONS);
     let root = dir.path();
-    let repo = log_repo(root, THEMES, ACTIONS, |id| {
-        action_with_update(id, "ongoing")
-    });
-    commit(&repo, "Ann", 1_560_000_000, "Add the log");
     for id in [7, 1_500, 2_600] {
         let text = action_with_update(id, "complete");
         write(root, &format!("actions/{id:03}.yaml"), &text);
@@ -124,12 +130,8 @@ fn a_commit_of_thousands_of_records_is_one_commit_in_path_order() {
 #[test]
 fn a_renumbering_of_thousands_of_actions_pairs_every_move() {
     const ACTIONS: u32 = 1_300;
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, repo) = first_commit_of(ACTIONS);
     let root = dir.path();
-    let repo = log_repo(root, THEMES, ACTIONS, |id| {
-        action_with_update(id, "ongoing")
-    });
-    commit(&repo, "Ann", 1_560_000_000, "Add the log");
     for id in 1..=ACTIONS {
         std::fs::remove_file(root.join(format!("actions/{id:03}.yaml"))).unwrap();
         let new = id + 5_000;

@@ -68,41 +68,54 @@ impl Repo {
             .filter(|s| !stored.as_ref().is_some_and(|l| l.checked(&s.id)))
             .map(|s| s.as_ref())
             .collect();
-        let mut walk = Changes {
-            repo: self,
-            steps: Vec::new().into_iter(),
-            new: None,
-            stored,
+        let new = match missing.is_empty() {
+            true => None,
+            false => Some(Rc::new(self.write_missing(
+                &line,
+                &missing,
+                stored.as_deref(),
+            )?)),
         };
-        if !missing.is_empty() {
-            let mut spool = Spool::new(self.entries_file.as_deref(), &self.prefix);
-            let written = match (spool.is_cache(), &walk.stored) {
-                (true, Some(stored)) => {
-                    let on_line: HashSet<Oid> = line.iter().map(|s| s.id).collect();
-                    let gone: HashSet<Oid> = missing.iter().map(|s| s.id).collect();
-                    let keep_all = stored.len() <= on_line.len() + 50_000;
-                    spool.copy(stored, |id| {
-                        (keep_all || on_line.contains(id)) && !gone.contains(id)
-                    })
-                }
-                _ => Ok(()),
-            };
-            let written = match written {
-                Ok(()) => self.spool(&missing, spool)?,
-                Err(e) => Err(e),
-            };
-            walk.new = Some(Rc::new(match written {
-                Ok(lines) => lines,
-                // A file that fails as it is written (a full disk): the changes are worked out
-                // again and held in memory.
-                Err(_) => self
-                    .spool(&missing, Spool::in_memory(&self.prefix))?
-                    .context("cannot hold the record changes of the history")?,
-            }));
-        }
         self.let_go();
-        walk.steps = line.into_iter();
-        Ok(walk)
+        Ok(Changes {
+            repo: self,
+            steps: line.into_iter(),
+            new,
+            stored,
+        })
+    }
+
+    /// The record changes of `missing`, steps of `line`, worked out into the cache (after the lines
+    /// of `stored` it keeps) or wherever a spool can be written; into memory when that file fails as
+    /// it is written (a full disk).
+    fn write_missing(
+        &self,
+        line: &[Rc<Step>],
+        missing: &[&Step],
+        stored: Option<&Lines>,
+    ) -> Result<Lines> {
+        let mut spool = Spool::new(self.entries_file.as_deref(), &self.prefix);
+        let copied = match stored.filter(|_| spool.is_cache()) {
+            Some(stored) => {
+                let on_line: HashSet<Oid> = line.iter().map(|s| s.id).collect();
+                let gone: HashSet<Oid> = missing.iter().map(|s| s.id).collect();
+                let keep_all = stored.len() <= on_line.len() + 50_000;
+                spool.copy(stored, |id| {
+                    (keep_all || on_line.contains(id)) && !gone.contains(id)
+                })
+            }
+            None => Ok(()),
+        };
+        let written = match copied {
+            Ok(()) => self.spool(missing, spool)?,
+            Err(e) => Err(e),
+        };
+        match written {
+            Ok(lines) => Ok(lines),
+            Err(_) => self
+                .spool(missing, Spool::in_memory(&self.prefix))?
+                .context("cannot hold the record changes of the history"),
+        }
     }
 
     /// Work out the record changes of `steps` into `spool`, and hand back what it wrote; an error
