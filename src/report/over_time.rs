@@ -404,6 +404,24 @@ mod tests {
     }
 
     #[test]
+    fn a_day_before_every_commit_draws_from_the_log_dates_alone() {
+        let dated = vec![Point {
+            month: "2019-01".into(),
+            open: 3,
+            completed: 1,
+        }];
+        let added = entry(
+            1,
+            Event::Added,
+            "x",
+            vec![change("status", Op::Changed, None, "ongoing")],
+        );
+        let history = read_history(&[commit("2019-02-03", vec![added])]);
+        let (points, from) = from_history(&history, &dated, day("2019-01-20"));
+        assert_eq!((points, from), (dated, None));
+    }
+
+    #[test]
     fn the_caption_says_where_the_figures_come_from() {
         let a = sample(1, Status::Ongoing);
         let chart = over_time(&[&a], &[], day("2019-02-10"));
